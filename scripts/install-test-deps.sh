@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs on a fresh Debian machine, and only what is missing.
+# Safe to run again: it does nothing when everything is present.
+set -euo pipefail
+
+need_apt=()
+command -v sshd >/dev/null 2>&1 || [ -x /usr/sbin/sshd ] || need_apt+=(openssh-server)
+command -v ssh >/dev/null 2>&1 || need_apt+=(openssh-client)
+command -v dtc >/dev/null 2>&1 || need_apt+=(device-tree-compiler)
+command -v strace >/dev/null 2>&1 || need_apt+=(strace)
+command -v make >/dev/null 2>&1 || need_apt+=(make)
+command -v gcc >/dev/null 2>&1 || need_apt+=(gcc)
+# static linking of mkctl needs the static libc archive
+[ -f /usr/lib/x86_64-linux-gnu/libc.a ] || need_apt+=(libc6-dev)
+
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "install-test-deps: installing ${need_apt[*]}" >&2
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+for tool in java mvn terraform; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "install-test-deps: '$tool' is not on the PATH; the tests need it (see README.md)" >&2
+    exit 1
+  fi
+done
+echo "install-test-deps: ok ($(terraform version | head -n1), $(java -version 2>&1 | head -n1))" >&2
