@@ -1,0 +1,73 @@
+package dev.tfjvm.server;
+
+import dev.tfjvm.cty.CtyPath;
+import dev.tfjvm.cty.CtyValue;
+import dev.tfjvm.diag.Diagnostics;
+import dev.tfjvm.schema.Attribute;
+import dev.tfjvm.schema.Block;
+import dev.tfjvm.schema.Deprecation;
+import dev.tfjvm.schema.Description;
+import dev.tfjvm.schema.NestedBlock;
+import dev.tfjvm.schema.Validator;
+import java.util.List;
+
+/** Runs the schema's validators over a configuration and warns about deprecated attributes in use. */
+final class ConfigValidation {
+    private ConfigValidation() {
+    }
+
+    static void validate(Block block, CtyValue config, boolean writeOnlyAllowed, Diagnostics d) {
+        object(block, CtyPath.ROOT, config, writeOnlyAllowed, d);
+    }
+
+    private static void object(Block block, CtyPath path, CtyValue obj, boolean writeOnlyAllowed, Diagnostics d) {
+        if (!(obj instanceof CtyValue.ObjectVal o)) {
+            return;
+        }
+        for (Attribute a : block.attributes()) {
+            CtyPath p = path.attr(a.name());
+            CtyValue v = o.get(a.name());
+            if (v.isNull()) {
+                continue;
+            }
+            if (a.writeOnly() && !writeOnlyAllowed) {
+                d.error(p, "Write-only attribute not supported by this Terraform",
+                        "\"" + p + "\" is write-only, which needs Terraform 1.11 or newer (or OpenTofu 1.11+). "
+                                + "Upgrade Terraform, or remove the attribute.");
+            }
+            if (a.deprecation().deprecated()) {
+                d.warning(p, "Deprecated attribute \"" + p + "\"",
+                        a.deprecation().message().orElse("This attribute will be removed in a future version."));
+            }
+            if (v.isKnown()) {
+                for (Validator val : a.validators()) {
+                    val.validate(p, v, d);
+                }
+            }
+            a.nested().ifPresent(n -> each(new Block(n.attributes(), List.of(), Description.NONE, Deprecation.NONE),
+                    p, v, writeOnlyAllowed, d));
+        }
+        for (NestedBlock b : block.blocks()) {
+            each(b.block(), path.attr(b.typeName()), o.get(b.typeName()), writeOnlyAllowed, d);
+        }
+    }
+
+    private static void each(Block inner, CtyPath p, CtyValue v, boolean writeOnlyAllowed, Diagnostics d) {
+        if (v.isNull() || !v.isKnown()) {
+            return;
+        }
+        if (v instanceof CtyValue.ObjectVal) {
+            object(inner, p, v, writeOnlyAllowed, d);
+        } else if (v instanceof CtyValue.ListVal l) {
+            for (int i = 0; i < l.elements().size(); i++) {
+                object(inner, p.index(i), l.elements().get(i), writeOnlyAllowed, d);
+            }
+        } else if (v instanceof CtyValue.SetVal s) {
+            for (CtyValue e : s.elements()) {
+                object(inner, p, e, writeOnlyAllowed, d);
+            }
+        } else if (v instanceof CtyValue.MapVal m) {
+            m.entries().forEach((k, e) -> object(inner, p.key(k), e, writeOnlyAllowed, d));
+        }
+    }
+}
