@@ -272,7 +272,7 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
             Optional<TfObject> timeoutSource = delete ? priorObj : Optional.of(configObj);
             CtyValue result;
             try {
-                result = runner.run(op + " " + rt.resource.typeName(), rt.timeout(op, timeoutSource), d, ctx -> {
+                result = runner.<CtyValue>run(op + " " + rt.resource.typeName(), rt.timeout(op, timeoutSource), d, ctx -> {
                     ApplyContext ac = new Contexts.Apply(ctx, configObj, plannedObj, priorObj);
                     switch (op) {
                         case "create":
@@ -287,7 +287,7 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
             } catch (ResourceException e) {
                 d.add(toDiagnostic(e));
                 // Keep track of what exists: the partial state if the object was created, else the prior state.
-                CtyValue keep = e.partialState().map(TfObject::value).orElse(prior);
+                CtyValue keep = e.partialState().<CtyValue>map(TfObject::value).orElse(prior);
                 keep = PlanEngine.dropWriteOnly(rt.block, keep);
                 return b.setNewState(Wire.encode(keep, rt.type));
             }
