@@ -7,10 +7,14 @@ import dev.tfjvm.schema.Block;
 import dev.tfjvm.schema.Schema;
 import dev.tfjvm.schema.Validators;
 import dev.tfjvm.spi.ApplyContext;
+import dev.tfjvm.spi.OperationCancelledException;
+import dev.tfjvm.spi.OperationTimeouts;
+import dev.tfjvm.spi.ResourceException;
 import dev.tfjvm.spi.PlanContext;
 import dev.tfjvm.spi.ReadContext;
 import dev.tfjvm.spi.Resource;
 import dev.tfjvm.spi.TfObject;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -31,7 +35,7 @@ final class BuggyResource implements Resource {
                 .attribute(Attribute.string("value").required())
                 .attribute(Attribute.string("result").computed())
                 .attribute(Attribute.string("misbehave").optional().validators(Validators.oneOf(
-                        "plan_changes_config", "computed_null_then_set", "unknown_after_apply")))
+                        "plan_changes_config", "computed_null_then_set", "unknown_after_apply", "slow_create")))
                 .build());
     }
 
@@ -51,8 +55,26 @@ final class BuggyResource implements Resource {
     }
 
     @Override
-    public TfObject create(ApplyContext context) {
-        if (mode(context.config()).equals("unknown_after_apply")) {
+    public Optional<OperationTimeouts> timeouts() {
+        return Optional.of(OperationTimeouts.of(Duration.ofMinutes(1), null, Duration.ofMinutes(1), null));
+    }
+
+    @Override
+    public TfObject create(ApplyContext context) throws ResourceException {
+        String mode = mode(context.config());
+        if (mode.equals("slow_create")) {
+            // Sleeps in small steps and honours stop requests, as long operations should.
+            for (int i = 0; i < 300; i++) {
+                context.checkStopped();
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new OperationCancelledException("interrupted");
+                }
+            }
+        }
+        if (mode.equals("unknown_after_apply")) {
             return context.planned().with("result", CtyValue.unknown(CtyType.STRING));
         }
         return context.planned().with("result", "ok:" + context.planned().requireString("value"));
@@ -64,7 +86,7 @@ final class BuggyResource implements Resource {
     }
 
     @Override
-    public TfObject update(ApplyContext context) {
+    public TfObject update(ApplyContext context) throws ResourceException {
         return create(context);
     }
 

@@ -1,0 +1,280 @@
+package dev.tfjvm.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.tfjvm.cty.CtyMsgpack;
+import dev.tfjvm.cty.CtyType;
+import dev.tfjvm.cty.CtyValue;
+import dev.tfjvm.proto.tfplugin6.Tfplugin6;
+import dev.tfjvm.schema.Attribute;
+import dev.tfjvm.schema.Block;
+import dev.tfjvm.schema.Schema;
+import dev.tfjvm.schema.Validators;
+import dev.tfjvm.spi.ApplyContext;
+import dev.tfjvm.spi.ConfigureContext;
+import dev.tfjvm.spi.OperationCancelledException;
+import dev.tfjvm.spi.OperationTimeouts;
+import dev.tfjvm.spi.Provider;
+import dev.tfjvm.spi.ProviderFunction;
+import dev.tfjvm.spi.ReadContext;
+import dev.tfjvm.spi.Resource;
+import dev.tfjvm.spi.ResourceException;
+import dev.tfjvm.spi.TfObject;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.Test;
+
+/** The service driven RPC by RPC, as Terraform would, without a network in between. */
+class ProviderServiceTest {
+    static final CountDownLatch SLOW_STARTED = new CountDownLatch(1);
+
+    static final class Thing implements Resource {
+        @Override
+        public String typeName() {
+            return "t_thing";
+        }
+
+        @Override
+        public Schema schema() {
+            return Schema.of(Block.builder()
+                    .attribute(Attribute.string("name").required().validators(Validators.oneOf("a", "b", "slow")))
+                    .attribute(Attribute.string("id").computed())
+                    .build());
+        }
+
+        @Override
+        public Optional<OperationTimeouts> timeouts() {
+            return Optional.of(OperationTimeouts.of(Duration.ofMinutes(1), null, null, null));
+        }
+
+        @Override
+        public TfObject create(ApplyContext c) throws ResourceException {
+            if (c.planned().requireString("name").equals("slow")) {
+                SLOW_STARTED.countDown();
+                while (true) {
+                    c.checkStopped();
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        throw new OperationCancelledException("interrupted");
+                    }
+                }
+            }
+            return c.planned().with("id", "id-" + c.planned().requireString("name"));
+        }
+
+        @Override
+        public Optional<TfObject> read(ReadContext c) {
+            return Optional.of(c.state());
+        }
+
+        @Override
+        public TfObject update(ApplyContext c) {
+            return c.planned();
+        }
+
+        @Override
+        public void delete(ApplyContext c) {
+        }
+    }
+
+    static final class TestProvider implements Provider {
+        @Override
+        public String typeName() {
+            return "t";
+        }
+
+        @Override
+        public Schema schema() {
+            return Schema.of(Block.empty());
+        }
+
+        @Override
+        public void configure(ConfigureContext context) {
+        }
+
+        @Override
+        public List<Resource> resources() {
+            return List.of(new Thing());
+        }
+
+        @Override
+        public List<ProviderFunction> functions() {
+            return List.of(new ProviderFunction() {
+                @Override
+                public String name() {
+                    return "twice";
+                }
+
+                @Override
+                public List<Parameter> parameters() {
+                    return List.of(Parameter.of("n", CtyType.NUMBER, "a number"));
+                }
+
+                @Override
+                public CtyType returnType() {
+                    return CtyType.NUMBER;
+                }
+
+                @Override
+                public String summary() {
+                    return "doubles";
+                }
+
+                @Override
+                public CtyValue call(List<CtyValue> args) throws FunctionException {
+                    long n = ((CtyValue.Num) args.get(0)).value().longValueExact();
+                    if (n < 0) {
+                        throw new FunctionException("n must not be negative", 0);
+                    }
+                    return CtyValue.number(2 * n);
+                }
+            });
+        }
+    }
+
+    private final ProviderService service = new ProviderService(new TestProvider());
+    private final CtyType.ObjectType type = new ResourceType(new Thing()).type;
+
+    private static <Q, R> R call(BiConsumer<Q, StreamObserver<R>> rpc, Q request) {
+        CompletableFuture<R> result = new CompletableFuture<>();
+        rpc.accept(request, new StreamObserver<>() {
+            @Override
+            public void onNext(R value) {
+                result.complete(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                result.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        });
+        return result.join();
+    }
+
+    private Tfplugin6.DynamicValue dv(CtyValue v) throws Exception {
+        return Tfplugin6.DynamicValue.newBuilder().setMsgpack(ByteString.copyFrom(CtyMsgpack.encode(v, type))).build();
+    }
+
+    private CtyValue config(String name) {
+        return CtyValue.object(type, Map.of("name", CtyValue.string(name)));
+    }
+
+    @Test
+    void schemaIncludesTheTimeoutsBlockAndFunctions() {
+        Tfplugin6.GetProviderSchema.Response r = call(service::getProviderSchema,
+                Tfplugin6.GetProviderSchema.Request.getDefaultInstance());
+        assertThat(r.getResourceSchemasMap()).containsKey("t_thing");
+        assertThat(r.getResourceSchemasOrThrow("t_thing").getBlock().getBlockTypesList())
+                .extracting(Tfplugin6.Schema.NestedBlock::getTypeName).containsExactly("timeouts");
+        assertThat(r.getFunctionsMap()).containsKey("twice");
+        assertThat(r.hasProvider()).isTrue();
+    }
+
+    @Test
+    void validationErrorsCarryTheAttributePath() throws Exception {
+        Tfplugin6.ValidateResourceConfig.Response r = call(service::validateResourceConfig,
+                Tfplugin6.ValidateResourceConfig.Request.newBuilder().setTypeName("t_thing")
+                        .setConfig(dv(config("zzz"))).build());
+        assertThat(r.getDiagnosticsList()).singleElement().satisfies(d -> {
+            assertThat(d.getSeverity()).isEqualTo(Tfplugin6.Diagnostic.Severity.ERROR);
+            assertThat(d.getDetail()).contains("\"zzz\" is not one of: a, b, slow");
+            assertThat(d.getAttribute().getSteps(0).getAttributeName()).isEqualTo("name");
+        });
+    }
+
+    @Test
+    void planThenApplyProducesAWhollyKnownState() throws Exception {
+        CtyValue none = CtyValue.nullOf(type);
+        Tfplugin6.PlanResourceChange.Response plan = call(service::planResourceChange,
+                Tfplugin6.PlanResourceChange.Request.newBuilder().setTypeName("t_thing").setPriorState(dv(none))
+                        .setProposedNewState(dv(config("a"))).setConfig(dv(config("a"))).build());
+        assertThat(plan.getDiagnosticsList()).isEmpty();
+        CtyValue.ObjectVal planned = (CtyValue.ObjectVal) CtyMsgpack.decode(
+                plan.getPlannedState().getMsgpack().toByteArray(), type);
+        assertThat(planned.get("id").isKnown()).isFalse();
+
+        Tfplugin6.ApplyResourceChange.Response apply = call(service::applyResourceChange,
+                Tfplugin6.ApplyResourceChange.Request.newBuilder().setTypeName("t_thing").setPriorState(dv(none))
+                        .setPlannedState(plan.getPlannedState()).setConfig(dv(config("a"))).build());
+        assertThat(apply.getDiagnosticsList()).isEmpty();
+        CtyValue.ObjectVal state = (CtyValue.ObjectVal) CtyMsgpack.decode(
+                apply.getNewState().getMsgpack().toByteArray(), type);
+        assertThat(state.get("id")).isEqualTo(CtyValue.string("id-a"));
+    }
+
+    @Test
+    void unknownResourceTypesGetADiagnosticListingTheKnownOnes() throws Exception {
+        Tfplugin6.ReadResource.Response r = call(service::readResource,
+                Tfplugin6.ReadResource.Request.newBuilder().setTypeName("t_nope").build());
+        assertThat(r.getDiagnosticsList()).singleElement()
+                .satisfies(d -> assertThat(d.getDetail()).contains("t_nope").contains("t_thing"));
+    }
+
+    @Test
+    void malformedValuesFromTheWireBecomeDiagnostics() {
+        Tfplugin6.PlanResourceChange.Response r = call(service::planResourceChange,
+                Tfplugin6.PlanResourceChange.Request.newBuilder().setTypeName("t_thing")
+                        .setProposedNewState(Tfplugin6.DynamicValue.newBuilder()
+                                .setMsgpack(ByteString.copyFrom(new byte[] {(byte) 0x82, 1}))).build());
+        assertThat(r.getDiagnosticsList()).singleElement()
+                .satisfies(d -> assertThat(d.getSummary()).contains("could not read Terraform's request"));
+    }
+
+    @Test
+    void functionErrorsNameTheArgument() throws Exception {
+        Tfplugin6.CallFunction.Response ok = call(service::callFunction, Tfplugin6.CallFunction.Request.newBuilder()
+                .setName("twice").addArguments(numberArg(21)).build());
+        assertThat(CtyMsgpack.decode(ok.getResult().getMsgpack().toByteArray(), CtyType.NUMBER))
+                .isEqualTo(CtyValue.number(42));
+        Tfplugin6.CallFunction.Response bad = call(service::callFunction, Tfplugin6.CallFunction.Request.newBuilder()
+                .setName("twice").addArguments(numberArg(-1)).build());
+        assertThat(bad.getError().getText()).isEqualTo("n must not be negative");
+        assertThat(bad.getError().getFunctionArgument()).isZero();
+        Tfplugin6.CallFunction.Response none = call(service::callFunction, Tfplugin6.CallFunction.Request.newBuilder()
+                .setName("twice").addArguments(Tfplugin6.DynamicValue.getDefaultInstance()).build());
+        assertThat(none.getError().getText()).contains("must not be null");
+    }
+
+    private static Tfplugin6.DynamicValue numberArg(long n) throws Exception {
+        return Tfplugin6.DynamicValue.newBuilder()
+                .setMsgpack(ByteString.copyFrom(CtyMsgpack.encode(CtyValue.number(n), CtyType.NUMBER))).build();
+    }
+
+    @Test
+    void stopProviderCancelsAnApplyInFlightAndKeepsServing() throws Exception {
+        CtyValue none = CtyValue.nullOf(type);
+        CtyValue planned = CtyValue.object(type, Map.of("name", CtyValue.string("slow"),
+                "id", CtyValue.unknown(CtyType.STRING)));
+        CompletableFuture<Tfplugin6.ApplyResourceChange.Response> apply = CompletableFuture.supplyAsync(() -> {
+            try {
+                return call(service::applyResourceChange, Tfplugin6.ApplyResourceChange.Request.newBuilder()
+                        .setTypeName("t_thing").setPriorState(dv(none)).setPlannedState(dv(planned))
+                        .setConfig(dv(config("slow"))).build());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(SLOW_STARTED.await(30, TimeUnit.SECONDS)).isTrue();
+        Tfplugin6.StopProvider.Response stop = call(service::stopProvider, Tfplugin6.StopProvider.Request.getDefaultInstance());
+        assertThat(stop.getError()).isEmpty();
+        Tfplugin6.ApplyResourceChange.Response r = apply.get(30, TimeUnit.SECONDS);
+        assertThat(r.getDiagnosticsList()).singleElement()
+                .satisfies(d -> assertThat(d.getSummary()).isEqualTo("Operation cancelled"));
+        // the service still answers after a stop
+        assertThat(call(service::getProviderSchema, Tfplugin6.GetProviderSchema.Request.getDefaultInstance())
+                .getResourceSchemasMap()).containsKey("t_thing");
+    }
+}
