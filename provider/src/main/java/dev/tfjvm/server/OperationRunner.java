@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,9 +69,11 @@ final class OperationRunner {
 
     <T> T run(String what, Optional<Duration> timeout, Diagnostics diagnostics, Work<T> work) throws ResourceException {
         Context context = new Context(diagnostics, timeout.map(t -> Instant.now().plus(t)));
-        Future<T> future = pool.submit(() -> work.run(context));
+        FutureTask<T> future = new FutureTask<>(() -> work.run(context));
         Running running = new Running(context, future);
+        // Registered before it starts, so a StopProvider arriving at any moment reaches it.
         inFlight.add(running);
+        pool.execute(future);
         try {
             if (timeout.isPresent()) {
                 return future.get(timeout.get().toNanos(), TimeUnit.NANOSECONDS);
