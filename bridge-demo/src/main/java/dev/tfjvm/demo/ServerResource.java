@@ -150,7 +150,7 @@ final class ServerResource implements Resource {
             if (json.isEmpty()) {
                 return Optional.empty();
             }
-            CtyValue v = CtyJson.decode(json.get().getBytes(StandardCharsets.UTF_8), context.state().value().type());
+            CtyValue v = CtyJson.decode(json.get().getBytes(StandardCharsets.UTF_8), CtyType.DYNAMIC);
             return Optional.of(TfObject.of(context.state().block(), v));
         } catch (IOException e) {
             throw storeError(e);
@@ -207,7 +207,8 @@ final class ServerResource implements Resource {
     private void save(TfObject state) throws ResourceException {
         try {
             provider.store().put(KIND, state.requireString("id"),
-                    new String(CtyJson.encode(state.value(), state.value().type()), StandardCharsets.UTF_8));
+                    // Stored with its type, so the data source can read it without the resource's schema.
+                    new String(CtyJson.encode(state.value(), CtyType.DYNAMIC), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw storeError(e);
         } catch (CtyEncodeException e) {

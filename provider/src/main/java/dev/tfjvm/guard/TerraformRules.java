@@ -138,8 +138,11 @@ public final class TerraformRules {
             for (Attribute a : block.attributes()) {
                 CtyPath p = path.attr(a.name());
                 CtyValue pv = attr(planned, a.name());
-                if (a.writeOnly() && !pv.isNull()) {
-                    fail(p, "write-only attributes must be planned as null", "a value was planned");
+                if (a.writeOnly()) {
+                    // Configured, but never planned or stored.
+                    if (!pv.isNull()) {
+                        fail(p, "write-only attributes must be planned as null", "a value was planned");
+                    }
                     continue;
                 }
                 plannedValue(a, p, attr(prior, a.name()), attr(config, a.name()), pv);

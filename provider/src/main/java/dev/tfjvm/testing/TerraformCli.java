@@ -44,7 +44,10 @@ public final class TerraformCli {
         env.put("CHECKPOINT_DISABLE", "1");
         env.put("TF_INPUT", "0");
         env.put("NO_COLOR", "1");
-        env.put("TF_CLI_CONFIG_FILE", workDir.resolve(".terraformrc-none").toString());
+        // An empty CLI configuration: the user's own ~/.terraformrc must not leak into tests.
+        Path rc = workDir.resolve(".terraformrc");
+        write(rc, "");
+        env.put("TF_CLI_CONFIG_FILE", rc.toString());
     }
 
     public Path workDir() {

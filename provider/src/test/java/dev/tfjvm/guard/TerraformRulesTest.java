@@ -92,6 +92,13 @@ class TerraformRulesTest {
     }
 
     @Test
+    void aConfiguredWriteOnlyValuePlannedAsNullIsValid() {
+        CtyValue config = obj(Map.of("name", s("a"), "token", s("t")));
+        CtyValue planned = obj(Map.of("name", s("a")));
+        assertThat(TerraformRules.checkPlan("t_x", BLOCK, none(), config, planned)).isEmpty();
+    }
+
+    @Test
     void blockCountsMustMatchTheConfiguration() {
         CtyType.ObjectType disk = BLOCK.block("disk").orElseThrow().block().impliedType();
         CtyValue config = obj(Map.of("name", s("a"), "disk",
