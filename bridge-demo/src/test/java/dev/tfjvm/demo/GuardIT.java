@@ -35,7 +35,7 @@ class GuardIT {
     void aPlanThatChangesAConfiguredValueIsReportedByTheGuard() throws Exception {
         TerraformCli tf = project("plan", "plan_changes_config", "");
         TerraformCli.Result r = tf.expect(1, "plan", "-no-color");
-        assertThat(r.stderr())
+        assertThat(r.errors())
                 .contains("Provider bug: invalid plan for demo_buggy for attribute \"value\"")
                 .contains("an attribute must be planned as configured")
                 .contains("the configuration says \"v\" but the plan says \"v-changed\"")
@@ -46,7 +46,7 @@ class GuardIT {
     void aComputedValuePlannedNullButSetAtApplyIsReportedByTheGuard() throws Exception {
         TerraformCli tf = project("nullset", "computed_null_then_set", "");
         TerraformCli.Result r = tf.expect(1, "apply", "-no-color", "-auto-approve");
-        assertThat(r.stderr())
+        assertThat(r.errors())
                 .contains("Provider bug: invalid apply for demo_buggy for attribute \"result\"")
                 .contains("must be planned as unknown")
                 .doesNotContain("Provider produced inconsistent result after apply");
@@ -56,7 +56,7 @@ class GuardIT {
     void anUnknownValueAfterApplyIsReportedByTheGuard() throws Exception {
         TerraformCli tf = project("unknown", "unknown_after_apply", "");
         TerraformCli.Result r = tf.expect(1, "apply", "-no-color", "-auto-approve");
-        assertThat(r.stderr())
+        assertThat(r.errors())
                 .contains("Provider bug: invalid apply for demo_buggy for attribute \"result\"")
                 .contains("values must be wholly known after apply")
                 .doesNotContain("Provider returned invalid result object after apply");
@@ -66,7 +66,7 @@ class GuardIT {
     void anOperationPastItsTimeoutFailsAndNothingIsStored() throws Exception {
         TerraformCli tf = project("timeout", "slow_create", "timeouts {\n    create = \"1s\"\n  }");
         TerraformCli.Result r = tf.expect(1, "apply", "-no-color", "-auto-approve");
-        assertThat(r.stderr()).contains("Timed out: create demo_buggy").contains("did not finish within 1s");
+        assertThat(r.errors()).contains("Timed out: create demo_buggy").contains("did not finish within 1s");
         assertThat(tf.readFile("terraform.tfstate")).doesNotContain("demo_buggy");
     }
 
@@ -74,6 +74,6 @@ class GuardIT {
     void aBadTimeoutValueIsRejectedWithTheAttributeNamed() throws Exception {
         TerraformCli tf = project("badtimeout", "slow_create", "timeouts {\n    create = \"soon\"\n  }");
         TerraformCli.Result r = tf.expect(1, "validate", "-no-color");
-        assertThat(r.stderr()).contains("Invalid timeout").contains("\"soon\" is not a duration");
+        assertThat(r.errors()).contains("Invalid timeout").contains("\"soon\" is not a duration");
     }
 }

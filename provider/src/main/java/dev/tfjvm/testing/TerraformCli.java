@@ -31,6 +31,11 @@ public final class TerraformCli {
             return stdout + stderr;
         }
 
+        /** stderr with every run of white space folded to one space: Terraform wraps long messages. */
+        public String errors() {
+            return stderr.replaceAll("[\\s│]+", " ");
+        }
+
         @Override
         public String toString() {
             return "terraform " + String.join(" ", command) + " exited " + exitCode + "\n--- stdout\n" + stdout
