@@ -91,66 +91,90 @@ final class RandomCty {
         return t;
     }
 
+    /** A random value conforming to schema type {@code t}. */
     CtyValue value(CtyType t, int depth) {
+        return value(t, null, depth);
+    }
+
+    /**
+     * A random value for schema type {@code s}. {@code c} is null when the value's concrete type
+     * is free to choose, or the concrete type all siblings in a collection must share. Nulls and
+     * unknowns below a non-dynamic schema type get the schema type itself: the wire does not
+     * carry their type, so a more concrete one could not survive a round trip (nor does it in
+     * go-cty).
+     */
+    private CtyValue value(CtyType s, CtyType c, int depth) {
         int special = random.nextInt(12);
+        if (s == CtyType.DYNAMIC) {
+            CtyType r = c != null ? c : type(Math.max(depth, 1));
+            if (special == 0) {
+                return CtyValue.nullOf(random.nextBoolean() ? CtyType.DYNAMIC : r);
+            }
+            if (special == 1 && allowUnknown) {
+                return random.nextBoolean() ? CtyValue.unknown(CtyType.DYNAMIC) : unknown(r);
+            }
+            // Below a dynamic schema type the wire carries the value's type, so r is its schema.
+            return value(r, c, depth - 1);
+        }
         if (special == 0) {
-            return CtyValue.nullOf(t);
+            return CtyValue.nullOf(s);
         }
         if (special == 1 && allowUnknown) {
-            return unknown(t);
+            return unknown(s);
         }
-        if (t == CtyType.DYNAMIC) {
-            // Any concrete value (possibly with dynamic parts left in its type).
-            return value(type(Math.max(depth, 1)), depth - 1);
-        }
-        if (t == CtyType.STRING) {
+        if (s == CtyType.STRING) {
             return CtyValue.string(string());
         }
-        if (t == CtyType.NUMBER) {
+        if (s == CtyType.NUMBER) {
             return CtyValue.number(number());
         }
-        if (t == CtyType.BOOL) {
+        if (s == CtyType.BOOL) {
             return CtyValue.bool(random.nextBoolean());
         }
-        if (t instanceof CtyType.ListType l) {
-            CtyType et = concrete(l.element(), 2);
+        if (s instanceof CtyType.ListType l) {
+            CtyType ce = c != null ? ((CtyType.ListType) c).element() : concrete(l.element(), 2);
             List<CtyValue> es = new ArrayList<>();
             int n = random.nextInt(4);
             for (int i = 0; i < n; i++) {
-                es.add(value(et, depth - 1));
+                es.add(value(l.element(), ce, depth - 1));
             }
-            return CtyValue.list(n == 0 ? l.element() : et, es);
+            return CtyValue.list(l.element(), es);
         }
-        if (t instanceof CtyType.SetType s) {
-            CtyType et = concrete(s.element(), 2);
+        if (s instanceof CtyType.SetType st) {
+            CtyType ce = c != null ? ((CtyType.SetType) c).element() : concrete(st.element(), 2);
             List<CtyValue> es = new ArrayList<>();
             int n = random.nextInt(4);
             for (int i = 0; i < n; i++) {
-                es.add(value(et, depth - 1));
+                es.add(value(st.element(), ce, depth - 1));
             }
-            return CtyValue.set(n == 0 ? s.element() : et, es);
+            return CtyValue.set(st.element(), es);
         }
-        if (t instanceof CtyType.MapType m) {
-            CtyType et = concrete(m.element(), 2);
+        if (s instanceof CtyType.MapType m) {
+            CtyType ce = c != null ? ((CtyType.MapType) c).element() : concrete(m.element(), 2);
             Map<String, CtyValue> es = new LinkedHashMap<>();
             int n = random.nextInt(4);
             for (int i = 0; i < n; i++) {
-                es.put(random.nextBoolean() ? NAMES[random.nextInt(NAMES.length)] : string(), value(et, depth - 1));
+                es.put(random.nextBoolean() ? NAMES[random.nextInt(NAMES.length)] : string(),
+                        value(m.element(), ce, depth - 1));
             }
-            return CtyValue.map(es.isEmpty() ? m.element() : et, es);
+            return CtyValue.map(m.element(), es);
         }
-        if (t instanceof CtyType.ObjectType o) {
+        if (s instanceof CtyType.ObjectType o) {
             Map<String, CtyValue> as = new LinkedHashMap<>();
             o.attributes().forEach((k, at) -> {
                 if (random.nextInt(5) != 0) { // sometimes leave it out: the factory makes it null
-                    as.put(k, value(at, depth - 1));
+                    CtyType ca = c == null ? null : ((CtyType.ObjectType) c).attributes().get(k);
+                    as.put(k, value(at, ca, depth - 1));
                 }
             });
             return CtyValue.object(o, as);
         }
-        CtyType.TupleType tt = (CtyType.TupleType) t;
+        CtyType.TupleType tt = (CtyType.TupleType) s;
         List<CtyValue> es = new ArrayList<>();
-        tt.elements().forEach(e -> es.add(value(e, depth - 1)));
+        for (int i = 0; i < tt.elements().size(); i++) {
+            CtyType ci = c == null ? null : ((CtyType.TupleType) c).elements().get(i);
+            es.add(value(tt.elements().get(i), ci, depth - 1));
+        }
         return CtyValue.tuple(es);
     }
 
