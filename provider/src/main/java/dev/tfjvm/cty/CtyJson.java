@@ -227,9 +227,12 @@ public final class CtyJson {
                 throw new CtyDecodeException(path, "unexpected content after the JSON value");
             }
             return v;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             // Jackson reports syntax errors and limit violations as exceptions with a location.
             throw new CtyDecodeException(path, "invalid JSON: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // A last line of defence so that callers only ever see the checked exception for bad input.
+            throw new CtyDecodeException(path, "internal decoder error on malformed input: " + e, e);
         }
     }
 

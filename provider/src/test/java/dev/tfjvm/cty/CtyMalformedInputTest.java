@@ -64,7 +64,7 @@ class CtyMalformedInputTest {
         try {
             decode.run();
         } catch (CtyDecodeException expected) {
-            assertThat(expected.getMessage()).as(where).isNotBlank();
+            assertThat(expected.getMessage()).as(where).isNotBlank().doesNotContain("internal decoder error");
         } catch (Throwable t) {
             fail("unexpected " + t + " for " + where.get(), t);
         }
@@ -81,7 +81,7 @@ class CtyMalformedInputTest {
                 byte[] cut = Arrays.copyOf(full, len);
                 assertThatThrownBy(() -> CtyMsgpack.decode(cut, SCHEMA))
                         .as("truncated to %d of %d bytes", len, full.length)
-                        .isInstanceOf(CtyDecodeException.class);
+                        .isInstanceOf(CtyDecodeException.class).hasMessageNotContaining("internal decoder error");
             }
         }
     }
@@ -242,14 +242,14 @@ class CtyMalformedInputTest {
             byte[] cut = Arrays.copyOf(full, len);
             assertThatThrownBy(() -> CtyJson.decode(cut, SCHEMA))
                     .as("truncated to %d of %d bytes", len, full.length)
-                    .isInstanceOf(CtyDecodeException.class);
+                    .isInstanceOf(CtyDecodeException.class).hasMessageNotContaining("internal decoder error");
         }
         byte[] dynamic = CtyJson.encode(sample(), CtyType.DYNAMIC);
         for (int len = 0; len < dynamic.length; len++) {
             byte[] cut = Arrays.copyOf(dynamic, len);
             assertThatThrownBy(() -> CtyJson.decode(cut, CtyType.DYNAMIC))
                     .as("truncated to %d of %d bytes", len, dynamic.length)
-                    .isInstanceOf(CtyDecodeException.class);
+                    .isInstanceOf(CtyDecodeException.class).hasMessageNotContaining("internal decoder error");
         }
     }
 
