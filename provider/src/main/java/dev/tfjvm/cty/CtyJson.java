@@ -227,9 +227,12 @@ public final class CtyJson {
                 throw new CtyDecodeException(path, "unexpected content after the JSON value");
             }
             return v;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             // Jackson reports syntax errors and limit violations as exceptions with a location.
             throw new CtyDecodeException(path, "invalid JSON: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // A last line of defence so that callers only ever see the checked exception for bad input.
+            throw new CtyDecodeException(path, "internal decoder error on malformed input: " + e, e);
         }
     }
 
@@ -369,7 +372,7 @@ public final class CtyJson {
                 } else {
                     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
                     try (JsonGenerator g = JsonSupport.FACTORY.createGenerator(buffer)) {
-                        g.copyCurrentStructure(p);
+                        copyStructure(p, g, path);
                     }
                     pendingValue = buffer.toByteArray();
                 }
@@ -382,6 +385,49 @@ public final class CtyJson {
             throw new CtyDecodeException(path, "a dynamic value needs both \"value\" and \"type\"");
         }
         return value;
+    }
+
+    /**
+     * Copies the value at the parser's current token. Unlike Jackson's copyCurrentStructure, numbers
+     * are copied as their text, so no precision is lost to doubles; iterative, so depth costs no stack.
+     */
+    private static void copyStructure(JsonParser p, JsonGenerator g, CtyPath path) throws IOException, CtyDecodeException {
+        int depth = 0;
+        JsonToken t = p.currentToken();
+        while (true) {
+            if (t == null) {
+                throw new CtyDecodeException(path, "unexpected end of JSON input");
+            }
+            switch (t) {
+                case START_OBJECT -> {
+                    g.writeStartObject();
+                    depth++;
+                }
+                case END_OBJECT -> {
+                    g.writeEndObject();
+                    depth--;
+                }
+                case START_ARRAY -> {
+                    g.writeStartArray();
+                    depth++;
+                }
+                case END_ARRAY -> {
+                    g.writeEndArray();
+                    depth--;
+                }
+                case FIELD_NAME -> g.writeFieldName(p.currentName());
+                case VALUE_STRING -> g.writeString(p.getText());
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> g.writeNumber(p.getText());
+                case VALUE_TRUE -> g.writeBoolean(true);
+                case VALUE_FALSE -> g.writeBoolean(false);
+                case VALUE_NULL -> g.writeNull();
+                default -> throw new CtyDecodeException(path, "unexpected JSON token " + t);
+            }
+            if (depth == 0) {
+                return;
+            }
+            t = p.nextToken();
+        }
     }
 
     private static void expect(JsonToken tok, JsonToken want, String what, CtyPath path) throws CtyDecodeException {

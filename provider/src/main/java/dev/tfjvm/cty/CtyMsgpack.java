@@ -337,8 +337,14 @@ public final class CtyMsgpack {
      */
     public static CtyValue decode(byte[] data, CtyType schemaType) throws CtyDecodeException {
         MsgpackDecoder decoder = new MsgpackDecoder(data, 0, data.length);
-        CtyValue v = decoder.decode(schemaType, CtyPath.ROOT, 0);
-        decoder.requireEnd(CtyPath.ROOT);
-        return v;
+        try {
+            CtyValue v = decoder.decode(schemaType, CtyPath.ROOT, 0);
+            decoder.requireEnd(CtyPath.ROOT);
+            return v;
+        } catch (RuntimeException e) {
+            // Every known malformation is reported above; this is a last line of defence so that
+            // callers only ever see the checked exception for bad input.
+            throw new CtyDecodeException(CtyPath.ROOT, "internal decoder error on malformed input: " + e, e);
+        }
     }
 }

@@ -85,6 +85,9 @@ final class CtyTypes {
      * is compatible with anything; null if they are incompatible. Optional markers are dropped.
      */
     static CtyType unify(CtyType a, CtyType b) {
+        if (a == b || a.equals(b)) {
+            return withoutOptional(a);
+        }
         if (a instanceof DynamicType) {
             return withoutOptional(b);
         }
@@ -142,12 +145,16 @@ final class CtyTypes {
         CtyType et = withoutOptional(declared);
         int i = 0;
         for (CtyValue e : elements) {
+            if (e.type() == et) {
+                i++;
+                continue; // the common case: elements share the declared type instance
+            }
             CtyType u = unify(et, e.type());
             if (u == null) {
                 throw new IllegalArgumentException(kind + " element " + i + " has type "
                         + e.type() + ", which does not fit element type " + et);
             }
-            et = u;
+            et = u.equals(et) ? et : u;
             i++;
         }
         return et;

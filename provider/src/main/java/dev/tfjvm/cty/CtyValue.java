@@ -171,10 +171,14 @@ public sealed interface CtyValue
                         + type + "; known attributes: " + type.attributes().keySet());
             }
         }
+        // The value type is the declared type without optional markers, refined where a value is
+        // more specific; when nothing is refined the declared instance is shared (cheap equality).
+        ObjectType declaredType = (ObjectType) CtyTypes.withoutOptional(type);
         TreeMap<String, CtyType> types = new TreeMap<>();
         TreeMap<String, CtyValue> values = new TreeMap<>();
-        for (Map.Entry<String, CtyType> attr : type.attributes().entrySet()) {
-            CtyType declared = CtyTypes.withoutOptional(attr.getValue());
+        boolean refined = false;
+        for (Map.Entry<String, CtyType> attr : declaredType.attributes().entrySet()) {
+            CtyType declared = attr.getValue();
             CtyValue v = attributes.get(attr.getKey());
             if (v == null) {
                 v = new Null(declared);
@@ -184,10 +188,15 @@ public sealed interface CtyValue
                 throw new IllegalArgumentException("attribute \"" + attr.getKey() + "\": "
                         + declared.friendlyName() + " required, but have " + v.type().friendlyName());
             }
+            if (!t.equals(declared)) {
+                refined = true;
+            } else {
+                t = declared;
+            }
             types.put(attr.getKey(), t);
             values.put(attr.getKey(), CtyTypes.retype(v, t));
         }
-        return new ObjectVal(new ObjectType(types, Collections.emptySortedSet()), values);
+        return new ObjectVal(refined ? new ObjectType(types, Collections.emptySortedSet()) : declaredType, values);
     }
 
     /** An object whose type is taken from its attribute values. */
