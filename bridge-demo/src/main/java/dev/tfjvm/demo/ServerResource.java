@@ -75,6 +75,11 @@ final class ServerResource implements Resource {
                 .attribute(Attribute.number("revision").computed().description("Incremented by every update."))
                 .attribute(Attribute.string("legacy_flag").optional().deprecated("Use tags instead.")
                         .description("Deprecated; shows the deprecation warning."))
+                .attribute(Attribute.nested("endpoints", Nesting.LIST,
+                        Attribute.string("name").required(),
+                        Attribute.number("port").required(),
+                        Attribute.string("url").computed()).optional()
+                        .description("Service endpoints; each gets a URL."))
                 .block("network", Nesting.SINGLE, Block.builder()
                         .attribute(Attribute.string("mode").required().validators(Validators.oneOf("bridge", "nat")))
                         .attribute(Attribute.number("mtu").optional().computed())
@@ -139,7 +144,13 @@ final class ServerResource implements Resource {
         for (TfObject disk : planned.objects("disk")) {
             disks.add(disk.with("serial", "DSK-" + disk.requireString("label").toUpperCase()));
         }
-        return state.with("disk", disks);
+        List<TfObject> endpoints = new ArrayList<>();
+        for (TfObject e : planned.objects("endpoints")) {
+            endpoints.add(e.with("url", "http://" + planned.requireString("name") + ":" + e.longValue("port").orElseThrow()
+                    + "/" + e.requireString("name")));
+        }
+        state = state.with("disk", disks);
+        return planned.isNull("endpoints") ? state : state.with("endpoints", endpoints);
     }
 
     @Override

@@ -71,6 +71,7 @@ class DemoAcceptanceIT {
                 .contains("\"bootstrap_token\": null")
                 .contains("\"serial\": \"DSK-ROOT\"")
                 .contains("\"mtu\": 1500")
+                .contains("\"url\": \"http://web:8443/admin\"")
                 .contains("\"revision\": 1")
                 .contains("\"schema_version\": 1")
                 .doesNotContain("s3cr3t-token");

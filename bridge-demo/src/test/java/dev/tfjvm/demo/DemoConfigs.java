@@ -34,6 +34,10 @@ final class DemoConfigs {
                   password        = "hunter2"
                   bootstrap_token = "s3cr3t-token"
                   legacy_flag     = "old"
+                  endpoints = [
+                    { name = "http", port = 80 },
+                    { name = "admin", port = 8443 },
+                  ]
 
                   network {
                     mode = "bridge"
