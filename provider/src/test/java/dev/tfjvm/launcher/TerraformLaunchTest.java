@@ -1,0 +1,120 @@
+package dev.tfjvm.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.tfjvm.plugin.HealthOnlyMain;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real terraform binary launches an installed provider through the launcher script:
+ * go-plugin handshake, AutoMTLS with Terraform's P-521 client certificate and grpc-go's ALPN
+ * check, the first RPC, then GRPCController.Shutdown and a graceful exit. The provider is the
+ * health-only test main, so Terraform's GetProviderSchema call ends in "not supported" —
+ * which proves every step before it worked.
+ */
+class TerraformLaunchTest {
+    private static final String ADDRESS = "example.com/tfjvm/healthonly";
+    private static final String CONFIG = """
+            terraform {
+              required_providers {
+                healthonly = { source = "example.com/tfjvm/healthonly" }
+              }
+            }
+            provider "healthonly" {}
+            """;
+
+    @TempDir
+    Path temp;
+    private InstallLayout.Result installed;
+    private Path work;
+
+    @BeforeAll
+    static void terraformOnPath() throws Exception {
+        boolean found;
+        try {
+            Process p = new ProcessBuilder("terraform", "version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            found = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            found = false;
+        }
+        assumeTrue(found, "terraform is not on the PATH");
+    }
+
+    @BeforeEach
+    void install() throws IOException {
+        Path jar = Jars.classPathJar(temp.resolve("healthonly.jar"), HealthOnlyMain.class);
+        installed = InstallLayout.install(new InstallLayout.Request(jar, ProviderAddress.parse(ADDRESS), "0.1.0",
+                temp.resolve("out"), InstallLayout.currentPlatform()));
+        work = Files.createDirectories(temp.resolve("work"));
+        Files.writeString(work.resolve("main.tf"), CONFIG);
+    }
+
+    record Run(int exit, String output, String log) {
+    }
+
+    private Run terraform(Path cliConfig, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("terraform"));
+        command.addAll(List.of(args));
+        command.add("-no-color");
+        Path log = temp.resolve("terraform-" + System.nanoTime() + ".log");
+        Path output = temp.resolve("output-" + System.nanoTime() + ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile())
+                .redirectErrorStream(true).redirectOutput(output.toFile());
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(k -> k.startsWith("TF_") || k.startsWith("PLUGIN_"));
+        env.putAll(Map.of("TF_CLI_CONFIG_FILE", cliConfig.toString(), "CHECKPOINT_DISABLE", "1",
+                "TF_LOG", "debug", "TF_LOG_PATH", log.toString(), "TF_JVM_CDS", "off",
+                "TF_IN_AUTOMATION", "1", "JAVA_HOME", System.getProperty("java.home")));
+        Process p = builder.start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("terraform finished").isTrue();
+        return new Run(p.exitValue(), Files.readString(output), Files.exists(log) ? Files.readString(log) : "");
+    }
+
+    private static void assertProviderLaunchedOverMtlsAndExitedGracefully(Run run) {
+        assertThat(run.output()).as(run.log()).contains("GetProviderSchema").contains("not supported")
+                .doesNotContain("Unrecognized remote plugin message");
+        assertThat(run.log()).contains("configuring client automatic mTLS")
+                .contains("using plugin: version=6")
+                .contains("tls=true")
+                .contains("shutdown requested by the plugin client")
+                .contains("plugin process exited")
+                .doesNotContain("plugin failed to exit gracefully")
+                // the test main's System.out.println reached Terraform through stderr
+                .contains("stray output from a library");
+    }
+
+    @Test
+    void devOverridesLaunchTheProviderThroughTheLauncher() throws Exception {
+        Run run = terraform(installed.overridesConfig(), "validate");
+
+        assertThat(run.exit()).isNotZero();
+        assertProviderLaunchedOverMtlsAndExitedGracefully(run);
+    }
+
+    @Test
+    void filesystemMirrorInstallsOfflineAndLaunchesFromTerraformsProviderDirectory() throws Exception {
+        Run init = terraform(installed.mirrorConfig(), "init", "-input=false");
+        assertThat(init.exit()).as(init.output()).isZero();
+        assertThat(init.output()).contains("Installing example.com/tfjvm/healthonly v0.1.0")
+                .contains("successfully initialized");
+        assertThat(work.resolve(".terraform.lock.hcl")).content().contains("h1:");
+        assertThat(work.resolve(".terraform/providers/example.com/tfjvm/healthonly/0.1.0")
+                .resolve(InstallLayout.currentPlatform())).isSymbolicLink();
+
+        Run validate = terraform(installed.mirrorConfig(), "validate");
+        assertThat(validate.exit()).isNotZero();
+        assertProviderLaunchedOverMtlsAndExitedGracefully(validate);
+        assertThat(validate.log()).contains(".terraform/providers/example.com/tfjvm/healthonly");
+    }
+}
