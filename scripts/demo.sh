@@ -13,7 +13,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cp "$root/bridge-demo/example/main.tf" "$work/"
 
-export TF_CLI_CONFIG_FILE="$install_dir/terraformrc"
+export TF_CLI_CONFIG_FILE="$install_dir/cli-config/filesystem-mirror.tfrc"
 export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1 TF_INPUT=0
 export TF_VAR_store_dir="$work/store"
 cd "$work"
