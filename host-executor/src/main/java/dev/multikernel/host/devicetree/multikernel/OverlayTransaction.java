@@ -288,15 +288,14 @@ public record OverlayTransaction(List<OverlayOperation> operations, Optional<Str
       throw new DeviceTreeException(cpath + ": unexpected property \""
           + content.properties().get(0).name() + "\"; operations are child nodes");
     }
-    List<String> order = orderFor(target);
+    List<String> allowed = allowed(target);
     for (Node opNode : content.children()) {
-      if (!order.contains(opNode.name())) {
+      if (!allowed.contains(opNode.name())) {
         throw new DeviceTreeException(cpath + "/" + opNode.name() + ": unknown operation for"
-            + " target " + target.path() + " (expected one of " + String.join(", ", allowed(target))
-            + ")");
+            + " target " + target.path() + " (expected one of " + String.join(", ", allowed) + ")");
       }
     }
-    for (String name : allowed(target)) {
+    for (String name : allowed) {
       Optional<Node> opNode = content.child(name);
       if (opNode.isPresent()) {
         ops.add(readOperation(target, opNode.get(), cpath + "/" + name));
