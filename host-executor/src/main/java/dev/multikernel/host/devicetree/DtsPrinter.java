@@ -18,8 +18,21 @@ package dev.multikernel.host.devicetree;
 public final class DtsPrinter {
   private DtsPrinter() {}
 
-  /** The DTS source of {@code tree}. */
+  /** The DTS source of {@code tree}, exactly as dtc prints it (plus the notes above). */
   public static String print(DeviceTree tree) {
+    return print(tree, false);
+  }
+
+  /**
+   * Like {@link #print(DeviceTree)} but a string list prints as {@code "a", "b"} rather than
+   * dtc's {@code "a\0b"}: easier to read in plans and logs, and dtc compiles both to the same
+   * bytes.
+   */
+  public static String printReadable(DeviceTree tree) {
+    return print(tree, true);
+  }
+
+  private static String print(DeviceTree tree, boolean readable) {
     StringBuilder sb = new StringBuilder("/dts-v1/;\n");
     if (tree.isOverlay()) {
       sb.append("/plugin/;\n");
@@ -32,29 +45,29 @@ public final class DtsPrinter {
     for (MemoryReservation r : tree.reservations()) {
       sb.append(String.format("/memreserve/\t0x%016x 0x%016x;\n", r.address(), r.size()));
     }
-    printNode(sb, tree.root(), 0);
+    printNode(sb, tree.root(), 0, readable);
     return sb.toString();
   }
 
   /** The DTS source of one node (and its subtree) at indentation level 0. */
   public static String print(Node node) {
     StringBuilder sb = new StringBuilder();
-    printNode(sb, node, 0);
+    printNode(sb, node, 0, false);
     return sb.toString();
   }
 
-  private static void printNode(StringBuilder sb, Node node, int level) {
+  private static void printNode(StringBuilder sb, Node node, int level, boolean readable) {
     indent(sb, level);
     sb.append(node.name().isEmpty() ? "/" : node.name()).append(" {\n");
     for (Property p : node.properties()) {
       indent(sb, level + 1);
       sb.append(p.name());
-      appendValue(sb, p.value());
+      appendValue(sb, p.value(), readable);
       sb.append(";\n");
     }
     for (Node child : node.children()) {
       sb.append('\n');
-      printNode(sb, child, level + 1);
+      printNode(sb, child, level + 1, readable);
     }
     indent(sb, level);
     sb.append("};\n");
@@ -67,13 +80,26 @@ public final class DtsPrinter {
   }
 
   /** Appends {@code " = <value>"} or nothing for an empty value. */
-  static void appendValue(StringBuilder sb, byte[] v) {
+  static void appendValue(StringBuilder sb, byte[] v, boolean readable) {
     if (v.length == 0) {
       return;
     }
     sb.append(" = ");
     if (looksLikeString(v)) {
-      appendString(sb, v);
+      if (readable && splitsIntoStrings(v)) {
+        int start = 0;
+        for (int i = 0; i < v.length; i++) {
+          if (v[i] == 0) {
+            if (start > 0) {
+              sb.append(", ");
+            }
+            appendString(sb, java.util.Arrays.copyOfRange(v, start, i + 1));
+            start = i + 1;
+          }
+        }
+      } else {
+        appendString(sb, v);
+      }
     } else if (v.length % 4 == 0) {
       sb.append('<');
       for (int i = 0; i < v.length; i += 4) {
@@ -110,6 +136,19 @@ public final class DtsPrinter {
       }
     }
     return nuls <= v.length - nuls;
+  }
+
+  /** True if no string of the list is empty (an empty one reads badly as {@code ""}). */
+  private static boolean splitsIntoStrings(byte[] v) {
+    if (v[0] == 0) {
+      return false;
+    }
+    for (int i = 1; i < v.length; i++) {
+      if (v[i] == 0 && v[i - 1] == 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isPrint(int c) {

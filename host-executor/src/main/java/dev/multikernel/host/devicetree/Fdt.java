@@ -75,6 +75,20 @@ public final class Fdt {
   }
 
   /**
+   * Parses a blob that must be exactly {@code totalsize} bytes long, as the multikernel kernel
+   * requires of a baseline write (a size mismatch is {@code EINVAL} there).
+   */
+  public static DeviceTree parseExact(byte[] blob) throws DeviceTreeException {
+    DeviceTree tree = parse(blob, Limits.DEFAULT);
+    long total = Bytes.getU32(blob, 4) & 0xffffffffL;
+    if (total != blob.length) {
+      throw new DeviceTreeException("blob is " + blob.length + " bytes but its header says"
+          + " totalsize " + total);
+    }
+    return tree;
+  }
+
+  /**
    * Parses a blob. Bytes after {@code totalsize} are ignored.
    *
    * @throws DeviceTreeException if the blob is not a well-formed FDT within {@code limits}

@@ -68,6 +68,23 @@ class FdtDtcCompatibilityTest {
     assertThat(Dtc.recompileBlob(ours)).isEqualTo(ours);
   }
 
+  @ParameterizedTest
+  @MethodSource("sources")
+  void readableSourceCompilesToTheSameBytes(String name) throws Exception {
+    DeviceTree tree = Fdt.parse(compiled(name));
+    assertThat(Dtc.compile(DtsPrinter.printReadable(tree))).isEqualTo(Fdt.write(tree));
+  }
+
+  @Test
+  void readablePrintingSplitsStringLists() {
+    DeviceTree tree = DeviceTree.of(Node.builder("")
+        .strings("compatible", "multikernel-v1", "test,values")
+        .strings("odd", "ab", "", "cd").build());
+    assertThat(DtsPrinter.printReadable(tree))
+        .contains("compatible = \"multikernel-v1\", \"test,values\";")
+        .contains("odd = \"ab\\0\\0cd\";");
+  }
+
   @Test
   void bootCpuIdAndReservationsSurviveTheRoundTrip() throws Exception {
     byte[] blob = Dtc.compile(TestResources.text("codec/values.dts"), "-b", "5");

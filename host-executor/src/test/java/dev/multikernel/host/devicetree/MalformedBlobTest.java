@@ -217,6 +217,15 @@ class MalformedBlobTest {
   }
 
   @Test
+  void trailingBytesAreIgnoredUnlessTheSizeMustBeExact() throws Exception {
+    byte[] padded = Arrays.copyOf(VALID, VALID.length + 8);
+    assertThat(Fdt.parse(padded)).isEqualTo(Fdt.parse(VALID));
+    assertThat(Fdt.parseExact(VALID)).isEqualTo(Fdt.parse(VALID));
+    assertThatThrownBy(() -> Fdt.parseExact(padded)).isInstanceOf(DeviceTreeException.class)
+        .hasMessageContaining("totalsize " + VALID.length);
+  }
+
+  @Test
   void version16BlobsWithoutStructSizeAreRead() throws Exception {
     byte[] blob = VALID.clone();
     Bytes.putU32(blob, 20, 16);
