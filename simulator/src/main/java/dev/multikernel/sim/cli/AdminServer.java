@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +34,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class AdminServer implements AutoCloseable {
 
     static final int MAX_REQUEST_BYTES = 64 * 1024;
+    private static final Duration GRACE = Duration.ofSeconds(2);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path socket;
@@ -154,7 +156,10 @@ final class AdminServer implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Stops accepting, drops open requests and removes the socket file. */
+    /**
+     * Stops accepting, lets requests in progress send their reply (a "stop" request is answered while
+     * the simulator closes), drops whatever is still open after a grace period, removes the socket file.
+     */
     @Override
     public void close() {
         closed = true;
@@ -162,6 +167,15 @@ final class AdminServer implements AutoCloseable {
             server.close();
         } catch (IOException ignored) {
             // closing anyway
+        }
+        long deadline = System.nanoTime() + GRACE.toNanos();
+        while (!clients.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         for (SocketChannel c : clients) {
             try {

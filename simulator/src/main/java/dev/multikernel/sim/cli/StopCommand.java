@@ -54,6 +54,11 @@ final class StopCommand implements Callable<Integer> {
                         + ") and its pid file is missing; stop its java process by hand");
                 return 1;
             }
+            if (process.get().pid() == ProcessHandle.current().pid()) {
+                err.println("multikernel-sim: the simulator runs in this very process and does not answer ("
+                        + e.getMessage() + ")");
+                return 1;
+            }
             process.get().destroy();
         }
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -65,7 +70,7 @@ final class StopCommand implements Callable<Integer> {
                     + " did not stop within " + timeout.toSeconds() + " s");
             return 1;
         }
-        if (process.isPresent()) {
+        if (process.isPresent() && process.get().pid() != ProcessHandle.current().pid()) {
             // The lock is released inside close(); give the JVM its moment to exit.
             process.get().onExit().get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000),
                     java.util.concurrent.TimeUnit.MILLISECONDS);
