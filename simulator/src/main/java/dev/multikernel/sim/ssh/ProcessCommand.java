@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
@@ -20,7 +21,7 @@ final class ProcessCommand implements Command {
     private static final int CHUNK = 8192;
 
     private final ProcessLauncher launcher;
-    private final List<String> argv;
+    private final Function<Environment, List<String>> argv;
     private final String commandLine;
     private final SshFaults faults;
     private InputStream in;
@@ -29,7 +30,8 @@ final class ProcessCommand implements Command {
     private ExitCallback exitCallback;
     private volatile Process process;
 
-    ProcessCommand(ProcessLauncher launcher, List<String> argv, String commandLine, SshFaults faults) {
+    ProcessCommand(ProcessLauncher launcher, Function<Environment, List<String>> argv, String commandLine,
+            SshFaults faults) {
         this.launcher = launcher;
         this.argv = argv;
         this.commandLine = commandLine;
@@ -65,7 +67,8 @@ final class ProcessCommand implements Command {
         }
         boolean cutAfterExit = drop.isPresent();
         String user = channel.getSession().getUsername();
-        ProcessBuilder builder = new ProcessBuilder(argv)
+        List<String> command = argv.apply(env);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(launcher.config().homeOf(user).toFile());
         builder.environment().clear();
         builder.environment().putAll(launcher.environment(channel.getServerSession(), env.getEnv()));
@@ -73,7 +76,7 @@ final class ProcessCommand implements Command {
         try {
             started = builder.start();
         } catch (IOException e) {
-            throw new IOException("cannot start " + argv + " for simulated host '"
+            throw new IOException("cannot start " + command + " for simulated host '"
                     + launcher.config().hostName() + "': " + e.getMessage(), e);
         }
         process = started;

@@ -3,6 +3,7 @@ package dev.multikernel.sim.ssh;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.session.ServerSession;
@@ -27,6 +29,9 @@ final class ProcessLauncher {
     /** uid reported to the kernel socket for an unprivileged login (and 0 for root or under sudo). */
     static final String UNPRIVILEGED_UID = "1000";
 
+    private static final Path BASH = Path.of("/bin/bash");
+    private static final Path SCRIPT = Path.of("/usr/bin/script");
+
     private final SshHostConfig config;
     private final Set<Process> live = ConcurrentHashMap.newKeySet();
 
@@ -35,12 +40,35 @@ final class ProcessLauncher {
     }
 
     Command exec(ChannelSession channel, String commandLine, SshFaults faults) {
-        return new ProcessCommand(this, List.of("/bin/sh", "-c", commandLine), commandLine, faults);
+        // Exec requests never get a terminal, so stdout and stderr stay two separate streams.
+        return new ProcessCommand(this, env -> List.of("/bin/sh", "-c", commandLine), commandLine, faults);
     }
 
     Command shell(ChannelSession channel, SshFaults faults) {
-        // No PTY is ever allocated: an interactive shell works, without line editing or job control.
-        return new ProcessCommand(this, List.of("/bin/sh", "-i"), "shell", faults);
+        return new ProcessCommand(this, this::shellCommand, "shell", faults);
+    }
+
+    /**
+     * An interactive login. When the client asked for a terminal, util-linux {@code script} gives the shell
+     * a real pseudo-terminal on this machine, so echo, line editing and Ctrl-C behave as on a real host.
+     */
+    private List<String> shellCommand(Environment env) {
+        List<String> shell = Files.isExecutable(BASH)
+                ? List.of(BASH.toString(), "--norc", "--noprofile", "-i")
+                : List.of("/bin/sh", "-i");
+        // A pty-req always sets COLUMNS and LINES; its modes are empty when the client has no terminal itself.
+        boolean ptyRequested = !env.getPtyModes().isEmpty() || env.getEnv().containsKey(Environment.ENV_COLUMNS);
+        if (!ptyRequested || !Files.isExecutable(SCRIPT)) {
+            return shell;
+        }
+        String cols = digitsOr(env.getEnv().get(Environment.ENV_COLUMNS), "80");
+        String rows = digitsOr(env.getEnv().get(Environment.ENV_LINES), "24");
+        return List.of(SCRIPT.toString(), "-qef", "-c",
+                "stty cols " + cols + " rows " + rows + " 2>/dev/null; exec " + String.join(" ", shell), "/dev/null");
+    }
+
+    private static String digitsOr(String value, String fallback) {
+        return value != null && value.matches("[0-9]{1,5}") ? value : fallback;
     }
 
     SshHostConfig config() {
@@ -118,6 +146,9 @@ final class ProcessLauncher {
             env.put("SSH_CONNECTION", connection);
         }
         env.put("MULTIKERNEL_SIM_HOST", config.hostName());
+        // The machine's own host name would show in prompts; show the simulated host's instead.
+        env.put("PS1", "root".equals(user) ? "\\u@" + config.hostName() + ":\\w# "
+                : "\\u@" + config.hostName() + ":\\w$ ");
         env.put("MKCTL_SIM_UID", "root".equals(user) ? "0" : UNPRIVILEGED_UID);
         env.putAll(config.environment());
         return env;

@@ -97,6 +97,19 @@ class SimulatedHostTest {
     }
 
     @Test
+    void anInteractiveLoginGetsATerminalAndThePromptNamesTheSimulatedHost() {
+        List<String> argv = new java.util.ArrayList<>(List.of("ssh"));
+        argv.addAll(client.commonOptions());
+        argv.addAll(List.of("-tt", "-p", Integer.toString(host.port()), "root@127.0.0.1"));
+
+        OpenSshClient.Result r = OpenSshClient.run(argv,
+                "tty\necho \"[$MULTIKERNEL_SIM_HOST]\"\nexit 5\n".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(5);
+        assertThat(r.stdout()).contains("/dev/pts/").contains("[sim-1]").contains("@sim-1:");
+    }
+
+    @Test
     void scpUploadsOverSftpAndOverTheLegacyProtocol() throws IOException {
         Path local = tmp.resolve("mkctl");
         Files.writeString(local, "#!/bin/sh\necho \"helper ran: $1\"\n");

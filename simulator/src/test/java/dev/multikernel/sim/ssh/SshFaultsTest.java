@@ -54,17 +54,18 @@ class SshFaultsTest {
 
     @Test
     void droppingAllConnectionsCutsALiveSessionAndKillsItsProcess() throws Exception {
-        Path marker = host.homeOf("root").resolve("still-running");
-        Process ssh = client.startSsh(host.port(), "root", "touch started; sleep 2; touch still-running; sleep 60");
-        awaitFile(host.homeOf("root").resolve("started"));
+        Process ssh = client.startSsh(host.port(), "root", "echo $$ > pid.tmp && mv pid.tmp pid; exec sleep 300");
+        Path pidFile = host.homeOf("root").resolve("pid");
+        awaitFile(pidFile);
+        ProcessHandle remote = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).orElseThrow();
 
         int dropped = host.sshFaults().dropAllConnections();
 
         assertThat(dropped).isEqualTo(1);
         assertThat(ssh.waitFor(30, TimeUnit.SECONDS)).as("ssh ended after the drop").isTrue();
         assertThat(ssh.exitValue()).isEqualTo(255);
-        Thread.sleep(2500);
-        assertThat(marker).as("the remote command was killed with its connection").doesNotExist();
+        assertThat(remote.onExit().get(30, TimeUnit.SECONDS).isAlive())
+                .as("the remote command was killed with its connection").isFalse();
         assertThat(client.ssh(host.port(), "root", "echo back").stdout()).isEqualTo("back\n");
     }
 
