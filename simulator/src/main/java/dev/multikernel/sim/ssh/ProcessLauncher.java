@@ -24,7 +24,8 @@ final class ProcessLauncher {
 
     /** Variables that name the simulated host; a client's {@code SendEnv}/{@code SetEnv} cannot change them. */
     private static final List<String> PROTECTED_PREFIXES = List.of("MKCTL_SIM_", "MULTIKERNEL_SIM_");
-    private static final Set<String> PROTECTED_NAMES = Set.of("HOME", "USER", "LOGNAME", "SHELL");
+    private static final Set<String> PROTECTED_NAMES = Set.of("HOME", "USER", "LOGNAME", "SHELL", "PATH",
+            "SSH_CONNECTION");
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     /** uid reported to the kernel socket for an unprivileged login (and 0 for root or under sudo). */
     static final String UNPRIVILEGED_UID = "1000";

@@ -87,6 +87,20 @@ class SimulatedHostTest {
     }
 
     @Test
+    void clientEnvironmentIsPassedOnButCannotRedirectTheKernelSocket() {
+        List<String> argv = new java.util.ArrayList<>(List.of("ssh"));
+        argv.addAll(client.commonOptions());
+        argv.addAll(List.of("-o", "SetEnv=GREETING=hello MKCTL_SIM_SOCKET=/tmp/elsewhere HOME=/",
+                "-p", Integer.toString(host.port()), "root@127.0.0.1",
+                "echo \"$GREETING $MKCTL_SIM_SOCKET $HOME\""));
+
+        OpenSshClient.Result r = OpenSshClient.run(argv, new byte[0]);
+
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).isEqualTo("hello " + host.kernelSocket() + " " + host.homeOf("root") + "\n");
+    }
+
+    @Test
     void anUnprivilegedUserBecomesPrivilegedThroughSudo() {
         OpenSshClient.Result r = client.ssh(host.port(), "admin",
                 "echo \"$USER $MKCTL_SIM_UID\"; sudo -n sh -c 'echo \"$MKCTL_SIM_UID\"'; pwd");
