@@ -35,6 +35,7 @@ final class AdminServer implements AutoCloseable {
 
     static final int MAX_REQUEST_BYTES = 64 * 1024;
     private static final Duration GRACE = Duration.ofSeconds(2);
+    private static final int MAX_CONCURRENT_REQUESTS = 16;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path socket;
@@ -78,6 +79,16 @@ final class AdminServer implements AutoCloseable {
             } catch (IOException e) {
                 if (closed) {
                     return;
+                }
+                continue;
+            }
+            if (clients.size() >= MAX_CONCURRENT_REQUESTS) {
+                try (client) {
+                    Channels.newOutputStream(client).write((JSON.writeValueAsString(
+                            error("too many admin requests at once; try again")) + "\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                } catch (IOException ignored) {
+                    // the client went away
                 }
                 continue;
             }

@@ -40,7 +40,7 @@ public final class Main implements Runnable {
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("multikernel-sim: " + e.getMessage());
+            commandLine.getErr().println("multikernel-sim: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return 1;
         });
         int code = cl.execute(args);

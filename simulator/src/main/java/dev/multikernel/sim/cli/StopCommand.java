@@ -72,8 +72,14 @@ final class StopCommand implements Callable<Integer> {
         }
         if (process.isPresent() && process.get().pid() != ProcessHandle.current().pid()) {
             // The lock is released inside close(); give the JVM its moment to exit.
-            process.get().onExit().get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000),
-                    java.util.concurrent.TimeUnit.MILLISECONDS);
+            try {
+                process.get().onExit().get(Math.max(1000, (deadline - System.nanoTime()) / 1_000_000),
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                err.println("multikernel-sim: the simulator released its state directory but its process (pid "
+                        + process.get().pid() + ") has not ended yet");
+                return 1;
+            }
         }
         out.println("stopped the simulator of " + dir.root());
         return 0;

@@ -262,6 +262,7 @@ public final class HostSshServer implements AutoCloseable {
     /** A session cut once a number of bytes crossed it in either direction. */
     private static final class ByteBudgetSession extends ServerSessionImpl {
         private final long budget;
+        private final Object counterLock = new Object();
         private long used;
         private boolean exhausted;
 
@@ -291,17 +292,19 @@ public final class HostSshServer implements AutoCloseable {
         }
 
         /** Counts bytes; true (and the connection cut) once the budget is used up. */
-        private synchronized boolean spend(int bytes) {
-            if (exhausted) {
-                return true;
-            }
-            used += bytes;
-            if (used >= budget) {
+        private boolean spend(int bytes) {
+            synchronized (counterLock) {
+                if (exhausted) {
+                    return true;
+                }
+                used += bytes;
+                if (used < budget) {
+                    return false;
+                }
                 exhausted = true;
-                getIoSession().close(true);
-                return true;
             }
-            return false;
+            getIoSession().close(true);
+            return true;
         }
     }
 }

@@ -29,7 +29,18 @@ import org.apache.sshd.common.util.security.SecurityUtils;
  */
 public final class SshKeys {
 
+    private static final long MAX_KEY_FILE_BYTES = 64 * 1024;
+
     private SshKeys() {
+    }
+
+    /** The file parsed but held no key. */
+    private static final class NoKeyException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NoKeyException(String message) {
+            super(message);
+        }
     }
 
     /**
@@ -65,16 +76,22 @@ public final class SshKeys {
 
     /** Reads one unencrypted private key in OpenSSH (or PEM) format. */
     public static KeyPair load(Path privateKeyFile) throws IOException {
+        if (!Files.isRegularFile(privateKeyFile) || Files.size(privateKeyFile) > MAX_KEY_FILE_BYTES) {
+            throw new IOException(privateKeyFile + " is not a private key file (missing, not a regular file or "
+                    + "larger than " + MAX_KEY_FILE_BYTES + " bytes); delete it to let the simulator create a new one");
+        }
         try (InputStream in = Files.newInputStream(privateKeyFile)) {
             Iterable<KeyPair> pairs = SecurityUtils.loadKeyPairIdentities(
                     null, NamedResource.ofName(privateKeyFile.toString()), in, null);
             Iterator<KeyPair> it = pairs == null ? null : pairs.iterator();
             if (it == null || !it.hasNext()) {
-                throw new IOException("no key found in " + privateKeyFile
+                throw new NoKeyException("no key found in " + privateKeyFile
                         + "; delete it to let the simulator create a new one");
             }
             return it.next();
-        } catch (GeneralSecurityException | RuntimeException e) {
+        } catch (NoKeyException e) {
+            throw e;
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw new IOException("cannot read the private key " + privateKeyFile + " (" + e.getMessage()
                     + "); delete it to let the simulator create a new one", e);
         }
