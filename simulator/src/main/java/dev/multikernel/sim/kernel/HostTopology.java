@@ -75,7 +75,7 @@ public record HostTopology(List<Cpu> cpus, List<MemoryRegion> memory, List<PciDe
 
     /**
      * 8 CPUs on 2 NUMA nodes (APIC ids 0,2,4,6 and 16,18,20,22), 16 GiB of RAM around a
-     * 1 GiB PCI hole below 4 GiB, a NIC and an NVMe drive, CPU 0 reserved, and a 4 GiB
+     * 1 GiB PCI hole below 4 GiB (node 0: 8 GiB, node 1: 8 GiB from 9 GiB), a NIC and an NVMe drive, CPU 0 reserved, and a 4 GiB
      * RFC v2 pool on the command line.
      */
     public static HostTopology defaults() {
@@ -86,7 +86,7 @@ public record HostTopology(List<Cpu> cpus, List<MemoryRegion> memory, List<PciDe
         }
         long gib = 1L << 30;
         List<MemoryRegion> memory = List.of(
-                new MemoryRegion(0x100000L, 3 * gib - 0x100000L, 0),
+                new MemoryRegion(0, 3 * gib, 0),
                 new MemoryRegion(4 * gib, 5 * gib, 0),
                 new MemoryRegion(9 * gib, 8 * gib, 1));
         List<PciDevice> devices = List.of(

@@ -102,6 +102,22 @@ final class MemoryMap {
                 return Optional.of(List.of(new Region(base.get(), size)));
             }
         }
+        // Not enough free bytes at all: fail before carving pieces.
+        long free = 0;
+        for (Chunk c : candidates) {
+            long used = 0;
+            for (Region r : allocated) {
+                long lo = Math.max(r.base, c.base);
+                long hi = Math.min(r.end(), c.end());
+                if (hi > lo) {
+                    used += hi - lo;
+                }
+            }
+            free += c.size - used;
+        }
+        if (free < size) {
+            return Optional.empty();
+        }
         List<Region> pieces = new ArrayList<>();
         long remaining = size;
         while (remaining > 0) {
