@@ -2,6 +2,10 @@ package dev.tfjvm;
 
 import dev.tfjvm.plugin.PluginMain;
 import dev.tfjvm.server.ProviderService;
+import dev.tfjvm.server.RpcLogging;
+import io.grpc.BindableService;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import dev.tfjvm.spi.Provider;
 import java.util.List;
 import java.util.function.Supplier;
@@ -17,6 +21,12 @@ public final class TerraformPlugin {
     }
 
     public static void serve(String[] args, String sourceAddress, Supplier<Provider> provider) {
-        PluginMain.run(args, sourceAddress, () -> List.of(new ProviderService(provider.get())));
+        PluginMain.run(args, sourceAddress, () -> List.of(bind(provider.get())));
+    }
+
+    /** The provider as a gRPC service, with RPC logging; also for serving it inside tests. */
+    public static BindableService bind(Provider provider) {
+        ServerServiceDefinition definition = ServerInterceptors.intercept(new ProviderService(provider), new RpcLogging());
+        return () -> definition;
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tfjvm.plugin.PluginOptions;
 import dev.tfjvm.plugin.PluginServer;
-import dev.tfjvm.server.ProviderService;
+import dev.tfjvm.TerraformPlugin;
 import dev.tfjvm.testing.TerraformCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ class ReattachIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = PluginServer.start(PluginOptions.debug(), List.of(new ProviderService(new DemoProvider())));
+        server = PluginServer.start(PluginOptions.debug(), List.of(TerraformPlugin.bind(new DemoProvider())));
         Path dir = Files.createDirectories(work.resolve("config"));
         store = dir.resolve("store");
         tf = new TerraformCli(dir).withReattach(server.reattachJson(DemoMain.SOURCE));
