@@ -7,6 +7,7 @@ import dev.tfjvm.schema.Block;
 import dev.tfjvm.schema.Schema;
 import dev.tfjvm.schema.Validators;
 import dev.tfjvm.spi.ApplyContext;
+import dev.tfjvm.spi.DeleteContext;
 import dev.tfjvm.spi.OperationCancelledException;
 import dev.tfjvm.spi.OperationTimeouts;
 import dev.tfjvm.spi.ResourceException;
@@ -91,6 +92,6 @@ final class BuggyResource implements Resource {
     }
 
     @Override
-    public void delete(ApplyContext context) {
+    public void delete(DeleteContext context) {
     }
 }

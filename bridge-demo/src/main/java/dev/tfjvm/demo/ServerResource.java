@@ -13,6 +13,7 @@ import dev.tfjvm.schema.PlanModifiers;
 import dev.tfjvm.schema.Schema;
 import dev.tfjvm.schema.Validators;
 import dev.tfjvm.spi.ApplyContext;
+import dev.tfjvm.spi.DeleteContext;
 import dev.tfjvm.spi.OperationContext;
 import dev.tfjvm.spi.OperationTimeouts;
 import dev.tfjvm.spi.ReadContext;
@@ -172,9 +173,9 @@ final class ServerResource implements Resource {
     }
 
     @Override
-    public void delete(ApplyContext context) throws ResourceException {
+    public void delete(DeleteContext context) throws ResourceException {
         try {
-            provider.store().delete(KIND, context.prior().orElseThrow().requireString("id"));
+            provider.store().delete(KIND, context.state().requireString("id"));
         } catch (IOException e) {
             throw storeError(e);
         }

@@ -5,6 +5,7 @@ import dev.tfjvm.diag.Diagnostics;
 import dev.tfjvm.spi.ApplyContext;
 import dev.tfjvm.spi.ConfigureContext;
 import dev.tfjvm.spi.DataSourceContext;
+import dev.tfjvm.spi.DeleteContext;
 import dev.tfjvm.spi.OperationContext;
 import dev.tfjvm.spi.PlanContext;
 import dev.tfjvm.spi.ReadContext;
@@ -144,6 +145,20 @@ final class Contexts {
         @Override
         public Optional<TfObject> prior() {
             return prior;
+        }
+    }
+
+    static final class Delete extends Base implements DeleteContext {
+        private final TfObject state;
+
+        Delete(OperationContext operation, TfObject state) {
+            super(operation);
+            this.state = state;
+        }
+
+        @Override
+        public TfObject state() {
+            return state;
         }
     }
 

@@ -230,18 +230,16 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
             }
             PlanEngine.Result framework = PlanEngine.plan(rt.block, prior, config, proposed);
             List<CtyPath> replace = new ArrayList<>(framework.requiresReplace());
-                        TfObject configObj = TfObject.of(rt.block, config);
-            Optional<TfObject> priorObj = prior.isNull() ? Optional.empty() : Optional.of(TfObject.of(rt.block, prior));
-            Contexts.Plan[] plan = new Contexts.Plan[1];
-            runner.run("plan " + rt.resource.typeName(), Optional.empty(), d, ctx -> {
-                plan[0] = new Contexts.Plan(ctx, configObj, priorObj, TfObject.of(rt.block, framework.planned()), replace);
-                rt.resource.modifyPlan(plan[0]);
-                return null;
+            Contexts.Plan plan = runner.run("plan " + rt.resource.typeName(), Optional.empty(), d, ctx -> {
+                Contexts.Plan p = new Contexts.Plan(ctx, TfObject.of(rt.block, config),
+                        TfObject.ofNullable(rt.block, prior), TfObject.of(rt.block, framework.planned()), replace);
+                rt.resource.modifyPlan(p);
+                return p;
             });
             if (d.hasErrors()) {
                 return b;
             }
-            CtyValue plannedValue = plan[0].planned().value();
+            CtyValue plannedValue = plan.planned().value();
             guard(d, TerraformRules.checkPlan(rt.resource.typeName(), rt.block, prior, config, plannedValue));
             if (d.hasErrors()) {
                 return b;
@@ -266,23 +264,19 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
                     .setPrivate(request.getPlannedPrivate());
             boolean delete = planned.isNull();
             String op = prior.isNull() ? "create" : delete ? "delete" : "update";
-            Optional<TfObject> priorObj = prior.isNull() ? Optional.empty() : Optional.of(TfObject.of(rt.block, prior));
-            TfObject plannedObj = delete ? null : TfObject.of(rt.block, planned);
-            TfObject configObj = config.isNull() ? null : TfObject.of(rt.block, config);
-            Optional<TfObject> timeoutSource = delete ? priorObj : Optional.of(configObj);
+            Optional<TfObject> priorObj = TfObject.ofNullable(rt.block, prior);
+            // A delete has no configuration: its timeout comes from the state.
+            Optional<TfObject> timeoutSource = TfObject.ofNullable(rt.block, delete ? prior : config);
             CtyValue result;
             try {
                 result = runner.<CtyValue>run(op + " " + rt.resource.typeName(), rt.timeout(op, timeoutSource), d, ctx -> {
-                    ApplyContext ac = new Contexts.Apply(ctx, configObj, plannedObj, priorObj);
-                    switch (op) {
-                        case "create":
-                            return rt.resource.create(ac).value();
-                        case "update":
-                            return rt.resource.update(ac).value();
-                        default:
-                            rt.resource.delete(ac);
-                            return CtyValue.nullOf(rt.type);
+                    if (delete) {
+                        rt.resource.delete(new Contexts.Delete(ctx, priorObj.orElseThrow()));
+                        return CtyValue.nullOf(rt.type);
                     }
+                    ApplyContext ac = new Contexts.Apply(ctx, TfObject.of(rt.block, config), TfObject.of(rt.block, planned),
+                            priorObj);
+                    return (priorObj.isEmpty() ? rt.resource.create(ac) : rt.resource.update(ac)).value();
                 });
             } catch (ResourceException e) {
                 d.add(toDiagnostic(e));

@@ -31,7 +31,7 @@ public interface Resource {
 
     TfObject update(ApplyContext context) throws ResourceException;
 
-    void delete(ApplyContext context) throws ResourceException;
+    void delete(DeleteContext context) throws ResourceException;
 
     /**
      * Turns the id given to {@code terraform import} into a state to read. Return at least the

@@ -42,6 +42,11 @@ public final class TfObject {
         return new TfObject(block, o);
     }
 
+    /** Empty for a null value (no object), else the object; for prior states and the like. */
+    public static Optional<TfObject> ofNullable(Block block, CtyValue value) {
+        return value.isNull() ? Optional.empty() : Optional.of(of(block, value));
+    }
+
     /** An object of {@code block}'s type with every attribute null and every block empty. */
     public static TfObject empty(Block block) {
         Map<String, CtyValue> attrs = new HashMap<>();

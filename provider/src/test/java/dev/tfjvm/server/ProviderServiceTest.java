@@ -12,6 +12,7 @@ import dev.tfjvm.schema.Block;
 import dev.tfjvm.schema.Schema;
 import dev.tfjvm.schema.Validators;
 import dev.tfjvm.spi.ApplyContext;
+import dev.tfjvm.spi.DeleteContext;
 import dev.tfjvm.spi.ConfigureContext;
 import dev.tfjvm.spi.OperationCancelledException;
 import dev.tfjvm.spi.OperationTimeouts;
@@ -82,7 +83,7 @@ class ProviderServiceTest {
         }
 
         @Override
-        public void delete(ApplyContext c) {
+        public void delete(DeleteContext c) {
         }
     }
 
