@@ -38,6 +38,7 @@ static int sim_fd = -1;
 static char sysfs_root[PATH_MAX] = "/sys";
 static char procfs_root[PATH_MAX] = "/proc";
 static int lock_fd = -1;
+static int test_roots; /* --sysfs-root or --procfs-root given: a test, see guard_dangerous() */
 
 /* ------------------------------------------------------------------ failures */
 
@@ -384,6 +385,7 @@ int os_init(const char *sysfs, const char *procfs, os_fail *f) {
     const char *sock = getenv("MKCTL_SIM_SOCKET");
     if (!sock || !*sock) {
         sim_mode = 0;
+        test_roots = sysfs || procfs;
         if (sysfs) {
             snprintf(sysfs_root, sizeof sysfs_root, "%s", sysfs);
         }
@@ -610,6 +612,8 @@ int os_rmdir(const char *path, os_fail *f) {
     return 0;
 }
 
+static int guard_dangerous(const char *call, os_fail *f);
+
 int os_mount_multikernel(os_fail *f) {
     char hp[PATH_MAX];
     os_host_path(REAL_MULTIKERNEL_DIR, hp, sizeof hp);
@@ -623,6 +627,9 @@ int os_mount_multikernel(os_fail *f) {
         buf_free(&h);
         return r;
     }
+    if (guard_dangerous("mount", f)) {
+        return -1;
+    }
     if (mount("none", hp, "multikernel", 0, NULL) < 0) {
         return fail_sys(f, "mount", hp);
     }
@@ -630,6 +637,35 @@ int os_mount_multikernel(os_fail *f) {
 }
 
 /* ------------------------------------------------------------------ kexec and reboot */
+
+/*
+ * Test roots mean a test: there, mount, kexec_file_load and reboot are made only when a tracer
+ * is attached (the tests run mkctl under strace with fault injection, so the calls never reach
+ * the kernel). A test that forgot strace gets EPERM instead of a real syscall.
+ */
+static int guard_dangerous(const char *call, os_fail *f) {
+    if (!test_roots) {
+        return 0;
+    }
+    long tracer = 0;
+    FILE *st = fopen("/proc/self/status", "re");
+    if (st) {
+        char line[256];
+        while (fgets(line, sizeof line, st)) {
+            if (strncmp(line, "TracerPid:", 10) == 0) {
+                tracer = strtol(line + 10, NULL, 10);
+                break;
+            }
+        }
+        fclose(st);
+    }
+    if (tracer > 0) {
+        return 0;
+    }
+    return failf(f, EPERM, call, NULL,
+                 "refusing a real %s: --sysfs-root/--procfs-root mean a test, and tests make this call only "
+                 "under strace with fault injection", call);
+}
 
 /* Opens an image read-only (both modes: the same open errors everywhere). */
 static int open_image(const char *path, int *fd, os_fail *f) {
@@ -679,6 +715,13 @@ int os_kexec_load(const char *kernel, const char *initrd, const char *cmdline, u
         buf_free(&h);
         return r;
     }
+    if (guard_dangerous("kexec_file_load", f)) {
+        close(kfd);
+        if (ifd >= 0) {
+            close(ifd);
+        }
+        return -1;
+    }
     long rc = syscall(SYS_kexec_file_load, kfd, ifd, cmdlen, cmdline, flags);
     r = 0;
     if (rc < 0) {
@@ -701,6 +744,9 @@ int os_kexec_unload(unsigned long flags, os_fail *f) {
         buf_free(&h);
         return r;
     }
+    if (guard_dangerous("kexec_file_load", f)) {
+        return -1;
+    }
     if (syscall(SYS_kexec_file_load, -1, -1, 0UL, NULL, flags) < 0) {
         int e = errno;
         return failf(f, e, "kexec_file_load", NULL, "kexec_file_load(unload, flags 0x%lx) failed: %s", flags,
@@ -717,6 +763,9 @@ int os_reboot_mk(unsigned int cmd, int mk_id, os_fail *f) {
         int r = sim_call(&h, NULL, 0, NULL, "reboot", NULL, f);
         buf_free(&h);
         return r;
+    }
+    if (guard_dangerous("reboot", f)) {
+        return -1;
     }
     /* The kernel reads struct { int mk_id; } through the pointer. */
     int arg = mk_id;
