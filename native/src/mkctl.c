@@ -1646,7 +1646,7 @@ static int op_halt(op *o, jw *w, mk_error *e) {
 
 static int jv_to_op(const jv *obj, size_t index, op *o, const op_spec **spec, mk_error *e) {
     if (obj->type != JV_OBJ) {
-        return usage_error(e, "batch element %zu is a %s, not an object", index, jv_type_name(obj->type));
+        return usage_error(e, "batch element %zu is not an object (it is a %s)", index, jv_type_name(obj->type));
     }
     const jv *opv = NULL;
     for (size_t i = 0; i < obj->n; i++) {
