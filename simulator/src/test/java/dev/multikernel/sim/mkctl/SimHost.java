@@ -109,6 +109,11 @@ final class SimHost implements AutoCloseable {
     }
 
     Result mkctl(byte[] stdin, Map<String, String> extraEnv, List<String> args) {
+        return mkctlIn(dir, stdin, extraEnv, args);
+    }
+
+    /** Runs mkctl with the given working directory. */
+    Result mkctlIn(Path cwd, byte[] stdin, Map<String, String> extraEnv, List<String> args) {
         List<String> argv = new ArrayList<>();
         argv.add(binary().toString());
         argv.addAll(args);
@@ -116,7 +121,7 @@ final class SimHost implements AutoCloseable {
             Path out = Files.createTempFile(dir, "out", ".txt");
             Path err = Files.createTempFile(dir, "err", ".txt");
             Path in = Files.write(Files.createTempFile(dir, "in", ".bin"), stdin);
-            ProcessBuilder pb = new ProcessBuilder(argv);
+            ProcessBuilder pb = new ProcessBuilder(argv).directory(cwd.toFile());
             pb.environment().put("MKCTL_SIM_SOCKET", server.socketPath().toString());
             pb.environment().putAll(extraEnv);
             pb.redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
