@@ -29,6 +29,11 @@ class MkctlStateTest {
         return (List<Map<String, Object>>) m.get(key);
     }
 
+    @SuppressWarnings("unchecked")
+    private static List<String> warnings(Map<String, Object> state) {
+        return (List<String>) state.get("warnings");
+    }
+
     @Test
     void noMultikernelDirectoryIsInterfaceNone() throws Exception {
         Map<String, Object> s = state(FakeHost.create(tmp));
@@ -78,7 +83,7 @@ class MkctlStateTest {
         FakeHost h = FakeHost.create(tmp).delete("proc/cpuinfo");
         Map<String, Object> s = state(h);
         assertThat(list(s, "cpus")).allSatisfy(c -> assertThat(c).containsEntry("apic_id", null));
-        assertThat((List<String>) s.get("warnings")).singleElement().asString().contains("apic ids unknown");
+        assertThat(warnings(s)).singleElement().asString().contains("apic ids unknown");
     }
 
     @Test
@@ -163,7 +168,7 @@ class MkctlStateTest {
                 Map.of("mk_id", 0L, "type", "default", "start", "0x000001000000", "segments", 3L),
                 Map.of("mk_id", 1L, "type", "multikernel", "start", "0x000123400000", "segments", 5L),
                 Map.of("mk_id", 2L, "type", "multikernel", "start", "0x000223400000", "segments", 4L));
-        assertThat((List<String>) s.get("warnings")).singleElement().asString().contains("3  garbage");
+        assertThat(warnings(s)).singleElement().asString().contains("3  garbage");
     }
 
     @Test
@@ -205,7 +210,7 @@ class MkctlStateTest {
         FakeHost h = FakeHost.create(tmp).delete("proc/sys/kernel/osrelease");
         Map<String, Object> s = state(h);
         assertThat(s).containsEntry("kernel_release", null);
-        assertThat((List<String>) s.get("warnings")).singleElement().asString().contains("kernel release unknown");
+        assertThat(warnings(s)).singleElement().asString().contains("kernel release unknown");
     }
 
     @Test
