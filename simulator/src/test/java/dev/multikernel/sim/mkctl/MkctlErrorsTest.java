@@ -4,6 +4,8 @@ import static dev.multikernel.sim.fixtures.Trees.baseline;
 import static dev.multikernel.sim.fixtures.Trees.instanceCreate;
 import static dev.multikernel.sim.fixtures.Trees.overlay;
 import static dev.multikernel.sim.fixtures.Trees.overlayNode;
+import static dev.multikernel.sim.fixtures.Trees.v2Instance;
+import static dev.multikernel.sim.fixtures.Trees.v2Tree;
 import static dev.multikernel.sim.fixtures.Trees.blob;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -93,6 +95,38 @@ class MkctlErrorsTest {
     void baselineBeforeMountIsEnoent() throws Exception {
         try (SimHost fresh = SimHost.start(Files.createDirectories(dir.resolve("fresh")), InterfaceGeneration.CURRENT)) {
             osError(fresh.mkctl(baseline(new long[] {2}, GIB), "baseline"), "ENOENT", "write");
+        }
+    }
+
+    @Test
+    void baselineWithACpuTheHostLacksIsEnodev() throws Exception {
+        try (SimHost fresh = SimHost.start(Files.createDirectories(dir.resolve("fresh")), InterfaceGeneration.CURRENT)) {
+            fresh.mkctl("mount").ok();
+            osError(fresh.mkctl(baseline(new long[] {2, 999}, GIB), "baseline"), "ENODEV", "write");
+        }
+    }
+
+    // ------------------------------------------------------------ RFC v2 create: errors only logged
+
+    @Test
+    void v2InstancesTheKernelSkippedAreNotApplied() throws Exception {
+        try (SimHost v2 = SimHost.start(Files.createDirectories(dir.resolve("v2")), InterfaceGeneration.RFC_V2)) {
+            v2.mkctl("mount").ok();
+            v2.mkctl(v2Tree(v2Instance("web", 1, 1 << 28, 2)), "v2-create", "--expect", "web").ok();
+            // duplicate id (ENOSPC in the log): the write succeeds, the instance does not appear
+            JsonNode e = v2.mkctl(v2Tree(v2Instance("db", 1, 1 << 28, 3)), "v2-create", "--expect", "db").error(5);
+            assertThat(e.get("kind").asText()).isEqualTo("not_applied");
+            assertThat(e.get("instance_status").isNull()).isTrue();
+            // more memory than the 4 GiB pool can give (ENOMEM in the log)
+            e = v2.mkctl(v2Tree(v2Instance("big", 2, 0xFFFFF000, 3), v2Instance("ok", 3, 1 << 28, 5)),
+                    "v2-create", "--expect", "ok", "--expect", "big").error(5);
+            assertThat(e.get("message").asText()).contains("'big'");
+            assertThat(v2.kernel.kernelLog()).anySatisfy(l -> assertThat(l).contains("Failed to create instance"));
+            // without --expect the caller sees what exists and decides
+            JsonNode r = v2.mkctl(v2Tree(v2Instance("db", 1, 1 << 28, 3)), "v2-create").ok();
+            List<String> names = new java.util.ArrayList<>();
+            r.get("instances").forEach(i -> names.add(i.get("name").asText()));
+            assertThat(names).containsExactly("ok", "web");
         }
     }
 
