@@ -42,11 +42,16 @@ import java.util.UUID;
  * <p>Paths served:
  * <ul>
  *   <li>/sys/fs/multikernel (the mount point; empty until mounted) and the multikernel fs under it;</li>
- *   <li>/proc/kimage, /proc/iomem, /proc/cmdline, /proc/mounts, /proc/sys/kernel/random/boot_id;</li>
- *   <li>/sys/devices/system/cpu/online, /sys/devices/system/cpu/offline, /sys/devices/system/cpu/cpuN/online.</li>
+ *   <li>/proc/kimage, /proc/iomem, /proc/cmdline, /proc/cpuinfo, /proc/mounts, /proc/sys/kernel/osrelease,
+ *       /proc/sys/kernel/random/boot_id;</li>
+ *   <li>/sys/devices/system/cpu/online, /sys/devices/system/cpu/offline, /sys/devices/system/cpu/cpuN/online and
+ *       cpuN/nodeM.</li>
  * </ul>
  */
 public final class KernelModel implements AutoCloseable {
+    /** What uname -r says on a simulated host. */
+    public static final String KERNEL_RELEASE = "6.18.0-multikernel-sim";
+
     static final String STATE_FILE = "kernel-state.json";
     static final int STATE_FORMAT = 1;
     static final String MOUNT_POINT = "/sys/fs/multikernel";
@@ -589,13 +594,14 @@ public final class KernelModel implements AutoCloseable {
         switch (at) {
             case "/":
                 return switch (name) {
-                    case "proc" -> dir("cmdline", "iomem", "kimage", "mounts", "sys");
+                    case "proc" -> dir("cmdline", "cpuinfo", "iomem", "kimage", "mounts", "sys");
                     case "sys" -> dir("devices", "fs");
                     default -> null;
                 };
             case "/proc":
                 return switch (name) {
                     case "cmdline" -> procReadOnly(() -> text(topology.kernelCommandLine() + "\n"));
+                    case "cpuinfo" -> procReadOnly(() -> text(cpuinfo()));
                     case "iomem" -> procReadOnly(() -> text(iomem()));
                     case "kimage" -> procReadOnly(() -> text(kimage()));
                     case "mounts" -> procReadOnly(() -> text(mounts()));
@@ -603,9 +609,13 @@ public final class KernelModel implements AutoCloseable {
                     default -> null;
                 };
             case "/proc/sys":
-                return name.equals("kernel") ? dir("random") : null;
+                return name.equals("kernel") ? dir("osrelease", "random") : null;
             case "/proc/sys/kernel":
-                return name.equals("random") ? dir("boot_id") : null;
+                return switch (name) {
+                    case "random" -> dir("boot_id");
+                    case "osrelease" -> procReadOnly(() -> text(KERNEL_RELEASE + "\n"));
+                    default -> null;
+                };
             case "/proc/sys/kernel/random":
                 return name.equals("boot_id") ? procReadOnly(() -> text(bootId + "\n")) : null;
             case "/sys":
@@ -763,7 +773,9 @@ public final class KernelModel implements AutoCloseable {
                     try {
                         int id = Integer.parseInt(name.substring(3));
                         if (topology.cpuByLogicalId(id).isPresent() && name.equals("cpu" + id)) {
-                            return new Dir(() -> id == 0 ? List.of() : List.of("online"));
+                            // cpuN/nodeM names the CPU's NUMA node (a link in real sysfs).
+                            String node = "node" + topology.cpuByLogicalId(id).get().numaNode();
+                            return new Dir(() -> id == 0 ? List.of(node) : List.of(node, "online"));
                         }
                     } catch (NumberFormatException e) {
                         return null;
@@ -776,10 +788,32 @@ public final class KernelModel implements AutoCloseable {
 
     private VNode cpuOnlineFile(String cpuDir, String name) {
         int id = Integer.parseInt(cpuDir.substring(3));
+        if (name.equals("node" + topology.cpuByLogicalId(id).map(HostTopology.Cpu::numaNode).orElse(-1))) {
+            return new Dir(List::of);
+        }
         if (id == 0 || !name.equals("online")) {
             return null; // the boot CPU has no online attribute
         }
         return kernfsReadOnly(() -> text((offlineCpus().contains(id) ? "0" : "1") + "\n"));
+    }
+
+    /**
+     * /proc/cpuinfo, reduced to the fields tools read to map logical CPUs to APIC ids and packages
+     * (x86 prints "processor", "physical id", "core id", "apicid" and "initial apicid" per CPU).
+     */
+    private String cpuinfo() {
+        StringBuilder sb = new StringBuilder();
+        for (HostTopology.Cpu c : topology.cpus()) {
+            sb.append("processor\t: ").append(c.logicalId()).append('\n')
+                    .append("vendor_id\t: GenuineIntel\n")
+                    .append("model name\t: Simulated multikernel CPU\n")
+                    .append("physical id\t: ").append(c.numaNode()).append('\n')
+                    .append("core id\t\t: ").append(c.logicalId()).append('\n')
+                    .append("apicid\t\t: ").append(c.apicId()).append('\n')
+                    .append("initial apicid\t: ").append(c.apicId()).append('\n')
+                    .append('\n');
+        }
+        return sb.toString();
     }
 
     /** Kernel cpulist format ("0-1,4-7"). */

@@ -61,4 +61,21 @@ class ProcFilesTest {
         String row = String.format("%5d  %-10s  0x%012x  %8d", 1, "multikernel", 0x123400000L, 5);
         assertThat(row).isEqualTo("    1  multikernel  0x000123400000         5");
     }
+
+    @Test
+    @DisplayName("CPU topology as tools read it: /proc/cpuinfo apicid per processor, cpuN/nodeM, osrelease")
+    void cpuTopologyFiles() throws Exception {
+        try (KernelModel k = open(dir, InterfaceGeneration.CURRENT)) {
+            String cpuinfo = new String(k.read("/proc/cpuinfo"), java.nio.charset.StandardCharsets.UTF_8);
+            for (HostTopology.Cpu c : k.topology().cpus()) {
+                assertThat(cpuinfo).contains("processor\t: " + c.logicalId() + "\n")
+                        .contains("apicid\t\t: " + c.apicId() + "\n");
+                assertThat(k.list("/sys/devices/system/cpu/cpu" + c.logicalId())).contains("node" + c.numaNode());
+            }
+            assertThat(cpuinfo.split("\n\n")).hasSize(k.topology().cpus().size());
+            assertThat(new String(k.read("/proc/sys/kernel/osrelease"), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo(KernelModel.KERNEL_RELEASE + "\n");
+            assertThat(k.list("/proc/sys/kernel")).containsExactlyInAnyOrder("osrelease", "random");
+        }
+    }
 }

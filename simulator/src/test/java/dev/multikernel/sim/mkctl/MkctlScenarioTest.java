@@ -13,6 +13,7 @@ import dev.multikernel.host.devicetree.DeviceTree;
 import dev.multikernel.host.devicetree.Fdt;
 import dev.multikernel.sim.fixtures.KernelImages;
 import dev.multikernel.sim.kernel.InterfaceGeneration;
+import dev.multikernel.sim.kernel.KernelModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -59,6 +60,12 @@ class MkctlScenarioTest {
             assertThat(s.get("boot_id").asText()).isEqualTo(h.kernel.bootId());
             assertThat(s.get("cpus")).hasSize(8);
             assertThat(s.get("cpus").get(0).get("online").asBoolean()).isTrue();
+            // logical CPU ↔ APIC id ↔ NUMA node, as the default topology defines them
+            assertThat(s.get("cpus").get(1).get("apic_id").asLong()).isEqualTo(2);
+            assertThat(s.get("cpus").get(4).get("apic_id").asLong()).isEqualTo(16);
+            assertThat(s.get("cpus").get(0).get("numa_node").asLong()).isZero();
+            assertThat(s.get("cpus").get(7).get("numa_node").asLong()).isEqualTo(1);
+            assertThat(s.get("kernel_release").asText()).isEqualTo(KernelModel.KERNEL_RELEASE);
 
             JsonNode m = h.mkctl("mount").ok();
             assertThat(m.get("already_mounted").asBoolean()).isFalse();
@@ -123,10 +130,7 @@ class MkctlScenarioTest {
             assertThat(s.get("instances")).isEmpty();
             assertThat(cpusAvailable(s)).containsExactly(2L, 4L, 6L, 16L);
             assertThat(names(s.get("iomem"), "name")).containsExactly("Multikernel Memory Pool");
-            // the simulator serves neither /proc/sys/kernel/osrelease nor /proc/cpuinfo (yet): those
-            // gaps are the only warnings
-            assertThat(s.get("warnings")).allSatisfy(w -> assertThat(w.asText())
-                    .containsAnyOf("/proc/sys/kernel/osrelease", "/proc/cpuinfo"));
+            assertThat(s.get("warnings")).isEmpty();
         }
     }
 
