@@ -4,11 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,9 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+
+import dev.multikernel.sim.protocol.UnixSocketServer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,85 +34,37 @@ final class AdminServer implements AutoCloseable {
     private static final int MAX_CONCURRENT_REQUESTS = 16;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Path socket;
-    private final ServerSocketChannel server;
     private final Function<JsonNode, ObjectNode> handler;
-    private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
-    private final Thread acceptor;
-    private volatile boolean closed;
+    private UnixSocketServer socket;
 
-    private AdminServer(Path socket, ServerSocketChannel server, Function<JsonNode, ObjectNode> handler) {
-        this.socket = socket;
-        this.server = server;
+    private AdminServer(Function<JsonNode, ObjectNode> handler) {
         this.handler = handler;
-        this.acceptor = new Thread(this::acceptLoop, "multikernel-sim-admin");
-        this.acceptor.setDaemon(true);
     }
 
     /** Binds {@code socket} (a leftover file is replaced: the caller holds the state directory's lock). */
     static AdminServer start(Path socket, Function<JsonNode, ObjectNode> handler) throws IOException {
         Files.deleteIfExists(socket);
-        ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            ch.bind(UnixDomainSocketAddress.of(socket));
-            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-        } catch (IOException e) {
-            ch.close();
-            throw new IOException("cannot create the admin socket " + socket + ": " + e.getMessage(), e);
-        }
-        AdminServer s = new AdminServer(socket, ch, handler);
-        s.acceptor.start();
+        AdminServer s = new AdminServer(handler);
+        // Lets requests in progress send their reply on close: a "stop" is answered while the simulator stops.
+        s.socket = UnixSocketServer.start(socket, "multikernel-sim-admin", MAX_CONCURRENT_REQUESTS, GRACE,
+                Optional.of(PosixFilePermissions.fromString("rw-------")), s::serve, AdminServer::turnAway);
         return s;
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            SocketChannel client;
-            try {
-                client = server.accept();
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
-                if (closed) {
-                    return;
-                }
-                continue;
-            }
-            if (clients.size() >= MAX_CONCURRENT_REQUESTS) {
-                try (client) {
-                    Channels.newOutputStream(client).write((JSON.writeValueAsString(
-                            error("too many admin requests at once; try again")) + "\n")
-                            .getBytes(StandardCharsets.UTF_8));
-                } catch (IOException ignored) {
-                    // the client went away
-                }
-                continue;
-            }
-            clients.add(client);
-            Thread t = new Thread(() -> serve(client), "multikernel-sim-admin-request");
-            t.setDaemon(true);
-            t.start();
-        }
+    private static void turnAway(SocketChannel client) throws IOException {
+        Channels.newOutputStream(client).write((JSON.writeValueAsString(
+                error("too many admin requests at once; try again")) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    private void serve(SocketChannel client) {
-        try (client) {
-            InputStream in = Channels.newInputStream(client);
-            OutputStream out = Channels.newOutputStream(client);
-            ObjectNode reply;
-            Optional<String> line = readLine(in);
-            if (line.isEmpty()) {
-                reply = error("request larger than " + MAX_REQUEST_BYTES + " bytes or not ended by a newline");
-            } else {
-                reply = handle(line.get());
-            }
-            out.write((JSON.writeValueAsString(reply) + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        } catch (IOException e) {
-            // The client went away before the reply; nothing to do.
-        } finally {
-            clients.remove(client);
-        }
+    private void serve(SocketChannel client) throws IOException {
+        InputStream in = Channels.newInputStream(client);
+        OutputStream out = Channels.newOutputStream(client);
+        Optional<String> line = readLine(in);
+        ObjectNode reply = line.isEmpty()
+                ? error("request larger than " + MAX_REQUEST_BYTES + " bytes or not ended by a newline")
+                : handle(line.get());
+        out.write((JSON.writeValueAsString(reply) + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     private ObjectNode handle(String line) {
@@ -173,32 +121,6 @@ final class AdminServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        closed = true;
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        long deadline = System.nanoTime() + GRACE.toNanos();
-        while (!clients.isEmpty() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        for (SocketChannel c : clients) {
-            try {
-                c.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
-        try {
-            Files.deleteIfExists(socket);
-        } catch (IOException ignored) {
-            // a leftover socket file is replaced by the next start
-        }
+        socket.close();
     }
 }

@@ -13,8 +13,6 @@ import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,9 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Serves one {@link KernelModel} on a unix-domain stream socket, speaking the protocol of
@@ -42,18 +37,12 @@ public final class KernelSocketServer implements AutoCloseable {
 
     private final KernelModel kernel;
     private final Path socketPath;
-    private final ServerSocketChannel server;
-    private final Thread acceptor;
-    private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger threadCounter = new AtomicInteger();
+    private volatile UnixSocketServer socket;
     private volatile boolean closed;
 
-    private KernelSocketServer(KernelModel kernel, Path socketPath, ServerSocketChannel server) {
+    private KernelSocketServer(KernelModel kernel, Path socketPath) {
         this.kernel = kernel;
         this.socketPath = socketPath;
-        this.server = server;
-        this.acceptor = new Thread(this::acceptLoop, "mksim-accept-" + socketPath.getFileName());
-        this.acceptor.setDaemon(true);
     }
 
     /**
@@ -69,15 +58,9 @@ public final class KernelSocketServer implements AutoCloseable {
             }
             Files.delete(path);
         }
-        ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            ch.bind(UnixDomainSocketAddress.of(path));
-        } catch (IOException e) {
-            ch.close();
-            throw new IOException("cannot bind simulator socket " + path + ": " + e.getMessage(), e);
-        }
-        KernelSocketServer s = new KernelSocketServer(kernel, path, ch);
-        s.acceptor.start();
+        KernelSocketServer s = new KernelSocketServer(kernel, path);
+        s.socket = UnixSocketServer.start(path, "mksim-" + path.getFileName(), MAX_CONNECTIONS, Duration.ZERO,
+                Optional.empty(), s::serve, KernelSocketServer::rejectBusy);
         return s;
     }
 
@@ -98,33 +81,8 @@ public final class KernelSocketServer implements AutoCloseable {
         return kernel;
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            SocketChannel client;
-            try {
-                client = server.accept();
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
-                if (closed) {
-                    return;
-                }
-                continue;
-            }
-            if (clients.size() >= MAX_CONNECTIONS) {
-                rejectBusy(client);
-                continue;
-            }
-            clients.add(client);
-            Thread t = new Thread(() -> serve(client),
-                    "mksim-conn-" + threadCounter.incrementAndGet());
-            t.setDaemon(true);
-            t.start();
-        }
-    }
-
     private static void rejectBusy(SocketChannel client) {
-        try (client; OutputStream out = Channels.newOutputStream(client)) {
+        try (OutputStream out = Channels.newOutputStream(client)) {
             out.write(("BAD " + WireFormat.encode("too many connections (" + MAX_CONNECTIONS
                     + "); close idle ones") + "\n").getBytes(StandardCharsets.US_ASCII));
         } catch (IOException ignored) {
@@ -132,31 +90,26 @@ public final class KernelSocketServer implements AutoCloseable {
         }
     }
 
-    private void serve(SocketChannel client) {
-        try (client) {
-            InputStream in = new BufferedInputStream(Channels.newInputStream(client), 65536);
-            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(client), 65536);
-            while (!closed) {
-                Reply reply;
-                try {
-                    String line = WireFormat.readLine(in);
-                    if (line == null) {
-                        return;
-                    }
-                    reply = handle(WireFormat.fields(line), in);
-                } catch (ProtocolException e) {
-                    out.write(("BAD " + WireFormat.encode(e.getMessage()) + "\n")
-                            .getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
+    /** One connection: requests answered in order until the peer closes or sends a malformed frame. */
+    private void serve(SocketChannel client) throws IOException {
+        InputStream in = new BufferedInputStream(Channels.newInputStream(client), 65536);
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(client), 65536);
+        while (!closed) {
+            Reply reply;
+            try {
+                String line = WireFormat.readLine(in);
+                if (line == null) {
                     return;
                 }
-                reply.writeTo(out);
+                reply = handle(WireFormat.fields(line), in);
+            } catch (ProtocolException e) {
+                out.write(("BAD " + WireFormat.encode(e.getMessage()) + "\n")
+                        .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
+                return;
             }
-        } catch (IOException e) {
-            // peer vanished mid-frame or mid-reply: drop the connection, keep serving others
-        } finally {
-            clients.remove(client);
+            reply.writeTo(out);
+            out.flush();
         }
     }
 
@@ -396,27 +349,6 @@ public final class KernelSocketServer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        for (SocketChannel c : clients) {
-            try {
-                c.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
-        try {
-            acceptor.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try {
-            Files.deleteIfExists(socketPath);
-        } catch (IOException ignored) {
-            // a leftover socket file is replaced by the next start()
-        }
+        socket.close();
     }
 }
