@@ -1,0 +1,89 @@
+package dev.tfjvm.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tfjvm.cty.CtyType;
+import dev.tfjvm.cty.CtyValue;
+import dev.tfjvm.schema.Attribute;
+import dev.tfjvm.schema.Block;
+import dev.tfjvm.schema.Nesting;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class TfObjectTest {
+    private static final Block BLOCK = Block.builder()
+            .attribute(Attribute.string("name").required())
+            .attribute(Attribute.number("size").optional())
+            .attribute(Attribute.bool("on").optional())
+            .attribute(Attribute.of("tags", CtyType.map(CtyType.STRING)).optional())
+            .attribute(Attribute.of("ports", CtyType.set(CtyType.NUMBER)).optional())
+            .attribute(Attribute.of("names", CtyType.list(CtyType.STRING)).optional())
+            .attribute(Attribute.nested("endpoints", Nesting.LIST, Attribute.string("url").computed()))
+            .block("disk", Nesting.LIST, Block.builder().attribute(Attribute.string("label").required()).build())
+            .block("network", Nesting.SINGLE, Block.builder().attribute(Attribute.string("mode").required()).build())
+            .build();
+
+    @Test
+    void anEmptyObjectHasNullAttributesAndEmptyBlockCollections() {
+        TfObject o = TfObject.empty(BLOCK);
+        assertThat(o.string("name")).isEmpty();
+        assertThat(o.objects("disk")).isEmpty();
+        assertThat(o.get("disk")).isInstanceOf(CtyValue.ListVal.class);
+        assertThat(o.object("network")).isEmpty();
+        assertThat(o.strings("names")).isEmpty();
+        assertThat(o.stringMap("tags")).isEmpty();
+    }
+
+    @Test
+    void javaValuesConvertToTheAttributesTypes() {
+        TfObject o = TfObject.empty(BLOCK)
+                .with("name", "web")
+                .with("size", 4)
+                .with("on", true)
+                .with("tags", Map.of("team", "blue"))
+                .with("ports", List.of(22L, 443L))
+                .with("names", List.of("a", "b"))
+                .with("disk", List.of(TfObject.empty(BLOCK).newNested("disk").with("label", "root")))
+                .with("network", TfObject.empty(BLOCK).newNested("network").with("mode", "nat"));
+        assertThat(o.requireString("name")).isEqualTo("web");
+        assertThat(o.longValue("size")).contains(4L);
+        assertThat(o.number("size")).contains(BigDecimal.valueOf(4));
+        assertThat(o.bool("on")).contains(true);
+        assertThat(o.stringMap("tags")).containsEntry("team", "blue");
+        assertThat(o.get("ports")).isEqualTo(CtyValue.set(CtyType.NUMBER, List.of(CtyValue.number(22), CtyValue.number(443))));
+        assertThat(o.strings("names")).containsExactly("a", "b");
+        assertThat(o.objects("disk")).singleElement().satisfies(d -> assertThat(d.requireString("label")).isEqualTo("root"));
+        assertThat(o.object("network").flatMap(n -> n.string("mode"))).contains("nat");
+        assertThat(o.with("size", Optional.empty()).isNull("size")).isTrue();
+        assertThat(o.with("size", null).isNull("size")).isTrue();
+    }
+
+    @Test
+    void unknownValuesMustBeCheckedBeforeTheyAreRead() {
+        TfObject o = TfObject.empty(BLOCK).withUnknown("name");
+        assertThat(o.isKnown("name")).isFalse();
+        assertThat(o.isWhollyKnown()).isFalse();
+        assertThatThrownBy(() -> o.string("name")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("name is not known yet").hasMessageContaining("isKnown");
+    }
+
+    @Test
+    void mistakesNameTheAttributeAndWhatExists() {
+        TfObject o = TfObject.empty(BLOCK);
+        assertThatThrownBy(() -> o.get("nmae")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no attribute or block named \"nmae\"").hasMessageContaining("name");
+        assertThatThrownBy(() -> o.with("size", "four")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot use a String as a value of type number");
+    }
+
+    @Test
+    void ofNullableIsEmptyForNull() {
+        assertThat(TfObject.ofNullable(BLOCK, CtyValue.nullOf(BLOCK.impliedType()))).isEmpty();
+        assertThat(TfObject.ofNullable(BLOCK, TfObject.empty(BLOCK).value())).isPresent();
+        assertThat(new java.util.HashSet<>(List.of(TfObject.empty(BLOCK), TfObject.empty(BLOCK)))).hasSize(1);
+    }
+}
