@@ -1,0 +1,204 @@
+package dev.multikernel.sim.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The simulator's admin socket: a unix stream socket in the state directory. A client connects, sends
+ * one JSON object on one line ({@code {"command":"reboot","host":"sim-1"}}), gets one JSON object on
+ * one line back ({@code {"ok":true,...}} or {@code {"ok":false,"error":"..."}}), and the connection
+ * closes. The socket is mode 0600: only the simulator's own user may drive it.
+ */
+final class AdminServer implements AutoCloseable {
+
+    static final int MAX_REQUEST_BYTES = 64 * 1024;
+    private static final Duration GRACE = Duration.ofSeconds(2);
+    private static final int MAX_CONCURRENT_REQUESTS = 16;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path socket;
+    private final ServerSocketChannel server;
+    private final Function<JsonNode, ObjectNode> handler;
+    private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
+    private final Thread acceptor;
+    private volatile boolean closed;
+
+    private AdminServer(Path socket, ServerSocketChannel server, Function<JsonNode, ObjectNode> handler) {
+        this.socket = socket;
+        this.server = server;
+        this.handler = handler;
+        this.acceptor = new Thread(this::acceptLoop, "multikernel-sim-admin");
+        this.acceptor.setDaemon(true);
+    }
+
+    /** Binds {@code socket} (a leftover file is replaced: the caller holds the state directory's lock). */
+    static AdminServer start(Path socket, Function<JsonNode, ObjectNode> handler) throws IOException {
+        Files.deleteIfExists(socket);
+        ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.bind(UnixDomainSocketAddress.of(socket));
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            ch.close();
+            throw new IOException("cannot create the admin socket " + socket + ": " + e.getMessage(), e);
+        }
+        AdminServer s = new AdminServer(socket, ch, handler);
+        s.acceptor.start();
+        return s;
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            SocketChannel client;
+            try {
+                client = server.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+                continue;
+            }
+            if (clients.size() >= MAX_CONCURRENT_REQUESTS) {
+                try (client) {
+                    Channels.newOutputStream(client).write((JSON.writeValueAsString(
+                            error("too many admin requests at once; try again")) + "\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                } catch (IOException ignored) {
+                    // the client went away
+                }
+                continue;
+            }
+            clients.add(client);
+            Thread t = new Thread(() -> serve(client), "multikernel-sim-admin-request");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private void serve(SocketChannel client) {
+        try (client) {
+            InputStream in = Channels.newInputStream(client);
+            OutputStream out = Channels.newOutputStream(client);
+            ObjectNode reply;
+            Optional<String> line = readLine(in);
+            if (line.isEmpty()) {
+                reply = error("request larger than " + MAX_REQUEST_BYTES + " bytes or not ended by a newline");
+            } else {
+                reply = handle(line.get());
+            }
+            out.write((JSON.writeValueAsString(reply) + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            // The client went away before the reply; nothing to do.
+        } finally {
+            clients.remove(client);
+        }
+    }
+
+    private ObjectNode handle(String line) {
+        JsonNode request;
+        try {
+            request = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            return error("request is not JSON: " + e.getOriginalMessage());
+        }
+        if (request == null || !request.isObject() || !request.path("command").isTextual()) {
+            return error("request must be a JSON object with a \"command\" string");
+        }
+        try {
+            return handler.apply(request);
+        } catch (IllegalArgumentException e) {
+            return error(e.getMessage());
+        } catch (RuntimeException e) {
+            return error("internal simulator error: " + e);
+        }
+    }
+
+    static ObjectNode error(String message) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("ok", false);
+        n.put("error", message);
+        return n;
+    }
+
+    static ObjectNode ok() {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("ok", true);
+        return n;
+    }
+
+    /** One line of at most {@link #MAX_REQUEST_BYTES}; empty when longer or cut off. */
+    static Optional<String> readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0) {
+            if (b == '\n') {
+                return Optional.of(buf.toString(StandardCharsets.UTF_8));
+            }
+            if (buf.size() >= MAX_REQUEST_BYTES) {
+                return Optional.empty();
+            }
+            buf.write(b);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Stops accepting, lets requests in progress send their reply (a "stop" request is answered while
+     * the simulator closes), drops whatever is still open after a grace period, removes the socket file.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        long deadline = System.nanoTime() + GRACE.toNanos();
+        while (!clients.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (SocketChannel c : clients) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException ignored) {
+            // a leftover socket file is replaced by the next start
+        }
+    }
+}
