@@ -44,6 +44,7 @@ public final class KnownHostsPolicy implements HostKeyPolicy {
         List<KnownKey> sameType = new ArrayList<>();
         List<KnownKey> otherType = new ArrayList<>();
         boolean certAuthorityOnly = false;
+        List<KnownHostsFile.Entry> matching = new ArrayList<>();
         for (Path path : files) {
             KnownHostsFile file;
             try {
@@ -53,28 +54,26 @@ public final class KnownHostsPolicy implements HostKeyPolicy {
                 continue;
             }
             consulted.add(file.describe());
-            for (KnownHostsFile.Entry entry : file.entries()) {
-                if (!entry.matches(host, port)) {
-                    continue;
+            file.entries().stream().filter(e -> e.matches(host, port)).forEach(matching::add);
+        }
+        // a revocation wins over any line that trusts the same key, wherever it is
+        for (KnownHostsFile.Entry entry : matching) {
+            if (entry.marker() == KnownHostsFile.Marker.REVOKED && entry.sameKey(blob)) {
+                return new HostKeyVerdict.Revoked(entry.origin());
+            }
+        }
+        for (KnownHostsFile.Entry entry : matching) {
+            if (entry.marker() == KnownHostsFile.Marker.CERT_AUTHORITY) {
+                certAuthorityOnly = true;
+            } else if (entry.marker() == KnownHostsFile.Marker.NONE) {
+                if (entry.sameKey(blob)) {
+                    return new HostKeyVerdict.Trusted("known_hosts " + entry.origin());
                 }
-                switch (entry.marker()) {
-                    case REVOKED -> {
-                        if (entry.sameKey(blob)) {
-                            return new HostKeyVerdict.Revoked(entry.origin());
-                        }
-                    }
-                    case CERT_AUTHORITY -> certAuthorityOnly = true;
-                    case NONE -> {
-                        if (entry.sameKey(blob)) {
-                            return new HostKeyVerdict.Trusted("known_hosts " + entry.origin());
-                        }
-                        KnownKey known = new KnownKey(entry.keyType(), entry.fingerprint(), entry.origin());
-                        if (sameFamily(entry.keyType(), type)) {
-                            sameType.add(known);
-                        } else {
-                            otherType.add(known);
-                        }
-                    }
+                KnownKey known = new KnownKey(entry.keyType(), entry.fingerprint(), entry.origin());
+                if (entry.keyType().equals(type)) {
+                    sameType.add(known);
+                } else {
+                    otherType.add(known);
                 }
             }
         }
@@ -86,11 +85,6 @@ public final class KnownHostsPolicy implements HostKeyPolicy {
                     + "add the host's own key");
         }
         return new HostKeyVerdict.Unknown(consulted, otherType);
-    }
-
-    /** ssh-rsa keys are negotiated as rsa-sha2-*; the key type on record stays ssh-rsa. */
-    private static boolean sameFamily(String a, String b) {
-        return a.equals(b);
     }
 
     @Override

@@ -17,9 +17,12 @@ import dev.multikernel.host.ssh.HostKeyVerdict.KnownKey;
 public final class PinnedHostKeys implements HostKeyPolicy {
 
     private final Set<String> fingerprints;
+    /** Key types of pins written as key lines: asked for first in the negotiation. */
+    private final List<String> keyTypes;
 
-    private PinnedHostKeys(Set<String> fingerprints) {
+    private PinnedHostKeys(Set<String> fingerprints, List<String> keyTypes) {
         this.fingerprints = Set.copyOf(fingerprints);
+        this.keyTypes = List.copyOf(keyTypes);
     }
 
     /**
@@ -30,10 +33,15 @@ public final class PinnedHostKeys implements HostKeyPolicy {
             throw new IllegalArgumentException("at least one pinned host key is needed");
         }
         Set<String> fps = new LinkedHashSet<>();
+        Set<String> types = new LinkedHashSet<>();
         for (String pin : pins) {
             fps.add(toFingerprint(pin));
+            String[] fields = pin.strip().split("[ \t]+");
+            if (fields.length >= 2 && !Fingerprints.isSha256Fingerprint(pin)) {
+                types.add(fields[0]);
+            }
         }
-        return new PinnedHostKeys(fps);
+        return new PinnedHostKeys(fps, List.copyOf(types));
     }
 
     private static String toFingerprint(String pin) {
@@ -66,6 +74,11 @@ public final class PinnedHostKeys implements HostKeyPolicy {
         }
         List<KnownKey> expected = fingerprints.stream().map(f -> new KnownKey("any", f, "pinned")).toList();
         return new HostKeyVerdict.Changed(expected);
+    }
+
+    @Override
+    public List<String> knownKeyTypes(String host, int port) {
+        return keyTypes;
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +20,7 @@ import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.FactoryManager;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.channel.ChannelFactory;
+import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.session.Session;
@@ -91,7 +91,6 @@ public final class SshConnectionPool implements AutoCloseable {
     final LongAdder failures = new LongAdder();
     final LongAdder execs = new LongAdder();
     final LongAdder retries = new LongAdder();
-    private final List<NamedFactory<Signature>> signatures;
     private final ConcurrentHashMap<Target, HostConnection> connections = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -104,7 +103,6 @@ public final class SshConnectionPool implements AutoCloseable {
                 sigs.add(f);
             }
         }
-        this.signatures = List.copyOf(sigs);
         client.setSignatureFactories(sigs);
         client.setServerKeyVerifier(this::verifyServerKey);
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
@@ -116,6 +114,11 @@ public final class SshConnectionPool implements AutoCloseable {
             @Override
             public void sessionEstablished(Session session) {
                 configureSession(session);
+            }
+
+            @Override
+            public void sessionNegotiationOptionsCreated(Session session, Map<KexProposalOption, String> proposal) {
+                preferKnownHostKeyTypes(session, proposal);
             }
         });
         client.start();
@@ -179,32 +182,44 @@ public final class SshConnectionPool implements AutoCloseable {
         }
     }
 
-    /** Before key exchange: prefer host key types on record (as OpenSSH does) and set keepalive. */
+    /** Before key exchange: keepalive settings of the connection. */
     private void configureSession(Session session) {
         ConnectionAttempt attempt = attemptOf(session);
         if (attempt == null) {
             return;
         }
+        Timeouts t = attempt.target().timeouts();
+        CoreModuleProperties.HEARTBEAT_INTERVAL.set(session, t.keepAliveInterval());
+        CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(session, t.keepAliveInterval());
+        CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(session, t.keepAliveMaxMissed());
+    }
+
+    /**
+     * Asks the server for a host key type already on record first, as OpenSSH does: otherwise a
+     * host known by its RSA key would present its ed25519 key and look unknown.
+     */
+    private static void preferKnownHostKeyTypes(Session session, Map<KexProposalOption, String> proposal) {
+        ConnectionAttempt attempt = attemptOf(session);
+        String offered = proposal.get(KexProposalOption.SERVERKEYS);
+        if (attempt == null || offered == null) {
+            return;
+        }
         Target t = attempt.target();
         List<String> known = t.hostKeys().knownKeyTypes(t.hostName(), t.port());
-        if (!known.isEmpty()) {
-            Map<String, NamedFactory<Signature>> byName = new LinkedHashMap<>();
-            List<NamedFactory<Signature>> preferred = new ArrayList<>();
-            signatures.forEach(f -> byName.put(f.getName(), f));
-            for (String type : known) {
-                for (String alg : "ssh-rsa".equals(type) ? List.of("rsa-sha2-512", "rsa-sha2-256") : List.of(type)) {
-                    NamedFactory<Signature> f = byName.remove(alg);
-                    if (f != null) {
-                        preferred.add(f);
-                    }
+        if (known.isEmpty()) {
+            return;
+        }
+        List<String> remaining = new ArrayList<>(List.of(offered.split(",")));
+        List<String> ordered = new ArrayList<>();
+        for (String type : known) {
+            for (String alg : "ssh-rsa".equals(type) ? List.of("rsa-sha2-512", "rsa-sha2-256") : List.of(type)) {
+                if (remaining.remove(alg)) {
+                    ordered.add(alg);
                 }
             }
-            preferred.addAll(byName.values());
-            session.setSignatureFactories(preferred);
         }
-        CoreModuleProperties.HEARTBEAT_INTERVAL.set(session, t.timeouts().keepAliveInterval());
-        CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(session, t.timeouts().keepAliveInterval());
-        CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(session, t.timeouts().keepAliveMaxMissed());
+        ordered.addAll(remaining);
+        proposal.put(KexProposalOption.SERVERKEYS, String.join(",", ordered));
     }
 
     private boolean verifyServerKey(ClientSession session, java.net.SocketAddress remote, PublicKey key) {
