@@ -1105,14 +1105,17 @@ static int op_state(op *o, jw *w, mk_error *e) {
     buf release, boot_id;
     buf_init(&release);
     buf_init(&boot_id);
-    if (read_text("/proc/sys/kernel/osrelease", &release, &f) ||
-        read_text("/proc/sys/kernel/random/boot_id", &boot_id, &f)) {
+    if (read_text("/proc/sys/kernel/random/boot_id", &boot_id, &f)) {
         buf_free(&release);
         buf_free(&boot_id);
         return from_os(e, &f);
     }
     strlist warnings;
     strlist_init(&warnings);
+    int have_release = read_text("/proc/sys/kernel/osrelease", &release, &f) == 0;
+    if (!have_release) {
+        warn(NULL, &warnings, "kernel release unknown: %s", f.message);
+    }
     jw_obj(w);
     jw_key(w, "operation");
     jw_str(w, "state");
@@ -1121,7 +1124,11 @@ static int op_state(op *o, jw *w, mk_error *e) {
     jw_key(w, "mounted");
     jw_bool(w, mounted);
     jw_key(w, "kernel_release");
-    jw_str(w, release.data);
+    if (have_release) {
+        jw_str(w, release.data);
+    } else {
+        jw_null(w);
+    }
     jw_key(w, "boot_id");
     jw_str(w, boot_id.data);
     buf_free(&release);
@@ -1646,7 +1653,7 @@ static int op_halt(op *o, jw *w, mk_error *e) {
 
 static int jv_to_op(const jv *obj, size_t index, op *o, const op_spec **spec, mk_error *e) {
     if (obj->type != JV_OBJ) {
-        return usage_error(e, "batch element %zu is a %s, not an object", index, jv_type_name(obj->type));
+        return usage_error(e, "batch element %zu is not an object (it is a %s)", index, jv_type_name(obj->type));
     }
     const jv *opv = NULL;
     for (size_t i = 0; i < obj->n; i++) {

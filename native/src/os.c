@@ -489,7 +489,8 @@ int os_write_once(const char *path, const void *data, size_t len, size_t *writte
         }
         return r;
     }
-    int fd = open(hp, O_WRONLY | O_CLOEXEC);
+    /* O_TRUNC as a shell redirection or kerf's open("wb"): kernfs ignores it, plain files need it. */
+    int fd = open(hp, O_WRONLY | O_TRUNC | O_CLOEXEC);
     if (fd < 0) {
         return fail_sys(f, "open", hp);
     }

@@ -520,10 +520,19 @@ public final class Fdt {
     out.write(v);
   }
 
-  /** dtc's strings table: a name that is the tail of a stored string reuses it. */
+  /**
+   * dtc's strings table: a name that is the tail of a stored string reuses it.
+   *
+   * <p>dtc searches the whole table for every name (quadratic). Here every suffix of every stored
+   * string is indexed by a hash computed from the end, so a lookup costs the name's length; a
+   * hash collision is caught by comparing the text and falls back to the linear search, so the
+   * result is always dtc's: the first offset at which the table holds {@code name + NUL}.
+   */
   private static final class StringTable {
+    private static final long BASE = 1_000_003L;
     private final ByteArrayOutputStream data = new ByteArrayOutputStream();
     private final Map<String, Integer> offsets = new HashMap<>();
+    private final Map<Long, Integer> suffixes = new HashMap<>();
     private final StringBuilder text = new StringBuilder();
 
     int offsetOf(String name) {
@@ -531,20 +540,52 @@ public final class Fdt {
       if (known != null) {
         return known;
       }
-      // The first i at which text[i..] starts with name followed by NUL: dtc's linear scan.
-      String needle = name + '\0';
-      int at = text.indexOf(needle);
-      int offset;
-      if (at >= 0) {
-        offset = at;
-      } else {
+      int offset = -1;
+      Integer candidate = suffixes.get(suffixHash(name, name.length()));
+      if (candidate != null && matchesAt(candidate, name)) {
+        offset = candidate;
+      } else if (candidate != null) {
+        offset = text.indexOf(name + '\0'); // hash collision: search like dtc
+      }
+      if (offset < 0) {
         offset = text.length();
-        text.append(needle);
-        byte[] bytes = needle.getBytes(StandardCharsets.US_ASCII);
+        text.append(name).append('\0');
+        byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
         data.write(bytes, 0, bytes.length);
+        data.write(0);
+        long hash = 0;
+        long power = 1;
+        for (int k = 1; k <= name.length(); k++) {
+          hash += name.charAt(name.length() - k) * power;
+          power *= BASE;
+          suffixes.putIfAbsent(hash, offset + name.length() - k);
+        }
       }
       offsets.put(name, offset);
       return offset;
+    }
+
+    private static long suffixHash(String s, int length) {
+      long hash = 0;
+      long power = 1;
+      for (int k = 1; k <= length; k++) {
+        hash += s.charAt(s.length() - k) * power;
+        power *= BASE;
+      }
+      return hash;
+    }
+
+    private boolean matchesAt(int offset, String name) {
+      int end = offset + name.length();
+      if (end >= text.length() || text.charAt(end) != '\0') {
+        return false;
+      }
+      for (int i = 0; i < name.length(); i++) {
+        if (text.charAt(offset + i) != name.charAt(i)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     byte[] bytes() {

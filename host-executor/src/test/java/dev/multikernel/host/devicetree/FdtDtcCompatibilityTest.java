@@ -115,6 +115,38 @@ class FdtDtcCompatibilityTest {
   }
 
   @Test
+  void stringTableMatchesDtcOnManyOverlappingNames() {
+    // Short names over a two-letter alphabet are often tails of one another, in random order.
+    java.util.Random random = new java.util.Random(11);
+    java.util.Set<String> names = new java.util.LinkedHashSet<>();
+    while (names.size() < 100) {
+      StringBuilder n = new StringBuilder();
+      int len = 1 + random.nextInt(6);
+      for (int i = 0; i < len; i++) {
+        n.append(random.nextBoolean() ? 'a' : 'b');
+      }
+      names.add(n.toString());
+    }
+    Node.Builder root = Node.builder("");
+    Node.Builder child = Node.builder("c");
+    StringBuilder dts = new StringBuilder("/dts-v1/;\n/ {\n");
+    StringBuilder childDts = new StringBuilder(" c {\n");
+    int i = 0;
+    for (String name : names) {
+      if (i++ % 2 == 0) {
+        root.u32(name, i);
+        dts.append(' ').append(name).append(" = <").append(i).append(">;\n");
+      } else {
+        child.empty(name);
+        childDts.append(' ').append(name).append(";\n");
+      }
+    }
+    root.child(child.build());
+    dts.append(childDts).append(" };\n};\n");
+    assertThat(Fdt.write(DeviceTree.of(root.build()))).isEqualTo(Dtc.compile(dts.toString()));
+  }
+
+  @Test
   void aTreeBuiltInJavaDecompilesToTheExpectedSource() throws Exception {
     Node root = Node.builder("")
         .string("compatible", "multikernel-v1")
