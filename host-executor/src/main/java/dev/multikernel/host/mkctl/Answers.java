@@ -172,7 +172,7 @@ final class Answers {
         }
 
         return new HostState(generation(Json.text(o, "interface", where), where), Json.bool(o, "mounted", where),
-                Json.text(o, "kernel_release", where), Json.text(o, "boot_id", where), cpus, pool, instances,
+                Json.optText(o, "kernel_release", where), Json.text(o, "boot_id", where), cpus, pool, instances,
                 transactions, kimages, iomem, Json.strings(o, "warnings", where));
     }
 

@@ -151,7 +151,9 @@ public final class MkctlClient {
         JsonNode answer = parseJson(result, "batch");
         List<MkctlResult> results = new ArrayList<>();
         try {
-            List<JsonNode> items = Json.array(answer, "results", "batch");
+            // a usage error (nothing ran) has no results
+            List<JsonNode> items = answer.has("error") && !answer.has("results")
+                    ? List.of() : Json.array(answer, "results", "batch");
             for (int i = 0; i < items.size() && i < operations.size(); i++) {
                 results.add(Answers.parse(operations.get(i).name(), items.get(i), "batch.results[" + i + "]"));
             }

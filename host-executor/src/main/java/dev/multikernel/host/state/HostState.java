@@ -10,7 +10,7 @@ import java.util.Optional;
  *
  * @param generation    the interface generation the host speaks
  * @param mounted       whether {@code /sys/fs/multikernel} is mounted
- * @param kernelRelease {@code uname -r}
+ * @param kernelRelease {@code uname -r}; empty when the host could not read it (see {@code warnings})
  * @param bootId        changes at every boot of the host: state from another boot is stale
  * @param cpus          every CPU of the host, ascending
  * @param pool          the pool (current tree, mounted); empty otherwise
@@ -23,7 +23,7 @@ import java.util.Optional;
 public record HostState(
         InterfaceGeneration generation,
         boolean mounted,
-        String kernelRelease,
+        Optional<String> kernelRelease,
         String bootId,
         List<CpuState> cpus,
         Optional<PoolState> pool,
