@@ -201,6 +201,14 @@ class MkctlStateTest {
     }
 
     @Test
+    void missingKernelReleaseIsNullWithAWarning() throws Exception {
+        FakeHost h = FakeHost.create(tmp).delete("proc/sys/kernel/osrelease");
+        Map<String, Object> s = state(h);
+        assertThat(s).containsEntry("kernel_release", null);
+        assertThat((List<String>) s.get("warnings")).singleElement().asString().contains("kernel release unknown");
+    }
+
+    @Test
     void unreadableInstanceFileIsAnError() throws Exception {
         FakeHost h = FakeHost.create(tmp).currentTree(true, POOL).instance("web", 1, "ready", WEB_DTB);
         Files.delete(h.mk().resolve("instances/web/status"));
