@@ -110,6 +110,26 @@ class ProxyJumpTest {
     }
 
     @Test
+    void followsAProxyJumpChainHopByHop() throws Exception {
+        Path config = target.dir().resolve("ssh_config_chain");
+        String bastionBlock = "  HostName 127.0.0.1\n  Port " + bastion.port() + "\n  User " + OpenSshServer.USER
+                + "\n  IdentityFile " + keys.ecdsa + "\n";
+        // two hops through the same bastion server: the second is reached through the first
+        Files.writeString(config, "Host hop1\n" + bastionBlock + "\nHost hop2\n" + bastionBlock
+                + "\nHost chained\n  HostName 127.0.0.1\n  Port " + target.port() + "\n  User root\n"
+                + "  IdentityFile " + keys.ed25519 + "\n  ProxyJump hop1,hop2\n");
+        ConnectionSpec spec = ConnectionSpec.builder("chained").sshConfig(config)
+                .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts))).build();
+        try (SshConnectionPool pool = SshConnectionPool.create()) {
+            HostTransport t = pool.transport(spec);
+            assertThat(t.describe()).endsWith(" via " + OpenSshServer.USER + "@127.0.0.1:" + bastion.port()
+                    + " via " + OpenSshServer.USER + "@127.0.0.1:" + bastion.port());
+            assertThat(t.read("id -un", T).stdoutText().strip()).isEqualTo("root");
+            assertThat(pool.stats().connectionsOpened()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void explicitSettingsWinOverTheSshConfig() throws Exception {
         Path config = target.dir().resolve("ssh_config_user");
         Files.writeString(config, "Host tgt\n  HostName 127.0.0.1\n  Port " + target.port() + "\n  User nobody\n");
