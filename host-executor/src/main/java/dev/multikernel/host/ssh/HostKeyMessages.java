@@ -22,40 +22,40 @@ final class HostKeyMessages {
                 + Fingerprints.keyscanType(type) + "_key.pub` run on the host itself";
         StringBuilder m = new StringBuilder();
         if (verdict instanceof HostKeyVerdict.Unknown u) {
-                m.append("SSH host key verification failed for ").append(where)
-                        .append(": the host is not known, so the connection was refused.\n")
-                        .append("  The host presented: ").append(type).append(' ').append(fp).append('\n')
-                        .append("  Checked: ").append(String.join("; ", u.consulted())).append('\n');
-                if (!u.otherKeys().isEmpty()) {
-                    m.append("  On record for this host with other key types: ").append(list(u))
-                            .append('\n');
-                }
-                m.append("If this is the right host (").append(verifyHint).append("), either:\n")
-                        .append("  - add it to a known_hosts file: ").append(keyscan).append('\n')
-                        .append("  - or pin its fingerprint in the configuration: ").append(fp).append('\n')
-                        .append("  - or, knowingly, enable trust-on-first-use for this host.");
+            m.append("SSH host key verification failed for ").append(where)
+                    .append(": the host is not known, so the connection was refused.\n")
+                    .append("  The host presented: ").append(type).append(' ').append(fp).append('\n')
+                    .append("  Checked: ").append(String.join("; ", u.consulted())).append('\n');
+            if (!u.otherKeys().isEmpty()) {
+                m.append("  On record for this host with other key types: ").append(list(u))
+                        .append('\n');
+            }
+            m.append("If this is the right host (").append(verifyHint).append("), either:\n")
+                    .append("  - add it to a known_hosts file: ").append(keyscan).append('\n')
+                    .append("  - or pin its fingerprint in the configuration: ").append(fp).append('\n')
+                    .append("  - or, knowingly, enable trust-on-first-use for this host.");
         } else if (verdict instanceof HostKeyVerdict.Changed c) {
-                m.append("SSH host key verification failed for ").append(where)
-                        .append(": the host key has CHANGED, so the connection was refused. ")
-                        .append("Either the host was reinstalled or re-keyed, or someone is intercepting the "
-                                + "connection.\n")
-                        .append("  The host presented: ").append(type).append(' ').append(fp).append('\n');
-                for (KnownKey k : c.expected()) {
-                    m.append("  Expected:            ").append("any".equals(k.keyType()) ? "" : k.keyType() + " ")
-                            .append(k.fingerprint()).append(" (").append(k.origin()).append(")\n");
+            m.append("SSH host key verification failed for ").append(where)
+                    .append(": the host key has CHANGED, so the connection was refused. ")
+                    .append("Either the host was reinstalled or re-keyed, or someone is intercepting the "
+                            + "connection.\n")
+                    .append("  The host presented: ").append(type).append(' ').append(fp).append('\n');
+            for (KnownKey k : c.expected()) {
+                m.append("  Expected:            ").append("any".equals(k.keyType()) ? "" : k.keyType() + " ")
+                        .append(k.fingerprint()).append(" (").append(k.origin()).append(")\n");
+            }
+            m.append("If the change is expected (").append(verifyHint).append("):\n");
+            boolean fromFile = c.expected().stream().anyMatch(k -> !"pinned".equals(k.origin()));
+            if (fromFile) {
+                for (String file : c.expected().stream().filter(k -> !"pinned".equals(k.origin()))
+                        .map(k -> k.origin().replaceFirst(":\\d+$", "")).distinct().toList()) {
+                    m.append("  - remove the old entry: ssh-keygen -R '").append(lookup).append("' -f ")
+                            .append(file).append('\n');
                 }
-                m.append("If the change is expected (").append(verifyHint).append("):\n");
-                boolean fromFile = c.expected().stream().anyMatch(k -> !"pinned".equals(k.origin()));
-                if (fromFile) {
-                    for (String file : c.expected().stream().filter(k -> !"pinned".equals(k.origin()))
-                            .map(k -> k.origin().replaceFirst(":\\d+$", "")).distinct().toList()) {
-                        m.append("  - remove the old entry: ssh-keygen -R '").append(lookup).append("' -f ")
-                                .append(file).append('\n');
-                    }
-                    m.append("  - then add the new key: ").append(keyscan);
-                } else {
-                    m.append("  - replace the pinned fingerprint with ").append(fp);
-                }
+                m.append("  - then add the new key: ").append(keyscan);
+            } else {
+                m.append("  - replace the pinned fingerprint with ").append(fp);
+            }
         } else if (verdict instanceof HostKeyVerdict.Revoked r) {
             m.append("SSH host key verification failed for ").append(where)
                     .append(": the key it presented (").append(type).append(' ').append(fp)

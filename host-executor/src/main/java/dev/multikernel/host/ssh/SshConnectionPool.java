@@ -190,7 +190,6 @@ public final class SshConnectionPool implements AutoCloseable {
         }
         Timeouts t = attempt.target().timeouts();
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(session, t.keepAliveInterval());
-        CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(session, t.keepAliveInterval());
         CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(session, t.keepAliveMaxMissed());
     }
 
