@@ -1,0 +1,312 @@
+package dev.multikernel.host.mkctl;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+import dev.multikernel.host.ssh.ExecRequest;
+import dev.multikernel.host.ssh.ExecResult;
+import dev.multikernel.host.ssh.HostException;
+import dev.multikernel.host.ssh.HostTransport;
+import dev.multikernel.host.ssh.Shell;
+import dev.multikernel.host.state.HostState;
+
+/**
+ * Typed mkctl operations on one host (docs/mkctl.md): builds the command line, sends blobs on
+ * stdin, parses the JSON answer and maps failures to typed exceptions. Every call is one command
+ * on the host (one SSH round trip); the binary is deployed and checked on the first call.
+ *
+ * <p>Two kinds of failure, never confused with "the object does not exist":
+ * {@link HostException} (the host could not be reached or the call timed out) and
+ * {@link MkctlException} (mkctl ran and reported an error). Thread-safe; mutations on one host
+ * are serialised by the transport and by mkctl's lock on the host.
+ */
+public final class MkctlClient {
+
+    /** Exit status and marker of the deployment check that runs before the first command. */
+    static final int NOT_DEPLOYED_STATUS = 97;
+    static final String NOT_DEPLOYED_MARKER = "mkctl-not-deployed";
+
+    /** The docs/mkctl.md contract version this client speaks. */
+    public static final int CONTRACT = 1;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HostTransport transport;
+    private final MkctlInstall install;
+    private final MkctlOptions options;
+    private final Object deployLock = new Object();
+    /** Whether the binary on the host was found (and, for uploads, checked) in this process. */
+    private volatile boolean verified;
+
+    public MkctlClient(HostTransport transport, MkctlInstall install, MkctlOptions options) {
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.install = Objects.requireNonNull(install, "install");
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** A client that uploads the embedded binary to the default directory. */
+    public static MkctlClient withEmbeddedBinary(HostTransport transport) {
+        return new MkctlClient(transport, MkctlInstall.Upload.defaults(), MkctlOptions.DEFAULTS);
+    }
+
+    public HostTransport transport() {
+        return transport;
+    }
+
+    // ---- typed operations ----
+
+    public MkctlResult.Version version() throws HostException, MkctlException {
+        return (MkctlResult.Version) run("version", List.of(), Optional.empty(), false, Duration.ofSeconds(30));
+    }
+
+    /** The host's whole multikernel state, in one call. */
+    public HostState state() throws HostException, MkctlException {
+        return ((MkctlResult.StateRead) run(new MkctlOperation.State())).state();
+    }
+
+    public MkctlResult.Mounted mount() throws HostException, MkctlException {
+        return (MkctlResult.Mounted) run(new MkctlOperation.Mount());
+    }
+
+    public MkctlResult.BaselineApplied baseline(byte[] dtb) throws HostException, MkctlException {
+        return (MkctlResult.BaselineApplied) run(new MkctlOperation.Baseline(dtb));
+    }
+
+    public MkctlResult.OverlayApplied applyOverlay(byte[] dtbo) throws HostException, MkctlException {
+        return (MkctlResult.OverlayApplied) run(new MkctlOperation.OverlayApply(dtbo));
+    }
+
+    public MkctlResult.OverlayRemoved removeOverlay(int transactionId) throws HostException, MkctlException {
+        return (MkctlResult.OverlayRemoved) run(new MkctlOperation.OverlayRemove(transactionId));
+    }
+
+    public MkctlResult.V2Created v2Create(byte[] dtb, List<String> expect) throws HostException, MkctlException {
+        return (MkctlResult.V2Created) run(new MkctlOperation.V2Create(dtb, expect));
+    }
+
+    public MkctlResult.V2Removed v2Remove(String name) throws HostException, MkctlException {
+        return (MkctlResult.V2Removed) run(new MkctlOperation.V2Remove(name));
+    }
+
+    public MkctlResult.Loaded load(int id, String kernel, Optional<String> initrd, String cmdline)
+            throws HostException, MkctlException {
+        return (MkctlResult.Loaded) run(new MkctlOperation.Load(id, kernel, initrd, cmdline));
+    }
+
+    public MkctlResult.Unloaded unload(int id) throws HostException, MkctlException {
+        return (MkctlResult.Unloaded) run(new MkctlOperation.Unload(id));
+    }
+
+    /** Boots the loaded instance {@code id} ({@code mkctl exec}). */
+    public MkctlResult.Started exec(int id) throws HostException, MkctlException {
+        return (MkctlResult.Started) run(new MkctlOperation.Exec(id));
+    }
+
+    public MkctlResult.Halted halt(int id, HaltMode mode, Duration timeout) throws HostException, MkctlException {
+        return (MkctlResult.Halted) run(new MkctlOperation.Halt(id, mode, timeout));
+    }
+
+    /** Runs one operation alone. */
+    public MkctlResult run(MkctlOperation op) throws HostException, MkctlException {
+        return run(op.name(), op.options(), op.blob(), op.mutating(), op.expectedDuration());
+    }
+
+    /**
+     * Runs operations in order under one lock, in one round trip, stopping at the first failure. A
+     * failure's exception carries the results of the operations that completed before it
+     * ({@link MkctlException#completed()}): those took effect.
+     */
+    public List<MkctlResult> batch(List<MkctlOperation> operations) throws HostException, MkctlException {
+        if (operations.isEmpty()) {
+            return List.of();
+        }
+        if (operations.size() > 256) {
+            throw new IllegalArgumentException("a batch holds at most 256 operations, got " + operations.size());
+        }
+        ArrayNode array = JSON.createArrayNode();
+        Duration expected = Duration.ZERO;
+        boolean mutating = false;
+        for (MkctlOperation op : operations) {
+            array.add(op.toBatchJson());
+            expected = expected.plus(op.expectedDuration());
+            mutating |= op.mutating();
+        }
+        byte[] stdin;
+        try {
+            stdin = JSON.writeValueAsBytes(array);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode a batch", e);
+        }
+        ExecResult result = execute("batch", List.of(), Optional.of(stdin), mutating, expected);
+        JsonNode answer = parseJson(result, "batch");
+        List<MkctlResult> results = new ArrayList<>();
+        try {
+            // a usage error (nothing ran) has no results
+            List<JsonNode> items = answer.has("error") && !answer.has("results")
+                    ? List.of() : Json.array(answer, "results", "batch");
+            for (int i = 0; i < items.size() && i < operations.size(); i++) {
+                results.add(Answers.parse(operations.get(i).name(), items.get(i), "batch.results[" + i + "]"));
+            }
+            if (answer.has("error")) {
+                throw Failures.from(transport.describe(), Answers.error(answer.get("error"), "batch.error"), results);
+            }
+            if (result.exitStatus() != 0 || results.size() != operations.size()
+                    || Json.integer(answer, "completed", "batch") != operations.size()) {
+                throw new AnswerException("batch answered exit " + result.exitStatus() + " with " + results.size()
+                        + " results for " + operations.size() + " operations and no error");
+            }
+        } catch (AnswerException e) {
+            throw protocol("batch", result, e);
+        }
+        return List.copyOf(results);
+    }
+
+    // ---- running ----
+
+    private MkctlResult run(String name, List<String> opts, Optional<byte[]> blob, boolean mutating,
+            Duration expected) throws HostException, MkctlException {
+        ExecResult result = execute(name, opts, blob, mutating, expected);
+        JsonNode answer = parseJson(result, name);
+        try {
+            if (answer.has("error")) {
+                throw Failures.from(transport.describe(), Answers.error(answer.get("error"), name + ".error"), List.of());
+            }
+            if (result.exitStatus() != 0) {
+                throw new AnswerException("exit status " + result.exitStatus() + " without an error object");
+            }
+            return Answers.parse(name, answer, name);
+        } catch (AnswerException e) {
+            throw protocol(name, result, e);
+        }
+    }
+
+    private ExecResult execute(String name, List<String> opts, Optional<byte[]> blob, boolean mutating,
+            Duration expected) throws HostException, MkctlException {
+        if (!verified && install instanceof MkctlInstall.Preinstalled && !name.equals("version")) {
+            checkContract();
+        }
+        List<String> argv = new ArrayList<>();
+        argv.add(install.programPath());
+        argv.add("--lock-timeout");
+        argv.add(Long.toString(options.lockTimeout().getSeconds()));
+        argv.add(name);
+        argv.addAll(opts);
+        Duration timeout = options.lockTimeout().plus(mutating ? expected : options.readTimeout());
+        ExecRequest request = new ExecRequest(Shell.join(argv), blob.orElse(new byte[0]), timeout,
+                mutating ? ExecRequest.Access.MUTATE : ExecRequest.Access.READ, true, Optional.empty());
+        for (int attempt = 0; ; attempt++) {
+            boolean check = !verified && install instanceof MkctlInstall.Upload;
+            ExecResult r = transport.exec(check ? request.withGuard(guard((MkctlInstall.Upload) install)) : request);
+            boolean notDeployed = check && r.exitStatus() == NOT_DEPLOYED_STATUS
+                    && r.stderrText().contains(NOT_DEPLOYED_MARKER);
+            if (!notDeployed && !programMissing(r)) {
+                verified = true;
+                return r;
+            }
+            // the command did not run: deploying and sending it again is safe, even for mutations
+            if (attempt > 0 || install instanceof MkctlInstall.Preinstalled) {
+                throw notThere(r, attempt > 0);
+            }
+            verified = false;
+            deploy();
+        }
+    }
+
+    /** A pre-installed mkctl must speak our contract version; an uploaded one is ours by its checksum. */
+    private void checkContract() throws HostException, MkctlException {
+        MkctlResult.Version v = version();
+        if (v.contract() != CONTRACT) {
+            verified = false;
+            throw new MkctlDeploymentException(transport.describe(), "the mkctl at " + install.programPath() + " on "
+                    + transport.describe() + " speaks contract version " + v.contract() + " (mkctl " + v.version()
+                    + "), this provider needs version " + CONTRACT + ": install the matching mkctl, or let the "
+                    + "provider upload its own", Optional.empty());
+        }
+    }
+
+    /** Unprivileged check that the uploaded binary is there and is ours, before running it. */
+    private static String guard(MkctlInstall.Upload upload) {
+        return "[ \"$(sha256sum < " + Shell.quote(upload.path()) + " 2>/dev/null)\" = "
+                + Shell.quote(upload.binary().sha256() + "  -") + " ] || { echo " + NOT_DEPLOYED_MARKER
+                + " >&2; exit " + NOT_DEPLOYED_STATUS + "; }";
+    }
+
+    /** The shell or sudo could not find or execute the program (so it did not run at all). */
+    private static boolean programMissing(ExecResult r) {
+        if (r.stdout().length > 0) {
+            return false;
+        }
+        String err = r.stderrText();
+        return (r.exitStatus() == 127 || r.exitStatus() == 126 || r.exitStatus() == 1)
+                && (err.contains("not found") || err.contains("No such file") || err.contains("Permission denied")
+                        || err.contains("Exec format error") || err.contains("cannot execute"));
+    }
+
+    private MkctlDeploymentException notThere(ExecResult r, boolean afterUpload) {
+        String path = install.programPath();
+        String err = r.stderrSummary();
+        if (err.contains("Exec format error") || err.contains("cannot execute binary")) {
+            return new MkctlDeploymentException(transport.describe(), "mkctl at " + path + " cannot run on "
+                    + transport.describe() + ": it is built for linux x86_64 and the host is another architecture ("
+                    + err + ")", Optional.empty());
+        }
+        if (install instanceof MkctlInstall.Preinstalled) {
+            return new MkctlDeploymentException(transport.describe(), "mkctl is not at the configured path " + path
+                    + " on " + transport.describe() + " (or cannot be executed there): " + err + ". Install it there, or "
+                    + "let the provider upload it", Optional.empty());
+        }
+        return new MkctlDeploymentException(transport.describe(), "mkctl was uploaded to " + path + " on "
+                + transport.describe() + " but " + (afterUpload ? "its SHA-256 still does not match or it cannot be "
+                + "run" : "cannot be run") + ": " + err + ". Check that the directory is on a filesystem that allows "
+                + "execution (not mounted noexec) and that sha256sum is installed", Optional.empty());
+    }
+
+    private void deploy() throws HostException {
+        MkctlInstall.Upload upload = (MkctlInstall.Upload) install;
+        synchronized (deployLock) {
+            if (verified) {
+                return;
+            }
+            transport.upload(upload.binary().content(), upload.path(), 0755, options.uploadTimeout());
+        }
+    }
+
+    private JsonNode parseJson(ExecResult result, String operation) throws MkctlException {
+        String out = new String(result.stdout(), StandardCharsets.UTF_8).strip();
+        if (out.isEmpty()) {
+            throw new MkctlProtocolException(transport.describe(), "mkctl " + operation + " on "
+                    + transport.describe() + " printed nothing (exit status " + result.exitStatus() + "): "
+                    + result.stderrSummary(), Optional.empty());
+        }
+        try {
+            JsonNode node = JSON.readTree(out);
+            if (node == null || !node.isObject()) {
+                throw new AnswerException("the answer is not a JSON object");
+            }
+            return node;
+        } catch (IOException e) {
+            throw protocol(operation, result, new AnswerException("the answer is not JSON: " + e.getMessage(), e));
+        } catch (AnswerException e) {
+            throw protocol(operation, result, e);
+        }
+    }
+
+    private MkctlProtocolException protocol(String operation, ExecResult result, AnswerException e) {
+        String out = result.stdoutText();
+        return new MkctlProtocolException(transport.describe(), "cannot understand the answer of mkctl " + operation
+                + " on " + transport.describe() + " (exit status " + result.exitStatus() + "): " + e.getMessage()
+                + ". The mkctl on the host may not match this provider version. Answer: "
+                + (out.length() > 500 ? out.substring(0, 500) + "..." : out.strip())
+                + (result.stderr().length > 0 ? "; stderr: " + result.stderrSummary() : ""), Optional.empty(), e);
+    }
+}

@@ -1,0 +1,407 @@
+package dev.multikernel.host.mkctl;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * One mkctl operation, runnable alone or inside a {@link MkctlClient#batch batch}. Each knows its
+ * command line, its stdin blob and its batch JSON (docs/mkctl.md).
+ */
+public sealed interface MkctlOperation {
+
+    /** The subcommand name ({@code overlay-apply}, ...). */
+    String name();
+
+    /** Options after the subcommand, unquoted. */
+    List<String> options();
+
+    /** The blob sent on stdin when run alone. */
+    default Optional<byte[]> blob() {
+        return Optional.empty();
+    }
+
+    /** Whether the operation changes the host (only {@code state} does not). */
+    default boolean mutating() {
+        return true;
+    }
+
+    /** Time the operation itself may take on the host, beyond waiting for the lock. */
+    default Duration expectedDuration() {
+        return Duration.ofSeconds(60);
+    }
+
+    /** The element of a {@code batch} array. */
+    ObjectNode toBatchJson();
+
+    private static ObjectNode op(String name) {
+        return JsonNodeFactory.instance.objectNode().put("op", name);
+    }
+
+    private static byte[] checkBlob(byte[] blob, String what) {
+        Objects.requireNonNull(blob, what);
+        if (blob.length == 0) {
+            throw new IllegalArgumentException(what + " must not be empty");
+        }
+        return blob.clone();
+    }
+
+    private static int checkId(int id) {
+        if (id < 1 || id > 2047) {
+            throw new IllegalArgumentException("instance id must be 1..2047 (the kexec id field), got " + id);
+        }
+        return id;
+    }
+
+    /** {@code mkctl state}. */
+    record State() implements MkctlOperation {
+        public String name() {
+            return "state";
+        }
+
+        public List<String> options() {
+            return List.of();
+        }
+
+        @Override
+        public boolean mutating() {
+            return false;
+        }
+
+        public ObjectNode toBatchJson() {
+            return op("state");
+        }
+    }
+
+    /** {@code mkctl mount}. */
+    record Mount() implements MkctlOperation {
+        public String name() {
+            return "mount";
+        }
+
+        public List<String> options() {
+            return List.of();
+        }
+
+        public ObjectNode toBatchJson() {
+            return op("mount");
+        }
+    }
+
+    /** {@code mkctl baseline}: write the pool's baseline DTB (current tree, once). */
+    record Baseline(byte[] dtb) implements MkctlOperation {
+        public Baseline {
+            dtb = checkBlob(dtb, "baseline DTB");
+        }
+
+        public String name() {
+            return "baseline";
+        }
+
+        public List<String> options() {
+            return List.of();
+        }
+
+        @Override
+        public byte[] dtb() {
+            return dtb.clone();
+        }
+
+        @Override
+        public Optional<byte[]> blob() {
+            return Optional.of(dtb.clone());
+        }
+
+        public ObjectNode toBatchJson() {
+            return op("baseline").put("blob", Base64.getEncoder().encodeToString(dtb));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Baseline b && Arrays.equals(dtb, b.dtb);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(dtb);
+        }
+
+        @Override
+        public String toString() {
+            return "Baseline[" + dtb.length + " bytes]";
+        }
+    }
+
+    /** {@code mkctl overlay-apply}: one overlay transaction. */
+    record OverlayApply(byte[] dtbo) implements MkctlOperation {
+        public OverlayApply {
+            dtbo = checkBlob(dtbo, "overlay DTBO");
+        }
+
+        public String name() {
+            return "overlay-apply";
+        }
+
+        public List<String> options() {
+            return List.of();
+        }
+
+        @Override
+        public byte[] dtbo() {
+            return dtbo.clone();
+        }
+
+        @Override
+        public Optional<byte[]> blob() {
+            return Optional.of(dtbo.clone());
+        }
+
+        public ObjectNode toBatchJson() {
+            return op("overlay-apply").put("blob", Base64.getEncoder().encodeToString(dtbo));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof OverlayApply b && Arrays.equals(dtbo, b.dtbo);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(dtbo);
+        }
+
+        @Override
+        public String toString() {
+            return "OverlayApply[" + dtbo.length + " bytes]";
+        }
+    }
+
+    /** {@code mkctl overlay-remove --id N}: roll transaction {@code tx_N} back. */
+    record OverlayRemove(int id) implements MkctlOperation {
+        public OverlayRemove {
+            if (id < 0) {
+                throw new IllegalArgumentException("transaction id must not be negative, got " + id);
+            }
+        }
+
+        public String name() {
+            return "overlay-remove";
+        }
+
+        public List<String> options() {
+            return List.of("--id", Integer.toString(id));
+        }
+
+        public ObjectNode toBatchJson() {
+            return op("overlay-remove").put("id", id);
+        }
+    }
+
+    /** {@code mkctl v2-create --expect NAME...}: RFC v2 instance creation (blob at most 4096 bytes). */
+    record V2Create(byte[] dtb, List<String> expect) implements MkctlOperation {
+        public V2Create {
+            dtb = checkBlob(dtb, "RFC v2 device tree");
+            if (dtb.length > 4096) {
+                throw new IllegalArgumentException("an RFC v2 device tree must be at most 4096 bytes (one page), got "
+                        + dtb.length);
+            }
+            expect = List.copyOf(expect);
+            expect.forEach(V2Create::checkName);
+        }
+
+        static void checkName(String name) {
+            if (name.isEmpty() || name.contains("/")) {
+                throw new IllegalArgumentException("'" + name + "' is not an instance name (non-empty, no '/')");
+            }
+        }
+
+        public String name() {
+            return "v2-create";
+        }
+
+        public List<String> options() {
+            List<String> o = new ArrayList<>();
+            expect.forEach(n -> {
+                o.add("--expect");
+                o.add(n);
+            });
+            return o;
+        }
+
+        @Override
+        public byte[] dtb() {
+            return dtb.clone();
+        }
+
+        @Override
+        public Optional<byte[]> blob() {
+            return Optional.of(dtb.clone());
+        }
+
+        public ObjectNode toBatchJson() {
+            ObjectNode n = op("v2-create").put("blob", Base64.getEncoder().encodeToString(dtb));
+            expect.forEach(n.putArray("expect")::add);
+            return n;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof V2Create b && Arrays.equals(dtb, b.dtb) && expect.equals(b.expect);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(dtb) * 31 + expect.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "V2Create[" + dtb.length + " bytes, expect=" + expect + "]";
+        }
+    }
+
+    /** {@code mkctl v2-remove --name NAME}. */
+    record V2Remove(String instance) implements MkctlOperation {
+        public V2Remove {
+            V2Create.checkName(instance);
+        }
+
+        public String name() {
+            return "v2-remove";
+        }
+
+        public List<String> options() {
+            return List.of("--name", instance);
+        }
+
+        public ObjectNode toBatchJson() {
+            return op("v2-remove").put("name", instance);
+        }
+    }
+
+    /**
+     * {@code mkctl load}: {@code kexec_file_load} of a kernel (and initrd) for instance {@code id}.
+     *
+     * @param kernel  path of the kernel image on the host
+     * @param initrd  path of the initrd on the host
+     * @param cmdline the instance kernel's command line
+     */
+    record Load(int id, String kernel, Optional<String> initrd, String cmdline) implements MkctlOperation {
+        public Load {
+            checkId(id);
+            Objects.requireNonNull(kernel, "kernel");
+            Objects.requireNonNull(initrd, "initrd");
+            Objects.requireNonNull(cmdline, "cmdline");
+            if (kernel.isEmpty()) {
+                throw new IllegalArgumentException("kernel path must not be empty");
+            }
+        }
+
+        public String name() {
+            return "load";
+        }
+
+        public List<String> options() {
+            List<String> o = new ArrayList<>(List.of("--id", Integer.toString(id), "--kernel", kernel));
+            initrd.ifPresent(i -> {
+                o.add("--initrd");
+                o.add(i);
+            });
+            o.add("--cmdline");
+            o.add(cmdline);
+            return o;
+        }
+
+        public ObjectNode toBatchJson() {
+            ObjectNode n = op("load").put("id", id).put("kernel", kernel);
+            initrd.ifPresent(i -> n.put("initrd", i));
+            return n.put("cmdline", cmdline);
+        }
+    }
+
+    /** {@code mkctl unload --id N}. */
+    record Unload(int id) implements MkctlOperation {
+        public Unload {
+            checkId(id);
+        }
+
+        public String name() {
+            return "unload";
+        }
+
+        public List<String> options() {
+            return List.of("--id", Integer.toString(id));
+        }
+
+        public ObjectNode toBatchJson() {
+            return op("unload").put("id", id);
+        }
+    }
+
+    /** {@code mkctl exec --id N}: boot the loaded instance. */
+    record Exec(int id) implements MkctlOperation {
+        public Exec {
+            checkId(id);
+        }
+
+        public String name() {
+            return "exec";
+        }
+
+        public List<String> options() {
+            return List.of("--id", Integer.toString(id));
+        }
+
+        public ObjectNode toBatchJson() {
+            return op("exec").put("id", id);
+        }
+    }
+
+    /**
+     * {@code mkctl halt --id N --timeout S [--force|--force-now]}.
+     *
+     * @param timeout how long the graceful attempt may take (1..600 s)
+     */
+    record Halt(int id, HaltMode mode, Duration timeout) implements MkctlOperation {
+        public Halt {
+            checkId(id);
+            Objects.requireNonNull(mode, "mode");
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.getSeconds() < 1 || timeout.getSeconds() > 600) {
+                throw new IllegalArgumentException("halt timeout must be 1..600 seconds, got " + timeout);
+            }
+        }
+
+        public String name() {
+            return "halt";
+        }
+
+        public List<String> options() {
+            List<String> o = new ArrayList<>(List.of("--id", Integer.toString(id), "--timeout",
+                    Long.toString(timeout.getSeconds())));
+            if (mode == HaltMode.GRACEFUL_THEN_FORCE) {
+                o.add("--force");
+            } else if (mode == HaltMode.FORCE_NOW) {
+                o.add("--force-now");
+            }
+            return o;
+        }
+
+        @Override
+        public Duration expectedDuration() {
+            return timeout.plusSeconds(60);
+        }
+
+        public ObjectNode toBatchJson() {
+            return op("halt").put("id", id).put("timeout", timeout.getSeconds())
+                    .put("force", mode == HaltMode.GRACEFUL_THEN_FORCE).put("force_now", mode == HaltMode.FORCE_NOW);
+        }
+    }
+}

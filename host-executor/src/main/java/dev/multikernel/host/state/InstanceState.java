@@ -1,0 +1,25 @@
+package dev.multikernel.host.state;
+
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import dev.multikernel.host.devicetree.multikernel.InstanceTree;
+
+/**
+ * One kernel instance under {@code /sys/fs/multikernel/instances}.
+ *
+ * @param name             its directory name
+ * @param id               its id, when readable
+ * @param status           its lifecycle state
+ * @param statusText       the status word as the kernel printed it
+ * @param deviceTree       current tree: its device tree (what it owns), parsed
+ * @param deviceTreeSource RFC v2: the DTS text the kernel rebuilt
+ */
+public record InstanceState(
+        String name,
+        OptionalInt id,
+        InstanceStatus status,
+        String statusText,
+        Optional<DeviceTreeBlob<InstanceTree>> deviceTree,
+        Optional<String> deviceTreeSource) {
+}

@@ -1,0 +1,66 @@
+package dev.multikernel.host.mkctl;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import dev.multikernel.host.ssh.LocalHostTransport;
+
+/**
+ * A stand-in for mkctl: a shell script that records its arguments and stdin and prints the
+ * answer prepared for its subcommand. Run through {@link LocalHostTransport}, so deployment
+ * (upload, checksum) is the real code path.
+ */
+final class FakeMkctl {
+
+    static final String SCRIPT = "#!/bin/sh\n"
+            + "# fake mkctl for tests\n"
+            + "printf '%s\\n' \"$@\" > \"$FAKE/argv\"\n"
+            + "cat > \"$FAKE/stdin\"\n"
+            + "sub=$3\n"
+            + "if [ -e \"$FAKE/answer.$sub\" ]; then cat \"$FAKE/answer.$sub\"; else cat \"$FAKE/answer\"; fi\n"
+            + "if [ -e \"$FAKE/status.$sub\" ]; then exit $(cat \"$FAKE/status.$sub\"); fi\n"
+            + "exit $(cat \"$FAKE/status\" 2>/dev/null || echo 0)\n";
+
+    final Path dir;
+    final Path home;
+    final MkctlBinary binary;
+    final LocalHostTransport transport;
+
+    FakeMkctl(Path dir) throws IOException {
+        this.dir = dir;
+        this.home = Files.createDirectories(dir.resolve("home"));
+        this.binary = MkctlBinary.of(SCRIPT.getBytes(StandardCharsets.UTF_8));
+        this.transport = new LocalHostTransport(home, Map.of("FAKE", dir.toString()), false);
+        answer("{}", 0);
+    }
+
+    MkctlClient client() {
+        return new MkctlClient(transport, new MkctlInstall.Upload(".cache/multikernel", binary), MkctlOptions.DEFAULTS);
+    }
+
+    Path installed() {
+        return home.resolve(".cache/multikernel").resolve(binary.fileName());
+    }
+
+    void answer(String json, int status) throws IOException {
+        Files.writeString(dir.resolve("answer"), json + "\n");
+        Files.writeString(dir.resolve("status"), Integer.toString(status));
+    }
+
+    void answer(String subcommand, String json, int status) throws IOException {
+        Files.writeString(dir.resolve("answer." + subcommand), json + "\n");
+        Files.writeString(dir.resolve("status." + subcommand), Integer.toString(status));
+    }
+
+    List<String> argv() throws IOException {
+        return Files.readAllLines(dir.resolve("argv"));
+    }
+
+    byte[] stdin() throws IOException {
+        return Files.readAllBytes(dir.resolve("stdin"));
+    }
+}
