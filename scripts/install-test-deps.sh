@@ -8,6 +8,8 @@ command -v sshd >/dev/null 2>&1 || [ -x /usr/sbin/sshd ] || need_apt+=(openssh-s
 command -v ssh >/dev/null 2>&1 || need_apt+=(openssh-client)
 command -v dtc >/dev/null 2>&1 || need_apt+=(device-tree-compiler)
 command -v strace >/dev/null 2>&1 || need_apt+=(strace)
+command -v sudo >/dev/null 2>&1 || need_apt+=(sudo)
+command -v script >/dev/null 2>&1 || need_apt+=(bsdutils)
 command -v make >/dev/null 2>&1 || need_apt+=(make)
 command -v gcc >/dev/null 2>&1 || need_apt+=(gcc)
 # static linking of mkctl needs the static libc archive
