@@ -4,15 +4,11 @@ import dev.tfjvm.log.Log;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -42,7 +38,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>With {@link TransportSecurity.AutoMtls} it serves TLS 1.2+/ALPN h2 with a fresh
  * self-signed certificate, requires the client certificate from {@code PLUGIN_CLIENT_CERT} and
- * uses the JDK TLS provider (BoringSSL rejects go-plugin's P-521 client certificates).
+ * uses the JDK TLS provider (BoringSSL rejects go-plugin's P-521 client certificates); see {@link ServerTls}.
  */
 public final class PluginServer implements AutoCloseable {
     private static final Log LOG = Log.get("plugin");
@@ -148,12 +144,8 @@ public final class PluginServer implements AutoCloseable {
     private static SslContext sslContext(ServerCertificate own, List<X509Certificate> trusted)
             throws PluginStartException {
         try {
-            SslContextBuilder builder = SslContextBuilder.forServer(own.privateKey(), own.certificate())
-                    .trustManager(trusted)
-                    .clientAuth(ClientAuth.REQUIRE)
-                    .protocols("TLSv1.3", "TLSv1.2");
-            return GrpcSslContexts.configure(builder, SslProvider.JDK).build();
-        } catch (IOException | RuntimeException e) {
+            return ServerTls.context(own, trusted);
+        } catch (GeneralSecurityException | IOException | RuntimeException e) {
             throw new PluginStartException("cannot set up TLS for the plugin server: " + e.getMessage(), e);
         }
     }
