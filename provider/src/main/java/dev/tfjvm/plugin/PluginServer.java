@@ -3,6 +3,7 @@ package dev.tfjvm.plugin;
 import dev.tfjvm.log.Log;
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -27,6 +28,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -74,20 +77,12 @@ public final class PluginServer implements AutoCloseable {
             throws PluginStartException {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(services, "services");
-        Optional<ServerCertificate> certificate = Optional.empty();
-        Optional<SslContext> ssl = Optional.empty();
-        if (options.security() instanceof TransportSecurity.AutoMtls mtls) {
-            List<X509Certificate> trusted = parseClientCertificates(mtls.clientCertificatePem());
-            ServerCertificate own;
-            try {
-                own = ServerCertificate.generate();
-            } catch (GeneralSecurityException e) {
-                throw new PluginStartException("cannot generate the TLS certificate for the plugin server: "
-                        + e.getMessage(), e);
-            }
-            certificate = Optional.of(own);
-            ssl = Optional.of(sslContext(own, trusted));
-        }
+        // Start-up time is paid on every provider launch. The TLS material (client certificate
+        // parsing, key generation, JDK TLS set-up) and the Netty/gRPC set-up below do not depend
+        // on each other, so the TLS part runs on a helper thread meanwhile.
+        PendingTls tls = options.security() instanceof TransportSecurity.AutoMtls mtls
+                ? PendingTls.startPreparing(mtls)
+                : PendingTls.none();
 
         EventLoopGroup loops = new NioEventLoopGroup(2, new DefaultThreadFactory("tfjvm-plugin-io", true));
         HolderOfServer holder = new HolderOfServer();
@@ -104,17 +99,27 @@ public final class PluginServer implements AutoCloseable {
         if (options.reflection()) {
             all.add(ProtoReflectionServiceV1.newInstance());
         }
+        List<ServerServiceDefinition> definitions = new ArrayList<>();
+        for (BindableService service : all) {
+            definitions.add(service.bindService());
+        }
 
-        Server server = bind(options, ssl, loops, all);
-        PluginServer plugin = new PluginServer(server, loops, health, goPlugin, certificate);
+        Server server;
+        try {
+            server = bind(options, tls, loops, definitions);
+        } catch (PluginStartException | RuntimeException | Error e) {
+            loops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+        PluginServer plugin = new PluginServer(server, loops, health, goPlugin, tls.certificate());
         holder.set(plugin);
         LOG.debug("plugin server listening", "address", plugin.addressString(),
-                "tls", certificate.isPresent(), "services", all.size());
+                "tls", tls.certificate().isPresent(), "services", all.size());
         return plugin;
     }
 
-    private static Server bind(PluginOptions options, Optional<SslContext> ssl, EventLoopGroup loops,
-            List<BindableService> services) throws PluginStartException {
+    private static Server bind(PluginOptions options, PendingTls tls, EventLoopGroup loops,
+            List<ServerServiceDefinition> services) throws PluginStartException {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         IOException last = null;
         for (int port = options.minPort(); port <= options.maxPort(); port++) {
@@ -124,15 +129,15 @@ public final class PluginServer implements AutoCloseable {
                     .workerEventLoopGroup(loops)
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                     .maxInboundMetadataSize(1 << 20);
-            ssl.ifPresent(builder::sslContext);
             services.forEach(builder::addService);
+            Optional<SslContext> ssl = tls.await();
+            ssl.ifPresent(builder::sslContext);
             try {
                 return builder.build().start();
             } catch (IOException e) {
                 last = e;
             }
         }
-        loops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
         String range = options.minPort() == options.maxPort()
                 ? "port " + options.minPort()
                 : "any port in " + options.minPort() + ".." + options.maxPort();
@@ -141,12 +146,69 @@ public final class PluginServer implements AutoCloseable {
                 + "; free a port or widen PLUGIN_MIN_PORT/PLUGIN_MAX_PORT", last);
     }
 
-    private static SslContext sslContext(ServerCertificate own, List<X509Certificate> trusted)
-            throws PluginStartException {
-        try {
-            return ServerTls.context(own, trusted);
-        } catch (GeneralSecurityException | IOException | RuntimeException e) {
-            throw new PluginStartException("cannot set up TLS for the plugin server: " + e.getMessage(), e);
+    /** TLS material being prepared on a helper thread (or none, for plaintext). */
+    private static final class PendingTls {
+        private final FutureTask<Tls> task;
+        private Tls done;
+
+        private record Tls(ServerCertificate certificate, SslContext context) {
+        }
+
+        private PendingTls(FutureTask<Tls> task) {
+            this.task = task;
+        }
+
+        static PendingTls none() {
+            return new PendingTls(null);
+        }
+
+        static PendingTls startPreparing(TransportSecurity.AutoMtls mtls) {
+            FutureTask<Tls> task = new FutureTask<>(() -> {
+                List<X509Certificate> trusted = parseClientCertificates(mtls.clientCertificatePem());
+                ServerCertificate own;
+                try {
+                    own = ServerCertificate.generate();
+                } catch (GeneralSecurityException e) {
+                    throw new PluginStartException("cannot generate the TLS certificate for the plugin server: "
+                            + e.getMessage(), e);
+                }
+                try {
+                    return new Tls(own, ServerTls.context(own, trusted));
+                } catch (GeneralSecurityException | IOException | RuntimeException e) {
+                    throw new PluginStartException("cannot set up TLS for the plugin server: " + e.getMessage(), e);
+                }
+            });
+            Thread worker = new Thread(task, "tfjvm-plugin-tls-setup");
+            worker.setDaemon(true);
+            worker.start();
+            return new PendingTls(task);
+        }
+
+        /** Waits for the TLS set-up; empty for plaintext. */
+        Optional<SslContext> await() throws PluginStartException {
+            if (task == null) {
+                return Optional.empty();
+            }
+            if (done == null) {
+                try {
+                    done = task.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new PluginStartException("interrupted while setting up TLS", e);
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof PluginStartException start) {
+                        throw start;
+                    }
+                    throw new PluginStartException("cannot set up TLS for the plugin server: " + e.getCause(),
+                            e.getCause());
+                }
+            }
+            return Optional.of(done.context());
+        }
+
+        /** The server certificate, once {@link #await()} has returned. */
+        Optional<ServerCertificate> certificate() {
+            return Optional.ofNullable(done).map(Tls::certificate);
         }
     }
 
