@@ -9,6 +9,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.handler.ssl.JdkSslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -32,6 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The go-plugin side of a Terraform provider process: a gRPC server on 127.0.0.1 serving the
@@ -75,14 +77,30 @@ public final class PluginServer implements AutoCloseable {
      */
     public static PluginServer start(PluginOptions options, List<BindableService> services)
             throws PluginStartException {
+        Objects.requireNonNull(services, "services");
+        return start(options, () -> services);
+    }
+
+    /**
+     * Like {@link #start(PluginOptions, List)}, but creates the services only once the TLS
+     * set-up is under way on helper threads, so that constructing the provider overlaps with it.
+     */
+    public static PluginServer start(PluginOptions options, Supplier<List<BindableService>> services)
+            throws PluginStartException {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(services, "services");
         // Start-up time is paid on every provider launch. The TLS material (client certificate
         // parsing, key generation, JDK TLS set-up) and the Netty/gRPC set-up below do not depend
-        // on each other, so the TLS part runs on a helper thread meanwhile.
+        // on each other, so the TLS part runs on helper threads meanwhile.
         PendingTls tls = options.security() instanceof TransportSecurity.AutoMtls mtls
                 ? PendingTls.startPreparing(mtls)
                 : PendingTls.none();
+        List<BindableService> provided;
+        try {
+            provided = List.copyOf(services.get());
+        } catch (RuntimeException e) {
+            throw new PluginStartException("the provider's services could not be created: " + e, e);
+        }
 
         EventLoopGroup loops = new NioEventLoopGroup(2, new DefaultThreadFactory("tfjvm-plugin-io", true));
         HolderOfServer holder = new HolderOfServer();
@@ -91,7 +109,7 @@ public final class PluginServer implements AutoCloseable {
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
         health.setStatus(GoPlugin.HEALTH_SERVICE, ServingStatus.SERVING);
 
-        List<BindableService> all = new ArrayList<>(services);
+        List<BindableService> all = new ArrayList<>(provided);
         all.add(health.getHealthService());
         all.add(goPlugin.controller());
         all.add(goPlugin.stdio());
@@ -163,7 +181,13 @@ public final class PluginServer implements AutoCloseable {
         }
 
         static PendingTls startPreparing(TransportSecurity.AutoMtls mtls) {
-            FutureTask<Tls> task = new FutureTask<>(() -> {
+            // Netty computes its JDK TLS defaults (protocols, ciphers) once per process, which
+            // costs about as much as our certificate work: do both at the same time.
+            FutureTask<Void> nettyDefaults = daemon("tfjvm-plugin-tls-defaults", new FutureTask<>(() -> {
+                Class.forName(JdkSslContext.class.getName(), true, PluginServer.class.getClassLoader());
+                return null;
+            }));
+            FutureTask<Tls> task = daemon("tfjvm-plugin-tls-setup", new FutureTask<>(() -> {
                 List<X509Certificate> trusted = parseClientCertificates(mtls.clientCertificatePem());
                 ServerCertificate own;
                 try {
@@ -173,15 +197,22 @@ public final class PluginServer implements AutoCloseable {
                             + e.getMessage(), e);
                 }
                 try {
+                    nettyDefaults.get();
                     return new Tls(own, ServerTls.context(own, trusted));
+                } catch (ExecutionException e) {
+                    throw new PluginStartException("cannot initialise Netty's TLS support: " + e.getCause(), e);
                 } catch (GeneralSecurityException | IOException | RuntimeException e) {
                     throw new PluginStartException("cannot set up TLS for the plugin server: " + e.getMessage(), e);
                 }
-            });
-            Thread worker = new Thread(task, "tfjvm-plugin-tls-setup");
+            }));
+            return new PendingTls(task);
+        }
+
+        private static <T> FutureTask<T> daemon(String name, FutureTask<T> task) {
+            Thread worker = new Thread(task, name);
             worker.setDaemon(true);
             worker.start();
-            return new PendingTls(task);
+            return task;
         }
 
         /** Waits for the TLS set-up; empty for plaintext. */
