@@ -7,7 +7,8 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.handler.ssl.JdkSslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
@@ -102,7 +103,8 @@ public final class PluginServer implements AutoCloseable {
             throw new PluginStartException("the provider's services could not be created: " + e, e);
         }
 
-        EventLoopGroup loops = new NioEventLoopGroup(2, new DefaultThreadFactory("tfjvm-plugin-io", true));
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("tfjvm-plugin-io", true),
+                NioIoHandler.newFactory());
         HolderOfServer holder = new HolderOfServer();
         GoPluginServices goPlugin = new GoPluginServices(() -> holder.requestStop());
         HealthStatusManager health = new HealthStatusManager();
