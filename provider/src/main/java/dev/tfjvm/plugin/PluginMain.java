@@ -109,7 +109,7 @@ public final class PluginMain {
         JulBridge.install();
         PluginServer server;
         try {
-            server = PluginServer.start(PluginOptions.fromEnvironment(env), services.get());
+            server = PluginServer.start(PluginOptions.fromEnvironment(env), services);
         } catch (PluginStartException e) {
             LOG.error("cannot start the provider", "error", e.getMessage());
             System.err.println("Error: " + e.getMessage());
@@ -132,7 +132,7 @@ public final class PluginMain {
         JulBridge.install();
         PluginServer server;
         try {
-            server = PluginServer.start(PluginOptions.debug(), services.get());
+            server = PluginServer.start(PluginOptions.debug(), services);
         } catch (PluginStartException e) {
             System.err.println("Error: " + e.getMessage());
             return 1;

@@ -3,16 +3,15 @@ package dev.tfjvm.plugin;
 import dev.tfjvm.log.Log;
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.JdkSslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -31,8 +30,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The go-plugin side of a Terraform provider process: a gRPC server on 127.0.0.1 serving the
@@ -42,7 +44,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>With {@link TransportSecurity.AutoMtls} it serves TLS 1.2+/ALPN h2 with a fresh
  * self-signed certificate, requires the client certificate from {@code PLUGIN_CLIENT_CERT} and
- * uses the JDK TLS provider (BoringSSL rejects go-plugin's P-521 client certificates).
+ * uses the JDK TLS provider (BoringSSL rejects go-plugin's P-521 client certificates); see {@link ServerTls}.
  */
 public final class PluginServer implements AutoCloseable {
     private static final Log LOG = Log.get("plugin");
@@ -76,31 +78,40 @@ public final class PluginServer implements AutoCloseable {
      */
     public static PluginServer start(PluginOptions options, List<BindableService> services)
             throws PluginStartException {
+        Objects.requireNonNull(services, "services");
+        return start(options, () -> services);
+    }
+
+    /**
+     * Like {@link #start(PluginOptions, List)}, but creates the services only once the TLS
+     * set-up is under way on helper threads, so that constructing the provider overlaps with it.
+     */
+    public static PluginServer start(PluginOptions options, Supplier<List<BindableService>> services)
+            throws PluginStartException {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(services, "services");
-        Optional<ServerCertificate> certificate = Optional.empty();
-        Optional<SslContext> ssl = Optional.empty();
-        if (options.security() instanceof TransportSecurity.AutoMtls mtls) {
-            List<X509Certificate> trusted = parseClientCertificates(mtls.clientCertificatePem());
-            ServerCertificate own;
-            try {
-                own = ServerCertificate.generate();
-            } catch (GeneralSecurityException e) {
-                throw new PluginStartException("cannot generate the TLS certificate for the plugin server: "
-                        + e.getMessage(), e);
-            }
-            certificate = Optional.of(own);
-            ssl = Optional.of(sslContext(own, trusted));
+        // Start-up time is paid on every provider launch. The TLS material (client certificate
+        // parsing, key generation, JDK TLS set-up) and the Netty/gRPC set-up below do not depend
+        // on each other, so the TLS part runs on helper threads meanwhile.
+        PendingTls tls = options.security() instanceof TransportSecurity.AutoMtls mtls
+                ? PendingTls.startPreparing(mtls)
+                : PendingTls.none();
+        List<BindableService> provided;
+        try {
+            provided = List.copyOf(services.get());
+        } catch (RuntimeException e) {
+            throw new PluginStartException("the provider's services could not be created: " + e, e);
         }
 
-        EventLoopGroup loops = new NioEventLoopGroup(2, new DefaultThreadFactory("tfjvm-plugin-io", true));
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("tfjvm-plugin-io", true),
+                NioIoHandler.newFactory());
         HolderOfServer holder = new HolderOfServer();
         GoPluginServices goPlugin = new GoPluginServices(() -> holder.requestStop());
         HealthStatusManager health = new HealthStatusManager();
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
         health.setStatus(GoPlugin.HEALTH_SERVICE, ServingStatus.SERVING);
 
-        List<BindableService> all = new ArrayList<>(services);
+        List<BindableService> all = new ArrayList<>(provided);
         all.add(health.getHealthService());
         all.add(goPlugin.controller());
         all.add(goPlugin.stdio());
@@ -108,17 +119,27 @@ public final class PluginServer implements AutoCloseable {
         if (options.reflection()) {
             all.add(ProtoReflectionServiceV1.newInstance());
         }
+        List<ServerServiceDefinition> definitions = new ArrayList<>();
+        for (BindableService service : all) {
+            definitions.add(service.bindService());
+        }
 
-        Server server = bind(options, ssl, loops, all);
-        PluginServer plugin = new PluginServer(server, loops, health, goPlugin, certificate);
+        Server server;
+        try {
+            server = bind(options, tls, loops, definitions);
+        } catch (PluginStartException | RuntimeException | Error e) {
+            loops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+        PluginServer plugin = new PluginServer(server, loops, health, goPlugin, tls.certificate());
         holder.set(plugin);
         LOG.debug("plugin server listening", "address", plugin.addressString(),
-                "tls", certificate.isPresent(), "services", all.size());
+                "tls", tls.certificate().isPresent(), "services", all.size());
         return plugin;
     }
 
-    private static Server bind(PluginOptions options, Optional<SslContext> ssl, EventLoopGroup loops,
-            List<BindableService> services) throws PluginStartException {
+    private static Server bind(PluginOptions options, PendingTls tls, EventLoopGroup loops,
+            List<ServerServiceDefinition> services) throws PluginStartException {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         IOException last = null;
         for (int port = options.minPort(); port <= options.maxPort(); port++) {
@@ -128,15 +149,15 @@ public final class PluginServer implements AutoCloseable {
                     .workerEventLoopGroup(loops)
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                     .maxInboundMetadataSize(1 << 20);
-            ssl.ifPresent(builder::sslContext);
             services.forEach(builder::addService);
+            Optional<SslContext> ssl = tls.await();
+            ssl.ifPresent(builder::sslContext);
             try {
                 return builder.build().start();
             } catch (IOException e) {
                 last = e;
             }
         }
-        loops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
         String range = options.minPort() == options.maxPort()
                 ? "port " + options.minPort()
                 : "any port in " + options.minPort() + ".." + options.maxPort();
@@ -145,16 +166,82 @@ public final class PluginServer implements AutoCloseable {
                 + "; free a port or widen PLUGIN_MIN_PORT/PLUGIN_MAX_PORT", last);
     }
 
-    private static SslContext sslContext(ServerCertificate own, List<X509Certificate> trusted)
-            throws PluginStartException {
-        try {
-            SslContextBuilder builder = SslContextBuilder.forServer(own.privateKey(), own.certificate())
-                    .trustManager(trusted)
-                    .clientAuth(ClientAuth.REQUIRE)
-                    .protocols("TLSv1.3", "TLSv1.2");
-            return GrpcSslContexts.configure(builder, SslProvider.JDK).build();
-        } catch (IOException | RuntimeException e) {
-            throw new PluginStartException("cannot set up TLS for the plugin server: " + e.getMessage(), e);
+    /** TLS material being prepared on a helper thread (or none, for plaintext). */
+    private static final class PendingTls {
+        private final FutureTask<Tls> task;
+        private Tls done;
+
+        private record Tls(ServerCertificate certificate, SslContext context) {
+        }
+
+        private PendingTls(FutureTask<Tls> task) {
+            this.task = task;
+        }
+
+        static PendingTls none() {
+            return new PendingTls(null);
+        }
+
+        static PendingTls startPreparing(TransportSecurity.AutoMtls mtls) {
+            // Netty computes its JDK TLS defaults (protocols, ciphers) once per process, which
+            // costs about as much as our certificate work: do both at the same time.
+            FutureTask<Void> nettyDefaults = daemon("tfjvm-plugin-tls-defaults", new FutureTask<>(() -> {
+                Class.forName(JdkSslContext.class.getName(), true, PluginServer.class.getClassLoader());
+                return null;
+            }));
+            FutureTask<Tls> task = daemon("tfjvm-plugin-tls-setup", new FutureTask<>(() -> {
+                List<X509Certificate> trusted = parseClientCertificates(mtls.clientCertificatePem());
+                ServerCertificate own;
+                try {
+                    own = ServerCertificate.generate();
+                } catch (GeneralSecurityException e) {
+                    throw new PluginStartException("cannot generate the TLS certificate for the plugin server: "
+                            + e.getMessage(), e);
+                }
+                try {
+                    nettyDefaults.get();
+                    return new Tls(own, ServerTls.context(own, trusted));
+                } catch (ExecutionException e) {
+                    throw new PluginStartException("cannot initialise Netty's TLS support: " + e.getCause(), e);
+                } catch (GeneralSecurityException | IOException | RuntimeException e) {
+                    throw new PluginStartException("cannot set up TLS for the plugin server: " + e.getMessage(), e);
+                }
+            }));
+            return new PendingTls(task);
+        }
+
+        private static <T> FutureTask<T> daemon(String name, FutureTask<T> task) {
+            Thread worker = new Thread(task, name);
+            worker.setDaemon(true);
+            worker.start();
+            return task;
+        }
+
+        /** Waits for the TLS set-up; empty for plaintext. */
+        Optional<SslContext> await() throws PluginStartException {
+            if (task == null) {
+                return Optional.empty();
+            }
+            if (done == null) {
+                try {
+                    done = task.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new PluginStartException("interrupted while setting up TLS", e);
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof PluginStartException start) {
+                        throw start;
+                    }
+                    throw new PluginStartException("cannot set up TLS for the plugin server: " + e.getCause(),
+                            e.getCause());
+                }
+            }
+            return Optional.of(done.context());
+        }
+
+        /** The server certificate, once {@link #await()} has returned. */
+        Optional<ServerCertificate> certificate() {
+            return Optional.ofNullable(done).map(Tls::certificate);
         }
     }
 

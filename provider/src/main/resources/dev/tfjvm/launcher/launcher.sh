@@ -8,33 +8,44 @@
 #   TF_JVM_OPTS    extra JVM options, appended after the launcher's own
 #   TF_JVM_CDS     set to "off" to disable the class-data-sharing cache
 #   XDG_CACHE_HOME the CDS cache lives in ${XDG_CACHE_HOME:-$HOME/.cache}/tf-jvm
+#
+# Terraform starts the provider several times per command, so the common path below runs
+# on shell builtins only (no helper processes).
 set -u
 
-# Terraform links unpacked mirror directories into .terraform/: resolve to the real location,
-# so the jar is found and the CDS archive's recorded class path always matches.
-self=$(readlink -f -- "${BASH_SOURCE[0]}" 2>/dev/null) || self=${BASH_SOURCE[0]}
-dir=$(cd -P -- "$(dirname -- "$self")" >/dev/null 2>&1 && pwd -P) || {
-    echo "terraform-provider launcher: cannot locate its own directory" >&2
+fail() {
+    echo "terraform-provider-@PROVIDER_TYPE@ launcher: $*" >&2
     exit 1
 }
-jar="$dir/@JAR_PATH@"
-if [ ! -f "$jar" ]; then
-    echo "terraform-provider launcher: the provider jar $jar is missing; reinstall the provider" >&2
-    exit 1
+
+# Locate the real directory of this script. Terraform links unpacked mirror directories into
+# .terraform/; resolving them keeps the jar path, and so the CDS archive, the same for all.
+self=${BASH_SOURCE[0]}
+if [ -L "$self" ]; then
+    self=$(readlink -f -- "$self") || fail "cannot resolve the symbolic link $self"
 fi
+case $self in
+    */*) dir=${self%/*} ;;
+    *) dir=. ;;
+esac
+origin=$PWD
+cd -P -- "$dir" 2>/dev/null || fail "cannot enter its own directory $dir"
+dir=$PWD
+cd -- "$origin" 2>/dev/null || cd -P -- "$origin" 2>/dev/null || fail "cannot return to the working directory $origin"
+
+jar="$dir/@JAR_PATH@"
+[ -f "$jar" ] || fail "the provider jar $jar is missing; reinstall the provider"
 
 if [ -n "${TF_JVM_JAVA:-}" ]; then
     java=$TF_JVM_JAVA
 elif [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
     java=$JAVA_HOME/bin/java
+elif hash java 2>/dev/null; then
+    java=${BASH_CMDS[java]:-java}
 else
-    java=$(command -v java 2>/dev/null) || {
-        echo "terraform-provider launcher: no java found; install Java 17 or newer, or set JAVA_HOME or TF_JVM_JAVA" >&2
-        exit 1
-    }
+    fail "no java found; install Java 17 or newer, or set JAVA_HOME or TF_JVM_JAVA"
 fi
 
-# Start-up matters: Terraform starts the provider several times per command.
 # JVM log output (CDS warnings included) goes to stdout by default and would break the
 # handshake, so unified logging is sent to stderr.
 flags=(
@@ -46,26 +57,41 @@ flags=(
     -Xlog:all=warning:stderr
 )
 
-# Class-data sharing: an archive of the provider's classes, specific to this jar and this
-# JVM, is recorded once by a background training run and used by every later launch.
-# Whether a file exists and was modified less than $2 minutes ago.
+# Whether a file exists and was modified less than $2 minutes ago (helper process; only used
+# while no archive exists).
 recent() {
     [ -n "$(find "$1" -maxdepth 0 -mmin -"$2" 2>/dev/null)" ]
 }
 
-# Size and modification time of a file (GNU stat, else BSD stat).
-stamp() {
-    stat -L -c '%s.%Y' -- "$1" 2>/dev/null || stat -L -f '%z.%m' -- "$1" 2>/dev/null
+# 32-bit FNV-1a of $1 into $digest, in shell arithmetic.
+fnv1a() {
+    local text=$1 i code
+    digest=2166136261
+    for ((i = 0; i < ${#text}; i++)); do
+        printf -v code '%d' "'${text:i:1}"
+        digest=$(((digest ^ (code & 0xff)) * 16777619 & 0xffffffff))
+    done
 }
 
+# Class-data sharing: an archive of the provider's classes, specific to this jar and this
+# JVM, is recorded once by a background training run and used by every later launch.
 if [ "${TF_JVM_CDS:-on}" != "off" ]; then
     cache="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/tf-jvm"
-    java_real=$(readlink -f -- "$(command -v -- "$java" 2>/dev/null || printf '%s' "$java")" 2>/dev/null) || java_real=$java
-    libjvm="$(dirname -- "$(dirname -- "$java_real")")/lib/server/libjvm.so"
-    key="$jar|$(stamp "$jar")|$java_real|$(stamp "$libjvm")"
-    key=$(printf '%s' "$key" | cksum | tr ' ' '-')
-    archive="$cache/@PROVIDER_TYPE@-@PROVIDER_VERSION@-$key.jsa"
-    if [ -f "$archive" ]; then
+    java_real=$java
+    if [ -L "$java" ]; then
+        java_real=$(readlink -f -- "$java" 2>/dev/null) || java_real=$java
+    fi
+    # The JDK's exact version, from its release file: a JDK update gives a new archive.
+    java_version=unknown
+    if [ -r "${java_real%/bin/*}/release" ]; then
+        while IFS= read -r line; do
+            case $line in JAVA_RUNTIME_VERSION=*) java_version=${line#*=} ;; esac
+        done <"${java_real%/bin/*}/release"
+    fi
+    fnv1a "$jar|$java_real|$java_version"
+    archive="$cache/@PROVIDER_TYPE@-@PROVIDER_VERSION@-$digest.jsa"
+    # A jar rebuilt after the archive was recorded makes it stale.
+    if [ -f "$archive" ] && [ ! "$jar" -nt "$archive" ]; then
         flags+=("-XX:SharedArchiveFile=$archive")
     elif ! recent "$archive.failed" 1440 && mkdir -p -- "$cache" 2>/dev/null; then
         # (after a failed training, retry once a day)
@@ -83,9 +109,9 @@ if [ "${TF_JVM_CDS:-on}" != "off" ]; then
                 if nice -n 10 nohup "$java" "${flags[@]}" "-XX:ArchiveClassesAtExit=$tmp" \
                         -jar "$jar" --cds-training && [ -s "$tmp" ]; then
                     mv -f -- "$tmp" "$archive"
+                    rm -f -- "$archive.failed"
                     # Archives of rebuilt jars are never used again: drop month-old ones.
                     find "$cache" -maxdepth 1 -name '@PROVIDER_TYPE@-*' -mtime +30 -exec rm -rf -- {} + 2>/dev/null
-                    rm -f -- "$archive.failed"
                 else
                     : >"$archive.failed"
                 fi

@@ -39,9 +39,14 @@ class InstallLayoutTest {
     }
 
     private Run run(Path launcher, Map<String, String> env, String... args) throws Exception {
+        return run(launcher, temp.toFile(), env, args);
+    }
+
+    private Run run(Path launcher, java.io.File workingDirectory, Map<String, String> env, String... args)
+            throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(launcher.toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory);
         builder.environment().remove("TF_JVM_OPTS");
         builder.environment().remove("TF_JVM_JAVA");
         builder.environment().remove("TF_JVM_CDS");
@@ -172,6 +177,36 @@ class InstallLayoutTest {
         assertThat(run.stdout()).isEqualTo(HANDSHAKE + "\n");
         assertThat(run.stderr()).contains("args=[--debug]");
         assertThat(archive()).as("TF_JVM_CDS=off").isEmpty();
+    }
+
+    @Test
+    void keepsTheCallersWorkingDirectory() throws Exception {
+        Path workDir = Files.createDirectories(temp.resolve("terraform-working-dir"));
+
+        Run run = run(installed.launcher(), workDir.toFile(), Map.of("TF_JVM_CDS", "off"));
+
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        assertThat(run.stderr()).contains("cwd=" + workDir.toRealPath() + " ");
+    }
+
+    @Test
+    void aRebuiltJarMakesTheArchiveStaleAndIsRetrained() throws Exception {
+        run(installed.launcher(), Map.of());
+        Path archive = awaitArchive();
+        Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        // "Rebuild": same path, newer than the archive.
+        Files.setLastModifiedTime(installed.jar(), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+
+        Run stale = run(installed.launcher(), Map.of());
+        assertThat(stale.stdout()).isEqualTo(HANDSHAKE + "\n");
+        assertThat(stale.stderr()).as("a stale archive is not used").contains("archive=none");
+
+        for (int i = 0; i < 600 && Files.getLastModifiedTime(archive).toMillis() < Files.getLastModifiedTime(installed.jar()).toMillis(); i++) {
+            Thread.sleep(200);
+        }
+        awaitArchive();
+        Run retrained = run(installed.launcher(), Map.of());
+        assertThat(retrained.stderr()).contains("archive=-XX:SharedArchiveFile=" + archive);
     }
 
     @Test

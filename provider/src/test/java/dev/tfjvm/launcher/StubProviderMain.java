@@ -15,6 +15,7 @@ public final class StubProviderMain {
         System.err.println("stub provider args=" + Arrays.toString(args)
                 + " echo=" + System.getProperty("stub.echo", "")
                 + " archive=" + archive
+                + " cwd=" + System.getProperty("user.dir")
                 + " jvmargs=" + jvmArgs);
         if (Arrays.asList(args).contains("--cds-training")) {
             return;
