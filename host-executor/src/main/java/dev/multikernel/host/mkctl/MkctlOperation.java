@@ -2,8 +2,6 @@ package dev.multikernel.host.mkctl;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,14 +41,6 @@ public sealed interface MkctlOperation {
 
     private static ObjectNode op(String name) {
         return JsonNodeFactory.instance.objectNode().put("op", name);
-    }
-
-    private static byte[] checkBlob(byte[] blob, String what) {
-        Objects.requireNonNull(blob, what);
-        if (blob.length == 0) {
-            throw new IllegalArgumentException(what + " must not be empty");
-        }
-        return blob.clone();
     }
 
     private static int checkId(int id) {
@@ -96,9 +86,13 @@ public sealed interface MkctlOperation {
     }
 
     /** {@code mkctl baseline}: write the pool's baseline DTB (current tree, once). */
-    record Baseline(byte[] dtb) implements MkctlOperation {
+    record Baseline(Blob dtb) implements MkctlOperation {
         public Baseline {
-            dtb = checkBlob(dtb, "baseline DTB");
+            Objects.requireNonNull(dtb, "baseline DTB");
+        }
+
+        public Baseline(byte[] dtb) {
+            this(Blob.of(dtb, "baseline DTB"));
         }
 
         public String name() {
@@ -110,39 +104,23 @@ public sealed interface MkctlOperation {
         }
 
         @Override
-        public byte[] dtb() {
-            return dtb.clone();
-        }
-
-        @Override
         public Optional<byte[]> blob() {
-            return Optional.of(dtb.clone());
+            return Optional.of(dtb.bytes());
         }
 
         public ObjectNode toBatchJson() {
-            return op("baseline").put("blob", Base64.getEncoder().encodeToString(dtb));
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Baseline b && Arrays.equals(dtb, b.dtb);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(dtb);
-        }
-
-        @Override
-        public String toString() {
-            return "Baseline[" + dtb.length + " bytes]";
+            return op("baseline").put("blob", dtb.base64());
         }
     }
 
     /** {@code mkctl overlay-apply}: one overlay transaction. */
-    record OverlayApply(byte[] dtbo) implements MkctlOperation {
+    record OverlayApply(Blob dtbo) implements MkctlOperation {
         public OverlayApply {
-            dtbo = checkBlob(dtbo, "overlay DTBO");
+            Objects.requireNonNull(dtbo, "overlay DTBO");
+        }
+
+        public OverlayApply(byte[] dtbo) {
+            this(Blob.of(dtbo, "overlay DTBO"));
         }
 
         public String name() {
@@ -154,32 +132,12 @@ public sealed interface MkctlOperation {
         }
 
         @Override
-        public byte[] dtbo() {
-            return dtbo.clone();
-        }
-
-        @Override
         public Optional<byte[]> blob() {
-            return Optional.of(dtbo.clone());
+            return Optional.of(dtbo.bytes());
         }
 
         public ObjectNode toBatchJson() {
-            return op("overlay-apply").put("blob", Base64.getEncoder().encodeToString(dtbo));
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof OverlayApply b && Arrays.equals(dtbo, b.dtbo);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(dtbo);
-        }
-
-        @Override
-        public String toString() {
-            return "OverlayApply[" + dtbo.length + " bytes]";
+            return op("overlay-apply").put("blob", dtbo.base64());
         }
     }
 
@@ -205,15 +163,19 @@ public sealed interface MkctlOperation {
     }
 
     /** {@code mkctl v2-create --expect NAME...}: RFC v2 instance creation (blob at most 4096 bytes). */
-    record V2Create(byte[] dtb, List<String> expect) implements MkctlOperation {
+    record V2Create(Blob dtb, List<String> expect) implements MkctlOperation {
         public V2Create {
-            dtb = checkBlob(dtb, "RFC v2 device tree");
-            if (dtb.length > 4096) {
+            Objects.requireNonNull(dtb, "RFC v2 device tree");
+            if (dtb.length() > 4096) {
                 throw new IllegalArgumentException("an RFC v2 device tree must be at most 4096 bytes (one page), got "
-                        + dtb.length);
+                        + dtb.length());
             }
             expect = List.copyOf(expect);
             expect.forEach(V2Create::checkName);
+        }
+
+        public V2Create(byte[] dtb, List<String> expect) {
+            this(Blob.of(dtb, "RFC v2 device tree"), expect);
         }
 
         static void checkName(String name) {
@@ -236,34 +198,14 @@ public sealed interface MkctlOperation {
         }
 
         @Override
-        public byte[] dtb() {
-            return dtb.clone();
-        }
-
-        @Override
         public Optional<byte[]> blob() {
-            return Optional.of(dtb.clone());
+            return Optional.of(dtb.bytes());
         }
 
         public ObjectNode toBatchJson() {
-            ObjectNode n = op("v2-create").put("blob", Base64.getEncoder().encodeToString(dtb));
+            ObjectNode n = op("v2-create").put("blob", dtb.base64());
             expect.forEach(n.putArray("expect")::add);
             return n;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof V2Create b && Arrays.equals(dtb, b.dtb) && expect.equals(b.expect);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(dtb) * 31 + expect.hashCode();
-        }
-
-        @Override
-        public String toString() {
-            return "V2Create[" + dtb.length + " bytes, expect=" + expect + "]";
         }
     }
 
