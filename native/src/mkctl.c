@@ -1524,6 +1524,22 @@ static void write_flags(jw *w, unsigned long flags) {
     jw_str(w, tmp);
 }
 
+/* The answer of load, unload and exec: the operation, the instance, the flags (when the call has
+ * them) and the instance's status after the call. */
+static int instance_op_result(jw *w, const char *operation, long long id, const unsigned long *flags) {
+    jw_obj(w);
+    jw_key(w, "operation");
+    jw_str(w, operation);
+    jw_key(w, "id");
+    jw_int(w, id);
+    if (flags) {
+        write_flags(w, *flags);
+    }
+    write_instance_status(w, id);
+    jw_obj_end(w);
+    return EXIT_OK;
+}
+
 static int op_load(op *o, jw *w, mk_error *e) {
     os_fail f;
     unsigned long flags = KEXEC_MULTIKERNEL | KEXEC_MK_ID(o->id);
@@ -1537,15 +1553,7 @@ static int op_load(op *o, jw *w, mk_error *e) {
         }
         return rc;
     }
-    jw_obj(w);
-    jw_key(w, "operation");
-    jw_str(w, "load");
-    jw_key(w, "id");
-    jw_int(w, o->id);
-    write_flags(w, flags);
-    write_instance_status(w, o->id);
-    jw_obj_end(w);
-    return EXIT_OK;
+    return instance_op_result(w, "load", o->id, &flags);
 }
 
 static int op_unload(op *o, jw *w, mk_error *e) {
@@ -1556,15 +1564,7 @@ static int op_unload(op *o, jw *w, mk_error *e) {
         attach_instance_status(e, o->id);
         return rc;
     }
-    jw_obj(w);
-    jw_key(w, "operation");
-    jw_str(w, "unload");
-    jw_key(w, "id");
-    jw_int(w, o->id);
-    write_flags(w, flags);
-    write_instance_status(w, o->id);
-    jw_obj_end(w);
-    return EXIT_OK;
+    return instance_op_result(w, "unload", o->id, &flags);
 }
 
 static int op_exec(op *o, jw *w, mk_error *e) {
@@ -1574,14 +1574,7 @@ static int op_exec(op *o, jw *w, mk_error *e) {
         attach_instance_status(e, o->id);
         return rc;
     }
-    jw_obj(w);
-    jw_key(w, "operation");
-    jw_str(w, "exec");
-    jw_key(w, "id");
-    jw_int(w, o->id);
-    write_instance_status(w, o->id);
-    jw_obj_end(w);
-    return EXIT_OK;
+    return instance_op_result(w, "exec", o->id, NULL);
 }
 
 static int op_halt(op *o, jw *w, mk_error *e) {
