@@ -800,10 +800,15 @@ public final class KernelModel implements AutoCloseable {
     /**
      * /proc/cpuinfo, reduced to the fields tools read to map logical CPUs to APIC ids and packages
      * (x86 prints "processor", "physical id", "core id", "apicid" and "initial apicid" per CPU).
+     * Like the real file it lists online CPUs only: CPUs handed to the pool are offline and absent.
      */
     private String cpuinfo() {
         StringBuilder sb = new StringBuilder();
+        Set<Integer> offline = offlineCpus();
         for (HostTopology.Cpu c : topology.cpus()) {
+            if (offline.contains(c.logicalId())) {
+                continue;
+            }
             sb.append("processor\t: ").append(c.logicalId()).append('\n')
                     .append("vendor_id\t: GenuineIntel\n")
                     .append("model name\t: Simulated multikernel CPU\n")

@@ -63,9 +63,10 @@ class ProcFilesTest {
     }
 
     @Test
-    @DisplayName("CPU topology as tools read it: /proc/cpuinfo apicid per processor, cpuN/nodeM, osrelease")
+    @DisplayName("CPU topology as tools read it: /proc/cpuinfo apicid per online processor, cpuN/nodeM, osrelease")
     void cpuTopologyFiles() throws Exception {
         try (KernelModel k = open(dir, InterfaceGeneration.CURRENT)) {
+            // before any baseline every CPU is online, so /proc/cpuinfo lists them all
             String cpuinfo = new String(k.read("/proc/cpuinfo"), java.nio.charset.StandardCharsets.UTF_8);
             for (HostTopology.Cpu c : k.topology().cpus()) {
                 assertThat(cpuinfo).contains("processor\t: " + c.logicalId() + "\n")
@@ -76,6 +77,22 @@ class ProcFilesTest {
             assertThat(new String(k.read("/proc/sys/kernel/osrelease"), java.nio.charset.StandardCharsets.UTF_8))
                     .isEqualTo(KernelModel.KERNEL_RELEASE + "\n");
             assertThat(k.list("/proc/sys/kernel")).containsExactlyInAnyOrder("osrelease", "random");
+        }
+    }
+
+    @Test
+    @DisplayName("/proc/cpuinfo leaves out the CPUs a baseline took offline for the pool")
+    void cpuinfoListsOnlineCpusOnly() throws Exception {
+        try (KernelModel k = withBaseline(dir)) {
+            String cpuinfo = new String(k.read("/proc/cpuinfo"), java.nio.charset.StandardCharsets.UTF_8);
+            java.util.Set<Integer> listed = new java.util.TreeSet<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^processor\t: (\\d+)$").matcher(cpuinfo);
+            while (m.find()) {
+                listed.add(Integer.parseInt(m.group(1)));
+            }
+            assertThat(listed).hasSizeLessThan(k.topology().cpus().size());
+            assertThat(KernelModel.cpuList(listed) + "\n")
+                    .isEqualTo(new String(k.read("/sys/devices/system/cpu/online"), java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 }
