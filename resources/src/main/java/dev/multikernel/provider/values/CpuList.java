@@ -75,10 +75,19 @@ public final class CpuList implements Iterable<Integer> {
             return EMPTY;
         }
         BitSet bits = new BitSet();
-        List<String> items = splitItems(text);
-        List<Range> seen = new ArrayList<>(items.size());
-        List<String> seenText = new ArrayList<>(items.size());
-        for (String raw : items) {
+        // Items are handled as they are split off: every accepted item adds at least one new CPU,
+        // so at most MAX_ID + 1 items are ever kept, however long the text.
+        List<Range> seen = new ArrayList<>();
+        List<String> seenText = new ArrayList<>();
+        int start = 0;
+        while (start >= 0) {
+            int comma = text.indexOf(',', start);
+            String raw = comma < 0 ? text.substring(start) : text.substring(start, comma);
+            if (raw.isBlank()) {
+                String where = start == 0 ? "starts with a comma"
+                        : comma < 0 ? "ends with a comma" : "has two commas in a row";
+                throw new InvalidValueException(text, InvalidValueException.quote(text) + " " + where + "; " + HINT);
+            }
             String item = raw.strip();
             Range range = parseItem(item, text);
             int clash = bits.nextSetBit(range.first());
@@ -90,6 +99,7 @@ public final class CpuList implements Iterable<Integer> {
             bits.set(range.first(), range.last() + 1);
             seen.add(range);
             seenText.add(item);
+            start = comma < 0 ? -1 : comma + 1;
         }
         return new CpuList(bits);
     }
@@ -236,26 +246,6 @@ public final class CpuList implements Iterable<Integer> {
     }
 
     // ------------------------------------------------------------------ parsing
-
-    /** The comma-separated items; an empty one is an error naming where the stray comma is. */
-    private static List<String> splitItems(String text) throws InvalidValueException {
-        List<String> items = new ArrayList<>();
-        int start = 0;
-        while (true) {
-            int comma = text.indexOf(',', start);
-            String item = comma < 0 ? text.substring(start) : text.substring(start, comma);
-            if (item.isBlank()) {
-                String where = items.isEmpty() ? "starts with a comma"
-                        : comma < 0 ? "ends with a comma" : "has two commas in a row";
-                throw new InvalidValueException(text, InvalidValueException.quote(text) + " " + where + "; " + HINT);
-            }
-            items.add(item);
-            if (comma < 0) {
-                return items;
-            }
-            start = comma + 1;
-        }
-    }
 
     private static Range parseItem(String item, String text) throws InvalidValueException {
         if (item.indexOf(':') >= 0 || item.indexOf('/') >= 0) {
