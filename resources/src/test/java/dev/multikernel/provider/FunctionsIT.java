@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -45,13 +46,13 @@ class FunctionsIT {
                     "one_and_a_half_gib", "\"1536MiB\"",
                     "pool_total", "\"2GiB\""));
 
+    @TempDir
     static Path work;
     static PluginServer server;
     static String reattach;
 
     @BeforeAll
     static void start() throws Exception {
-        work = Files.createTempDirectory("multikernel-functions-it");
         server = PluginServer.start(PluginOptions.debug(), List.of(TerraformPlugin.bind(new MultikernelProvider())));
         reattach = server.reattachJson(Main.SOURCE_ADDRESS);
     }
