@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 final class Markdown {
     private static final Pattern LINK = Pattern.compile("!?\\[([^\\]]*)\\]\\([^)]*\\)");
     private static final Pattern STRONG = Pattern.compile("(\\*\\*|__)(.+?)\\1");
+    private static final Pattern EMPHASIS = Pattern.compile("(?<![\\w*_])([*_])(?=\\S)([^*_\n]+?)(?<=\\S)\\1(?![\\w*_])");
     private static final Pattern CODE = Pattern.compile("`+([^`]*)`+");
     private static final Pattern HEADING = Pattern.compile("(?m)^#{1,6}\\s+");
     private static final Pattern HTML_TAG = Pattern.compile("<[^>\\n]+>");
@@ -32,6 +33,7 @@ final class Markdown {
     static String plain(String markdown) {
         String s = LINK.matcher(normalize(markdown).strip()).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(m.group(1)));
         s = STRONG.matcher(s).replaceAll("$2");
+        s = EMPHASIS.matcher(s).replaceAll("$2");
         s = CODE.matcher(s).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(m.group(1)));
         s = HEADING.matcher(s).replaceAll("");
         return HTML_TAG.matcher(s).replaceAll("");
