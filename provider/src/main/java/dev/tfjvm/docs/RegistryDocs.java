@@ -159,8 +159,9 @@ public final class RegistryDocs {
     }
 
     private static String firstDifference(String expected, String actual) {
-        String[] e = expected.split("\n", -1);
-        String[] a = actual.split("\n", -1);
+        // A final newline ends the last line; it does not start an empty one.
+        String[] e = chopNewline(expected).split("\n", -1);
+        String[] a = chopNewline(actual).split("\n", -1);
         for (int i = 0; i < Math.max(e.length, a.length); i++) {
             String el = i < e.length ? e[i] : null;
             String al = i < a.length ? a[i] : null;
@@ -168,7 +169,11 @@ public final class RegistryDocs {
                 return "line " + (i + 1) + ": expected " + quoteLine(el) + ", found " + quoteLine(al);
             }
         }
-        return "line ends or encoding differ";
+        return "the final line end or the line ends differ";
+    }
+
+    private static String chopNewline(String s) {
+        return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
     }
 
     private static String quoteLine(String line) {
