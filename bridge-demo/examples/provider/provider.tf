@@ -7,6 +7,7 @@ terraform {
 }
 
 provider "demo" {
-  # One JSON file per object goes here; the directory is created when missing.
-  store_dir = "${path.module}/.demo"
+  # One JSON file per object goes here; the directory is created when missing. An absolute
+  # path: the provider resolves relative ones against its own working directory.
+  store_dir = abspath("${path.module}/.demo")
 }
