@@ -11,20 +11,22 @@ import java.util.SortedMap;
  * Command line for {@link RegistryDocs}:
  * <pre>
  * GenerateDocs --provider-class dev.tfjvm.demo.DemoProvider [--examples examples] [--templates templates]
- *              [--out docs] [--check]
+ *              [--out docs] [--check] [--strict]
  * </pre>
  * Without {@code --check} it writes the pages and deletes stale ones; with it, it only lists the
- * differences. Exit status: 0 up to date (or written), 1 differences found by {@code --check},
- * 2 bad arguments or input.
+ * differences. Attributes without a description are listed as warnings ({@code --strict}: as
+ * errors). Exit status: 0 up to date (or written), 1 differences found by {@code --check}, 2 bad
+ * arguments or input.
  */
 public final class GenerateDocs {
     static final String USAGE = """
-            Usage: GenerateDocs --provider-class CLASS [--examples DIR] [--templates DIR] [--out DIR] [--check]
+            Usage: GenerateDocs --provider-class CLASS [--examples DIR] [--templates DIR] [--out DIR] [--check] [--strict]
               --provider-class  a dev.tfjvm.spi.Provider with a public no-argument constructor
               --examples        examples in registry layout (default: examples)
               --templates       guides and page additions (default: templates)
               --out             the docs directory (default: docs)
-              --check           list differences instead of writing; exit 1 when there are any""";
+              --check           list differences instead of writing; exit 1 when there are any
+              --strict          fail (exit 2) when an attribute or function parameter has no description""";
 
     private GenerateDocs() {
     }
@@ -43,10 +45,15 @@ public final class GenerateDocs {
         Path templates = Path.of("templates");
         Path docs = Path.of("docs");
         boolean check = false;
+        boolean strict = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--check")) {
                 check = true;
+                continue;
+            }
+            if (a.equals("--strict")) {
+                strict = true;
                 continue;
             }
             if (a.equals("--help") || a.equals("-h")) {
@@ -75,6 +82,15 @@ public final class GenerateDocs {
         }
         try {
             Provider provider = instantiate(providerClass);
+            List<String> undocumented = RegistryDocs.undocumented(provider);
+            if (!undocumented.isEmpty()) {
+                err.println((strict ? "error: " : "warning: ") + undocumented.size()
+                        + " attributes or parameters have no description:");
+                undocumented.forEach(u -> err.println("  " + u));
+                if (strict) {
+                    return 2;
+                }
+            }
             SortedMap<Path, String> pages = RegistryDocs.generate(provider, examples, templates);
             if (check) {
                 List<DocsDifference> diffs = RegistryDocs.compare(pages, docs);

@@ -130,6 +130,14 @@ public final class RegistryDocs {
         return changes;
     }
 
+    /**
+     * Attributes and function parameters that have no description, such as
+     * {@code resource demo_server: disk.label}; the registry's convention is that every one has one.
+     */
+    public static List<String> undocumented(Provider provider) {
+        return Undocumented.of(provider);
+    }
+
     /** The name of a type without the provider prefix: {@code demo_server} → {@code server}. */
     static String shortName(String provider, String type) {
         String prefix = provider + "_";

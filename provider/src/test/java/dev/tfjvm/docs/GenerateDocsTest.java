@@ -58,6 +58,17 @@ class GenerateDocsTest {
     }
 
     @Test
+    void undocumentedAttributesWarnAndFailWhenStrict() {
+        Path docs = tmp.resolve("docs");
+        assertThat(run(args(docs))).isEqualTo(0);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("warning: ")
+                .contains("  resource toy_machine: disk.label\n");
+        assertThat(run(args(tmp.resolve("strict"), "--strict"))).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("error: ");
+        assertThat(tmp.resolve("strict")).doesNotExist();
+    }
+
+    @Test
     void badArgumentsExitTwoWithUsage() {
         assertThat(run()).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--provider-class is required").contains("Usage:");

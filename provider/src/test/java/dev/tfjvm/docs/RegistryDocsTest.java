@@ -188,6 +188,16 @@ class RegistryDocsTest {
     }
 
     @Test
+    void undocumentedAttributesAndParametersAreListed() {
+        assertThat(RegistryDocs.undocumented(new ToyProvider()))
+                .contains("resource toy_machine: id", "resource toy_machine: disk.label",
+                        "resource toy_machine: endpoints.port", "resource toy_machine: endpoints.tls.verify",
+                        "data source toy_machine: id", "function split_pair: parameter text")
+                .doesNotContain("resource toy_machine: name", "resource toy_machine: timeouts.create",
+                        "provider toy: endpoint", "provider toy: retry.attempts", "function add: parameter a");
+    }
+
+    @Test
     void shortNamesDropTheProviderPrefixOnly() {
         assertThat(RegistryDocs.shortName("demo", "demo_server")).isEqualTo("server");
         assertThat(RegistryDocs.shortName("demo", "demo")).isEqualTo("demo");
