@@ -16,10 +16,11 @@ import org.junit.jupiter.api.Test;
  */
 class DocsUpToDateTest {
     static final String REGENERATE = "mvn -B -ntp -pl bridge-demo -am -Pgenerate-docs process-classes";
-    // Surefire runs in the module directory.
-    static final Path EXAMPLES = Path.of("examples");
-    static final Path TEMPLATES = Path.of("templates");
-    static final Path DOCS = Path.of("docs");
+    // Surefire sets basedir to the module directory; an IDE may run elsewhere.
+    static final Path MODULE = Path.of(System.getProperty("basedir", "."));
+    static final Path EXAMPLES = MODULE.resolve("examples");
+    static final Path TEMPLATES = MODULE.resolve("templates");
+    static final Path DOCS = MODULE.resolve("docs");
 
     @Test
     void committedDocsMatchTheProviderAndExamples() throws Exception {

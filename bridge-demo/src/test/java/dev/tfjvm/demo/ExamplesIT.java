@@ -26,8 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * served in this JVM; and the import examples really import what the resource example creates.
  */
 class ExamplesIT {
-    // Failsafe runs in the module directory.
-    static final Path EXAMPLES = Path.of("examples");
+    static final Path EXAMPLES = DocsUpToDateTest.EXAMPLES;
     static final String VERSIONS = """
             terraform {
               required_providers {
