@@ -1,0 +1,2 @@
+# Server ids are "srv-" followed by the server's name.
+terraform import demo_server.web srv-web

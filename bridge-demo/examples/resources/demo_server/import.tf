@@ -1,0 +1,4 @@
+import {
+  to = demo_server.web
+  id = "srv-web"
+}

@@ -1,0 +1,3 @@
+data "toy_machine" "example" {
+  name = "alpha"
+}

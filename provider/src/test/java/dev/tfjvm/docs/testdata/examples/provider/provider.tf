@@ -1,0 +1,3 @@
+provider "toy" {
+  endpoint = "https://toys.example.com"
+}

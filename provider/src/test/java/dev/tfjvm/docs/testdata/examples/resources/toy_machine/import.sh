@@ -1,0 +1,1 @@
+terraform import toy_machine.example alpha

@@ -1,0 +1,4 @@
+import {
+  to = toy_machine.example
+  id = "alpha"
+}
