@@ -33,9 +33,9 @@ final class BuggyResource implements Resource {
     public Schema schema() {
         return Schema.of(Block.builder()
                 .description("Misbehaves on purpose; for testing the bridge's guard.")
-                .attribute(Attribute.string("value").required())
-                .attribute(Attribute.string("result").computed())
-                .attribute(Attribute.string("misbehave").optional().validators(Validators.oneOf(
+                .attribute(Attribute.string("value").required().description("Any text; stored as is."))
+                .attribute(Attribute.string("result").computed().description("\"ok:\" followed by the value."))
+                .attribute(Attribute.string("misbehave").optional().description("Which rule to break, for testing the guard.").validators(Validators.oneOf(
                         "plan_changes_config", "computed_null_then_set", "unknown_after_apply", "slow_create")))
                 .build());
     }

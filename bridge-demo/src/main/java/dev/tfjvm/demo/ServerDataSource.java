@@ -34,9 +34,9 @@ final class ServerDataSource implements DataSource {
         return Schema.of(Block.builder()
                 .description("Reads a demo server by id.")
                 .attribute(Attribute.string("id").required().description("Server id, such as srv-web."))
-                .attribute(Attribute.string("name").computed())
-                .attribute(Attribute.number("size").computed())
-                .attribute(Attribute.of("tags", CtyType.map(CtyType.STRING)).computed())
+                .attribute(Attribute.string("name").computed().description("Server name."))
+                .attribute(Attribute.number("size").computed().description("Number of CPUs."))
+                .attribute(Attribute.of("tags", CtyType.map(CtyType.STRING)).computed().description("Tags of the server."))
                 .build());
     }
 

@@ -2,6 +2,7 @@ package dev.tfjvm.docs;
 
 import dev.tfjvm.schema.Block;
 import dev.tfjvm.schema.Deprecation;
+import dev.tfjvm.server.ResourceSchemas;
 import dev.tfjvm.spi.DataSource;
 import dev.tfjvm.spi.Provider;
 import dev.tfjvm.spi.ProviderFunction;
@@ -232,7 +233,7 @@ public final class RegistryDocs {
     }
 
     private static Page resourcePage(String provider, Resource r, Examples ex) throws DocsException {
-        Block block = TimeoutsBlock.effectiveSchema(r).block();
+        Block block = ResourceSchemas.effective(r).block();
         List<String> head = typeHead(r.typeName(), "Resource", block);
         List<String> rest = new ArrayList<>();
         addExample(rest, ex.resource(r.typeName(), Examples.RESOURCE));

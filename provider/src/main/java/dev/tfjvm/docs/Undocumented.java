@@ -3,6 +3,7 @@ package dev.tfjvm.docs;
 import dev.tfjvm.schema.Attribute;
 import dev.tfjvm.schema.Block;
 import dev.tfjvm.schema.NestedBlock;
+import dev.tfjvm.server.ResourceSchemas;
 import dev.tfjvm.spi.DataSource;
 import dev.tfjvm.spi.Provider;
 import dev.tfjvm.spi.ProviderFunction;
@@ -20,7 +21,7 @@ final class Undocumented {
         List<String> out = new ArrayList<>();
         block("provider " + provider.typeName() + ": ", "", provider.schema().block(), out);
         provider.resources().stream().sorted(Comparator.comparing(Resource::typeName)).forEach(r ->
-                block("resource " + r.typeName() + ": ", "", TimeoutsBlock.effectiveSchema(r).block(), out));
+                block("resource " + r.typeName() + ": ", "", ResourceSchemas.effective(r).block(), out));
         provider.dataSources().stream().sorted(Comparator.comparing(DataSource::typeName)).forEach(d ->
                 block("data source " + d.typeName() + ": ", "", d.schema().block(), out));
         provider.functions().stream().sorted(Comparator.comparing(ProviderFunction::name)).forEach(f -> {

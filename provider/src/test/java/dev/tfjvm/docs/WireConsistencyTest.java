@@ -7,6 +7,7 @@ import dev.tfjvm.schema.Attribute;
 import dev.tfjvm.schema.Block;
 import dev.tfjvm.schema.NestedBlock;
 import dev.tfjvm.server.ProviderService;
+import dev.tfjvm.server.ResourceSchemas;
 import dev.tfjvm.spi.Resource;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
@@ -25,13 +26,13 @@ class WireConsistencyTest {
         Tfplugin6.GetProviderSchema.Response served = served(toy);
         for (Resource r : toy.resources()) {
             List<String> documented = new ArrayList<>();
-            flatten("", TimeoutsBlock.effectiveSchema(r).block(), documented);
+            flatten("", ResourceSchemas.effective(r).block(), documented);
             List<String> wire = new ArrayList<>();
             flatten("", served.getResourceSchemasOrThrow(r.typeName()).getBlock(), wire);
             assertThat(documented).as(r.typeName()).isEqualTo(wire);
         }
         List<String> machine = new ArrayList<>();
-        flatten("", TimeoutsBlock.effectiveSchema(new ToyProvider.Machine()).block(), machine);
+        flatten("", ResourceSchemas.effective(new ToyProvider.Machine()).block(), machine);
         assertThat(machine).anyMatch(l -> l.startsWith("timeouts.create "))
                 .anyMatch(l -> l.startsWith("timeouts.delete ")).noneMatch(l -> l.startsWith("timeouts.read "));
     }
@@ -39,7 +40,7 @@ class WireConsistencyTest {
     @Test
     void aResourceWithoutTimeoutsKeepsItsSchema() {
         ToyProvider.Plain plain = new ToyProvider.Plain();
-        assertThat(TimeoutsBlock.effectiveSchema(plain)).isEqualTo(plain.schema());
+        assertThat(ResourceSchemas.effective(plain)).isEqualTo(plain.schema());
     }
 
     private static Tfplugin6.GetProviderSchema.Response served(ToyProvider toy) {
