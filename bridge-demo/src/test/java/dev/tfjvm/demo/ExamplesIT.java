@@ -2,9 +2,7 @@ package dev.tfjvm.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tfjvm.TerraformPlugin;
-import dev.tfjvm.plugin.PluginOptions;
-import dev.tfjvm.plugin.PluginServer;
+import dev.tfjvm.testing.InProcessProvider;
 import dev.tfjvm.testing.TerraformCli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,18 +37,18 @@ class ExamplesIT {
 
     @TempDir
     static Path work;
-    static PluginServer server;
+    static InProcessProvider provider;
     static String reattach;
 
     @BeforeAll
     static void start() throws Exception {
-        server = PluginServer.start(PluginOptions.debug(), List.of(TerraformPlugin.bind(new DemoProvider())));
-        reattach = server.reattachJson(DemoMain.SOURCE);
+        provider = InProcessProvider.start(new DemoProvider(), DemoMain.SOURCE);
+        reattach = provider.reattachJson();
     }
 
     @AfterAll
     static void stop() {
-        server.close();
+        provider.close();
     }
 
     @TestFactory

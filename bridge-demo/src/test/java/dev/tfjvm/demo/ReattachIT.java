@@ -2,13 +2,10 @@ package dev.tfjvm.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tfjvm.plugin.PluginOptions;
-import dev.tfjvm.plugin.PluginServer;
-import dev.tfjvm.TerraformPlugin;
+import dev.tfjvm.testing.InProcessProvider;
 import dev.tfjvm.testing.TerraformCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,22 +18,22 @@ import org.junit.jupiter.api.io.TempDir;
 class ReattachIT {
     @TempDir
     static Path work;
-    static PluginServer server;
+    static InProcessProvider provider;
     static TerraformCli tf;
     static Path store;
 
     @BeforeAll
     static void start() throws Exception {
-        server = PluginServer.start(PluginOptions.debug(), List.of(TerraformPlugin.bind(new DemoProvider())));
+        provider = InProcessProvider.start(new DemoProvider(), DemoMain.SOURCE);
         Path dir = Files.createDirectories(work.resolve("config"));
         store = dir.resolve("store");
-        tf = new TerraformCli(dir).withReattach(server.reattachJson(DemoMain.SOURCE));
+        tf = new TerraformCli(dir).withReattach(provider.reattachJson());
         tf.file("main.tf", DemoConfigs.full(store, "api", "{ team = \"red\" }", "us-1"));
     }
 
     @AfterAll
     static void stop() {
-        server.close();
+        provider.close();
     }
 
     @Test

@@ -22,7 +22,7 @@ import dev.tfjvm.spi.ReadContext;
 import dev.tfjvm.spi.Resource;
 import dev.tfjvm.spi.ResourceException;
 import dev.tfjvm.spi.TfObject;
-import io.grpc.stub.StreamObserver;
+import dev.tfjvm.testing.DirectCall;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +30,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 /** The service driven RPC by RPC, as Terraform would, without a network in between. */
@@ -145,25 +144,6 @@ class ProviderServiceTest {
     private final ProviderService service = new ProviderService(new TestProvider());
     private final CtyType.ObjectType type = new ResourceType(new Thing()).type;
 
-    private static <Q, R> R call(BiConsumer<Q, StreamObserver<R>> rpc, Q request) {
-        CompletableFuture<R> result = new CompletableFuture<>();
-        rpc.accept(request, new StreamObserver<>() {
-            @Override
-            public void onNext(R value) {
-                result.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                result.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        });
-        return result.join();
-    }
 
     private Tfplugin6.DynamicValue dv(CtyValue v) throws Exception {
         return Tfplugin6.DynamicValue.newBuilder().setMsgpack(ByteString.copyFrom(CtyMsgpack.encode(v, type))).build();
@@ -175,7 +155,7 @@ class ProviderServiceTest {
 
     @Test
     void schemaIncludesTheTimeoutsBlockAndFunctions() {
-        Tfplugin6.GetProviderSchema.Response r = call(service::getProviderSchema,
+        Tfplugin6.GetProviderSchema.Response r = DirectCall.unary(service::getProviderSchema,
                 Tfplugin6.GetProviderSchema.Request.getDefaultInstance());
         assertThat(r.getResourceSchemasMap()).containsKey("t_thing");
         assertThat(r.getResourceSchemasOrThrow("t_thing").getBlock().getBlockTypesList())
@@ -186,7 +166,7 @@ class ProviderServiceTest {
 
     @Test
     void validationErrorsCarryTheAttributePath() throws Exception {
-        Tfplugin6.ValidateResourceConfig.Response r = call(service::validateResourceConfig,
+        Tfplugin6.ValidateResourceConfig.Response r = DirectCall.unary(service::validateResourceConfig,
                 Tfplugin6.ValidateResourceConfig.Request.newBuilder().setTypeName("t_thing")
                         .setConfig(dv(config("zzz"))).build());
         assertThat(r.getDiagnosticsList()).singleElement().satisfies(d -> {
@@ -199,7 +179,7 @@ class ProviderServiceTest {
     @Test
     void planThenApplyProducesAWhollyKnownState() throws Exception {
         CtyValue none = CtyValue.nullOf(type);
-        Tfplugin6.PlanResourceChange.Response plan = call(service::planResourceChange,
+        Tfplugin6.PlanResourceChange.Response plan = DirectCall.unary(service::planResourceChange,
                 Tfplugin6.PlanResourceChange.Request.newBuilder().setTypeName("t_thing").setPriorState(dv(none))
                         .setProposedNewState(dv(config("a"))).setConfig(dv(config("a"))).build());
         assertThat(plan.getDiagnosticsList()).isEmpty();
@@ -207,7 +187,7 @@ class ProviderServiceTest {
                 plan.getPlannedState().getMsgpack().toByteArray(), type);
         assertThat(planned.get("id").isKnown()).isFalse();
 
-        Tfplugin6.ApplyResourceChange.Response apply = call(service::applyResourceChange,
+        Tfplugin6.ApplyResourceChange.Response apply = DirectCall.unary(service::applyResourceChange,
                 Tfplugin6.ApplyResourceChange.Request.newBuilder().setTypeName("t_thing").setPriorState(dv(none))
                         .setPlannedState(plan.getPlannedState()).setConfig(dv(config("a"))).build());
         assertThat(apply.getDiagnosticsList()).isEmpty();
@@ -218,7 +198,7 @@ class ProviderServiceTest {
 
     @Test
     void unknownResourceTypesGetADiagnosticListingTheKnownOnes() throws Exception {
-        Tfplugin6.ReadResource.Response r = call(service::readResource,
+        Tfplugin6.ReadResource.Response r = DirectCall.unary(service::readResource,
                 Tfplugin6.ReadResource.Request.newBuilder().setTypeName("t_nope").build());
         assertThat(r.getDiagnosticsList()).singleElement()
                 .satisfies(d -> assertThat(d.getDetail()).contains("t_nope").contains("t_thing"));
@@ -226,7 +206,7 @@ class ProviderServiceTest {
 
     @Test
     void malformedValuesFromTheWireBecomeDiagnostics() {
-        Tfplugin6.PlanResourceChange.Response r = call(service::planResourceChange,
+        Tfplugin6.PlanResourceChange.Response r = DirectCall.unary(service::planResourceChange,
                 Tfplugin6.PlanResourceChange.Request.newBuilder().setTypeName("t_thing")
                         .setProposedNewState(Tfplugin6.DynamicValue.newBuilder()
                                 .setMsgpack(ByteString.copyFrom(new byte[] {(byte) 0x82, 1}))).build());
@@ -236,15 +216,15 @@ class ProviderServiceTest {
 
     @Test
     void functionErrorsNameTheArgument() throws Exception {
-        Tfplugin6.CallFunction.Response ok = call(service::callFunction, Tfplugin6.CallFunction.Request.newBuilder()
+        Tfplugin6.CallFunction.Response ok = DirectCall.unary(service::callFunction, Tfplugin6.CallFunction.Request.newBuilder()
                 .setName("twice").addArguments(numberArg(21)).build());
         assertThat(CtyMsgpack.decode(ok.getResult().getMsgpack().toByteArray(), CtyType.NUMBER))
                 .isEqualTo(CtyValue.number(42));
-        Tfplugin6.CallFunction.Response bad = call(service::callFunction, Tfplugin6.CallFunction.Request.newBuilder()
+        Tfplugin6.CallFunction.Response bad = DirectCall.unary(service::callFunction, Tfplugin6.CallFunction.Request.newBuilder()
                 .setName("twice").addArguments(numberArg(-1)).build());
         assertThat(bad.getError().getText()).isEqualTo("n must not be negative");
         assertThat(bad.getError().getFunctionArgument()).isZero();
-        Tfplugin6.CallFunction.Response none = call(service::callFunction, Tfplugin6.CallFunction.Request.newBuilder()
+        Tfplugin6.CallFunction.Response none = DirectCall.unary(service::callFunction, Tfplugin6.CallFunction.Request.newBuilder()
                 .setName("twice").addArguments(Tfplugin6.DynamicValue.getDefaultInstance()).build());
         assertThat(none.getError().getText()).contains("must not be null");
     }
@@ -261,7 +241,7 @@ class ProviderServiceTest {
                 "id", CtyValue.unknown(CtyType.STRING)));
         CompletableFuture<Tfplugin6.ApplyResourceChange.Response> apply = CompletableFuture.supplyAsync(() -> {
             try {
-                return call(service::applyResourceChange, Tfplugin6.ApplyResourceChange.Request.newBuilder()
+                return DirectCall.unary(service::applyResourceChange, Tfplugin6.ApplyResourceChange.Request.newBuilder()
                         .setTypeName("t_thing").setPriorState(dv(none)).setPlannedState(dv(planned))
                         .setConfig(dv(config("slow"))).build());
             } catch (Exception e) {
@@ -269,13 +249,13 @@ class ProviderServiceTest {
             }
         });
         assertThat(SLOW_STARTED.await(30, TimeUnit.SECONDS)).isTrue();
-        Tfplugin6.StopProvider.Response stop = call(service::stopProvider, Tfplugin6.StopProvider.Request.getDefaultInstance());
+        Tfplugin6.StopProvider.Response stop = DirectCall.unary(service::stopProvider, Tfplugin6.StopProvider.Request.getDefaultInstance());
         assertThat(stop.getError()).isEmpty();
         Tfplugin6.ApplyResourceChange.Response r = apply.get(30, TimeUnit.SECONDS);
         assertThat(r.getDiagnosticsList()).singleElement()
                 .satisfies(d -> assertThat(d.getSummary()).isEqualTo("Operation cancelled"));
         // the service still answers after a stop
-        assertThat(call(service::getProviderSchema, Tfplugin6.GetProviderSchema.Request.getDefaultInstance())
+        assertThat(DirectCall.unary(service::getProviderSchema, Tfplugin6.GetProviderSchema.Request.getDefaultInstance())
                 .getResourceSchemasMap()).containsKey("t_thing");
     }
 }

@@ -2,15 +2,12 @@ package dev.multikernel.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tfjvm.TerraformPlugin;
-import dev.tfjvm.plugin.PluginOptions;
-import dev.tfjvm.plugin.PluginServer;
+import dev.tfjvm.testing.InProcessProvider;
 import dev.tfjvm.testing.TerraformCli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -48,18 +45,18 @@ class FunctionsIT {
 
     @TempDir
     static Path work;
-    static PluginServer server;
+    static InProcessProvider provider;
     static String reattach;
 
     @BeforeAll
     static void start() throws Exception {
-        server = PluginServer.start(PluginOptions.debug(), List.of(TerraformPlugin.bind(new MultikernelProvider())));
-        reattach = server.reattachJson(Main.SOURCE_ADDRESS);
+        provider = InProcessProvider.start(new MultikernelProvider(), Main.SOURCE_ADDRESS);
+        reattach = provider.reattachJson();
     }
 
     @AfterAll
     static void stop() {
-        server.close();
+        provider.close();
     }
 
     static Stream<String> examples() {

@@ -8,10 +8,8 @@ import dev.tfjvm.cty.CtyType;
 import dev.tfjvm.cty.CtyValue;
 import dev.tfjvm.proto.tfplugin6.Tfplugin6;
 import dev.tfjvm.server.ProviderService;
-import io.grpc.stub.StreamObserver;
+import dev.tfjvm.testing.DirectCall;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 /** The provider behind the real tfplugin6 service, RPC by RPC, as Terraform drives it. */
@@ -26,7 +24,7 @@ class MultikernelProviderTest {
 
     @Test
     void schemaHasAnEmptyDescribedProviderBlockAndTheFunctions() {
-        Tfplugin6.GetProviderSchema.Response r = call(service::getProviderSchema,
+        Tfplugin6.GetProviderSchema.Response r = DirectCall.unary(service::getProviderSchema,
                 Tfplugin6.GetProviderSchema.Request.getDefaultInstance());
         assertThat(r.getDiagnosticsList()).isEmpty();
         assertThat(r.getProvider().getBlock().getAttributesList()).isEmpty();
@@ -39,7 +37,7 @@ class MultikernelProviderTest {
 
     @Test
     void functionSignaturesOnTheWire() throws Exception {
-        Tfplugin6.GetFunctions.Response r = call(service::getFunctions,
+        Tfplugin6.GetFunctions.Response r = DirectCall.unary(service::getFunctions,
                 Tfplugin6.GetFunctions.Request.getDefaultInstance());
         assertThat(r.getFunctionsMap()).hasSize(4);
         assertSignature(r.getFunctionsOrThrow("cpulist_expand"), "cpulist", "\"string\"", "[\"list\",\"number\"]");
@@ -109,29 +107,10 @@ class MultikernelProviderTest {
 
     private Tfplugin6.CallFunction.Response callFunction(String name, CtyValue argument, CtyType type)
             throws Exception {
-        return call(service::callFunction, Tfplugin6.CallFunction.Request.newBuilder().setName(name)
+        return DirectCall.unary(service::callFunction, Tfplugin6.CallFunction.Request.newBuilder().setName(name)
                 .addArguments(Tfplugin6.DynamicValue.newBuilder()
                         .setMsgpack(ByteString.copyFrom(CtyMsgpack.encode(argument, type))))
                 .build());
     }
 
-    private static <Q, R> R call(BiConsumer<Q, StreamObserver<R>> rpc, Q request) {
-        CompletableFuture<R> result = new CompletableFuture<>();
-        rpc.accept(request, new StreamObserver<>() {
-            @Override
-            public void onNext(R value) {
-                result.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                result.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        });
-        return result.join();
-    }
 }
