@@ -85,19 +85,19 @@ public final class CtyJson {
             throw new CtyEncodeException(path, "value is unknown, and JSON cannot represent unknown values");
         }
         if (v instanceof Null) {
-            requireCompatible(v, t, path);
+            CtyTypes.requireCompatible(v, t, path);
             g.writeNull();
             return;
         }
         if (t == CtyType.STRING) {
             if (!(v instanceof Str s)) {
-                throw mismatch(v, t, path);
+                throw CtyTypes.mismatch(v, t, path);
             }
             requireUnicode(s.value(), path);
             g.writeString(s.value());
         } else if (t == CtyType.NUMBER) {
             if (!(v instanceof Num n)) {
-                throw mismatch(v, t, path);
+                throw CtyTypes.mismatch(v, t, path);
             }
             if (n.value().isInfinite()) {
                 throw new CtyEncodeException(path, "cannot write infinity as JSON");
@@ -105,15 +105,15 @@ public final class CtyJson {
             g.writeNumber(n.value().toString());
         } else if (t == CtyType.BOOL) {
             if (!(v instanceof Bool b)) {
-                throw mismatch(v, t, path);
+                throw CtyTypes.mismatch(v, t, path);
             }
             g.writeBoolean(b.value());
         } else if (t instanceof ListType lt) {
             if (!(v instanceof ListVal l)) {
-                throw mismatch(v, t, path);
+                throw CtyTypes.mismatch(v, t, path);
             }
             if (l.elements().isEmpty()) {
-                requireCompatible(v, t, path);
+                CtyTypes.requireCompatible(v, t, path);
             }
             g.writeStartArray();
             for (int i = 0; i < l.elements().size(); i++) {
@@ -122,10 +122,10 @@ public final class CtyJson {
             g.writeEndArray();
         } else if (t instanceof SetType st) {
             if (!(v instanceof SetVal s)) {
-                throw mismatch(v, t, path);
+                throw CtyTypes.mismatch(v, t, path);
             }
             if (s.elements().isEmpty()) {
-                requireCompatible(v, t, path);
+                CtyTypes.requireCompatible(v, t, path);
             }
             g.writeStartArray();
             for (CtyValue e : s.elements()) {
@@ -134,10 +134,10 @@ public final class CtyJson {
             g.writeEndArray();
         } else if (t instanceof MapType mt) {
             if (!(v instanceof MapVal m)) {
-                throw mismatch(v, t, path);
+                throw CtyTypes.mismatch(v, t, path);
             }
             if (m.entries().isEmpty()) {
-                requireCompatible(v, t, path);
+                CtyTypes.requireCompatible(v, t, path);
             }
             g.writeStartObject();
             for (Map.Entry<String, CtyValue> e : m.entries().entrySet()) {
@@ -148,7 +148,7 @@ public final class CtyJson {
             g.writeEndObject();
         } else if (t instanceof TupleType tt) {
             if (!(v instanceof TupleVal tv)) {
-                throw mismatch(v, t, path);
+                throw CtyTypes.mismatch(v, t, path);
             }
             if (tv.elements().size() != tt.elements().size()) {
                 throw new CtyEncodeException(path, "a tuple of " + tt.elements().size()
@@ -161,7 +161,7 @@ public final class CtyJson {
             g.writeEndArray();
         } else if (t instanceof ObjectType ot) {
             if (!(v instanceof ObjectVal o)) {
-                throw mismatch(v, t, path);
+                throw CtyTypes.mismatch(v, t, path);
             }
             for (String name : o.attributes().keySet()) {
                 if (!ot.hasAttribute(name)) {
@@ -185,19 +185,10 @@ public final class CtyJson {
             }
             g.writeEndObject();
         } else {
-            throw mismatch(v, t, path);
+            throw CtyTypes.mismatch(v, t, path);
         }
     }
 
-    private static CtyEncodeException mismatch(CtyValue v, CtyType t, CtyPath path) {
-        return new CtyEncodeException(path, t.friendlyName() + " required, but have " + v.type().friendlyName());
-    }
-
-    private static void requireCompatible(CtyValue v, CtyType t, CtyPath path) throws CtyEncodeException {
-        if (CtyTypes.unify(v.type(), t) == null) {
-            throw mismatch(v, t, path);
-        }
-    }
 
     private static void requireUnicode(String s, CtyPath path) throws CtyEncodeException {
         CtyMsgpack.utf8(s, path); // same check: no unpaired surrogates

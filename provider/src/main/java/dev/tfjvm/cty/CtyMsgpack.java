@@ -103,35 +103,35 @@ public final class CtyMsgpack {
             return;
         }
         if (v instanceof Unknown u) {
-            requireCompatible(v, t, path);
+            CtyTypes.requireCompatible(v, t, path);
             writeUnknown(u, out);
             return;
         }
         if (v instanceof Null) {
-            requireCompatible(v, t, path);
+            CtyTypes.requireCompatible(v, t, path);
             out.packNil();
             return;
         }
         if (t == CtyType.STRING) {
             if (!(v instanceof Str s)) {
-                throw mismatch(v, t, path);
+                throw CtyTypes.mismatch(v, t, path);
             }
             byte[] utf8 = utf8(s.value(), path);
             out.packRawStringHeader(utf8.length);
             out.writePayload(utf8);
         } else if (t == CtyType.NUMBER) {
             if (!(v instanceof Num n)) {
-                throw mismatch(v, t, path);
+                throw CtyTypes.mismatch(v, t, path);
             }
             writeNumber(n.value(), out);
         } else if (t == CtyType.BOOL) {
             if (!(v instanceof Bool b)) {
-                throw mismatch(v, t, path);
+                throw CtyTypes.mismatch(v, t, path);
             }
             out.packBoolean(b.value());
         } else if (t instanceof ListType lt) {
             if (!(v instanceof ListVal l)) {
-                throw mismatch(v, t, path);
+                throw CtyTypes.mismatch(v, t, path);
             }
             requireCompatibleIfEmpty(l.elements().isEmpty(), v, t, path);
             out.packArrayHeader(l.elements().size());
@@ -140,7 +140,7 @@ public final class CtyMsgpack {
             }
         } else if (t instanceof SetType st) {
             if (!(v instanceof SetVal s)) {
-                throw mismatch(v, t, path);
+                throw CtyTypes.mismatch(v, t, path);
             }
             requireCompatibleIfEmpty(s.elements().isEmpty(), v, t, path);
             out.packArrayHeader(s.elements().size());
@@ -149,7 +149,7 @@ public final class CtyMsgpack {
             }
         } else if (t instanceof MapType mt) {
             if (!(v instanceof MapVal m)) {
-                throw mismatch(v, t, path);
+                throw CtyTypes.mismatch(v, t, path);
             }
             requireCompatibleIfEmpty(m.entries().isEmpty(), v, t, path);
             out.packMapHeader(m.entries().size());
@@ -161,7 +161,7 @@ public final class CtyMsgpack {
             }
         } else if (t instanceof TupleType tt) {
             if (!(v instanceof TupleVal tv)) {
-                throw mismatch(v, t, path);
+                throw CtyTypes.mismatch(v, t, path);
             }
             if (tv.elements().size() != tt.elements().size()) {
                 throw new CtyEncodeException(path, "a tuple of " + tt.elements().size()
@@ -173,7 +173,7 @@ public final class CtyMsgpack {
             }
         } else if (t instanceof ObjectType ot) {
             if (!(v instanceof ObjectVal o)) {
-                throw mismatch(v, t, path);
+                throw CtyTypes.mismatch(v, t, path);
             }
             for (String name : o.attributes().keySet()) {
                 if (!ot.hasAttribute(name)) {
@@ -197,25 +197,16 @@ public final class CtyMsgpack {
                 encode(a, attr.getValue(), path.attr(name), depth + 1, out);
             }
         } else {
-            throw mismatch(v, t, path);
+            throw CtyTypes.mismatch(v, t, path);
         }
     }
 
-    private static CtyEncodeException mismatch(CtyValue v, CtyType t, CtyPath path) {
-        return new CtyEncodeException(path, t.friendlyName() + " required, but have " + v.type().friendlyName());
-    }
-
-    private static void requireCompatible(CtyValue v, CtyType t, CtyPath path) throws CtyEncodeException {
-        if (CtyTypes.unify(v.type(), t) == null) {
-            throw mismatch(v, t, path);
-        }
-    }
 
     /** Elements are checked one by one; an empty collection has only its type to check. */
     private static void requireCompatibleIfEmpty(boolean empty, CtyValue v, CtyType t, CtyPath path)
             throws CtyEncodeException {
         if (empty) {
-            requireCompatible(v, t, path);
+            CtyTypes.requireCompatible(v, t, path);
         }
     }
 

@@ -80,6 +80,18 @@ final class CtyTypes {
         return changed ? new ObjectType(attrs, Collections.emptySortedSet()) : t;
     }
 
+    /** The encoders' error for a value whose type does not fit the type it is encoded as. */
+    static CtyEncodeException mismatch(CtyValue v, CtyType t, CtyPath path) {
+        return new CtyEncodeException(path, t.friendlyName() + " required, but have " + v.type().friendlyName());
+    }
+
+    /** Fails unless {@code v}'s type unifies with {@code t} (both codecs encode only such values). */
+    static void requireCompatible(CtyValue v, CtyType t, CtyPath path) throws CtyEncodeException {
+        if (unify(v.type(), t) == null) {
+            throw mismatch(v, t, path);
+        }
+    }
+
     /**
      * The most specific type compatible with both {@code a} and {@code b}, where {@code dynamic}
      * is compatible with anything; null if they are incompatible. Optional markers are dropped.
