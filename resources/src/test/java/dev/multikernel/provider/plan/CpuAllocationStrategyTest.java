@@ -1,0 +1,70 @@
+package dev.multikernel.provider.plan;
+
+import static dev.multikernel.provider.plan.Hosts.cpu;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.multikernel.provider.plan.CpuAllocationStrategy.Choice;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+class CpuAllocationStrategyTest {
+    private final Topology topo = Hosts.twoNodes();
+
+    @Test
+    void compactTakesTheFirstRunLongEnough() {
+        Choice c = new CompactCpuAllocation().choose(3, cpu("4,6-7,9-12"), topo, OptionalInt.empty());
+        assertThat(c).isEqualTo(new Choice.Chosen(cpu("9-11")));
+    }
+
+    @Test
+    void compactFallsBackToLowestIds() {
+        Choice c = new CompactCpuAllocation().choose(3, cpu("4,6,8,10"), topo, OptionalInt.empty());
+        assertThat(c).isEqualTo(new Choice.Chosen(cpu("4,6,8")));
+    }
+
+    @Test
+    void compactRefusesWhenShort() {
+        Choice c = new CompactCpuAllocation().choose(5, cpu("4-7"), topo, OptionalInt.empty());
+        assertThat(c).isEqualTo(new Choice.Refused("needs 5 CPUs, only 4 free"));
+    }
+
+    @Test
+    void sameNodeTakesTheNodeWithMostFree() {
+        Choice c = new SameNumaNodeCpuAllocation().choose(2, cpu("6-7,9-12"), topo, OptionalInt.empty());
+        assertThat(c).isEqualTo(new Choice.Chosen(cpu("9-10")));
+    }
+
+    @Test
+    void sameNodeTieGoesToLowestNode() {
+        Choice c = new SameNumaNodeCpuAllocation().choose(2, cpu("6-7,8-9"), topo, OptionalInt.empty());
+        assertThat(c).isEqualTo(new Choice.Chosen(cpu("6-7")));
+    }
+
+    @Test
+    void sameNodeHonoursThePreferredNode() {
+        Choice c = new SameNumaNodeCpuAllocation().choose(2, cpu("6-7,8-12"), topo, OptionalInt.of(0));
+        assertThat(c).isEqualTo(new Choice.Chosen(cpu("6-7")));
+        assertThat(new SameNumaNodeCpuAllocation().choose(3, cpu("6-7,8-12"), topo, OptionalInt.of(0)))
+                .isEqualTo(new Choice.Refused("needs 3 CPUs on NUMA node 0 (where its memory is), only 2 free there (6-7)"));
+    }
+
+    @Test
+    void sameNodeRefusalListsEveryNode() {
+        Choice c = new SameNumaNodeCpuAllocation().choose(4, cpu("5-7,13-15"), topo, OptionalInt.empty());
+        assertThat(c).isEqualTo(new Choice.Refused("no NUMA node has 4 free CPUs (node 0: 3 free, node 1: 3 free)"));
+    }
+
+    @Test
+    void spreadAlternatesNodes() {
+        Choice c = new SpreadNumaCpuAllocation().choose(5, cpu("4-7,12-13"), topo, OptionalInt.empty());
+        assertThat(c).isEqualTo(new Choice.Chosen(cpu("4,5,6,12,13")));
+    }
+
+    @Test
+    void byNameFindsEveryStrategy() {
+        assertThat(CpuAllocationStrategy.byName("COMPACT")).containsInstanceOf(CompactCpuAllocation.class);
+        assertThat(CpuAllocationStrategy.byName("same_numa_node")).containsInstanceOf(SameNumaNodeCpuAllocation.class);
+        assertThat(CpuAllocationStrategy.byName("spread_numa")).containsInstanceOf(SpreadNumaCpuAllocation.class);
+        assertThat(CpuAllocationStrategy.byName("random")).isEmpty();
+    }
+}
