@@ -178,19 +178,34 @@ public final class HostPlanner {
         Map<Integer, Work> claimant = new TreeMap<>();
         Map<Work, CpuList> claimedOk = new LinkedHashMap<>();
         Map<Work, Map<Work, List<Integer>>> doubles = new LinkedHashMap<>();
-        for (Work w : works) {
+        // Explicit lists claim before counts: a count can be given other CPUs, a list cannot.
+        List<Work> claimOrder = new ArrayList<>();
+        works.stream().filter(w -> w.r.cpus() instanceof CpuRequest.Explicit).forEach(claimOrder::add);
+        works.stream().filter(w -> w.r.cpus() instanceof CpuRequest.Count).forEach(claimOrder::add);
+        for (Work w : claimOrder) {
             List<Integer> ok = new ArrayList<>();
+            List<Integer> lost = new ArrayList<>();
             for (int c : fixed.get(w)) {
                 if (!host.topology().exists(c) || !pool.contains(c) || foreignOwner.containsKey(c)) {
                     continue;
                 }
                 Work first = claimant.putIfAbsent(c, w);
-                if (first != null) {
+                if (first == null) {
+                    ok.add(c);
+                } else if (w.r.cpus() instanceof CpuRequest.Count) {
+                    lost.add(c);
+                } else {
                     doubles.computeIfAbsent(w, x -> new LinkedHashMap<>()).computeIfAbsent(first, x -> new ArrayList<>())
                             .add(c);
-                } else {
-                    ok.add(c);
                 }
+            }
+            if (!lost.isEmpty()) {
+                CpuList l = CpuList.of(lost);
+                problems.add(PlanProblem.warning(w.r.paths().cpuCount(), cpus(l) + " allocated earlier "
+                        + (l.size() == 1 ? "goes" : "go") + " to another instance",
+                        "Another instance lists " + (l.size() == 1 ? "it" : "them") + " explicitly; the planner picks"
+                                + " replacements with strategy \"" + ((CpuRequest.Count) w.r.cpus()).strategy().name()
+                                + "\"."));
             }
             claimedOk.put(w, CpuList.of(ok));
         }
@@ -257,7 +272,7 @@ public final class HostPlanner {
                 if (other == w || other.onHost.isEmpty()) {
                     continue;
                 }
-                CpuList taking = claimedOk.get(w).intersection(other.onHost.get().cpus());
+                CpuList taking = claimedOk.get(w).intersection(other.onHost.get().cpus()).minus(fixed.get(other));
                 if (!taking.isEmpty() && w.onHost.map(h -> !h.cpus().containsAll(taking)).orElse(true)) {
                     problems.add(PlanProblem.warning(cpuPath(w), cpus(taking) + " " + isAre(taking)
                             + " still held by instance \"" + other.r.name() + "\"",

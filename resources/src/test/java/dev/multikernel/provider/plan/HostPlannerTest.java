@@ -276,4 +276,29 @@ class HostPlannerTest {
             assertThat(p.instances().stream().map(i -> i.id().getAsInt()).distinct().count()).isEqualTo(n);
         }
     }
+
+    @Test
+    void explicitListWinsOverACountsEarlierCpus() {
+        InstanceSpec prior = new InstanceSpec("a", OptionalInt.of(1), cpu("6-7"), Optional.empty(),
+                OptionalInt.empty(), List.of(), BootSpec.of("/boot/vmlinuz", ""));
+        HostPlan p = HostPlanner.plan(Hosts.current(), List.of(count("a", 2).withPrior(prior), explicit("b", "7")));
+        assertThat(p.hasErrors()).isFalse();
+        assertThat(p.instance("b").orElseThrow().cpus()).isEqualTo(cpu("7"));
+        assertThat(p.instance("a").orElseThrow().cpus()).isEqualTo(cpu("4,6"));
+        assertThat(p.problems()).extracting(PlanProblem::summary)
+                .containsExactly("CPU 7 allocated earlier goes to another instance");
+    }
+
+    @Test
+    void takingCpusAnotherManagedInstanceGivesUpWarnsAboutOrder() {
+        HostView host = Hosts.current(instance("a", 1, "4-5", 0, 0));
+        HostPlan p = HostPlanner.plan(host, List.of(explicit("a", "8-9"), explicit("b", "4-5")));
+        assertThat(p.hasErrors()).isFalse();
+        assertThat(p.problems()).singleElement().satisfies(x -> {
+            assertThat(x.severity()).isEqualTo(PlanProblem.Severity.WARNING);
+            assertThat(x.summary()).isEqualTo("CPUs 4-5 are still held by instance \"a\"");
+            assertThat(x.detail()).endsWith("add depends_on = [multikernel_instance.a] to multikernel_instance.b so"
+                    + " the order is right.");
+        });
+    }
 }
