@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * The outcome of planning every instance of one host: the placements (sorted by name) and every
- * problem found (sorted by attribute path, then summary).
+ * problem found, in a fixed order (rule by rule, instances by name within a rule).
  */
 public record HostPlan(List<PlannedInstance> instances, List<PlanProblem> problems) {
     public HostPlan {

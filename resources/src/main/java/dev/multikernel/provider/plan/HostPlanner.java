@@ -228,7 +228,7 @@ public final class HostPlanner {
             if (!outside.isEmpty()) {
                 problems.add(PlanProblem.error(path, cpus(outside) + " " + isAre(outside) + " not in the pool of host "
                         + host.hostName(), "Pool CPUs are " + show(pool) + "; free CPUs are " + show(freeShown)
-                        + ". Add the CPUs to the multikernel_pool, or pick free ones."));
+                        + ". Add the CPUs to the multikernel_pool, or pick free ones." + unnamedHint()));
             }
             if (v2 && asked.contains(0)) {
                 problems.add(PlanProblem.error(path, "CPU 0 cannot be given to an instance",
@@ -238,7 +238,8 @@ public final class HostPlanner {
             if (!v2) {
                 CpuList noId = asked.intersection(pool).minus(host.topology().withPhysicalId());
                 if (!noId.isEmpty()) {
-                    problems.add(PlanProblem.error(path, "The APIC ids of " + cpus(noId) + " are not known",
+                    problems.add(PlanProblem.error(path, "The APIC " + (noId.size() == 1 ? "id of " : "ids of ") + cpus(noId)
+                            + (noId.size() == 1 ? " is" : " are") + " not known",
                             "The kernel names CPUs by APIC id, and host " + host.hostName() + " has not reported one for"
                                     + " these CPUs (they were offline whenever it was read). Pick other CPUs, or bring"
                                     + " them online once so their ids are recorded."));
@@ -312,6 +313,16 @@ public final class HostPlanner {
             }
             w.cpus = have;
         }
+    }
+
+    private String unnamedHint() {
+        if (host.unnamedPoolCpus().isEmpty()) {
+            return "";
+        }
+        StringJoiner j = new StringJoiner(", ");
+        host.unnamedPoolCpus().forEach(p -> j.add(Long.toString(p)));
+        return " The pool also has CPUs with APIC ids " + j + " whose logical numbers host " + host.hostName()
+                + " has not reported; they cannot be named until it has.";
     }
 
     private static String resourceOf(Work w) {

@@ -301,4 +301,74 @@ class HostPlannerTest {
                     + " the order is right.");
         });
     }
+
+    @Test
+    void unknownApicIdIsAnErrorOnTheCurrentTree() {
+        List<CpuInfo> cpus = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            cpus.add(i == 7 ? new CpuInfo(7, java.util.OptionalLong.empty(), OptionalInt.of(0)) : CpuInfo.of(i, 2L * i, 0));
+        }
+        HostView host = new HostView("h1", InterfaceGeneration.CURRENT, Optional.empty(), Topology.of(cpus),
+                CpuList.range(4, 7), List.of(99L), List.of(), List.of(), List.of());
+        HostPlan p = HostPlanner.plan(host, List.of(explicit("a", "3,7"), count("b", 3)));
+        assertThat(errors(p)).containsExactly("multikernel_instance.a.cpus: CPU 3 is not in the pool of host h1",
+                "multikernel_instance.a.cpus: The APIC id of CPU 7 is not known");
+        assertThat(p.problems().get(0).detail()).endsWith("The pool also has CPUs with APIC ids 99 whose logical"
+                + " numbers host h1 has not reported; they cannot be named until it has.");
+        assertThat(p.instance("b").orElseThrow().cpus()).isEqualTo(cpu("4-6"));
+    }
+
+    /**
+     * Seeded: plan, record the result as state, plan again with more instances in shuffled order
+     * and foreign instances on the host taking none of the planned CPUs: everything already placed
+     * keeps its CPUs and id; no CPU goes twice; per-node memory never exceeds the pool.
+     */
+    @Test
+    void randomizedReplansNeverReshuffle() {
+        for (long seed = 1; seed <= 200; seed++) {
+            Random rnd = new Random(seed);
+            List<InstanceRequest> first = new ArrayList<>();
+            for (int i = 0; i < 1 + rnd.nextInt(4); i++) {
+                first.add(InstanceRequest.of("p" + i, CpuRequest.count(1 + rnd.nextInt(3),
+                        CpuAllocationStrategy.all().get(rnd.nextInt(3)))).withMemory(ByteSize.ofMiB(128)));
+            }
+            HostPlan p1 = HostPlanner.plan(Hosts.current(), first);
+            if (p1.hasErrors()) {
+                continue;
+            }
+            List<InstanceRequest> second = new ArrayList<>();
+            for (InstanceRequest r : first) {
+                PlannedInstance pi = p1.instance(r.name()).orElseThrow();
+                second.add(r.withPrior(new InstanceSpec(r.name(), pi.id(), pi.cpus(), pi.memory(), pi.numaNode(),
+                        pi.devices(), r.boot())));
+            }
+            for (int i = 0; i < rnd.nextInt(4); i++) {
+                second.add(InstanceRequest.of("n" + i, CpuRequest.count(1 + rnd.nextInt(3),
+                        CpuAllocationStrategy.all().get(rnd.nextInt(3)))).withMemory(ByteSize.ofMiB(64))
+                        .withNumaNode(rnd.nextInt(2)));
+            }
+            Collections.shuffle(second, new Random(seed));
+            HostPlan p2 = HostPlanner.plan(Hosts.current(), second);
+            for (InstanceRequest r : first) {
+                PlannedInstance a = p1.instance(r.name()).orElseThrow();
+                PlannedInstance b = p2.instance(r.name()).orElseThrow();
+                assertThat(b.cpus()).as("seed %d %s", seed, r.name()).isEqualTo(a.cpus());
+                assertThat(b.id()).as("seed %d %s", seed, r.name()).isEqualTo(a.id());
+                assertThat(b.change().orElseThrow().change()).isEqualTo(ChangeClass.NONE);
+            }
+            CpuList seen = CpuList.EMPTY;
+            for (PlannedInstance i : p2.instances()) {
+                assertThat(i.cpus().intersects(seen)).as("seed %d", seed).isFalse();
+                seen = seen.union(i.cpus());
+            }
+            if (!p2.hasErrors()) {
+                for (int node = 0; node < 2; node++) {
+                    final int n = node;
+                    long onNode = p2.instances().stream().filter(i -> i.numaNode().equals(OptionalInt.of(n)))
+                            .mapToLong(i -> i.memory().map(ByteSize::bytes).orElse(0L)).sum();
+                    assertThat(onNode).isLessThanOrEqualTo(GiB);
+                }
+            }
+        }
+    }
 }
