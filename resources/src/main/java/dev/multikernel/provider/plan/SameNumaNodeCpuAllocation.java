@@ -8,7 +8,8 @@ import java.util.StringJoiner;
 /**
  * {@code "same_numa_node"}: every CPU from one NUMA node, picked compactly within it. The node is
  * the one the instance's memory asked for, otherwise the node with the most free CPUs (ties go to
- * the lowest node number), so memory and CPUs stay local.
+ * the lowest node number), so memory and CPUs stay local. On a host that reports no NUMA node
+ * for any free CPU, all of them count as one node.
  */
 public final class SameNumaNodeCpuAllocation implements CpuAllocationStrategy {
     @Override
@@ -30,8 +31,10 @@ public final class SameNumaNodeCpuAllocation implements CpuAllocationStrategy {
         }
         int best = Integer.MIN_VALUE;
         int bestFree = -1;
+        // CPUs of unknown node are one group only on a host that reports no node at all.
+        boolean nodesKnown = byNode.keySet().stream().anyMatch(n -> n != Topology.UNKNOWN_NODE);
         for (Map.Entry<Integer, CpuList> e : byNode.entrySet()) {
-            if (e.getKey() != Topology.UNKNOWN_NODE && e.getValue().size() > bestFree) {
+            if ((e.getKey() != Topology.UNKNOWN_NODE || !nodesKnown) && e.getValue().size() > bestFree) {
                 best = e.getKey();
                 bestFree = e.getValue().size();
             }

@@ -67,4 +67,37 @@ class CpuAllocationStrategyTest {
         assertThat(CpuAllocationStrategy.byName("spread_numa")).containsInstanceOf(SpreadNumaCpuAllocation.class);
         assertThat(CpuAllocationStrategy.byName("random")).isEmpty();
     }
+
+    @Test
+    void sameNodeOnAHostWithoutNumaInformationTreatsAllAsOneNode() {
+        java.util.List<CpuInfo> cpus = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            cpus.add(new CpuInfo(i, java.util.OptionalLong.of(i), OptionalInt.empty()));
+        }
+        Choice c = new SameNumaNodeCpuAllocation().choose(2, cpu("1-3"), Topology.of(cpus), OptionalInt.empty());
+        assertThat(c).isEqualTo(new Choice.Chosen(cpu("1-2")));
+    }
+
+    @Test
+    void everyStrategyIsDeterministicAndPicksOnlyFreeCpus() {
+        java.util.Random rnd = new java.util.Random(7);
+        for (int round = 0; round < 500; round++) {
+            java.util.List<Integer> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                if (rnd.nextBoolean()) {
+                    ids.add(i);
+                }
+            }
+            dev.multikernel.provider.values.CpuList free = dev.multikernel.provider.values.CpuList.of(ids);
+            int count = 1 + rnd.nextInt(6);
+            for (CpuAllocationStrategy s : CpuAllocationStrategy.all()) {
+                Choice a = s.choose(count, free, topo, OptionalInt.empty());
+                assertThat(s.choose(count, free, topo, OptionalInt.empty())).isEqualTo(a);
+                if (a instanceof Choice.Chosen chosen) {
+                    assertThat(chosen.cpus().size()).isEqualTo(count);
+                    assertThat(free.containsAll(chosen.cpus())).isTrue();
+                }
+            }
+        }
+    }
 }
