@@ -31,6 +31,8 @@ public final class HostPlanner {
     /** Highest instance id: the kexec flags carry it in 11 bits ({@code KEXEC_MK_ID_MASK}). */
     public static final int MAX_ID = 2047;
 
+    private static final String UNREADABLE_OWNER = "an instance whose device tree could not be read";
+
     private final HostView host;
     private final boolean v2;
     private final List<PlanProblem> problems = new ArrayList<>();
@@ -140,7 +142,8 @@ public final class HostPlanner {
 
     private void planCpus(List<Work> works, List<HostInstance> foreign) {
         Map<Integer, String> foreignOwner = new TreeMap<>();
-        foreign.forEach(i -> i.cpus().forEach(c -> foreignOwner.put(c, i.name())));
+        host.unaccountedCpus().forEach(c -> foreignOwner.put(c, UNREADABLE_OWNER));
+        foreign.forEach(i -> i.cpus().forEach(c -> foreignOwner.put(c, "instance \"" + i.name() + "\"")));
         CpuList foreignHeld = CpuList.of(foreignOwner.keySet());
         CpuList pool = host.poolCpus();
 
@@ -252,11 +255,11 @@ public final class HostPlanner {
                 }
             }
             byOwner.forEach((owner, list) -> problems.add(PlanProblem.error(path,
-                    cpus(CpuList.of(list)) + " " + isAre(CpuList.of(list)) + " already given to instance \"" + owner
-                            + "\"",
-                    describe(CpuList.of(list)) + " " + isAre(CpuList.of(list)) + " held by instance \"" + owner
-                            + "\", which this configuration does not manage; free CPUs on host " + host.hostName()
-                            + " are " + show(freeShown) + ".")));
+                    cpus(CpuList.of(list)) + " " + isAre(CpuList.of(list)) + " already given to " + owner,
+                    describe(CpuList.of(list)) + " " + isAre(CpuList.of(list)) + " held by " + owner
+                            + (owner.equals(UNREADABLE_OWNER) ? " (the pool lists " + (list.size() == 1 ? "it" : "them") + " as taken)"
+                                    : ", which this configuration does not manage")
+                            + "; free CPUs on host " + host.hostName() + " are " + show(freeShown) + ".")));
         }
         for (Map.Entry<Work, Map<Work, List<Integer>>> e : doubles.entrySet()) {
             Work w = e.getKey();

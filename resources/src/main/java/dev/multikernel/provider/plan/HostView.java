@@ -35,10 +35,13 @@ import java.util.regex.Pattern;
  * @param poolMemory       the pool's memory chunks
  * @param freeDevices      PCI devices in the pool and not lent to an instance
  * @param instances        the instances on the host, sorted by name
+ * @param unaccountedCpus  pool CPUs the kernel reports as taken ({@code cpus} minus
+ *                         {@code cpus-available}) that no readable instance holds: held by an
+ *                         instance whose device tree could not be read, never given out
  */
 public record HostView(String hostName, InterfaceGeneration generation, Optional<String> unusable,
         Topology topology, CpuList poolCpus, List<Long> unnamedPoolCpus, List<MemoryChunk> poolMemory,
-        List<PciAddress> freeDevices, List<HostInstance> instances) {
+        List<PciAddress> freeDevices, List<HostInstance> instances, CpuList unaccountedCpus) {
 
     static final String POOL_RESOURCE = "Multikernel Memory Pool";
     private static final Pattern REGION = Pattern.compile("mk-instance-(\\d+)-(.*)-region-\\d+");
@@ -53,6 +56,15 @@ public record HostView(String hostName, InterfaceGeneration generation, Optional
         poolMemory = poolMemory.stream().sorted(Comparator.comparingLong(MemoryChunk::base)).toList();
         freeDevices = List.copyOf(freeDevices);
         instances = instances.stream().sorted(Comparator.comparing(HostInstance::name)).toList();
+        Objects.requireNonNull(unaccountedCpus, "unaccountedCpus");
+    }
+
+    /** A view in which every taken CPU is held by one of {@code instances}. */
+    public HostView(String hostName, InterfaceGeneration generation, Optional<String> unusable, Topology topology,
+            CpuList poolCpus, List<Long> unnamedPoolCpus, List<MemoryChunk> poolMemory, List<PciAddress> freeDevices,
+            List<HostInstance> instances) {
+        this(hostName, generation, unusable, topology, poolCpus, unnamedPoolCpus, poolMemory, freeDevices, instances,
+                CpuList.EMPTY);
     }
 
     public Optional<HostInstance> instance(String name) {
@@ -142,8 +154,17 @@ public record HostView(String hostName, InterfaceGeneration generation, Optional
             instances.add(new HostInstance(i.name(), i.id(), i.status(), CpuList.of(cpus), memory, devices));
         }
         List<PciAddress> free = tree.pciDevices().stream().map(PciFunction::address).toList();
+        List<Integer> available = new ArrayList<>();
+        for (long p : tree.cpusAvailable()) {
+            topology.logicalOf(p).ifPresent(available::add);
+        }
+        CpuList held = CpuList.EMPTY;
+        for (HostInstance i : instances) {
+            held = held.union(i.cpus());
+        }
+        CpuList unaccounted = CpuList.of(poolCpus).minus(CpuList.of(available)).minus(held);
         return new HostView(hostName, state.generation(), Optional.empty(), topology, CpuList.of(poolCpus), unnamed,
-                chunks, free, instances);
+                chunks, free, instances, unaccounted);
     }
 
     private static HostView fromV2(String hostName, HostState state, Topology topology) {

@@ -371,4 +371,17 @@ class HostPlannerTest {
             }
         }
     }
+
+    @Test
+    void cpusTheKernelCallsTakenButNoReadableInstanceHoldsAreNeverGiven() {
+        HostView base = Hosts.current();
+        HostView host = new HostView(base.hostName(), base.generation(), base.unusable(), base.topology(),
+                base.poolCpus(), List.of(), base.poolMemory(), base.freeDevices(), List.of(), cpu("4-5"));
+        HostPlan p = HostPlanner.plan(host, List.of(explicit("a", "5"), count("b", 2)));
+        assertThat(errors(p)).containsExactly(
+                "multikernel_instance.a.cpus: CPU 5 is already given to an instance whose device tree could not be read");
+        assertThat(p.problems().get(0).detail()).isEqualTo("CPU 5 (APIC id 10) is held by an instance whose device"
+                + " tree could not be read (the pool lists it as taken); free CPUs on host h1 are 6-15.");
+        assertThat(p.instance("b").orElseThrow().cpus()).isEqualTo(cpu("6-7"));
+    }
 }

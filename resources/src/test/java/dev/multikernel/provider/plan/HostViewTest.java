@@ -57,6 +57,8 @@ class HostViewTest {
         });
         assertThat(v.allDevices()).containsExactly(PciAddress.parse("0000:09:00.0"), PciAddress.parse("0000:0a:00.0"));
         assertThat(v.topology().nodeOf(6)).isEqualTo(1);
+        // 8, 10 held by web, 12 and 14 available: nothing unaccounted
+        assertThat(v.unaccountedCpus()).isEqualTo(cpu(""));
     }
 
     @Test
