@@ -1,0 +1,43 @@
+package dev.multikernel.provider.plan;
+
+import dev.multikernel.provider.values.CpuList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * How {@code count} CPUs are picked from the free ones. Implementations must be deterministic:
+ * the same inputs give the same answer, because Terraform plans again at apply time and compares.
+ */
+public interface CpuAllocationStrategy {
+
+    /** The name users write ({@code "compact"}). */
+    String name();
+
+    /**
+     * Picks {@code count} CPUs from {@code free}.
+     *
+     * @param preferredNode the NUMA node the instance's memory is on, if it asked for one
+     * @return the CPUs, or why they cannot be picked (a sentence naming the shortfall)
+     */
+    Choice choose(int count, CpuList free, Topology topology, OptionalInt preferredNode);
+
+    /** The outcome of {@link #choose}. */
+    sealed interface Choice {
+        record Chosen(CpuList cpus) implements Choice {}
+
+        record Refused(String reason) implements Choice {}
+    }
+
+    /** The named strategies, in the order the documentation lists them. */
+    static List<CpuAllocationStrategy> all() {
+        return List.of(new CompactCpuAllocation(), new SameNumaNodeCpuAllocation(), new SpreadNumaCpuAllocation());
+    }
+
+    /** The strategy called {@code name} (letter case ignored). */
+    static Optional<CpuAllocationStrategy> byName(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return all().stream().filter(s -> s.name().equals(n)).findFirst();
+    }
+}

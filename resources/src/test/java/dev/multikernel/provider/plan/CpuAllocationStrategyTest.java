@@ -1,0 +1,103 @@
+package dev.multikernel.provider.plan;
+
+import static dev.multikernel.provider.plan.Hosts.cpu;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.multikernel.provider.plan.CpuAllocationStrategy.Choice;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+class CpuAllocationStrategyTest {
+    private final Topology topo = Hosts.twoNodes();
+
+    @Test
+    void compactTakesTheFirstRunLongEnough() {
+        Choice c = new CompactCpuAllocation().choose(3, cpu("4,6-7,9-12"), topo, OptionalInt.empty());
+        assertThat(c).isEqualTo(new Choice.Chosen(cpu("9-11")));
+    }
+
+    @Test
+    void compactFallsBackToLowestIds() {
+        Choice c = new CompactCpuAllocation().choose(3, cpu("4,6,8,10"), topo, OptionalInt.empty());
+        assertThat(c).isEqualTo(new Choice.Chosen(cpu("4,6,8")));
+    }
+
+    @Test
+    void compactRefusesWhenShort() {
+        Choice c = new CompactCpuAllocation().choose(5, cpu("4-7"), topo, OptionalInt.empty());
+        assertThat(c).isEqualTo(new Choice.Refused("needs 5 CPUs, only 4 free"));
+    }
+
+    @Test
+    void sameNodeTakesTheNodeWithMostFree() {
+        Choice c = new SameNumaNodeCpuAllocation().choose(2, cpu("6-7,9-12"), topo, OptionalInt.empty());
+        assertThat(c).isEqualTo(new Choice.Chosen(cpu("9-10")));
+    }
+
+    @Test
+    void sameNodeTieGoesToLowestNode() {
+        Choice c = new SameNumaNodeCpuAllocation().choose(2, cpu("6-7,8-9"), topo, OptionalInt.empty());
+        assertThat(c).isEqualTo(new Choice.Chosen(cpu("6-7")));
+    }
+
+    @Test
+    void sameNodeHonoursThePreferredNode() {
+        Choice c = new SameNumaNodeCpuAllocation().choose(2, cpu("6-7,8-12"), topo, OptionalInt.of(0));
+        assertThat(c).isEqualTo(new Choice.Chosen(cpu("6-7")));
+        assertThat(new SameNumaNodeCpuAllocation().choose(3, cpu("6-7,8-12"), topo, OptionalInt.of(0)))
+                .isEqualTo(new Choice.Refused("needs 3 CPUs on NUMA node 0 (where its memory is), only 2 free there (6-7)"));
+    }
+
+    @Test
+    void sameNodeRefusalListsEveryNode() {
+        Choice c = new SameNumaNodeCpuAllocation().choose(4, cpu("5-7,13-15"), topo, OptionalInt.empty());
+        assertThat(c).isEqualTo(new Choice.Refused("no NUMA node has 4 free CPUs (node 0: 3 free, node 1: 3 free)"));
+    }
+
+    @Test
+    void spreadAlternatesNodes() {
+        Choice c = new SpreadNumaCpuAllocation().choose(5, cpu("4-7,12-13"), topo, OptionalInt.empty());
+        assertThat(c).isEqualTo(new Choice.Chosen(cpu("4,5,6,12,13")));
+    }
+
+    @Test
+    void byNameFindsEveryStrategy() {
+        assertThat(CpuAllocationStrategy.byName("COMPACT")).containsInstanceOf(CompactCpuAllocation.class);
+        assertThat(CpuAllocationStrategy.byName("same_numa_node")).containsInstanceOf(SameNumaNodeCpuAllocation.class);
+        assertThat(CpuAllocationStrategy.byName("spread_numa")).containsInstanceOf(SpreadNumaCpuAllocation.class);
+        assertThat(CpuAllocationStrategy.byName("random")).isEmpty();
+    }
+
+    @Test
+    void sameNodeOnAHostWithoutNumaInformationTreatsAllAsOneNode() {
+        java.util.List<CpuInfo> cpus = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            cpus.add(new CpuInfo(i, java.util.OptionalLong.of(i), OptionalInt.empty()));
+        }
+        Choice c = new SameNumaNodeCpuAllocation().choose(2, cpu("1-3"), Topology.of(cpus), OptionalInt.empty());
+        assertThat(c).isEqualTo(new Choice.Chosen(cpu("1-2")));
+    }
+
+    @Test
+    void everyStrategyIsDeterministicAndPicksOnlyFreeCpus() {
+        java.util.Random rnd = new java.util.Random(7);
+        for (int round = 0; round < 500; round++) {
+            java.util.List<Integer> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                if (rnd.nextBoolean()) {
+                    ids.add(i);
+                }
+            }
+            dev.multikernel.provider.values.CpuList free = dev.multikernel.provider.values.CpuList.of(ids);
+            int count = 1 + rnd.nextInt(6);
+            for (CpuAllocationStrategy s : CpuAllocationStrategy.all()) {
+                Choice a = s.choose(count, free, topo, OptionalInt.empty());
+                assertThat(s.choose(count, free, topo, OptionalInt.empty())).isEqualTo(a);
+                if (a instanceof Choice.Chosen chosen) {
+                    assertThat(chosen.cpus().size()).isEqualTo(count);
+                    assertThat(free.containsAll(chosen.cpus())).isTrue();
+                }
+            }
+        }
+    }
+}
