@@ -182,7 +182,7 @@ public final class ProviderConfigReader {
 
     /** Adds {@code private_key} or {@code private_key_file} of {@code block}; true when one is set. */
     private boolean addKey(TfObject block, CtyPath at, Optional<String> passphrase, List<AuthSource> sources) {
-        if (!block.isKnown(PRIVATE_KEY) || !block.isKnown(PRIVATE_KEY_FILE)) {
+        if (!block.get(PRIVATE_KEY).isWhollyKnown() || !block.get(PRIVATE_KEY_FILE).isWhollyKnown()) {
             unknown = true;
             return false;
         }
@@ -233,7 +233,7 @@ public final class ProviderConfigReader {
         }
         TfObject j = block.get();
         CtyPath at = CtyPath.ROOT.attr(PROXY_JUMP);
-        if (!j.isKnown(HOST) || !j.isKnown(USER) || !j.isKnown(PORT)) {
+        if (!j.get(HOST).isWhollyKnown() || !j.get(USER).isWhollyKnown() || !j.get(PORT).isWhollyKnown()) {
             unknown = true;
             return Optional.empty();
         }
@@ -255,7 +255,7 @@ public final class ProviderConfigReader {
     }
 
     private OptionalInt port(TfObject block, CtyPath at) {
-        if (!block.isKnown(PORT)) {
+        if (!block.get(PORT).isWhollyKnown()) {
             unknown = true;
             return OptionalInt.empty();
         }
@@ -297,8 +297,9 @@ public final class ProviderConfigReader {
         return known(name) ? config.bool(name) : Optional.empty();
     }
 
+    /** Wholly known: a list can be known while an element is not (a value from a module not yet read). */
     private boolean known(String name) {
-        if (config.isKnown(name)) {
+        if (config.get(name).isWhollyKnown()) {
             return true;
         }
         unknown = true;

@@ -175,6 +175,14 @@ class ProviderConfigReaderTest {
                 .with("user", CtyValue.unknown(CtyType.STRING)), d);
         assertThat(d.all()).isEmpty();
 
+        // A known list with an unknown element: a module output Terraform has not evaluated yet.
+        Diagnostics partly = new Diagnostics();
+        TfObject partlyKnown = config().with("known_hosts_files",
+                CtyValue.list(CtyType.STRING, List.of(CtyValue.unknown(CtyType.STRING))));
+        ProviderConfigReader.validate(partlyKnown, partly);
+        assertThat(partly.all()).isEmpty();
+        assertThat(ProviderConfigReader.read(partlyKnown, partly).deferred()).isTrue();
+
         Diagnostics r = new Diagnostics();
         ProviderConfigReader.Reading reading = ProviderConfigReader.read(
                 config().with("user", CtyValue.unknown(CtyType.STRING)), r);

@@ -206,6 +206,17 @@ class DataSourcesIT {
     }
 
     @Test
+    void acceptNewRecordsAnUnknownHostKeyAndTrustsIt() throws Exception {
+        Path fresh = sims.resolve("fresh_known_hosts");
+        TerraformCli tf = terraform("accept-new");
+        tf.file("main.tf", header(fresh).replace("use_agent", "host_key_policy = \"accept-new\"\n  use_agent")
+                + reads("127.0.0.1:" + rfcV2.port()));
+        JsonNode host = apply(tf, "host");
+        assertThat(host.get("boot_id").asText()).isEqualTo(rfcV2.kernel().bootId());
+        assertThat(Files.readString(fresh)).contains(SshKeys.publicKeyLine(rfcV2.hostPublicKey(), "").strip());
+    }
+
+    @Test
     void anUnreachableHostIsAnError() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
