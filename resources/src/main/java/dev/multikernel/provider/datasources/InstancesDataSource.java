@@ -39,8 +39,9 @@ public final class InstancesDataSource implements DataSource {
         return Schema.of(Block.builder()
                 .markdownDescription("""
                         Lists the kernel instances of one host, sorted by name, with the CPUs and memory each \
-                        one owns. CPUs and memory are read from each instance's device tree, which the current \
-                        interface provides; on RFC v2 hosts they are null.""")
+                        one owns. CPUs and memory are read from each instance's device tree (current interface) or \
+                        from the tree source the kernel prints (RFC v2, where CPUs are logical numbers and \
+                        `physical_cpu_ids` is null).""")
                 .attribute(HostReads.hostAttribute())
                 .attribute(Attribute.nested("instances", Nesting.LIST,
                         Attribute.string("name").computed().markdownDescription("Instance name."),
@@ -88,6 +89,16 @@ public final class InstancesDataSource implements DataSource {
                         .with("physical_cpu_ids", physical)
                         .with("memory_bytes", tree.get().memoryBytes())
                         .with("memory", HostDataSource.size(tree.get().memoryBytes()));
+            } else if (i.deviceTreeSource().isPresent()) {
+                // RFC v2: logical CPU numbers in the kernel's rebuilt DTS text
+                V2InstanceSource v2 = V2InstanceSource.parse(i.deviceTreeSource().get());
+                if (v2.cpus().isPresent()) {
+                    o = o.with("cpus", dev.multikernel.provider.values.CpuList.of(v2.cpus().get()).format());
+                }
+                if (v2.memoryBytes().isPresent()) {
+                    o = o.with("memory_bytes", v2.memoryBytes().getAsLong())
+                            .with("memory", HostDataSource.size(v2.memoryBytes().getAsLong()));
+                }
             }
             instances.add(o);
         }

@@ -189,7 +189,9 @@ class DataSourcesIT {
         assertThat(after.get("instances").get(0).get("id").asInt()).isEqualTo(3);
         JsonNode instances = JSON.readTree(tf.expect(0, "output", "-json", "instances").stdout());
         assertThat(instances.get(0).get("name").asText()).isEqualTo("db");
-        assertThat(instances.get(0).get("cpus").isNull()).isTrue();
+        assertThat(instances.get(0).get("cpus").asText()).isEqualTo("2-3"); // RFC v2 speaks logical numbers
+        assertThat(instances.get(0).get("physical_cpu_ids").isNull()).isTrue();
+        assertThat(instances.get(0).get("memory").asText()).isEqualTo("256MiB");
     }
 
     @Test
