@@ -1,21 +1,30 @@
 package dev.multikernel.provider;
 
+import dev.multikernel.provider.config.ProviderConfigReader;
+import dev.multikernel.provider.config.ProviderConfigSchema;
+import dev.multikernel.provider.datasources.HostDataSource;
+import dev.multikernel.provider.datasources.InstancesDataSource;
 import dev.multikernel.provider.functions.MultikernelFunctions;
-import dev.tfjvm.schema.Block;
+import dev.multikernel.provider.hosts.HostRegistry;
+import dev.tfjvm.diag.Diagnostics;
 import dev.tfjvm.schema.Schema;
 import dev.tfjvm.spi.ConfigureContext;
+import dev.tfjvm.spi.DataSource;
 import dev.tfjvm.spi.Provider;
 import dev.tfjvm.spi.ProviderFunction;
 import dev.tfjvm.spi.Resource;
+import dev.tfjvm.spi.TfObject;
 import java.util.List;
 
 /**
- * The {@code multikernel} provider. For now it offers only its pure functions, so its
- * configuration is empty and configuring it does nothing; resources and the host connection
- * settings come next.
+ * The {@code multikernel} provider: SSH settings for the hosts it manages (package
+ * {@code config}), one connection pool and one helper client per host for the whole process
+ * (package {@code hosts}), data sources that read hosts, and pure functions.
  */
 public final class MultikernelProvider implements Provider {
     public static final String TYPE_NAME = "multikernel";
+
+    private final HostRegistry hosts = new HostRegistry();
 
     @Override
     public String typeName() {
@@ -24,24 +33,37 @@ public final class MultikernelProvider implements Provider {
 
     @Override
     public Schema schema() {
-        return Schema.of(Block.builder()
-                .markdownDescription("""
-                        The **multikernel** provider manages Linux multikernel hosts: memory pools, kernel \
-                        instances and device-tree overlays, over SSH.
+        return Schema.of(ProviderConfigSchema.block());
+    }
 
-                        This version offers provider functions for the small languages of the domain \
-                        (CPU lists such as `"4-7,10"` and sizes such as `"1.5GiB"`); it has no settings yet.""")
-                .build());
+    @Override
+    public void validateConfig(TfObject config, Diagnostics diagnostics) {
+        ProviderConfigReader.validate(config, diagnostics);
     }
 
     @Override
     public void configure(ConfigureContext context) {
-        // Nothing to configure yet: the functions need no host.
+        ProviderConfigReader.Reading reading = ProviderConfigReader.read(context.config(), context.diagnostics());
+        if (reading.settings().isPresent()) {
+            hosts.configure(reading.settings().get());
+        } else if (reading.deferred()) {
+            hosts.defer();
+        }
+    }
+
+    /** Host access of this provider process. */
+    public HostRegistry hosts() {
+        return hosts;
     }
 
     @Override
     public List<Resource> resources() {
         return List.of();
+    }
+
+    @Override
+    public List<DataSource> dataSources() {
+        return List.of(new HostDataSource(hosts), new InstancesDataSource(hosts));
     }
 
     @Override

@@ -23,11 +23,19 @@ class MultikernelProviderTest {
     }
 
     @Test
-    void schemaHasAnEmptyDescribedProviderBlockAndTheFunctions() {
+    void schemaHasTheSshSettingsTheDataSourcesAndTheFunctions() {
         Tfplugin6.GetProviderSchema.Response r = DirectCall.unary(service::getProviderSchema,
                 Tfplugin6.GetProviderSchema.Request.getDefaultInstance());
         assertThat(r.getDiagnosticsList()).isEmpty();
-        assertThat(r.getProvider().getBlock().getAttributesList()).isEmpty();
+        assertThat(r.getProvider().getBlock().getAttributesList()).extracting(a -> a.getName())
+                .contains("user", "port", "private_key", "private_key_file", "use_agent", "known_hosts_files",
+                        "host_key_pins", "host_key_policy", "use_ssh_config", "sudo", "connect_timeout",
+                        "command_timeout", "helper_directory", "per_host_concurrency");
+        assertThat(r.getProvider().getBlock().getAttributesList()).filteredOn(a -> a.getName().startsWith("private_key"))
+                .allMatch(a -> a.getSensitive() || a.getName().equals("private_key_file"));
+        assertThat(r.getProvider().getBlock().getBlockTypesList()).extracting(b -> b.getTypeName())
+                .containsExactly("proxy_jump");
+        assertThat(r.getDataSourceSchemasMap()).containsOnlyKeys("multikernel_host", "multikernel_instances");
         assertThat(r.getProvider().getBlock().getDescription()).contains("**multikernel** provider");
         assertThat(r.getProvider().getBlock().getDescriptionKind()).isEqualTo(Tfplugin6.StringKind.MARKDOWN);
         assertThat(r.getResourceSchemasMap()).isEmpty();

@@ -1,0 +1,50 @@
+package dev.multikernel.provider.hosts;
+
+import dev.multikernel.host.mkctl.MkctlException;
+import dev.multikernel.host.ssh.AuthenticationFailedException;
+import dev.multikernel.host.ssh.CommandTimeoutException;
+import dev.multikernel.host.ssh.ConnectionLostException;
+import dev.multikernel.host.ssh.HostException;
+import dev.multikernel.host.ssh.HostKeyRejectedException;
+import dev.multikernel.host.ssh.HostUnreachableException;
+import dev.multikernel.host.ssh.LocalConfigurationException;
+import dev.multikernel.host.ssh.PrivilegeException;
+import dev.multikernel.provider.config.HostAddress;
+import dev.tfjvm.spi.ResourceException;
+
+/**
+ * Turns the executor's failures into what Terraform shows: a summary naming the host and the kind
+ * of failure, and the executor's message (which says what to do) as the detail. A failure to reach
+ * a host is always an error: nothing here ever reads as "the object is gone".
+ */
+public final class HostErrors {
+    private HostErrors() {
+    }
+
+    public static ResourceException of(HostAddress host, HostException e) {
+        String h = host.describe();
+        String summary;
+        if (e instanceof HostKeyRejectedException) {
+            summary = "Host key of " + h + " rejected";
+        } else if (e instanceof HostUnreachableException) {
+            summary = "Cannot reach host " + h;
+        } else if (e instanceof AuthenticationFailedException) {
+            summary = "Cannot log in to host " + h;
+        } else if (e instanceof LocalConfigurationException) {
+            summary = "Cannot set up the SSH connection to " + h;
+        } else if (e instanceof ConnectionLostException) {
+            summary = "Connection to host " + h + " lost";
+        } else if (e instanceof CommandTimeoutException) {
+            summary = "Command on host " + h + " timed out";
+        } else if (e instanceof PrivilegeException) {
+            summary = "Not privileged on host " + h;
+        } else {
+            summary = "Command failed on host " + h;
+        }
+        return new ResourceException(summary, e.getMessage(), e);
+    }
+
+    public static ResourceException of(HostAddress host, MkctlException e) {
+        return new ResourceException("The multikernel helper failed on host " + host.describe(), e.getMessage(), e);
+    }
+}

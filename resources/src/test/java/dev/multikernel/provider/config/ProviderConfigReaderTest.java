@@ -1,0 +1,198 @@
+package dev.multikernel.provider.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.multikernel.host.mkctl.MkctlInstall;
+import dev.multikernel.host.ssh.AuthSource;
+import dev.multikernel.host.ssh.ConnectionSpec;
+import dev.multikernel.host.ssh.KnownHostsPolicy;
+import dev.multikernel.host.ssh.PinnedHostKeys;
+import dev.multikernel.host.ssh.TrustOnFirstUse;
+import dev.tfjvm.cty.CtyPath;
+import dev.tfjvm.cty.CtyType;
+import dev.tfjvm.cty.CtyValue;
+import dev.tfjvm.diag.Diagnostic;
+import dev.tfjvm.diag.Diagnostics;
+import dev.tfjvm.schema.Block;
+import dev.tfjvm.spi.TfObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProviderConfigReaderTest {
+    static final String PIN = "SHA256:" + "A".repeat(43);
+    static final Block BLOCK = ProviderConfigSchema.block();
+
+    @TempDir
+    Path dir;
+
+    static TfObject config() {
+        return TfObject.empty(BLOCK);
+    }
+
+    @Test
+    void anEmptyBlockMeansEveryDefault() {
+        Diagnostics d = new Diagnostics();
+        ProviderSettings s = ProviderConfigReader.read(config(), d).settings().orElseThrow();
+        assertThat(d.all()).isEmpty();
+        assertThat(s).isEqualTo(ProviderSettings.defaults());
+        ConnectionSpec spec = s.connectionSpec("10.0.0.5", Optional.empty(), OptionalInt.empty());
+        assertThat(spec.host()).isEqualTo("10.0.0.5");
+        assertThat(spec.port()).isEmpty();
+        assertThat(spec.user()).isEmpty();
+        assertThat(spec.auth()).isEmpty();
+        assertThat(spec.sudo()).isTrue();
+        assertThat(spec.sshConfig()).isEmpty();
+        assertThat(spec.proxyJump()).isEmpty();
+        assertThat(spec.hostKeys()).isInstanceOf(KnownHostsPolicy.class);
+        assertThat(((KnownHostsPolicy) spec.hostKeys()).files())
+                .containsExactly(Path.of(System.getProperty("user.home"), ".ssh", "known_hosts"));
+        assertThat(s.mkctlInstall().programPath()).startsWith(MkctlInstall.DEFAULT_DIRECTORY + "/mkctl-");
+        assertThat(s.poolOptions().maxChannelsPerHost()).isEqualTo(4);
+    }
+
+    @Test
+    void everySettingMapsToTheExecutor() throws Exception {
+        Path key = Files.writeString(dir.resolve("id"), "not parsed here");
+        Path bastionKey = Files.writeString(dir.resolve("bastion"), "not parsed here");
+        TfObject bastion = config().newNested(ProviderConfigSchema.PROXY_JUMP)
+                .with("host", "jump@bastion.example.com:2201")
+                .with("private_key_file", bastionKey.toString());
+        TfObject c = config()
+                .with("user", "admin")
+                .with("port", 2222)
+                .with("private_key_file", key.toString())
+                .with("private_key_passphrase", "s3cret")
+                .with("use_agent", false)
+                .with("known_hosts_files", List.of(dir.resolve("kh1").toString(), dir.resolve("kh2").toString()))
+                .with("host_key_pins", Map.of("10.0.0.9", PIN))
+                .with("host_key_policy", "accept-new")
+                .with("proxy_jump", bastion)
+                .with("use_ssh_config", true)
+                .with("sudo", false)
+                .with("connect_timeout", "5s")
+                .with("command_timeout", "2m")
+                .with("helper_directory", "/var/lib/mk/")
+                .with("per_host_concurrency", 2);
+        Diagnostics d = new Diagnostics();
+        ProviderSettings s = ProviderConfigReader.read(c, d).settings().orElseThrow();
+        assertThat(d.all()).isEmpty();
+
+        ConnectionSpec spec = s.connectionSpec("10.0.0.5", Optional.of("root"), OptionalInt.empty());
+        assertThat(spec.user()).contains("root"); // the host attribute wins
+        assertThat(spec.port()).hasValue(2222);
+        assertThat(spec.auth()).containsExactly(new AuthSource.PrivateKeyFile(key, Optional.of("s3cret"), false));
+        assertThat(spec.auth().toString()).doesNotContain("s3cret");
+        assertThat(spec.hostKeys()).isInstanceOf(TrustOnFirstUse.class);
+        assertThat(((TrustOnFirstUse) spec.hostKeys()).file()).isEqualTo(dir.resolve("kh1"));
+        assertThat(spec.sudo()).isFalse();
+        assertThat(spec.sshConfig()).contains(ConnectionSpec.userSshConfig());
+        assertThat(spec.timeouts().connect()).isEqualTo(Duration.ofSeconds(5));
+        ConnectionSpec jump = spec.proxyJump().orElseThrow();
+        assertThat(jump.host()).isEqualTo("bastion.example.com");
+        assertThat(jump.user()).contains("jump");
+        assertThat(jump.port()).hasValue(2201);
+        assertThat(jump.auth()).containsExactly(new AuthSource.PrivateKeyFile(bastionKey, Optional.empty(), false));
+
+        ConnectionSpec pinned = s.connectionSpec("10.0.0.9", Optional.empty(), OptionalInt.of(22));
+        assertThat(pinned.hostKeys()).isInstanceOf(PinnedHostKeys.class);
+        assertThat(((PinnedHostKeys) pinned.hostKeys()).fingerprints()).containsExactly(PIN);
+        assertThat(pinned.user()).contains("admin");
+        assertThat(pinned.port()).hasValue(22);
+
+        assertThat(s.mkctlOptions().readTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(s.mkctlInstall().programPath()).startsWith("/var/lib/mk/mkctl-");
+        assertThat(s.poolOptions().maxChannelsPerHost()).isEqualTo(2);
+    }
+
+    @Test
+    void keyTextIsUsedAndTheAgentAddedOnlyWhenAskedOrAvailable() {
+        String pem = "-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n";
+        ProviderSettings s = ProviderConfigReader.read(config().with("private_key", pem).with("use_agent", true),
+                new Diagnostics()).settings().orElseThrow();
+        assertThat(s.auth()).hasSize(2);
+        assertThat(s.auth().get(0)).isInstanceOf(AuthSource.PrivateKeyText.class);
+        assertThat(s.auth().get(0).toString()).doesNotContain("abc");
+        assertThat(s.auth().get(1)).isEqualTo(AuthSource.Agent.fromEnvironment());
+
+        ProviderSettings noAgent = ProviderConfigReader.read(config().with("use_agent", false), new Diagnostics())
+                .settings().orElseThrow();
+        assertThat(noAgent.auth()).noneMatch(a -> a instanceof AuthSource.Agent);
+    }
+
+    @Test
+    void errorsNameTheAttributeAndNeverQuoteSecrets() {
+        TfObject c = config()
+                .with("private_key", "hunter2-not-a-key")
+                .with("connect_timeout", "5 minutes")
+                .with("host_key_pins", Map.of("h1", "SHA256:short"))
+                .with("host_key_policy", "yolo")
+                .with("known_hosts_files", List.of())
+                .with("user", "a b")
+                .with("port", 70000);
+        Diagnostics d = new Diagnostics();
+        ProviderConfigReader.Reading r = ProviderConfigReader.read(c, d);
+        assertThat(r.settings()).isEmpty();
+        assertThat(r.deferred()).isFalse();
+        assertThat(d.all()).allMatch(Diagnostic::isError);
+        assertThat(d.all()).allSatisfy(x -> assertThat(x.detail() + x.summary()).doesNotContain("hunter2"));
+        assertThat(error(d, CtyPath.ROOT.attr("private_key"))).contains("does not look like a private key");
+        assertThat(error(d, CtyPath.ROOT.attr("connect_timeout")))
+                .contains("connect_timeout: \"5 minutes\" is not a duration").contains("\"30s\"");
+        assertThat(error(d, CtyPath.ROOT.attr("host_key_pins").key("h1"))).contains("host_key_pins[\"h1\"]");
+        assertThat(error(d, CtyPath.ROOT.attr("host_key_policy"))).contains("\"strict\" or \"accept-new\"");
+        assertThat(error(d, CtyPath.ROOT.attr("known_hosts_files"))).contains("known_hosts_files is empty");
+        assertThat(error(d, CtyPath.ROOT.attr("user"))).contains("\"a b\" is not a user name");
+        assertThat(error(d, CtyPath.ROOT.attr("port"))).contains("port must be a whole number from 1 to 65535");
+    }
+
+    @Test
+    void conflictingAndMissingKeys() {
+        Diagnostics d = new Diagnostics();
+        ProviderConfigReader.read(config().with("private_key", "-----BEGIN RSA PRIVATE KEY-----")
+                .with("private_key_file", "/k"), d);
+        assertThat(error(d, CtyPath.ROOT.attr("private_key_file"))).contains("both set");
+
+        Diagnostics missing = new Diagnostics();
+        ProviderConfigReader.read(config().with("private_key_file", dir.resolve("nope").toString()), missing);
+        assertThat(error(missing, CtyPath.ROOT.attr("private_key_file"))).contains("no such file");
+
+        Diagnostics pass = new Diagnostics();
+        ProviderConfigReader.read(config().with("private_key_passphrase", "x"), pass);
+        assertThat(error(pass, CtyPath.ROOT.attr("private_key_passphrase"))).contains("no private_key or private_key_file", "to unlock");
+    }
+
+    @Test
+    void validateDoesNotLookAtFilesAndSkipsUnknownValues() {
+        Diagnostics d = new Diagnostics();
+        ProviderConfigReader.validate(config().with("private_key_file", "/does/not/exist")
+                .with("user", CtyValue.unknown(CtyType.STRING)), d);
+        assertThat(d.all()).isEmpty();
+
+        // A known list with an unknown element: a module output Terraform has not evaluated yet.
+        Diagnostics partly = new Diagnostics();
+        TfObject partlyKnown = config().with("known_hosts_files",
+                CtyValue.list(CtyType.STRING, List.of(CtyValue.unknown(CtyType.STRING))));
+        ProviderConfigReader.validate(partlyKnown, partly);
+        assertThat(partly.all()).isEmpty();
+        assertThat(ProviderConfigReader.read(partlyKnown, partly).deferred()).isTrue();
+
+        Diagnostics r = new Diagnostics();
+        ProviderConfigReader.Reading reading = ProviderConfigReader.read(
+                config().with("user", CtyValue.unknown(CtyType.STRING)), r);
+        assertThat(reading.deferred()).isTrue();
+        assertThat(reading.settings()).isEmpty();
+        assertThat(r.all()).isEmpty();
+    }
+
+    private static String error(Diagnostics d, CtyPath path) {
+        return d.all().stream().filter(x -> x.path().equals(Optional.of(path))).map(Diagnostic::detail)
+                .findFirst().orElseThrow(() -> new AssertionError("no error at " + path + " in " + d.all()));
+    }
+}
