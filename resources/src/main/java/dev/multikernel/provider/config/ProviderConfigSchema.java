@@ -35,8 +35,10 @@ public final class ProviderConfigSchema {
     public static Block block() {
         return Block.builder()
                 .markdownDescription("""
-                        The **multikernel** provider manages Linux multikernel hosts over SSH: memory pools, \
-                        kernel instances and device-tree overlays, and reads their state with data sources.
+                        The **multikernel** provider works with Linux multikernel hosts over SSH. This release \
+                        reads a host's state with data sources (interface generation, CPUs, pool, instances, \
+                        loaded kernels); resources for memory pools, kernel instances and device-tree overlays \
+                        are being built.
 
                         Hosts are named by each resource and data source (`host = "admin@10.0.0.5:22"`); the \
                         settings here are the SSH defaults for all of them. Credentials set here are never \
