@@ -56,7 +56,7 @@ final class ServerDataSource implements DataSource {
         try {
             CtyValue.ObjectVal stored = (CtyValue.ObjectVal) CtyJson.decode(
                     json.get().getBytes(StandardCharsets.UTF_8), CtyType.DYNAMIC);
-            return context.emptyResult()
+            return context.config()
                     .with("name", stored.get("name"))
                     .with("size", stored.get("size"))
                     .with("tags", stored.get("tags"));

@@ -19,65 +19,46 @@ final class Contexts {
     private Contexts() {
     }
 
-    private abstract static class Base implements OperationContext {
+    /** Diagnostics, deadline and stop come from the operation the runner started. */
+    private interface Delegating extends OperationContext {
+        OperationContext operation();
+
+        @Override
+        default Diagnostics diagnostics() {
+            return operation().diagnostics();
+        }
+
+        @Override
+        default Optional<Instant> deadline() {
+            return operation().deadline();
+        }
+
+        @Override
+        default boolean stopRequested() {
+            return operation().stopRequested();
+        }
+    }
+
+    record Configure(OperationContext operation, TfObject config, String terraformVersion)
+            implements ConfigureContext, Delegating {
+    }
+
+    record Read(OperationContext operation, TfObject state) implements ReadContext, Delegating {
+    }
+
+    record Apply(OperationContext operation, TfObject config, TfObject planned, Optional<TfObject> prior)
+            implements ApplyContext, Delegating {
+    }
+
+    record Delete(OperationContext operation, TfObject state) implements DeleteContext, Delegating {
+    }
+
+    record Data(OperationContext operation, TfObject config) implements DataSourceContext, Delegating {
+    }
+
+    /** The one mutable context: the resource may replace the plan and ask for replacement. */
+    static final class Plan implements PlanContext, Delegating {
         private final OperationContext operation;
-
-        Base(OperationContext operation) {
-            this.operation = operation;
-        }
-
-        @Override
-        public Diagnostics diagnostics() {
-            return operation.diagnostics();
-        }
-
-        @Override
-        public Optional<Instant> deadline() {
-            return operation.deadline();
-        }
-
-        @Override
-        public boolean stopRequested() {
-            return operation.stopRequested();
-        }
-    }
-
-    static final class Configure extends Base implements ConfigureContext {
-        private final TfObject config;
-        private final String terraformVersion;
-
-        Configure(OperationContext operation, TfObject config, String terraformVersion) {
-            super(operation);
-            this.config = config;
-            this.terraformVersion = terraformVersion;
-        }
-
-        @Override
-        public TfObject config() {
-            return config;
-        }
-
-        @Override
-        public String terraformVersion() {
-            return terraformVersion;
-        }
-    }
-
-    static final class Read extends Base implements ReadContext {
-        private final TfObject state;
-
-        Read(OperationContext operation, TfObject state) {
-            super(operation);
-            this.state = state;
-        }
-
-        @Override
-        public TfObject state() {
-            return state;
-        }
-    }
-
-    static final class Plan extends Base implements PlanContext {
         private final TfObject config;
         private final Optional<TfObject> prior;
         private final List<CtyPath> requiresReplace;
@@ -85,11 +66,16 @@ final class Contexts {
 
         Plan(OperationContext operation, TfObject config, Optional<TfObject> prior, TfObject planned,
                 List<CtyPath> requiresReplace) {
-            super(operation);
+            this.operation = operation;
             this.config = config;
             this.prior = prior;
             this.planned = planned;
             this.requiresReplace = requiresReplace;
+        }
+
+        @Override
+        public OperationContext operation() {
+            return operation;
         }
 
         @Override
@@ -117,67 +103,6 @@ final class Contexts {
             if (!requiresReplace.contains(path)) {
                 requiresReplace.add(path);
             }
-        }
-    }
-
-    static final class Apply extends Base implements ApplyContext {
-        private final TfObject config;
-        private final TfObject planned;
-        private final Optional<TfObject> prior;
-
-        Apply(OperationContext operation, TfObject config, TfObject planned, Optional<TfObject> prior) {
-            super(operation);
-            this.config = config;
-            this.planned = planned;
-            this.prior = prior;
-        }
-
-        @Override
-        public TfObject config() {
-            return config;
-        }
-
-        @Override
-        public TfObject planned() {
-            return planned;
-        }
-
-        @Override
-        public Optional<TfObject> prior() {
-            return prior;
-        }
-    }
-
-    static final class Delete extends Base implements DeleteContext {
-        private final TfObject state;
-
-        Delete(OperationContext operation, TfObject state) {
-            super(operation);
-            this.state = state;
-        }
-
-        @Override
-        public TfObject state() {
-            return state;
-        }
-    }
-
-    static final class Data extends Base implements DataSourceContext {
-        private final TfObject config;
-
-        Data(OperationContext operation, TfObject config) {
-            super(operation);
-            this.config = config;
-        }
-
-        @Override
-        public TfObject config() {
-            return config;
-        }
-
-        @Override
-        public TfObject emptyResult() {
-            return config;
         }
     }
 }

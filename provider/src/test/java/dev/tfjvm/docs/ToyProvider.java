@@ -210,7 +210,7 @@ public class ToyProvider implements Provider {
 
         @Override
         public TfObject read(DataSourceContext context) {
-            return context.emptyResult();
+            return context.config();
         }
     }
 

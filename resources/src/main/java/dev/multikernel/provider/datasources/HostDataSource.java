@@ -116,7 +116,7 @@ public final class HostDataSource implements DataSource {
     @Override
     public TfObject read(DataSourceContext context) throws ResourceException {
         HostState state = HostReads.readState(hosts, context.config());
-        return describe(context.emptyResult().with(HostReads.HOST, context.config().requireString(HostReads.HOST)),
+        return describe(context.config(),
                 state);
     }
 

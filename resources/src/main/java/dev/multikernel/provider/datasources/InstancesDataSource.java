@@ -70,7 +70,7 @@ public final class InstancesDataSource implements DataSource {
     @Override
     public TfObject read(DataSourceContext context) throws ResourceException {
         HostState state = HostReads.readState(hosts, context.config());
-        TfObject result = context.emptyResult().with(HostReads.HOST, context.config().requireString(HostReads.HOST));
+        TfObject result = context.config();
         return describe(result, state);
     }
 
