@@ -7,6 +7,7 @@ import dev.multikernel.host.state.CpuState;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InstanceState;
 import dev.multikernel.host.state.KernelImage;
+import dev.multikernel.provider.hosts.HostReads;
 import dev.multikernel.provider.hosts.HostRegistry;
 import dev.multikernel.provider.values.ByteSize;
 import dev.multikernel.provider.values.CpuList;

@@ -1,6 +1,9 @@
 package dev.multikernel.provider.hosts;
 
 import dev.multikernel.host.mkctl.MkctlClient;
+import dev.multikernel.host.mkctl.MkctlException;
+import dev.multikernel.host.ssh.HostException;
+import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.ssh.ConnectionSpec;
 import dev.multikernel.host.ssh.HostTransport;
 import dev.multikernel.host.ssh.LocalConfigurationException;
@@ -17,6 +20,11 @@ import java.util.Optional;
  * per host address, both created on first use. Configuring again with other settings (a reattached
  * provider serves several Terraform runs) closes the old connections and starts afresh; with the
  * same settings the connections are kept.
+ *
+ * <p>Host state is read once per host and kept until this process changes that host
+ * ({@link #change}) or Terraform configures the provider again (a new run): a plan of fifty
+ * resources on one host costs one {@code mkctl state}, and every resource of the plan sees the
+ * same snapshot.
  */
 public final class HostRegistry implements AutoCloseable {
 
@@ -36,9 +44,19 @@ public final class HostRegistry implements AutoCloseable {
     private Access access = new Access.NotConfigured();
     private SshConnectionPool pool;
     private final Map<HostAddress, MkctlClient> clients = new HashMap<>();
+    private final Map<HostAddress, HostState> states = new HashMap<>();
+    private final PlanLedger ledger = new PlanLedger();
+
+    /** Something done with a host's helper. */
+    @FunctionalInterface
+    public interface HostCall<T> {
+        T call(MkctlClient client) throws HostException, MkctlException, ResourceException;
+    }
 
     /** Uses {@code settings} from now on. */
     public synchronized void configure(ProviderSettings settings) {
+        states.clear();
+        ledger.clear();
         if (access instanceof Access.Configured c && c.settings().equals(settings)) {
             return;
         }
@@ -48,6 +66,8 @@ public final class HostRegistry implements AutoCloseable {
 
     /** The provider configuration depends on values not known yet: hosts cannot be reached. */
     public synchronized void defer() {
+        states.clear();
+        ledger.clear();
         closeConnections();
         access = new Access.Deferred();
     }
@@ -101,6 +121,65 @@ public final class HostRegistry implements AutoCloseable {
         }
     }
 
+    /**
+     * The host's state: read with one {@code mkctl state} the first time, then the same snapshot
+     * until {@link #change} or {@link #forget} drops it. Host and helper failures become
+     * {@link ResourceException}s naming the host.
+     */
+    public HostState state(HostAddress host) throws ResourceException {
+        synchronized (this) {
+            HostState cached = states.get(host);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        HostState read = call(host, MkctlClient::state);
+        synchronized (this) {
+            states.putIfAbsent(host, read);
+            return states.get(host);
+        }
+    }
+
+    /** Reads the host's state again, whatever is cached. */
+    public HostState refreshState(HostAddress host) throws ResourceException {
+        forget(host);
+        return state(host);
+    }
+
+    /** Drops the cached state of {@code host}: the next {@link #state} reads it again. */
+    public synchronized void forget(HostAddress host) {
+        states.remove(host);
+    }
+
+    /**
+     * Runs {@code change} against the host and drops its cached state afterwards, whether the
+     * change worked or not (a failed change may still have changed something).
+     */
+    public <T> T change(HostAddress host, HostCall<T> change) throws ResourceException {
+        try {
+            return call(host, change);
+        } finally {
+            forget(host);
+        }
+    }
+
+    /** Runs {@code read} against the host, mapping host and helper failures to errors naming the host. */
+    public <T> T call(HostAddress host, HostCall<T> read) throws ResourceException {
+        MkctlClient client = client(host);
+        try {
+            return read.call(client);
+        } catch (HostException e) {
+            throw HostErrors.of(host, e);
+        } catch (MkctlException e) {
+            throw HostErrors.of(host, e);
+        }
+    }
+
+    /** What this run's plans have promised on each host so far (see {@link PlanLedger}). */
+    public PlanLedger ledger() {
+        return ledger;
+    }
+
     /** Connections currently open, for tests and diagnostics. */
     public synchronized int openClients() {
         return clients.size();
@@ -116,6 +195,8 @@ public final class HostRegistry implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        states.clear();
+        ledger.clear();
         closeConnections();
         access = new Access.NotConfigured();
     }

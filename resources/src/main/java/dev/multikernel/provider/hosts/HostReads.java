@@ -1,12 +1,8 @@
-package dev.multikernel.provider.datasources;
+package dev.multikernel.provider.hosts;
 
-import dev.multikernel.host.mkctl.MkctlException;
-import dev.multikernel.host.ssh.HostException;
 import dev.multikernel.host.state.CpuState;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.provider.config.HostAddress;
-import dev.multikernel.provider.hosts.HostErrors;
-import dev.multikernel.provider.hosts.HostRegistry;
 import dev.multikernel.provider.values.CpuList;
 import dev.tfjvm.cty.CtyPath;
 import dev.tfjvm.diag.Diagnostics;
@@ -21,20 +17,20 @@ import java.util.Map;
 import java.util.Optional;
 
 /** What the data sources share: the {@code host} attribute, one state read, CPU id translation. */
-final class HostReads {
-    static final String HOST = "host";
+public final class HostReads {
+    public static final String HOST = "host";
 
     private HostReads() {
     }
 
-    static Attribute.Builder hostAttribute() {
+    public static Attribute.Builder hostAttribute() {
         return Attribute.string(HOST).required().markdownDescription("The host to read: `address`, "
                 + "`user@address`, `address:port` or `user@address:port`; what it leaves out comes from the "
                 + "provider configuration.");
     }
 
     /** Reports a malformed {@code host} at validate time, when it is known. */
-    static void validateHost(TfObject config, Diagnostics diagnostics) {
+    public static void validateHost(TfObject config, Diagnostics diagnostics) {
         if (config.isKnown(HOST) && !config.isNull(HOST)) {
             try {
                 HostAddress.parse(config.requireString(HOST));
@@ -44,29 +40,29 @@ final class HostReads {
         }
     }
 
-    /** One {@code mkctl state} on the host the configuration names. */
-    static HostState readState(HostRegistry hosts, TfObject config) throws ResourceException {
-        HostAddress address;
+    /** The {@code host} attribute of {@code object} as an address; a malformed one is an error on that attribute. */
+    public static HostAddress address(TfObject object) throws ResourceException {
         try {
-            address = HostAddress.parse(config.requireString(HOST));
+            return HostAddress.parse(object.requireString(HOST));
         } catch (IllegalArgumentException e) {
             throw new ResourceException("Invalid host", e.getMessage(), Optional.of(CtyPath.ROOT.attr(HOST)),
                     Optional.empty(), e);
         }
-        try {
-            return hosts.client(address).state();
-        } catch (HostException e) {
-            throw HostErrors.of(address, e);
-        } catch (MkctlException e) {
-            throw HostErrors.of(address, e);
-        }
+    }
+
+    /**
+     * The state of the host {@code object} names: one {@code mkctl state} per host and provider
+     * process until something changes that host (see {@link HostRegistry#state}).
+     */
+    public static HostState readState(HostRegistry hosts, TfObject object) throws ResourceException {
+        return hosts.state(address(object));
     }
 
     /**
      * Physical (APIC) id → logical CPU number, for the CPUs whose mapping the host reported. The
      * kernel's device trees speak physical ids; users speak logical numbers (docs/design/cpu-naming.md).
      */
-    static Map<Long, Integer> logicalByPhysical(HostState state) {
+    public static Map<Long, Integer> logicalByPhysical(HostState state) {
         Map<Long, Integer> map = new HashMap<>();
         for (CpuState c : state.cpus()) {
             if (c.apicId().isPresent()) {
@@ -77,7 +73,7 @@ final class HostReads {
     }
 
     /** The logical numbers of {@code physical} as a cpulist string; ids without a known mapping are left out. */
-    static String logicalCpuList(Collection<Long> physical, Map<Long, Integer> logicalByPhysical) {
+    public static String logicalCpuList(Collection<Long> physical, Map<Long, Integer> logicalByPhysical) {
         List<Integer> logical = new ArrayList<>();
         for (Long p : physical) {
             Integer l = logicalByPhysical.get(p);
@@ -89,7 +85,7 @@ final class HostReads {
     }
 
     /** The physical ids in {@code physical} whose logical number is not known. */
-    static List<Long> unmapped(Collection<Long> physical, Map<Long, Integer> logicalByPhysical) {
+    public static List<Long> unmapped(Collection<Long> physical, Map<Long, Integer> logicalByPhysical) {
         return physical.stream().filter(p -> !logicalByPhysical.containsKey(p)).sorted().toList();
     }
 }
