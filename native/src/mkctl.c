@@ -878,8 +878,8 @@ static int cache_load(const char *path, const char *boot_id, cache_entry **entri
     buf_init(&b);
     if (os_local_read(path, &b, CPU_CACHE_MAX, &f)) {
         buf_free(&b);
-        if (f.err == ENOENT) {
-            return 0;
+        if (f.err == ENOENT || f.err == ENOTDIR) {
+            return 0; /* none yet (if the directory is unusable, writing says so) */
         }
         warn(NULL, warnings, "CPU map cache ignored: %s (remove the file if this persists)", f.message);
         return -1;
