@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +38,12 @@ class MkctlCpuCacheTest {
 
     private static Path cacheFile(Path cacheDir, SimHost h) {
         return cacheDir.resolve("cpus-" + h.kernel.bootId() + ".json");
+    }
+
+    private static List<String> names(Path directory) throws java.io.IOException {
+        try (Stream<Path> list = Files.list(directory)) {
+            return list.map(p -> p.getFileName().toString()).toList();
+        }
     }
 
     private static List<String> texts(JsonNode array) {
@@ -80,7 +87,7 @@ class MkctlCpuCacheTest {
             assertThat(file.get("boot_id").asText()).isEqualTo(h.kernel.bootId());
             assertThat(file.get("cpus")).hasSize(8);
             assertThat(file.get("cpus").get(5).toString()).isEqualTo("{\"cpu\":5,\"apic_id\":18,\"numa_node\":1}");
-            assertThat(Files.list(dir).filter(p -> p.getFileName().toString().endsWith(".tmp"))).isEmpty();
+            assertThat(names(dir)).noneMatch(n -> n.endsWith(".tmp"));
 
             h.mkctl("mount").ok();
             assertThat(h.mkctl(baseline(POOL, 2 * GIB), "baseline").ok().get("warnings")).isEmpty();
@@ -194,7 +201,7 @@ class MkctlCpuCacheTest {
                 h.mkctl(new byte[0], Map.of(), concat(opt, "mount")).ok();
                 h.mkctl(baseline(h == a ? POOL : new long[] {18, 20}, GIB), Map.of(), concat(opt, "baseline")).ok();
             }
-            assertThat(Files.list(shared).map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
+            assertThat(names(shared)).containsExactlyInAnyOrder(
                     "cpus-" + a.kernel.bootId() + ".json", "cpus-" + b.kernel.bootId() + ".json");
             assertCpus(a.mkctl(new byte[0], Map.of(), concat(opt, "state")).ok(), true, "cache");
             JsonNode sb = b.mkctl(new byte[0], Map.of(), concat(opt, "state")).ok();
