@@ -3,8 +3,10 @@ package dev.multikernel.provider.hosts;
 import dev.multikernel.provider.config.HostAddress;
 import dev.multikernel.provider.plan.PlannedPool;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the plans of one Terraform run have promised on each host so far. Terraform plans one
@@ -15,6 +17,7 @@ import java.util.Optional;
  */
 public final class PlanLedger {
     private final Map<HostAddress, PlannedPool> pools = new HashMap<>();
+    private final Map<HostAddress, Set<String>> instances = new HashMap<>();
 
     /** Records what the pool of {@code host} will be once this run's plan is applied. */
     public synchronized void recordPool(HostAddress host, PlannedPool pool) {
@@ -26,7 +29,18 @@ public final class PlanLedger {
         return Optional.ofNullable(pools.get(host));
     }
 
+    /** Records that this run's plan creates or keeps the instance {@code name} on {@code host}. */
+    public synchronized void recordInstance(HostAddress host, String name) {
+        instances.computeIfAbsent(host, h -> new HashSet<>()).add(name);
+    }
+
+    /** Whether this run's plans so far include the instance {@code name} on {@code host}. */
+    public synchronized boolean plansInstance(HostAddress host, String name) {
+        return instances.getOrDefault(host, Set.of()).contains(name);
+    }
+
     synchronized void clear() {
+        instances.clear();
         pools.clear();
     }
 }
