@@ -7,7 +7,6 @@ import dev.multikernel.host.devicetree.multikernel.OverlayOps;
 import dev.multikernel.host.devicetree.multikernel.OverlayTransaction;
 import dev.multikernel.host.devicetree.multikernel.PoolChunk;
 import dev.multikernel.host.devicetree.multikernel.PoolTree;
-import dev.multikernel.host.mkctl.Errno;
 import dev.multikernel.host.mkctl.MkctlError;
 import dev.multikernel.host.mkctl.MkctlException;
 import dev.multikernel.host.mkctl.MkctlResult;
@@ -345,8 +344,17 @@ public final class OverlayResource implements Resource {
         record RolledBack(MkctlException failure, int transaction, Optional<String> status) implements Outcome {
         }
 
-        /** The kernel did not apply tx_N, and removing it failed too: tx_N is still there. */
-        record RollbackFailed(MkctlException failure, int transaction, MkctlException rollback) implements Outcome {
+        /**
+         * The kernel did not apply tx_N and refused to remove it; what took effect was undone by
+         * {@code undo} (empty when nothing had), and tx_N stays as a failed transaction without effect.
+         */
+        record Compensated(MkctlException failure, int transaction, MkctlException rollback,
+                Compensation compensation, OptionalInt undo) implements Outcome {
+        }
+
+        /** As {@link Compensated}, but writing the undo failed too: part of tx_N is still in effect. */
+        record Stuck(MkctlException failure, int transaction, MkctlException rollback, Compensation compensation,
+                Exception undo) implements Outcome {
         }
     }
 
@@ -393,7 +401,7 @@ public final class OverlayResource implements Resource {
                     client.removeOverlay(tx.getAsInt());
                     return new Outcome.RolledBack(e, tx.getAsInt(), status);
                 } catch (MkctlException rollback) {
-                    return new Outcome.RollbackFailed(e, tx.getAsInt(), rollback);
+                    return compensate(client, e, tx.getAsInt(), rollback, w.operations(), state);
                 }
             }
         });
@@ -409,14 +417,33 @@ public final class OverlayResource implements Resource {
                             + "(EBUSY), one the host does not have (ENODEV), or memory the pool cannot give (ENOMEM).",
                     Optional.empty(), Optional.empty(), r.failure());
         }
-        if (outcome instanceof Outcome.RollbackFailed f) {
+        if (outcome instanceof Outcome.Compensated c) {
+            String undone = c.undo().isEmpty()
+                    ? "None of its steps had taken effect."
+                    : "The steps that had taken effect (" + OverlaySpec.describe(c.compensation().tookEffect(), logical)
+                            + ") were undone with transaction tx_" + c.undo().getAsInt() + " (tagged \""
+                            + Compensation.TAG + "\").";
+            throw new ResourceException("The kernel did not apply the overlay on host " + host.describe(),
+                    "Transaction tx_" + c.transaction() + " (" + what + ") failed: " + c.failure().getMessage()
+                            + "\n\nThe kernel refused to roll it back (" + c.rollback().getMessage() + "): it undoes "
+                            + "every step of a failed transaction, also those that never ran, and undoing those fails. "
+                            + undone + " So the host's resources are as before, and nothing is kept in the state; "
+                            + "tx_" + c.transaction() + " stays listed as failed, without effect, until the host "
+                            + "reboots. The host's kernel log (dmesg) says which step the kernel refused and why; "
+                            + "common causes are a CPU or device that is lent to an instance or not free in the pool "
+                            + "(EBUSY), one the host does not have (ENODEV), or memory the pool cannot give (ENOMEM).",
+                    Optional.empty(), Optional.empty(), c.failure());
+        }
+        if (outcome instanceof Outcome.Stuck f) {
             TfObject partial = result(planned, host, f.transaction(), "failed", state.bootId(), w);
             throw new ResourceException("The kernel did not apply the overlay on host " + host.describe()
-                    + ", and rolling it back failed",
+                    + ", and undoing it failed",
                     "Transaction tx_" + f.transaction() + " (" + what + ") failed: " + f.failure().getMessage()
-                            + "\n\nRolling it back (removing tx_" + f.transaction() + ") failed too: "
-                            + f.rollback().getMessage() + "\n\nPart of it may still be applied. It is kept in the "
-                            + "state as tainted, so the next apply tries the rollback again.",
+                            + "\n\nRolling it back failed: " + f.rollback().getMessage() + "\n\nUndoing the steps "
+                            + "that had taken effect (" + OverlaySpec.describe(f.compensation().tookEffect(), logical)
+                            + ") failed too: " + f.undo().getMessage() + "\n\nThose steps are still in effect. The "
+                            + "overlay is kept in the state as tainted; undo them on the host (or reboot it), then "
+                            + "run terraform state rm on this resource.",
                     Optional.empty(), Optional.empty(), f.failure()).withPartialState(partial);
         }
         MkctlResult.OverlayApplied applied = ((Outcome.Applied) outcome).result();
@@ -424,6 +451,23 @@ public final class OverlayResource implements Resource {
             context.diagnostics().warning("Host " + host.describe() + ": " + warning, warning);
         }
         return result(planned, host, applied.transaction().id(), applied.transaction().statusText(), state.bootId(), w);
+    }
+
+    private static Outcome compensate(dev.multikernel.host.mkctl.MkctlClient client, MkctlException failure, int tx,
+            MkctlException rollback, List<OverlayOperation> written, HostState before)
+            throws dev.multikernel.host.ssh.HostException, MkctlException {
+        HostState after = client.state();
+        Compensation c = Compensation.of(written, before, after);
+        if (c.inverse().isEmpty()) {
+            return new Outcome.Compensated(failure, tx, rollback, c, OptionalInt.empty());
+        }
+        try {
+            MkctlResult.OverlayApplied undo = client.applyOverlay(Fdt.write(OverlayOps.toTree(Compensation.TAG,
+                    c.inverse())));
+            return new Outcome.Compensated(failure, tx, rollback, c, OptionalInt.of(undo.transaction().id()));
+        } catch (MkctlException | RuntimeException e) {
+            return new Outcome.Stuck(failure, tx, rollback, c, e);
+        }
     }
 
     private static TfObject result(TfObject planned, HostAddress host, int tx, String status, String bootId,
@@ -531,21 +575,15 @@ public final class OverlayResource implements Resource {
         int tx = present.tx().id();
         context.checkStopped();
         try {
-            hosts.change(host, client -> {
-                try {
-                    return client.removeOverlay(tx);
-                } catch (MkctlException e) {
-                    if (e.error().map(err -> err.is(Errno.ENOENT)).orElse(false)) {
-                        return null; // removed between the read and the rollback
-                    }
-                    throw e;
-                }
-            });
+            hosts.change(host, client -> client.removeOverlay(tx));
         } catch (ResourceException e) {
-            throw new ResourceException("Rolling back overlay transaction tx_" + tx + " failed on host "
-                    + host.describe(), e.detail() + "\n\nThe kernel refuses to roll back a transaction when undoing it "
-                    + "would take resources a running instance uses; stop that instance first. tx_" + tx
-                    + " stays on the host and in the state.", e);
+            // ENOENT is ambiguous: tx_N gone, or a step of the rollback failed with it. Look again.
+            if (find(s, host, hosts.refreshState(host)) instanceof Found.Present) {
+                throw new ResourceException("Rolling back overlay transaction tx_" + tx + " failed on host "
+                        + host.describe(), e.detail() + "\n\nThe kernel refuses to roll back a transaction when "
+                        + "undoing a step fails, for example when it would take resources a running instance uses "
+                        + "(stop that instance first). tx_" + tx + " stays on the host and in the state.", e);
+            }
         }
     }
 
