@@ -79,7 +79,10 @@ public final class OverlayResource implements Resource {
                         not make. The transaction carries the tag `mk,resources = "terraform:overlay"`.
 
                         Every change replaces the transaction, and destroying the resource rolls it back \
-                        (`rmdir tx_N`). A transaction the kernel fails is rolled back at once and nothing is kept. \
+                        (`rmdir tx_N`). When the kernel fails a transaction, the provider rolls it back at once, or, when \
+                        the kernel refuses that (it also undoes the steps that never ran), undoes the steps that took \
+                        effect with a compensating transaction tagged `terraform:overlay-undo`: the apply fails and \
+                        nothing stays in effect or in the state. \
                         The resource checks only its own transaction: it does not report what the pool or the \
                         instance holds, and `multikernel_instance` leaves out what live overlays changed, so neither \
                         takes the other's change for drift. Hosts on the RFC v2 interface have no overlays.
@@ -88,7 +91,7 @@ public final class OverlayResource implements Resource {
                         physical (APIC) ids the kernel takes and shows them beside.""")
                 .attribute(HostReads.hostAttribute().markdownDescription("The host: `address`, `user@address`, "
                         + "`address:port` or `user@address:port`; what it leaves out comes from the provider "
-                        + "configuration. Changing it replaces the overlay.").planModifiers(replace()))
+                        + "configuration.").planModifiers(replace()))
                 .attribute(Attribute.string(OverlaySpec.INSTANCE).optional().planModifiers(replace())
                         .markdownDescription("The instance to change (`/instances/<name>`). Left out: the pool "
                                 + "(`/resources`). The instance must exist on the host or be planned in the same run."))

@@ -343,6 +343,15 @@ class OverlayResourceIT {
         assertThat(tf.expect(0, "state", "list").stdout()).isBlank();
     }
 
+    @Test
+    void theExampleValidates() throws Exception {
+        Path examples = Path.of(System.getProperty("examples.dir", "../examples"));
+        TerraformCli tf = terraform("example");
+        tf.file("provider.tf", Files.readString(examples.resolve("provider/provider.tf")));
+        tf.file("main.tf", Files.readString(examples.resolve("resources/multikernel_overlay/resource.tf")));
+        assertThat(tf.expect(0, "validate", "-no-color").stdout()).contains("The configuration is valid.");
+    }
+
     static String address(SimulatedHost host) {
         return "127.0.0.1:" + host.port();
     }
