@@ -106,10 +106,14 @@ public final class PoolResource implements Resource {
                 return;
             }
             case UNKNOWN -> {
-                // not mounted: the kind of interface shows once apply mounts it
+                // not mounted: which interface it speaks shows once apply mounts it; what can be
+                // checked without knowing (CPUs and NUMA nodes exist) is checked now
                 planned = planned.withUnknown(GENERATION).withUnknown(PHYSICAL_CPU_IDS);
                 planned = bootId == null ? planned.withUnknown(BOOT_ID) : planned.with(BOOT_ID, bootId);
-                checkCpusExist(host, spec, state, d);
+                if (spec.known()) {
+                    report(PoolChanges.compute(host.describe(), spec, LivePool.EMPTY,
+                            mapping(state, prior, Optional.empty()), nodes(state, LivePool.EMPTY)), d);
+                }
             }
             case CURRENT -> planned = planCurrent(context, host, state, spec, planned);
             case RFC_V2 -> planned = planRfcV2(context, host, state, spec, planned);
@@ -241,16 +245,6 @@ public final class PoolResource implements Resource {
                                 + "\" }] or leave memory out; to resize the pool, change mkkernel_pool= on the host's "
                                 + "kernel command line and reboot it.");
             }
-        }
-    }
-
-    private static void checkCpusExist(HostAddress host, PoolSpec spec, HostState state, Diagnostics d) {
-        CpuMapping mapping = CpuMapping.of(state.cpus(), Map.of());
-        var missing = spec.cpuSet().minus(spec.cpuSet().intersection(mapping.all()));
-        if (!missing.isEmpty()) {
-            d.error(PoolSpec.CPUS_PATH, "CPUs " + missing.format() + " do not exist on host " + host.describe(),
-                    "Host " + host.describe() + " has CPUs " + mapping.all().format() + " (logical numbers, as lscpu "
-                            + "shows them). Remove the others from cpus.");
         }
     }
 
