@@ -264,7 +264,8 @@ class PoolIT {
         tf.file("main.tf", header() + pool(addr, null, "[{ size = \"4096MiB\" }]"));
         TerraformCli.Result rebooted = tf.run("plan", "-no-color", "-detailed-exitcode");
         assertThat(rebooted.exitCode()).as(rebooted.toString()).isEqualTo(2);
-        assertThat(rebooted.output()).contains("rebooted (boot id " + before + " → " + now + ")");
+        assertThat(rebooted.output().replaceAll("\\s+", " "))
+                .contains("host " + addr + " rebooted (boot id " + before + " → " + now + ")");
         tf.expect(0, "apply", "-no-color", "-auto-approve");
         assertThat(output(tf).get("boot_id").asText()).isEqualTo(now);
         tf.expect(0, "destroy", "-no-color", "-auto-approve");
