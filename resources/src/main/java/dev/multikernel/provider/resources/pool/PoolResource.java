@@ -537,8 +537,10 @@ public final class PoolResource implements Resource {
                     rollback = "Transaction tx_" + tx.getAsInt() + " was rolled back: the pool is as it was.";
                 } catch (MkctlException | HostException r) {
                     rollback = "Rolling transaction tx_" + tx.getAsInt() + " back failed too (" + r.getMessage()
-                            + "): part of the change may be in force. Remove it on the host with rmdir "
-                            + "/sys/fs/multikernel/overlays/tx_" + tx.getAsInt() + ", then plan again.";
+                            + "). The kernel undoes every step of a transaction, including the one that failed, "
+                            + "and could not undo that one, so tx_" + tx.getAsInt() + " stays on the host with "
+                            + "status failed. Steps before the failing one may be in force: terraform plan reads the "
+                            + "pool and shows what is.";
                 }
                 throw new ResourceException("Changing the pool of host " + h + " failed", e.getMessage() + "\n\n"
                         + rollback, Optional.ofNullable(path), Optional.empty(), e);

@@ -158,6 +158,26 @@ class PoolIT {
         assertThat(tf.run("plan", "-no-color", "-detailed-exitcode").exitCode()).as("no diff after update")
                 .isEqualTo(0);
 
+        // a device the host does not have: the kernel fails the transaction. Removing it would undo
+        // every step, the failed device-add too, which the (simulated) kernel cannot: the error says
+        // so, and nothing of the change is in force.
+        tf.file("main.tf", header() + updated.replace("memory = [", "devices = [{ address = \"0000:0a:00.0\" }]\n  memory = ["));
+        TerraformCli.Result failed = tf.expect(1, "apply", "-no-color", "-auto-approve");
+        assertThat(failed.errors().replaceAll("\\s+", " ")).contains("Changing the pool of host " + addr + " failed")
+                .contains("ended with status 'failed'").containsAnyOf("was rolled back: the pool is as it was",
+                        "stays on the host with status failed");
+        HostState rolledBack = mk.state();
+        assertThat(rolledBack.transactions()).filteredOn(t -> t.statusText().equals("applied")).hasSize(1);
+        assertThat(poolTree(rolledBack).cpus()).containsExactly(2L, 4L, 6L);
+        assertThat(poolTree(rolledBack).pciDevices()).isEmpty();
+        tf.file("main.tf", header() + updated);
+        // the resource keeps its state (only the output, which Terraform set from the plan, differs)
+        TerraformCli.Result kept = tf.expect(0, "plan", "-no-color");
+        assertThat(kept.stdout()).contains("without changing any real infrastructure")
+                .doesNotContain("multikernel_pool.this will be").doesNotContain("multikernel_pool.this must be");
+        tf.expect(0, "apply", "-no-color", "-auto-approve");
+        assertThat(tf.run("plan", "-no-color", "-detailed-exitcode").exitCode()).isEqualTo(0);
+
         // import into a fresh state
         TerraformCli fresh = terraform("current-import");
         fresh.file("main.tf", header() + updated);
@@ -195,7 +215,7 @@ class PoolIT {
         assertThat(empty.cpusAvailable()).isEmpty();
         assertThat(gone.cpus().stream().filter(c -> c.cpu() >= 1 && c.cpu() <= 3)).allMatch(CpuState::online);
         assertThat(gone.transactions()).filteredOn(t -> t.resources().equals("terraform:pool"))
-                .extracting(TransactionState::statusText).containsOnly("applied");
+                .extracting(TransactionState::statusText).contains("applied").containsOnly("applied", "failed");
     }
 
     @Test
