@@ -210,4 +210,53 @@ class InstanceResourceIT {
         tf.expect(0, "destroy", "-no-color", "-auto-approve");
         assertThat(fleet.direct(rfcV2).state().instances()).isEmpty();
     }
+
+    @Test
+    void aPoolAndItsInstancesInOneApply() throws Exception {
+        SimulatedHost fresh = fleet.host("in-new", InterfaceGeneration.CURRENT);
+        TerraformCli tf = fleet.terraform(work, "together");
+        tf.file("main.tf", fleet.providerBlock() + """
+                resource "multikernel_pool" "p" {
+                  host   = "%1$s"
+                  cpus   = "1-7"
+                  memory = [{ size = "1GiB", numa_node = 0 }, { size = "1GiB", numa_node = 1 }]
+                }
+
+                resource "multikernel_instance" "web" {
+                  host   = multikernel_pool.p.host
+                  name   = "web"
+                  cpus   = "1-2"
+                  memory = "256MiB"
+                  kernel = "%2$s"
+                }
+
+                resource "multikernel_instance" "workers" {
+                  for_each      = toset(["w1", "w2"])
+                  host          = multikernel_pool.p.host
+                  name          = each.key
+                  cpu_count     = 2
+                  memory        = "64MiB"
+                  desired_state = "ready"
+                }
+                """.formatted(SimulatedFleet.address(fresh), kernel));
+        tf.expect(0, "init", "-no-color");
+        // the host has no pool yet: the instances are checked against the pool planned beside them
+        String plan = tf.expect(0, "plan", "-no-color").stdout();
+        assertThat(plan).contains("4 to add");
+        tf.expect(0, "apply", "-no-color", "-auto-approve");
+        String w1 = SimulatedFleet.resource(tf, "multikernel_instance.workers[\"w1\"]").get("cpus").asText();
+        String w2 = SimulatedFleet.resource(tf, "multikernel_instance.workers[\"w2\"]").get("cpus").asText();
+        assertThat(List.of(w1, w2)).containsExactlyInAnyOrder("3-4", "5-6");
+        tf.expect(0, "plan", "-no-color", "-detailed-exitcode");
+
+        // more workers than free CPUs: the plan says so and names cpu_count
+        tf.file("main.tf", tf.readFile("main.tf").replace("[\"w1\", \"w2\"]", "[\"w1\", \"w2\", \"w3\"]"));
+        assertThat(tf.expect(1, "plan", "-no-color").errors()).contains("Cannot allocate 2 more CPUs")
+                .contains("cpu_count");
+
+        tf.file("main.tf", tf.readFile("main.tf").replace("[\"w1\", \"w2\", \"w3\"]", "[\"w1\", \"w2\"]"));
+        tf.expect(0, "destroy", "-no-color", "-auto-approve");
+        HostState after = fleet.direct(fresh).state();
+        assertThat(after.instances()).isEmpty();
+    }
 }
