@@ -25,6 +25,7 @@ import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.TransactionState;
 import dev.multikernel.provider.Main;
 import dev.multikernel.provider.MultikernelProvider;
+import dev.multikernel.provider.hosts.Compensation;
 import dev.multikernel.sim.kernel.HostTopology;
 import dev.multikernel.sim.kernel.InterfaceGeneration;
 import dev.multikernel.sim.ssh.HostSpec;
