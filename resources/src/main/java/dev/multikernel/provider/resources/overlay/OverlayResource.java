@@ -372,7 +372,7 @@ public final class OverlayResource implements Resource {
             ResourceException e = OverlayWrites.error(host, w.operations(), f, OverlayWrites.Wording
                     .of("apply the overlay")
                     .describedBy(ops -> OverlaySpec.describe(ops, logical))
-                    .ifUndone("Nothing is kept in the state.")
+                    .ifUndone("The apply failed, so nothing is kept in the state.")
                     .ifStuck("The overlay is kept in the state as tainted; undo them on the host (or reboot it), "
                             + "then run terraform state rm on this resource."));
             if (f instanceof OverlayWrites.Outcome.Stuck) {
