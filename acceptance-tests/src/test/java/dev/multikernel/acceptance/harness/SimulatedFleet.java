@@ -206,6 +206,11 @@ public final class SimulatedFleet implements BeforeAllCallback, AfterAllCallback
     }
 
     public String providerBlock(Path knownHostsFile) {
+        return terraformBlock() + providerConfig(knownHostsFile);
+    }
+
+    /** The terraform block naming the provider's source address. */
+    public static String terraformBlock() {
         return """
                 terraform {
                   required_providers {
@@ -215,6 +220,12 @@ public final class SimulatedFleet implements BeforeAllCallback, AfterAllCallback
                   }
                 }
 
+                """.formatted(Main.SOURCE_ADDRESS);
+    }
+
+    /** The provider block: root with the fleet's key, host keys checked against {@code knownHostsFile}. */
+    public String providerConfig(Path knownHostsFile) {
+        return """
                 provider "multikernel" {
                   user              = "root"
                   private_key_file  = "%s"
@@ -222,7 +233,7 @@ public final class SimulatedFleet implements BeforeAllCallback, AfterAllCallback
                   use_agent         = false
                 }
 
-                """.formatted(Main.SOURCE_ADDRESS, clientKey, knownHostsFile);
+                """.formatted(clientKey, knownHostsFile);
     }
 
     /** A new, empty Terraform working directory attached to this fleet's provider. */

@@ -1,0 +1,109 @@
+package dev.multikernel.acceptance;
+
+import static dev.multikernel.acceptance.harness.Workspace.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.multikernel.acceptance.harness.Hcl;
+import dev.multikernel.acceptance.harness.HostSnapshot;
+import dev.multikernel.acceptance.harness.SimulatedFleet;
+import dev.multikernel.acceptance.harness.Workspace;
+import dev.tfjvm.testing.TerraformCli;
+import java.io.IOException;
+import java.nio.file.Files;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Configurations the host cannot take fail at plan time with diagnostics that name the attribute,
+ * and neither plan nor apply touches the host.
+ */
+class ValidationIT {
+    @RegisterExtension
+    static final SimulatedFleet FLEET = SimulatedFleet.builder().current("va1").build();
+
+    static String host;
+    static String pool;
+    static Workspace poolWorkspace;
+
+    @BeforeAll
+    static void aPool() {
+        FLEET.resetAll();
+        host = FLEET.address("va1");
+        pool = Hcl.pool("this", host, "4-7", "1GiB", 1);
+        // the pool exists before every check, so "untouched" covers a real pool
+        poolWorkspace = FLEET.workspace("pool").main(pool);
+        expect(0, poolWorkspace.apply());
+    }
+
+    /** Plans and applies {@code instances} next to the pool; both fail; the host is unchanged. */
+    static String refused(String name, String instances) throws IOException {
+        Workspace ws = FLEET.workspace(name).main(pool + instances);
+        // state holds the pool, so the plan is about the instances only
+        Files.copy(poolWorkspace.dir().resolve("terraform.tfstate"), ws.dir().resolve("terraform.tfstate"));
+        HostSnapshot before = HostSnapshot.of(FLEET.host("va1"));
+        TerraformCli.Result plan = ws.plan();
+        assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(1);
+        TerraformCli.Result apply = ws.apply();
+        assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
+        assertThat(HostSnapshot.of(FLEET.host("va1"))).as("the host is untouched").isEqualTo(before);
+        assertThat(ws.state().managedAddresses()).containsExactly("multikernel_pool.this");
+        return plan.errors();
+    }
+
+    static String instance(String name, String body) {
+        return Hcl.instance(name, host, body + "\ndesired_state = \"ready\"");
+    }
+
+    @Test
+    void overlappingCpusOfTwoInstances() throws IOException {
+        String errors = refused("overlap", instance("web", """
+                name = "web"
+                cpus = "4-5"
+                memory = "64MiB\"""") + instance("db", """
+                name = "db"
+                cpus = "5-6"
+                memory = "64MiB\""""));
+        assertThat(errors).contains("CPU 5 is also requested by instance").contains("cpus")
+                .containsPattern("multikernel_instance\\.(web|db)");
+    }
+
+    @Test
+    void memoryBeyondThePool() throws IOException {
+        String errors = refused("memory", instance("big", """
+                name = "big"
+                cpus = "4"
+                memory = "2GiB\""""));
+        assertThat(errors).contains("2GiB does not fit in the pool of host " + host)
+                .contains("with multikernel_instance.big").contains("memory");
+    }
+
+    @Test
+    void aCpuTheHostDoesNotHave() throws IOException {
+        String errors = refused("unknown-cpu", instance("web", """
+                name = "web"
+                cpus = "4,99"
+                memory = "64MiB\""""));
+        assertThat(errors).contains("CPU 99 does not exist on host " + host)
+                .contains("with multikernel_instance.web").contains("cpus");
+    }
+
+    @Test
+    void aSizeThatIsNotASize() throws IOException {
+        String errors = refused("bad-size", instance("web", """
+                name = "web"
+                cpus = "4"
+                memory = "12 parsecs\""""));
+        assertThat(errors).contains("12 parsecs").contains("with multikernel_instance.web").contains("memory");
+    }
+
+    @Test
+    void aNameThatCannotBeADirectory() throws IOException {
+        String errors = refused("bad-name", instance("web", """
+                name = "a/b"
+                cpus = "4"
+                memory = "64MiB\""""));
+        assertThat(errors).contains("Invalid instance name").contains("contains '/'")
+                .contains("with multikernel_instance.web").contains("name");
+    }
+}
