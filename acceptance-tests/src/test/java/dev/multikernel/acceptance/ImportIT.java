@@ -55,7 +55,7 @@ class ImportIT {
                 resource "multikernel_instance" "web" {
                   host          = "%1$s"
                   name          = "web"
-                  id            = 3
+                  instance_id   = 3
                   cpus          = "4-5"
                   memory        = "256MiB"
                   kernel        = "%2$s"
@@ -72,13 +72,44 @@ class ImportIT {
                 "multikernel_overlay.cpu3", "multikernel_instance.web");
         assertThat(state.attr("multikernel_pool.this", "cpus")).isEqualTo("3-7");
         assertThat(state.attr("multikernel_overlay.cpu3", "transaction_id")).isEqualTo(String.valueOf(tx));
-        assertThat(state.attr("multikernel_instance.web", "id")).isEqualTo("3");
+        assertThat(state.attr("multikernel_instance.web", "instance_id")).isEqualTo("3");
         assertThat(state.attr("multikernel_instance.web", "status")).isEqualTo("active");
         assertThat(state.attr("multikernel_instance.web", "boot_id")).isEqualTo(oob.bootId());
 
+        assertThat(HostSnapshot.of(FLEET.host("im1"))).as("import only reads").isEqualTo(made);
+
+        // The kernel does not show which image an instance was loaded with: the first plan records
+        // the configured kernel and cmdline in state, without touching the running instance.
+        TerraformCli.Result plan = ws.detailedPlan();
+        assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(2);
+        assertThat(plan.stdout()).contains("# multikernel_instance.web will be updated in-place")
+                .contains("Plan: 0 to add, 1 to change, 0 to destroy.").doesNotContain("must be replaced");
+        expect(0, ws.apply());
+        assertThat(HostSnapshot.of(FLEET.host("im1"))).as("recording the kernel changed nothing on the host")
+                .isEqualTo(made);
+
+        TerraformCli.Result clean = ws.detailedPlan();
+        assertThat(clean.exitCode()).as(clean.toString()).isZero();
+    }
+
+    @Test
+    void aReadyInstanceMadeOutOfBandNeedsNoChangeAtAll() {
+        String host = FLEET.address("im1");
+        OutOfBand oob = FLEET.outOfBand("im1");
+        oob.createPool(List.of(4, 5, 6, 7), 1024 * MIB, 1);
+        oob.createInstance("batch", 2, List.of(6, 7), 128 * MIB);
+        HostSnapshot made = HostSnapshot.of(FLEET.host("im1"));
+        Workspace ws = FLEET.workspace("import-ready").main(Hcl.instance("batch", host, """
+                name          = "batch"
+                instance_id   = 2
+                cpus          = "6-7"
+                memory        = "128MiB"
+                desired_state = "ready"
+                """));
+        expect(0, ws.importResource("multikernel_instance.batch", host + ":batch"));
         TerraformCli.Result plan = ws.detailedPlan();
         assertThat(plan.exitCode()).as(plan.toString()).isZero();
-        assertThat(HostSnapshot.of(FLEET.host("im1"))).as("import and plan only read").isEqualTo(made);
+        assertThat(HostSnapshot.of(FLEET.host("im1"))).isEqualTo(made);
     }
 
     @Test
@@ -95,7 +126,7 @@ class ImportIT {
                 resource "multikernel_instance" "db" {
                   host          = "%1$s"
                   name          = "db"
-                  id            = 1
+                  instance_id   = 1
                   cpus          = "2-3"
                   memory        = "128MiB"
                   desired_state = "ready"

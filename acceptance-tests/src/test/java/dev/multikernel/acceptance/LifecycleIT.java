@@ -79,14 +79,14 @@ class LifecycleIT {
         assertThat(state.attr("multikernel_instance.batch", "status")).isEqualTo("ready");
         // compact: the lowest run of free pool CPUs long enough
         assertThat(state.attr("multikernel_instance.batch", "cpus")).isEqualTo("6-7");
-        assertThat(state.attr("multikernel_instance.web", "id")).isNotEqualTo(
-                state.attr("multikernel_instance.batch", "id"));
+        assertThat(state.attr("multikernel_instance.web", "instance_id")).isNotEqualTo(
+                state.attr("multikernel_instance.batch", "instance_id"));
 
         HostState host1 = oob.state();
         assertThat(host1.instance("web").orElseThrow().status()).isEqualTo(InstanceStatus.ACTIVE);
         assertThat(host1.instance("batch").orElseThrow().status()).isEqualTo(InstanceStatus.READY);
         assertThat(host1.instance("web").orElseThrow().id().getAsInt())
-                .isEqualTo(Integer.parseInt(state.attr("multikernel_instance.web", "id")));
+                .isEqualTo(Integer.parseInt(state.attr("multikernel_instance.web", "instance_id")));
         assertThat(poolOf(host1).cpusAvailable()).as("every pool CPU is given out").isEmpty();
 
         TerraformCli.Result again = ws.detailedPlan();

@@ -8,8 +8,9 @@ import dev.multikernel.acceptance.harness.HostSnapshot;
 import dev.multikernel.acceptance.harness.SimulatedFleet;
 import dev.multikernel.acceptance.harness.Workspace;
 import dev.tfjvm.testing.TerraformCli;
+import dev.multikernel.acceptance.harness.OutOfBand;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,31 +24,27 @@ class ValidationIT {
     static final SimulatedFleet FLEET = SimulatedFleet.builder().current("va1").build();
 
     static String host;
-    static String pool;
-    static Workspace poolWorkspace;
 
     @BeforeAll
     static void aPool() {
         FLEET.resetAll();
         host = FLEET.address("va1");
-        pool = Hcl.pool("this", host, "4-7", "1GiB", 1);
-        // the pool exists before every check, so "untouched" covers a real pool
-        poolWorkspace = FLEET.workspace("pool").main(pool);
-        expect(0, poolWorkspace.apply());
+        // the operator's pool, with an instance Terraform does not manage holding CPU 7
+        OutOfBand oob = FLEET.outOfBand("va1");
+        oob.createPool(List.of(4, 5, 6, 7), 1L << 30, 1);
+        oob.createInstance("other", 9, List.of(7), 64L << 20);
     }
 
     /** Plans and applies {@code instances} next to the pool; both fail; the host is unchanged. */
     static String refused(String name, String instances) throws IOException {
-        Workspace ws = FLEET.workspace(name).main(pool + instances);
-        // state holds the pool, so the plan is about the instances only
-        Files.copy(poolWorkspace.dir().resolve("terraform.tfstate"), ws.dir().resolve("terraform.tfstate"));
+        Workspace ws = FLEET.workspace(name).main(instances);
         HostSnapshot before = HostSnapshot.of(FLEET.host("va1"));
         TerraformCli.Result plan = ws.plan();
         assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(1);
         TerraformCli.Result apply = ws.apply();
         assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
         assertThat(HostSnapshot.of(FLEET.host("va1"))).as("the host is untouched").isEqualTo(before);
-        assertThat(ws.state().managedAddresses()).containsExactly("multikernel_pool.this");
+        assertThat(ws.state().managedAddresses()).isEmpty();
         return plan.errors();
     }
 
@@ -66,6 +63,16 @@ class ValidationIT {
                 memory = "64MiB\""""));
         assertThat(errors).contains("CPU 5 is also requested by instance").contains("cpus")
                 .containsPattern("multikernel_instance\\.(web|db)");
+    }
+
+    @Test
+    void aCpuAnInstanceOutsideTerraformHolds() throws IOException {
+        String errors = refused("held", instance("web", """
+                name = "web"
+                cpus = "6-7"
+                memory = "64MiB\""""));
+        assertThat(errors).contains("already given to instance \"other\"").contains("with multikernel_instance.web")
+                .contains("cpus");
     }
 
     @Test
