@@ -51,6 +51,7 @@ class PartialFailureIT {
                 memory        = "256MiB"
                 %s
                 desired_state = "active"
+                devices       = []
                 """.formatted(Hcl.kernel(FLEET.kernelImage()))));
     }
 

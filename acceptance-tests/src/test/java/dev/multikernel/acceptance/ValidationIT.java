@@ -43,7 +43,8 @@ class ValidationIT {
         assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(1);
         TerraformCli.Result apply = ws.apply();
         assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
-        assertThat(HostSnapshot.of(FLEET.host("va1"))).as("the host is untouched").isEqualTo(before);
+        HostSnapshot after = HostSnapshot.of(FLEET.host("va1"));
+        assertThat(after).as("the host is untouched; changed: %s", before.diff(after)).isEqualTo(before);
         assertThat(ws.state().managedAddresses()).isEmpty();
         return plan.errors();
     }

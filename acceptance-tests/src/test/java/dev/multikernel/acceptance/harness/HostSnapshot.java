@@ -55,6 +55,21 @@ public record HostSnapshot(Map<String, String> files) {
         }
     }
 
+    /** What differs from {@code other}, one line per path: {@code path: this-value -> other-value}. */
+    public String diff(HostSnapshot other) {
+        StringBuilder b = new StringBuilder();
+        java.util.Set<String> paths = new java.util.TreeSet<>(files.keySet());
+        paths.addAll(other.files.keySet());
+        for (String p : paths) {
+            String a = files.get(p);
+            String o = other.files.get(p);
+            if (!java.util.Objects.equals(a, o)) {
+                b.append(p).append(": ").append(a).append(" -> ").append(o).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
     /** The paths below /sys/fs/multikernel/instances that are directories: one per instance. */
     public List<String> instanceNames() {
         String listing = files.get("/sys/fs/multikernel/instances/");
