@@ -41,7 +41,6 @@ class DriftIT {
                         %s
                         desired_state = "active"
                         allow_restart = true
-                        devices       = []
                         """.formatted(Hcl.kernel(FLEET.kernelImage()))));
         expect(0, ws.apply());
         TerraformCli.Result clean = ws.detailedPlan();

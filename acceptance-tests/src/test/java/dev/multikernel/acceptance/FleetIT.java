@@ -58,7 +58,6 @@ class FleetIT {
                   memory        = "128MiB"
                   kernel        = "%s"
                   desired_state = contains(keys(local.v2), each.key) ? "loaded" : "active"
-                  devices       = contains(keys(local.v2), each.key) ? null : []
                   depends_on    = [multikernel_pool.current, multikernel_pool.v2]
                 }
 

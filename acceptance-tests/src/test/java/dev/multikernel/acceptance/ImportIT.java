@@ -61,7 +61,6 @@ class ImportIT {
                   kernel        = "%2$s"
                   cmdline       = "console=ttyS0"
                   desired_state = "active"
-                  devices       = []
                 }
                 """.formatted(host, FLEET.kernelImage()));
         expect(0, ws.importResource("multikernel_pool.this", host));
@@ -106,7 +105,6 @@ class ImportIT {
                 cpus          = "6-7"
                 memory        = "128MiB"
                 desired_state = "ready"
-                devices       = []
                 """));
         expect(0, ws.importResource("multikernel_instance.batch", host + ":batch"));
         TerraformCli.Result plan = ws.detailedPlan();

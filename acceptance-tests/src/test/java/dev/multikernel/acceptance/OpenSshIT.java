@@ -107,7 +107,6 @@ class OpenSshIT {
                         memory        = "256MiB"
                         %s
                         desired_state = "active"
-                        devices       = []
                         depends_on    = [multikernel_pool.this]
                         """.formatted(Hcl.kernel(kernel))));
         expect(0, ws.apply());

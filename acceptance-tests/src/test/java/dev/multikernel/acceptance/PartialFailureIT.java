@@ -51,7 +51,6 @@ class PartialFailureIT {
                 memory        = "256MiB"
                 %s
                 desired_state = "active"
-                devices       = []
                 """.formatted(Hcl.kernel(FLEET.kernelImage()))));
     }
 

@@ -44,7 +44,8 @@ class ValidationIT {
         TerraformCli.Result apply = ws.apply();
         assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
         HostSnapshot after = HostSnapshot.of(FLEET.host("va1"));
-        assertThat(after).as("the host is untouched; changed: %s", before.diff(after)).isEqualTo(before);
+        assertThat(after).as("the host is untouched; changed: %s\nplan: %s\napply: %s", before.diff(after), plan, apply)
+                .isEqualTo(before);
         assertThat(ws.state().managedAddresses()).isEmpty();
         return plan.errors();
     }
