@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.multikernel.acceptance.harness.OutOfBand;
 import dev.multikernel.acceptance.harness.SimulatedFleet;
 import dev.multikernel.acceptance.harness.Workspace;
+import dev.multikernel.host.devicetree.multikernel.InstanceTree;
+import dev.multikernel.host.devicetree.multikernel.MemoryRequest;
+import dev.multikernel.host.devicetree.multikernel.PoolTree;
+import dev.multikernel.host.state.HostState;
+import dev.multikernel.sim.kernel.InterfaceGeneration;
 import dev.tfjvm.testing.TerraformCli;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,21 +28,36 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Every example the registry docs show (examples/resources/*, examples/data-sources/*,
  * examples/functions/*) applied as written against a simulated host, then planned again:
  * {@code plan -detailed-exitcode} must exit 0. The only changes made to an example are the ones a
- * reader makes: the host addresses (user@10.0.0.5 and such) point at the simulated host, and
- * kernel and initrd paths at images that exist there.
+ * reader makes: the host addresses (user@10.0.0.5 and such) point at simulated hosts, kernel and
+ * initrd paths at images that exist there, and a memory chunk base at one the pool has. What an
+ * example takes for granted (a pool, an instance to change) is made out of band first.
  */
 class ExamplesIT {
     static final Path EXAMPLES = Path.of(System.getProperty("examples.dir", "../examples"));
     static final List<String> RESOURCES = List.of("multikernel_pool", "multikernel_instance", "multikernel_overlay");
 
-    /** A quoted host address as examples write them: optional user@, an IPv4 address or a name, optional port. */
-    static final Pattern HOST = Pattern.compile(
-            "\"(?:[a-z_][a-z0-9_-]*@)?(?:\\d{1,3}(?:\\.\\d{1,3}){3}|[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\.example\\.com)(?::\\d+)?\"");
+    /**
+     * A quoted host address as examples write them: optional user@, an IPv4 address, optional port.
+     * The docs' convention: 10.0.0.5 is a current-tree host, 10.0.0.6 an RFC v2 host.
+     */
+    static final Pattern HOST = Pattern.compile("\"(?:[a-z_][a-z0-9_-]*@)?(\\d{1,3}(?:\\.\\d{1,3}){3})(?::\\d+)?\"");
     static final Pattern KERNEL = Pattern.compile("(\\bkernel\\s*=\\s*)\"[^\"]*\"");
     static final Pattern INITRD = Pattern.compile("(\\binitrd\\s*=\\s*)\"[^\"]*\"");
+    static final Pattern BASE = Pattern.compile("(\\bbase\\s*=\\s*)\"0x[0-9a-fA-F]+\"");
 
     @RegisterExtension
-    static final SimulatedFleet FLEET = SimulatedFleet.builder().current("ex1").rfcV2("exv2").build();
+    static final SimulatedFleet FLEET = SimulatedFleet.builder()
+            .host("ex5", InterfaceGeneration.CURRENT, SimulatedFleet.largeTopology())
+            .host("ex6", InterfaceGeneration.RFC_V2, SimulatedFleet.largeTopology())
+            .host("ex7", InterfaceGeneration.CURRENT, SimulatedFleet.largeTopology()).build();
+
+    static String simulatedHostFor(String ip) {
+        return switch (ip) {
+            case "10.0.0.5" -> "ex5";
+            case "10.0.0.6" -> "ex6";
+            default -> "ex7";
+        };
+    }
 
     @Test
     void everyResourceHasAnExampleForTheDocs() {
@@ -63,22 +83,13 @@ class ExamplesIT {
 
     static void applies(Path exampleDir) throws IOException {
         FLEET.resetAll();
-        boolean v2 = exampleDir.getFileName().toString().contains("v2");
-        String host = v2 ? "exv2" : "ex1";
-        String address = FLEET.address(host);
         StringBuilder hcl = new StringBuilder();
         try (Stream<Path> files = Files.list(exampleDir)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".tf")).sorted().toList()) {
                 hcl.append(Files.readString(f)).append('\n');
             }
         }
-        String example = rewrite(hcl.toString(), address);
-        if (example.contains("resource \"multikernel_instance\"") && !example.contains("resource \"multikernel_pool\"")
-                && !v2) {
-            // the example assumes a pool exists: make one, as its reader would have
-            OutOfBand oob = FLEET.outOfBand(host);
-            oob.createPool(List.of(1, 2, 3, 4, 5, 6, 7), 2L << 30, 0);
-        }
+        String example = rewrite(hcl.toString(), preconditions(exampleDir.getFileName().toString()));
         String header = (example.contains("required_providers") ? "" : SimulatedFleet.terraformBlock())
                 + FLEET.providerConfig(FLEET.knownHosts());
         Workspace ws = FLEET.workspace("example-" + exampleDir.getFileName()).rawMain(header + example);
@@ -92,10 +103,50 @@ class ExamplesIT {
         }
     }
 
-    static String rewrite(String hcl, String address) {
-        String out = HOST.matcher(hcl).replaceAll(Matcher.quoteReplacement("\"" + address + "\""));
-        out = KERNEL.matcher(out).replaceAll("$1" + Matcher.quoteReplacement("\"" + FLEET.kernelImage() + "\""));
-        out = INITRD.matcher(out).replaceAll("$1" + Matcher.quoteReplacement("\"" + FLEET.initrd() + "\""));
-        return out;
+    /**
+     * What an example takes for granted on host 10.0.0.5, made out of band as its reader's host would
+     * have it. Returns the base of a pool memory chunk no instance uses, for examples that name one.
+     */
+    static String preconditions(String example) {
+        OutOfBand oob = FLEET.outOfBand("ex5");
+        long gib = 1L << 30;
+        switch (example) {
+            case "multikernel_instance" -> oob.createPool(range(1, 15),
+                    List.of(MemoryRequest.of(4 * gib, 0), MemoryRequest.of(gib, 1)), List.of("0000:03:00.0"));
+            case "multikernel_overlay" -> {
+                oob.createPool(range(1, 5), List.of(MemoryRequest.of(gib, 0), MemoryRequest.of(gib, 0)),
+                        List.of("0000:03:00.0"));
+                oob.createInstance("web", 1, List.of(4), 64L << 20);
+            }
+            default -> {
+                return "";
+            }
+        }
+        HostState s = oob.state();
+        List<InstanceTree> trees = s.instances().stream().flatMap(i -> i.deviceTree().flatMap(t -> t.value()).stream())
+                .toList();
+        PoolTree pool = s.pool().orElseThrow().deviceTree().value().orElseThrow();
+        return pool.chunks().stream()
+                .filter(c -> trees.stream().noneMatch(t -> t.memoryBase() >= c.base() && t.memoryBase() < c.base() + c.size()))
+                .map(c -> "0x" + Long.toHexString(c.base())).findFirst().orElse("");
+    }
+
+    static List<Integer> range(int from, int to) {
+        return java.util.stream.IntStream.rangeClosed(from, to).boxed().toList();
+    }
+
+    static String rewrite(String hcl, String freeChunkBase) {
+        Matcher m = HOST.matcher(hcl);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement("\"" + FLEET.address(simulatedHostFor(m.group(1))) + "\""));
+        }
+        m.appendTail(out);
+        String s = KERNEL.matcher(out).replaceAll("$1" + Matcher.quoteReplacement("\"" + FLEET.kernelImage() + "\""));
+        s = INITRD.matcher(s).replaceAll("$1" + Matcher.quoteReplacement("\"" + FLEET.initrd() + "\""));
+        if (!freeChunkBase.isEmpty()) {
+            s = BASE.matcher(s).replaceAll("$1" + Matcher.quoteReplacement("\"" + freeChunkBase + "\""));
+        }
+        return s;
     }
 }

@@ -107,6 +107,32 @@ public final class OutOfBand {
         });
     }
 
+    /**
+     * Mounts and writes a baseline with several memory chunks and PCI functions (their vendor and
+     * device ids from the host's topology).
+     */
+    public void createPool(List<Integer> logicalCpus, List<MemoryRequest> memory, List<String> pciDevices) {
+        requireGeneration(InterfaceGeneration.CURRENT, "a pool baseline");
+        Baseline.Builder b = Baseline.builder().cpus(apicIds(logicalCpus));
+        for (MemoryRequest m : memory) {
+            if (m.numaNode().isPresent()) {
+                b.memory(m.size(), m.numaNode().getAsInt());
+            } else {
+                b.memory(m.size());
+            }
+        }
+        for (String address : pciDevices) {
+            HostTopology.PciDevice d = host.kernel().topology().deviceByAddress(address).orElseThrow(
+                    () -> new IllegalArgumentException("host " + host.name() + " has no PCI device " + address));
+            b.pciDevice(address, d.vendorId(), d.deviceId());
+        }
+        byte[] dtb = Fdt.write(b.build().toTree());
+        mkctl(m -> {
+            m.mount();
+            return m.baseline(dtb);
+        });
+    }
+
     /** Mounts the multikernel file system (RFC v2: the boot pool is already there). */
     public void mount() {
         mkctl(MkctlClient::mount);

@@ -92,6 +92,25 @@ public final class SimulatedFleet implements BeforeAllCallback, AfterAllCallback
         }
     }
 
+    /**
+     * A larger machine than the default: 16 CPUs (node 0: 0-11, node 1: 12-15; APIC id = 2 x
+     * logical), 8 GiB on each node, PCI functions 0000:03:00.0 (node 0) and 0000:81:00.0 (node 1),
+     * CPU 0 reserved, and a 4 GiB RFC v2 boot pool on the command line.
+     */
+    public static HostTopology largeTopology() {
+        List<HostTopology.Cpu> cpus = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            cpus.add(new HostTopology.Cpu(i, 2 * i, i < 12 ? 0 : 1));
+        }
+        long gib = 1L << 30;
+        return new HostTopology(cpus,
+                List.of(new HostTopology.MemoryRegion(0, 3 * gib, 0), new HostTopology.MemoryRegion(4 * gib, 5 * gib, 0),
+                        new HostTopology.MemoryRegion(9 * gib, 8 * gib, 1)),
+                List.of(new HostTopology.PciDevice("0000:03:00.0", "8086:1533", 0),
+                        new HostTopology.PciDevice("0000:81:00.0", "144d:a808", 1)),
+                java.util.Set.of(0), "BOOT_IMAGE=/boot/vmlinuz root=/dev/sda1 mkkernel_pool=4G");
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         start();
