@@ -86,7 +86,7 @@ class FleetIT {
         }
         HostState v2 = FLEET.outOfBand(V2).state();
         assertThat(v2.instance("web").orElseThrow().status().hasImage()).isTrue();
-        assertThat(state.attr("multikernel_pool.v2[\"" + V2 + "\"]", "generation")).isEqualTo("rfc_v2");
+        assertThat(state.attr("multikernel_pool.v2[\"" + V2 + "\"]", "interface_generation")).isEqualTo("rfc-v2");
         // RFC v2: CPU 0 is never given out, so compact starts at 1
         assertThat(state.attr("multikernel_instance.web[\"" + V2 + "\"]", "cpus")).isEqualTo("1-2");
 

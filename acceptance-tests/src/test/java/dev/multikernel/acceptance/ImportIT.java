@@ -135,7 +135,7 @@ class ImportIT {
         expect(0, ws.importResource("multikernel_pool.this", host));
         expect(0, ws.importResource("multikernel_instance.db", host + ":db"));
         assertThat(ws.state().attr("multikernel_instance.db", "cpus")).isEqualTo("2-3");
-        assertThat(ws.state().attr("multikernel_pool.this", "generation")).isEqualTo("rfc_v2");
+        assertThat(ws.state().attr("multikernel_pool.this", "interface_generation")).isEqualTo("rfc-v2");
 
         TerraformCli.Result plan = ws.detailedPlan();
         assertThat(plan.exitCode()).as(plan.toString()).isZero();

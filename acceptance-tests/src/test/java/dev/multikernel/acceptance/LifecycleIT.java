@@ -68,7 +68,7 @@ class LifecycleIT {
         TfState state = ws.state();
         assertThat(state.managedAddresses()).containsExactlyInAnyOrder("multikernel_pool.this",
                 "multikernel_instance.web", "multikernel_instance.batch");
-        assertThat(state.attr("multikernel_pool.this", "generation")).isEqualTo("current");
+        assertThat(state.attr("multikernel_pool.this", "interface_generation")).isEqualTo("current");
         assertThat(state.attr("multikernel_pool.this", "boot_id")).isEqualTo(oob.bootId());
         assertThat(state.values("multikernel_pool.this").path("physical_cpu_ids").toString())
                 .isEqualTo("[16,18,20,22]");
@@ -119,7 +119,7 @@ class LifecycleIT {
 
         expect(0, ws.apply());
         TfState state = ws.state();
-        assertThat(state.attr("multikernel_pool.this", "generation")).isEqualTo("rfc_v2");
+        assertThat(state.attr("multikernel_pool.this", "interface_generation")).isEqualTo("rfc-v2");
         assertThat(state.values("multikernel_pool.this").path("memory").get(0).path("size").asText())
                 .as("the boot-time mkkernel_pool=4G region").isEqualTo("4GiB");
         assertThat(state.attr("multikernel_instance.db", "cpus")).isEqualTo("2-3");
