@@ -120,7 +120,8 @@ class ImportIT {
 
         Workspace ws = FLEET.workspace("import-v2").main("""
                 resource "multikernel_pool" "this" {
-                  host = "%1$s"
+                  host   = "%1$s"
+                  memory = [{ size = "4GiB" }]
                 }
 
                 resource "multikernel_instance" "db" {

@@ -23,11 +23,12 @@ public final class Hcl {
                 """.formatted(name, literal(host), cpus, memory, node);
     }
 
-    /** An RFC v2 pool: the boot-time region, adopted as it is. */
+    /** An RFC v2 pool: the boot-time region (mkkernel_pool=4G on simulated hosts), adopted as it is. */
     public static String v2Pool(String name, String host) {
         return """
                 resource "multikernel_pool" "%s" {
-                  host = %s
+                  host   = %s
+                  memory = [{ size = "4GiB" }]
                 }
 
                 """.formatted(name, literal(host));

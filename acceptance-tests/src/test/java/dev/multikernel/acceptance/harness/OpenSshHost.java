@@ -2,6 +2,7 @@ package dev.multikernel.acceptance.harness;
 
 import dev.multikernel.sim.kernel.HostTopology;
 import dev.multikernel.sim.kernel.InterfaceGeneration;
+import dev.multikernel.sim.kernel.KernelError;
 import dev.multikernel.sim.kernel.KernelModel;
 import dev.multikernel.sim.protocol.KernelSocketServer;
 import java.io.IOException;
@@ -108,6 +109,11 @@ public final class OpenSshHost implements AutoCloseable {
 
     public KernelModel kernel() {
         return kernel;
+    }
+
+    /** Mounts the multikernel file system, as the host's boot would. */
+    public void mount() throws KernelError {
+        kernel.mount("multikernel", "/sys/fs/multikernel", "multikernel", 0, "");
     }
 
     /** {@code [127.0.0.1]:PORT ssh-ed25519 AAAA...}. */
