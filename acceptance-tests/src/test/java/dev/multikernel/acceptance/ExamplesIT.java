@@ -2,6 +2,7 @@ package dev.multikernel.acceptance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.multikernel.acceptance.harness.OutOfBand;
 import dev.multikernel.acceptance.harness.SimulatedFleet;
 import dev.multikernel.acceptance.harness.Workspace;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code plan -detailed-exitcode} must exit 0. The only changes made to an example are the ones a
  * reader makes: the host addresses (user@10.0.0.5 and such) point at simulated hosts, kernel and
  * initrd paths at images that exist there, and a memory chunk base at one the pool has. What an
- * example takes for granted (a pool, an instance to change) is made out of band first.
+ * example takes for granted (a pool, an instance to change) is made out of band first. The
+ * resource examples' import.sh commands are run too.
  */
 class ExamplesIT {
     static final Path EXAMPLES = Path.of(System.getProperty("examples.dir", "../examples"));
@@ -43,6 +45,9 @@ class ExamplesIT {
     static final Pattern HOST = Pattern.compile("\"(?:[a-z_][a-z0-9_-]*@)?(\\d{1,3}(?:\\.\\d{1,3}){3})(?::\\d+)?\"");
     static final Pattern KERNEL = Pattern.compile("(\\bkernel\\s*=\\s*)\"[^\"]*\"");
     static final Pattern INITRD = Pattern.compile("(\\binitrd\\s*=\\s*)\"[^\"]*\"");
+    static final Pattern IMPORT = Pattern.compile("terraform import (\\S+) (\\S+)");
+    /** An import id: optional user@, the IPv4 address, optional :suffix (name or transaction number). */
+    static final Pattern IMPORT_ID = Pattern.compile("(?:[a-z_][a-z0-9_-]*@)?(\\d{1,3}(?:\\.\\d{1,3}){3})(?::(\\S+))?");
     static final Pattern BASE = Pattern.compile("(\\bbase\\s*=\\s*)\"0x[0-9a-fA-F]+\"");
 
     @RegisterExtension
@@ -97,6 +102,7 @@ class ExamplesIT {
         assertThat(apply.exitCode()).as(apply.toString()).isZero();
         TerraformCli.Result plan = ws.detailedPlan();
         assertThat(plan.exitCode()).as(plan.toString()).isZero();
+        importsAsDocumented(exampleDir, ws);
         if (!ws.state().managedAddresses().isEmpty()) {
             TerraformCli.Result destroy = ws.destroy();
             assertThat(destroy.exitCode()).as(destroy.toString()).isZero();
@@ -129,6 +135,47 @@ class ExamplesIT {
         return pool.chunks().stream()
                 .filter(c -> trees.stream().noneMatch(t -> t.memoryBase() >= c.base() && t.memoryBase() < c.base() + c.size()))
                 .map(c -> "0x" + Long.toHexString(c.base())).findFirst().orElse("");
+    }
+
+    /**
+     * The example's import.sh, run against what the example made: each resource it names is removed
+     * from state and imported with the documented command (host rewritten; an overlay's
+     * transaction number is the one the example's apply got), and comes back as it was.
+     */
+    static void importsAsDocumented(Path exampleDir, Workspace ws) throws IOException {
+        Path script = exampleDir.resolve("import.sh");
+        if (!Files.exists(script)) {
+            return;
+        }
+        int imported = 0;
+        for (String line : Files.readAllLines(script)) {
+            Matcher im = IMPORT.matcher(line.strip());
+            if (!im.matches()) {
+                continue;
+            }
+            String address = im.group(1);
+            JsonNode before = ws.state().values(address);
+            Matcher id = IMPORT_ID.matcher(im.group(2));
+            assertThat(id.matches()).as("import id " + im.group(2) + " in " + script).isTrue();
+            String suffix = id.group(2) == null ? "" : id.group(2);
+            if (suffix.matches("\\d+") && before.has("transaction_id")) {
+                suffix = before.get("transaction_id").asText();
+            }
+            String importId = FLEET.address(simulatedHostFor(id.group(1))) + (suffix.isEmpty() ? "" : ":" + suffix);
+            Workspace.expect(0, ws.run("state", "rm", "-no-color", address));
+            TerraformCli.Result r = ws.importResource(address, importId);
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            JsonNode after = ws.state().values(address);
+            for (String a : List.of("host", "name", "cpus", "instance_id", "transaction_id", "physical_cpu_ids",
+                    "interface_generation", "boot_id")) {
+                if (before.hasNonNull(a)) {
+                    assertThat(after.get(a)).as(address + "." + a + " after terraform import " + importId)
+                            .isEqualTo(before.get(a));
+                }
+            }
+            imported++;
+        }
+        assertThat(imported).as("terraform import commands in " + script).isPositive();
     }
 
     static List<Integer> range(int from, int to) {
