@@ -12,6 +12,7 @@ import dev.multikernel.acceptance.harness.Workspace;
 import dev.tfjvm.testing.TerraformCli;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -140,6 +141,32 @@ class ImportIT {
 
         TerraformCli.Result plan = ws.detailedPlan();
         assertThat(plan.exitCode()).as(plan.toString()).isZero();
+    }
+
+    @Test
+    @Disabled("provider bug: an RFC v2 pool created from a configuration without memory keeps memory = null in state "
+            + "(no diff after), but the same pool imported with the same configuration gets memory = [{ size = "
+            + "\"4GiB\" }] from /proc/iomem, so the plan after import wants to update memory from 4GiB to null; "
+            + "import should leave memory null as create does (or memory be optional + computed)")
+    void anRfcV2PoolImportedWithoutMemoryInTheConfigurationMatchesOneCreatedSo() {
+        String host = FLEET.address("iv1");
+        FLEET.outOfBand("iv1").mount();
+        String config = """
+                resource "multikernel_pool" "this" {
+                  host = "%s"
+                }
+                """.formatted(host);
+        Workspace created = FLEET.workspace("v2-pool-created").main(config);
+        expect(0, created.apply());
+        TerraformCli.Result createdPlan = created.detailedPlan();
+        assertThat(createdPlan.exitCode()).as(createdPlan.toString()).isZero();
+
+        Workspace imported = FLEET.workspace("v2-pool-imported").main(config);
+        expect(0, imported.importResource("multikernel_pool.this", host));
+        TerraformCli.Result plan = imported.detailedPlan();
+        assertThat(plan.exitCode()).as(plan.toString()).isZero();
+        assertThat(imported.state().values("multikernel_pool.this").path("memory"))
+                .isEqualTo(created.state().values("multikernel_pool.this").path("memory"));
     }
 
     @Test
