@@ -116,7 +116,9 @@ public final class InstanceResource implements Resource {
             return;
         }
         PlannedInstance p = mine.get();
-        planned = planned.with(GENERATION, state.generation().wireName());
+        // an unmounted host says which interface it speaks once the pool's apply mounts it
+        planned = state.usable() ? planned.with(GENERATION, state.generation().wireName())
+                : planned.withUnknown(GENERATION);
         // Creates keep auto-allocated values unknown: Terraform plans again during apply, resource
         // by resource and in parallel, and what a count gets may depend on which other new
         // instances were planned before it (docs/design/resources.md).

@@ -113,6 +113,10 @@ public final class PoolResource implements Resource {
                 if (spec.known()) {
                     report(PoolChanges.compute(host.describe(), spec, LivePool.EMPTY,
                             mapping(state, prior, Optional.empty()), nodes(state, LivePool.EMPTY)), d);
+                    // instances planned beside this pool are checked against it, as on a mounted host
+                    hosts.ledger().recordPool(host, new PlannedPool(spec.cpuSet(), spec.memoryList().stream()
+                            .map(m -> new MemoryRequest(m.size().bytes(), m.numaNode())).toList(),
+                            spec.deviceList().stream().map(PoolSpec.Device::address).toList()));
                 }
             }
             case CURRENT -> planned = planCurrent(context, host, state, spec, planned);
