@@ -25,8 +25,8 @@ class FleetIT {
 
     @Test
     void fiveHostsInOneApply() {
-        // the multikernel fs mounted at boot; see LifecycleIT.poolAndInstancesOnAHostWhoseFileSystemIsNotMountedYet
-        FLEET.names().forEach(h -> FLEET.outOfBand(h).mount());
+        // see LifecycleIT.rfcV2PoolAndInstanceOnAHostNotMountedYet: the RFC v2 host is mounted as a boot script would
+        FLEET.outOfBand(V2).mount();
         String current = CURRENT.stream().map(h -> "    " + h + " = \"" + FLEET.address(h) + "\"")
                 .collect(Collectors.joining("\n"));
         Workspace ws = FLEET.workspace("fleet").main("""

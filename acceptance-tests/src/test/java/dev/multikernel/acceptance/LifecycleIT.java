@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The quickstart path: a pool and instances, plan, apply, a plan that finds nothing to do,
- * destroy, and a host left as it was.
+ * The quickstart path on freshly booted hosts (/sys/fs/multikernel not mounted yet): a pool and
+ * instances in one configuration, plan, apply, a plan that finds nothing to do, destroy, and a host
+ * left as it was.
  */
 class LifecycleIT {
     @RegisterExtension
@@ -29,11 +30,6 @@ class LifecycleIT {
     @BeforeEach
     void clean() {
         FLEET.resetAll();
-    }
-
-    /** The host's boot mounts /sys/fs/multikernel (see the disabled test below for a host that did not). */
-    static void mounted(String host) {
-        FLEET.outOfBand(host).mount();
     }
 
     static String currentConfig(String host) {
@@ -60,7 +56,6 @@ class LifecycleIT {
     void currentTreePoolAndInstancesFromPlanToDestroy() {
         String host = FLEET.address("lc1");
         OutOfBand oob = FLEET.outOfBand("lc1");
-        mounted("lc1");
         Workspace ws = FLEET.workspace("lifecycle-current").main(currentConfig(host));
         HostSnapshot untouched = HostSnapshot.of(FLEET.host("lc1"));
 
@@ -114,17 +109,8 @@ class LifecycleIT {
     void rfcV2PoolAndInstanceFromPlanToDestroy() {
         String host = FLEET.address("lv1");
         OutOfBand oob = FLEET.outOfBand("lv1");
-        mounted("lv1");
-        Workspace ws = FLEET.workspace("lifecycle-v2").main(Hcl.v2Pool("this", host)
-                + Hcl.instance("db", host, """
-                        name          = "db"
-                        cpus          = "2-3"
-                        memory        = "256MiB"
-                        %s
-                        desired_state = "loaded"
-                        depends_on    = [multikernel_pool.this]
-                        """.formatted(Hcl.kernel(FLEET.kernelImage()))));
-
+        oob.mount(); // as a boot script would; see rfcV2PoolAndInstanceOnAHostNotMountedYet
+        Workspace ws = FLEET.workspace("lifecycle-v2").main(v2Config(host));
         expect(0, ws.apply());
         TfState state = ws.state();
         assertThat(state.attr("multikernel_pool.this", "interface_generation")).isEqualTo("rfc-v2");
@@ -141,19 +127,28 @@ class LifecycleIT {
         assertThat(ws.state().managedAddresses()).isEmpty();
     }
 
+    static String v2Config(String host) {
+        return Hcl.v2Pool("this", host) + Hcl.instance("db", host, """
+                name          = "db"
+                cpus          = "2-3"
+                memory        = "256MiB"
+                %s
+                desired_state = "loaded"
+                depends_on    = [multikernel_pool.this]
+                """.formatted(Hcl.kernel(FLEET.kernelImage())));
+    }
+
     @Test
-    @Disabled("provider bug: on a host where /sys/fs/multikernel is not mounted yet (a fresh boot), a "
-            + "configuration with a multikernel_pool and instances (depends_on the pool) cannot be planned: "
-            + "HostView.from treats the unmounted host as unusable before the pool planned in the same run (the "
-            + "PlanLedger) is considered, so every instance fails with 'Host ... cannot take instances: "
-            + "/sys/fs/multikernel is not mounted on host ...', although creating the pool would mount it")
-    void poolAndInstancesOnAHostWhoseFileSystemIsNotMountedYet() {
-        Workspace ws = FLEET.workspace("unmounted").main(currentConfig(FLEET.address("lc1")));
-        TerraformCli.Result plan = ws.plan();
-        assertThat(plan.exitCode()).as(plan.toString()).isZero();
+    @Disabled("provider bug: on an RFC v2 host whose /sys/fs/multikernel is not mounted yet, the pool planned in the "
+            + "same run is recorded empty (the generation is unknown until the mount), so an instance beside it "
+            + "fails at apply with 'CPUs 2-3 are not in the pool of host ...: Pool CPUs are none' (cpu_count: "
+            + "'Cannot allocate 2 more CPUs ... only 0 free', memory: 'does not fit in the pool ... 0B free'); "
+            + "the same configuration works on a current-tree host since a1e2315")
+    void rfcV2PoolAndInstanceOnAHostNotMountedYet() {
+        Workspace ws = FLEET.workspace("v2-unmounted").main(v2Config(FLEET.address("lv1")));
         TerraformCli.Result apply = ws.apply();
         assertThat(apply.exitCode()).as(apply.toString()).isZero();
-        assertThat(FLEET.outOfBand("lc1").instance("web").status()).isEqualTo(InstanceStatus.ACTIVE);
+        assertThat(FLEET.outOfBand("lv1").instance("db").status().hasImage()).isTrue();
     }
 
     /** Regression: a create without devices once answered devices = [] where the plan said null. */

@@ -100,7 +100,6 @@ class OpenSshIT {
     @Test
     void poolAndInstanceLifecycleThroughOpenSsh() throws Exception {
         String addr = host.address();
-        host.mount(); // as the host's boot does; see LifecycleIT.poolAndInstancesOnAHostWhoseFileSystemIsNotMountedYet
         Workspace ws = workspace("lifecycle").main(Hcl.pool("this", addr, "4-7", "1GiB", 1)
                 + Hcl.instance("web", addr, """
                         name          = "web"
