@@ -93,9 +93,23 @@ public final class InstanceResource implements Resource {
         TfObject planned = context.planned().with(ID, hostText + ":" + desired.name());
         Optional<TfObject> prior = context.prior();
         Optional<InstanceSpec> priorSpec = prior.flatMap(InstanceResource::spec);
-        if (prior.isPresent() && !prior.get().string(NAME).orElse("").equals(desired.name())) {
-            hosts.ledger().release(host, prior.get().requireString(NAME));
+        boolean moved = prior.isPresent() && (!prior.get().string(NAME).orElse("").equals(desired.name())
+                || !prior.get().string(HOST).orElse("").equals(hostText));
+        if (moved) {
+            TfObject before = prior.get();
+            if (before.string(HOST).orElse("").equals(hostText)) {
+                hosts.ledger().release(host, before.requireString(NAME));
+            }
             priorSpec = Optional.empty();
+            if ("active".equals(before.string(STATUS).orElse("")) && !desired.allowRestart()) {
+                String changed = before.string(HOST).orElse("").equals(hostText) ? NAME : HOST;
+                diagnostics.error(CtyPath.ROOT.attr(ALLOW_RESTART), "Instance \"" + before.requireString(NAME)
+                        + "\" is replaced and would stop while running", changed + " \""
+                        + before.string(changed).orElse("") + "\" → \"" + config.requireString(changed) + "\": the "
+                        + "running instance is removed and another one created. Set allow_restart = true on this "
+                        + "instance to accept the interruption, or keep the current " + changed + ".");
+                return;
+            }
         }
 
         if (prior.isPresent() && prior.get().isNull(KERNEL) && desired.kernel().isPresent() && priorSpec.isPresent()) {

@@ -249,6 +249,13 @@ class InstanceResourceIT {
         assertThat(List.of(w1, w2)).containsExactlyInAnyOrder("3-4", "5-6");
         tf.expect(0, "plan", "-no-color", "-detailed-exitcode");
 
+        // renaming replaces the running instance: only with allow_restart
+        String main = tf.readFile("main.tf");
+        tf.file("main.tf", main.replace("name   = \"web\"", "name   = \"web2\""));
+        assertThat(tf.expect(1, "plan", "-no-color").errors()).contains("is replaced and would stop while running")
+                .contains("allow_restart = true");
+        tf.file("main.tf", main);
+
         // more workers than free CPUs: the plan says so and names cpu_count
         tf.file("main.tf", tf.readFile("main.tf").replace("[\"w1\", \"w2\"]", "[\"w1\", \"w2\", \"w3\"]"));
         assertThat(tf.expect(1, "plan", "-no-color").errors()).contains("Cannot allocate 2 more CPUs")

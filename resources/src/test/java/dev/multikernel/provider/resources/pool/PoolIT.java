@@ -111,7 +111,7 @@ class PoolIT {
         // so, and nothing of the change is in force.
         tf.file("main.tf", fleet.providerBlock() + updated.replace("memory = [", "devices = [{ address = \"0000:0a:00.0\" }]\n  memory = ["));
         TerraformCli.Result failed = tf.expect(1, "apply", "-no-color", "-auto-approve");
-        assertThat(failed.errors().replaceAll("\\s+", " ")).contains("Changing the pool of host " + addr + " failed")
+        assertThat(failed.errors().replaceAll("\\s+", " ")).contains("The kernel did not change the pool on host " + addr)
                 .contains("ended with status 'failed'").containsAnyOf("was rolled back: the pool is as it was",
                         "stays on the host with status failed");
         HostState rolledBack = mk.state();
