@@ -139,11 +139,6 @@ class LifecycleIT {
     }
 
     @Test
-    @Disabled("provider bug: on an RFC v2 host whose /sys/fs/multikernel is not mounted yet, the pool planned in the "
-            + "same run is recorded empty (the generation is unknown until the mount), so an instance beside it "
-            + "fails at apply with 'CPUs 2-3 are not in the pool of host ...: Pool CPUs are none' (cpu_count: "
-            + "'Cannot allocate 2 more CPUs ... only 0 free', memory: 'does not fit in the pool ... 0B free'); "
-            + "the same configuration works on a current-tree host since a1e2315")
     void rfcV2PoolAndInstanceOnAHostNotMountedYet() {
         Workspace ws = FLEET.workspace("v2-unmounted").main(v2Config(FLEET.address("lv1")));
         TerraformCli.Result apply = ws.apply();

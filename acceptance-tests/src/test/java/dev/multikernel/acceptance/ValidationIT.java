@@ -56,11 +56,6 @@ class ValidationIT {
     }
 
     @Test
-    @Disabled("provider bug: the overlap of two new instances' explicit cpus is reported only on the instance later "
-            + "in name order (web), and only if its plan runs after the other's (db) has been put in the run's "
-            + "PlanLedger; Terraform plans resources in parallel, so in about half the runs web plans first, both "
-            + "plans pass ('Plan: 2 to add'), and apply creates db on the host before web fails at apply time "
-            + "(seen 4 times in 8 runs; still so at main bea833c)")
     void overlappingCpusOfTwoInstances() throws IOException {
         // Terraform plans resources in parallel: which of the two is planned first varies from run
         // to run, and the check must hold whatever the order (it once held only in about half the runs)
