@@ -49,7 +49,7 @@ class HarnessIT {
         Workspace.expect(0, ws.apply());
         JsonNode gens = ws.output("gens");
         // not mounted yet after a reboot: the generation is not known until it is
-        assertThat(gens).hasSize(2);
+        assertThat(gens.toString()).isEqualTo("[\"unknown\",\"unknown\"]");
         assertThat(ws.output("boot").asText()).isEqualTo(FLEET.host("hc1").kernel().bootId());
         assertThat(ws.state().addresses()).contains("data.multikernel_host.c", "data.multikernel_host.v");
         assertThat(ws.state().managedAddresses()).isEmpty();
