@@ -14,7 +14,6 @@ import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InstanceStatus;
 import dev.tfjvm.testing.TerraformCli;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
