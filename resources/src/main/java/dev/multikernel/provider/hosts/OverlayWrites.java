@@ -205,7 +205,7 @@ public final class OverlayWrites {
         String summary = "The kernel did not " + w.doing() + " on host " + host.describe();
         String detail;
         if (outcome instanceof Outcome.RolledBack r) {
-            detail = head + " ended with status \"" + r.status().orElse("failed") + "\": " + r.failure().getMessage()
+            detail = head + " ended with status \"" + r.status().orElse("failed") + "\": " + reason(r.failure())
                     + "\n\nThe provider rolled it back (removed " + tx + "), so nothing of it is left on the host."
                     + after(w.ifUndone()) + " " + KERNEL_LOG;
         } else if (outcome instanceof Outcome.Compensated c) {
@@ -214,7 +214,7 @@ public final class OverlayWrites {
                     : "The steps that had taken effect (" + w.describe().apply(c.compensation().tookEffect())
                             + ") were undone with transaction tx_" + c.undo().getAsInt() + " (tagged \""
                             + Compensation.TAG + "\").";
-            detail = head + " failed: " + c.failure().getMessage() + "\n\nThe kernel refused to roll it back ("
+            detail = head + " failed: " + reason(c.failure()) + "\n\nThe kernel refused to roll it back ("
                     + c.rollback().getMessage() + "): it undoes every step of a failed transaction, also those that "
                     + "never ran, and undoing those fails. " + undone + " So the host's resources are as before; "
                     + tx + " stays on the host with status failed, without effect, until the host reboots."
@@ -227,7 +227,7 @@ public final class OverlayWrites {
                             + ") failed too: " + s.undo().getMessage() + "\n\nThose steps are still in effect.")
                     .orElse("Finding out which of its steps had taken effect, to undo them, failed too: "
                             + s.undo().getMessage() + "\n\nSome of its steps may still be in effect.");
-            detail = head + " failed: " + s.failure().getMessage() + "\n\nRolling it back failed: "
+            detail = head + " failed: " + reason(s.failure()) + "\n\nRolling it back failed: "
                     + s.rollback().getMessage() + "\n\n" + undo + after(w.ifStuck());
         }
         return new ResourceException(summary, detail, w.path(), Optional.empty(), outcome.failure());
@@ -252,5 +252,16 @@ public final class OverlayWrites {
             }
         }
         return String.join("; ", out);
+    }
+
+    /**
+     * What the kernel said, without the executor's generic hint about removing the failed
+     * transaction: by the time the message is shown the provider has dealt with it.
+     */
+    private static String reason(Exception failure) {
+        if (failure instanceof MkctlException m && m.error().isPresent()) {
+            return m.error().get().message();
+        }
+        return failure.getMessage();
     }
 }
