@@ -6,6 +6,7 @@ import dev.multikernel.provider.datasources.HostDataSource;
 import dev.multikernel.provider.datasources.InstancesDataSource;
 import dev.multikernel.provider.functions.MultikernelFunctions;
 import dev.multikernel.provider.hosts.HostRegistry;
+import dev.multikernel.provider.resources.instance.InstanceResource;
 import dev.tfjvm.diag.Diagnostics;
 import dev.tfjvm.schema.Schema;
 import dev.tfjvm.spi.ConfigureContext;
@@ -58,7 +59,8 @@ public final class MultikernelProvider implements Provider {
 
     @Override
     public List<Resource> resources() {
-        return List.of();
+        return List.of(
+                new InstanceResource(hosts));
     }
 
     @Override

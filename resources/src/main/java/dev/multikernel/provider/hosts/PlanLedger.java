@@ -1,10 +1,15 @@
 package dev.multikernel.provider.hosts;
 
 import dev.multikernel.provider.config.HostAddress;
+import dev.multikernel.provider.plan.InstanceRequest;
 import dev.multikernel.provider.plan.PlannedPool;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * What the plans of one Terraform run have promised on each host so far. Terraform plans one
@@ -15,6 +20,9 @@ import java.util.Optional;
  */
 public final class PlanLedger {
     private final Map<HostAddress, PlannedPool> pools = new HashMap<>();
+    private final Map<HostAddress, Map<String, InstanceRequest>> instances = new HashMap<>();
+    private final Map<HostAddress, ReentrantLock> allocationLocks = new HashMap<>();
+    private final Map<HostAddress, java.util.Set<String>> released = new HashMap<>();
 
     /** Records what the pool of {@code host} will be once this run's plan is applied. */
     public synchronized void recordPool(HostAddress host, PlannedPool pool) {
@@ -26,7 +34,50 @@ public final class PlanLedger {
         return Optional.ofNullable(pools.get(host));
     }
 
+    /**
+     * Records (or replaces, by name) the request of one instance on {@code host} and returns every
+     * instance request this run has recorded for that host, so they can be planned together.
+     */
+    public synchronized List<InstanceRequest> recordInstance(HostAddress host, InstanceRequest request) {
+        Map<String, InstanceRequest> byName = instances.computeIfAbsent(host, h -> new TreeMap<>());
+        byName.put(request.name(), request);
+        return new ArrayList<>(byName.values());
+    }
+
+    /** The instance requests recorded for {@code host}, by name. */
+    public synchronized List<InstanceRequest> instances(HostAddress host) {
+        return new ArrayList<>(instances.getOrDefault(host, Map.of()).values());
+    }
+
+    /** Forgets the request of instance {@code name} on {@code host} (it was deleted). */
+    public synchronized void forgetInstance(HostAddress host, String name) {
+        Map<String, InstanceRequest> byName = instances.get(host);
+        if (byName != null) {
+            byName.remove(name);
+        }
+    }
+
+    /**
+     * The lock that makes choosing CPUs on {@code host} and taking them one step: two instances
+     * created in parallel must not both be given the same free CPUs.
+     */
+    public synchronized ReentrantLock allocationLock(HostAddress host) {
+        return allocationLocks.computeIfAbsent(host, h -> new ReentrantLock());
+    }
+
+    /** Records that this run removes host instance {@code name} (its resource is replaced under another name). */
+    public synchronized void release(HostAddress host, String name) {
+        released.computeIfAbsent(host, h -> new java.util.TreeSet<>()).add(name);
+    }
+
+    /** Host instances this run removes. */
+    public synchronized java.util.Set<String> released(HostAddress host) {
+        return java.util.Set.copyOf(released.getOrDefault(host, java.util.Set.of()));
+    }
+
     synchronized void clear() {
         pools.clear();
+        instances.clear();
+        released.clear();
     }
 }

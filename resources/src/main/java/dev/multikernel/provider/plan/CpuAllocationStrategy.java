@@ -31,12 +31,12 @@ public interface CpuAllocationStrategy {
     }
 
     /** The named strategies, in the order the documentation lists them. */
-    static List<CpuAllocationStrategy> all() {
+    public static List<CpuAllocationStrategy> all() {
         return List.of(new CompactCpuAllocation(), new SameNumaNodeCpuAllocation(), new SpreadNumaCpuAllocation());
     }
 
     /** The strategy called {@code name} (letter case ignored). */
-    static Optional<CpuAllocationStrategy> byName(String name) {
+    public static Optional<CpuAllocationStrategy> byName(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         return all().stream().filter(s -> s.name().equals(n)).findFirst();
     }

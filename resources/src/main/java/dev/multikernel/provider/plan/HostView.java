@@ -88,6 +88,52 @@ public record HostView(String hostName, InterfaceGeneration generation, Optional
         return OptionalInt.empty();
     }
 
+    /**
+     * This view with the pool a {@code multikernel_pool} plan of the same run will leave: its
+     * CPUs, memory and devices replace the host's, so instances planned together with their pool
+     * are checked against it. Memory chunks the host does not have yet get placeholder addresses
+     * above any real one (the kernel picks the real ones; the planner only needs sizes and nodes).
+     * Views of hosts without the current interface are returned unchanged.
+     */
+    public HostView withPool(PlannedPool pool) {
+        boolean current = generation == InterfaceGeneration.CURRENT
+                || (generation == InterfaceGeneration.UNKNOWN && unusable.isPresent());
+        if (!current) {
+            return this;
+        }
+        List<MemoryChunk> memory = new ArrayList<>();
+        List<MemoryChunk> existing = new ArrayList<>(poolMemory);
+        long placeholder = 1L << 46;
+        for (var request : pool.memory()) {
+            MemoryChunk match = existing.stream()
+                    .filter(c -> c.size() == request.size() && c.numaNode().equals(request.numaNode()))
+                    .findFirst().orElse(null);
+            if (match != null) {
+                existing.remove(match);
+                memory.add(match);
+            } else {
+                memory.add(new MemoryChunk(placeholder, request.size(), request.numaNode()));
+                placeholder += Math.max(request.size(), 1L << 30);
+            }
+        }
+        List<PciAddress> lent = instances.stream().flatMap(i -> i.devices().stream()).toList();
+        List<PciAddress> free = pool.devices().stream().filter(d -> !lent.contains(d)).toList();
+        return new HostView(hostName, InterfaceGeneration.CURRENT, Optional.empty(), topology, pool.cpus(), List.of(),
+                memory, free, instances, unaccountedCpus.intersection(pool.cpus()));
+    }
+
+    /**
+     * The lowest pool range of {@code size} bytes that no instance holds, on {@code node} when
+     * given: where a live memory-add can take its memory.
+     */
+    public Optional<MemoryChunk> firstFreeRange(long size, OptionalInt node) {
+        FreeMemory free = new FreeMemory(poolMemory);
+        for (HostInstance i : instances) {
+            i.memory().forEach(free::reserve);
+        }
+        return free.take(size, node, true).map(l -> l.get(0));
+    }
+
     /** Reads the planner's view of host {@code hostName} from its state. */
     public static HostView from(String hostName, HostState state) {
         List<CpuInfo> infos = new ArrayList<>();

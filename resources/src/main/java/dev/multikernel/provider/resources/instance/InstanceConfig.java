@@ -1,0 +1,153 @@
+package dev.multikernel.provider.resources.instance;
+
+import static dev.multikernel.provider.resources.instance.InstanceSchema.*;
+
+import dev.multikernel.host.devicetree.multikernel.PciAddress;
+import dev.multikernel.provider.config.Durations;
+import dev.multikernel.provider.plan.BootSpec;
+import dev.multikernel.provider.plan.CpuAllocationStrategy;
+import dev.multikernel.provider.plan.CpuRequest;
+import dev.multikernel.provider.values.ByteSize;
+import dev.multikernel.provider.values.CpuList;
+import dev.multikernel.provider.values.InvalidValueException;
+import dev.tfjvm.cty.CtyPath;
+import dev.tfjvm.diag.Diagnostics;
+import dev.tfjvm.spi.TfObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The settings of one instance as configured (or planned), checked and typed. Reading reports
+ * every malformed value against its attribute and returns empty when any is malformed or not
+ * known yet.
+ */
+record InstanceConfig(String name, OptionalInt id, CpuRequest cpus, Optional<ByteSize> memory, OptionalInt numaNode,
+        List<PciAddress> devices, java.util.Map<PciAddress, String> drivers, Optional<String> kernel, Optional<String> initrd, String cmdline,
+        DesiredState desiredState, Duration haltTimeout, boolean forceHalt, boolean allowRestart) {
+
+    BootSpec boot() {
+        return new BootSpec(kernel.orElse(""), initrd, cmdline);
+    }
+
+    /**
+     * Checks {@code object}'s values (as written in the configuration: {@code cpus} and
+     * {@code cpu_count} are the user's, not computed ones).
+     *
+     * @return empty when a value is malformed (reported) or unknown
+     */
+    static Optional<InstanceConfig> read(TfObject object, Diagnostics diagnostics) {
+        boolean ok = true;
+        for (String a : List.of(NAME, INSTANCE_ID, CPUS, CPU_COUNT, CPU_POLICY, MEMORY, NUMA_NODE, DEVICES, KERNEL,
+                INITRD, CMDLINE, DESIRED_STATE, HALT_TIMEOUT, FORCE_HALT, ALLOW_RESTART)) {
+            if (!object.isKnown(a)) {
+                ok = false;
+            }
+        }
+        if (!ok) {
+            return Optional.empty();
+        }
+        String name = object.requireString(NAME);
+        OptionalInt id = object.longValue(INSTANCE_ID).map(v -> OptionalInt.of(v.intValue())).orElse(OptionalInt.empty());
+
+        CpuRequest cpus = null;
+        Optional<String> cpuText = object.string(CPUS);
+        Optional<Long> count = object.longValue(CPU_COUNT);
+        if (cpuText.isPresent() && count.isPresent()) {
+            diagnostics.error(CtyPath.ROOT.attr(CPU_COUNT), "cpus and cpu_count conflict",
+                    "Set either cpus (which CPUs, e.g. \"4-7\") or cpu_count (how many; the provider picks them), "
+                            + "not both.");
+            ok = false;
+        } else if (cpuText.isPresent()) {
+            try {
+                CpuList list = CpuList.parse(cpuText.get());
+                if (list.isEmpty()) {
+                    diagnostics.error(CtyPath.ROOT.attr(CPUS), "No CPUs",
+                            "cpus is empty; an instance needs at least one CPU, e.g. cpus = \"4-7\".");
+                    ok = false;
+                } else {
+                    cpus = new CpuRequest.Explicit(list);
+                }
+            } catch (InvalidValueException e) {
+                diagnostics.error(CtyPath.ROOT.attr(CPUS), "Invalid CPU list", e.getMessage()
+                        + " Write logical CPU numbers and ranges, e.g. \"4-7,10\".");
+                ok = false;
+            }
+        } else if (count.isPresent()) {
+            String policy = object.string(CPU_POLICY).orElse("compact");
+            Optional<CpuAllocationStrategy> strategy = CpuAllocationStrategy.byName(policy);
+            if (strategy.isEmpty()) {
+                diagnostics.error(CtyPath.ROOT.attr(CPU_POLICY), "Unknown CPU policy \"" + policy + "\"",
+                        "Use one of " + String.join(", ", CpuAllocationStrategy.all().stream()
+                                .map(CpuAllocationStrategy::name).toList()) + ".");
+                ok = false;
+            } else {
+                cpus = new CpuRequest.Count(count.get().intValue(), strategy.get());
+            }
+        } else {
+            diagnostics.error(CtyPath.ROOT.attr(CPUS), "No CPUs requested",
+                    "Set cpus (which CPUs, e.g. cpus = \"4-7\") or cpu_count (how many, e.g. cpu_count = 4).");
+            ok = false;
+        }
+
+        Optional<ByteSize> memory = Optional.empty();
+        if (object.string(MEMORY).isPresent()) {
+            try {
+                memory = Optional.of(ByteSize.parse(object.requireString(MEMORY)));
+            } catch (InvalidValueException e) {
+                diagnostics.error(CtyPath.ROOT.attr(MEMORY), "Invalid memory size", e.getMessage()
+                        + " Write a number and a unit, e.g. \"512MiB\" or \"2GiB\".");
+                ok = false;
+            }
+        }
+        OptionalInt node = object.longValue(NUMA_NODE).map(v -> OptionalInt.of(v.intValue())).orElse(OptionalInt.empty());
+
+        List<PciAddress> devices = new ArrayList<>();
+        java.util.Map<PciAddress, String> drivers = new java.util.HashMap<>();
+        List<TfObject> deviceObjects = object.objects(DEVICES);
+        for (int i = 0; i < deviceObjects.size(); i++) {
+            TfObject d = deviceObjects.get(i);
+            if (!d.isKnown(DEVICE_ADDRESS) || !d.isKnown(DEVICE_DRIVER)) {
+                return Optional.empty();
+            }
+            try {
+                PciAddress address = PciAddress.parse(d.requireString(DEVICE_ADDRESS));
+                devices.add(address);
+                d.string(DEVICE_DRIVER).ifPresent(v -> drivers.put(address, v));
+            } catch (IllegalArgumentException e) {
+                diagnostics.error(CtyPath.ROOT.attr(DEVICES).index(i).attr(DEVICE_ADDRESS), "Invalid PCI address",
+                        e.getMessage() + " Write it as lspci -D shows it, e.g. \"0000:03:00.0\".");
+                ok = false;
+            }
+        }
+
+        DesiredState desired = DesiredState.parse(object.string(DESIRED_STATE).orElse("active")).orElse(null);
+        if (desired == null) {
+            diagnostics.error(CtyPath.ROOT.attr(DESIRED_STATE), "Invalid desired_state",
+                    "Use \"ready\", \"loaded\" or \"active\".");
+            ok = false;
+        }
+        Optional<String> kernel = object.string(KERNEL).filter(k -> !k.isEmpty());
+        if (desired != null && desired.needsKernel() && kernel.isEmpty()) {
+            diagnostics.error(CtyPath.ROOT.attr(KERNEL), "No kernel to " + (desired == DesiredState.ACTIVE
+                    ? "start" : "load"), "desired_state = \"" + desired.word() + "\" needs a kernel image: set kernel "
+                    + "to the path of a bzImage on the host, or set desired_state = \"ready\".");
+            ok = false;
+        }
+        Duration halt = Duration.ofSeconds(30);
+        try {
+            halt = Durations.parse(object.string(HALT_TIMEOUT).orElse(DEFAULT_HALT_TIMEOUT));
+        } catch (IllegalArgumentException e) {
+            diagnostics.error(CtyPath.ROOT.attr(HALT_TIMEOUT), "Invalid halt_timeout", e.getMessage());
+            ok = false;
+        }
+        if (!ok) {
+            return Optional.empty();
+        }
+        return Optional.of(new InstanceConfig(name, id, cpus, memory, node, devices, java.util.Map.copyOf(drivers), kernel,
+                object.string(INITRD).filter(s -> !s.isEmpty()), object.string(CMDLINE).orElse(""), desired, halt,
+                object.bool(FORCE_HALT).orElse(false), object.bool(ALLOW_RESTART).orElse(false)));
+    }
+}

@@ -1,0 +1,353 @@
+package dev.multikernel.provider.resources.instance;
+
+import static dev.multikernel.provider.resources.instance.InstanceSchema.*;
+
+import dev.multikernel.host.devicetree.Fdt;
+import dev.multikernel.host.devicetree.multikernel.InstanceResources;
+import dev.multikernel.host.devicetree.multikernel.OverlayOperation;
+import dev.multikernel.host.devicetree.multikernel.OverlayOps;
+import dev.multikernel.host.devicetree.multikernel.OverlayTarget;
+import dev.multikernel.host.devicetree.multikernel.PciAddress;
+import dev.multikernel.host.devicetree.multikernel.PciItem;
+import dev.multikernel.host.devicetree.multikernel.V2Instance;
+import dev.multikernel.host.devicetree.multikernel.V2Tree;
+import dev.multikernel.host.mkctl.HaltMode;
+import dev.multikernel.host.mkctl.HaltTimeoutException;
+import dev.multikernel.host.state.HostState;
+import dev.multikernel.host.state.InstanceState;
+import dev.multikernel.host.state.InstanceStatus;
+import dev.multikernel.host.state.InterfaceGeneration;
+import dev.multikernel.provider.config.HostAddress;
+import dev.multikernel.provider.hosts.HostErrors;
+import dev.multikernel.provider.hosts.HostRegistry;
+import dev.multikernel.provider.hosts.OverlayWrites;
+import dev.multikernel.provider.plan.HostPlan;
+import dev.multikernel.provider.plan.HostPlanner;
+import dev.multikernel.provider.plan.HostView;
+import dev.multikernel.provider.plan.InstanceRequest;
+import dev.multikernel.provider.plan.PlanProblem;
+import dev.multikernel.provider.plan.PlannedInstance;
+import dev.multikernel.provider.values.CpuList;
+import dev.tfjvm.cty.CtyPath;
+import dev.tfjvm.spi.OperationContext;
+import dev.tfjvm.spi.ResourceException;
+import dev.tfjvm.spi.TfObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * What creating, changing and removing an instance does on the host, per interface generation.
+ * An instance is in state as soon as the kernel has it: every failure after that carries the
+ * instance as partial state, so Terraform keeps (and taints) it instead of losing it.
+ */
+final class InstanceLifecycle {
+    private final HostRegistry hosts;
+
+    InstanceLifecycle(HostRegistry hosts) {
+        this.hosts = hosts;
+    }
+
+    // ---------------------------------------------------------------- create
+
+    TfObject create(HostAddress host, String hostText, InstanceConfig desired, TfObject planned,
+            OperationContext context) throws ResourceException {
+        PlannedInstance placed;
+        HostState before;
+        ReentrantLock lock = hosts.ledger().allocationLock(host);
+        lock.lock();
+        try {
+            before = hosts.refreshState(host);
+            if (before.instance(desired.name()).isPresent()) {
+                throw new ResourceException("Instance \"" + desired.name() + "\" already exists on host " + hostText,
+                        "The host already has an instance of that name, made outside this resource. Import it with "
+                                + "terraform import <address> " + hostText + ":" + desired.name()
+                                + ", or choose another name.",
+                        Optional.of(CtyPath.ROOT.attr(NAME)), Optional.empty(), null);
+            }
+            placed = place(host, hostText, before, desired);
+            context.checkStopped();
+            if (before.generation() == InterfaceGeneration.RFC_V2) {
+                createV2(host, desired, placed);
+            } else {
+                createCurrent(host, desired, placed);
+            }
+        } finally {
+            lock.unlock();
+        }
+        // The kernel has the instance from here on.
+        TfObject made = readBack(host, hostText, planned, desired.name());
+        try {
+            if (!desired.devices().isEmpty() && before.generation() == InterfaceGeneration.CURRENT) {
+                OverlayWrites.apply(hosts, host, tag(desired.name()), List.of(new OverlayOperation.DeviceAdd(
+                        new OverlayTarget.Instance(desired.name()), pciItems(desired, desired.devices()))),
+                        "lend devices to instance \"" + desired.name() + "\"");
+            }
+            int id = made.longValue(INSTANCE_ID).orElseThrow().intValue();
+            bringUp(host, id, desired, InstanceStatus.READY, context);
+        } catch (ResourceException e) {
+            throw e.withPartialState(readBackQuietly(host, hostText, made, desired.name()));
+        }
+        return readBack(host, hostText, planned, desired.name());
+    }
+
+    /** Plans the whole host again with what it holds now and returns this instance's place. */
+    private PlannedInstance place(HostAddress host, String hostText, HostState state, InstanceConfig desired)
+            throws ResourceException {
+        HostView view = HostView.from(hostText, state);
+        Optional<dev.multikernel.provider.plan.PlannedPool> pool = hosts.ledger().plannedPool(host);
+        if (pool.isPresent() && view.unusable().isPresent()) {
+            view = view.withPool(pool.get());
+        }
+        InstanceRequest request = InstanceResource.request(desired, Optional.empty());
+        List<InstanceRequest> all = hosts.ledger().recordInstance(host, request);
+        HostPlan plan = HostPlanner.plan(view, all, hosts.ledger().released(host));
+        String prefix = InstanceResource.TYPE_NAME + "." + desired.name() + ".";
+        for (PlanProblem p : plan.problems()) {
+            if (p.isError() && p.attributePath().startsWith(prefix)) {
+                throw new ResourceException(p.summary(), p.detail(),
+                        Optional.of(CtyPath.ROOT.attr(p.attributePath().substring(prefix.length()))),
+                        Optional.empty(), null);
+            }
+        }
+        return plan.instance(desired.name()).orElseThrow(() -> new ResourceException(
+                "Cannot place instance \"" + desired.name() + "\" on host " + hostText,
+                plan.problems().stream().filter(PlanProblem::isError).map(p -> p.summary() + ": " + p.detail())
+                        .findFirst().orElse("The planner gave no place for it.")));
+    }
+
+    private void createCurrent(HostAddress host, InstanceConfig desired, PlannedInstance placed)
+            throws ResourceException {
+        List<Integer> nodes = desired.numaNode().isPresent() ? List.of(desired.numaNode().getAsInt()) : List.of();
+        InstanceResources resources = new InstanceResources(desired.memory().map(m -> m.bytes()).orElse(0L),
+                placed.physicalCpuIds(), nodes);
+        OverlayOperation create = placed.id().isPresent()
+                ? OverlayOps.instanceCreate(desired.name(), placed.id().getAsInt(), resources)
+                : OverlayOps.instanceCreate(desired.name(), resources);
+        OverlayWrites.apply(hosts, host, tag(desired.name()), List.of(create),
+                "create instance \"" + desired.name() + "\"");
+    }
+
+    private void createV2(HostAddress host, InstanceConfig desired, PlannedInstance placed) throws ResourceException {
+        int id = placed.id().orElseThrow();
+        V2Instance instance = new V2Instance(desired.name(), id, placed.cpus().expand(),
+                desired.memory().map(m -> OptionalLong.of(m.bytes())).orElse(OptionalLong.empty()));
+        byte[] dtb = Fdt.write(V2Tree.toTree(List.of(instance)));
+        hosts.change(host, c -> c.v2Create(dtb, List.of(desired.name())));
+    }
+
+    // ---------------------------------------------------------------- update
+
+    TfObject update(HostAddress host, String hostText, TfObject prior, InstanceConfig desired, TfObject planned,
+            OperationContext context) throws ResourceException {
+        HostState now = hosts.refreshState(host);
+        InstanceState instance = now.instance(desired.name()).orElseThrow(() -> new ResourceException(
+                "Instance \"" + desired.name() + "\" is gone from host " + hostText,
+                "It was removed while Terraform was applying. Run terraform apply again to create it."));
+        int id = instance.id().orElse(prior.longValue(INSTANCE_ID).orElse(0L).intValue());
+        try {
+            if (now.generation() == InterfaceGeneration.CURRENT) {
+                changeLive(host, now, prior, desired, planned);
+            }
+            boolean bootChanged = !prior.isNull(KERNEL) && (!prior.string(KERNEL).equals(desired.kernel())
+                    || !prior.string(INITRD).filter(s -> !s.isEmpty()).equals(desired.initrd())
+                    || !prior.string(CMDLINE).orElse("").equals(desired.cmdline()));
+            InstanceStatus status = instance.status();
+            if (bootChanged && status.hasImage()) {
+                status = bringDown(host, id, desired, status, DesiredState.READY, context);
+            } else if (rank(status) > desired.desiredState().ordinal()) {
+                status = bringDown(host, id, desired, status, desired.desiredState(), context);
+            }
+            bringUp(host, id, desired, status, context);
+        } catch (ResourceException e) {
+            throw e.withPartialState(readBackQuietly(host, hostText, prior, desired.name()));
+        }
+        return readBack(host, hostText, planned, desired.name());
+    }
+
+    /** CPUs, memory and devices through one overlay on the instance (current interface). */
+    private void changeLive(HostAddress host, HostState now, TfObject prior, InstanceConfig desired, TfObject planned)
+            throws ResourceException {
+        HostView view = HostView.from(prior.requireString(HOST), now);
+        CpuList before = InstanceReadBack.parseCpus(prior.string(CPUS));
+        CpuList after = planned.isKnown(CPUS) && !planned.isNull(CPUS)
+                ? InstanceReadBack.parseCpus(planned.string(CPUS)) : grow(host, now, desired, before, prior);
+        List<OverlayOperation> ops = new ArrayList<>();
+        OverlayTarget target = new OverlayTarget.Instance(desired.name());
+        CpuList removed = before.minus(after);
+        CpuList added = after.minus(before);
+        if (!removed.isEmpty()) {
+            ops.add(OverlayOps.cpuRemove(target, physical(view, removed)));
+        }
+        if (!added.isEmpty()) {
+            ops.add(OverlayOps.cpuAdd(target, physical(view, added)));
+        }
+        List<PciAddress> priorDevices = prior.objects(DEVICES).stream()
+                .map(d -> PciAddress.parse(d.requireString(DEVICE_ADDRESS))).toList();
+        List<PciAddress> goneDevices = priorDevices.stream().filter(d -> !desired.devices().contains(d)).toList();
+        List<PciAddress> newDevices = desired.devices().stream().filter(d -> !priorDevices.contains(d)).toList();
+        if (!goneDevices.isEmpty()) {
+            ops.add(new OverlayOperation.DeviceRemove(target, pciItems(desired, goneDevices)));
+        }
+        if (!newDevices.isEmpty()) {
+            ops.add(new OverlayOperation.DeviceAdd(target, pciItems(desired, newDevices)));
+        }
+        long memoryBefore = InstanceReadBack.parseBytes(prior.string(MEMORY));
+        long memoryAfter = desired.memory().map(m -> m.bytes()).orElse(0L);
+        if (memoryBefore != memoryAfter || !prior.longValue(NUMA_NODE).equals(desired.numaNode().isPresent()
+                ? Optional.of((long) desired.numaNode().getAsInt()) : Optional.<Long>empty())) {
+            ops.addAll(InstanceMemory.change(view, desired.name(), memoryBefore, memoryAfter, desired.numaNode()));
+        }
+        if (!ops.isEmpty()) {
+            OverlayWrites.apply(hosts, host, tag(desired.name()), ops,
+                    "change the resources of instance \"" + desired.name() + "\"");
+        }
+    }
+
+    /** More CPUs for a grown {@code cpu_count}: planned against the host as it is now. */
+    private CpuList grow(HostAddress host, HostState now, InstanceConfig desired, CpuList held, TfObject prior)
+            throws ResourceException {
+        ReentrantLock lock = hosts.ledger().allocationLock(host);
+        lock.lock();
+        try {
+            Optional<dev.multikernel.provider.plan.InstanceSpec> spec = InstanceResource.spec(prior);
+            InstanceRequest request = InstanceResource.request(desired, spec);
+            List<InstanceRequest> all = hosts.ledger().recordInstance(host, request);
+            HostPlan plan = HostPlanner.plan(HostView.from(prior.requireString(HOST), now), all,
+                    hosts.ledger().released(host));
+            return plan.instance(desired.name()).map(PlannedInstance::cpus).orElse(held);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static long[] physical(HostView view, CpuList cpus) throws ResourceException {
+        long[] ids = new long[cpus.size()];
+        int k = 0;
+        for (int c : cpus) {
+            OptionalLong p = view.topology().physicalOf(c);
+            if (p.isEmpty()) {
+                throw new ResourceException("The APIC id of CPU " + c + " is not known",
+                        "Host " + view.hostName() + " does not report the physical id of CPU " + c
+                                + ", so it cannot be named to the kernel.", Optional.of(CtyPath.ROOT.attr(CPUS)),
+                        Optional.empty(), null);
+            }
+            ids[k++] = p.getAsLong();
+        }
+        return ids;
+    }
+
+    // ---------------------------------------------------------------- delete
+
+    void delete(HostAddress host, TfObject state, OperationContext context) throws ResourceException {
+        String name = state.requireString(NAME);
+        HostState now = hosts.refreshState(host);
+        Optional<String> bootId = state.string(BOOT_ID);
+        Optional<InstanceState> instance = now.instance(name);
+        if (instance.isEmpty() || (bootId.isPresent() && !bootId.get().equals(now.bootId()))) {
+            return; // already gone: nothing to remove
+        }
+        Optional<InstanceConfig> settings = InstanceConfig.read(state.with(CPUS, null).with(CPU_COUNT, 1L)
+                .with(DESIRED_STATE, "ready"), new dev.tfjvm.diag.Diagnostics());
+        InstanceConfig c = settings.orElseThrow(() -> new ResourceException("Cannot read the settings in state",
+                "The state of instance \"" + name + "\" is malformed; remove it with terraform state rm."));
+        int id = instance.get().id().orElse(state.longValue(INSTANCE_ID).orElse(0L).intValue());
+        if (now.generation() == InterfaceGeneration.RFC_V2 && instance.get().status() == InstanceStatus.ACTIVE) {
+            throw new ResourceException("Instance \"" + name + "\" is running on an RFC v2 host",
+                    "The RFC v2 interface cannot stop a running instance, so it cannot be removed. Reboot host "
+                            + host.describe() + " to free it, then run terraform apply again.");
+        }
+        bringDown(host, id, c, instance.get().status(), DesiredState.READY, context);
+        if (now.generation() == InterfaceGeneration.RFC_V2) {
+            hosts.change(host, client -> client.v2Remove(name));
+        } else {
+            OverlayWrites.apply(hosts, host, tag(name), List.of(OverlayOps.instanceRemove(name)),
+                    "remove instance \"" + name + "\"");
+        }
+    }
+
+    // ---------------------------------------------------------------- lifecycle steps
+
+    private static int rank(InstanceStatus status) {
+        return switch (status) {
+            case ACTIVE -> 2;
+            case LOADED, LOADING -> 1;
+            default -> 0;
+        };
+    }
+
+    /** Loads and starts as far as {@code desired} asks, from {@code status}. */
+    private void bringUp(HostAddress host, int id, InstanceConfig desired, InstanceStatus status,
+            OperationContext context) throws ResourceException {
+        context.checkStopped();
+        if (desired.desiredState().ordinal() >= DesiredState.LOADED.ordinal() && rank(status) == 0) {
+            String kernel = desired.kernel().orElseThrow();
+            hosts.change(host, c -> c.load(id, kernel, desired.initrd(), desired.cmdline()));
+            status = InstanceStatus.LOADED;
+        }
+        context.checkStopped();
+        if (desired.desiredState() == DesiredState.ACTIVE && rank(status) == 1) {
+            hosts.change(host, c -> c.exec(id));
+        }
+    }
+
+    /** Halts (graceful, then forced if allowed) and unloads down to {@code target}. */
+    private InstanceStatus bringDown(HostAddress host, int id, InstanceConfig desired, InstanceStatus status,
+            DesiredState target, OperationContext context) throws ResourceException {
+        if (status == InstanceStatus.ACTIVE && target.ordinal() < DesiredState.ACTIVE.ordinal()) {
+            HaltMode mode = desired.forceHalt() ? HaltMode.GRACEFUL_THEN_FORCE : HaltMode.GRACEFUL;
+            try {
+                hosts.client(host).halt(id, mode, desired.haltTimeout());
+            } catch (HaltTimeoutException e) {
+                throw new ResourceException("Instance \"" + desired.name() + "\" did not halt within "
+                        + desired.haltTimeout().toSeconds() + "s",
+                        "It is still running. Raise halt_timeout, or set force_halt = true to force it after the "
+                                + "timeout.", Optional.of(CtyPath.ROOT.attr(HALT_TIMEOUT)), Optional.empty(), e);
+            } catch (dev.multikernel.host.ssh.HostException e) {
+                throw HostErrors.of(host, e);
+            } catch (dev.multikernel.host.mkctl.MkctlException e) {
+                throw HostErrors.of(host, e);
+            } finally {
+                hosts.forget(host);
+            }
+            status = InstanceStatus.LOADED;
+        }
+        context.checkStopped();
+        if (status.hasImage() && target == DesiredState.READY) {
+            hosts.change(host, c -> c.unload(id));
+            status = InstanceStatus.READY;
+        }
+        return status;
+    }
+
+    // ---------------------------------------------------------------- read back
+
+    private TfObject readBack(HostAddress host, String hostText, TfObject base, String name) throws ResourceException {
+        HostState now = hosts.refreshState(host);
+        InstanceState instance = now.instance(name).orElseThrow(() -> new ResourceException(
+                "Instance \"" + name + "\" disappeared from host " + hostText,
+                "The kernel no longer lists it right after it was changed; check the host's kernel log."));
+        return InstanceReadBack.describe(base, hostText, now, instance, OverlayAdjustments.of(now, name));
+    }
+
+    /** The instance as the host shows it, or {@code fallback} when the host cannot be read now. */
+    private TfObject readBackQuietly(HostAddress host, String hostText, TfObject fallback, String name) {
+        try {
+            return readBack(host, hostText, fallback, name);
+        } catch (ResourceException e) {
+            return fallback;
+        }
+    }
+
+    static String tag(String name) {
+        return OverlayWrites.tag("instance:" + name);
+    }
+
+    private static List<PciItem> pciItems(InstanceConfig desired, List<PciAddress> devices) {
+        return devices.stream().map(d -> new PciItem(d, Optional.empty(), Optional.ofNullable(desired.drivers().get(d)),
+                OptionalInt.empty())).toList();
+    }
+}

@@ -1,0 +1,384 @@
+package dev.multikernel.provider.resources.instance;
+
+import static dev.multikernel.provider.resources.instance.InstanceSchema.*;
+
+import dev.multikernel.host.state.HostState;
+import dev.multikernel.host.state.InstanceState;
+import dev.multikernel.host.state.InterfaceGeneration;
+import dev.multikernel.provider.config.HostAddress;
+import dev.multikernel.provider.hosts.HostReads;
+import dev.multikernel.provider.hosts.HostRegistry;
+import dev.multikernel.provider.plan.AttributePaths;
+import dev.multikernel.provider.plan.ChangeClass;
+import dev.multikernel.provider.plan.ChangeDecision;
+import dev.multikernel.provider.plan.CpuRequest;
+import dev.multikernel.provider.plan.HostPlan;
+import dev.multikernel.provider.plan.HostPlanner;
+import dev.multikernel.provider.plan.HostView;
+import dev.multikernel.provider.plan.InstanceRequest;
+import dev.multikernel.provider.plan.InstanceSpec;
+import dev.multikernel.provider.plan.PlanProblem;
+import dev.multikernel.provider.plan.PlannedInstance;
+import dev.multikernel.provider.values.ByteSize;
+import dev.multikernel.provider.values.CpuList;
+import dev.multikernel.provider.values.InvalidValueException;
+import dev.tfjvm.cty.CtyPath;
+import dev.tfjvm.diag.Diagnostics;
+import dev.tfjvm.schema.Schema;
+import dev.tfjvm.spi.ApplyContext;
+import dev.tfjvm.spi.DeleteContext;
+import dev.tfjvm.spi.OperationContext;
+import dev.tfjvm.spi.PlanContext;
+import dev.tfjvm.spi.ReadContext;
+import dev.tfjvm.spi.Resource;
+import dev.tfjvm.spi.ResourceException;
+import dev.tfjvm.spi.TfObject;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * {@code multikernel_instance}. Plans every instance of a host together through the run's
+ * {@link dev.multikernel.provider.hosts.PlanLedger} and the {@link HostPlanner}; applies through
+ * {@link InstanceLifecycle}; reads back through {@link InstanceReadBack}.
+ */
+public final class InstanceResource implements Resource {
+    public static final String TYPE_NAME = "multikernel_instance";
+
+    private final HostRegistry hosts;
+    private final InstanceLifecycle lifecycle;
+    /** Cross-instance problems already shown in this process, so each is reported once. */
+    private final Set<String> reported = new HashSet<>();
+
+    public InstanceResource(HostRegistry hosts) {
+        this.hosts = hosts;
+        this.lifecycle = new InstanceLifecycle(hosts);
+    }
+
+    @Override
+    public String typeName() {
+        return TYPE_NAME;
+    }
+
+    @Override
+    public Schema schema() {
+        return InstanceSchema.schema();
+    }
+
+    @Override
+    public void validate(TfObject config, Diagnostics diagnostics) {
+        HostReads.validateHost(config, diagnostics);
+        InstanceConfig.read(config, diagnostics);
+    }
+
+    // ---------------------------------------------------------------- plan
+
+    @Override
+    public void modifyPlan(PlanContext context) throws ResourceException {
+        TfObject config = context.config();
+        if (!config.isKnown(HOST) || !config.isKnown(NAME)) {
+            return; // decided by values known after apply: checked when they are known
+        }
+        Diagnostics diagnostics = context.diagnostics();
+        Optional<InstanceConfig> read = InstanceConfig.read(config, diagnostics);
+        if (read.isEmpty()) {
+            return;
+        }
+        InstanceConfig desired = read.get();
+        String hostText = config.requireString(HOST);
+        HostAddress host = HostReads.address(config);
+        HostState state = hosts.state(host);
+        TfObject planned = context.planned().with(ID, hostText + ":" + desired.name());
+        Optional<TfObject> prior = context.prior();
+        Optional<InstanceSpec> priorSpec = prior.flatMap(InstanceResource::spec);
+        if (prior.isPresent() && !prior.get().string(NAME).orElse("").equals(desired.name())) {
+            hosts.ledger().release(host, prior.get().requireString(NAME));
+            priorSpec = Optional.empty();
+        }
+
+        if (prior.isPresent() && prior.get().isNull(KERNEL) && desired.kernel().isPresent() && priorSpec.isPresent()) {
+            // imported: the kernel does not show what was loaded, so the configured boot settings are
+            // recorded, not applied
+            InstanceSpec s = priorSpec.get();
+            priorSpec = Optional.of(new InstanceSpec(s.name(), s.id(), s.cpus(), s.memory(), s.numaNode(), s.devices(),
+                    desired.boot()));
+        }
+        InstanceRequest request = request(desired, priorSpec);
+        HostPlan plan = planHost(host, hostText, state, request);
+        report(plan, desired.name(), diagnostics);
+        if (plan.hasErrors() && plan.problems().stream().anyMatch(p -> p.isError() && ours(p, desired.name()))) {
+            return;
+        }
+        Optional<PlannedInstance> mine = plan.instance(desired.name());
+        if (mine.isEmpty()) {
+            return;
+        }
+        PlannedInstance p = mine.get();
+        planned = planned.with(GENERATION, state.generation().wireName());
+        // Creates keep auto-allocated values unknown: Terraform plans again during apply, resource
+        // by resource and in parallel, and what a count gets may depend on which other new
+        // instances were planned before it (docs/design/resources.md).
+        boolean countGrows = desired.cpus() instanceof CpuRequest.Count c
+                && priorSpec.map(s -> c.count() > s.cpus().size()).orElse(true);
+        if (desired.cpus() instanceof CpuRequest.Explicit) {
+            planned = planned.with(CPU_COUNT, (long) p.cpus().size());
+            planned = p.physicalCpuIds().isEmpty() ? planned.withUnknown(PHYSICAL_CPU_IDS)
+                    : planned.with(PHYSICAL_CPU_IDS, p.physicalCpuIds());
+        } else if (countGrows) {
+            planned = planned.withUnknown(CPUS).withUnknown(PHYSICAL_CPU_IDS);
+        } else {
+            planned = planned.with(CPUS, InstanceReadBack.sameCpus(prior.flatMap(o -> o.string(CPUS)), p.cpus()))
+                    .with(PHYSICAL_CPU_IDS, p.physicalCpuIds());
+        }
+        if (desired.id().isEmpty()) {
+            planned = prior.isPresent() && priorSpec.flatMap(s -> s.id().isPresent() ? Optional.of(s) : Optional.empty())
+                    .isPresent() ? planned.with(INSTANCE_ID, (long) priorSpec.get().id().getAsInt())
+                            : planned.withUnknown(INSTANCE_ID);
+        }
+
+        if (prior.isEmpty()) {
+            planned = planned.withUnknown(STATUS).with(BOOT_ID, state.bootId());
+            context.setPlanned(planned);
+            return;
+        }
+        TfObject before = prior.get();
+        ChangeDecision decision = p.change().orElse(ChangeDecision.none());
+        Optional<InstanceState> onHost = state.instance(desired.name());
+        boolean running = onHost.map(i -> i.status() == dev.multikernel.host.state.InstanceStatus.ACTIVE)
+                .orElse(false);
+        String stateChange = stateChange(before, desired, running);
+        if (decision.change() == ChangeClass.REPLACE) {
+            context.requireReplace(CtyPath.ROOT.attr(firstChanged(before, config)));
+        }
+        boolean changes = decision.change() != ChangeClass.NONE || !stateChange.isEmpty();
+        if (changes) {
+            String what = switch (decision.change()) {
+                case NONE -> "Instance \"" + desired.name() + "\": state change";
+                case LIVE -> "Instance \"" + desired.name() + "\" changes live";
+                case RESTART -> "Instance \"" + desired.name() + "\" restarts";
+                case REPLACE -> "Instance \"" + desired.name() + "\" is replaced";
+            };
+            String detail = (decision.summary() + " " + stateChange).trim();
+            if (decision.interrupts() && !desired.allowRestart()) {
+                diagnostics.error(CtyPath.ROOT.attr(ALLOW_RESTART), what + " and would stop while running",
+                        detail + " Set allow_restart = true on this instance to accept the interruption, or keep "
+                                + "the current values.");
+                return;
+            }
+            diagnostics.warning(what, detail);
+            planned = planned.withUnknown(STATUS);
+        } else {
+            planned = planned.with(STATUS, before.string(STATUS).orElse(null));
+        }
+        context.setPlanned(planned);
+    }
+
+    private HostPlan planHost(HostAddress host, String hostText, HostState state, InstanceRequest request) {
+        HostView view = HostView.from(hostText, state);
+        Optional<dev.multikernel.provider.plan.PlannedPool> pool = hosts.ledger().plannedPool(host);
+        if (pool.isPresent()) {
+            view = view.withPool(pool.get());
+        }
+        List<InstanceRequest> all = hosts.ledger().recordInstance(host, request);
+        return HostPlanner.plan(view, all, hosts.ledger().released(host));
+    }
+
+    /** Shows this instance's problems on its attributes, and other instances' errors once. */
+    private void report(HostPlan plan, String name, Diagnostics diagnostics) {
+        String prefix = paths(name).name().substring(0, paths(name).name().length() - ".name".length()) + ".";
+        for (PlanProblem p : plan.problems()) {
+            if (p.attributePath().startsWith(prefix)) {
+                CtyPath path = CtyPath.ROOT.attr(p.attributePath().substring(prefix.length()));
+                if (p.isError()) {
+                    diagnostics.error(path, p.summary(), p.detail());
+                } else {
+                    diagnostics.warning(path, p.summary(), p.detail());
+                }
+            } else if (p.isError()) {
+                synchronized (reported) {
+                    if (!reported.add(p.attributePath() + "\n" + p.summary())) {
+                        continue;
+                    }
+                }
+                diagnostics.error(p.attributePath() + ": " + p.summary(), p.detail());
+            }
+        }
+    }
+
+    private static boolean ours(PlanProblem p, String name) {
+        return p.attributePath().startsWith(TYPE_NAME + "." + name + ".");
+    }
+
+    static AttributePaths paths(String name) {
+        return AttributePaths.of(TYPE_NAME + "." + name);
+    }
+
+    static InstanceRequest request(InstanceConfig c, Optional<InstanceSpec> prior) {
+        InstanceRequest r = new InstanceRequest(c.name(), c.id(), c.cpus(), c.memory(), c.numaNode(), c.devices(),
+                c.boot(), paths(c.name()), prior);
+        return r;
+    }
+
+    /** What state holds, as the planner's settled spec; empty when state lacks the CPUs. */
+    static Optional<InstanceSpec> spec(TfObject state) {
+        try {
+            Optional<String> cpus = state.string(CPUS);
+            if (cpus.isEmpty()) {
+                return Optional.empty();
+            }
+            OptionalInt id = state.longValue(INSTANCE_ID).map(v -> OptionalInt.of(v.intValue()))
+                    .orElse(OptionalInt.empty());
+            Optional<ByteSize> memory = state.string(MEMORY).isPresent()
+                    ? Optional.of(ByteSize.parse(state.requireString(MEMORY))) : Optional.empty();
+            OptionalInt node = state.longValue(NUMA_NODE).map(v -> OptionalInt.of(v.intValue()))
+                    .orElse(OptionalInt.empty());
+            List<dev.multikernel.host.devicetree.multikernel.PciAddress> devices = state.objects(DEVICES).stream()
+                    .map(d -> dev.multikernel.host.devicetree.multikernel.PciAddress.parse(
+                            d.requireString(DEVICE_ADDRESS)))
+                    .toList();
+            return Optional.of(new InstanceSpec(state.requireString(NAME), id, CpuList.parse(cpus.get()), memory, node,
+                    devices, new dev.multikernel.provider.plan.BootSpec(state.string(KERNEL).orElse(""),
+                            state.string(INITRD).filter(s -> !s.isEmpty()), state.string(CMDLINE).orElse(""))));
+        } catch (InvalidValueException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A sentence about a change of desired_state, or "" when it does not change. */
+    private static String stateChange(TfObject prior, InstanceConfig desired, boolean running) {
+        String was = prior.string(DESIRED_STATE).orElse("active");
+        if (was.equals(desired.desiredState().word())) {
+            return "";
+        }
+        String now = desired.desiredState().word();
+        return switch (desired.desiredState()) {
+            case ACTIVE -> "desired_state \"" + was + "\" → \"active\": the instance is "
+                    + (was.equals("loaded") ? "started." : "loaded and started.");
+            case LOADED -> "desired_state \"" + was + "\" → \"loaded\": the instance is "
+                    + (running ? "halted, its kernel stays loaded." : "loaded, not started.");
+            case READY -> "desired_state \"" + was + "\" → \"" + now + "\": the instance is "
+                    + (running ? "halted and " : "") + "unloaded.";
+        };
+    }
+
+    private static String firstChanged(TfObject prior, TfObject config) {
+        for (String a : List.of(NAME, INSTANCE_ID, CPUS, CPU_COUNT, MEMORY, NUMA_NODE, DEVICES, KERNEL, INITRD,
+                CMDLINE)) {
+            if (!config.isNull(a) && config.isKnown(a) && !config.get(a).equals(prior.get(a))) {
+                return a;
+            }
+        }
+        return CPUS;
+    }
+
+    // ---------------------------------------------------------------- apply
+
+    @Override
+    public TfObject create(ApplyContext context) throws ResourceException {
+        TfObject planned = context.planned();
+        InstanceConfig desired = requireConfig(planned, context);
+        String hostText = planned.requireString(HOST);
+        HostAddress host = HostReads.address(planned);
+        return lifecycle.create(host, hostText, desired, planned, context);
+    }
+
+    @Override
+    public TfObject update(ApplyContext context) throws ResourceException {
+        TfObject planned = context.planned();
+        TfObject prior = context.prior().orElseThrow();
+        InstanceConfig desired = requireConfig(planned, context);
+        HostAddress host = HostReads.address(planned);
+        return lifecycle.update(host, planned.requireString(HOST), prior, desired, planned, context);
+    }
+
+    @Override
+    public void delete(DeleteContext context) throws ResourceException {
+        TfObject state = context.state();
+        HostAddress host = HostReads.address(state);
+        String name = state.requireString(NAME);
+        lifecycle.delete(host, state, context);
+        hosts.ledger().forgetInstance(host, name);
+    }
+
+    private static InstanceConfig requireConfig(TfObject planned, OperationContext context) throws ResourceException {
+        Diagnostics scratch = new Diagnostics();
+        TfObject asConfigured = planned;
+        if (!planned.isKnown(CPUS) || (!planned.isNull(CPU_COUNT) && !planned.isNull(CPUS))) {
+            // with cpu_count the CPUs are the provider's choice, not the user's list
+            asConfigured = planned.with(CPUS, null);
+        }
+        if (!asConfigured.isKnown(INSTANCE_ID)) {
+            asConfigured = asConfigured.with(INSTANCE_ID, null);
+        }
+        Optional<InstanceConfig> c = InstanceConfig.read(asConfigured, scratch);
+        if (c.isEmpty()) {
+            String why = scratch.all().isEmpty() ? "some values are not known" : scratch.all().get(0).summary();
+            throw new ResourceException("Invalid instance settings", why);
+        }
+        return c.get();
+    }
+
+    // ---------------------------------------------------------------- read and import
+
+    @Override
+    public Optional<TfObject> read(ReadContext context) throws ResourceException {
+        TfObject state = context.state();
+        HostAddress host = HostReads.address(state);
+        String hostText = state.requireString(HOST);
+        String name = state.requireString(NAME);
+        HostState now = hosts.state(host);
+        Optional<String> bootId = state.string(BOOT_ID);
+        if (bootId.isPresent() && !bootId.get().equals(now.bootId())) {
+            context.diagnostics().warning("Host " + hostText + " rebooted",
+                    "The boot id of host " + hostText + " changed from " + bootId.get() + " to " + now.bootId()
+                            + ": instance \"" + name + "\" and everything else made under /sys/fs/multikernel before "
+                            + "the reboot is gone. The plan creates it again.");
+            return Optional.empty();
+        }
+        Optional<InstanceState> instance = now.instance(name);
+        if (instance.isEmpty()) {
+            context.diagnostics().warning("Instance \"" + name + "\" is gone from host " + hostText,
+                    "The host has no instance \"" + name + "\" any more (removed outside Terraform). The plan "
+                            + "creates it again.");
+            return Optional.empty();
+        }
+        return Optional.of(InstanceReadBack.describe(state, hostText, now, instance.get(),
+                OverlayAdjustments.of(now, name)));
+    }
+
+    @Override
+    public TfObject importState(String id, TfObject emptyState, OperationContext context) throws ResourceException {
+        int colon = id.lastIndexOf(':');
+        if (colon <= 0 || colon == id.length() - 1) {
+            throw new ResourceException("Invalid import id \"" + id + "\"",
+                    "Import a multikernel_instance as HOST:NAME, e.g. terraform import multikernel_instance.web "
+                            + "10.0.0.5:web (the host as the resource's host attribute writes it).");
+        }
+        String hostText = id.substring(0, colon);
+        String name = id.substring(colon + 1);
+        TfObject base = emptyState.with(HOST, hostText).with(NAME, name)
+                .with(CPU_POLICY, "compact").with(CMDLINE, "").with(HALT_TIMEOUT, DEFAULT_HALT_TIMEOUT)
+                .with(FORCE_HALT, false).with(ALLOW_RESTART, false).with(DESIRED_STATE, "active");
+        HostAddress host = HostReads.address(base);
+        HostState now = hosts.state(host);
+        InstanceState instance = now.instance(name).orElseThrow(() -> new ResourceException(
+                "No instance \"" + name + "\" on host " + hostText,
+                "Host " + hostText + " has " + (now.instances().isEmpty() ? "no instances"
+                        : "instances " + String.join(", ", now.instances().stream().map(InstanceState::name).toList()))
+                        + ". Check the name after the last ':' of the import id."));
+        TfObject imported = InstanceReadBack.describe(base, hostText, now, instance, OverlayAdjustments.of(now, name));
+        if (imported.string(MEMORY).isEmpty()) {
+            imported = imported.with(MEMORY, null);
+        }
+        if (now.generation() == InterfaceGeneration.CURRENT) {
+            context.diagnostics().warning("Kernel path not readable",
+                    "The kernel does not show which image, initrd and command line instance \"" + name + "\" was "
+                            + "loaded with. Write them in the configuration; the next plan records them without "
+                            + "restarting the instance only if it is not running; otherwise set allow_restart or "
+                            + "keep desired_state as it is.");
+        }
+        return imported;
+    }
+}
