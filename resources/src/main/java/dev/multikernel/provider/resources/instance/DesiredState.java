@@ -35,7 +35,7 @@ enum DesiredState {
     static String readBack(InstanceStatus status, String statusText) {
         return switch (status) {
             case EMPTY, READY -> "ready";
-            case LOADED -> "loaded";
+            case LOADED, LOADING -> "loaded";
             case ACTIVE -> "active";
             default -> statusText;
         };

@@ -136,6 +136,12 @@ record InstanceConfig(String name, OptionalInt id, CpuRequest cpus, Optional<Byt
                     + "to the path of a bzImage on the host, or set desired_state = \"ready\".");
             ok = false;
         }
+        if (ok && desired != null && desired.needsKernel() && memory.isEmpty()) {
+            diagnostics.error(CtyPath.ROOT.attr(MEMORY), "No memory to load a kernel into",
+                    "desired_state = \"" + desired.word() + "\" loads a kernel image into the instance's own memory; "
+                            + "set memory (e.g. memory = \"256MiB\"), or set desired_state = \"ready\".");
+            ok = false;
+        }
         Duration halt = Duration.ofSeconds(30);
         try {
             halt = Durations.parse(object.string(HALT_TIMEOUT).orElse(DEFAULT_HALT_TIMEOUT));

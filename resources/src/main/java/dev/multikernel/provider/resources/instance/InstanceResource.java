@@ -278,7 +278,7 @@ public final class InstanceResource implements Resource {
     @Override
     public TfObject create(ApplyContext context) throws ResourceException {
         TfObject planned = context.planned();
-        InstanceConfig desired = requireConfig(planned, context);
+        InstanceConfig desired = requireConfig(context);
         String hostText = planned.requireString(HOST);
         HostAddress host = HostReads.address(planned);
         return lifecycle.create(host, hostText, desired, planned, context);
@@ -288,7 +288,7 @@ public final class InstanceResource implements Resource {
     public TfObject update(ApplyContext context) throws ResourceException {
         TfObject planned = context.planned();
         TfObject prior = context.prior().orElseThrow();
-        InstanceConfig desired = requireConfig(planned, context);
+        InstanceConfig desired = requireConfig(context);
         HostAddress host = HostReads.address(planned);
         return lifecycle.update(host, planned.requireString(HOST), prior, desired, planned, context);
     }
@@ -302,17 +302,10 @@ public final class InstanceResource implements Resource {
         hosts.ledger().forgetInstance(host, name);
     }
 
-    private static InstanceConfig requireConfig(TfObject planned, OperationContext context) throws ResourceException {
+    /** The configured settings: at apply time every configured value is known. */
+    private static InstanceConfig requireConfig(ApplyContext context) throws ResourceException {
         Diagnostics scratch = new Diagnostics();
-        TfObject asConfigured = planned;
-        if (!planned.isKnown(CPUS) || (!planned.isNull(CPU_COUNT) && !planned.isNull(CPUS))) {
-            // with cpu_count the CPUs are the provider's choice, not the user's list
-            asConfigured = planned.with(CPUS, null);
-        }
-        if (!asConfigured.isKnown(INSTANCE_ID)) {
-            asConfigured = asConfigured.with(INSTANCE_ID, null);
-        }
-        Optional<InstanceConfig> c = InstanceConfig.read(asConfigured, scratch);
+        Optional<InstanceConfig> c = InstanceConfig.read(context.config(), scratch);
         if (c.isEmpty()) {
             String why = scratch.all().isEmpty() ? "some values are not known" : scratch.all().get(0).summary();
             throw new ResourceException("Invalid instance settings", why);

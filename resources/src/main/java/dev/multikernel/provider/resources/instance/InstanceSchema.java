@@ -74,7 +74,7 @@ final class InstanceSchema {
                         .markdownDescription("How many CPUs to give the instance, chosen from the pool's free CPUs "
                                 + "with `cpu_policy` when the instance is created, then kept: growing adds CPUs, "
                                 + "shrinking gives back the highest. Conflicts with `cpus`."))
-                .attribute(Attribute.string(CPU_POLICY).optional()
+                .attribute(Attribute.string(CPU_POLICY).optional().computed()
                         .defaultValue(CtyValue.string("compact"))
                         .validators(Validators.oneOf(CpuAllocationStrategy.all().stream()
                                 .map(CpuAllocationStrategy::name).toArray(String[]::new)))
@@ -97,20 +97,20 @@ final class InstanceSchema {
                                 + "`desired_state` `loaded` and `active`. Changing it restarts the instance."))
                 .attribute(Attribute.string(INITRD).optional()
                         .markdownDescription("Path of the initrd on the host. Changing it restarts the instance."))
-                .attribute(Attribute.string(CMDLINE).optional().defaultValue(CtyValue.string(""))
+                .attribute(Attribute.string(CMDLINE).optional().computed().defaultValue(CtyValue.string(""))
                         .markdownDescription("The kernel command line. Changing it restarts the instance."))
-                .attribute(Attribute.string(DESIRED_STATE).optional().defaultValue(CtyValue.string("active"))
+                .attribute(Attribute.string(DESIRED_STATE).optional().computed().defaultValue(CtyValue.string("active"))
                         .validators(Validators.oneOf(DesiredState.NAMES))
                         .markdownDescription("`ready` (created, no kernel), `loaded` (kernel loaded, not "
                                 + "started) or `active` (running). Defaults to `active`. Read back from the kernel, "
                                 + "so an instance stopped behind Terraform's back shows as a change."))
-                .attribute(Attribute.string(HALT_TIMEOUT).optional()
+                .attribute(Attribute.string(HALT_TIMEOUT).optional().computed()
                         .defaultValue(CtyValue.string(DEFAULT_HALT_TIMEOUT))
                         .markdownDescription("How long a graceful halt may take (`\"30s\"`, `\"2m\"`)."))
-                .attribute(Attribute.bool(FORCE_HALT).optional().defaultValue(CtyValue.bool(false))
+                .attribute(Attribute.bool(FORCE_HALT).optional().computed().defaultValue(CtyValue.bool(false))
                         .markdownDescription("Force the halt when the graceful one times out. Without it, a halt "
                                 + "that times out fails and the instance is left running."))
-                .attribute(Attribute.bool(ALLOW_RESTART).optional().defaultValue(CtyValue.bool(false))
+                .attribute(Attribute.bool(ALLOW_RESTART).optional().computed().defaultValue(CtyValue.bool(false))
                         .markdownDescription("Allow changes that stop the running instance (a new kernel, initrd "
                                 + "or command line; a replacement). Without it such a plan fails and says why."))
                 .attribute(Attribute.string(STATUS).computed()
