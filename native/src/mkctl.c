@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -656,13 +657,27 @@ static int is_cpu_dir(const char *name) {
     return strncmp(name, "cpu", 3) == 0 && name[3] != '-' && parse_uint_text(name + 3, &v) == 0;
 }
 
-static int write_cpus(jw *w, strlist *warnings, mk_error *e) {
-    os_fail f;
+/* One CPU as state reports it. */
+typedef struct {
+    long long cpu;
+    long long apic;          /* -1: unknown */
+    const char *apic_source; /* "cpuinfo", "cache", or NULL when unknown */
+    long long node;          /* -1: unknown */
+    int online;
+} cpu_rec;
+
+/*
+ * The cpuN directories with their APIC ids (from /proc/cpuinfo) and NUMA nodes; with
+ * want_online, their online state too. Fails only when the CPU directory cannot be listed.
+ */
+static int collect_cpus(cpu_rec **out, size_t *count, int want_online, strlist *warnings, os_fail *f) {
+    *out = NULL;
+    *count = 0;
     strlist names;
     strlist_init(&names);
-    if (os_list_dir(CPU_DIR, &names, &f)) {
+    if (os_list_dir(CPU_DIR, &names, f)) {
         strlist_free(&names);
-        return from_os(e, &f);
+        return -1;
     }
     /* keep cpuN entries only, in numeric order */
     size_t k = 0;
@@ -676,92 +691,379 @@ static int write_cpus(jw *w, strlist *warnings, mk_error *e) {
     names.len = k;
     qsort(names.items, names.len, sizeof(char *), cmp_cpu_names);
 
+    os_fail g;
     buf b;
     buf_init(&b);
     apic_entry *apics = NULL;
     size_t napics = 0;
-    if (os_read_file("/proc/cpuinfo", &b, MAX_PROC_FILE, &f) == 0) {
+    if (os_read_file("/proc/cpuinfo", &b, MAX_PROC_FILE, &g) == 0) {
         napics = parse_cpuinfo(b.data, &apics);
     } else {
-        warn(NULL, warnings, "apic ids unknown: %s", f.message);
+        warn(NULL, warnings, "apic ids unknown: %s", g.message);
     }
     int online_list_read = 0;
     buf online_list;
     buf_init(&online_list);
     int have_online_list = 0;
 
-    jw_key(w, "cpus");
-    jw_arr(w);
+    cpu_rec *cpus = xmalloc((names.len ? names.len : 1) * sizeof(cpu_rec));
     for (size_t i = 0; i < names.len; i++) {
-        long long cpu = atoll(names.items[i] + 3);
+        cpu_rec *c = &cpus[i];
         char path[PATH_MAX];
-        jw_obj(w);
-        jw_key(w, "cpu");
-        jw_int(w, cpu);
-        jw_key(w, "apic_id");
-        int found = 0;
+        c->cpu = atoll(names.items[i] + 3);
+        c->apic = -1;
+        c->apic_source = NULL;
         for (size_t a = 0; a < napics; a++) {
-            if (apics[a].processor == cpu) {
-                jw_int(w, apics[a].apicid);
-                found = 1;
+            if (apics[a].processor == c->cpu) {
+                c->apic = apics[a].apicid;
+                c->apic_source = "cpuinfo";
                 break;
             }
         }
-        if (!found) {
-            jw_null(w);
-        }
-        jw_key(w, "numa_node");
         strlist entries;
         strlist_init(&entries);
         snprintf(path, sizeof path, CPU_DIR "/%s", names.items[i]);
-        long long node = -1;
-        if (os_list_dir(path, &entries, &f) == 0) {
+        c->node = -1;
+        if (os_list_dir(path, &entries, &g) == 0) {
             for (size_t j = 0; j < entries.len; j++) {
                 long long v;
                 if (strncmp(entries.items[j], "node", 4) == 0 && parse_uint_text(entries.items[j] + 4, &v) == 0) {
-                    node = v;
+                    c->node = v;
                     break;
                 }
             }
         } else {
-            warn(NULL, warnings, "numa node of cpu%lld unknown: %s", cpu, f.message);
+            warn(NULL, warnings, "numa node of cpu%lld unknown: %s", c->cpu, g.message);
         }
         strlist_free(&entries);
-        if (node >= 0) {
-            jw_int(w, node);
-        } else {
-            jw_null(w);
+        c->online = 1;
+        if (!want_online) {
+            continue;
         }
-        jw_key(w, "online");
-        int online = 1;
         snprintf(path, sizeof path, CPU_DIR "/%s/online", names.items[i]);
-        if (read_text(path, &b, &f) == 0) {
-            online = strcmp(b.data, "0") != 0;
+        if (read_text(path, &b, &g) == 0) {
+            c->online = strcmp(b.data, "0") != 0;
         } else {
-            if (f.err != ENOENT) {
-                warn(NULL, warnings, "%s", f.message);
+            if (g.err != ENOENT) {
+                warn(NULL, warnings, "%s", g.message);
             }
             if (!online_list_read) {
                 online_list_read = 1;
-                have_online_list = read_text(CPU_DIR "/online", &online_list, &f) == 0;
+                have_online_list = read_text(CPU_DIR "/online", &online_list, &g) == 0;
             }
             if (have_online_list) {
-                int in = cpu_in_list(online_list.data, cpu);
+                int in = cpu_in_list(online_list.data, c->cpu);
                 if (in < 0) {
                     warn(NULL, warnings, "cannot parse " CPU_DIR "/online '%s'", online_list.data);
                 } else {
-                    online = in;
+                    c->online = in;
                 }
             }
         }
-        jw_bool(w, online);
-        jw_obj_end(w);
     }
-    jw_arr_end(w);
+    *out = cpus;
+    *count = names.len;
     free(apics);
     buf_free(&b);
     buf_free(&online_list);
     strlist_free(&names);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ CPU map cache */
+
+/*
+ * /proc/cpuinfo lists online CPUs only, and the multikernel pool's CPUs are offline in the host.
+ * So every logical CPU → APIC id (+ NUMA node) pair seen online is remembered in a small file
+ * per boot, <dir>/cpus-<boot id>.json, and an offline CPU's APIC id is taken from there. Logical
+ * numbering is stable within one boot; the boot id in the name keeps boots (and simulated hosts
+ * sharing a directory) apart. The cache never makes an operation fail: problems are warnings.
+ */
+
+#define CPU_CACHE_FORMAT 1
+#define CPU_CACHE_MAX (4u << 20)
+#define CPU_CACHE_MAX_CPUS 8192
+
+static const char *cpu_cache_dir; /* NULL: no cache (--no-cpu-cache, or test roots without --cpu-cache-dir) */
+
+typedef struct {
+    long long cpu, apic, node; /* node -1: unknown */
+} cache_entry;
+
+static int valid_boot_id(const char *s) {
+    size_t n = strlen(s);
+    if (n == 0 || n > 64) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static const jv *jv_get(const jv *obj, const char *key) {
+    for (size_t i = 0; i < obj->n; i++) {
+        if (strcmp(obj->keys[i], key) == 0) {
+            return &obj->items[i];
+        }
+    }
+    return NULL;
+}
+
+static cache_entry *cache_find(cache_entry *entries, size_t n, long long cpu) {
+    for (size_t i = 0; i < n; i++) {
+        if (entries[i].cpu == cpu) {
+            return &entries[i];
+        }
+    }
+    return NULL;
+}
+
+/* Checks a parsed cache document; fills entries. NULL on success, else what is wrong. */
+static const char *cache_decode(const jv *doc, const char *boot_id, cache_entry **out, size_t *n) {
+    *out = NULL;
+    *n = 0;
+    if (doc->type != JV_OBJ) {
+        return "not a JSON object";
+    }
+    const jv *format = jv_get(doc, "format");
+    if (!format || format->type != JV_INT || format->i != CPU_CACHE_FORMAT) {
+        return "\"format\" is not 1";
+    }
+    const jv *bid = jv_get(doc, "boot_id");
+    if (!bid || bid->type != JV_STR || strcmp(bid->s, boot_id) != 0) {
+        return "\"boot_id\" is not this boot's";
+    }
+    const jv *cpus = jv_get(doc, "cpus");
+    if (!cpus || cpus->type != JV_ARR) {
+        return "\"cpus\" is not an array";
+    }
+    cache_entry *entries = xmalloc((cpus->n ? cpus->n : 1) * sizeof(cache_entry));
+    for (size_t i = 0; i < cpus->n; i++) {
+        const jv *c = &cpus->items[i];
+        const jv *cpu = c->type == JV_OBJ ? jv_get(c, "cpu") : NULL;
+        const jv *apic = c->type == JV_OBJ ? jv_get(c, "apic_id") : NULL;
+        const jv *node = c->type == JV_OBJ ? jv_get(c, "numa_node") : NULL;
+        if (!cpu || cpu->type != JV_INT || cpu->i < 0 || cpu->i >= CPU_CACHE_MAX_CPUS || !apic ||
+            apic->type != JV_INT || apic->i < 0 || apic->i > UINT32_MAX ||
+            (node && node->type != JV_NULL && (node->type != JV_INT || node->i < 0 || node->i > INT_MAX))) {
+            free(entries);
+            return "an element of \"cpus\" is not {\"cpu\":N,\"apic_id\":N,\"numa_node\":N|null}";
+        }
+        if (cache_find(entries, i, cpu->i)) {
+            free(entries);
+            return "a CPU is listed twice";
+        }
+        entries[i].cpu = cpu->i;
+        entries[i].apic = apic->i;
+        entries[i].node = node && node->type == JV_INT ? node->i : -1;
+    }
+    *out = entries;
+    *n = cpus->n;
+    return NULL;
+}
+
+/*
+ * Reads this boot's cache. 0: *entries holds it (empty when there is none yet). -1: it exists
+ * but cannot be used (a warning says why; it will be rewritten).
+ */
+static int cache_load(const char *path, const char *boot_id, cache_entry **entries, size_t *n, strlist *warnings) {
+    *entries = NULL;
+    *n = 0;
+    os_fail f;
+    buf b;
+    buf_init(&b);
+    if (os_local_read(path, &b, CPU_CACHE_MAX, &f)) {
+        buf_free(&b);
+        if (f.err == ENOENT || f.err == ENOTDIR) {
+            return 0; /* none yet (if the directory is unusable, writing says so) */
+        }
+        warn(NULL, warnings, "CPU map cache ignored: %s (remove the file if this persists)", f.message);
+        return -1;
+    }
+    jv doc;
+    char err[300];
+    const char *why = NULL;
+    if (json_parse(b.data, b.len, 3, CPU_CACHE_MAX_CPUS, &doc, err, sizeof err)) {
+        why = err;
+    } else {
+        why = cache_decode(&doc, boot_id, entries, n);
+    }
+    if (why) {
+        warn(NULL, warnings, "CPU map cache %s is malformed and was ignored (%s); it is rewritten from the CPUs "
+             "online now", path, why);
+    }
+    jv_free(&doc);
+    buf_free(&b);
+    return why ? -1 : 0;
+}
+
+static int cmp_cache_entry(const void *a, const void *b) {
+    long long x = ((const cache_entry *)a)->cpu, y = ((const cache_entry *)b)->cpu;
+    return x < y ? -1 : x > y;
+}
+
+static void cache_store(const char *boot_id, cache_entry *entries, size_t n, strlist *warnings) {
+    qsort(entries, n, sizeof(cache_entry), cmp_cache_entry);
+    buf out;
+    buf_init(&out);
+    jw w;
+    jw_init(&w, &out);
+    jw_obj(&w);
+    jw_key(&w, "format");
+    jw_int(&w, CPU_CACHE_FORMAT);
+    jw_key(&w, "boot_id");
+    jw_str(&w, boot_id);
+    jw_key(&w, "cpus");
+    jw_arr(&w);
+    for (size_t i = 0; i < n; i++) {
+        jw_obj(&w);
+        jw_key(&w, "cpu");
+        jw_int(&w, entries[i].cpu);
+        jw_key(&w, "apic_id");
+        jw_int(&w, entries[i].apic);
+        jw_key(&w, "numa_node");
+        if (entries[i].node >= 0) {
+            jw_int(&w, entries[i].node);
+        } else {
+            jw_null(&w);
+        }
+        jw_obj_end(&w);
+    }
+    jw_arr_end(&w);
+    jw_obj_end(&w);
+    buf_putc(&out, '\n');
+    char name[128];
+    snprintf(name, sizeof name, "cpus-%s.json", boot_id);
+    os_fail f;
+    if (os_local_replace(cpu_cache_dir, name, out.data, out.len, &f)) {
+        warn(NULL, warnings, "CPU map cache not written (APIC ids of CPUs that go offline may become unknown): %s",
+             f.message);
+    }
+    buf_free(&out);
+}
+
+/*
+ * Fills the APIC ids (and NUMA nodes) that /proc/cpuinfo did not give from this boot's cache,
+ * and records in the cache what it did give. Writes the file only when it learns something.
+ */
+static void cpu_cache_sync(const char *boot_id, cpu_rec *cpus, size_t n, strlist *warnings) {
+    if (!cpu_cache_dir) {
+        return;
+    }
+    if (!valid_boot_id(boot_id)) {
+        warn(NULL, warnings, "CPU map cache not used: the boot id '%s' is not a plain identifier", boot_id);
+        return;
+    }
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/cpus-%s.json", cpu_cache_dir, boot_id);
+    cache_entry *entries;
+    size_t ne;
+    int changed = cache_load(path, boot_id, &entries, &ne, warnings) != 0;
+    entries = xrealloc(entries, (ne + n + 1) * sizeof(cache_entry));
+    for (size_t i = 0; i < n; i++) {
+        cpu_rec *c = &cpus[i];
+        cache_entry *e = cache_find(entries, ne, c->cpu);
+        if (c->apic < 0) {
+            if (e) {
+                c->apic = e->apic;
+                c->apic_source = "cache";
+                if (c->node < 0) {
+                    c->node = e->node;
+                }
+            }
+            continue;
+        }
+        if (!e) {
+            e = &entries[ne++];
+            e->cpu = c->cpu;
+            e->apic = c->apic;
+            e->node = c->node;
+            changed = 1;
+            continue;
+        }
+        if (e->apic != c->apic) {
+            warn(NULL, warnings, "CPU map cache %s said cpu%lld has APIC id %lld, /proc/cpuinfo says %lld; the "
+                 "cache is corrected", path, c->cpu, e->apic, c->apic);
+            e->apic = c->apic;
+            changed = 1;
+        }
+        if (c->node >= 0 && e->node != c->node) {
+            e->node = c->node;
+            changed = 1;
+        }
+    }
+    if (changed && ne > 0) {
+        cache_store(boot_id, entries, ne, warnings);
+    }
+    free(entries);
+}
+
+/* Records the CPUs online now in the cache, before a write that may take CPUs offline. */
+static void cpu_cache_record(strlist *warnings) {
+    if (!cpu_cache_dir) {
+        return;
+    }
+    os_fail f;
+    buf boot_id;
+    buf_init(&boot_id);
+    if (read_text("/proc/sys/kernel/random/boot_id", &boot_id, &f)) {
+        warn(NULL, warnings, "CPU map not recorded before the write: %s", f.message);
+        buf_free(&boot_id);
+        return;
+    }
+    cpu_rec *cpus;
+    size_t n;
+    if (collect_cpus(&cpus, &n, 0, warnings, &f)) {
+        warn(NULL, warnings, "CPU map not recorded before the write: %s", f.message);
+    } else {
+        cpu_cache_sync(boot_id.data, cpus, n, warnings);
+        free(cpus);
+    }
+    buf_free(&boot_id);
+}
+
+static int write_cpus(jw *w, const char *boot_id, strlist *warnings, mk_error *e) {
+    os_fail f;
+    cpu_rec *cpus;
+    size_t n;
+    if (collect_cpus(&cpus, &n, 1, warnings, &f)) {
+        return from_os(e, &f);
+    }
+    cpu_cache_sync(boot_id, cpus, n, warnings);
+    jw_key(w, "cpus");
+    jw_arr(w);
+    for (size_t i = 0; i < n; i++) {
+        jw_obj(w);
+        jw_key(w, "cpu");
+        jw_int(w, cpus[i].cpu);
+        jw_key(w, "apic_id");
+        if (cpus[i].apic >= 0) {
+            jw_int(w, cpus[i].apic);
+        } else {
+            jw_null(w);
+        }
+        jw_key(w, "numa_node");
+        if (cpus[i].node >= 0) {
+            jw_int(w, cpus[i].node);
+        } else {
+            jw_null(w);
+        }
+        jw_key(w, "online");
+        jw_bool(w, cpus[i].online);
+        jw_key(w, "apic_id_source");
+        if (cpus[i].apic_source) {
+            jw_str(w, cpus[i].apic_source);
+        } else {
+            jw_null(w);
+        }
+        jw_obj_end(w);
+    }
+    jw_arr_end(w);
+    free(cpus);
     return EXIT_OK;
 }
 
@@ -1132,8 +1434,8 @@ static int op_state(op *o, jw *w, mk_error *e) {
     jw_key(w, "boot_id");
     jw_str(w, boot_id.data);
     buf_free(&release);
+    int rc = write_cpus(w, boot_id.data, &warnings, e);
     buf_free(&boot_id);
-    int rc = write_cpus(w, &warnings, e);
     if (rc == EXIT_OK) rc = write_pool(w, iface, mounted, e);
     if (rc == EXIT_OK) rc = write_instances(w, iface, mounted, e);
     if (rc == EXIT_OK) rc = write_overlays(w, iface, mounted, e);
@@ -1220,12 +1522,15 @@ static int write_blob(const char *op_name, const char *path, const buf *blob, mk
 static int op_baseline(op *o, jw *w, mk_error *e) {
     os_fail f;
     int wrote;
-    int rc = write_blob("baseline", MK "/device_tree", &o->blob, e, &f, &wrote);
-    if (rc) {
-        return rc;
-    }
+    /* the baseline takes the pool's CPUs offline: remember their APIC ids first */
     strlist warnings;
     strlist_init(&warnings);
+    cpu_cache_record(&warnings);
+    int rc = write_blob("baseline", MK "/device_tree", &o->blob, e, &f, &wrote);
+    if (rc) {
+        strlist_free(&warnings);
+        return rc;
+    }
     jw_obj(w);
     jw_key(w, "operation");
     jw_str(w, "baseline");
@@ -1395,8 +1700,13 @@ static int op_overlay_remove(op *o, jw *w, mk_error *e) {
 static int op_v2_create(op *o, jw *w, mk_error *e) {
     os_fail f;
     int wrote;
+    /* creating instances takes their CPUs offline: remember their APIC ids first */
+    strlist warnings;
+    strlist_init(&warnings);
+    cpu_cache_record(&warnings);
     int rc = write_blob("v2-create", MK "/device_tree", &o->blob, e, &f, &wrote);
     if (rc) {
+        strlist_free(&warnings);
         return rc;
     }
     strlist names;
@@ -1476,8 +1786,10 @@ static int op_v2_create(op *o, jw *w, mk_error *e) {
         jw_int(w, (long long)o->blob.len);
         jw_key(w, "instances");
         jw_raw(w, list.data, list.len);
+        write_warnings(w, &warnings);
         jw_obj_end(w);
     }
+    strlist_free(&warnings);
     buf_free(&b);
     buf_free(&list);
     strlist_free(&names);
@@ -1723,6 +2035,8 @@ typedef struct {
     const char *lock_path;
     long long lock_timeout;
     int no_lock;
+    const char *cpu_cache_dir;
+    int no_cpu_cache;
 } globals;
 
 static const char HELP[] =
@@ -1750,6 +2064,7 @@ static const char HELP[] =
     "global options:\n"
     "  --sysfs-root DIR   --procfs-root DIR   (real mode, tests)\n"
     "  --lock PATH        --lock-timeout S    --no-lock\n"
+    "  --cpu-cache-dir DIR   --no-cpu-cache   (per-boot CPU map cache, default /run/multikernel)\n"
     "\n"
     "MKCTL_SIM_SOCKET=/path selects sim mode (the multikernel simulator); see docs/mkctl.md.\n";
 
@@ -1789,9 +2104,10 @@ static int parse_args(int argc, char **argv, globals *g, const char **cmd, op *o
         }
         const char *v = NULL;
         /* global options */
-        static const char *GLOBAL_NAMES[] = {"--sysfs-root", "--procfs-root", "--lock", "--lock-timeout", "--no-lock"};
+        static const char *GLOBAL_NAMES[] = {"--sysfs-root", "--procfs-root", "--lock", "--lock-timeout", "--no-lock",
+                                             "--cpu-cache-dir", "--no-cpu-cache"};
         int gi = -1;
-        for (int k = 0; k < 5; k++) {
+        for (int k = 0; k < 7; k++) {
             if (strcmp(opt, GLOBAL_NAMES[k]) == 0) {
                 gi = k;
             }
@@ -1801,11 +2117,12 @@ static int parse_args(int argc, char **argv, globals *g, const char **cmd, op *o
                 return usage_error(e, "%s given twice", opt);
             }
             seen_globals |= 1u << gi;
-            if (gi == 4) {
+            if (gi == 4 || gi == 6) {
                 if (inline_value) {
-                    return usage_error(e, "--no-lock takes no value");
+                    return usage_error(e, "%s takes no value", opt);
                 }
-                g->no_lock = 1;
+                if (gi == 4) g->no_lock = 1;
+                else g->no_cpu_cache = 1;
                 continue;
             }
             if (take_value(argc, argv, &i, opt, inline_value, &v, e)) {
@@ -1819,6 +2136,12 @@ static int parse_args(int argc, char **argv, globals *g, const char **cmd, op *o
             if (gi == 2) g->lock_path = v;
             if (gi == 3 && parse_int_range(v, 0, 3600, &g->lock_timeout)) {
                 return usage_error(e, "--lock-timeout must be an integer number of seconds 0..3600");
+            }
+            if (gi == 5) {
+                if (v[0] != '/' || strlen(v) > 3000) {
+                    return usage_error(e, "--cpu-cache-dir must be an absolute path (at most 3000 bytes), got '%s'", v);
+                }
+                g->cpu_cache_dir = v;
             }
             continue;
         }
@@ -1865,6 +2188,9 @@ static int parse_args(int argc, char **argv, globals *g, const char **cmd, op *o
             default: break;
         }
     }
+    if (g->cpu_cache_dir && g->no_cpu_cache) {
+        return usage_error(e, "give either --cpu-cache-dir or --no-cpu-cache, not both");
+    }
     if (!*cmd) {
         return usage_error(e, "no subcommand; one of version, state, mount, baseline, overlay-apply, overlay-remove, "
                            "v2-create, v2-remove, load, unload, exec, halt, batch, help");
@@ -1905,6 +2231,15 @@ static int print_error(const mk_error *e, const char *operation) {
     emit(&out);
     buf_free(&out);
     return exit_code_of(e->kind);
+}
+
+/* os_init, then the CPU map cache directory (its default depends on the mode). */
+static int init_os(const globals *g, os_fail *f) {
+    if (os_init(g->sysfs_root, g->procfs_root, f)) {
+        return -1;
+    }
+    cpu_cache_dir = g->no_cpu_cache ? NULL : g->cpu_cache_dir ? g->cpu_cache_dir : os_default_cpu_cache_dir();
+    return 0;
 }
 
 static int take_lock(const globals *g, int lock_kind, mk_error *e) {
@@ -1951,7 +2286,7 @@ static int run_batch(const globals *g, const buf *input) {
         print_error(&e, "batch");
     } else {
         os_fail f;
-        if (os_init(g->sysfs_root, g->procfs_root, &f)) {
+        if (init_os(g, &f)) {
             rc = from_os(&e, &f);
             print_error(&e, "batch");
         } else if ((rc = take_lock(g, 2, &e)) != EXIT_OK) {
@@ -2016,7 +2351,7 @@ int main(int argc, char **argv) {
     util_oom_handler = on_oom;
     signal(SIGPIPE, SIG_IGN);
 
-    globals g = {NULL, NULL, NULL, 30, 0};
+    globals g = {NULL, NULL, NULL, 30, 0, NULL, 0};
     const char *cmd = NULL;
     op o;
     op_init(&o);
@@ -2082,7 +2417,7 @@ int main(int argc, char **argv) {
     rc = validate_op(spec, &o, 0, &e);
     if (rc == EXIT_OK) {
         os_fail f;
-        if (os_init(g.sysfs_root, g.procfs_root, &f)) {
+        if (init_os(&g, &f)) {
             rc = from_os(&e, &f);
         } else {
             rc = take_lock(&g, spec->lock, &e);

@@ -429,6 +429,8 @@ const char *os_mode_name(void) {
 
 /* ------------------------------------------------------------------ files */
 
+static int read_local(const char *hp, int flags, buf *out, size_t max, os_fail *f);
+
 int os_read_file(const char *path, buf *out, size_t max, os_fail *f) {
     char hp[PATH_MAX];
     os_host_path(path, hp, sizeof hp);
@@ -445,7 +447,14 @@ int os_read_file(const char *path, buf *out, size_t max, os_fail *f) {
         }
         return r;
     }
-    int fd = open(hp, O_RDONLY | O_CLOEXEC);
+    return read_local(hp, O_RDONLY | O_CLOEXEC, out, max, f);
+}
+
+/* Reads a whole local file (path as given, never rewritten). */
+static int read_local(const char *hp, int flags, buf *out, size_t max, os_fail *f) {
+    buf_clear(out);
+    buf_append(out, "", 0);
+    int fd = open(hp, flags);
     if (fd < 0) {
         return fail_sys(f, "open", hp);
     }
@@ -921,6 +930,109 @@ int os_lock(const char *path, int exclusive, int timeout_ms, os_fail *f) {
         struct timespec ts = {0, 50 * 1000000L};
         nanosleep(&ts, NULL);
     }
+}
+
+/* ------------------------------------------------------------------ local files (CPU map cache) */
+
+const char *os_default_cpu_cache_dir(void) {
+    static char dir[PATH_MAX];
+    if (sim_mode) {
+        /* The directory holding the socket: private to the simulated host (or shared by
+         * several, whose files differ by boot id). */
+        snprintf(dir, sizeof dir, "%s", sim_socket);
+        char *slash = strrchr(dir, '/');
+        if (slash == dir) {
+            slash[1] = '\0';
+        } else if (slash) {
+            *slash = '\0';
+        }
+        return dir;
+    }
+    if (test_roots) {
+        return NULL; /* a test: never touch the real /run unless asked to */
+    }
+    return "/run/multikernel";
+}
+
+int os_local_read(const char *path, buf *out, size_t max, os_fail *f) {
+    return read_local(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, out, max, f);
+}
+
+/* mkdir -p with mode 0755 for the missing components. */
+static int make_dirs(const char *dir, os_fail *f) {
+    char p[PATH_MAX];
+    if (snprintf(p, sizeof p, "%s", dir) >= (int)sizeof p) {
+        return failf(f, ENAMETOOLONG, "mkdir", dir, "mkdir %s: path too long", dir);
+    }
+    for (char *s = p + 1;; s++) {
+        if (*s == '/' || *s == '\0') {
+            char c = *s;
+            *s = '\0';
+            if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+                return fail_sys(f, "mkdir", p);
+            }
+            *s = c;
+            if (c == '\0') {
+                break;
+            }
+        }
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        return fail_sys(f, "stat", dir);
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        return failf(f, ENOTDIR, "mkdir", dir, "%s is not a directory", dir);
+    }
+    return 0;
+}
+
+int os_local_replace(const char *dir, const char *name, const void *data, size_t len, os_fail *f) {
+    if (make_dirs(dir, f)) {
+        return -1;
+    }
+    char path[PATH_MAX], tmp[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(tmp, sizeof tmp, "%s/.%s.%ld.tmp", dir, name, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == EEXIST) {
+        /* left behind by a process with our pid that died: ours to replace */
+        unlink(tmp);
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    }
+    if (fd < 0) {
+        return fail_sys(f, "open", tmp);
+    }
+    const char *p = data;
+    size_t left = len;
+    while (left > 0) {
+        ssize_t n = write(fd, p, left);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            if (n == 0) {
+                errno = EIO;
+            }
+            fail_sys(f, "write", tmp);
+            close(fd);
+            unlink(tmp);
+            return -1;
+        }
+        p += n;
+        left -= (size_t)n;
+    }
+    if (close(fd) != 0) {
+        fail_sys(f, "write", tmp);
+        unlink(tmp);
+        return -1;
+    }
+    if (rename(tmp, path) != 0) {
+        fail_sys(f, "rename", path);
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
 }
 
 /* ------------------------------------------------------------------ stdio */

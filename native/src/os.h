@@ -62,6 +62,19 @@ const char *os_default_lock_path(void);
 /* flock (exclusive or shared) with polling until timeout_ms; held until the process exits. */
 int os_lock(const char *path, int exclusive, int timeout_ms, os_fail *f);
 
+/*
+ * Local files of mkctl itself (the per-boot CPU map cache): ordinary paths on the machine
+ * mkctl runs on, in sim mode too; never rewritten under the test roots, never sent to the
+ * simulator.
+ */
+/* The cache directory used when --cpu-cache-dir is not given: /run/multikernel; in sim mode the
+ * directory of MKCTL_SIM_SOCKET; NULL (no cache) when --sysfs-root/--procfs-root were given. */
+const char *os_default_cpu_cache_dir(void);
+/* Reads a whole local file (not following a final symlink); more than max bytes is EFBIG. */
+int os_local_read(const char *path, buf *out, size_t max, os_fail *f);
+/* Creates dir (and missing parents, 0755), writes dir/name atomically: a temp file in dir, then rename. */
+int os_local_replace(const char *dir, const char *name, const void *data, size_t len, os_fail *f);
+
 /* Reads stdin to EOF; more than max bytes sets *too_big and stops. */
 int os_read_stdin(buf *out, size_t max, int *too_big, os_fail *f);
 /* Writes all of data to stdout. */

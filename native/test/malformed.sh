@@ -54,4 +54,28 @@ for args in "--id" "state --lock-timeout -1" "exec --id 99999999999999999999999"
     # shellcheck disable=SC2086
     check "$work/empty" $args
 done
+# a malformed CPU map cache: state still succeeds (exit 0) and warns
+mkdir -p "$work/cache"
+printf 'processor\t: 0\napicid\t\t: 4\n\n' > "$work/proc/cpuinfo"
+cache="$work/cache/cpus-00000000-0000-0000-0000-000000000000.json"
+good='{"format":1,"boot_id":"00000000-0000-0000-0000-000000000000","cpus":[{"cpu":0,"apic_id":4,"numa_node":null},{"cpu":1,"apic_id":6,"numa_node":0}]}'
+m=${#good}
+for seed in $(seq 1 60); do
+    RANDOM=$seed
+    s=$good
+    pos=$((RANDOM % m))
+    byte=$(printf "\\\\x%02x" $((RANDOM % 255 + 1)))
+    s="${s:0:pos}$(printf "$byte")${s:pos+1}"
+    [[ $((seed % 4)) == 0 ]] && s=${s:0:pos}
+    printf '%s' "$s" > "$cache"
+    check "$work/empty" --cpu-cache-dir "$work/cache" state
+    [[ $rc == 0 ]] || fail "state with cache '$s' exited $rc: $out"
+done
+for junk in '[]' '{"format":2}' '{"format":1,"boot_id":"other","cpus":[]}' \
+            '{"format":1,"boot_id":"00000000-0000-0000-0000-000000000000","cpus":[{"cpu":1,"apic_id":6},{"cpu":1,"apic_id":6}]}' \
+            '{"format":1,"boot_id":"00000000-0000-0000-0000-000000000000","cpus":[{"cpu":-1,"apic_id":6}]}'; do
+    printf '%s' "$junk" > "$cache"
+    check "$work/empty" --cpu-cache-dir "$work/cache" state
+    [[ $rc == 0 && $out == *'CPU map cache'*'malformed'* ]] || fail "state with cache '$junk': rc=$rc $out"
+done
 echo "malformed input checks passed (sanitizers clean)"

@@ -113,13 +113,31 @@ final class Answers {
         return new PoolState(DeviceTreeBlob.decode(Json.base64(pool, "device_tree", where), PoolTree::read));
     }
 
+    /** {@code apic_id_source}; absent (mkctl before the CPU map cache) means /proc/cpuinfo. */
+    private static CpuState.ApicIdSource apicIdSource(JsonNode cpu, OptionalInt apicId, String where)
+            throws AnswerException {
+        Optional<String> source = Json.optText(cpu, "apic_id_source", where);
+        if (apicId.isEmpty()) {
+            if (source.isPresent()) {
+                throw new AnswerException(where + ".apic_id_source is \"" + source.get() + "\" but apic_id is null");
+            }
+            return CpuState.ApicIdSource.NONE;
+        }
+        return switch (source.orElse("cpuinfo")) {
+            case "cpuinfo" -> CpuState.ApicIdSource.CPUINFO;
+            case "cache" -> CpuState.ApicIdSource.CACHE;
+            default -> CpuState.ApicIdSource.OTHER;
+        };
+    }
+
     static HostState state(JsonNode o, String where) throws AnswerException {
         List<CpuState> cpus = new ArrayList<>();
         int i = 0;
         for (JsonNode c : Json.array(o, "cpus", where)) {
             String w = where + ".cpus[" + i++ + "]";
-            cpus.add(new CpuState(Json.integer(c, "cpu", w), Json.optInt(c, "apic_id", w),
-                    Json.optInt(c, "numa_node", w), Json.bool(c, "online", w)));
+            OptionalInt apicId = Json.optInt(c, "apic_id", w);
+            cpus.add(new CpuState(Json.integer(c, "cpu", w), apicId, Json.optInt(c, "numa_node", w),
+                    Json.bool(c, "online", w), apicIdSource(c, apicId, w)));
         }
         JsonNode poolNode = Json.field(o, "pool", where);
         Optional<PoolState> pool = poolNode.isNull() ? Optional.empty() : Optional.of(pool(poolNode, where + ".pool"));

@@ -114,4 +114,45 @@ class StateAnswerTest {
         assertThat(s.iomem()).isEmpty();
         assertThat(s.instance("web")).isEmpty();
     }
+
+    private static String cpusState(String cpus) {
+        return "{\"operation\":\"state\",\"interface\":\"none\",\"mounted\":false,\"kernel_release\":null,"
+                + "\"boot_id\":\"b\",\"cpus\":[" + cpus + "],\"pool\":null,\"instances\":[],\"overlays\":[],"
+                + "\"kimage\":null,\"iomem\":null,\"warnings\":[]}";
+    }
+
+    @Test
+    void apicIdSourceSaysWhetherTheIdCameFromCpuinfoOrTheCache() throws Exception {
+        FakeMkctl fake = new FakeMkctl(tmp);
+        fake.answer(cpusState("{\"cpu\":0,\"apic_id\":0,\"numa_node\":0,\"online\":true,\"apic_id_source\":\"cpuinfo\"},"
+                + "{\"cpu\":1,\"apic_id\":2,\"numa_node\":0,\"online\":false,\"apic_id_source\":\"cache\"},"
+                + "{\"cpu\":2,\"apic_id\":4,\"numa_node\":0,\"online\":false,\"apic_id_source\":\"firmware\"},"
+                + "{\"cpu\":3,\"apic_id\":null,\"numa_node\":null,\"online\":false,\"apic_id_source\":null},"
+                + "{\"cpu\":4,\"apic_id\":8,\"numa_node\":1,\"online\":true}"), 0);
+        List<CpuState> cpus = fake.client().state().cpus();
+        assertThat(cpus).extracting(CpuState::apicIdSource).containsExactly(CpuState.ApicIdSource.CPUINFO,
+                CpuState.ApicIdSource.CACHE, CpuState.ApicIdSource.OTHER, CpuState.ApicIdSource.NONE,
+                // an mkctl from before the cache sends no apic_id_source: its ids are from /proc/cpuinfo
+                CpuState.ApicIdSource.CPUINFO);
+        assertThat(cpus.get(1).apicId()).hasValue(2);
+        assertThat(cpus.get(3).apicId()).isEmpty();
+    }
+
+    @Test
+    void aSourceWithoutAnApicIdIsAProtocolError() throws Exception {
+        FakeMkctl fake = new FakeMkctl(tmp);
+        fake.answer(cpusState("{\"cpu\":3,\"apic_id\":null,\"numa_node\":null,\"online\":false,"
+                + "\"apic_id_source\":\"cache\"}"), 0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> fake.client().state())
+                .isInstanceOf(MkctlProtocolException.class)
+                .hasMessageContaining("state.cpus[0].apic_id_source is \"cache\" but apic_id is null");
+    }
+
+    @Test
+    void cpuStateKeepsSourceAndIdConsistent() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CpuState(0, OptionalInt.empty(), OptionalInt.empty(),
+                true, CpuState.ApicIdSource.CACHE)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new CpuState(0, OptionalInt.of(4), OptionalInt.empty(), true).apicIdSource())
+                .isEqualTo(CpuState.ApicIdSource.CPUINFO);
+    }
 }

@@ -35,6 +35,7 @@ import dev.multikernel.host.mkctl.MkctlOptions;
 import dev.multikernel.host.mkctl.MkctlResult;
 import dev.multikernel.host.mkctl.NotAppliedException;
 import dev.multikernel.host.ssh.SshConnectionPool;
+import dev.multikernel.host.state.CpuState;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InstanceState;
 import dev.multikernel.host.state.InstanceStatus;
@@ -111,6 +112,20 @@ class MkctlEndToEndTest {
         int tx = applied.transaction().id();
 
         HostState created = mk.state();
+        // pool CPUs (logical 1-4) are offline and absent from /proc/cpuinfo: their APIC ids come
+        // from the CPU map cache mkctl kept next to the host's socket for this boot
+        assertThat(created.cpus()).extracting(c -> c.online(), c -> c.apicId(), c -> c.apicIdSource())
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(true, OptionalInt.of(0), CpuState.ApicIdSource.CPUINFO),
+                        org.assertj.core.groups.Tuple.tuple(false, OptionalInt.of(2), CpuState.ApicIdSource.CACHE),
+                        org.assertj.core.groups.Tuple.tuple(false, OptionalInt.of(4), CpuState.ApicIdSource.CACHE),
+                        org.assertj.core.groups.Tuple.tuple(false, OptionalInt.of(6), CpuState.ApicIdSource.CACHE),
+                        org.assertj.core.groups.Tuple.tuple(false, OptionalInt.of(16), CpuState.ApicIdSource.CACHE),
+                        org.assertj.core.groups.Tuple.tuple(true, OptionalInt.of(18), CpuState.ApicIdSource.CPUINFO),
+                        org.assertj.core.groups.Tuple.tuple(true, OptionalInt.of(20), CpuState.ApicIdSource.CPUINFO),
+                        org.assertj.core.groups.Tuple.tuple(true, OptionalInt.of(22), CpuState.ApicIdSource.CPUINFO));
+        assertThat(created.warnings()).isEmpty();
+        assertThat(host.kernelSocket().resolveSibling("cpus-" + host.kernel().bootId() + ".json")).isRegularFile();
         assertThat(created.generation()).isEqualTo(InterfaceGeneration.CURRENT);
         assertThat(created.usable()).isTrue();
         InstanceState web = created.instance("web").orElseThrow();

@@ -53,10 +53,10 @@ class MkctlStateTest {
         h.dir("sys/devices/system/cpu/cpu10");
         h.file("sys/devices/system/cpu/cpu10/online", "1\n");
         assertThat(list(state(h), "cpus")).containsExactly(
-                Map.of("cpu", 0L, "apic_id", 0L, "numa_node", 0L, "online", true),
-                Map.of("cpu", 1L, "apic_id", 2L, "numa_node", 0L, "online", true),
-                Map.of("cpu", 2L, "apic_id", 16L, "numa_node", 1L, "online", true),
-                Map.of("cpu", 3L, "apic_id", 18L, "numa_node", 1L, "online", false),
+                Map.of("cpu", 0L, "apic_id", 0L, "numa_node", 0L, "online", true, "apic_id_source", "cpuinfo"),
+                Map.of("cpu", 1L, "apic_id", 2L, "numa_node", 0L, "online", true, "apic_id_source", "cpuinfo"),
+                Map.of("cpu", 2L, "apic_id", 16L, "numa_node", 1L, "online", true, "apic_id_source", "cpuinfo"),
+                Map.of("cpu", 3L, "apic_id", 18L, "numa_node", 1L, "online", false, "apic_id_source", "cpuinfo"),
                 cpu(10, null, null, true));
     }
 
@@ -66,6 +66,7 @@ class MkctlStateTest {
         m.put("apic_id", apic);
         m.put("numa_node", node);
         m.put("online", online);
+        m.put("apic_id_source", apic == null ? null : "cpuinfo");
         return m;
     }
 

@@ -122,7 +122,8 @@ class MkctlWriteTest {
                 Map.entry("bytes", 300L),
                 Map.entry("instances", List.of(
                         Map.of("name", "db", "id", 2L, "status", "ready"),
-                        Map.of("name", "web", "id", 1L, "status", "ready"))));
+                        Map.of("name", "web", "id", 1L, "status", "ready"))),
+                Map.entry("warnings", List.of()));
     }
 
     @Test

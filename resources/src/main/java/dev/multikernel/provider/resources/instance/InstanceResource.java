@@ -185,20 +185,28 @@ public final class InstanceResource implements Resource {
         return HostPlanner.plan(view, all, hosts.ledger().released(host));
     }
 
-    /** Shows this instance's problems on its attributes, and other instances' errors once. */
+    /**
+     * Shows this instance's problems on its attributes, and the errors of other instances that
+     * this one causes (they name it), once each: the other instance may have been planned before
+     * this one was known, so its own plan could not show them.
+     */
     private void report(HostPlan plan, String name, Diagnostics diagnostics) {
-        String prefix = paths(name).name().substring(0, paths(name).name().length() - ".name".length()) + ".";
+        String prefix = TYPE_NAME + "." + name + ".";
         for (PlanProblem p : plan.problems()) {
+            String key = p.attributePath() + "\n" + p.summary();
             if (p.attributePath().startsWith(prefix)) {
+                synchronized (reported) {
+                    reported.add(key);
+                }
                 CtyPath path = CtyPath.ROOT.attr(p.attributePath().substring(prefix.length()));
                 if (p.isError()) {
                     diagnostics.error(path, p.summary(), p.detail());
                 } else {
                     diagnostics.warning(path, p.summary(), p.detail());
                 }
-            } else if (p.isError()) {
+            } else if (p.isError() && (p.summary() + p.detail()).contains("\"" + name + "\"")) {
                 synchronized (reported) {
-                    if (!reported.add(p.attributePath() + "\n" + p.summary())) {
+                    if (!reported.add(key)) {
                         continue;
                     }
                 }
