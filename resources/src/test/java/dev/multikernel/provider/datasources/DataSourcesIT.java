@@ -137,16 +137,16 @@ class DataSourcesIT {
         assertThat(after.get("mounted").asBoolean()).isTrue();
         JsonNode pool = after.get("pool");
         assertThat(pool.get("physical_cpu_ids").toString()).isEqualTo("[2,4,6,16]");
-        // Pool CPUs are offline in the host, and /proc/cpuinfo (where APIC ids come from) lists online
-        // CPUs only: until the mapping is recorded while they are online (docs/design/cpu-naming.md),
-        // their logical numbers are not known and are never guessed.
+        // Pool CPUs are offline in the host and absent from /proc/cpuinfo; mkctl recorded their
+        // APIC ids while they were online (its per-boot CPU map, docs/mkctl.md), so they keep
+        // their logical numbers.
         assertThat(after.get("online_cpus").asText()).isEqualTo("0,5-7");
         assertThat(after.get("cpus").get(1).get("online").asBoolean()).isFalse();
-        assertThat(after.get("cpus").get(1).get("apic_id").isNull()).isTrue();
-        assertThat(pool.get("cpus").asText()).isEmpty();
-        assertThat(pool.get("unmapped_physical_cpu_ids").toString()).isEqualTo("[2,4,6,16]");
+        assertThat(after.get("cpus").get(1).get("apic_id").asInt()).isEqualTo(2);
+        assertThat(pool.get("cpus").asText()).isEqualTo("1-4");
+        assertThat(pool.get("unmapped_physical_cpu_ids")).isEmpty();
         assertThat(pool.get("free_physical_cpu_ids").toString()).isEqualTo("[6,16]");
-        assertThat(pool.get("free_cpus").asText()).isEmpty();
+        assertThat(pool.get("free_cpus").asText()).isEqualTo("3-4");
         assertThat(pool.get("memory_bytes").asLong()).isEqualTo(1L << 30);
         assertThat(pool.get("memory").asText()).isEqualTo("1GiB");
         assertThat(pool.get("free_memory_bytes").asLong()).isEqualTo((1L << 30) - 64 * MIB);
@@ -159,7 +159,7 @@ class DataSourcesIT {
         JsonNode instances = JSON.readTree(tf.expect(0, "output", "-json", "instances").stdout());
         assertThat(instances).hasSize(1);
         JsonNode web = instances.get(0);
-        assertThat(web.get("cpus").asText()).isEmpty(); // logical numbers unknown, as above
+        assertThat(web.get("cpus").asText()).isEqualTo("1-2");
         assertThat(web.get("physical_cpu_ids").toString()).isEqualTo("[2,4]");
         assertThat(web.get("memory_bytes").asLong()).isEqualTo(64 * MIB);
         assertThat(web.get("memory").asText()).isEqualTo("64MiB");

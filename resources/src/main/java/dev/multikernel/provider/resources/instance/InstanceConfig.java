@@ -97,8 +97,7 @@ record InstanceConfig(String name, OptionalInt id, CpuRequest cpus, Optional<Byt
             try {
                 memory = Optional.of(ByteSize.parse(object.requireString(MEMORY)));
             } catch (InvalidValueException e) {
-                diagnostics.error(CtyPath.ROOT.attr(MEMORY), "Invalid memory size", e.getMessage()
-                        + " Write a number and a unit, e.g. \"512MiB\" or \"2GiB\".");
+                diagnostics.error(CtyPath.ROOT.attr(MEMORY), "Invalid memory size", e.getMessage());
                 ok = false;
             }
         }

@@ -47,26 +47,32 @@ final class InstanceReadBack {
         TfObject o = base.with(ID, host + ":" + instance.name())
                 .with(NAME, instance.name())
                 .with(INSTANCE_ID, instance.id().isPresent() ? (Object) (long) instance.id().getAsInt()
-                        : base.longValue(INSTANCE_ID).orElse(null))
-                .with(CPUS, sameCpus(base.string(CPUS), cpus))
+                        : base.isKnown(INSTANCE_ID) ? base.longValue(INSTANCE_ID).orElse(null) : null)
+                .with(CPUS, sameCpus(knownString(base, CPUS), cpus))
                 .with(CPU_COUNT, (long) cpus.size())
                 .with(PHYSICAL_CPU_IDS, physical)
-                .with(MEMORY, sameSize(base.string(MEMORY), memoryBytes))
+                .with(MEMORY, sameSize(knownString(base, MEMORY), memoryBytes))
                 .with(STATUS, instance.statusText())
                 .with(DESIRED_STATE, DesiredState.readBack(instance.status(), instance.statusText()))
                 .with(GENERATION, state.generation().wireName())
                 .with(BOOT_ID, state.bootId());
-        if (base.longValue(NUMA_NODE).isPresent()) {
+        if (base.isKnown(NUMA_NODE) && base.longValue(NUMA_NODE).isPresent()) {
             OptionalInt node = onHost.memory().stream().map(MemoryChunk::numaNode).filter(OptionalInt::isPresent)
                     .findFirst().orElse(OptionalInt.empty());
             if (node.isPresent()) {
                 o = o.with(NUMA_NODE, (long) node.getAsInt());
             }
         }
-        if (state.generation() == InterfaceGeneration.CURRENT) {
-            o = o.with(DEVICES, devices(base, adjustment.devices(onHost.devices())));
+        List<PciAddress> devices = adjustment.devices(onHost.devices());
+        if (state.generation() == InterfaceGeneration.CURRENT && !(devices.isEmpty() && base.isNull(DEVICES))) {
+            o = o.with(DEVICES, devices(base, devices));
         }
         return o;
+    }
+
+    /** {@code attribute} of {@code object} when it is known and set. */
+    static Optional<String> knownString(TfObject object, String attribute) {
+        return object.isKnown(attribute) ? object.string(attribute) : Optional.empty();
     }
 
     /** The CPUs of a state value; empty when absent or malformed. */

@@ -183,7 +183,7 @@ class InstanceResourceIT {
         assertThat(web.get("status").asText()).isEqualTo("active");
         assertThat(web.get("cpus").asText()).isEqualTo("1,2");
         assertThat(web.get("physical_cpu_ids").toString()).isEqualTo("[2,4]");
-        assertThat(web.get("instance_id").asInt()).isEqualTo(1);
+        assertThat(web.get("instance_id").asInt()).isEqualTo(2); // ids go out in name order: batch got 1
         JsonNode batch = resource(tf, "multikernel_instance.batch");
         assertThat(batch.get("cpus").asText()).isEqualTo("4-5");
         assertThat(batch.get("status").asText()).isEqualTo("ready");
@@ -241,14 +241,26 @@ class InstanceResourceIT {
                   host   = "%1$s"
                   name   = "c"
                   cpus   = "99"
-                  memory = "lots"
                   desired_state = "ready"
                 }
                 """.formatted(host));
         tf.expect(0, "init", "-no-color");
         String errors = tf.expect(1, "plan", "-no-color").errors();
         assertThat(errors).contains("CPU 2 is also requested by instance");
-        assertThat(errors).contains("Invalid memory size");
+        assertThat(errors).contains("CPU 99 does not exist on host");
+        assertThat(direct(current).state().instances()).isEmpty();
+
+        // malformed values stop Terraform before it plans anything
+        tf.file("main.tf", header() + """
+                resource "multikernel_instance" "d" {
+                  host   = "%1$s"
+                  name   = "d"
+                  cpus   = "4-"
+                  memory = "lots"
+                }
+                """.formatted(host));
+        String invalid = tf.expect(1, "plan", "-no-color").errors();
+        assertThat(invalid).contains("Invalid CPU list").contains("Invalid memory size").contains("\"lots\" is not a size");
         assertThat(direct(current).state().instances()).isEmpty();
     }
 
