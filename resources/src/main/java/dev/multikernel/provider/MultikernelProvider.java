@@ -7,6 +7,7 @@ import dev.multikernel.provider.datasources.InstancesDataSource;
 import dev.multikernel.provider.functions.MultikernelFunctions;
 import dev.multikernel.provider.hosts.HostRegistry;
 import dev.multikernel.provider.resources.instance.InstanceResource;
+import dev.multikernel.provider.resources.overlay.OverlayResource;
 import dev.tfjvm.diag.Diagnostics;
 import dev.tfjvm.schema.Schema;
 import dev.tfjvm.spi.ConfigureContext;
@@ -60,7 +61,8 @@ public final class MultikernelProvider implements Provider {
     @Override
     public List<Resource> resources() {
         return List.of(
-                new InstanceResource(hosts));
+                new InstanceResource(hosts),
+                new OverlayResource(hosts));
     }
 
     @Override

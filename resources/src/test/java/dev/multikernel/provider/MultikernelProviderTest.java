@@ -38,7 +38,7 @@ class MultikernelProviderTest {
         assertThat(r.getDataSourceSchemasMap()).containsOnlyKeys("multikernel_host", "multikernel_instances");
         assertThat(r.getProvider().getBlock().getDescription()).contains("**multikernel** provider");
         assertThat(r.getProvider().getBlock().getDescriptionKind()).isEqualTo(Tfplugin6.StringKind.MARKDOWN);
-        assertThat(r.getResourceSchemasMap()).isEmpty();
+        assertThat(r.getResourceSchemasMap()).containsKey("multikernel_overlay");
         assertThat(r.getFunctionsMap()).containsOnlyKeys("cpulist_expand", "cpulist_compact", "size_parse",
                 "size_format");
     }

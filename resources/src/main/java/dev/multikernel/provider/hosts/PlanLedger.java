@@ -49,6 +49,11 @@ public final class PlanLedger {
         return new ArrayList<>(instances.getOrDefault(host, Map.of()).values());
     }
 
+    /** Whether this run plans an instance called {@code name} on {@code host}. */
+    public synchronized boolean plansInstance(HostAddress host, String name) {
+        return instances.getOrDefault(host, Map.of()).containsKey(name);
+    }
+
     /** Forgets the request of instance {@code name} on {@code host} (it was deleted). */
     public synchronized void forgetInstance(HostAddress host, String name) {
         Map<String, InstanceRequest> byName = instances.get(host);

@@ -1,0 +1,73 @@
+package dev.multikernel.provider.resources.instance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.multikernel.provider.plan.CpuRequest;
+import dev.tfjvm.diag.Diagnostic;
+import dev.tfjvm.diag.Diagnostics;
+import dev.tfjvm.spi.TfObject;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class InstanceConfigTest {
+    static TfObject config() {
+        return TfObject.empty(InstanceSchema.schema().block()).with("host", "h1").with("name", "web")
+                .with("cpu_policy", "compact").with("desired_state", "ready").with("halt_timeout", "30s")
+                .with("cmdline", "").with("force_halt", false).with("allow_restart", false);
+    }
+
+    static String errors(Diagnostics d) {
+        return String.join("\n", d.all().stream().map(x -> x.summary() + " @ " + x.path()).toList());
+    }
+
+    @Test
+    void explicitCpusAndCountAreReadAndTyped() {
+        Diagnostics d = new Diagnostics();
+        Optional<InstanceConfig> c = InstanceConfig.read(config().with("cpus", "4-7,10"), d);
+        assertThat(d.all()).isEmpty();
+        assertThat(c.orElseThrow().cpus()).isInstanceOf(CpuRequest.Explicit.class);
+        assertThat(((CpuRequest.Explicit) c.get().cpus()).cpus().format()).isEqualTo("4-7,10");
+
+        c = InstanceConfig.read(config().with("cpu_count", 3L).with("cpu_policy", "spread_numa"), d);
+        assertThat(((CpuRequest.Count) c.orElseThrow().cpus()).count()).isEqualTo(3);
+        assertThat(((CpuRequest.Count) c.get().cpus()).strategy().name()).isEqualTo("spread_numa");
+    }
+
+    @Test
+    void eachMistakeIsReportedOnItsAttribute() {
+        Diagnostics d = new Diagnostics();
+        assertThat(InstanceConfig.read(config(), d)).isEmpty();
+        assertThat(errors(d)).contains("No CPUs requested").contains("cpus");
+
+        d = new Diagnostics();
+        assertThat(InstanceConfig.read(config().with("cpus", "1").with("cpu_count", 2L), d)).isEmpty();
+        assertThat(errors(d)).contains("cpus and cpu_count conflict").contains("cpu_count");
+
+        d = new Diagnostics();
+        assertThat(InstanceConfig.read(config().with("cpus", "3-1").with("memory", "12 parsecs")
+                .with("devices", java.util.List.of(config().newNested("devices").with("address", "pci0"))), d))
+                .isEmpty();
+        assertThat(errors(d)).contains("Invalid CPU list @ ").contains("Invalid memory size")
+                .contains("Invalid PCI address");
+
+        d = new Diagnostics();
+        assertThat(InstanceConfig.read(config().with("cpus", "1").with("desired_state", "active"), d)).isEmpty();
+        assertThat(errors(d)).contains("No kernel to start");
+
+        d = new Diagnostics();
+        assertThat(InstanceConfig.read(config().with("cpus", "1").with("desired_state", "loaded")
+                .with("kernel", "/boot/vmlinuz"), d)).isEmpty();
+        assertThat(errors(d)).contains("No memory to load a kernel into");
+
+        d = new Diagnostics();
+        assertThat(InstanceConfig.read(config().with("cpus", "1").with("halt_timeout", "soon"), d)).isEmpty();
+        assertThat(d.all()).extracting(Diagnostic::summary).containsExactly("Invalid halt_timeout");
+    }
+
+    @Test
+    void unknownValuesAreNotErrors() {
+        Diagnostics d = new Diagnostics();
+        assertThat(InstanceConfig.read(config().withUnknown("cpus"), d)).isEmpty();
+        assertThat(d.all()).isEmpty();
+    }
+}
