@@ -8,6 +8,7 @@ import dev.multikernel.provider.functions.MultikernelFunctions;
 import dev.multikernel.provider.hosts.HostRegistry;
 import dev.multikernel.provider.resources.instance.InstanceResource;
 import dev.multikernel.provider.resources.overlay.OverlayResource;
+import dev.multikernel.provider.resources.pool.PoolResource;
 import dev.tfjvm.diag.Diagnostics;
 import dev.tfjvm.schema.Schema;
 import dev.tfjvm.spi.ConfigureContext;
@@ -61,6 +62,7 @@ public final class MultikernelProvider implements Provider {
     @Override
     public List<Resource> resources() {
         return List.of(
+                new PoolResource(hosts),
                 new InstanceResource(hosts),
                 new OverlayResource(hosts));
     }

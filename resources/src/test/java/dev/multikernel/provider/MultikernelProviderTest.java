@@ -39,6 +39,8 @@ class MultikernelProviderTest {
         assertThat(r.getProvider().getBlock().getDescription()).contains("**multikernel** provider");
         assertThat(r.getProvider().getBlock().getDescriptionKind()).isEqualTo(Tfplugin6.StringKind.MARKDOWN);
         assertThat(r.getResourceSchemasMap()).containsKey("multikernel_overlay");
+        assertThat(r.getResourceSchemasMap()).containsKey("multikernel_pool");
+        assertThat(r.getResourceSchemasMap()).containsKey("multikernel_instance");
         assertThat(r.getFunctionsMap()).containsOnlyKeys("cpulist_expand", "cpulist_compact", "size_parse",
                 "size_format");
     }

@@ -165,6 +165,13 @@ public record HostView(String hostName, InterfaceGeneration generation, Optional
                     List.of(), List.of(), List.of());
         }
         PoolTree tree = pool.get();
+        if (tree.chunks().isEmpty() && tree.pciDevices().isEmpty() && tree.cpusAvailable().isEmpty()
+                && state.instances().isEmpty()) {
+            // before any baseline the kernel reads back every CPU and nothing else: no pool yet
+            return new HostView(hostName, state.generation(), Optional.of("host " + hostName
+                    + " has no pool yet: create a multikernel_pool first"), topology, CpuList.EMPTY, List.of(),
+                    List.of(), List.of(), List.of());
+        }
         List<Integer> poolCpus = new ArrayList<>();
         List<Long> unnamed = new ArrayList<>();
         for (long p : tree.cpus()) {

@@ -120,7 +120,7 @@ final class InstanceSchema {
                         .markdownDescription("The CPUs as the kernel names them: APIC ids on the current "
                                 + "interface, logical numbers on RFC v2."))
                 .attribute(Attribute.string(GENERATION).computed().planModifiers(PlanModifiers.useStateForUnknown())
-                        .markdownDescription("The host's interface generation: `current` or `rfc_v2`."))
+                        .markdownDescription("The host's interface generation: `current` or `rfc-v2`."))
                 .attribute(Attribute.string(BOOT_ID).computed().planModifiers(PlanModifiers.useStateForUnknown())
                         .markdownDescription("The host's boot id when the instance was created. A reboot removes "
                                 + "every instance; the next plan creates it again and says the host rebooted."))
