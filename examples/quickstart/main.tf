@@ -43,6 +43,12 @@ resource "multikernel_pool" "current" {
   ]
 }
 
+# The RFC v2 host's pool was reserved at boot (mkkernel_pool=4G on its kernel command line): the
+# resource adopts it read-only. No cpus, no devices; memory may be left out or state its size.
+resource "multikernel_pool" "rfc_v2" {
+  host = local.hosts["sim-2"].address
+}
+
 # Explicit CPUs (logical numbers, as lscpu shows them), started with the host's test kernel.
 resource "multikernel_instance" "web" {
   host    = multikernel_pool.current["sim-1"].host
@@ -76,7 +82,7 @@ resource "multikernel_instance" "spare" {
 # RFC v2: no pool resource (the boot-time pool is used), no NUMA placement, and no way to stop
 # a running instance, so this one is loaded but not started (destroy can then remove it).
 resource "multikernel_instance" "edge" {
-  host          = local.hosts["sim-2"].address
+  host          = multikernel_pool.rfc_v2.host
   name          = "edge"
   cpus          = "1-2"
   memory        = "256MiB"

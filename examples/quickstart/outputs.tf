@@ -22,13 +22,22 @@ output "instances" {
   }
 }
 
+output "pools" {
+  description = "Interface generation and physical CPU ids of every pool."
+  value = {
+    for p in concat(values(multikernel_pool.current), [multikernel_pool.rfc_v2]) : p.host => {
+      interface        = p.interface_generation
+      physical_cpu_ids = p.physical_cpu_ids
+    }
+  }
+}
+
 output "hosts" {
-  description = "Interface generation, free pool CPUs and the instances each host reports."
+  description = "Interface generation, boot id and the instances each host reports."
   value = {
     for name, h in data.multikernel_host.all : name => {
       interface = h.interface_generation
       boot_id   = h.boot_id
-      free_cpus = try(h.pool.free_cpus, null)
       instances = { for i in data.multikernel_instances.all[name].instances : i.name => i.status }
     }
   }
