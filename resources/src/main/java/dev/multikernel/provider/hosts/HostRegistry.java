@@ -45,6 +45,8 @@ public final class HostRegistry implements AutoCloseable {
     private SshConnectionPool pool;
     private final Map<HostAddress, MkctlClient> clients = new HashMap<>();
     private final Map<HostAddress, HostState> states = new HashMap<>();
+    /** Bumped by every forget: a read that started before a change must not be cached after it. */
+    private final Map<HostAddress, Long> changes = new HashMap<>();
     private final PlanLedger ledger = new PlanLedger();
 
     /** Something done with a host's helper. */
@@ -127,16 +129,20 @@ public final class HostRegistry implements AutoCloseable {
      * {@link ResourceException}s naming the host.
      */
     public HostState state(HostAddress host) throws ResourceException {
+        long seen;
         synchronized (this) {
             HostState cached = states.get(host);
             if (cached != null) {
                 return cached;
             }
+            seen = changes.getOrDefault(host, 0L);
         }
         HostState read = call(host, MkctlClient::state);
         synchronized (this) {
-            states.putIfAbsent(host, read);
-            return states.get(host);
+            if (changes.getOrDefault(host, 0L) == seen) {
+                states.putIfAbsent(host, read);
+            }
+            return read;
         }
     }
 
@@ -149,6 +155,7 @@ public final class HostRegistry implements AutoCloseable {
     /** Drops the cached state of {@code host}: the next {@link #state} reads it again. */
     public synchronized void forget(HostAddress host) {
         states.remove(host);
+        changes.merge(host, 1L, Long::sum);
     }
 
     /**

@@ -13,32 +13,19 @@ import dev.multikernel.host.devicetree.multikernel.OverlayTransaction;
 import dev.multikernel.host.devicetree.multikernel.V2Instance;
 import dev.multikernel.host.devicetree.multikernel.V2Tree;
 import dev.multikernel.host.mkctl.MkctlClient;
-import dev.multikernel.host.mkctl.MkctlInstall;
-import dev.multikernel.host.mkctl.MkctlOptions;
-import dev.multikernel.host.ssh.AuthSource;
-import dev.multikernel.host.ssh.ConnectionSpec;
-import dev.multikernel.host.ssh.HostKeyPolicy;
-import dev.multikernel.host.ssh.SshConnectionPool;
-import dev.multikernel.provider.Main;
-import dev.multikernel.provider.MultikernelProvider;
-import dev.multikernel.sim.kernel.HostTopology;
+import dev.multikernel.provider.testing.SimulatedFleet;
 import dev.multikernel.sim.kernel.InterfaceGeneration;
-import dev.multikernel.sim.ssh.HostSpec;
 import dev.multikernel.sim.ssh.SimulatedHost;
 import dev.multikernel.sim.ssh.SshKeys;
-import dev.tfjvm.testing.InProcessProvider;
 import dev.tfjvm.testing.TerraformCli;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,64 +42,28 @@ class DataSourcesIT {
 
     @TempDir
     static Path work;
-    static Path sims; // short: unix socket paths below it are limited to 107 bytes
-    static Path clientKey;
-    static Path knownHosts;
+    static SimulatedFleet fleet;
     static SimulatedHost current;
     static SimulatedHost rfcV2;
-    static InProcessProvider server;
-    static MultikernelProvider provider;
-    static String reattach;
-    static SshConnectionPool directPool;
 
     @BeforeAll
     static void start() throws Exception {
-        sims = Files.createTempDirectory(Path.of("/tmp"), "mkds");
-        clientKey = sims.resolve("id_ed25519");
-        KeyPair client = SshKeys.loadOrCreateEd25519(clientKey, "datasources-it");
-        current = SimulatedHost.start(new HostSpec("ds-cur", InterfaceGeneration.CURRENT, HostTopology.defaults(), 0,
-                HostSpec.DEFAULT_USERS, List.of(client.getPublic())), sims.resolve("cur"));
-        rfcV2 = SimulatedHost.start(new HostSpec("ds-v2", InterfaceGeneration.RFC_V2, HostTopology.defaults(), 0,
-                HostSpec.DEFAULT_USERS, List.of(client.getPublic())), sims.resolve("v2"));
-        knownHosts = sims.resolve("known_hosts");
-        Files.writeString(knownHosts, current.knownHostsLine() + "\n" + rfcV2.knownHostsLine() + "\n");
-        provider = new MultikernelProvider();
-        server = InProcessProvider.start(provider, Main.SOURCE_ADDRESS);
-        reattach = server.reattachJson();
-        directPool = SshConnectionPool.create();
+        fleet = SimulatedFleet.start("mkds");
+        current = fleet.host("ds-cur", InterfaceGeneration.CURRENT);
+        rfcV2 = fleet.host("ds-v2", InterfaceGeneration.RFC_V2);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (server != null) {
-            server.close();
+        if (fleet != null) {
+            fleet.close();
         }
-        provider.hosts().close();
-        if (directPool != null) {
-            directPool.close();
-        }
-        for (SimulatedHost h : new SimulatedHost[] {current, rfcV2}) {
-            if (h != null) {
-                h.close();
-            }
-        }
-        try (Stream<Path> walk = Files.walk(sims)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
-
-    /** mkctl driven directly, as another tool (or an earlier apply) would change the host. */
-    static MkctlClient direct(SimulatedHost host) throws Exception {
-        ConnectionSpec spec = ConnectionSpec.builder("127.0.0.1").port(host.port()).user("root")
-                .auth(new AuthSource.PrivateKeyFile(clientKey))
-                .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts))).build();
-        return new MkctlClient(directPool.transport(spec), MkctlInstall.Upload.defaults(), MkctlOptions.DEFAULTS);
     }
 
     @Test
     void currentHostBeforeAndAfterABaseline() throws Exception {
-        TerraformCli tf = terraform("current");
-        tf.file("main.tf", header(knownHosts) + reads("127.0.0.1:" + current.port()));
+        TerraformCli tf = fleet.terraform(work, "current");
+        tf.file("main.tf", fleet.providerBlock() + reads("127.0.0.1:" + current.port()));
         JsonNode before = apply(tf, "host");
         assertThat(before.get("host").asText()).isEqualTo("127.0.0.1:" + current.port());
         assertThat(before.get("boot_id").asText()).isEqualTo(current.kernel().bootId());
@@ -125,7 +76,7 @@ class DataSourcesIT {
         assertThat(before.get("pool").isNull()).isTrue();
         assertThat(before.get("instances")).isEmpty();
 
-        MkctlClient mk = direct(current);
+        MkctlClient mk = fleet.direct(current);
         mk.mount();
         mk.baseline(Fdt.write(new Baseline(List.of(2L, 4L, 6L, 16L), List.of(MemoryRequest.of(1L << 30, 0)),
                 List.of(), Map.of()).toTree()));
@@ -167,13 +118,13 @@ class DataSourcesIT {
 
     @Test
     void rfcV2HostBeforeAndAfterCreatingAnInstance() throws Exception {
-        TerraformCli tf = terraform("rfc-v2");
-        tf.file("main.tf", header(knownHosts) + reads("root@127.0.0.1:" + rfcV2.port()));
+        TerraformCli tf = fleet.terraform(work, "rfc-v2");
+        tf.file("main.tf", fleet.providerBlock() + reads("root@127.0.0.1:" + rfcV2.port()));
         JsonNode before = apply(tf, "host");
         assertThat(before.get("boot_id").asText()).isEqualTo(rfcV2.kernel().bootId());
         assertThat(before.get("instances")).isEmpty();
 
-        MkctlClient mk = direct(rfcV2);
+        MkctlClient mk = fleet.direct(rfcV2);
         mk.mount();
         mk.v2Create(Fdt.write(V2Tree.toTree(List.of(new V2Instance("db", 3, List.of(2, 3),
                 OptionalLong.of(256 * MIB))))), List.of("db"));
@@ -194,12 +145,12 @@ class DataSourcesIT {
 
     @Test
     void aWrongHostKeyIsAnErrorNamingTheFingerprint() throws Exception {
-        Path wrong = sims.resolve("wrong_known_hosts");
+        Path wrong = fleet.dir().resolve("wrong_known_hosts");
         // the current host's address with the other host's key: a changed host key
         Files.writeString(wrong, "[127.0.0.1]:" + current.port() + " "
                 + SshKeys.publicKeyLine(rfcV2.hostPublicKey(), "") + "\n");
-        TerraformCli tf = terraform("wrong-key");
-        tf.file("main.tf", header(wrong) + reads("127.0.0.1:" + current.port()));
+        TerraformCli tf = fleet.terraform(work, "wrong-key");
+        tf.file("main.tf", fleet.providerBlock(wrong) + reads("127.0.0.1:" + current.port()));
         TerraformCli.Result r = tf.expect(1, "plan", "-no-color");
         assertThat(r.errors()).contains("Error: Host key of 127.0.0.1:" + current.port() + " rejected")
                 .contains(current.hostKeyFingerprint());
@@ -207,9 +158,9 @@ class DataSourcesIT {
 
     @Test
     void acceptNewRecordsAnUnknownHostKeyAndTrustsIt() throws Exception {
-        Path fresh = sims.resolve("fresh_known_hosts");
-        TerraformCli tf = terraform("accept-new");
-        tf.file("main.tf", header(fresh).replace("use_agent", "host_key_policy = \"accept-new\"\n  use_agent")
+        Path fresh = fleet.dir().resolve("fresh_known_hosts");
+        TerraformCli tf = fleet.terraform(work, "accept-new");
+        tf.file("main.tf", fleet.providerBlock(fresh).replace("use_agent", "host_key_policy = \"accept-new\"\n  use_agent")
                 + reads("127.0.0.1:" + rfcV2.port()));
         JsonNode host = apply(tf, "host");
         assertThat(host.get("boot_id").asText()).isEqualTo(rfcV2.kernel().bootId());
@@ -222,8 +173,8 @@ class DataSourcesIT {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        TerraformCli tf = terraform("unreachable");
-        tf.file("main.tf", header(knownHosts).replace("use_agent", "connect_timeout = \"5s\"\n  use_agent")
+        TerraformCli tf = fleet.terraform(work, "unreachable");
+        tf.file("main.tf", fleet.providerBlock().replace("use_agent", "connect_timeout = \"5s\"\n  use_agent")
                 + reads("127.0.0.1:" + port));
         TerraformCli.Result r = tf.expect(1, "plan", "-no-color");
         assertThat(r.errors()).contains("Error: Cannot reach host 127.0.0.1:" + port);
@@ -231,8 +182,8 @@ class DataSourcesIT {
 
     @Test
     void aMalformedHostIsRefusedAtValidateNamingTheAttribute() throws Exception {
-        TerraformCli tf = terraform("bad-host");
-        tf.file("main.tf", header(knownHosts) + reads("root@@127.0.0.1"));
+        TerraformCli tf = fleet.terraform(work, "bad-host");
+        tf.file("main.tf", fleet.providerBlock() + reads("root@@127.0.0.1"));
         TerraformCli.Result r = tf.expect(1, "validate", "-no-color");
         assertThat(r.errors()).contains("Invalid host").contains("more than one '@'")
                 .contains("data \"multikernel_host\" \"this\"");
@@ -242,7 +193,7 @@ class DataSourcesIT {
     void theExamplesValidate() throws Exception {
         String provider = Files.readString(EXAMPLES.resolve("provider/provider.tf"));
         for (String example : List.of("multikernel_host", "multikernel_instances")) {
-            TerraformCli tf = terraform("example-" + example);
+            TerraformCli tf = fleet.terraform(work, "example-" + example);
             tf.file("provider.tf", provider);
             tf.file("main.tf", Files.readString(EXAMPLES.resolve("data-sources").resolve(example)
                     .resolve("data-source.tf")));
@@ -273,29 +224,5 @@ class DataSourcesIT {
                   value = data.multikernel_instances.this.instances
                 }
                 """.formatted(host);
-    }
-
-    static String header(Path knownHostsFile) {
-        return """
-                terraform {
-                  required_providers {
-                    multikernel = {
-                      source = "%s"
-                    }
-                  }
-                }
-
-                provider "multikernel" {
-                  user              = "root"
-                  private_key_file  = "%s"
-                  known_hosts_files = ["%s"]
-                  use_agent         = false
-                }
-
-                """.formatted(Main.SOURCE_ADDRESS, clientKey, knownHostsFile);
-    }
-
-    static TerraformCli terraform(String name) throws IOException {
-        return new TerraformCli(Files.createDirectories(work.resolve(name))).withReattach(reattach);
     }
 }

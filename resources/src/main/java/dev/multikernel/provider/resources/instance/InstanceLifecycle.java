@@ -70,16 +70,24 @@ final class InstanceLifecycle {
             }
             placed = place(host, hostText, before, desired);
             context.checkStopped();
-            if (before.generation() == InterfaceGeneration.RFC_V2) {
-                createV2(host, desired, placed);
-            } else {
-                createCurrent(host, desired, placed);
+            try {
+                if (before.generation() == InterfaceGeneration.RFC_V2) {
+                    createV2(host, desired, placed);
+                } else {
+                    createCurrent(host, desired, placed);
+                }
+            } catch (ResourceException e) {
+                // a dropped connection may have lost the answer, not the write: if the kernel has the
+                // instance, it goes into state (tainted) rather than being orphaned
+                Optional<TfObject> there = readBackIfThere(host, hostText, planned, desired.name());
+                throw there.isPresent() ? e.withPartialState(there.get()) : e;
             }
         } finally {
             lock.unlock();
         }
-        // The kernel has the instance from here on.
-        TfObject made = readBack(host, hostText, planned, desired.name());
+        // The kernel has the instance from here on: every failure leaves it in state.
+        TfObject made = readBackIfThere(host, hostText, planned, desired.name())
+                .orElseGet(() -> assumed(planned, placed, before));
         try {
             if (!desired.devices().isEmpty() && before.generation() == InterfaceGeneration.CURRENT) {
                 OverlayWrites.apply(hosts, host, tag(desired.name()), List.of(new OverlayOperation.DeviceAdd(
@@ -88,10 +96,10 @@ final class InstanceLifecycle {
             }
             int id = made.longValue(INSTANCE_ID).orElseThrow().intValue();
             bringUp(host, id, desired, InstanceStatus.READY, context);
+            return readBack(host, hostText, planned, desired.name());
         } catch (ResourceException e) {
             throw e.withPartialState(readBackQuietly(host, hostText, made, desired.name()));
         }
-        return readBack(host, hostText, planned, desired.name());
     }
 
     /** Plans the whole host again with what it holds now and returns this instance's place. */
@@ -331,6 +339,31 @@ final class InstanceLifecycle {
                 "Instance \"" + name + "\" disappeared from host " + hostText,
                 "The kernel no longer lists it right after it was changed; check the host's kernel log."));
         return InstanceReadBack.describe(base, hostText, now, instance, OverlayAdjustments.of(now, name));
+    }
+
+    /** The instance as the host shows it; empty when the host does not have it or cannot be read. */
+    private Optional<TfObject> readBackIfThere(HostAddress host, String hostText, TfObject base, String name) {
+        try {
+            return Optional.of(readBack(host, hostText, base, name));
+        } catch (ResourceException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * What state records for an instance the kernel took when the host cannot be read back: the
+     * plan's values with what the provider chose for it. The next refresh corrects the rest.
+     */
+    private static TfObject assumed(TfObject planned, PlannedInstance placed, HostState before) {
+        TfObject o = planned.with(CPUS, InstanceReadBack.sameCpus(InstanceReadBack.knownString(planned, CPUS),
+                        placed.cpus()))
+                .with(CPU_COUNT, (long) placed.cpus().size())
+                .with(PHYSICAL_CPU_IDS, placed.physicalCpuIds())
+                .with(STATUS, "unknown")
+                .with(BOOT_ID, before.bootId());
+        o = placed.id().isPresent() ? o.with(INSTANCE_ID, (long) placed.id().getAsInt()) : o.with(INSTANCE_ID, null);
+        return o.isKnown(GENERATION) ? o : o.with(GENERATION, before.usable() ? before.generation().wireName()
+                : InterfaceGeneration.CURRENT.wireName());
     }
 
     /** The instance as the host shows it, or {@code fallback} when the host cannot be read now. */

@@ -93,9 +93,23 @@ public final class InstanceResource implements Resource {
         TfObject planned = context.planned().with(ID, hostText + ":" + desired.name());
         Optional<TfObject> prior = context.prior();
         Optional<InstanceSpec> priorSpec = prior.flatMap(InstanceResource::spec);
-        if (prior.isPresent() && !prior.get().string(NAME).orElse("").equals(desired.name())) {
-            hosts.ledger().release(host, prior.get().requireString(NAME));
+        boolean moved = prior.isPresent() && (!prior.get().string(NAME).orElse("").equals(desired.name())
+                || !prior.get().string(HOST).orElse("").equals(hostText));
+        if (moved) {
+            TfObject before = prior.get();
+            if (before.string(HOST).orElse("").equals(hostText)) {
+                hosts.ledger().release(host, before.requireString(NAME));
+            }
             priorSpec = Optional.empty();
+            if ("active".equals(before.string(STATUS).orElse("")) && !desired.allowRestart()) {
+                String changed = before.string(HOST).orElse("").equals(hostText) ? NAME : HOST;
+                diagnostics.error(CtyPath.ROOT.attr(ALLOW_RESTART), "Instance \"" + before.requireString(NAME)
+                        + "\" is replaced and would stop while running", changed + " \""
+                        + before.string(changed).orElse("") + "\" → \"" + config.requireString(changed) + "\": the "
+                        + "running instance is removed and another one created. Set allow_restart = true on this "
+                        + "instance to accept the interruption, or keep the current " + changed + ".");
+                return;
+            }
         }
 
         if (prior.isPresent() && prior.get().isNull(KERNEL) && desired.kernel().isPresent() && priorSpec.isPresent()) {
@@ -116,7 +130,9 @@ public final class InstanceResource implements Resource {
             return;
         }
         PlannedInstance p = mine.get();
-        planned = planned.with(GENERATION, state.generation().wireName());
+        // an unmounted host says which interface it speaks once the pool's apply mounts it
+        planned = state.usable() ? planned.with(GENERATION, state.generation().wireName())
+                : planned.withUnknown(GENERATION);
         // Creates keep auto-allocated values unknown: Terraform plans again during apply, resource
         // by resource and in parallel, and what a count gets may depend on which other new
         // instances were planned before it (docs/design/resources.md).

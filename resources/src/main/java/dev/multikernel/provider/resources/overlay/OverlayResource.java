@@ -7,8 +7,6 @@ import dev.multikernel.host.devicetree.multikernel.OverlayOps;
 import dev.multikernel.host.devicetree.multikernel.OverlayTransaction;
 import dev.multikernel.host.devicetree.multikernel.PoolChunk;
 import dev.multikernel.host.devicetree.multikernel.PoolTree;
-import dev.multikernel.host.mkctl.MkctlError;
-import dev.multikernel.host.mkctl.MkctlException;
 import dev.multikernel.host.mkctl.MkctlResult;
 import dev.multikernel.host.state.CpuState;
 import dev.multikernel.host.state.HostState;
@@ -17,6 +15,7 @@ import dev.multikernel.host.state.TransactionState;
 import dev.multikernel.provider.config.HostAddress;
 import dev.multikernel.provider.hosts.HostReads;
 import dev.multikernel.provider.hosts.HostRegistry;
+import dev.multikernel.provider.hosts.OverlayWrites;
 import dev.multikernel.provider.values.ByteSize;
 import dev.multikernel.provider.values.CpuList;
 import dev.tfjvm.cty.CtyPath;
@@ -40,7 +39,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * {@code multikernel_overlay}: one raw overlay transaction ({@code overlays/tx_N}) against the
@@ -338,29 +336,6 @@ public final class OverlayResource implements Resource {
 
     // ------------------------------------------------------------------ apply
 
-    /** What writing the overlay came to. */
-    private sealed interface Outcome {
-        record Applied(MkctlResult.OverlayApplied result) implements Outcome {
-        }
-
-        /** The kernel created tx_N but did not apply it; the provider removed tx_N again. */
-        record RolledBack(MkctlException failure, int transaction, Optional<String> status) implements Outcome {
-        }
-
-        /**
-         * The kernel did not apply tx_N and refused to remove it; what took effect was undone by
-         * {@code undo} (empty when nothing had), and tx_N stays as a failed transaction without effect.
-         */
-        record Compensated(MkctlException failure, int transaction, MkctlException rollback,
-                Compensation compensation, OptionalInt undo) implements Outcome {
-        }
-
-        /** As {@link Compensated}, but writing the undo failed too: part of tx_N is still in effect. */
-        record Stuck(MkctlException failure, int transaction, MkctlException rollback, Compensation compensation,
-                Exception undo) implements Outcome {
-        }
-    }
-
     @Override
     public TfObject create(ApplyContext context) throws ResourceException {
         TfObject planned = context.planned();
@@ -391,86 +366,25 @@ public final class OverlayResource implements Resource {
             }
         }
         context.checkStopped();
-        Outcome outcome = hosts.change(host, client -> {
-            try {
-                return new Outcome.Applied(client.applyOverlay(w.dtbo()));
-            } catch (MkctlException e) {
-                OptionalInt tx = e.error().map(MkctlError::transactionId).orElse(OptionalInt.empty());
-                if (tx.isEmpty()) {
-                    throw e;
-                }
-                Optional<String> status = e.error().flatMap(MkctlError::transactionStatus);
-                try {
-                    client.removeOverlay(tx.getAsInt());
-                    return new Outcome.RolledBack(e, tx.getAsInt(), status);
-                } catch (MkctlException rollback) {
-                    return compensate(client, e, tx.getAsInt(), rollback, w.operations(), state);
-                }
-            }
-        });
+        OverlayWrites.Outcome outcome = OverlayWrites.write(hosts, host, OverlayEffects.TAG, w.operations(), state);
         Map<Long, Integer> logical = HostReads.logicalByPhysical(state);
-        String what = OverlaySpec.describe(w.operations(), logical);
-        if (outcome instanceof Outcome.RolledBack r) {
-            throw new ResourceException("The kernel did not apply the overlay on host " + host.describe(),
-                    "Transaction tx_" + r.transaction() + " (" + what + ") ended with status \""
-                            + r.status().orElse("failed") + "\": " + r.failure().getMessage() + "\n\nThe provider "
-                            + "rolled it back (removed tx_" + r.transaction() + "), so nothing of it is left on the "
-                            + "host. The host's kernel log (dmesg) says which step the kernel refused and why; "
-                            + "common causes are a CPU or device that is lent to an instance or not free in the pool "
-                            + "(EBUSY), one the host does not have (ENODEV), or memory the pool cannot give (ENOMEM).",
-                    Optional.empty(), Optional.empty(), r.failure());
+        if (outcome instanceof OverlayWrites.Outcome.Failed f) {
+            ResourceException e = OverlayWrites.error(host, w.operations(), f, OverlayWrites.Wording
+                    .of("apply the overlay")
+                    .describedBy(ops -> OverlaySpec.describe(ops, logical))
+                    .ifUndone("The apply failed, so nothing is kept in the state.")
+                    .ifStuck("The overlay is kept in the state as tainted; undo them on the host (or reboot it), "
+                            + "then run terraform state rm on this resource."));
+            if (f instanceof OverlayWrites.Outcome.Stuck) {
+                throw e.withPartialState(result(planned, host, f.transaction(), "failed", state.bootId(), w));
+            }
+            throw e;
         }
-        if (outcome instanceof Outcome.Compensated c) {
-            String undone = c.undo().isEmpty()
-                    ? "None of its steps had taken effect."
-                    : "The steps that had taken effect (" + OverlaySpec.describe(c.compensation().tookEffect(), logical)
-                            + ") were undone with transaction tx_" + c.undo().getAsInt() + " (tagged \""
-                            + Compensation.TAG + "\").";
-            throw new ResourceException("The kernel did not apply the overlay on host " + host.describe(),
-                    "Transaction tx_" + c.transaction() + " (" + what + ") failed: " + c.failure().getMessage()
-                            + "\n\nThe kernel refused to roll it back (" + c.rollback().getMessage() + "): it undoes "
-                            + "every step of a failed transaction, also those that never ran, and undoing those fails. "
-                            + undone + " So the host's resources are as before, and nothing is kept in the state; "
-                            + "tx_" + c.transaction() + " stays listed as failed, without effect, until the host "
-                            + "reboots. The host's kernel log (dmesg) says which step the kernel refused and why; "
-                            + "common causes are a CPU or device that is lent to an instance or not free in the pool "
-                            + "(EBUSY), one the host does not have (ENODEV), or memory the pool cannot give (ENOMEM).",
-                    Optional.empty(), Optional.empty(), c.failure());
-        }
-        if (outcome instanceof Outcome.Stuck f) {
-            TfObject partial = result(planned, host, f.transaction(), "failed", state.bootId(), w);
-            throw new ResourceException("The kernel did not apply the overlay on host " + host.describe()
-                    + ", and undoing it failed",
-                    "Transaction tx_" + f.transaction() + " (" + what + ") failed: " + f.failure().getMessage()
-                            + "\n\nRolling it back failed: " + f.rollback().getMessage() + "\n\nUndoing the steps "
-                            + "that had taken effect (" + OverlaySpec.describe(f.compensation().tookEffect(), logical)
-                            + ") failed too: " + f.undo().getMessage() + "\n\nThose steps are still in effect. The "
-                            + "overlay is kept in the state as tainted; undo them on the host (or reboot it), then "
-                            + "run terraform state rm on this resource.",
-                    Optional.empty(), Optional.empty(), f.failure()).withPartialState(partial);
-        }
-        MkctlResult.OverlayApplied applied = ((Outcome.Applied) outcome).result();
+        MkctlResult.OverlayApplied applied = ((OverlayWrites.Outcome.Applied) outcome).result();
         for (String warning : applied.warnings()) {
             context.diagnostics().warning("Host " + host.describe() + ": " + warning, warning);
         }
         return result(planned, host, applied.transaction().id(), applied.transaction().statusText(), state.bootId(), w);
-    }
-
-    private static Outcome compensate(dev.multikernel.host.mkctl.MkctlClient client, MkctlException failure, int tx,
-            MkctlException rollback, List<OverlayOperation> written, HostState before)
-            throws dev.multikernel.host.ssh.HostException, MkctlException {
-        HostState after = client.state();
-        Compensation c = Compensation.of(written, before, after);
-        if (c.inverse().isEmpty()) {
-            return new Outcome.Compensated(failure, tx, rollback, c, OptionalInt.empty());
-        }
-        try {
-            MkctlResult.OverlayApplied undo = client.applyOverlay(Fdt.write(OverlayOps.toTree(Compensation.TAG,
-                    c.inverse())));
-            return new Outcome.Compensated(failure, tx, rollback, c, OptionalInt.of(undo.transaction().id()));
-        } catch (MkctlException | RuntimeException e) {
-            return new Outcome.Stuck(failure, tx, rollback, c, e);
-        }
     }
 
     private static TfObject result(TfObject planned, HostAddress host, int tx, String status, String bootId,

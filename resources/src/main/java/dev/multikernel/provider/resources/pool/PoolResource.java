@@ -16,17 +16,16 @@ import dev.multikernel.host.devicetree.Fdt;
 import dev.multikernel.host.devicetree.multikernel.Baseline;
 import dev.multikernel.host.devicetree.multikernel.MemoryRequest;
 import dev.multikernel.host.devicetree.multikernel.OverlayOperation;
-import dev.multikernel.host.devicetree.multikernel.OverlayTransaction;
-import dev.multikernel.host.mkctl.MkctlError;
 import dev.multikernel.host.mkctl.MkctlException;
-import dev.multikernel.host.ssh.HostException;
 import dev.multikernel.host.state.CpuState;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InterfaceGeneration;
 import dev.multikernel.provider.config.HostAddress;
 import dev.multikernel.provider.hosts.HostReads;
 import dev.multikernel.provider.hosts.HostRegistry;
+import dev.multikernel.provider.hosts.OverlayWrites;
 import dev.multikernel.provider.plan.PlannedPool;
+import dev.multikernel.provider.resources.overlay.OverlaySpec;
 import dev.multikernel.provider.values.ByteSize;
 import dev.tfjvm.cty.CtyPath;
 import dev.tfjvm.diag.Diagnostics;
@@ -113,6 +112,10 @@ public final class PoolResource implements Resource {
                 if (spec.known()) {
                     report(PoolChanges.compute(host.describe(), spec, LivePool.EMPTY,
                             mapping(state, prior, Optional.empty()), nodes(state, LivePool.EMPTY)), d);
+                    // instances planned beside this pool are checked against it, as on a mounted host
+                    hosts.ledger().recordPool(host, new PlannedPool(spec.cpuSet(), spec.memoryList().stream()
+                            .map(m -> new MemoryRequest(m.size().bytes(), m.numaNode())).toList(),
+                            spec.deviceList().stream().map(PoolSpec.Device::address).toList()));
                 }
             }
             case CURRENT -> planned = planCurrent(context, host, state, spec, planned);
@@ -515,37 +518,30 @@ public final class PoolResource implements Resource {
 
     /**
      * Writes one {@code /resources} transaction tagged {@link #TAG}. A transaction the kernel did not
-     * apply is rolled back (removed) before the error is returned, and the error says so.
+     * apply is undone before the error is returned ({@link OverlayWrites}), and the error says so.
      */
     private void transaction(HostAddress host, List<OverlayOperation> operations, CtyPath path)
             throws ResourceException {
         String h = host.describe();
-        byte[] dtbo = Fdt.write(new OverlayTransaction(operations, Optional.of(TAG)).toTree());
-        hosts.change(host, client -> {
+        HostState before = hosts.state(host);
+        OverlayWrites.Outcome outcome = hosts.change(host, client -> {
             try {
-                return client.applyOverlay(dtbo);
+                return OverlayWrites.write(client, TAG, operations, before);
             } catch (MkctlException e) {
-                OptionalInt tx = e.error().map(MkctlError::transactionId).orElse(OptionalInt.empty());
-                if (tx.isEmpty()) {
-                    throw new ResourceException("Changing the pool of host " + h + " failed", e.getMessage()
-                            + "\n\nNo transaction was left behind: the pool is as it was.", Optional.ofNullable(path),
-                            Optional.empty(), e);
-                }
-                String rollback;
-                try {
-                    client.removeOverlay(tx.getAsInt());
-                    rollback = "Transaction tx_" + tx.getAsInt() + " was rolled back: the pool is as it was.";
-                } catch (MkctlException | HostException r) {
-                    rollback = "Rolling transaction tx_" + tx.getAsInt() + " back failed too (" + r.getMessage()
-                            + "). The kernel undoes every step of a transaction, including the one that failed, "
-                            + "and could not undo that one, so tx_" + tx.getAsInt() + " stays on the host with "
-                            + "status failed. Steps before the failing one may be in force: terraform plan reads the "
-                            + "pool and shows what is.";
-                }
-                throw new ResourceException("Changing the pool of host " + h + " failed", e.getMessage() + "\n\n"
-                        + rollback, Optional.ofNullable(path), Optional.empty(), e);
+                throw new ResourceException("Changing the pool of host " + h + " failed", e.getMessage()
+                        + "\n\nNo transaction was left behind: the pool is as it was.", Optional.ofNullable(path),
+                        Optional.empty(), e);
             }
         });
+        if (outcome instanceof OverlayWrites.Outcome.Failed f) {
+            Map<Long, Integer> logical = HostReads.logicalByPhysical(before);
+            throw OverlayWrites.error(host, operations, f, OverlayWrites.Wording.of("change the pool")
+                    .describedBy(ops -> OverlaySpec.describe(ops, logical))
+                    .at(Optional.ofNullable(path))
+                    .ifUndone("The pool is as it was.")
+                    .ifStuck("terraform plan reads the pool and shows what is in effect; the next apply changes it "
+                            + "to the configuration again."));
+        }
     }
 
     /** The attribute a transaction is about, when it touches only one. */

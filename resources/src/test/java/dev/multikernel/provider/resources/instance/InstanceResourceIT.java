@@ -3,39 +3,23 @@ package dev.multikernel.provider.resources.instance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.multikernel.host.devicetree.Fdt;
 import dev.multikernel.host.devicetree.multikernel.Baseline;
 import dev.multikernel.host.devicetree.multikernel.MemoryRequest;
 import dev.multikernel.host.mkctl.HaltMode;
 import dev.multikernel.host.mkctl.MkctlClient;
-import dev.multikernel.host.mkctl.MkctlInstall;
-import dev.multikernel.host.mkctl.MkctlOptions;
-import dev.multikernel.host.ssh.AuthSource;
-import dev.multikernel.host.ssh.ConnectionSpec;
-import dev.multikernel.host.ssh.HostKeyPolicy;
-import dev.multikernel.host.ssh.SshConnectionPool;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InstanceStatus;
-import dev.multikernel.provider.Main;
-import dev.multikernel.provider.MultikernelProvider;
+import dev.multikernel.provider.testing.SimulatedFleet;
 import dev.multikernel.sim.fixtures.KernelImages;
-import dev.multikernel.sim.kernel.HostTopology;
 import dev.multikernel.sim.kernel.InterfaceGeneration;
-import dev.multikernel.sim.ssh.HostSpec;
 import dev.multikernel.sim.ssh.SimulatedHost;
-import dev.multikernel.sim.ssh.SshKeys;
-import dev.tfjvm.testing.InProcessProvider;
 import dev.tfjvm.testing.TerraformCli;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,113 +31,42 @@ import org.junit.jupiter.api.io.TempDir;
  * directly with mkctl here, as an operator would have done; the pool resource has its own test.
  */
 class InstanceResourceIT {
-    static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     static Path work;
-    static Path sims;
-    static Path clientKey;
-    static Path knownHosts;
+    static SimulatedFleet fleet;
     static Path kernel;
     static Path kernel2;
     static SimulatedHost current;
     static SimulatedHost rfcV2;
-    static InProcessProvider server;
-    static MultikernelProvider provider;
-    static String reattach;
-    static SshConnectionPool directPool;
 
     @BeforeAll
     static void start() throws Exception {
-        sims = Files.createTempDirectory(Path.of("/tmp"), "mkin");
-        clientKey = sims.resolve("id_ed25519");
-        KeyPair client = SshKeys.loadOrCreateEd25519(clientKey, "instance-it");
-        current = SimulatedHost.start(new HostSpec("in-cur", InterfaceGeneration.CURRENT, HostTopology.defaults(), 0,
-                HostSpec.DEFAULT_USERS, List.of(client.getPublic())), sims.resolve("cur"));
-        rfcV2 = SimulatedHost.start(new HostSpec("in-v2", InterfaceGeneration.RFC_V2, HostTopology.defaults(), 0,
-                HostSpec.DEFAULT_USERS, List.of(client.getPublic())), sims.resolve("v2"));
-        knownHosts = sims.resolve("known_hosts");
-        Files.writeString(knownHosts, current.knownHostsLine() + "\n" + rfcV2.knownHostsLine() + "\n");
-        kernel = KernelImages.validImage(Files.createDirectories(sims.resolve("k1")));
-        kernel2 = KernelImages.validImage(Files.createDirectories(sims.resolve("k2")));
-        provider = new MultikernelProvider();
-        server = InProcessProvider.start(provider, Main.SOURCE_ADDRESS);
-        reattach = server.reattachJson();
-        directPool = SshConnectionPool.create();
+        fleet = SimulatedFleet.start("mkin");
+        current = fleet.host("in-cur", InterfaceGeneration.CURRENT);
+        rfcV2 = fleet.host("in-v2", InterfaceGeneration.RFC_V2);
+        kernel = KernelImages.validImage(Files.createDirectories(fleet.dir().resolve("k1")));
+        kernel2 = KernelImages.validImage(Files.createDirectories(fleet.dir().resolve("k2")));
 
-        MkctlClient mk = direct(current);
+        MkctlClient mk = fleet.direct(current);
         mk.state(); // while every CPU is online, so the helper can learn their APIC ids
         mk.mount();
         mk.baseline(Fdt.write(new Baseline(List.of(2L, 4L, 6L, 16L, 18L, 20L, 22L),
                 List.of(MemoryRequest.of(1L << 30, 0), MemoryRequest.of(1L << 30, 1)), List.of(), Map.of()).toTree()));
-        direct(rfcV2).mount();
+        fleet.direct(rfcV2).mount();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (server != null) {
-            server.close();
+        if (fleet != null) {
+            fleet.close();
         }
-        provider.hosts().close();
-        if (directPool != null) {
-            directPool.close();
-        }
-        for (SimulatedHost h : new SimulatedHost[] {current, rfcV2}) {
-            if (h != null) {
-                h.close();
-            }
-        }
-        try (Stream<Path> walk = Files.walk(sims)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
-
-    static MkctlClient direct(SimulatedHost host) throws Exception {
-        ConnectionSpec spec = ConnectionSpec.builder("127.0.0.1").port(host.port()).user("root")
-                .auth(new AuthSource.PrivateKeyFile(clientKey))
-                .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts))).build();
-        return new MkctlClient(directPool.transport(spec), MkctlInstall.Upload.defaults(), MkctlOptions.DEFAULTS);
-    }
-
-    static String header() {
-        return """
-                terraform {
-                  required_providers {
-                    multikernel = {
-                      source = "%s"
-                    }
-                  }
-                }
-
-                provider "multikernel" {
-                  user              = "root"
-                  private_key_file  = "%s"
-                  known_hosts_files = ["%s"]
-                  use_agent         = false
-                }
-
-                """.formatted(Main.SOURCE_ADDRESS, clientKey, knownHosts);
-    }
-
-    static TerraformCli terraform(String name) throws IOException {
-        return new TerraformCli(Files.createDirectories(work.resolve(name))).withReattach(reattach);
-    }
-
-    static JsonNode resource(TerraformCli tf, String address) throws IOException {
-        JsonNode state = JSON.readTree(tf.expect(0, "show", "-json").stdout());
-        for (JsonNode r : state.path("values").path("root_module").path("resources")) {
-            if (r.get("address").asText().equals(address)) {
-                return r.get("values");
-            }
-        }
-        throw new AssertionError(address + " not in state: " + state);
     }
 
     @Test
     void currentHostLifecycleWithLiveResizeRestartAndDrift() throws Exception {
         String host = "127.0.0.1:" + current.port();
-        TerraformCli tf = terraform("current");
-        String config = header() + """
+        TerraformCli tf = fleet.terraform(work, "current");
+        String config = fleet.providerBlock() + """
                 resource "multikernel_instance" "web" {
                   host    = "%1$s"
                   name    = "web"
@@ -179,12 +92,12 @@ class InstanceResourceIT {
         assertThat(plan).contains("cpus").contains("(known after apply)");
         tf.expect(0, "apply", "-no-color", "-auto-approve");
 
-        JsonNode web = resource(tf, "multikernel_instance.web");
+        JsonNode web = SimulatedFleet.resource(tf, "multikernel_instance.web");
         assertThat(web.get("status").asText()).isEqualTo("active");
         assertThat(web.get("cpus").asText()).isEqualTo("1,2");
         assertThat(web.get("physical_cpu_ids").toString()).isEqualTo("[2,4]");
         assertThat(web.get("instance_id").asInt()).isEqualTo(2); // ids go out in name order: batch got 1
-        JsonNode batch = resource(tf, "multikernel_instance.batch");
+        JsonNode batch = SimulatedFleet.resource(tf, "multikernel_instance.batch");
         assertThat(batch.get("cpus").asText()).isEqualTo("4-5");
         assertThat(batch.get("status").asText()).isEqualTo("ready");
         tf.expect(0, "plan", "-no-color", "-detailed-exitcode");
@@ -193,7 +106,7 @@ class InstanceResourceIT {
         tf.file("main.tf", config.replace("cpus    = \"1,2\"", "cpus    = \"1-3\"").formatted(host, kernel));
         String live = tf.expect(0, "apply", "-no-color", "-auto-approve").stdout();
         assertThat(live).contains("changes live");
-        assertThat(direct(current).state().instance("web").orElseThrow().status()).isEqualTo(InstanceStatus.ACTIVE);
+        assertThat(fleet.direct(current).state().instance("web").orElseThrow().status()).isEqualTo(InstanceStatus.ACTIVE);
         tf.expect(0, "plan", "-no-color", "-detailed-exitcode");
 
         // a new kernel stops web: refused without allow_restart
@@ -206,23 +119,23 @@ class InstanceResourceIT {
         tf.expect(0, "plan", "-no-color", "-detailed-exitcode");
 
         // drift: web halted behind Terraform's back
-        int id = direct(current).state().instance("web").orElseThrow().id().getAsInt();
-        direct(current).halt(id, HaltMode.GRACEFUL, Duration.ofSeconds(5));
+        int id = fleet.direct(current).state().instance("web").orElseThrow().id().getAsInt();
+        fleet.direct(current).halt(id, HaltMode.GRACEFUL, Duration.ofSeconds(5));
         TerraformCli.Result drift = tf.expect(2, "plan", "-no-color", "-detailed-exitcode");
         assertThat(drift.stdout()).contains("desired_state").contains("\"loaded\" -> \"active\"");
         tf.expect(0, "apply", "-no-color", "-auto-approve");
         tf.expect(0, "plan", "-no-color", "-detailed-exitcode");
 
         tf.expect(0, "destroy", "-no-color", "-auto-approve");
-        HostState after = direct(current).state();
+        HostState after = fleet.direct(current).state();
         assertThat(after.instances()).isEmpty();
     }
 
     @Test
     void overlappingCpusFailThePlanAndTheHostIsUntouched() throws Exception {
         String host = "127.0.0.1:" + current.port();
-        TerraformCli tf = terraform("overlap");
-        tf.file("main.tf", header() + """
+        TerraformCli tf = fleet.terraform(work, "overlap");
+        tf.file("main.tf", fleet.providerBlock() + """
                 resource "multikernel_instance" "a" {
                   host = "%1$s"
                   name = "a"
@@ -248,10 +161,10 @@ class InstanceResourceIT {
         String errors = tf.expect(1, "plan", "-no-color").errors();
         assertThat(errors).contains("CPU 2 is also requested by instance");
         assertThat(errors).contains("CPU 99 does not exist on host");
-        assertThat(direct(current).state().instances()).isEmpty();
+        assertThat(fleet.direct(current).state().instances()).isEmpty();
 
         // malformed values stop Terraform before it plans anything
-        tf.file("main.tf", header() + """
+        tf.file("main.tf", fleet.providerBlock() + """
                 resource "multikernel_instance" "d" {
                   host   = "%1$s"
                   name   = "d"
@@ -261,14 +174,14 @@ class InstanceResourceIT {
                 """.formatted(host));
         String invalid = tf.expect(1, "plan", "-no-color").errors();
         assertThat(invalid).contains("Invalid CPU list").contains("Invalid memory size").contains("\"lots\" is not a size");
-        assertThat(direct(current).state().instances()).isEmpty();
+        assertThat(fleet.direct(current).state().instances()).isEmpty();
     }
 
     @Test
     void rfcV2InstanceIsCreatedLoadedImportedAndRemoved() throws Exception {
         String host = "127.0.0.1:" + rfcV2.port();
-        TerraformCli tf = terraform("v2");
-        String config = header() + """
+        TerraformCli tf = fleet.terraform(work, "v2");
+        String config = fleet.providerBlock() + """
                 resource "multikernel_instance" "db" {
                   host          = "%s"
                   name          = "db"
@@ -281,7 +194,7 @@ class InstanceResourceIT {
         tf.file("main.tf", config);
         tf.expect(0, "init", "-no-color");
         tf.expect(0, "apply", "-no-color", "-auto-approve");
-        JsonNode db = resource(tf, "multikernel_instance.db");
+        JsonNode db = SimulatedFleet.resource(tf, "multikernel_instance.db");
         assertThat(db.get("interface_generation").asText()).isEqualTo("rfc-v2");
         assertThat(db.get("physical_cpu_ids").toString()).isEqualTo("[2,3]");
         tf.expect(0, "plan", "-no-color", "-detailed-exitcode");
@@ -289,12 +202,68 @@ class InstanceResourceIT {
         // forget it, import it again: the plan only records the kernel path
         tf.expect(0, "state", "rm", "multikernel_instance.db");
         tf.expect(0, "import", "-no-color", "multikernel_instance.db", host + ":db");
-        JsonNode imported = resource(tf, "multikernel_instance.db");
+        JsonNode imported = SimulatedFleet.resource(tf, "multikernel_instance.db");
         assertThat(imported.get("cpus").asText()).isEqualTo("2-3");
         tf.expect(0, "apply", "-no-color", "-auto-approve");
         tf.expect(0, "plan", "-no-color", "-detailed-exitcode");
 
         tf.expect(0, "destroy", "-no-color", "-auto-approve");
-        assertThat(direct(rfcV2).state().instances()).isEmpty();
+        assertThat(fleet.direct(rfcV2).state().instances()).isEmpty();
+    }
+
+    @Test
+    void aPoolAndItsInstancesInOneApply() throws Exception {
+        SimulatedHost fresh = fleet.host("in-new", InterfaceGeneration.CURRENT);
+        TerraformCli tf = fleet.terraform(work, "together");
+        tf.file("main.tf", fleet.providerBlock() + """
+                resource "multikernel_pool" "p" {
+                  host   = "%1$s"
+                  cpus   = "1-7"
+                  memory = [{ size = "1GiB", numa_node = 0 }, { size = "1GiB", numa_node = 1 }]
+                }
+
+                resource "multikernel_instance" "web" {
+                  host   = multikernel_pool.p.host
+                  name   = "web"
+                  cpus   = "1-2"
+                  memory = "256MiB"
+                  kernel = "%2$s"
+                }
+
+                resource "multikernel_instance" "workers" {
+                  for_each      = toset(["w1", "w2"])
+                  host          = multikernel_pool.p.host
+                  name          = each.key
+                  cpu_count     = 2
+                  memory        = "64MiB"
+                  desired_state = "ready"
+                }
+                """.formatted(SimulatedFleet.address(fresh), kernel));
+        tf.expect(0, "init", "-no-color");
+        // the host has no pool yet: the instances are checked against the pool planned beside them
+        String plan = tf.expect(0, "plan", "-no-color").stdout();
+        assertThat(plan).contains("4 to add");
+        tf.expect(0, "apply", "-no-color", "-auto-approve");
+        String w1 = SimulatedFleet.resource(tf, "multikernel_instance.workers[\"w1\"]").get("cpus").asText();
+        String w2 = SimulatedFleet.resource(tf, "multikernel_instance.workers[\"w2\"]").get("cpus").asText();
+        assertThat(List.of(w1, w2)).containsExactlyInAnyOrder("3-4", "5-6");
+        tf.expect(0, "plan", "-no-color", "-detailed-exitcode");
+
+        // renaming replaces the running instance: only with allow_restart
+        String main = tf.readFile("main.tf");
+        tf.file("main.tf", main.replace("name   = \"web\"", "name   = \"web2\""));
+        assertThat(tf.expect(1, "plan", "-no-color").errors()).contains("is replaced and would stop while running")
+                .contains("allow_restart = true");
+        tf.file("main.tf", main);
+
+        // more workers than free CPUs: the plan says so and names cpu_count
+        tf.file("main.tf", tf.readFile("main.tf").replace("[\"w1\", \"w2\"]", "[\"w1\", \"w2\", \"w3\"]"));
+        assertThat(tf.expect(1, "plan", "-no-color").errors()).contains("Cannot allocate 2 more CPUs")
+                .contains("cpu_count");
+
+        tf.file("main.tf", tf.readFile("main.tf").replace("[\"w1\", \"w2\", \"w3\"]", "[\"w1\", \"w2\"]"));
+        tf.expect(0, "destroy", "-no-color", "-auto-approve");
+        HostState after = fleet.direct(fresh).state();
+        assertThat(after.instances()).isEmpty();
     }
 }

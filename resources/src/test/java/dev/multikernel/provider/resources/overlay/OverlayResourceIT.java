@@ -14,33 +14,19 @@ import dev.multikernel.host.devicetree.multikernel.OverlayTarget;
 import dev.multikernel.host.devicetree.multikernel.OverlayTransaction;
 import dev.multikernel.host.devicetree.multikernel.PoolTree;
 import dev.multikernel.host.mkctl.MkctlClient;
-import dev.multikernel.host.mkctl.MkctlInstall;
-import dev.multikernel.host.mkctl.MkctlOptions;
-import dev.multikernel.host.ssh.AuthSource;
-import dev.multikernel.host.ssh.ConnectionSpec;
-import dev.multikernel.host.ssh.HostKeyPolicy;
-import dev.multikernel.host.ssh.SshConnectionPool;
 import dev.multikernel.host.state.CpuState;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.TransactionState;
-import dev.multikernel.provider.Main;
-import dev.multikernel.provider.MultikernelProvider;
-import dev.multikernel.sim.kernel.HostTopology;
+import dev.multikernel.provider.hosts.Compensation;
+import dev.multikernel.provider.testing.SimulatedFleet;
 import dev.multikernel.sim.kernel.InterfaceGeneration;
-import dev.multikernel.sim.ssh.HostSpec;
 import dev.multikernel.sim.ssh.SimulatedHost;
-import dev.multikernel.sim.ssh.SshKeys;
-import dev.tfjvm.testing.InProcessProvider;
 import dev.tfjvm.testing.TerraformCli;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,75 +46,36 @@ class OverlayResourceIT {
 
     @TempDir
     static Path work;
-    static Path sims;
-    static Path clientKey;
-    static Path knownHosts;
+    static SimulatedFleet fleet;
     static SimulatedHost current;
     static SimulatedHost rebooting;
     static SimulatedHost rejecting;
     static SimulatedHost rfcV2;
-    static InProcessProvider server;
-    static MultikernelProvider provider;
-    static String reattach;
-    static SshConnectionPool directPool;
 
     @BeforeAll
     static void start() throws Exception {
-        sims = Files.createTempDirectory(Path.of("/tmp"), "mkov");
-        clientKey = sims.resolve("id_ed25519");
-        KeyPair client = SshKeys.loadOrCreateEd25519(clientKey, "overlay-it");
-        current = SimulatedHost.start(new HostSpec("ov-cur", InterfaceGeneration.CURRENT, HostTopology.defaults(), 0,
-                HostSpec.DEFAULT_USERS, List.of(client.getPublic())), sims.resolve("cur"));
-        rebooting = SimulatedHost.start(new HostSpec("ov-reb", InterfaceGeneration.CURRENT, HostTopology.defaults(), 0,
-                HostSpec.DEFAULT_USERS, List.of(client.getPublic())), sims.resolve("reb"));
-        rejecting = SimulatedHost.start(new HostSpec("ov-rej", InterfaceGeneration.CURRENT, HostTopology.defaults(),
-                0, HostSpec.DEFAULT_USERS, List.of(client.getPublic())), sims.resolve("rej"));
-        rfcV2 = SimulatedHost.start(new HostSpec("ov-v2", InterfaceGeneration.RFC_V2, HostTopology.defaults(), 0,
-                HostSpec.DEFAULT_USERS, List.of(client.getPublic())), sims.resolve("v2"));
-        knownHosts = sims.resolve("known_hosts");
-        Files.writeString(knownHosts, current.knownHostsLine() + "\n" + rebooting.knownHostsLine() + "\n"
-                + rejecting.knownHostsLine() + "\n"
-                + rfcV2.knownHostsLine() + "\n");
-        provider = new MultikernelProvider();
-        server = InProcessProvider.start(provider, Main.SOURCE_ADDRESS);
-        reattach = server.reattachJson();
-        directPool = SshConnectionPool.create();
+        fleet = SimulatedFleet.start("mkov");
+        current = fleet.host("ov-cur", InterfaceGeneration.CURRENT);
+        rebooting = fleet.host("ov-reb", InterfaceGeneration.CURRENT);
+        rejecting = fleet.host("ov-rej", InterfaceGeneration.CURRENT);
+        rfcV2 = fleet.host("ov-v2", InterfaceGeneration.RFC_V2);
         for (SimulatedHost h : List.of(current, rebooting, rejecting)) {
-            MkctlClient mk = direct(h);
+            MkctlClient mk = fleet.direct(h);
             mk.mount();
             mk.baseline(Fdt.write(new Baseline(BASELINE_CPUS, List.of(MemoryRequest.of(1L << 30, 0)), List.of(),
                     Map.of()).toTree()));
         }
-        direct(current).applyOverlay(Fdt.write(OverlayTransaction.of(new OverlayOperation.InstanceCreate("web",
+        fleet.direct(current).applyOverlay(Fdt.write(OverlayTransaction.of(new OverlayOperation.InstanceCreate("web",
                 OptionalInt.of(1), new InstanceResources(64 * MIB, List.of(2L), List.of())))
                 .withResourcesTag("terraform:instance:web").toTree()));
-        direct(rfcV2).mount();
+        fleet.direct(rfcV2).mount();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (server != null) {
-            server.close();
+        if (fleet != null) {
+            fleet.close();
         }
-        provider.hosts().close();
-        if (directPool != null) {
-            directPool.close();
-        }
-        for (SimulatedHost h : new SimulatedHost[] {current, rebooting, rejecting, rfcV2}) {
-            if (h != null) {
-                h.close();
-            }
-        }
-        try (Stream<Path> walk = Files.walk(sims)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
-
-    static MkctlClient direct(SimulatedHost host) throws Exception {
-        ConnectionSpec spec = ConnectionSpec.builder("127.0.0.1").port(host.port()).user("root")
-                .auth(new AuthSource.PrivateKeyFile(clientKey))
-                .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts))).build();
-        return new MkctlClient(directPool.transport(spec), MkctlInstall.Upload.defaults(), MkctlOptions.DEFAULTS);
     }
 
     static PoolTree pool(HostState state) {
@@ -141,7 +88,7 @@ class OverlayResourceIT {
 
     /** The host as the setup left it: baseline pool, web holding APIC id 2, one transaction (web's). */
     static void assertCurrentHostAsSetUp() throws Exception {
-        HostState state = direct(current).state();
+        HostState state = fleet.direct(current).state();
         assertThat(pool(state).cpus()).containsExactlyInAnyOrderElementsOf(BASELINE_CPUS);
         assertThat(state.transactions()).extracting(TransactionState::resources)
                 .containsExactly("terraform:instance:web");
@@ -151,8 +98,8 @@ class OverlayResourceIT {
 
     @Test
     void addsACpuToThePoolShowsNoDiffAfterwardsAndRollsBackOnDestroy() throws Exception {
-        TerraformCli tf = terraform("cpu-add");
-        tf.file("main.tf", header() + """
+        TerraformCli tf = fleet.terraform(work, "cpu-add");
+        tf.file("main.tf", fleet.providerBlock() + """
                 resource "multikernel_overlay" "grow" {
                   host    = "%s"
                   cpu_add = "7"
@@ -161,18 +108,18 @@ class OverlayResourceIT {
                 output "overlay" {
                   value = multikernel_overlay.grow
                 }
-                """.formatted(address(current)));
+                """.formatted(SimulatedFleet.address(current)));
         String plan = tf.expect(0, "plan", "-no-color").stdout();
         assertThat(plan.replaceAll("\\s+", " ")).contains("+ cpu_add_physical_ids = [ + 22, ]");
         tf.expect(0, "apply", "-no-color", "-auto-approve");
         JsonNode overlay = JSON.readTree(tf.expect(0, "output", "-json", "overlay").stdout());
         int tx = overlay.get("transaction_id").asInt();
         assertThat(overlay.get("status").asText()).isEqualTo("applied");
-        assertThat(overlay.get("id").asText()).isEqualTo(address(current) + ":" + tx);
+        assertThat(overlay.get("id").asText()).isEqualTo(SimulatedFleet.address(current) + ":" + tx);
         assertThat(overlay.get("boot_id").asText()).isEqualTo(current.kernel().bootId());
         assertThat(overlay.get("cpu_add_physical_ids").toString()).isEqualTo("[22]");
 
-        HostState after = direct(current).state();
+        HostState after = fleet.direct(current).state();
         assertThat(pool(after).cpus()).contains(22L);
         assertThat(online(after, 7)).isFalse();
         TransactionState written = after.transaction(tx).orElseThrow();
@@ -189,17 +136,17 @@ class OverlayResourceIT {
     @Test
     void importsATransactionWrittenByAnotherToolAndShowsNoDiff() throws Exception {
         // kerf-like: no mk,resources tag; gives pool CPU 3 (APIC id 6) back to the host
-        int tx = direct(current).applyOverlay(Fdt.write(OverlayTransaction.of(
+        int tx = fleet.direct(current).applyOverlay(Fdt.write(OverlayTransaction.of(
                 OverlayOps.cpuRemove(OverlayTarget.POOL, 6)).toTree())).transaction().id();
-        assertThat(online(direct(current).state(), 3)).isTrue();
-        TerraformCli tf = terraform("import");
-        tf.file("main.tf", header() + """
+        assertThat(online(fleet.direct(current).state(), 3)).isTrue();
+        TerraformCli tf = fleet.terraform(work, "import");
+        tf.file("main.tf", fleet.providerBlock() + """
                 resource "multikernel_overlay" "shrink" {
                   host       = "%s"
                   cpu_remove = "3"
                 }
-                """.formatted(address(current)));
-        tf.expect(0, "import", "-no-color", "multikernel_overlay.shrink", address(current) + ":" + tx);
+                """.formatted(SimulatedFleet.address(current)));
+        tf.expect(0, "import", "-no-color", "multikernel_overlay.shrink", SimulatedFleet.address(current) + ":" + tx);
         String shown = tf.expect(0, "state", "show", "-no-color", "multikernel_overlay.shrink").stdout();
         assertThat(shown.replaceAll("\\s+", " ")).contains("cpu_remove = \"3\"").contains("transaction_id = " + tx)
                 .contains("cpu_remove_physical_ids = [ 6, ]");
@@ -211,37 +158,37 @@ class OverlayResourceIT {
 
     @Test
     void importRefusesATransactionItCannotExpress() throws Exception {
-        HostState state = direct(current).state();
+        HostState state = fleet.direct(current).state();
         int webTx = state.transactions().get(0).id();
-        TerraformCli tf = terraform("import-refused");
-        tf.file("main.tf", header() + """
+        TerraformCli tf = fleet.terraform(work, "import-refused");
+        tf.file("main.tf", fleet.providerBlock() + """
                 resource "multikernel_overlay" "x" {
                   host    = "%s"
                   cpu_add = "7"
                 }
-                """.formatted(address(current)));
+                """.formatted(SimulatedFleet.address(current)));
         TerraformCli.Result r = tf.expect(1, "import", "-no-color", "multikernel_overlay.x",
-                address(current) + ":" + webTx);
+                SimulatedFleet.address(current) + ":" + webTx);
         assertThat(r.errors()).contains("Cannot import multikernel_overlay")
                 .contains("tagged \"terraform:instance:web\"").contains("Import that resource instead");
-        r = tf.expect(1, "import", "-no-color", "multikernel_overlay.x", address(current) + ":999");
+        r = tf.expect(1, "import", "-no-color", "multikernel_overlay.x", SimulatedFleet.address(current) + ":999");
         assertThat(r.errors()).contains("has no overlay transaction tx_999").contains("tx_" + webTx);
     }
 
     @Test
     void anOverlayTheKernelFailsIsUndoneAndLeavesNothingInEffect() throws Exception {
-        TerraformCli tf = terraform("rejected");
+        TerraformCli tf = fleet.terraform(work, "rejected");
         // cpu-add runs, then device-add of a device the host does not have fails (ENODEV). The kernel
         // then refuses rmdir: undoing the device-add that never ran fails (ENOENT).
-        tf.file("main.tf", header() + """
+        tf.file("main.tf", fleet.providerBlock() + """
                 resource "multikernel_overlay" "bad" {
                   host       = "%s"
                   cpu_add    = "7"
                   device_add = ["0000:77:00.0"]
                 }
-                """.formatted(address(rejecting)));
+                """.formatted(SimulatedFleet.address(rejecting)));
         TerraformCli.Result r = tf.expect(1, "apply", "-no-color", "-auto-approve");
-        HostState after = direct(rejecting).state();
+        HostState after = fleet.direct(rejecting).state();
         assertThat(after.transactions()).hasSize(2);
         TransactionState failed = after.transactions().get(0);
         TransactionState undo = after.transactions().get(1);
@@ -251,7 +198,7 @@ class OverlayResourceIT {
         assertThat(undo.resources()).isEqualTo(Compensation.TAG);
         assertThat(undo.dtbo().value().orElseThrow().operations())
                 .containsExactly(OverlayOps.cpuRemove(OverlayTarget.POOL, 22));
-        assertThat(r.errors()).contains("The kernel did not apply the overlay on host " + address(rejecting))
+        assertThat(r.errors()).contains("The kernel did not apply the overlay on host " + SimulatedFleet.address(rejecting))
                 .contains("Transaction tx_" + failed.id()
                         + " (cpu-add of CPU 7 (APIC id 22) to the pool; device-add of 0000:77:00.0 to the pool) failed")
                 .contains("The kernel refused to roll it back")
@@ -264,8 +211,8 @@ class OverlayResourceIT {
 
     @Test
     void planTimeChecksNameTheAttribute() throws Exception {
-        TerraformCli tf = terraform("plan-errors");
-        tf.file("main.tf", header() + """
+        TerraformCli tf = fleet.terraform(work, "plan-errors");
+        tf.file("main.tf", fleet.providerBlock() + """
                 resource "multikernel_overlay" "no_cpu" {
                   host    = "%1$s"
                   cpu_add = "99"
@@ -286,7 +233,7 @@ class OverlayResourceIT {
                   host = "%1$s"
                   memory_remove = [{ base = "0x1000", size = "1GiB" }]
                 }
-                """.formatted(address(current)));
+                """.formatted(SimulatedFleet.address(current)));
         TerraformCli.Result r = tf.expect(1, "plan", "-no-color");
         assertThat(r.errors())
                 .contains("No such CPU on host").contains("cpu_add names CPU 99")
@@ -294,7 +241,7 @@ class OverlayResourceIT {
                 .doesNotContain("pool_cpu") // mkctl's CPU map names pool CPU 2 although it is offline
                 .contains("Not a whole pool chunk").contains("The pool's chunks on host");
 
-        tf.file("main.tf", header() + """
+        tf.file("main.tf", fleet.providerBlock() + """
                 resource "multikernel_overlay" "empty" {
                   host = "%1$s"
                 }
@@ -303,7 +250,7 @@ class OverlayResourceIT {
                   host    = "%1$s"
                   cpu_add = "4-x"
                 }
-                """.formatted(address(current)));
+                """.formatted(SimulatedFleet.address(current)));
         r = tf.expect(1, "validate", "-no-color");
         assertThat(r.errors()).contains("Nothing to do").contains("Invalid cpu_add").contains("cpu_add: ");
         assertCurrentHostAsSetUp();
@@ -311,33 +258,33 @@ class OverlayResourceIT {
 
     @Test
     void anRfcV2HostHasNoOverlays() throws Exception {
-        TerraformCli tf = terraform("rfc-v2");
-        tf.file("main.tf", header() + """
+        TerraformCli tf = fleet.terraform(work, "rfc-v2");
+        tf.file("main.tf", fleet.providerBlock() + """
                 resource "multikernel_overlay" "x" {
                   host    = "%s"
                   cpu_add = "7"
                 }
-                """.formatted(address(rfcV2)));
+                """.formatted(SimulatedFleet.address(rfcV2)));
         TerraformCli.Result r = tf.expect(1, "plan", "-no-color");
         assertThat(r.errors()).contains("No overlays on an RFC v2 host")
                 .contains("speaks the RFC v2 multikernel interface, which has no overlays")
-                .contains("with multikernel_overlay.x").contains("host = \"" + address(rfcV2) + "\"");
+                .contains("with multikernel_overlay.x").contains("host = \"" + SimulatedFleet.address(rfcV2) + "\"");
     }
 
     @Test
     void afterAHostRebootTheOverlayIsGoneWithAWarningNamingBothBootIds() throws Exception {
-        TerraformCli tf = terraform("reboot");
-        tf.file("main.tf", header() + """
+        TerraformCli tf = fleet.terraform(work, "reboot");
+        tf.file("main.tf", fleet.providerBlock() + """
                 resource "multikernel_overlay" "grow" {
                   host    = "%s"
                   cpu_add = "7"
                 }
-                """.formatted(address(rebooting)));
+                """.formatted(SimulatedFleet.address(rebooting)));
         tf.expect(0, "apply", "-no-color", "-auto-approve");
         String before = rebooting.kernel().bootId();
         String after = rebooting.reboot();
         TerraformCli.Result r = tf.expect(0, "apply", "-refresh-only", "-no-color", "-auto-approve");
-        assertThat(r.output().replaceAll("[\\s│]+", " ")).contains("Host " + address(rebooting) + " rebooted")
+        assertThat(r.output().replaceAll("[\\s│]+", " ")).contains("Host " + SimulatedFleet.address(rebooting) + " rebooted")
                 .contains("(boot id " + before + " → " + after + ")")
                 .contains("overlays made before the reboot are gone");
         assertThat(tf.expect(0, "state", "list").stdout()).isBlank();
@@ -346,37 +293,9 @@ class OverlayResourceIT {
     @Test
     void theExampleValidates() throws Exception {
         Path examples = Path.of(System.getProperty("examples.dir", "../examples"));
-        TerraformCli tf = terraform("example");
+        TerraformCli tf = fleet.terraform(work, "example");
         tf.file("provider.tf", Files.readString(examples.resolve("provider/provider.tf")));
         tf.file("main.tf", Files.readString(examples.resolve("resources/multikernel_overlay/resource.tf")));
         assertThat(tf.expect(0, "validate", "-no-color").stdout()).contains("The configuration is valid.");
-    }
-
-    static String address(SimulatedHost host) {
-        return "127.0.0.1:" + host.port();
-    }
-
-    static String header() {
-        return """
-                terraform {
-                  required_providers {
-                    multikernel = {
-                      source = "%s"
-                    }
-                  }
-                }
-
-                provider "multikernel" {
-                  user              = "root"
-                  private_key_file  = "%s"
-                  known_hosts_files = ["%s"]
-                  use_agent         = false
-                }
-
-                """.formatted(Main.SOURCE_ADDRESS, clientKey, knownHosts);
-    }
-
-    static TerraformCli terraform(String name) throws IOException {
-        return new TerraformCli(Files.createDirectories(work.resolve(name))).withReattach(reattach);
     }
 }

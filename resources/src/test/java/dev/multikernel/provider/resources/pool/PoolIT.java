@@ -10,33 +10,18 @@ import dev.multikernel.host.devicetree.multikernel.OverlayOperation;
 import dev.multikernel.host.devicetree.multikernel.OverlayTransaction;
 import dev.multikernel.host.devicetree.multikernel.PoolTree;
 import dev.multikernel.host.mkctl.MkctlClient;
-import dev.multikernel.host.mkctl.MkctlInstall;
-import dev.multikernel.host.mkctl.MkctlOptions;
-import dev.multikernel.host.ssh.AuthSource;
-import dev.multikernel.host.ssh.ConnectionSpec;
-import dev.multikernel.host.ssh.HostKeyPolicy;
-import dev.multikernel.host.ssh.SshConnectionPool;
 import dev.multikernel.host.state.CpuState;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.TransactionState;
-import dev.multikernel.provider.Main;
-import dev.multikernel.provider.MultikernelProvider;
-import dev.multikernel.sim.kernel.HostTopology;
+import dev.multikernel.provider.testing.SimulatedFleet;
 import dev.multikernel.sim.kernel.InterfaceGeneration;
-import dev.multikernel.sim.ssh.HostSpec;
 import dev.multikernel.sim.ssh.SimulatedHost;
-import dev.multikernel.sim.ssh.SshKeys;
-import dev.tfjvm.testing.InProcessProvider;
 import dev.tfjvm.testing.TerraformCli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,59 +39,22 @@ class PoolIT {
 
     @TempDir
     static Path work;
-    static Path sims;
-    static Path clientKey;
-    static KeyPair client;
-    static Path knownHosts;
-    static final List<SimulatedHost> HOSTS = new ArrayList<>();
-    static InProcessProvider server;
-    static MultikernelProvider provider;
-    static String reattach;
-    static SshConnectionPool directPool;
+    static SimulatedFleet fleet;
 
     @BeforeAll
     static void start() throws Exception {
-        sims = Files.createTempDirectory(Path.of("/tmp"), "mkpool");
-        clientKey = sims.resolve("id_ed25519");
-        client = SshKeys.loadOrCreateEd25519(clientKey, "pool-it");
-        knownHosts = sims.resolve("known_hosts");
-        Files.writeString(knownHosts, "");
-        provider = new MultikernelProvider();
-        server = InProcessProvider.start(provider, Main.SOURCE_ADDRESS);
-        reattach = server.reattachJson();
-        directPool = SshConnectionPool.create();
+        fleet = SimulatedFleet.start("mkpool");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        provider.hosts().close();
-        if (directPool != null) {
-            directPool.close();
-        }
-        for (SimulatedHost h : HOSTS) {
-            h.close();
-        }
-        try (Stream<Path> walk = Files.walk(sims)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        if (fleet != null) {
+            fleet.close();
         }
     }
 
-    static synchronized SimulatedHost host(String name, InterfaceGeneration generation) throws IOException {
-        SimulatedHost h = SimulatedHost.start(new HostSpec(name, generation, HostTopology.defaults(), 0,
-                HostSpec.DEFAULT_USERS, List.of(client.getPublic())), sims.resolve(name));
-        HOSTS.add(h);
-        Files.writeString(knownHosts, h.knownHostsLine() + "\n", java.nio.file.StandardOpenOption.APPEND);
-        return h;
-    }
-
-    static MkctlClient direct(SimulatedHost host) throws Exception {
-        ConnectionSpec spec = ConnectionSpec.builder("127.0.0.1").port(host.port()).user("root")
-                .auth(new AuthSource.PrivateKeyFile(clientKey))
-                .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts))).build();
-        return new MkctlClient(directPool.transport(spec), MkctlInstall.Upload.defaults(), MkctlOptions.DEFAULTS);
+    static SimulatedHost host(String name, InterfaceGeneration generation) throws IOException {
+        return fleet.host(name, generation);
     }
 
     static PoolTree poolTree(HostState s) {
@@ -121,10 +69,10 @@ class PoolIT {
     void currentHostCreateUpdateImportAndDestroy() throws Exception {
         SimulatedHost sim = host("pool-cur", InterfaceGeneration.CURRENT);
         String addr = "127.0.0.1:" + sim.port();
-        TerraformCli tf = terraform("current");
+        TerraformCli tf = fleet.terraform(work, "current");
 
         // create: a CPU list and a size in the user's own spelling
-        tf.file("main.tf", header() + pool(addr, "\"2,1\"", "[{ size = \"1024MiB\" }]"));
+        tf.file("main.tf", fleet.providerBlock() + pool(addr, "\"2,1\"", "[{ size = \"1024MiB\" }]"));
         JsonNode created = apply(tf);
         assertThat(created.get("cpus").asText()).isEqualTo("2,1");
         assertThat(created.get("physical_cpu_ids").toString()).isEqualTo("[2,4]");
@@ -133,7 +81,7 @@ class PoolIT {
         assertThat(created.get("interface_generation").asText()).isEqualTo("current");
         assertThat(created.get("boot_id").asText()).isEqualTo(sim.kernel().bootId());
         assertThat(created.get("id").asText()).isEqualTo(addr);
-        MkctlClient mk = direct(sim);
+        MkctlClient mk = fleet.direct(sim);
         PoolTree tree = poolTree(mk.state());
         assertThat(tree.cpus()).containsExactly(2L, 4L);
         assertThat(tree.chunks()).singleElement().satisfies(c -> assertThat(c.size()).isEqualTo(1024 * MIB));
@@ -142,7 +90,7 @@ class PoolIT {
 
         // update: add a CPU and a chunk on node 1; the first chunk's spelling changes, not its size
         String updated = pool(addr, "\"1-3\"", "[{ size = \"1GiB\" }, { size = \"512MiB\", numa_node = 1 }]");
-        tf.file("main.tf", header() + updated);
+        tf.file("main.tf", fleet.providerBlock() + updated);
         JsonNode grown = apply(tf);
         assertThat(grown.get("cpus").asText()).isEqualTo("1-3");
         assertThat(grown.get("physical_cpu_ids").toString()).isEqualTo("[2,4,6]");
@@ -161,16 +109,16 @@ class PoolIT {
         // a device the host does not have: the kernel fails the transaction. Removing it would undo
         // every step, the failed device-add too, which the (simulated) kernel cannot: the error says
         // so, and nothing of the change is in force.
-        tf.file("main.tf", header() + updated.replace("memory = [", "devices = [{ address = \"0000:0a:00.0\" }]\n  memory = ["));
+        tf.file("main.tf", fleet.providerBlock() + updated.replace("memory = [", "devices = [{ address = \"0000:0a:00.0\" }]\n  memory = ["));
         TerraformCli.Result failed = tf.expect(1, "apply", "-no-color", "-auto-approve");
-        assertThat(failed.errors().replaceAll("\\s+", " ")).contains("Changing the pool of host " + addr + " failed")
+        assertThat(failed.errors().replaceAll("\\s+", " ")).contains("The kernel did not change the pool on host " + addr)
                 .contains("ended with status 'failed'").containsAnyOf("was rolled back: the pool is as it was",
                         "stays on the host with status failed");
         HostState rolledBack = mk.state();
         assertThat(rolledBack.transactions()).filteredOn(t -> t.statusText().equals("applied")).hasSize(1);
         assertThat(poolTree(rolledBack).cpus()).containsExactly(2L, 4L, 6L);
         assertThat(poolTree(rolledBack).pciDevices()).isEmpty();
-        tf.file("main.tf", header() + updated);
+        tf.file("main.tf", fleet.providerBlock() + updated);
         // the resource keeps its state (only the output, which Terraform set from the plan, differs)
         TerraformCli.Result kept = tf.expect(0, "plan", "-no-color");
         assertThat(kept.stdout()).contains("without changing any real infrastructure")
@@ -179,8 +127,8 @@ class PoolIT {
         assertThat(tf.run("plan", "-no-color", "-detailed-exitcode").exitCode()).isEqualTo(0);
 
         // import into a fresh state
-        TerraformCli fresh = terraform("current-import");
-        fresh.file("main.tf", header() + updated);
+        TerraformCli fresh = fleet.terraform(work, "current-import");
+        fresh.file("main.tf", fleet.providerBlock() + updated);
         // mkctl remembers the APIC ids of CPUs it saw online, so the offline pool CPUs keep their numbers
         assertThat(after.cpus().stream().filter(c -> c.cpu() >= 1 && c.cpu() <= 3)).allMatch(c -> c.apicId().isPresent());
         fresh.expect(0, "import", "-no-color", "multikernel_pool.this", addr);
@@ -194,10 +142,10 @@ class PoolIT {
         // an instance holding CPU 2 (APIC id 4) and memory: the pool cannot give them back
         mk.applyOverlay(Fdt.write(OverlayTransaction.of(new OverlayOperation.InstanceCreate("web", OptionalInt.of(1),
                 new InstanceResources(64 * MIB, List.of(4L), List.of()))).toTree()));
-        tf.file("main.tf", header() + pool(addr, "\"1,3\"", "[{ size = \"1GiB\" }, { size = \"512MiB\", numa_node = 1 }]"));
+        tf.file("main.tf", fleet.providerBlock() + pool(addr, "\"1,3\"", "[{ size = \"1GiB\" }, { size = \"512MiB\", numa_node = 1 }]"));
         TerraformCli.Result refused = tf.expect(1, "plan", "-no-color");
         assertThat(refused.errors()).contains("CPU 2 (APIC id 4) is given to instance \"web\"").contains("cpus");
-        tf.file("main.tf", header() + updated);
+        tf.file("main.tf", fleet.providerBlock() + updated);
         TerraformCli.Result busy = tf.expect(1, "destroy", "-no-color", "-auto-approve");
         assertThat(busy.errors()).contains("The pool of host " + addr + " is still in use").contains("\"web\"");
         assertThat(poolTree(mk.state()).cpus()).containsExactly(2L, 4L, 6L);
@@ -218,23 +166,23 @@ class PoolIT {
     void validationErrorsNameTheAttributeAndLeaveTheHostUntouched() throws Exception {
         SimulatedHost sim = host("pool-val", InterfaceGeneration.CURRENT);
         String addr = "127.0.0.1:" + sim.port();
-        TerraformCli tf = terraform("validation");
+        TerraformCli tf = fleet.terraform(work, "validation");
 
-        tf.file("main.tf", header() + pool(addr, "\"1,99\"", "[{ size = \"1GiB\" }]"));
+        tf.file("main.tf", fleet.providerBlock() + pool(addr, "\"1,99\"", "[{ size = \"1GiB\" }]"));
         TerraformCli.Result unknownCpu = tf.expect(1, "plan", "-no-color");
         assertThat(unknownCpu.errors()).contains("CPU 99 does not exist on host " + addr)
                 .contains("Host " + addr + " has CPUs 0-7").contains("cpus = \"1,99\"");
 
-        tf.file("main.tf", header() + pool(addr, "\"1\"", "[{ size = \"1GiB\" }, { size = \"4X\" }]"));
+        tf.file("main.tf", fleet.providerBlock() + pool(addr, "\"1\"", "[{ size = \"1GiB\" }, { size = \"4X\" }]"));
         TerraformCli.Result badSize = tf.expect(1, "plan", "-no-color");
         assertThat(badSize.errors()).contains("Invalid size in memory[1].size").contains("unknown unit \"X\"")
                 .contains("K/KB/KiB");
 
-        tf.file("main.tf", header() + pool(addr, "\"1\"", "[{ size = \"1GiB\", numa_node = 5 }]"));
+        tf.file("main.tf", fleet.providerBlock() + pool(addr, "\"1\"", "[{ size = \"1GiB\", numa_node = 5 }]"));
         TerraformCli.Result badNode = tf.expect(1, "plan", "-no-color");
         assertThat(badNode.errors()).contains("NUMA node 5 does not exist on host " + addr).contains("0, 1");
 
-        HostState state = direct(sim).state();
+        HostState state = fleet.direct(sim).state();
         assertThat(state.transactions()).isEmpty();
         assertThat(state.pool().flatMap(p -> p.deviceTree().value()).map(t -> t.chunks().isEmpty()).orElse(true))
                 .isTrue();
@@ -245,10 +193,10 @@ class PoolIT {
     void rfcV2PoolIsAdoptedReadOnly() throws Exception {
         SimulatedHost sim = host("pool-v2", InterfaceGeneration.RFC_V2);
         String addr = "127.0.0.1:" + sim.port();
-        TerraformCli tf = terraform("rfc-v2");
-        direct(sim).mount(); // until it is mounted, the host cannot tell which interface it speaks
+        TerraformCli tf = fleet.terraform(work, "rfc-v2");
+        fleet.direct(sim).mount(); // until it is mounted, the host cannot tell which interface it speaks
 
-        tf.file("main.tf", header() + pool(addr, null, "[{ size = \"4096MiB\" }]"));
+        tf.file("main.tf", fleet.providerBlock() + pool(addr, null, "[{ size = \"4096MiB\" }]"));
         TerraformCli.Result plan = tf.expect(0, "plan", "-no-color");
         assertThat(plan.output()).contains("The pool of host " + addr + " is read-only")
                 .contains("mkkernel_pool= (4GiB)");
@@ -259,25 +207,25 @@ class PoolIT {
         assertThat(adopted.get("physical_cpu_ids")).isEmpty();
         assertThat(tf.run("plan", "-no-color", "-detailed-exitcode").exitCode()).isEqualTo(0);
 
-        tf.file("main.tf", header() + pool(addr, null, "[{ size = \"2GiB\" }]"));
+        tf.file("main.tf", fleet.providerBlock() + pool(addr, null, "[{ size = \"2GiB\" }]"));
         TerraformCli.Result resize = tf.expect(1, "plan", "-no-color");
         assertThat(resize.errors()).contains("The pool of host " + addr + " is read-only: it holds 4GiB")
                 .contains("memory = [{ size = \"4GiB\" }]");
 
-        tf.file("main.tf", header() + pool(addr, "\"1-2\"", "[{ size = \"4GiB\" }]"));
+        tf.file("main.tf", fleet.providerBlock() + pool(addr, "\"1-2\"", "[{ size = \"4GiB\" }]"));
         TerraformCli.Result cpus = tf.expect(1, "plan", "-no-color");
         assertThat(cpus.errors()).contains("Host " + addr + " has no CPU pool").contains("cpus = \"1-2\"");
 
         // import, in the canonical form
-        TerraformCli fresh = terraform("rfc-v2-import");
-        fresh.file("main.tf", header() + pool(addr, null, "[{ size = \"4GiB\" }]"));
+        TerraformCli fresh = fleet.terraform(work, "rfc-v2-import");
+        fresh.file("main.tf", fleet.providerBlock() + pool(addr, null, "[{ size = \"4GiB\" }]"));
         fresh.expect(0, "import", "-no-color", "multikernel_pool.this", addr);
         assertThat(fresh.run("plan", "-no-color", "-detailed-exitcode").exitCode()).isEqualTo(0);
 
         // a reboot takes the pool's object with it: planned again, with both boot ids named
         String before = sim.kernel().bootId();
         String now = sim.reboot();
-        tf.file("main.tf", header() + pool(addr, null, "[{ size = \"4096MiB\" }]"));
+        tf.file("main.tf", fleet.providerBlock() + pool(addr, null, "[{ size = \"4096MiB\" }]"));
         TerraformCli.Result rebooted = tf.run("plan", "-no-color", "-detailed-exitcode");
         assertThat(rebooted.exitCode()).as(rebooted.toString()).isEqualTo(2);
         assertThat(rebooted.output().replaceAll("\\s+", " "))
@@ -289,7 +237,7 @@ class PoolIT {
 
     @Test
     void theExampleValidates() throws Exception {
-        TerraformCli tf = terraform("example");
+        TerraformCli tf = fleet.terraform(work, "example");
         tf.file("provider.tf", Files.readString(EXAMPLES.resolve("provider/provider.tf")));
         tf.file("main.tf", Files.readString(EXAMPLES.resolve("resources/multikernel_pool/resource.tf")));
         assertThat(tf.expect(0, "validate", "-no-color").stdout()).contains("The configuration is valid.");
@@ -317,29 +265,5 @@ class PoolIT {
                   value = multikernel_pool.this
                 }
                 """.formatted(host, cpus == null ? "" : "  cpus   = " + cpus + "\n", memory);
-    }
-
-    static String header() {
-        return """
-                terraform {
-                  required_providers {
-                    multikernel = {
-                      source = "%s"
-                    }
-                  }
-                }
-
-                provider "multikernel" {
-                  user              = "root"
-                  private_key_file  = "%s"
-                  known_hosts_files = ["%s"]
-                  use_agent         = false
-                }
-
-                """.formatted(Main.SOURCE_ADDRESS, clientKey, knownHosts);
-    }
-
-    static TerraformCli terraform(String name) throws IOException {
-        return new TerraformCli(Files.createDirectories(work.resolve(name))).withReattach(reattach);
     }
 }

@@ -1,4 +1,4 @@
-package dev.multikernel.provider.resources.overlay;
+package dev.multikernel.provider.hosts;
 
 import dev.multikernel.host.devicetree.multikernel.CpuItem;
 import dev.multikernel.host.devicetree.multikernel.InstanceTree;
@@ -33,7 +33,10 @@ import java.util.Set;
  */
 public record Compensation(List<OverlayOperation> inverse, List<OverlayOperation> tookEffect) {
 
-    /** The tag of compensating transactions; {@link OverlayEffects} does not count them, nor the failed one. */
+    /**
+     * The tag of compensating transactions, whoever wrote the failed one; the overlay resource's
+     * {@code OverlayEffects} does not count them, nor the failed one.
+     */
     public static final String TAG = "terraform:overlay-undo";
 
     public Compensation {
@@ -41,7 +44,12 @@ public record Compensation(List<OverlayOperation> inverse, List<OverlayOperation
         tookEffect = List.copyOf(tookEffect);
     }
 
-    /** What of {@code written} took effect between {@code before} and {@code after}, and its inverse. */
+    /**
+     * What of {@code written} took effect between {@code before} and {@code after}, and its inverse.
+     *
+     * @throws UnsupportedOperationException when an {@code instance-remove} took effect: the
+     *         instance's settings went with it, so it cannot be made again from here
+     */
     public static Compensation of(List<OverlayOperation> written, HostState before, HostState after) {
         List<OverlayOperation> effective = new ArrayList<>();
         // The kernel runs the list in order: every step before the last one with an effect ran whole.
@@ -91,6 +99,14 @@ public record Compensation(List<OverlayOperation> inverse, List<OverlayOperation
         if (op instanceof OverlayOperation.PoolMemoryAdd) {
             return newChunks(before, after).isEmpty() ? Optional.empty() : Optional.of(op);
         }
+        if (op instanceof OverlayOperation.InstanceCreate c) {
+            return after.instance(c.name()).isPresent() && before.instance(c.name()).isEmpty() ? Optional.of(op)
+                    : Optional.empty();
+        }
+        if (op instanceof OverlayOperation.InstanceRemove r) {
+            return before.instance(r.name()).isPresent() && after.instance(r.name()).isEmpty() ? Optional.of(op)
+                    : Optional.empty();
+        }
         if (op instanceof OverlayOperation.MemoryRemove r && t instanceof OverlayTarget.Pool) {
             List<MemoryRange> done = r.ranges().stream().filter(m -> hasChunk(before, m) && !hasChunk(after, m))
                     .toList();
@@ -117,6 +133,13 @@ public record Compensation(List<OverlayOperation> inverse, List<OverlayOperation
         if (op instanceof OverlayOperation.DeviceRemove r) {
             return new OverlayOperation.DeviceAdd(t,
                     r.devices().stream().map(d -> PciItem.of(d.pciId().toString())).toList());
+        }
+        if (op instanceof OverlayOperation.InstanceCreate c) {
+            return new OverlayOperation.InstanceRemove(c.name());
+        }
+        if (op instanceof OverlayOperation.InstanceRemove r) {
+            throw new UnsupportedOperationException("instance \"" + r.name() + "\" was removed, and an "
+                    + "instance-remove cannot be undone: its settings went with it");
         }
         if (op instanceof OverlayOperation.PoolMemoryAdd) {
             return new OverlayOperation.MemoryRemove(t, newChunks(before, after).stream()
