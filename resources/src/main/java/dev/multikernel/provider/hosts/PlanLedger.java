@@ -23,6 +23,7 @@ public final class PlanLedger {
     private final Map<HostAddress, Map<String, InstanceRequest>> instances = new HashMap<>();
     private final Map<HostAddress, ReentrantLock> allocationLocks = new HashMap<>();
     private final Map<HostAddress, java.util.Set<String>> released = new HashMap<>();
+    private final java.util.Set<String> reported = new java.util.HashSet<>();
 
     /** Records what the pool of {@code host} will be once this run's plan is applied. */
     public synchronized void recordPool(HostAddress host, PlannedPool pool) {
@@ -80,7 +81,16 @@ public final class PlanLedger {
         return java.util.Set.copyOf(released.getOrDefault(host, java.util.Set.of()));
     }
 
+    /**
+     * Whether {@code problem} is shown for the first time in this run: a problem found while
+     * planning one resource may concern another, and is shown once.
+     */
+    public synchronized boolean firstReport(String problem) {
+        return reported.add(problem);
+    }
+
     synchronized void clear() {
+        reported.clear();
         pools.clear();
         instances.clear();
         released.clear();

@@ -33,11 +33,9 @@ import dev.tfjvm.spi.ReadContext;
 import dev.tfjvm.spi.Resource;
 import dev.tfjvm.spi.ResourceException;
 import dev.tfjvm.spi.TfObject;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 
 /**
  * {@code multikernel_instance}. Plans every instance of a host together through the run's
@@ -49,8 +47,6 @@ public final class InstanceResource implements Resource {
 
     private final HostRegistry hosts;
     private final InstanceLifecycle lifecycle;
-    /** Cross-instance problems already shown in this process, so each is reported once. */
-    private final Set<String> reported = new HashSet<>();
 
     public InstanceResource(HostRegistry hosts) {
         this.hosts = hosts;
@@ -120,6 +116,15 @@ public final class InstanceResource implements Resource {
                     desired.boot()));
         }
         InstanceRequest request = request(desired, priorSpec);
+        if (state.generation() == InterfaceGeneration.UNKNOWN
+                && hosts.ledger().plannedPool(host).map(p -> p.cpus().isEmpty()).orElse(false)) {
+            // Not mounted, and the pool beside it names no CPUs: an RFC v2 boot-time pool, most
+            // likely. Which interface the host speaks shows only once the pool's apply mounts it, so
+            // the instance is placed (and checked) then.
+            hosts.ledger().recordInstance(host, request);
+            context.setPlanned(unplaced(planned, desired));
+            return;
+        }
         HostPlan plan = planHost(host, hostText, state, request);
         report(plan, desired.name(), diagnostics);
         if (plan.hasErrors() && plan.problems().stream().anyMatch(p -> p.isError() && ours(p, desired.name()))) {
@@ -191,6 +196,18 @@ public final class InstanceResource implements Resource {
         context.setPlanned(planned);
     }
 
+    /** The plan of an instance placed only at apply: what the provider chooses is not known yet. */
+    private static TfObject unplaced(TfObject planned, InstanceConfig desired) {
+        TfObject p = planned.withUnknown(GENERATION).withUnknown(PHYSICAL_CPU_IDS).withUnknown(STATUS)
+                .withUnknown(BOOT_ID);
+        if (desired.cpus() instanceof CpuRequest.Explicit e) {
+            p = p.with(CPU_COUNT, (long) e.cpus().size());
+        } else {
+            p = p.withUnknown(CPUS);
+        }
+        return desired.id().isEmpty() ? p.withUnknown(INSTANCE_ID) : p;
+    }
+
     private HostPlan planHost(HostAddress host, String hostText, HostState state, InstanceRequest request) {
         HostView view = HostView.from(hostText, state);
         Optional<dev.multikernel.provider.plan.PlannedPool> pool = hosts.ledger().plannedPool(host);
@@ -211,9 +228,7 @@ public final class InstanceResource implements Resource {
         for (PlanProblem p : plan.problems()) {
             String key = p.attributePath() + "\n" + p.summary();
             if (p.attributePath().startsWith(prefix)) {
-                synchronized (reported) {
-                    reported.add(key);
-                }
+                hosts.ledger().firstReport(key);
                 CtyPath path = CtyPath.ROOT.attr(p.attributePath().substring(prefix.length()));
                 if (p.isError()) {
                     diagnostics.error(path, p.summary(), p.detail());
@@ -221,10 +236,8 @@ public final class InstanceResource implements Resource {
                     diagnostics.warning(path, p.summary(), p.detail());
                 }
             } else if (p.isError() && (p.summary() + p.detail()).contains("\"" + name + "\"")) {
-                synchronized (reported) {
-                    if (!reported.add(key)) {
-                        continue;
-                    }
+                if (!hosts.ledger().firstReport(key)) {
+                    continue;
                 }
                 diagnostics.error(p.attributePath() + ": " + p.summary(), p.detail());
             }
