@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job: build the provider, install it into a local filesystem mirror, and run an
-# example configuration through the real terraform: init, plan, apply, a no-change plan, destroy.
+# The bridge demo (scripts/quickstart.sh is the main job): build the demo provider on the tf-jvm
+# bridge, install it into a local filesystem mirror, and run its example configuration through the
+# real terraform: init, plan, apply, a no-change plan, destroy. No hosts needed.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

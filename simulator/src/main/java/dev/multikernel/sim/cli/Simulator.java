@@ -83,6 +83,7 @@ public final class Simulator implements AutoCloseable {
                 HostSpec spec = new HostSpec(name, options.generation().forHost(i), topology, 0,
                         options.users(), authorized);
                 started.add(startHost(dir, spec, i, options, previous, warnings));
+                SimKernelImage.writeFor(dir.hostDir(name));
             }
             Simulator sim = new Simulator(dir, started, lockChannel, lock);
             long pid = ProcessHandle.current().pid();

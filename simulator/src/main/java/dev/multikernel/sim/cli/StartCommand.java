@@ -25,7 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
                 "Start simulated hosts and stay in the foreground until 'multikernel-sim stop', SIGTERM or Ctrl-C.",
                 "Writes into the state directory: id_ed25519 (client key), known_hosts, ssh_config, hosts.json "
-                        + "and terraform/main.tf.json."
+                        + "and terraform/main.tf.json; and a test kernel image per host (hosts/NAME/boot/vmlinuz)."
         })
 final class StartCommand implements Callable<Integer> {
 
@@ -140,6 +140,8 @@ final class StartCommand implements Callable<Integer> {
         }
         String first = sim.hosts().get(0).name();
         out.printf("Log in:    ssh -F %s %s%n", dir.sshConfig(), first);
+        out.printf("Kernel:    %s (a test image the hosts' kexec accepts; one per host)%n",
+                dir.kernelImage(first));
         out.printf("Terraform: module \"sim\" { source = \"%s\" }%n", dir.terraformModule());
         out.printf("Stop:      multikernel-sim stop --state-dir %s   (or Ctrl-C)%n", dir.root());
         out.flush();

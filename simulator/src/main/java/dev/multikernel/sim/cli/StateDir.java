@@ -14,6 +14,7 @@ import java.nio.file.Path;
  *   terraform/main.tf.json       a Terraform module whose outputs describe the hosts
  *   simulator.pid, admin.sock    present while the simulator runs
  *   hosts/&lt;name&gt;/                one simulated host (see SimulatedHost)
+ *   hosts/&lt;name&gt;/boot/vmlinuz    a test kernel image the host's kexec loader accepts
  * </pre>
  */
 public record StateDir(Path root) {
@@ -56,5 +57,10 @@ public record StateDir(Path root) {
 
     public Path hostDir(String name) {
         return root.resolve("hosts").resolve(name);
+    }
+
+    /** The test kernel image of host {@code name}: an absolute path valid on that host. */
+    public Path kernelImage(String name) {
+        return hostDir(name).resolve(SimKernelImage.RELATIVE_PATH);
     }
 }

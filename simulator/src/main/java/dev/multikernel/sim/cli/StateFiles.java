@@ -87,6 +87,7 @@ final class StateFiles {
             n.put("hostKeyFingerprint", h.hostKeyFingerprint());
             n.put("kernelSocket", h.kernelSocket().toString());
             n.put("stateDir", h.stateDir().toString());
+            n.put("kernelImage", dir.kernelImage(h.name()).toString());
         }
         return root;
     }
@@ -97,7 +98,7 @@ final class StateFiles {
         ObjectNode outputs = root.putObject("output");
         ObjectNode hostsOut = outputs.putObject("hosts");
         hostsOut.put("description", "Simulated multikernel hosts by name: SSH address, port, user, "
-                + "interface generation and pinned host key.");
+                + "interface generation, pinned host key and the path of a test kernel image on the host.");
         ObjectNode value = hostsOut.putObject("value");
         for (SimulatedHost h : hosts) {
             ObjectNode n = value.putObject(h.name());
@@ -107,6 +108,7 @@ final class StateFiles {
             n.put("generation", GenerationChoice.label(h.spec().generation()));
             n.put("host_key", SshKeys.publicKeyLine(h.hostPublicKey(), ""));
             n.put("host_key_fingerprint", h.hostKeyFingerprint());
+            n.put("kernel_image", dir.kernelImage(h.name()).toString());
         }
         ObjectNode key = outputs.putObject("private_key_file");
         key.put("description", "The client private key every simulated host accepts.");

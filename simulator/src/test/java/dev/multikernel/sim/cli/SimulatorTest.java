@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.multikernel.sim.kernel.BzImage;
 import dev.multikernel.sim.kernel.Errno;
 import dev.multikernel.sim.kernel.FaultInjector;
 import dev.multikernel.sim.kernel.Operation;
@@ -75,6 +76,39 @@ class SimulatorTest {
                 "-o", "BatchMode=yes", "sim-2", "echo $MULTIKERNEL_SIM_HOST"), new byte[0]);
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stdout()).isEqualTo("sim-2\n");
+    }
+
+    @Test
+    void everyHostGetsATestKernelImageTheKexecLoaderAccepts() throws Exception {
+        start(SimulatorOptions.defaults(state(), 2).withGeneration(GenerationChoice.MIXED));
+        StateDir dir = state();
+        JsonNode hosts = StateFiles.JSON.readTree(dir.hostsJson().toFile());
+        JsonNode module = StateFiles.JSON.readTree(dir.terraformModule().resolve("main.tf.json").toFile());
+        for (SimulatedHost h : sim.hosts()) {
+            Path image = dir.kernelImage(h.name());
+            assertThat(image).isEqualTo(h.stateDir().resolve("boot/vmlinuz"));
+            byte[] bytes = Files.readAllBytes(image);
+            // the checks the simulated kexec_file_load makes, with a command line of 100 bytes
+            BzImage header = BzImage.probe(java.util.Arrays.copyOf(bytes, BzImage.HEADER_BYTES), bytes.length);
+            header.checkLoad(bytes.length, 100);
+            assertThat(header.version()).isEqualTo(0x020F);
+            assertThat(module.at("/output/hosts/value/" + h.name() + "/kernel_image").asText())
+                    .isEqualTo(image.toString());
+        }
+        assertThat(hosts.path("hosts").findValuesAsText("kernelImage"))
+                .containsExactly(dir.kernelImage("sim-1").toString(), dir.kernelImage("sim-2").toString());
+
+        // a file that is not a bzImage fails the same checks, so the ones above could fail
+        byte[] broken = SimKernelImage.bytes();
+        broken[BzImage.OFFSET_HEADER] = 'X';
+        assertThatThrownBy(() -> BzImage.probe(java.util.Arrays.copyOf(broken, BzImage.HEADER_BYTES), broken.length))
+                .hasMessageContaining("HdrS");
+
+        // a restart on the same state directory writes it again
+        sim.close();
+        Files.delete(dir.kernelImage("sim-2"));
+        start(SimulatorOptions.defaults(state(), 2));
+        assertThat(dir.kernelImage("sim-2")).exists();
     }
 
     @Test
