@@ -4,7 +4,7 @@
 #
 #   scripts/bench-plan.sh [HOSTS [PER_HOST [DESIRED_STATE]]]      defaults: 10 10 ready
 #
-# For each command (the pools' apply, plan, apply, a no-change plan, a refresh-only plan, destroy)
+# For each command (plan, apply, a no-change plan, a refresh-only plan, destroy)
 # it prints:
 #   wall     wall-clock seconds (/usr/bin/time -v)
 #   launches provider processes Terraform started ("starting plugin" lines with TF_LOG=trace)
@@ -183,13 +183,11 @@ measure() {
 count=$((hosts * per_host))
 printf 'bench-plan: %d hosts, %d pools, %d instances (desired_state = %s)\n' "$hosts" "$hosts" "$count" \
     "$desired_state" >&2
-# The pools first: creating a pool mounts the multikernel filesystem, and the provider does not yet
-# plan instances on a host whose filesystem is not mounted.
-measure pools 0 apply -auto-approve -target=multikernel_pool.p
 measure plan 0 plan -out=tfplan
 measure apply 0 apply tfplan
 measure plan-noop 0 plan -detailed-exitcode
-# 0,2: this provider's refresh-only plan currently exits 2 with "No changes" right after an apply
+# 0,2: Terraform 1.10/1.11 may exit 2 with "No changes" from a refresh-only plan right after an
+# apply (Terraform issue #36403)
 measure refresh-only 0,2 plan -refresh-only -detailed-exitcode
 measure destroy 0 destroy -auto-approve
 

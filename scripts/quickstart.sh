@@ -103,10 +103,6 @@ on_host() {
 }
 
 tf 0 "install the provider from the local mirror" init
-# The pools first: creating a pool mounts the multikernel filesystem on a fresh host, and the
-# provider does not yet plan instances on a host whose filesystem is not mounted.
-tf 0 "the pools first: they mount /sys/fs/multikernel" apply -auto-approve \
-    -target=multikernel_pool.current -target=multikernel_pool.rfc_v2
 tf 0 "what will be created" plan -out=tfplan
 tf 0 "create pools and instances" apply tfplan
 tf 0 "right after apply, nothing to change" plan -detailed-exitcode
