@@ -91,6 +91,8 @@ resource "multikernel_instance" "edge" {
 }
 
 # Every host as it is after the instances exist.
+# Data sources are read at plan time unless they depend on resources with changes: these read
+# the hosts after the instances are made, so their outputs are right after the first apply.
 data "multikernel_instances" "all" {
   for_each = local.hosts
   host     = each.value.address
@@ -107,5 +109,10 @@ data "multikernel_host" "all" {
   for_each = local.hosts
   host     = each.value.address
 
-  depends_on = [data.multikernel_instances.all]
+  depends_on = [
+    multikernel_instance.web,
+    multikernel_instance.batch,
+    multikernel_instance.spare,
+    multikernel_instance.edge,
+  ]
 }
