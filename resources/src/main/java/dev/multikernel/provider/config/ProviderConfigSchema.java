@@ -35,10 +35,14 @@ public final class ProviderConfigSchema {
     public static Block block() {
         return Block.builder()
                 .markdownDescription("""
-                        The **multikernel** provider works with Linux multikernel hosts over SSH. This release \
-                        reads a host's state with data sources (interface generation, CPUs, pool, instances, \
-                        loaded kernels); resources for memory pools, kernel instances and device-tree overlays \
-                        are being built.
+                        The **multikernel** provider manages Linux multikernel hosts over SSH: a host's pool of \
+                        CPUs, memory and PCI devices (`multikernel_pool`), the kernel instances that run on it \
+                        (`multikernel_instance`) and raw device-tree overlay transactions \
+                        (`multikernel_overlay`), on hosts of both kernel interface generations. Every instance \
+                        aimed at one host is checked together at plan time, every update says whether it is \
+                        live, restarts the instance or replaces it, and changes made behind Terraform's back \
+                        show as drift. The data sources read a host's whole state (interface generation, CPUs, \
+                        pool, instances, loaded kernels) in one round trip.
 
                         Hosts are named by each resource and data source (`host = "admin@10.0.0.5:22"`); the \
                         settings here are the SSH defaults for all of them. Credentials set here are never \
