@@ -89,6 +89,21 @@ public record OverlayEffects(
 
     /** What the live {@value #TAG} transactions of {@code state} did to the instance {@code instance}. */
     public static OverlayEffects on(HostState state, String instance) {
+        OverlayTarget target;
+        try {
+            target = OverlayTarget.instance(instance);
+        } catch (IllegalArgumentException e) {
+            return NONE; // not a name an instance can have: no overlay can target it
+        }
+        return on(state, target);
+    }
+
+    /**
+     * What the live {@value #TAG} transactions of {@code state} did to {@code target}: an instance,
+     * or the pool ({@code /resources}; CPUs and devices — memory chunks an overlay adds to the pool
+     * get their addresses from the kernel and are not told apart).
+     */
+    public static OverlayEffects on(HostState state, OverlayTarget target) {
         Net<Long> cpus = new Net<>();
         Net<Range> memory = new Net<>();
         Net<PciAddress> devices = new Net<>();
@@ -96,12 +111,6 @@ public record OverlayEffects(
         List<Integer> unreadable = new ArrayList<>();
         List<TransactionState> txs = new ArrayList<>(state.transactions());
         txs.sort((a, b) -> Integer.compare(a.id(), b.id()));
-        OverlayTarget target;
-        try {
-            target = OverlayTarget.instance(instance);
-        } catch (IllegalArgumentException e) {
-            return NONE; // not a name an instance can have: no overlay can target it
-        }
         for (TransactionState tx : txs) {
             if (tx.status() != TransactionStatus.APPLIED) {
                 continue;

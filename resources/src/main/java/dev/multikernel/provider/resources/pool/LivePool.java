@@ -8,6 +8,8 @@ import dev.multikernel.host.devicetree.multikernel.PoolTree;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InstanceState;
 import dev.multikernel.host.state.IomemRange;
+import dev.multikernel.host.devicetree.multikernel.OverlayTarget;
+import dev.multikernel.provider.resources.overlay.OverlayEffects;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -127,7 +129,13 @@ record LivePool(List<Long> cpus, Set<Long> available, List<PoolChunk> chunks, Li
             devices.addAll(held);
             holders.add(new Holder(i.name(), cpus, memory, held));
         }
-        return Optional.of(new LivePool(t.cpus(), Set.copyOf(t.cpusAvailable()), t.chunks(), devices, holders));
+        // what multikernel_overlay transactions lent the pool or took from it is theirs, not the
+        // pool resource's: neither sees the other's change as drift
+        OverlayEffects lent = OverlayEffects.on(state, OverlayTarget.POOL);
+        List<Long> cpus = new ArrayList<>(t.cpus().stream().filter(c -> !lent.cpusAdded().contains(c)).toList());
+        lent.cpusRemoved().stream().filter(c -> !cpus.contains(c)).forEach(cpus::add);
+        List<PciAddress> own = new ArrayList<>(lent.devicesWithout(devices));
+        return Optional.of(new LivePool(cpus, Set.copyOf(t.cpusAvailable()), t.chunks(), own, holders));
     }
 
     /** Why {@link #of} found no pool tree. */
