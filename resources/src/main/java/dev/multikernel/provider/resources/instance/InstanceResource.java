@@ -170,6 +170,13 @@ public final class InstanceResource implements Resource {
         boolean running = onHost.map(i -> i.status() == dev.multikernel.host.state.InstanceStatus.ACTIVE)
                 .orElse(false);
         String stateChange = stateChange(before, desired, running);
+        if (running && state.generation() == InterfaceGeneration.RFC_V2
+                && desired.desiredState() != DesiredState.ACTIVE) {
+            diagnostics.error(CtyPath.ROOT.attr(DESIRED_STATE), "Instance \"" + desired.name()
+                    + "\" cannot be stopped on host " + hostText, "It is active, and the RFC v2 interface has no way "
+                    + "to stop a running instance. Keep desired_state = \"active\", or reboot the host to free it.");
+            return;
+        }
         if (decision.change() == ChangeClass.REPLACE) {
             context.requireReplace(CtyPath.ROOT.attr(firstChanged(before, config)));
         }
