@@ -266,4 +266,36 @@ class InstanceResourceIT {
         HostState after = fleet.direct(fresh).state();
         assertThat(after.instances()).isEmpty();
     }
+
+    @Test
+    void aRunningRfcV2InstanceCannotBeStopped() throws Exception {
+        SimulatedHost v2 = fleet.host("in-v2run", InterfaceGeneration.RFC_V2);
+        fleet.direct(v2).mount();
+        TerraformCli tf = fleet.terraform(work, "v2-running");
+        String config = fleet.providerBlock() + """
+                resource "multikernel_instance" "app" {
+                  host          = "%s"
+                  name          = "app"
+                  cpus          = "3"
+                  memory        = "64MiB"
+                  kernel        = "%s"
+                  desired_state = "active"
+                  allow_restart = true
+                }
+                """.formatted(SimulatedFleet.address(v2), kernel);
+        tf.file("main.tf", config);
+        tf.expect(0, "init", "-no-color");
+        tf.expect(0, "apply", "-no-color", "-auto-approve");
+        assertThat(fleet.direct(v2).state().instance("app").orElseThrow().status()).isEqualTo(InstanceStatus.ACTIVE);
+
+        // the RFC v2 interface has no halt: the plan says so instead of failing half-way at apply
+        tf.file("main.tf", config.replace("desired_state = \"active\"", "desired_state = \"ready\""));
+        assertThat(tf.expect(1, "plan", "-no-color").errors()).contains("cannot be stopped on host")
+                .contains("no way to stop a running instance");
+        // nor can it be destroyed: the error says what to do, and state keeps it
+        tf.file("main.tf", config);
+        assertThat(tf.expect(1, "destroy", "-no-color", "-auto-approve").errors())
+                .contains("is running on an RFC v2 host").contains("Reboot host");
+        assertThat(tf.expect(0, "state", "list").stdout()).contains("multikernel_instance.app");
+    }
 }
