@@ -12,7 +12,6 @@ import dev.multikernel.acceptance.harness.Workspace;
 import dev.tfjvm.testing.TerraformCli;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -144,10 +143,6 @@ class ImportIT {
     }
 
     @Test
-    @Disabled("known limitation: import cannot see the configuration, so an imported RFC v2 pool records its boot-time "
-            + "size (what a configuration that states it wants, see anInstanceMadeOutOfBandOnAnRfcV2Host); with memory "
-            + "left out, the first plan after import drops it from state in a no-op update. Making memory optional + "
-            + "computed would fix both")
     void anRfcV2PoolImportedWithoutMemoryInTheConfigurationMatchesOneCreatedSo() {
         String host = FLEET.address("iv1");
         FLEET.outOfBand("iv1").mount();

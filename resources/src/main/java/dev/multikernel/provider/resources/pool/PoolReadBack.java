@@ -106,12 +106,12 @@ final class PoolReadBack {
         if (wanted.memory().isPresent() && wanted.memoryTotal().bytes() == poolBytes) {
             memory = Optional.of(wanted.memoryList().stream()
                     .map(m -> new MemoryValue(m.text(), OptionalInt.empty())).toList());
-        } else if (wanted.memory().isPresent() || importing && poolBytes > 0) {
+        } else {
+            // the boot-time pool as it is; memory is computed, so a configuration that leaves it out
+            // keeps this value (created or imported alike)
             memory = Optional.of(poolBytes > 0
                     ? List.of(new MemoryValue(ByteSize.ofBytes(poolBytes).format(), OptionalInt.empty()))
                     : List.of());
-        } else {
-            memory = Optional.empty();
         }
         return new Values(Optional.empty(), List.of(), memory, Optional.empty(), List.of());
     }

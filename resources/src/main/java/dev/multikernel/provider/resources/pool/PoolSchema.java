@@ -65,9 +65,11 @@ final class PoolSchema {
                         Attribute.number(NUMA_NODE).optional().computed().markdownDescription(
                                 "NUMA node to take the chunk from; left out, the kernel picks one and it is "
                                         + "shown here."))
-                        .optional().markdownDescription("Memory chunks of the pool; the kernel picks their "
-                                + "addresses. Needed on hosts with the current interface. On RFC v2 hosts the "
-                                + "pool is reserved at boot: leave it out or state its size."))
+                        .optional().computed().planModifiers(PlanModifiers.useStateForUnknown())
+                        .markdownDescription("Memory chunks of the pool; the kernel picks "
+                                + "their addresses. Needed on hosts with the current interface. On RFC v2 hosts the "
+                                + "pool is reserved at boot: leave it out (it is then read from the host) or state "
+                                + "its size."))
                 .attribute(Attribute.nested(DEVICES, Nesting.LIST,
                         Attribute.string(ADDRESS).required().markdownDescription(
                                 "PCI address `DDDD:BB:SS.F` (hex), as `lspci -D` shows it."))

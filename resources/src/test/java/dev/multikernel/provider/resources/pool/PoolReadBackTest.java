@@ -98,7 +98,8 @@ class PoolReadBackTest {
                 Optional.of(List.of(mem("4096MiB", OptionalInt.empty()))), Optional.empty(), true);
         assertThat(PoolReadBack.rfcV2(pool, asWritten, false).memory().orElseThrow())
                 .containsExactly(new PoolReadBack.MemoryValue("4096MiB", OptionalInt.empty()));
-        assertThat(PoolReadBack.rfcV2(pool, NOTHING, false).memory()).isEmpty();
+        assertThat(PoolReadBack.rfcV2(pool, NOTHING, false).memory().orElseThrow())
+                .containsExactly(new PoolReadBack.MemoryValue("4GiB", OptionalInt.empty()));
         assertThat(PoolReadBack.rfcV2(pool, NOTHING, true).memory().orElseThrow())
                 .containsExactly(new PoolReadBack.MemoryValue("4GiB", OptionalInt.empty()));
         PoolSpec other = new PoolSpec(Optional.empty(), Optional.of(List.of(mem("2GiB", OptionalInt.empty()))),
