@@ -32,12 +32,21 @@ public interface CpuAllocationStrategy {
 
     /** The named strategies, in the order the documentation lists them. */
     public static List<CpuAllocationStrategy> all() {
-        return List.of(new CompactCpuAllocation(), new SameNumaNodeCpuAllocation(), new SpreadNumaCpuAllocation());
+        return Named.ALL;
     }
 
     /** The strategy called {@code name} (letter case ignored). */
     public static Optional<CpuAllocationStrategy> byName(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         return all().stream().filter(s -> s.name().equals(n)).findFirst();
+    }
+
+    /** One instance of each named strategy, so requests naming the same strategy are equal. */
+    final class Named {
+        static final List<CpuAllocationStrategy> ALL = List.of(new CompactCpuAllocation(),
+                new SameNumaNodeCpuAllocation(), new SpreadNumaCpuAllocation());
+
+        private Named() {
+        }
     }
 }
