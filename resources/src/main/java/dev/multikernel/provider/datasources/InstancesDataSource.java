@@ -4,6 +4,7 @@ import dev.multikernel.host.devicetree.multikernel.InstanceTree;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InstanceState;
 import dev.multikernel.provider.hosts.HostReads;
+import dev.multikernel.provider.plan.V2InstanceSource;
 import dev.multikernel.provider.hosts.HostRegistry;
 import dev.tfjvm.cty.CtyType;
 import dev.tfjvm.diag.Diagnostics;

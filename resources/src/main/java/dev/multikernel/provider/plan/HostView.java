@@ -43,8 +43,10 @@ public record HostView(String hostName, InterfaceGeneration generation, Optional
         Topology topology, CpuList poolCpus, List<Long> unnamedPoolCpus, List<MemoryChunk> poolMemory,
         List<PciAddress> freeDevices, List<HostInstance> instances, CpuList unaccountedCpus) {
 
-    static final String POOL_RESOURCE = "Multikernel Memory Pool";
-    private static final Pattern REGION = Pattern.compile("mk-instance-(\\d+)-(.*)-region-\\d+");
+    /** The {@code /proc/iomem} name of the RFC v2 boot-time pool. */
+    public static final String POOL_RESOURCE = "Multikernel Memory Pool";
+    /** The {@code /proc/iomem} name of an instance's memory: group 1 its id, group 2 its name. */
+    public static final Pattern INSTANCE_REGION = Pattern.compile("mk-instance-(\\d+)-(.*)-region-\\d+");
 
     public HostView {
         Objects.requireNonNull(hostName, "hostName");
@@ -226,7 +228,7 @@ public record HostView(String hostName, InterfaceGeneration generation, Optional
         for (IomemRange r : state.iomem().orElse(List.of())) {
             if (r.name().equals(POOL_RESOURCE)) {
                 chunks.add(MemoryChunk.of(r.start(), r.size()));
-            } else if (REGION.matcher(r.name()).matches()) {
+            } else if (INSTANCE_REGION.matcher(r.name()).matches()) {
                 regions.add(r);
             }
         }
@@ -234,7 +236,7 @@ public record HostView(String hostName, InterfaceGeneration generation, Optional
         for (InstanceState i : state.instances()) {
             List<MemoryChunk> memory = new ArrayList<>();
             for (IomemRange r : regions) {
-                Matcher m = REGION.matcher(r.name());
+                Matcher m = INSTANCE_REGION.matcher(r.name());
                 if (m.matches() && m.group(2).equals(i.name())) {
                     memory.add(MemoryChunk.of(r.start(), r.size()));
                 }
@@ -247,46 +249,12 @@ public record HostView(String hostName, InterfaceGeneration generation, Optional
                 List.of(), chunks, List.of(), instances);
     }
 
-    private static final Pattern V2_CPUS = Pattern.compile("(?m)^\\s*cpus\\s*=\\s*(<[^>]*>|\\[[^\\]]*\\])\\s*;");
-
     /**
-     * The {@code cpus} of an RFC v2 {@code device_tree_source}: {@code <2>} for one CPU (a 4-byte
-     * property prints as a decimal), {@code [00 00 00 02 00 00 00 03]} for more. Unreadable text
-     * gives the empty set: the planner then does not count those CPUs as taken, and the host's
-     * online list (offline CPUs are not in the topology as free) stays the last word.
+     * The {@code cpus} of an RFC v2 {@code device_tree_source} ({@link V2InstanceSource}).
+     * Unreadable text gives the empty set: the planner then does not count those CPUs as taken,
+     * and the host's online list (offline CPUs are not in the topology as free) stays the last word.
      */
     static CpuList v2Cpus(String source) {
-        Matcher m = V2_CPUS.matcher(source);
-        if (!m.find()) {
-            return CpuList.EMPTY;
-        }
-        String v = m.group(1);
-        String body = v.substring(1, v.length() - 1).trim();
-        List<Integer> cpus = new ArrayList<>();
-        try {
-            if (v.startsWith("<")) {
-                for (String cell : body.split("\\s+")) {
-                    if (!cell.isEmpty()) {
-                        cpus.add(cell.startsWith("0x") ? Integer.parseInt(cell.substring(2), 16) : Integer.parseInt(cell));
-                    }
-                }
-            } else {
-                String[] bytes = body.isEmpty() ? new String[0] : body.split("\\s+");
-                if (bytes.length % 4 != 0) {
-                    return CpuList.EMPTY;
-                }
-                for (int i = 0; i < bytes.length; i += 4) {
-                    int cell = 0;
-                    for (int k = 0; k < 4; k++) {
-                        cell = (cell << 8) | Integer.parseInt(bytes[i + k], 16);
-                    }
-                    cpus.add(cell);
-                }
-            }
-            cpus.removeIf(c -> !CpuList.isValidId(c));
-            return CpuList.of(cpus);
-        } catch (NumberFormatException e) {
-            return CpuList.EMPTY;
-        }
+        return V2InstanceSource.parse(source).cpus().map(CpuList::of).orElse(CpuList.EMPTY);
     }
 }

@@ -9,6 +9,7 @@ import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InstanceState;
 import dev.multikernel.host.state.IomemRange;
 import dev.multikernel.host.devicetree.multikernel.OverlayTarget;
+import dev.multikernel.provider.plan.HostView;
 import dev.multikernel.provider.resources.overlay.OverlayEffects;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,7 +19,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The pool of a current-tree host as its state shows it, in the kernel's terms (physical CPU ids,
@@ -33,8 +33,6 @@ import java.util.regex.Pattern;
 record LivePool(List<Long> cpus, Set<Long> available, List<PoolChunk> chunks, List<PciAddress> devices,
         List<Holder> holders) {
 
-    static final String POOL_RESOURCE = "Multikernel Memory Pool";
-    private static final Pattern REGION = Pattern.compile("mk-instance-(\\d+)-(.*)-region-\\d+");
 
     /** What one instance holds from the pool. */
     record Holder(String name, Set<Long> cpus, List<long[]> memory, Set<PciAddress> devices) {
@@ -121,7 +119,7 @@ record LivePool(List<Long> cpus, Set<Long> available, List<PoolChunk> chunks, Li
                 it.get().pciDevices().stream().map(PciFunction::address).forEach(held::add);
             }
             for (IomemRange r : state.iomem().orElse(List.of())) {
-                Matcher m = REGION.matcher(r.name());
+                Matcher m = HostView.INSTANCE_REGION.matcher(r.name());
                 if (m.matches() && m.group(2).equals(i.name())) {
                     memory.add(new long[] {r.start(), r.size()});
                 }
@@ -147,7 +145,7 @@ record LivePool(List<Long> cpus, Set<Long> available, List<PoolChunk> chunks, Li
     static long v2PoolBytes(HostState state) {
         long total = 0;
         for (IomemRange r : state.iomem().orElse(List.of())) {
-            if (r.name().equals(POOL_RESOURCE)) {
+            if (r.name().equals(HostView.POOL_RESOURCE)) {
                 total += r.size();
             }
         }

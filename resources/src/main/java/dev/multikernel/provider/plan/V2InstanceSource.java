@@ -1,4 +1,4 @@
-package dev.multikernel.provider.datasources;
+package dev.multikernel.provider.plan;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * @param cpus        logical CPU numbers, when the text has a readable {@code cpus} property
  * @param memoryBytes {@code memory-bytes}, when readable
  */
-record V2InstanceSource(Optional<List<Integer>> cpus, OptionalLong memoryBytes) {
+public record V2InstanceSource(Optional<List<Integer>> cpus, OptionalLong memoryBytes) {
 
     /** Longest text read: a rebuilt instance tree is a few hundred bytes. */
     static final int MAX_TEXT = 64 * 1024;
@@ -27,7 +27,7 @@ record V2InstanceSource(Optional<List<Integer>> cpus, OptionalLong memoryBytes) 
 
     static final V2InstanceSource UNKNOWN = new V2InstanceSource(Optional.empty(), OptionalLong.empty());
 
-    static V2InstanceSource parse(String dts) {
+    public static V2InstanceSource parse(String dts) {
         if (dts.length() > MAX_TEXT) {
             return UNKNOWN;
         }

@@ -1,4 +1,4 @@
-package dev.multikernel.provider.datasources;
+package dev.multikernel.provider.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
