@@ -18,13 +18,10 @@ import dev.multikernel.host.state.InstanceState;
 import dev.multikernel.host.state.InstanceStatus;
 import dev.multikernel.host.state.InterfaceGeneration;
 import dev.multikernel.provider.config.HostAddress;
-import dev.multikernel.provider.hosts.HostErrors;
 import dev.multikernel.provider.hosts.HostRegistry;
 import dev.multikernel.provider.hosts.OverlayWrites;
 import dev.multikernel.provider.plan.HostPlan;
-import dev.multikernel.provider.plan.HostPlanner;
 import dev.multikernel.provider.plan.HostView;
-import dev.multikernel.provider.plan.InstanceRequest;
 import dev.multikernel.provider.plan.PlanProblem;
 import dev.multikernel.provider.plan.PlannedInstance;
 import dev.multikernel.provider.values.CpuList;
@@ -118,20 +115,12 @@ final class InstanceLifecycle {
     /** Plans the whole host again with what it holds now and returns this instance's place. */
     private PlannedInstance place(HostAddress host, String hostText, HostState state, InstanceConfig desired)
             throws ResourceException {
-        HostView view = HostView.from(hostText, state);
-        Optional<dev.multikernel.provider.plan.PlannedPool> pool = hosts.ledger().plannedPool(host);
-        if (pool.isPresent() && view.unusable().isPresent()) {
-            view = view.withPool(pool.get());
-        }
-        InstanceRequest request = InstanceResource.request(desired, Optional.empty());
-        List<InstanceRequest> all = hosts.ledger().recordInstance(host, request);
-        HostPlan plan = HostPlanner.plan(view, all, hosts.ledger().released(host));
-        String prefix = InstanceResource.TYPE_NAME + "." + desired.name() + ".";
+        HostPlan plan = InstanceResource.planTogether(hosts, host, hostText, state,
+                InstanceResource.request(desired, Optional.empty()));
         for (PlanProblem p : plan.problems()) {
-            if (p.isError() && p.attributePath().startsWith(prefix)) {
-                throw new ResourceException(p.summary(), p.detail(),
-                        Optional.of(CtyPath.ROOT.attr(p.attributePath().substring(prefix.length()))),
-                        Optional.empty(), null);
+            Optional<CtyPath> own = InstanceResource.ownPath(p, desired.name());
+            if (p.isError() && own.isPresent()) {
+                throw new ResourceException(p.summary(), p.detail(), own, Optional.empty(), null);
             }
         }
         return plan.instance(desired.name()).orElseThrow(() -> new ResourceException(
@@ -234,11 +223,8 @@ final class InstanceLifecycle {
         ReentrantLock lock = hosts.ledger().allocationLock(host);
         lock.lock();
         try {
-            Optional<dev.multikernel.provider.plan.InstanceSpec> spec = InstanceResource.spec(prior);
-            InstanceRequest request = InstanceResource.request(desired, spec);
-            List<InstanceRequest> all = hosts.ledger().recordInstance(host, request);
-            HostPlan plan = HostPlanner.plan(HostView.from(prior.requireString(HOST), now), all,
-                    hosts.ledger().released(host));
+            HostPlan plan = InstanceResource.planTogether(hosts, host, prior.requireString(HOST), now,
+                    InstanceResource.request(desired, InstanceResource.spec(prior)));
             return plan.instance(desired.name()).map(PlannedInstance::cpus).orElse(held);
         } finally {
             lock.unlock();
@@ -320,20 +306,16 @@ final class InstanceLifecycle {
             DesiredState target, OperationContext context) throws ResourceException {
         if (status == InstanceStatus.ACTIVE && target.ordinal() < DesiredState.ACTIVE.ordinal()) {
             HaltMode mode = desired.forceHalt() ? HaltMode.GRACEFUL_THEN_FORCE : HaltMode.GRACEFUL;
-            try {
-                hosts.client(host).halt(id, mode, desired.haltTimeout());
-            } catch (HaltTimeoutException e) {
-                throw new ResourceException("Instance \"" + desired.name() + "\" did not halt within "
-                        + desired.haltTimeout().toSeconds() + "s",
-                        "It is still running. Raise halt_timeout, or set force_halt = true to force it after the "
-                                + "timeout.", Optional.of(CtyPath.ROOT.attr(HALT_TIMEOUT)), Optional.empty(), e);
-            } catch (dev.multikernel.host.ssh.HostException e) {
-                throw HostErrors.of(host, e);
-            } catch (dev.multikernel.host.mkctl.MkctlException e) {
-                throw HostErrors.of(host, e);
-            } finally {
-                hosts.forget(host);
-            }
+            hosts.change(host, c -> {
+                try {
+                    return c.halt(id, mode, desired.haltTimeout());
+                } catch (HaltTimeoutException e) {
+                    throw new ResourceException("Instance \"" + desired.name() + "\" did not halt within "
+                            + desired.haltTimeout().toSeconds() + "s",
+                            "It is still running. Raise halt_timeout, or set force_halt = true to force it after the "
+                                    + "timeout.", Optional.of(CtyPath.ROOT.attr(HALT_TIMEOUT)), Optional.empty(), e);
+                }
+            });
             status = InstanceStatus.LOADED;
         }
         context.checkStopped();

@@ -125,9 +125,9 @@ public final class InstanceResource implements Resource {
             context.setPlanned(unplaced(planned, desired));
             return;
         }
-        HostPlan plan = planHost(host, hostText, state, request);
+        HostPlan plan = planTogether(hosts, host, hostText, state, request);
         report(plan, desired.name(), diagnostics);
-        if (plan.hasErrors() && plan.problems().stream().anyMatch(p -> p.isError() && ours(p, desired.name()))) {
+        if (plan.hasErrors() && plan.problems().stream().anyMatch(p -> p.isError() && ownPath(p, desired.name()).isPresent())) {
             return;
         }
         Optional<PlannedInstance> mine = plan.instance(desired.name());
@@ -215,7 +215,13 @@ public final class InstanceResource implements Resource {
         return desired.id().isEmpty() ? p.withUnknown(INSTANCE_ID) : p;
     }
 
-    private HostPlan planHost(HostAddress host, String hostText, HostState state, InstanceRequest request) {
+    /**
+     * Records {@code request} in the run's ledger and plans it with every instance request of the
+     * run on that host, against the host's state with the pool the run plans for it: the one way
+     * instances are placed, at plan time and at apply time alike.
+     */
+    static HostPlan planTogether(HostRegistry hosts, HostAddress host, String hostText, HostState state,
+            InstanceRequest request) {
         HostView view = HostView.from(hostText, state);
         Optional<dev.multikernel.provider.plan.PlannedPool> pool = hosts.ledger().plannedPool(host);
         if (pool.isPresent()) {
@@ -231,12 +237,12 @@ public final class InstanceResource implements Resource {
      * this one was known, so its own plan could not show them.
      */
     private void report(HostPlan plan, String name, Diagnostics diagnostics) {
-        String prefix = TYPE_NAME + "." + name + ".";
         for (PlanProblem p : plan.problems()) {
             String key = p.attributePath() + "\n" + p.summary();
-            if (p.attributePath().startsWith(prefix)) {
+            Optional<CtyPath> own = ownPath(p, name);
+            if (own.isPresent()) {
                 hosts.ledger().firstReport(key);
-                CtyPath path = CtyPath.ROOT.attr(p.attributePath().substring(prefix.length()));
+                CtyPath path = own.get();
                 if (p.isError()) {
                     diagnostics.error(path, p.summary(), p.detail());
                 } else {
@@ -251,8 +257,12 @@ public final class InstanceResource implements Resource {
         }
     }
 
-    private static boolean ours(PlanProblem p, String name) {
-        return p.attributePath().startsWith(TYPE_NAME + "." + name + ".");
+    /** The attribute of instance {@code name} that {@code p} is about; empty when it is about another one. */
+    static Optional<CtyPath> ownPath(PlanProblem p, String name) {
+        String prefix = TYPE_NAME + "." + name + ".";
+        return p.attributePath().startsWith(prefix)
+                ? Optional.of(CtyPath.ROOT.attr(p.attributePath().substring(prefix.length())))
+                : Optional.empty();
     }
 
     static AttributePaths paths(String name) {
