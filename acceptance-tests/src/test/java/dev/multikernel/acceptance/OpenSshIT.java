@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.multikernel.acceptance.harness.Hcl;
 import dev.multikernel.acceptance.harness.OpenSshHost;
+import dev.multikernel.acceptance.harness.SimulatedFleet;
 import dev.multikernel.acceptance.harness.Workspace;
 import dev.multikernel.provider.Main;
 import dev.multikernel.provider.MultikernelProvider;
@@ -62,23 +63,7 @@ class OpenSshIT {
     }
 
     static Workspace workspace(String name) throws Exception {
-        String header = """
-                terraform {
-                  required_providers {
-                    multikernel = {
-                      source = "%s"
-                    }
-                  }
-                }
-
-                provider "multikernel" {
-                  user              = "root"
-                  private_key_file  = "%s"
-                  known_hosts_files = ["%s"]
-                  use_agent         = false
-                }
-
-                """.formatted(Main.SOURCE_ADDRESS, clientKey, knownHosts);
+        String header = SimulatedFleet.terraformBlock() + SimulatedFleet.providerConfig(clientKey, knownHosts);
         return new Workspace(Files.createDirectories(dir.resolve("ws-" + name)), server.reattachJson(), header);
     }
 

@@ -244,6 +244,11 @@ public final class SimulatedFleet implements BeforeAllCallback, AfterAllCallback
 
     /** The provider block: root with the fleet's key, host keys checked against {@code knownHostsFile}. */
     public String providerConfig(Path knownHostsFile) {
+        return providerConfig(clientKey, knownHostsFile);
+    }
+
+    /** The provider block: root with {@code key}, host keys checked against {@code knownHostsFile}. */
+    public static String providerConfig(Path key, Path knownHostsFile) {
         return """
                 provider "multikernel" {
                   user              = "root"
@@ -252,7 +257,7 @@ public final class SimulatedFleet implements BeforeAllCallback, AfterAllCallback
                   use_agent         = false
                 }
 
-                """.formatted(clientKey, knownHostsFile);
+                """.formatted(key, knownHostsFile);
     }
 
     /** A new, empty Terraform working directory attached to this fleet's provider. */
