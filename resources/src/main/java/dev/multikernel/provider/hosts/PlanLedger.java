@@ -49,11 +49,6 @@ public final class PlanLedger {
         return new ArrayList<>(byName.values());
     }
 
-    /** The instance requests recorded for {@code host}, by name. */
-    public synchronized List<InstanceRequest> instances(HostAddress host) {
-        return new ArrayList<>(instances.getOrDefault(host, Map.of()).values());
-    }
-
     /**
      * Waits until no new instance request has been recorded for {@code host} for {@code quiet}, or
      * until {@code limit} has passed. During apply Terraform plans each resource again just before
