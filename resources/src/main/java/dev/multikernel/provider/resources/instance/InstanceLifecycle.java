@@ -96,10 +96,14 @@ final class InstanceLifecycle {
             lock.unlock();
         }
         // The kernel has the instance from here on: every failure leaves it in state.
-        TfObject made = readBackIfThere(host, hostText, planned, desired.name())
-                .orElseGet(() -> assumed(planned, placed, before));
+        Optional<TfObject> read = readBackIfThere(host, hostText, planned, desired.name());
+        TfObject made = read.orElseGet(() -> assumed(planned, placed, before));
+        boolean lendsDevices = !desired.devices().isEmpty() && before.generation() == InterfaceGeneration.CURRENT;
+        if (read.isPresent() && !lendsDevices && desired.desiredState() == DesiredState.READY) {
+            return made; // nothing more happens to it: what was just read is the result
+        }
         try {
-            if (!desired.devices().isEmpty() && before.generation() == InterfaceGeneration.CURRENT) {
+            if (lendsDevices) {
                 OverlayWrites.apply(hosts, host, tag(desired.name()), List.of(new OverlayOperation.DeviceAdd(
                         new OverlayTarget.Instance(desired.name()), pciItems(desired, desired.devices()))),
                         "lend devices to instance \"" + desired.name() + "\"");
