@@ -70,6 +70,10 @@ final class DemoConfigs {
                 output "looked_up_team" {
                   value = data.demo_server.%1$s.tags["team"]
                 }
+
+                output "looked_up_size" {
+                  value = data.demo_server.%1$s.size
+                }
                 """.formatted(name, tagsHcl, zone);
     }
 

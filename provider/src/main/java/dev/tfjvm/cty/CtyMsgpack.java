@@ -35,9 +35,10 @@ import org.msgpack.core.MessagePack;
  *
  * <ul>
  *   <li>null is nil; strings are UTF-8 (NFC); bools are bools.
- *   <li>Numbers: int when whole and within int64; float64 when not whole and exactly a double;
- *       otherwise a string with the plain decimal text. Infinities are float64 infinities. The
- *       decoder accepts any int, uint, float32, float64 or numeric string.
+ *   <li>Numbers: every finite number is a string with its plain decimal text, the form go-cty
+ *       decodes exactly as it decodes a number from JSON (see {@link #writeNumber}). Infinities are
+ *       float64 infinities. Refinement bounds keep the compact form (int, float64, else string).
+ *       The decoder accepts any int, uint, float32, float64 or numeric string.
  *   <li>Lists, sets and tuples are arrays; maps are maps; objects are maps with exactly one entry
  *       per attribute, sorted by name.
  *   <li>Where the schema says {@code dynamic}, the value is {@code [bin(type JSON), value]}, except
@@ -224,7 +225,23 @@ public final class CtyMsgpack {
         }
     }
 
+    /**
+     * A value's number, always as decimal text when finite. go-cty turns a msgpack int into a
+     * 64-bit {@code big.Float} but decimal text (from msgpack or from the JSON state file) into a
+     * 512-bit one; Terraform 1.11 to 1.14 compare the refreshed state with the previous run's by
+     * {@code reflect.DeepEqual}, so an int here made every refresh-only plan report changes
+     * (hashicorp/terraform#36403, fixed in 1.15). Text decodes the same on every version.
+     */
     static void writeNumber(CtyNumber n, MessageBufferPacker out) throws IOException {
+        if (n.isInfinite()) {
+            out.packDouble(n.signum() > 0 ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY);
+        } else {
+            writeText(n, out);
+        }
+    }
+
+    /** A refinement bound in the compact form go-cty itself writes; nothing compares bounds by identity. */
+    static void writeBound(CtyNumber n, MessageBufferPacker out) throws IOException {
         if (n.isInfinite()) {
             out.packDouble(n.signum() > 0 ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY);
         } else if (n.fitsLong()) {
@@ -232,10 +249,14 @@ public final class CtyMsgpack {
         } else if (!n.isIntegral() && n.isExactDouble()) {
             out.packDouble(n.doubleValue());
         } else {
-            byte[] text = n.toString().getBytes(StandardCharsets.US_ASCII);
-            out.packRawStringHeader(text.length);
-            out.writePayload(text);
+            writeText(n, out);
         }
+    }
+
+    private static void writeText(CtyNumber n, MessageBufferPacker out) throws IOException {
+        byte[] text = n.toString().getBytes(StandardCharsets.US_ASCII);
+        out.packRawStringHeader(text.length);
+        out.writePayload(text);
     }
 
     /** Plain unknowns as {@code d4 00 00}; refined ones as extension 12 with a refinement map. */
@@ -294,7 +315,7 @@ public final class CtyMsgpack {
         }
         MessageBufferPacker p = MessagePack.newDefaultBufferPacker();
         p.packInt(key).packArrayHeader(2);
-        writeNumber(bound.get().value(), p);
+        writeBound(bound.get().value(), p);
         p.packBoolean(bound.get().inclusive());
         byte[] bytes = p.toByteArray();
         if (bytes.length <= MAX_BOUND_BYTES) {

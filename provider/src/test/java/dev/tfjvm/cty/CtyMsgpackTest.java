@@ -38,26 +38,34 @@ class CtyMsgpackTest {
     }
 
     @Test
-    void numbersUseIntThenFloat64ThenDecimalString() throws Exception {
-        assertThat(encodeHex(CtyValue.number(1), CtyType.NUMBER)).isEqualTo("01");
-        assertThat(encodeHex(CtyValue.number(-1), CtyType.NUMBER)).isEqualTo("ff");
-        assertThat(encodeHex(CtyValue.number(Long.MAX_VALUE), CtyType.NUMBER)).isEqualTo("cf 7f ff ff ff ff ff ff ff");
-        assertThat(encodeHex(CtyValue.number(Long.MIN_VALUE), CtyType.NUMBER)).isEqualTo("d3 80 00 00 00 00 00 00 00");
-        assertThat(encodeHex(CtyValue.number(new BigDecimal("1.5")), CtyType.NUMBER))
-                .isEqualTo("cb 3f f8 00 00 00 00 00 00");
-        // 2^70 is whole but beyond int64: decimal text, never a float.
+    void everyFiniteNumberIsItsDecimalText() throws Exception {
+        // Decimal text is what go-cty decodes exactly as it decodes the JSON state file; a msgpack
+        // int would decode to a different big.Float and make Terraform 1.11-1.14 see drift.
+        assertThat(encodeHex(CtyValue.number(1), CtyType.NUMBER)).isEqualTo("a1 31");
+        assertThat(encodeHex(CtyValue.number(-1), CtyType.NUMBER)).isEqualTo("a2 2d 31");
+        assertThat(encodeHex(CtyValue.number(Long.MAX_VALUE), CtyType.NUMBER))
+                .isEqualTo("b3 " + Hex.of("9223372036854775807".getBytes()));
+        assertThat(encodeHex(CtyValue.number(new BigDecimal("1.5")), CtyType.NUMBER)).isEqualTo("a3 31 2e 35");
         assertThat(encodeHex(CtyValue.number(new BigDecimal(BigInteger.TWO.pow(70))), CtyType.NUMBER))
                 .isEqualTo("b6 " + Hex.of("1180591620717411303424".getBytes()));
-        // 0.1 is not exactly a double: decimal text.
         assertThat(encodeHex(CtyValue.number(new BigDecimal("0.1")), CtyType.NUMBER)).isEqualTo("a3 30 2e 31");
+        // Trailing zeros and exponents never show: 2.50 is "2.5", 1E+3 is "1000".
+        assertThat(encodeHex(CtyValue.number(new BigDecimal("2.50")), CtyType.NUMBER)).isEqualTo("a3 32 2e 35");
+        assertThat(encodeHex(CtyValue.number(new BigDecimal("1E+3")), CtyType.NUMBER)).isEqualTo("a4 31 30 30 30");
+        // JSON has no infinities, so nothing compares them with a JSON-decoded value: float64.
         assertThat(encodeHex(CtyValue.number(CtyNumber.POSITIVE_INFINITY), CtyType.NUMBER))
                 .isEqualTo("cb 7f f0 00 00 00 00 00 00");
         assertThat(encodeHex(CtyValue.number(CtyNumber.NEGATIVE_INFINITY), CtyType.NUMBER))
                 .isEqualTo("cb ff f0 00 00 00 00 00 00");
-        // Trailing zeros never matter: 2.50 is 2.5, a double.
-        assertThat(encodeHex(CtyValue.number(new BigDecimal("2.50")), CtyType.NUMBER))
-                .isEqualTo("cb 40 04 00 00 00 00 00 00");
-        assertThat(encodeHex(CtyValue.number(new BigDecimal("1E+3")), CtyType.NUMBER)).isEqualTo("cd 03 e8");
+    }
+
+    @Test
+    void numbersAreReadInEveryFormTerraformWrites() throws Exception {
+        assertThat(CtyMsgpack.decode(Hex.bytes("01"), CtyType.NUMBER)).isEqualTo(CtyValue.number(1));
+        assertThat(CtyMsgpack.decode(Hex.bytes("cb 3f f8 00 00 00 00 00 00"), CtyType.NUMBER))
+                .isEqualTo(CtyValue.number(new BigDecimal("1.5")));
+        assertThat(CtyMsgpack.decode(Hex.bytes("a3 30 2e 31"), CtyType.NUMBER))
+                .isEqualTo(CtyValue.number(new BigDecimal("0.1")));
     }
 
     @Test
@@ -70,7 +78,7 @@ class CtyMsgpackTest {
                 .isEqualTo("92 a1 61 a1 62");
         assertThat(encodeHex(CtyValue.list(CtyType.STRING, List.of()), ls)).isEqualTo("90");
         CtyType mn = CtyType.map(CtyType.NUMBER);
-        assertThat(encodeHex(CtyValue.map(CtyType.NUMBER, Map.of("k", CtyValue.number(7))), mn)).isEqualTo("81 a1 6b 07");
+        assertThat(encodeHex(CtyValue.map(CtyType.NUMBER, Map.of("k", CtyValue.number(7))), mn)).isEqualTo("81 a1 6b a1 37");
         CtyType tup = CtyType.tuple(List.of(CtyType.STRING, CtyType.BOOL));
         assertThat(encodeHex(CtyValue.tuple(List.of(CtyValue.string("s"), CtyValue.bool(false))), tup))
                 .isEqualTo("92 a1 73 c2");
