@@ -41,10 +41,33 @@ class DriftIT {
                         %s
                         desired_state = "active"
                         allow_restart = true
-                        """.formatted(Hcl.kernel(FLEET.kernelImage()))));
+                        """.formatted(Hcl.kernel(FLEET.kernelImage()))) + """
+                data "multikernel_host" "dr1" {
+                  host = %s
+                }
+
+                # Root outputs holding numbers from a function and from a data source: Terraform
+                # 1.11-1.14 compare them with the previous run's too.
+                output "instance_memory_bytes" {
+                  value = provider::multikernel::size_parse(multikernel_instance.web.memory)
+                }
+
+                output "pool_memory_bytes" {
+                  value = data.multikernel_host.dr1.pool.memory_bytes
+                }
+                """.formatted("\"" + host + "\""));
         expect(0, ws.apply());
         TerraformCli.Result clean = ws.detailedPlan();
         assertThat(clean.exitCode()).as(clean.toString()).isZero();
+    }
+
+    @Test
+    void aRefreshOnlyPlanRightAfterApplyFindsNoDrift() {
+        TerraformCli.Result refresh = ws.refreshOnlyPlan();
+        assertThat(refresh.exitCode()).as(refresh.toString()).isZero();
+        assertThat(refresh.stdout()).contains("No changes.");
+        assertThat(ws.output("pool_memory_bytes").asLong()).isEqualTo(1L << 30);
+        assertThat(ws.output("instance_memory_bytes").asLong()).isEqualTo(256L << 20);
     }
 
     @Test
