@@ -119,4 +119,54 @@ class ValidationIT {
         assertThat(errors).contains("Invalid instance name").contains("contains '/'")
                 .contains("with multikernel_instance.web").contains("name");
     }
+
+    /** Occurrences of {@code text} in {@code all}. */
+    static int count(String all, String text) {
+        return all.split(java.util.regex.Pattern.quote(text), -1).length - 1;
+    }
+
+    @Test
+    void anInvalidProviderAttributeIsOneError() {
+        Workspace ws = FLEET.workspace("provider-once").rawMain(SimulatedFleet.terraformBlock() + """
+                provider "multikernel" {
+                  host_key_policy = "lax"
+                  port            = 70000
+                }
+
+                # Terraform validates the provider block only when something uses the provider
+                data "multikernel_host" "h" {
+                  host = "%s"
+                }
+                """.formatted(host));
+        TerraformCli.Result r = ws.validate();
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(count(r.errors(), "Error:")).as(r.toString()).isEqualTo(2);
+        assertThat(r.errors()).contains("Invalid value for host_key_policy").contains("host_key_policy = \"lax\"")
+                .contains("Value out of range for port").contains("port = 70000");
+    }
+
+    @Test
+    void eachInvalidResourceAttributeIsOneErrorShownAtItsLine() {
+        Workspace ws = FLEET.workspace("resource-once").main(Hcl.instance("web", host, """
+                name          = "web"
+                cpus          = "4"
+                memory        = "64MiB"
+                desired_state = "running"
+                """) + """
+                resource "multikernel_pool" "p" {
+                  host = "%s"
+                  memory = [
+                    { size = "1GiB" },
+                    { size = "lots" },
+                  ]
+                }
+                """.formatted(host));
+        TerraformCli.Result r = ws.validate();
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(count(r.errors(), "Error:")).as(r.toString()).isEqualTo(2);
+        assertThat(r.errors()).contains("Invalid value for desired_state").contains("desired_state = \"running\"");
+        // memory[1].size is inside a nested attribute: Terraform shows the element's own line
+        assertThat(r.errors()).contains("Invalid size in memory[1].size").contains("{ size = \"lots\" }")
+                .doesNotContain("resource \"multikernel_pool\" \"p\" {");
+    }
 }

@@ -9,7 +9,9 @@ import dev.tfjvm.schema.Deprecation;
 import dev.tfjvm.schema.Description;
 import dev.tfjvm.schema.NestedBlock;
 import dev.tfjvm.schema.Validator;
+import dev.tfjvm.diag.Diagnostic;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** Runs the schema's validators over a configuration and warns about deprecated attributes in use. */
 final class ConfigValidation {
@@ -18,6 +20,31 @@ final class ConfigValidation {
 
     static void validate(Block block, CtyValue config, boolean writeOnlyAllowed, Diagnostics d) {
         object(block, CtyPath.ROOT, config, writeOnlyAllowed, d);
+    }
+
+    /**
+     * The schema's validators, then the author's own check ({@code authorCheck}), reporting one
+     * error per problem: an author error at (or inside) an attribute the schema validators already
+     * found invalid is the same problem told twice, so it is dropped.
+     */
+    static void validateThen(Block block, CtyValue config, boolean writeOnlyAllowed, Diagnostics d,
+            Consumer<Diagnostics> authorCheck) {
+        Diagnostics schema = new Diagnostics();
+        validate(block, config, writeOnlyAllowed, schema);
+        d.addAll(schema.all());
+        if (config.isNull()) {
+            return;
+        }
+        List<CtyPath> invalid = schema.all().stream().filter(Diagnostic::isError)
+                .flatMap(e -> e.path().stream()).toList();
+        Diagnostics author = new Diagnostics();
+        authorCheck.accept(author);
+        for (Diagnostic e : author.all()) {
+            boolean told = e.isError() && e.path().filter(p -> invalid.stream().anyMatch(i -> i.isPrefixOf(p))).isPresent();
+            if (!told) {
+                d.add(e);
+            }
+        }
     }
 
     private static void object(Block block, CtyPath path, CtyValue obj, boolean writeOnlyAllowed, Diagnostics d) {

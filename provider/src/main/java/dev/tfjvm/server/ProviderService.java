@@ -10,6 +10,7 @@ import dev.tfjvm.diag.Diagnostics;
 import dev.tfjvm.guard.TerraformRules;
 import dev.tfjvm.proto.tfplugin6.ProviderGrpc;
 import dev.tfjvm.proto.tfplugin6.Tfplugin6;
+import dev.tfjvm.schema.Block;
 import dev.tfjvm.schema.Schema;
 import dev.tfjvm.schema.SchemaRules;
 import dev.tfjvm.spi.ApplyContext;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The tfplugin6 Provider service: decodes Terraform's requests into typed values, calls the
@@ -95,12 +97,10 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
     @Override
     public void validateProviderConfig(Tfplugin6.ValidateProviderConfig.Request request,
             StreamObserver<Tfplugin6.ValidateProviderConfig.Response> out) {
-        answer(out, d -> {
+        answer(out, () -> Optional.of(providerSchema.block()), d -> {
             CtyValue config = Wire.decode(request.getConfig(), providerSchema.impliedType());
-            ConfigValidation.validate(providerSchema.block(), config, true, d);
-            if (!config.isNull()) {
-                provider.validateConfig(TfObject.of(providerSchema.block(), config), d);
-            }
+            ConfigValidation.validateThen(providerSchema.block(), config, true, d,
+                    own -> provider.validateConfig(TfObject.of(providerSchema.block(), config), own));
             return Tfplugin6.ValidateProviderConfig.Response.newBuilder();
         }, (b, diags) -> b.addAllDiagnostics(diags), Tfplugin6.ValidateProviderConfig.Response::newBuilder,
                 Tfplugin6.ValidateProviderConfig.Response.Builder::build);
@@ -109,7 +109,7 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
     @Override
     public void configureProvider(Tfplugin6.ConfigureProvider.Request request,
             StreamObserver<Tfplugin6.ConfigureProvider.Response> out) {
-        answer(out, d -> {
+        answer(out, () -> Optional.of(providerSchema.block()), d -> {
             writeOnlyAllowed = request.hasClientCapabilities()
                     ? request.getClientCapabilities().getWriteOnlyAttributesAllowed() : writeOnlyAllowed;
             CtyValue raw = Wire.decode(request.getConfig(), providerSchema.impliedType());
@@ -137,14 +137,12 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
     @Override
     public void validateResourceConfig(Tfplugin6.ValidateResourceConfig.Request request,
             StreamObserver<Tfplugin6.ValidateResourceConfig.Response> out) {
-        answer(out, d -> {
+        answer(out, () -> resourceBlock(request.getTypeName()), d -> {
             ResourceType rt = resource(request.getTypeName());
             CtyValue config = Wire.decode(request.getConfig(), rt.type);
             boolean wo = !request.hasClientCapabilities() || request.getClientCapabilities().getWriteOnlyAttributesAllowed();
-            ConfigValidation.validate(rt.block, config, wo, d);
-            if (!config.isNull()) {
-                rt.resource.validate(TfObject.of(rt.block, config), d);
-            }
+            ConfigValidation.validateThen(rt.block, config, wo, d,
+                    own -> rt.resource.validate(TfObject.of(rt.block, config), own));
             return Tfplugin6.ValidateResourceConfig.Response.newBuilder();
         }, (b, diags) -> b.addAllDiagnostics(diags), Tfplugin6.ValidateResourceConfig.Response::newBuilder,
                 Tfplugin6.ValidateResourceConfig.Response.Builder::build);
@@ -153,7 +151,7 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
     @Override
     public void upgradeResourceState(Tfplugin6.UpgradeResourceState.Request request,
             StreamObserver<Tfplugin6.UpgradeResourceState.Response> out) {
-        answer(out, d -> {
+        answer(out, () -> resourceBlock(request.getTypeName()), d -> {
             ResourceType rt = resource(request.getTypeName());
             byte[] json = request.getRawState().getJson().toByteArray();
             if (json.length == 0) {
@@ -191,7 +189,7 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
     @Override
     public void readResource(Tfplugin6.ReadResource.Request request,
             StreamObserver<Tfplugin6.ReadResource.Response> out) {
-        answer(out, d -> {
+        answer(out, () -> resourceBlock(request.getTypeName()), d -> {
             ResourceType rt = resource(request.getTypeName());
             CtyValue current = Wire.decode(request.getCurrentState(), rt.type);
             Tfplugin6.ReadResource.Response.Builder b = Tfplugin6.ReadResource.Response.newBuilder()
@@ -218,7 +216,7 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
     @Override
     public void planResourceChange(Tfplugin6.PlanResourceChange.Request request,
             StreamObserver<Tfplugin6.PlanResourceChange.Response> out) {
-        answer(out, d -> {
+        answer(out, () -> resourceBlock(request.getTypeName()), d -> {
             ResourceType rt = resource(request.getTypeName());
             CtyValue prior = Wire.decode(request.getPriorState(), rt.type);
             CtyValue proposed = Wire.decode(request.getProposedNewState(), rt.type);
@@ -255,7 +253,7 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
     @Override
     public void applyResourceChange(Tfplugin6.ApplyResourceChange.Request request,
             StreamObserver<Tfplugin6.ApplyResourceChange.Response> out) {
-        answer(out, d -> {
+        answer(out, () -> resourceBlock(request.getTypeName()), d -> {
             ResourceType rt = resource(request.getTypeName());
             CtyValue prior = Wire.decode(request.getPriorState(), rt.type);
             CtyValue planned = Wire.decode(request.getPlannedState(), rt.type);
@@ -302,7 +300,7 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
     @Override
     public void importResourceState(Tfplugin6.ImportResourceState.Request request,
             StreamObserver<Tfplugin6.ImportResourceState.Response> out) {
-        answer(out, d -> {
+        answer(out, () -> resourceBlock(request.getTypeName()), d -> {
             ResourceType rt = resource(request.getTypeName());
             TfObject imported = runner.run("import " + rt.resource.typeName(), Optional.empty(), d,
                     ctx -> rt.resource.importState(request.getId(), TfObject.empty(rt.block), ctx));
@@ -324,13 +322,11 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
     @Override
     public void validateDataResourceConfig(Tfplugin6.ValidateDataResourceConfig.Request request,
             StreamObserver<Tfplugin6.ValidateDataResourceConfig.Response> out) {
-        answer(out, d -> {
+        answer(out, () -> dataSourceBlock(request.getTypeName()), d -> {
             DataSource ds = dataSource(request.getTypeName());
             CtyValue config = Wire.decode(request.getConfig(), ds.schema().impliedType());
-            ConfigValidation.validate(ds.schema().block(), config, true, d);
-            if (!config.isNull()) {
-                ds.validate(TfObject.of(ds.schema().block(), config), d);
-            }
+            ConfigValidation.validateThen(ds.schema().block(), config, true, d,
+                    own -> ds.validate(TfObject.of(ds.schema().block(), config), own));
             return Tfplugin6.ValidateDataResourceConfig.Response.newBuilder();
         }, (b, diags) -> b.addAllDiagnostics(diags), Tfplugin6.ValidateDataResourceConfig.Response::newBuilder,
                 Tfplugin6.ValidateDataResourceConfig.Response.Builder::build);
@@ -339,7 +335,7 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
     @Override
     public void readDataSource(Tfplugin6.ReadDataSource.Request request,
             StreamObserver<Tfplugin6.ReadDataSource.Response> out) {
-        answer(out, d -> {
+        answer(out, () -> dataSourceBlock(request.getTypeName()), d -> {
             DataSource ds = dataSource(request.getTypeName());
             CtyType.ObjectType type = ds.schema().impliedType();
             TfObject config = TfObject.of(ds.schema().block(), Wire.decode(request.getConfig(), type));
@@ -405,7 +401,7 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
         B handle(Diagnostics d) throws Exception;
     }
 
-    private <B, R> void answer(StreamObserver<R> out, Handler<B> handler,
+    private <B, R> void answer(StreamObserver<R> out, Supplier<Optional<Block>> schema, Handler<B> handler,
             java.util.function.BiFunction<B, List<Tfplugin6.Diagnostic>, B> withDiagnostics,
             java.util.function.Supplier<B> fresh, Function<B, R> build) {
         Diagnostics d = new Diagnostics();
@@ -422,7 +418,9 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
             d.error("Unexpected provider error", e + " — this is a bug in the provider; please report it.");
             builder = fresh.get();
         }
-        reply(out, build.apply(withDiagnostics.apply(builder, Wire.diagnostics(d.all()))));
+        Optional<Block> block = schema.get();
+        List<Diagnostic> placed = d.all().stream().map(x -> DiagnosticPlacement.place(x, block)).toList();
+        reply(out, build.apply(withDiagnostics.apply(builder, Wire.diagnostics(placed))));
     }
 
     private static <R> void reply(StreamObserver<R> out, R response) {
@@ -448,6 +446,15 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
         Map<String, CtyValue> attrs = new LinkedHashMap<>(r.attributes());
         attrs.put(ResourceType.TIMEOUTS, c.get(ResourceType.TIMEOUTS));
         return CtyValue.object(r.type(), attrs);
+    }
+
+    /** The schema a resource type's diagnostics are placed in; empty for a type this provider lacks. */
+    private Optional<Block> resourceBlock(String typeName) {
+        return Optional.ofNullable(resources.get(typeName)).map(rt -> rt.block);
+    }
+
+    private Optional<Block> dataSourceBlock(String typeName) {
+        return Optional.ofNullable(dataSources.get(typeName)).map(ds -> ds.schema().block());
     }
 
     private ResourceType resource(String typeName) throws ResourceException {

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import dev.tfjvm.cty.CtyMsgpack;
+import dev.tfjvm.cty.CtyPath;
 import dev.tfjvm.cty.CtyType;
 import dev.tfjvm.cty.CtyValue;
+import dev.tfjvm.diag.Diagnostics;
 import dev.tfjvm.proto.tfplugin6.Tfplugin6;
 import dev.tfjvm.schema.Attribute;
 import dev.tfjvm.schema.Block;
@@ -48,6 +50,21 @@ class ProviderServiceTest {
                     .attribute(Attribute.string("name").required().validators(Validators.oneOf("a", "b", "slow")))
                     .attribute(Attribute.string("id").computed())
                     .build());
+        }
+
+        /** Repeats the schema's oneOf, as a reader that parses the whole configuration does, and adds its own rule. */
+        @Override
+        public void validate(TfObject config, Diagnostics d) {
+            String name = config.string("name").orElse("");
+            if (!List.of("a", "b", "slow").contains(name)) {
+                d.error(CtyPath.ROOT.attr("name"), "Invalid name", "name must be a, b or slow");
+            }
+            if (name.startsWith("zz")) {
+                d.warning(CtyPath.ROOT.attr("name"), "Sleepy name", "a name of z's is hard to read");
+            }
+            if (name.equals("b")) {
+                d.error(CtyPath.ROOT.attr("name"), "Name b is retired", "use a");
+            }
         }
 
         @Override
@@ -169,11 +186,23 @@ class ProviderServiceTest {
         Tfplugin6.ValidateResourceConfig.Response r = DirectCall.unary(service::validateResourceConfig,
                 Tfplugin6.ValidateResourceConfig.Request.newBuilder().setTypeName("t_thing")
                         .setConfig(dv(config("zzz"))).build());
-        assertThat(r.getDiagnosticsList()).singleElement().satisfies(d -> {
-            assertThat(d.getSeverity()).isEqualTo(Tfplugin6.Diagnostic.Severity.ERROR);
-            assertThat(d.getDetail()).contains("\"zzz\" is not one of: a, b, slow");
-            assertThat(d.getAttribute().getSteps(0).getAttributeName()).isEqualTo("name");
-        });
+        assertThat(r.getDiagnosticsList()).filteredOn(d -> d.getSeverity() == Tfplugin6.Diagnostic.Severity.ERROR)
+                .as("the resource's own check of the same attribute is not a second error").singleElement()
+                .satisfies(d -> {
+                    assertThat(d.getDetail()).contains("\"zzz\" is not one of: a, b, slow");
+                    assertThat(d.getAttribute().getSteps(0).getAttributeName()).isEqualTo("name");
+                });
+        assertThat(r.getDiagnosticsList()).extracting(Tfplugin6.Diagnostic::getSummary).as("warnings are kept")
+                .contains("Sleepy name");
+    }
+
+    @Test
+    void anAuthorErrorTheSchemaDidNotFindIsKept() throws Exception {
+        Tfplugin6.ValidateResourceConfig.Response r = DirectCall.unary(service::validateResourceConfig,
+                Tfplugin6.ValidateResourceConfig.Request.newBuilder().setTypeName("t_thing")
+                        .setConfig(dv(config("b"))).build());
+        assertThat(r.getDiagnosticsList()).singleElement()
+                .satisfies(d -> assertThat(d.getSummary()).isEqualTo("Name b is retired"));
     }
 
     @Test
