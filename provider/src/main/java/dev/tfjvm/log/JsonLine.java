@@ -1,113 +1,121 @@
 package dev.tfjvm.log;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
-/** Builds one hclog JSON line. Dependency-free so logging never slows start-up. */
+/**
+ * Builds one hclog JSON line with Jackson's generator (already on the bridge's class path for
+ * cty JSON), so quoting and escaping are a maintained library's job.
+ */
 final class JsonLine {
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
     /** Bound on nested collections rendered from values, so a cyclic structure cannot loop. */
     private static final int MAX_DEPTH = 8;
+    /** What a masked field's value is written as. */
+    static final String MASK = "(sensitive value)";
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+    private static final CharacterEscapes ESCAPES = new LineEscapes();
 
     private JsonLine() {
     }
 
     static String format(Instant time, Level level, String module, String message, Object[] keyValues) {
-        StringBuilder out = new StringBuilder(96 + message.length());
-        out.append("{\"@level\":\"").append(level.jsonName()).append("\",\"@message\":");
-        string(out, message);
-        out.append(",\"@module\":");
-        string(out, module);
-        out.append(",\"@timestamp\":\"");
-        timestamp(out, time);
-        out.append('"');
-        int pairs = keyValues.length / 2;
-        for (int i = 0; i < pairs; i++) {
-            out.append(',');
-            string(out, String.valueOf(keyValues[2 * i]));
-            out.append(':');
-            value(out, keyValues[2 * i + 1], 0);
+        return format(time, level, module, message, keyValues, Set.of());
+    }
+
+    /** One line; the values of fields named in {@code masked} are replaced by {@link #MASK}. */
+    static String format(Instant time, Level level, String module, String message, Object[] keyValues,
+            Set<String> masked) {
+        StringWriter out = new StringWriter(96 + message.length());
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.setCharacterEscapes(ESCAPES);
+            g.writeStartObject();
+            g.writeStringField("@level", level.jsonName());
+            g.writeStringField("@message", message);
+            g.writeStringField("@module", module);
+            g.writeStringField("@timestamp", timestamp(time));
+            int pairs = keyValues.length / 2;
+            for (int i = 0; i < pairs; i++) {
+                String key = String.valueOf(keyValues[2 * i]);
+                g.writeFieldName(key);
+                if (masked.contains(key)) {
+                    g.writeString(MASK);
+                } else {
+                    value(g, keyValues[2 * i + 1], 0);
+                }
+            }
+            if (keyValues.length % 2 == 1) {
+                g.writeFieldName("EXTRA_VALUE_AT_END");
+                value(g, keyValues[keyValues.length - 1], 0);
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory cannot fail", e);
         }
-        if (keyValues.length % 2 == 1) {
-            out.append(",\"EXTRA_VALUE_AT_END\":");
-            value(out, keyValues[keyValues.length - 1], 0);
-        }
-        return out.append("}\n").toString();
+        return out.append('\n').toString();
     }
 
     /** hclog's JSON timestamp: UTC with microseconds, e.g. 2026-11-25T01:02:03.456789Z. */
-    static void timestamp(StringBuilder out, Instant time) {
+    static String timestamp(Instant time) {
         LocalDateTime t = LocalDateTime.ofEpochSecond(time.getEpochSecond(), time.getNano(), ZoneOffset.UTC);
-        pad(out, t.getYear(), 4).append('-');
-        pad(out, t.getMonthValue(), 2).append('-');
-        pad(out, t.getDayOfMonth(), 2).append('T');
-        pad(out, t.getHour(), 2).append(':');
-        pad(out, t.getMinute(), 2).append(':');
-        pad(out, t.getSecond(), 2).append('.');
-        pad(out, t.getNano() / 1000, 6).append('Z');
+        return String.format("%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", t.getYear(), t.getMonthValue(),
+                t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond(), t.getNano() / 1000);
     }
 
-    private static StringBuilder pad(StringBuilder out, int value, int width) {
-        String digits = Integer.toString(value);
-        for (int i = digits.length(); i < width; i++) {
-            out.append('0');
-        }
-        return out.append(digits);
-    }
-
-    static void value(StringBuilder out, Object value, int depth) {
+    private static void value(JsonGenerator g, Object value, int depth) throws IOException {
         if (value instanceof Optional<?> optional) {
             value = optional.orElse(null);
         }
-        if (value == null) {
-            out.append("null");
+        if (value instanceof LogValue lv && depth < MAX_DEPTH) {
+            value(g, lv.logValue(), depth + 1);
+        } else if (value == null) {
+            g.writeString("<null>");
         } else if (value instanceof Boolean b) {
-            out.append(b.booleanValue());
+            g.writeBoolean(b);
         } else if (value instanceof Integer || value instanceof Long || value instanceof Short
-                || value instanceof Byte || value instanceof BigInteger) {
-            out.append(value);
+                || value instanceof Byte) {
+            g.writeNumber(((Number) value).longValue());
+        } else if (value instanceof BigInteger i) {
+            g.writeNumber(i);
         } else if (value instanceof BigDecimal d) {
-            out.append(d.toString());
+            g.writeNumber(d);
         } else if (value instanceof Double || value instanceof Float) {
             double d = ((Number) value).doubleValue();
             if (Double.isFinite(d)) {
-                out.append(value);
+                g.writeNumber(d);
             } else {
-                string(out, value.toString());
+                g.writeString(value.toString());
             }
         } else if (value instanceof Throwable t) {
-            string(out, describe(t));
+            g.writeString(describe(t));
         } else if (value instanceof Map<?, ?> map && depth < MAX_DEPTH) {
-            out.append('{');
-            boolean first = true;
+            g.writeStartObject();
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                if (!first) {
-                    out.append(',');
-                }
-                first = false;
-                string(out, String.valueOf(e.getKey()));
-                out.append(':');
-                value(out, e.getValue(), depth + 1);
+                g.writeFieldName(String.valueOf(e.getKey()));
+                value(g, e.getValue(), depth + 1);
             }
-            out.append('}');
+            g.writeEndObject();
         } else if (value instanceof Iterable<?> items && depth < MAX_DEPTH) {
-            out.append('[');
-            Iterator<?> it = items.iterator();
-            while (it.hasNext()) {
-                value(out, it.next(), depth + 1);
-                if (it.hasNext()) {
-                    out.append(',');
-                }
+            g.writeStartArray();
+            for (Object item : items) {
+                value(g, item, depth + 1);
             }
-            out.append(']');
+            g.writeEndArray();
         } else {
-            string(out, String.valueOf(value));
+            g.writeString(String.valueOf(value));
         }
     }
 
@@ -121,38 +129,30 @@ final class JsonLine {
         return text.toString();
     }
 
-    /** Appends a JSON string literal: quotes, backslashes, control characters and lone surrogates escaped. */
-    static void string(StringBuilder out, String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029' || unpairedSurrogate(s, i)) {
-                        out.append("\\u").append(HEX[c >> 12 & 0xf]).append(HEX[c >> 8 & 0xf])
-                                .append(HEX[c >> 4 & 0xf]).append(HEX[c & 0xf]);
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
-    }
+    /**
+     * Jackson's standard escapes (quotes, backslash, control characters) plus DEL, the two
+     * Unicode line separators, and every surrogate: a lone surrogate has no UTF-8 form, so it
+     * would reach Terraform as '?'; escaped, it survives, and a pair decodes to its character.
+     */
+    private static final class LineEscapes extends CharacterEscapes {
+        private final int[] ascii;
 
-    private static boolean unpairedSurrogate(String s, int i) {
-        char c = s.charAt(i);
-        if (Character.isHighSurrogate(c)) {
-            return i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
+        LineEscapes() {
+            ascii = standardAsciiEscapesForJSON();
+            ascii[0x7f] = ESCAPE_STANDARD;
         }
-        if (Character.isLowSurrogate(c)) {
-            return i == 0 || !Character.isHighSurrogate(s.charAt(i - 1));
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
         }
-        return false;
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            if (ch == '\u2028' || ch == '\u2029' || (ch >= 0xd800 && ch <= 0xdfff)) {
+                return new SerializedString(String.format("\\u%04x", ch));
+            }
+            return null;
+        }
     }
 }

@@ -7,12 +7,26 @@ import java.util.logging.Logger;
 
 /**
  * Routes java.util.logging (used by grpc-java and, unshaded, by Netty) into hclog JSON lines
- * with module {@code provider.jul} and the JUL logger name as {@code logger}.
+ * with module {@code provider.jul} and the JUL logger name as {@code logger}. Library records
+ * must pass both the provider's threshold and the libraries' own
+ * ({@link LogThreshold#librariesFromEnvironment}, warnings unless asked for).
  */
 public final class JulBridge extends Handler {
     private static final String MODULE = "provider.jul";
+    private static volatile Level libraries = LogThreshold.librariesFromEnvironment(System.getenv());
 
     private JulBridge() {
+    }
+
+    /** Overrides the libraries' threshold read from the environment; takes effect at the next {@link #install}. */
+    public static void setLibraryThreshold(Level level) {
+        libraries = java.util.Objects.requireNonNull(level, "level");
+    }
+
+    /** The stricter of the two thresholds: what a library record must reach to be written. */
+    static Level effective() {
+        Level provider = Log.threshold();
+        return provider.passes(libraries) ? provider : libraries;
     }
 
     /**
@@ -26,7 +40,7 @@ public final class JulBridge extends Handler {
             root.removeHandler(h);
         }
         root.addHandler(new JulBridge());
-        root.setLevel(toJul(Log.threshold()));
+        root.setLevel(toJul(effective()));
     }
 
     static Level fromJul(java.util.logging.Level level) {
@@ -62,7 +76,7 @@ public final class JulBridge extends Handler {
             return;
         }
         Level level = fromJul(record.getLevel());
-        if (!level.passes(Log.threshold())) {
+        if (!level.passes(effective())) {
             return;
         }
         String message = record.getMessage();

@@ -19,8 +19,14 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Extra arguments are key/value pairs. Values: strings, numbers, booleans, null, Optional,
- * collections and maps become JSON; a Throwable becomes its message chain; anything else its
- * {@code toString()}. Thread-safe: each line is built first and written with one call.
+ * collections and maps become JSON; a Throwable becomes its message chain; a {@link LogValue}
+ * (the SPI's {@code TfObject} is one, with its sensitive attributes masked) what it chooses;
+ * anything else its {@code toString()}. Thread-safe: each line is built first and written with
+ * one call.
+ *
+ * <p>A logger is immutable: {@link #with} gives one that adds fields to every line (the bridge
+ * hands each operation one with {@code tf_rpc} and {@code tf_req_id}), {@link #masking} one that
+ * writes {@value #MASK} instead of the values of the named fields, wherever they come from.
  *
  * <p>The threshold comes from {@code TF_LOG_PROVIDER} / {@code TF_LOG} (see {@link LogThreshold}).
  * Never writes to stdout, which belongs to the plugin handshake.
@@ -31,10 +37,17 @@ public final class Log {
     private static OutputStream sink = new FileOutputStream(FileDescriptor.err);
     private static Clock clock = Clock.systemUTC();
 
-    private final String module;
+    /** What a masked field's value is written as. */
+    public static final String MASK = JsonLine.MASK;
 
-    private Log(String module) {
+    private final String module;
+    private final Object[] fields;
+    private final java.util.Set<String> masked;
+
+    private Log(String module, Object[] fields, java.util.Set<String> masked) {
         this.module = module;
+        this.fields = fields;
+        this.masked = masked;
     }
 
     /**
@@ -43,7 +56,26 @@ public final class Log {
      */
     public static Log get(String name) {
         Objects.requireNonNull(name, "name");
-        return new Log(name.isEmpty() ? "provider" : "provider." + name);
+        return new Log(name.isEmpty() ? "provider" : "provider." + name, new Object[0], java.util.Set.of());
+    }
+
+    /** This logger with {@code keyValues} (pairs) added to every line it writes. */
+    public Log with(Object... keyValues) {
+        Object[] all = java.util.Arrays.copyOf(fields, fields.length + keyValues.length / 2 * 2);
+        System.arraycopy(keyValues, 0, all, fields.length, keyValues.length / 2 * 2);
+        return new Log(module, all, masked);
+    }
+
+    /** This logger with the values of fields named {@code keys} written as {@value #MASK}. */
+    public Log masking(String... keys) {
+        java.util.Set<String> all = new java.util.HashSet<>(masked);
+        all.addAll(java.util.List.of(keys));
+        return new Log(module, fields, java.util.Set.copyOf(all));
+    }
+
+    /** This logger under {@code @module} {@code <module>.<name>}, keeping its fields and masks. */
+    public Log named(String name) {
+        return new Log(module + "." + Objects.requireNonNull(name, "name"), fields, masked);
     }
 
     /** A logger for a class, named after its simple name in lower case. */
@@ -125,13 +157,24 @@ public final class Log {
         if (!isEnabled(level)) {
             return;
         }
-        write(level, module, message, keyValues == null ? new Object[0] : keyValues);
+        Object[] own = keyValues == null ? new Object[0] : keyValues;
+        Object[] all = own;
+        if (fields.length > 0) {
+            all = java.util.Arrays.copyOf(fields, fields.length + own.length);
+            System.arraycopy(own, 0, all, fields.length, own.length);
+        }
+        write(level, module, message, all, masked);
     }
 
     /** Writes under an explicit module name (used by the java.util.logging bridge). */
     static void write(Level level, String module, String message, Object[] keyValues) {
+        write(level, module, message, keyValues, java.util.Set.of());
+    }
+
+    private static void write(Level level, String module, String message, Object[] keyValues,
+            java.util.Set<String> masked) {
         synchronized (LOCK) {
-            String line = JsonLine.format(clock.instant(), level, module, String.valueOf(message), keyValues);
+            String line = JsonLine.format(clock.instant(), level, module, String.valueOf(message), keyValues, masked);
             try {
                 sink.write(line.getBytes(StandardCharsets.UTF_8));
                 sink.flush();

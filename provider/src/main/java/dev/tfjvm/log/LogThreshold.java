@@ -19,6 +19,19 @@ public final class LogThreshold {
     private LogThreshold() {
     }
 
+    /** The variable that lets library logging (gRPC, Netty, the JDK) through below warnings. */
+    public static final String LIBRARIES_VARIABLE = "TF_JVM_LOG_LIBRARIES";
+
+    /**
+     * The threshold for libraries' own logging (java.util.logging: gRPC, Netty, the JDK's
+     * security events): {@code TF_JVM_LOG_LIBRARIES} when set to a level, else WARN, whatever
+     * TF_LOG says. Their debug output is about their internals (a thousand lines for one plan), so
+     * a user's {@code TF_LOG=debug} shows the provider, and bridge developers opt in.
+     */
+    public static Level librariesFromEnvironment(Map<String, String> env) {
+        return Level.parse(env.getOrDefault(LIBRARIES_VARIABLE, "").trim()).orElse(DEFAULT);
+    }
+
     public static Level fromEnvironment(Map<String, String> env) {
         String provider = env.getOrDefault("TF_LOG_PROVIDER", "").trim();
         String value = provider.isEmpty() ? env.getOrDefault("TF_LOG", "").trim() : provider;

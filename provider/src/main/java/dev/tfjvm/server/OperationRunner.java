@@ -1,6 +1,7 @@
 package dev.tfjvm.server;
 
 import dev.tfjvm.diag.Diagnostics;
+import dev.tfjvm.log.Log;
 import dev.tfjvm.spi.OperationCancelledException;
 import dev.tfjvm.spi.OperationContext;
 import dev.tfjvm.spi.ResourceException;
@@ -24,6 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * thread so that a timeout or a stop can interrupt it while the gRPC thread answers Terraform.
  */
 final class OperationRunner {
+    /** Provider code's lines carry the plain {@code provider} module, as Go providers' do. */
+    private static final Log OPERATIONS = Log.get("");
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "tfjvm-operation");
         t.setDaemon(true);
@@ -42,10 +45,17 @@ final class OperationRunner {
         private final Diagnostics diagnostics;
         private final Optional<Instant> deadline;
         private final AtomicBoolean stopped = new AtomicBoolean();
+        private final Log log;
 
-        Context(Diagnostics diagnostics, Optional<Instant> deadline) {
+        Context(String what, Diagnostics diagnostics, Optional<Instant> deadline) {
             this.diagnostics = diagnostics;
             this.deadline = deadline;
+            this.log = OPERATIONS.with("tf_operation", what, "tf_req_id", java.util.UUID.randomUUID().toString());
+        }
+
+        @Override
+        public Log log() {
+            return log;
         }
 
         @Override
@@ -68,7 +78,7 @@ final class OperationRunner {
     }
 
     <T> T run(String what, Optional<Duration> timeout, Diagnostics diagnostics, Work<T> work) throws ResourceException {
-        Context context = new Context(diagnostics, timeout.map(t -> Instant.now().plus(t)));
+        Context context = new Context(what, diagnostics, timeout.map(t -> Instant.now().plus(t)));
         FutureTask<T> future = new FutureTask<>(() -> work.run(context));
         Running running = new Running(context, future);
         // Registered before it starts, so a StopProvider arriving at any moment reaches it.

@@ -2,6 +2,8 @@ package dev.tfjvm.spi;
 
 import dev.tfjvm.cty.CtyType;
 import dev.tfjvm.cty.CtyValue;
+import dev.tfjvm.log.Log;
+import dev.tfjvm.log.LogValue;
 import dev.tfjvm.schema.Attribute;
 import dev.tfjvm.schema.Block;
 import dev.tfjvm.schema.Description;
@@ -25,7 +27,7 @@ import java.util.Set;
  * of an unknown attribute is a programming error ({@link IllegalStateException}): check
  * {@link #isKnown(String)} first in plan-time code, where values may still be unknown.
  */
-public final class TfObject {
+public final class TfObject implements LogValue {
     private final Block block;
     private final CtyValue.ObjectVal value;
 
@@ -253,5 +255,31 @@ public final class TfObject {
     @Override
     public String toString() {
         return value.toString();
+    }
+
+    /**
+     * The attributes by name for a log line, with sensitive and write-only attributes (and any
+     * nested attribute or block holding one) written as a mask, never their values.
+     */
+    @Override
+    public Object logValue() {
+        Map<String, Object> out = new java.util.TreeMap<>();
+        for (Attribute a : block.attributes()) {
+            out.put(a.name(), holdsSecrets(a) ? Log.MASK : value.get(a.name()).toString());
+        }
+        for (NestedBlock b : block.blocks()) {
+            out.put(b.typeName(), holdsSecrets(b.block()) ? Log.MASK : value.get(b.typeName()).toString());
+        }
+        return out;
+    }
+
+    private static boolean holdsSecrets(Attribute a) {
+        return a.sensitive() || a.writeOnly()
+                || a.nested().map(n -> n.attributes().stream().anyMatch(TfObject::holdsSecrets)).orElse(false);
+    }
+
+    private static boolean holdsSecrets(Block b) {
+        return b.attributes().stream().anyMatch(TfObject::holdsSecrets)
+                || b.blocks().stream().anyMatch(nb -> holdsSecrets(nb.block()));
     }
 }

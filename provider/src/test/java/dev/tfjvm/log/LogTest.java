@@ -35,6 +35,7 @@ class LogTest {
     @AfterEach
     void restore() {
         Log.reset();
+        JulBridge.setLibraryThreshold(LogThreshold.DEFAULT);
     }
 
     private List<String> lines() {
@@ -224,6 +225,7 @@ class LogTest {
     @Test
     void javaUtilLoggingIsRoutedToJsonLines() throws Exception {
         Log.setThreshold(Level.INFO);
+        JulBridge.setLibraryThreshold(Level.TRACE);
         JulBridge.install();
         Logger jul = Logger.getLogger("com.example.Library");
         jul.info("hello {0}");
@@ -240,5 +242,58 @@ class LogTest {
         Map<String, Object> third = parse(lines.get(2));
         assertThat(third).containsEntry("@level", "error");
         assertThat((String) third.get("error")).contains("boom");
+    }
+
+    @Test
+    void librariesLogOnlyWarningsUnlessAskedEvenUnderTrace() throws Exception {
+        Log.setThreshold(Level.TRACE);
+        JulBridge.install();
+        Logger netty = Logger.getLogger("io.netty.buffer.PooledByteBufAllocator");
+        netty.fine("-Dio.netty.allocator.numHeapArenas: 2");
+        netty.info("chatty");
+        netty.warning("a real problem");
+        Log.get("").debug("the provider's own line");
+
+        List<String> lines = lines();
+        assertThat(lines).hasSize(2);
+        assertThat(parse(lines.get(0))).containsEntry("@message", "a real problem");
+        assertThat(parse(lines.get(1))).containsEntry("@message", "the provider's own line");
+    }
+
+    @Test
+    void theLibraryThresholdComesFromItsOwnVariable() {
+        assertThat(LogThreshold.librariesFromEnvironment(Map.of("TF_LOG", "trace"))).isEqualTo(Level.WARN);
+        assertThat(LogThreshold.librariesFromEnvironment(Map.of("TF_JVM_LOG_LIBRARIES", "debug"))).isEqualTo(Level.DEBUG);
+        assertThat(LogThreshold.librariesFromEnvironment(Map.of("TF_JVM_LOG_LIBRARIES", "nonsense"))).isEqualTo(Level.WARN);
+    }
+
+    @Test
+    void fieldsAddedWithWithAppearOnEveryLineBeforeTheLinesOwn() throws Exception {
+        Log op = Log.get("").with("tf_operation", "plan t_thing", "tf_req_id", "r1");
+        op.with("host", "h1").info("connected", "port", 22);
+        op.info("done");
+
+        List<String> lines = lines();
+        assertThat(parse(lines.get(0))).containsEntry("tf_operation", "plan t_thing").containsEntry("tf_req_id", "r1")
+                .containsEntry("host", "h1").containsEntry("port", 22L);
+        assertThat(parse(lines.get(1))).containsEntry("tf_req_id", "r1").doesNotContainKey("host");
+    }
+
+    @Test
+    void maskedFieldsNeverShowTheirValue() throws Exception {
+        Log.get("ssh").masking("password", "private_key").with("password", "hunter2")
+                .warn("auth", "private_key", "-----BEGIN KEY", "user", "root");
+
+        String line = lines().get(0);
+        assertThat(line).doesNotContain("hunter2").doesNotContain("BEGIN KEY");
+        assertThat(parse(line)).containsEntry("password", Log.MASK).containsEntry("private_key", Log.MASK)
+                .containsEntry("user", "root");
+    }
+
+    @Test
+    void aLogValueChoosesHowItIsWritten() throws Exception {
+        LogValue secretive = () -> Map.of("shown", "yes");
+        Log.get("").info("value", "v", secretive);
+        assertThat(parse(lines().get(0))).containsEntry("v", Map.of("shown", "yes"));
     }
 }

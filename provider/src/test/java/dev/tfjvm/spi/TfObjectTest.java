@@ -86,4 +86,23 @@ class TfObjectTest {
         assertThat(TfObject.ofNullable(BLOCK, TfObject.empty(BLOCK).value())).isPresent();
         assertThat(new java.util.HashSet<>(List.of(TfObject.empty(BLOCK), TfObject.empty(BLOCK)))).hasSize(1);
     }
+
+    @Test
+    void itsLogValueMasksSensitiveAndWriteOnlyAttributes() {
+        Block secretive = Block.builder()
+                .attribute(Attribute.string("user").optional())
+                .attribute(Attribute.string("password").optional().sensitive())
+                .attribute(Attribute.string("token").optional().writeOnly())
+                .attribute(Attribute.nested("keys", Nesting.LIST, Attribute.string("pem").optional().sensitive()).optional())
+                .block("proxy", Nesting.LIST, Block.builder().attribute(Attribute.string("secret").optional().sensitive()).build())
+                .build();
+        TfObject o = TfObject.empty(secretive).with("user", "root").with("password", "hunter2").with("token", "t0k3n");
+
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> logged = (java.util.Map<String, Object>) o.logValue();
+        assertThat(logged).containsEntry("password", dev.tfjvm.log.Log.MASK).containsEntry("token", dev.tfjvm.log.Log.MASK)
+                .containsEntry("keys", dev.tfjvm.log.Log.MASK).containsEntry("proxy", dev.tfjvm.log.Log.MASK);
+        assertThat(logged.get("user").toString()).contains("root");
+        assertThat(logged.toString()).doesNotContain("hunter2").doesNotContain("t0k3n");
+    }
 }
