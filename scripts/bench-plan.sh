@@ -186,9 +186,7 @@ printf 'bench-plan: %d hosts, %d pools, %d instances (desired_state = %s)\n' "$h
 measure plan 0 plan -out=tfplan
 measure apply 0 apply tfplan
 measure plan-noop 0 plan -detailed-exitcode
-# 0,2: Terraform 1.10/1.11 may exit 2 with "No changes" from a refresh-only plan right after an
-# apply (Terraform issue #36403)
-measure refresh-only 0,2 plan -refresh-only -detailed-exitcode
+measure refresh-only 0 plan -refresh-only -detailed-exitcode
 measure destroy 0 destroy -auto-approve
 
 printf '\n%d hosts, %d multikernel_pool, %d multikernel_instance (desired_state = "%s"), terraform %s\n\n' \

@@ -3,9 +3,9 @@
 # three simulated multikernel hosts (two speaking the current kernel interface, one RFC v2), and
 # run examples/quickstart/ through the real terraform:
 #
-#   init -> plan -> apply -> plan -detailed-exitcode (no changes)
+#   init -> plan -> apply -> plan -detailed-exitcode (no changes) -> plan -refresh-only (no drift)
 #   -> an out-of-band change with mkctl on one host (the instance "web" is halted)
-#   -> plan -detailed-exitcode (2, names the change) -> plan -refresh-only (shows it)
+#   -> plan -detailed-exitcode (2, names the change) -> plan -refresh-only (2, shows it)
 #   -> apply (converges) -> plan -detailed-exitcode (no changes) -> destroy
 #
 # Every step prints a header; an unexpected exit code stops the script with a message.
@@ -106,6 +106,7 @@ tf 0 "install the provider from the local mirror" init
 tf 0 "what will be created" plan -out=tfplan
 tf 0 "create pools and instances" apply tfplan
 tf 0 "right after apply, nothing to change" plan -detailed-exitcode
+tf 0 "right after apply, no drift: what a CI drift check runs" plan -refresh-only -detailed-exitcode
 
 web_id="$(terraform output -raw web_id)"
 printf '\n==> out of band: halt instance "web" (id %s) on sim-1 with mkctl, over ssh\n' "$web_id"
