@@ -28,6 +28,19 @@ public final class SchemaRules {
         return out;
     }
 
+    /** {@link #problems(String, Schema)}, and cross-attribute validators naming attributes the schema lacks. */
+    public static List<String> problems(String owner, Schema schema, List<ConfigValidator> validators) {
+        List<String> out = problems(owner, schema);
+        for (ConfigValidator v : validators) {
+            for (String name : v.attributes()) {
+                if (schema.block().attribute(name).isEmpty()) {
+                    out.add(owner + ": validator \"" + v.describe() + "\" names " + name + ", which is not an attribute");
+                }
+            }
+        }
+        return out;
+    }
+
     private static void checkBlock(String where, Block block, boolean insideSet, List<String> out) {
         Set<String> names = new HashSet<>();
         for (Attribute a : block.attributes()) {
@@ -87,6 +100,12 @@ public final class SchemaRules {
         }
         if (insideSet && containsDynamic(a.type())) {
             out.add(at + ": dynamic types are not allowed inside set nesting");
+        }
+        for (Validator v : a.validators()) {
+            if (!v.accepts(a.type())) {
+                String what = v.describe().isEmpty() ? v.getClass().getName() : "\"" + v.describe() + "\"";
+                out.add(at + ": validator " + what + " cannot check a " + a.type().friendlyName() + " attribute");
+            }
         }
         a.defaultValue().ifPresent(d -> {
             if (!a.optional() || !a.computed()) {

@@ -2,6 +2,7 @@ package dev.tfjvm.schema;
 
 import dev.tfjvm.cty.CtyNumber;
 import dev.tfjvm.cty.CtyPath;
+import dev.tfjvm.cty.CtyType;
 import dev.tfjvm.cty.CtyValue;
 import dev.tfjvm.diag.Diagnostics;
 import java.util.List;
@@ -24,6 +25,11 @@ public final class Validators {
             }
 
             @Override
+            public boolean accepts(CtyType type) {
+                return type == CtyType.STRING;
+            }
+
+            @Override
             public String describe() {
                 return "One of: `" + String.join("`, `", values) + "`.";
             }
@@ -38,6 +44,11 @@ public final class Validators {
                     d.error(path, "Invalid value for " + path,
                             "\"" + s.value() + "\" is not valid: it must be " + whatItMustBe + ".");
                 }
+            }
+
+            @Override
+            public boolean accepts(CtyType type) {
+                return type == CtyType.STRING;
             }
 
             @Override
@@ -58,6 +69,11 @@ public final class Validators {
                                 v + " is not between " + min + " and " + max + " (inclusive).");
                     }
                 }
+            }
+
+            @Override
+            public boolean accepts(CtyType type) {
+                return type == CtyType.NUMBER;
             }
 
             @Override
@@ -85,6 +101,12 @@ public final class Validators {
                     d.error(path, "Invalid length for " + path,
                             "Length " + len + " is not between " + min + " and " + max + ".");
                 }
+            }
+
+            @Override
+            public boolean accepts(CtyType type) {
+                return type == CtyType.STRING || type instanceof CtyType.ListType || type instanceof CtyType.SetType
+                        || type instanceof CtyType.MapType;
             }
 
             @Override

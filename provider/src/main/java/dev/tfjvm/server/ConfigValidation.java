@@ -5,6 +5,7 @@ import dev.tfjvm.cty.CtyValue;
 import dev.tfjvm.diag.Diagnostics;
 import dev.tfjvm.schema.Attribute;
 import dev.tfjvm.schema.Block;
+import dev.tfjvm.schema.ConfigValidator;
 import dev.tfjvm.schema.Deprecation;
 import dev.tfjvm.schema.Description;
 import dev.tfjvm.schema.NestedBlock;
@@ -23,14 +24,17 @@ final class ConfigValidation {
     }
 
     /**
-     * The schema's validators, then the author's own check ({@code authorCheck}), reporting one
+     * The schema's validators and the cross-attribute {@code validators}, then the author's own check ({@code authorCheck}), reporting one
      * error per problem: an author error at (or inside) an attribute the schema validators already
      * found invalid is the same problem told twice, so it is dropped.
      */
-    static void validateThen(Block block, CtyValue config, boolean writeOnlyAllowed, Diagnostics d,
-            Consumer<Diagnostics> authorCheck) {
+    static void validateThen(Block block, List<ConfigValidator> validators, CtyValue config, boolean writeOnlyAllowed,
+            Diagnostics d, Consumer<Diagnostics> authorCheck) {
         Diagnostics schema = new Diagnostics();
         validate(block, config, writeOnlyAllowed, schema);
+        if (config instanceof CtyValue.ObjectVal o) {
+            validators.forEach(v -> v.validate(o, schema));
+        }
         d.addAll(schema.all());
         if (config.isNull()) {
             return;

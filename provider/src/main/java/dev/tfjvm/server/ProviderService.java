@@ -50,15 +50,16 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
     public ProviderService(Provider provider) {
         this.provider = provider;
         this.providerSchema = provider.schema();
-        List<String> problems = new ArrayList<>(SchemaRules.problems("provider " + provider.typeName(), providerSchema));
+        List<String> problems = new ArrayList<>(SchemaRules.problems("provider " + provider.typeName(), providerSchema,
+                provider.configValidators()));
         for (var r : provider.resources()) {
             ResourceType rt = new ResourceType(r);
             resources.put(r.typeName(), rt);
-            problems.addAll(SchemaRules.problems(r.typeName(), rt.schema));
+            problems.addAll(SchemaRules.problems(r.typeName(), rt.schema, r.configValidators()));
         }
         for (DataSource ds : provider.dataSources()) {
             dataSources.put(ds.typeName(), ds);
-            problems.addAll(SchemaRules.problems("data." + ds.typeName(), ds.schema()));
+            problems.addAll(SchemaRules.problems("data." + ds.typeName(), ds.schema(), ds.configValidators()));
         }
         for (ProviderFunction f : provider.functions()) {
             functions.put(f.name(), f);
@@ -99,7 +100,7 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
             StreamObserver<Tfplugin6.ValidateProviderConfig.Response> out) {
         answer(out, () -> Optional.of(providerSchema.block()), d -> {
             CtyValue config = Wire.decode(request.getConfig(), providerSchema.impliedType());
-            ConfigValidation.validateThen(providerSchema.block(), config, true, d,
+            ConfigValidation.validateThen(providerSchema.block(), provider.configValidators(), config, true, d,
                     own -> provider.validateConfig(TfObject.of(providerSchema.block(), config), own));
             return Tfplugin6.ValidateProviderConfig.Response.newBuilder();
         }, (b, diags) -> b.addAllDiagnostics(diags), Tfplugin6.ValidateProviderConfig.Response::newBuilder,
@@ -141,7 +142,7 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
             ResourceType rt = resource(request.getTypeName());
             CtyValue config = Wire.decode(request.getConfig(), rt.type);
             boolean wo = !request.hasClientCapabilities() || request.getClientCapabilities().getWriteOnlyAttributesAllowed();
-            ConfigValidation.validateThen(rt.block, config, wo, d,
+            ConfigValidation.validateThen(rt.block, rt.resource.configValidators(), config, wo, d,
                     own -> rt.resource.validate(TfObject.of(rt.block, config), own));
             return Tfplugin6.ValidateResourceConfig.Response.newBuilder();
         }, (b, diags) -> b.addAllDiagnostics(diags), Tfplugin6.ValidateResourceConfig.Response::newBuilder,
@@ -325,7 +326,7 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
         answer(out, () -> dataSourceBlock(request.getTypeName()), d -> {
             DataSource ds = dataSource(request.getTypeName());
             CtyValue config = Wire.decode(request.getConfig(), ds.schema().impliedType());
-            ConfigValidation.validateThen(ds.schema().block(), config, true, d,
+            ConfigValidation.validateThen(ds.schema().block(), ds.configValidators(), config, true, d,
                     own -> ds.validate(TfObject.of(ds.schema().block(), config), own));
             return Tfplugin6.ValidateDataResourceConfig.Response.newBuilder();
         }, (b, diags) -> b.addAllDiagnostics(diags), Tfplugin6.ValidateDataResourceConfig.Response::newBuilder,

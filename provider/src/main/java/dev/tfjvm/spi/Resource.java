@@ -1,7 +1,9 @@
 package dev.tfjvm.spi;
 
 import dev.tfjvm.diag.Diagnostics;
+import dev.tfjvm.schema.ConfigValidator;
 import dev.tfjvm.schema.Schema;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,6 +17,15 @@ public interface Resource {
     String typeName();
 
     Schema schema();
+
+    /**
+     * Checks across attributes (such as {@code ConfigValidators.conflicting("cpus", "cpu_count")}),
+     * run by the bridge with the schema's validators; an error they report is not repeated by
+     * the author's own validation.
+     */
+    default List<ConfigValidator> configValidators() {
+        return List.of();
+    }
 
     /** Static checks of the configuration; values may be unknown here. */
     default void validate(TfObject config, Diagnostics diagnostics) {

@@ -50,4 +50,24 @@ class SchemaRulesTest {
                 .defaultValue(CtyValue.string("x"))))))
                 .singleElement().asString().contains("does not fit the attribute's type");
     }
+
+    @Test
+    void aValidatorGivenAnAttributeItCannotCheckIsAProblem() {
+        assertThat(SchemaRules.problems("t", of(Block.builder()
+                .attribute(Attribute.string("memory").optional().validators(Validators.between(1, 10))))))
+                .singleElement().asString().contains("t.memory").contains("Between 1 and 10").contains("string");
+        assertThat(SchemaRules.problems("t", of(Block.builder()
+                .attribute(Attribute.number("port").optional().validators(Validators.oneOf("a"))))))
+                .singleElement().asString().contains("t.port").contains("number");
+        assertThat(SchemaRules.problems("t", of(Block.builder()
+                .attribute(Attribute.of("tags", dev.tfjvm.cty.CtyType.map(dev.tfjvm.cty.CtyType.STRING)).optional()
+                        .validators(Validators.lengthBetween(0, 3)))))).isEmpty();
+    }
+
+    @Test
+    void aConfigValidatorMustNameAttributesOfTheSchema() {
+        assertThat(SchemaRules.problems("t", of(Block.builder().attribute(Attribute.string("cpus").optional())),
+                java.util.List.of(ConfigValidators.conflicting("cpus", "cpu_cuont"))))
+                .singleElement().asString().contains("cpu_cuont").contains("not an attribute");
+    }
 }
