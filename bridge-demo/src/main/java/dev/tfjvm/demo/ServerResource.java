@@ -16,11 +16,13 @@ import dev.tfjvm.spi.ApplyContext;
 import dev.tfjvm.spi.DeleteContext;
 import dev.tfjvm.spi.OperationContext;
 import dev.tfjvm.spi.OperationTimeouts;
+import dev.tfjvm.spi.Model;
 import dev.tfjvm.spi.ReadContext;
 import dev.tfjvm.spi.Resource;
 import dev.tfjvm.spi.ResourceException;
 import dev.tfjvm.spi.StateUpgrader;
 import dev.tfjvm.spi.TfObject;
+import dev.tfjvm.spi.Value;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -50,8 +52,23 @@ final class ServerResource implements Resource {
         return "demo_server";
     }
 
+    /** What the server completes in each planned endpoint: its URL, from the name and port. */
+    private record Endpoint(String name, long port, Value<String> url) {
+    }
+
+    /** The part of a planned server that {@link #fill} reads and writes, bound to the schema by name. */
+    private record Addressed(String name, Optional<List<Endpoint>> endpoints) {
+    }
+
+    private static final Schema SCHEMA = buildSchema();
+    private static final Model<Addressed> ADDRESSED = Model.of(Addressed.class, SCHEMA.block());
+
     @Override
     public Schema schema() {
+        return SCHEMA;
+    }
+
+    private static Schema buildSchema() {
         return Schema.of(1, Block.builder()
                 .description("A demo server stored as a JSON file.")
                 .attribute(Attribute.string("id").computed().planModifiers(PlanModifiers.useStateForUnknown())
@@ -150,13 +167,12 @@ final class ServerResource implements Resource {
         for (TfObject disk : planned.objects("disk")) {
             disks.add(disk.with("serial", "DSK-" + disk.requireString("label").toUpperCase()));
         }
-        List<TfObject> endpoints = new ArrayList<>();
-        for (TfObject e : planned.objects("endpoints")) {
-            endpoints.add(e.with("url", "http://" + planned.requireString("name") + ":" + e.longValue("port").orElseThrow()
-                    + "/" + e.requireString("name")));
-        }
         state = state.with("disk", disks);
-        return planned.isNull("endpoints") ? state : state.with("endpoints", endpoints);
+        Addressed a = ADDRESSED.read(state);
+        List<Endpoint> endpoints = a.endpoints().orElse(List.of()).stream()
+                .map(e -> new Endpoint(e.name(), e.port(), Value.of("http://" + a.name() + ":" + e.port() + "/" + e.name())))
+                .toList();
+        return ADDRESSED.write(new Addressed(a.name(), a.endpoints().map(x -> endpoints)), state);
     }
 
     @Override
