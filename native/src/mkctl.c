@@ -18,6 +18,8 @@
 
 #define MKCTL_VERSION "0.1.0"
 #define MKCTL_CONTRACT 1
+/* Version of the session protocol (docs/mkctl.md, "session"). */
+#define MKCTL_SESSION 1
 
 #define MK "/sys/fs/multikernel"
 #define CPU_DIR "/sys/devices/system/cpu"
@@ -247,6 +249,7 @@ static const op_spec OPS[] = {
     {"exec", 2, K_ID, K_ID, op_exec},
     {"halt", 2, K_ID | K_TIMEOUT | K_FORCE | K_FORCE_NOW, K_ID, op_halt},
     {"batch", 2, 0, 0, NULL},
+    {"session", 0, 0, 0, NULL},
 };
 
 static const op_spec *find_op(const char *name) {
@@ -1970,7 +1973,7 @@ static int jv_to_op(const jv *obj, size_t index, op *o, const op_spec **spec, mk
         return usage_error(e, "batch element %zu needs \"op\" (a string)", index);
     }
     *spec = find_op(opv->s);
-    if (!*spec || strcmp(opv->s, "batch") == 0 || strcmp(opv->s, "version") == 0) {
+    if (!*spec || (*spec)->run == NULL || strcmp(opv->s, "version") == 0) {
         return usage_error(e, "batch element %zu: \"%s\" is not an operation a batch can run", index, opv->s);
     }
     o->name = (*spec)->name;
@@ -2059,6 +2062,7 @@ static const char HELP[] =
     "  exec --id N\n"
     "  halt --id N [--timeout S] [--force | --force-now]\n"
     "  batch < ops.json                          several operations under one lock\n"
+    "  session                                   requests as JSON lines on stdin, answers on stdout\n"
     "  help                                      this text\n"
     "\n"
     "global options:\n"
@@ -2234,10 +2238,16 @@ static int print_error(const mk_error *e, const char *operation) {
 }
 
 /* os_init, then the CPU map cache directory (its default depends on the mode). */
+static int os_ready; /* a session initialises once, and again after a transport failure */
+
 static int init_os(const globals *g, os_fail *f) {
+    if (os_ready) {
+        return 0;
+    }
     if (os_init(g->sysfs_root, g->procfs_root, f)) {
         return -1;
     }
+    os_ready = 1;
     cpu_cache_dir = g->no_cpu_cache ? NULL : g->cpu_cache_dir ? g->cpu_cache_dir : os_default_cpu_cache_dir();
     return 0;
 }
@@ -2254,6 +2264,92 @@ static int take_lock(const globals *g, int lock_kind, mk_error *e) {
     return EXIT_OK;
 }
 
+/*
+ * Runs the operations of one batch document (a JSON array) under one lock of `lock_kind`
+ * (0 for the strongest any of them needs) and writes the answer's fields into the object `w`
+ * has open: error (when one failed), operation, completed, total, results.
+ */
+static int execute_batch(const globals *g, const jv *doc, int lock_kind, jw *w) {
+    mk_error e;
+    if (doc->type != JV_ARR) {
+        usage_error(&e, "batch: the operations must be a JSON array, not a %s", jv_type_name(doc->type));
+        jw_key(w, "error");
+        jw_obj(w);
+        write_error_fields(w, &e, "batch", -1);
+        jw_obj_end(w);
+        return exit_code_of(e.kind);
+    }
+    size_t n = doc->n;
+    op *ops = xmalloc((n ? n : 1) * sizeof(op));
+    const op_spec **specs = xmalloc((n ? n : 1) * sizeof(op_spec *));
+    int rc = EXIT_OK;
+    size_t parsed = 0;
+    int strongest = 0;
+    for (size_t i = 0; i < n && rc == EXIT_OK; i++) {
+        op_init(&ops[i]);
+        parsed++;
+        rc = jv_to_op(&doc->items[i], i, &ops[i], &specs[i], &e);
+        if (rc == EXIT_OK && specs[i]->lock > strongest) {
+            strongest = specs[i]->lock;
+        }
+    }
+    size_t done = 0;
+    buf results;
+    buf_init(&results);
+    int ran = 0;
+    if (rc == EXIT_OK) {
+        os_fail f;
+        if (init_os(g, &f)) {
+            rc = from_os(&e, &f);
+        } else if ((rc = take_lock(g, lock_kind ? lock_kind : strongest, &e)) == EXIT_OK) {
+            ran = 1;
+            jw rw;
+            jw_init(&rw, &results);
+            jw_arr(&rw);
+            for (; done < n; done++) {
+                buf one;
+                buf_init(&one);
+                jw ow;
+                jw_init(&ow, &one);
+                current_operation = specs[done]->name;
+                rc = specs[done]->run(&ops[done], &ow, &e);
+                if (rc == EXIT_OK) {
+                    jw_raw(&rw, one.data, one.len);
+                }
+                buf_free(&one);
+                if (rc) {
+                    break;
+                }
+            }
+            jw_arr_end(&rw);
+            os_unlock();
+        }
+    }
+    if (rc) {
+        jw_key(w, "error");
+        jw_obj(w);
+        write_error_fields(w, &e, ran ? specs[done]->name : "batch", ran ? (int)done : -1);
+        jw_obj_end(w);
+    }
+    if (ran) {
+        jw_key(w, "operation");
+        jw_str(w, "batch");
+        jw_key(w, "completed");
+        jw_int(w, (long long)done);
+        jw_key(w, "total");
+        jw_int(w, (long long)n);
+        jw_key(w, "results");
+        jw_raw(w, results.data, results.len);
+    }
+    buf_free(&results);
+    for (size_t i = 0; i < parsed; i++) {
+        op_free(&ops[i]);
+    }
+    free(ops);
+    free(specs);
+    return rc;
+}
+
 static int run_batch(const globals *g, const buf *input) {
     mk_error e;
     char err[300];
@@ -2268,83 +2364,123 @@ static int run_batch(const globals *g, const buf *input) {
         jv_free(&doc);
         return print_error(&e, "batch");
     }
-    size_t n = doc.n;
-    op *ops = xmalloc((n ? n : 1) * sizeof(op));
-    const op_spec **specs = xmalloc((n ? n : 1) * sizeof(op_spec *));
-    int rc = EXIT_OK;
-    size_t parsed = 0;
-    for (size_t i = 0; i < n; i++) {
-        op_init(&ops[i]);
-        parsed++;
-        rc = jv_to_op(&doc.items[i], i, &ops[i], &specs[i], &e);
-        if (rc) {
+    buf out;
+    buf_init(&out);
+    jw w;
+    jw_init(&w, &out);
+    jw_obj(&w);
+    /* One-shot: the exclusive lock, as before sessions existed (a batch is a change). */
+    int rc = execute_batch(g, &doc, 2, &w);
+    jw_obj_end(&w);
+    jv_free(&doc);
+    emit(&out);
+    buf_free(&out);
+    return rc;
+}
+
+/*
+ * Session mode: one mkctl serves many requests on one SSH channel. A first line says what it
+ * is; then each stdin line is a request {"id": N, "ops": [...]} (the ops of a batch) and gets
+ * one answer line {"id": N, ...the batch answer...}, under the lock its operations need, taken
+ * and released per request. A malformed line is answered with an error and the session goes
+ * on; end of stdin ends it. Exit 0 unless stdout fails.
+ */
+static int run_session(const globals *g) {
+    os_fail init_fail;
+    if (init_os(g, &init_fail)) {
+        mk_error e;
+        from_os(&e, &init_fail);
+        return print_error(&e, "session");
+    }
+    buf hello;
+    buf_init(&hello);
+    jw hw;
+    jw_init(&hw, &hello);
+    jw_obj(&hw);
+    jw_key(&hw, "operation");
+    jw_str(&hw, "session");
+    jw_key(&hw, "session");
+    jw_int(&hw, MKCTL_SESSION);
+    jw_key(&hw, "contract");
+    jw_int(&hw, MKCTL_CONTRACT);
+    jw_key(&hw, "version");
+    jw_str(&hw, MKCTL_VERSION);
+    jw_key(&hw, "mode");
+    jw_str(&hw, os_mode_name());
+    jw_obj_end(&hw);
+    emit(&hello);
+    buf_free(&hello);
+
+    buf line;
+    buf_init(&line);
+    while (1) {
+        int too_long, eof;
+        os_fail f;
+        buf_clear(&line);
+        if (os_read_line(&line, MAX_BATCH_STDIN, &too_long, &eof, &f)) {
+            mk_error e;
+            from_os(&e, &f);
+            print_error(&e, "session");
             break;
         }
-    }
-    jv_free(&doc);
-    if (rc) {
-        print_error(&e, "batch");
-    } else {
-        os_fail f;
-        if (init_os(g, &f)) {
-            rc = from_os(&e, &f);
-            print_error(&e, "batch");
-        } else if ((rc = take_lock(g, 2, &e)) != EXIT_OK) {
-            print_error(&e, "batch");
-        } else {
-            buf results;
-            buf_init(&results);
-            jw rw;
-            jw_init(&rw, &results);
-            jw_arr(&rw);
-            size_t done = 0;
-            for (; done < n; done++) {
-                buf one;
-                buf_init(&one);
-                jw w;
-                jw_init(&w, &one);
-                current_operation = specs[done]->name;
-                rc = specs[done]->run(&ops[done], &w, &e);
-                if (rc == EXIT_OK) {
-                    jw_raw(&rw, one.data, one.len);
-                }
-                buf_free(&one);
-                if (rc) {
-                    break;
-                }
-            }
-            jw_arr_end(&rw);
-            buf out;
-            buf_init(&out);
-            jw w;
-            jw_init(&w, &out);
-            jw_obj(&w);
-            if (rc) {
-                jw_key(&w, "error");
-                jw_obj(&w);
-                write_error_fields(&w, &e, specs[done]->name, (int)done);
-                jw_obj_end(&w);
-            }
-            jw_key(&w, "operation");
-            jw_str(&w, "batch");
-            jw_key(&w, "completed");
-            jw_int(&w, (long long)done);
-            jw_key(&w, "total");
-            jw_int(&w, (long long)n);
-            jw_key(&w, "results");
-            jw_raw(&w, results.data, results.len);
-            jw_obj_end(&w);
-            emit(&out);
-            buf_free(&out);
-            buf_free(&results);
+        if (eof) {
+            break;
         }
+        buf out;
+        buf_init(&out);
+        jw w;
+        jw_init(&w, &out);
+        jw_obj(&w);
+        mk_error e;
+        char err[300];
+        jv req;
+        int parsed = 0;
+        if (too_long) {
+            usage_error(&e, "session: a request line is larger than %u bytes", MAX_BATCH_STDIN);
+        } else if (json_parse(line.data, line.len, 4, MAX_BATCH_OPS, &req, err, sizeof err)) {
+            jv_free(&req);
+            usage_error(&e, "session: %s", err);
+        } else {
+            parsed = 1;
+        }
+        const jv *id = NULL, *ops = NULL;
+        if (parsed && req.type == JV_OBJ) {
+            for (size_t i = 0; i < req.n; i++) {
+                if (strcmp(req.keys[i], "id") == 0) {
+                    id = &req.items[i];
+                } else if (strcmp(req.keys[i], "ops") == 0) {
+                    ops = &req.items[i];
+                }
+            }
+        }
+        jw_key(&w, "id");
+        if (id && id->type == JV_INT) {
+            jw_int(&w, id->i);
+        } else {
+            jw_null(&w);
+        }
+        if (parsed && (!id || id->type != JV_INT || !ops)) {
+            usage_error(&e, "session: a request is an object with \"id\" (a whole number) and \"ops\" (an array)");
+            parsed = 0;
+            jv_free(&req);
+        }
+        if (parsed) {
+            if (execute_batch(g, ops, 0, &w) == EXIT_SIM) {
+                os_ready = 0; /* the simulator connection is gone: connect afresh next time */
+            }
+            jv_free(&req);
+        } else {
+            jw_key(&w, "error");
+            jw_obj(&w);
+            write_error_fields(&w, &e, "session", -1);
+            jw_obj_end(&w);
+        }
+        jw_obj_end(&w);
+        emit(&out);
+        buf_free(&out);
     }
-    for (size_t i = 0; i < parsed; i++) {
-        op_free(&ops[i]);
-    }
-    free(ops);
-    free(specs);
-    return rc;
+    buf_free(&line);
+    return EXIT_OK;
 }
 
 int main(int argc, char **argv) {
@@ -2375,6 +2511,15 @@ int main(int argc, char **argv) {
     current_operation = spec->name;
     o.name = spec->name;
 
+    if (spec->run == NULL && strcmp(spec->name, "session") == 0) {
+        if (o.given) {
+            usage_error(&e, "session takes its requests on stdin, not as options");
+            op_free(&o);
+            return print_error(&e, "session");
+        }
+        op_free(&o);
+        return run_session(&g);
+    }
     if (spec->run == NULL) { /* batch */
         if (o.given) {
             usage_error(&e, "batch takes its operations on stdin, not as options");

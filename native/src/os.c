@@ -344,6 +344,9 @@ static int sim_connect(os_fail *f) {
     }
     struct timeval tv = {SIM_REPLY_TIMEOUT_S, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (sim_fd >= 0 && sim_fd != fd) {
+        close(sim_fd); /* a session reconnecting after the simulator dropped it */
+    }
     conn.fd = fd;
     conn.rpos = conn.rlen = 0;
     sim_fd = fd;
@@ -932,6 +935,13 @@ int os_lock(const char *path, int exclusive, int timeout_ms, os_fail *f) {
     }
 }
 
+void os_unlock(void) {
+    if (lock_fd >= 0) {
+        close(lock_fd);
+        lock_fd = -1;
+    }
+}
+
 /* ------------------------------------------------------------------ local files (CPU map cache) */
 
 const char *os_default_cpu_cache_dir(void) {
@@ -1057,6 +1067,47 @@ int os_read_stdin(buf *out, size_t max, int *too_big, os_fail *f) {
             return 0;
         }
         buf_append(out, chunk, (size_t)n);
+    }
+}
+
+static char line_in[65536];
+static size_t line_in_len, line_in_pos;
+
+int os_read_line(buf *out, size_t max, int *too_long, int *eof, os_fail *f) {
+    *too_long = 0;
+    *eof = 0;
+    size_t taken = 0;
+    while (1) {
+        if (line_in_pos == line_in_len) {
+            ssize_t n = read(0, line_in, sizeof line_in);
+            if (n < 0) {
+                if (errno == EINTR) {
+                    continue;
+                }
+                return fail_sys(f, "read", "stdin");
+            }
+            if (n == 0) {
+                *eof = taken == 0 && !*too_long;
+                return 0;
+            }
+            line_in_len = (size_t)n;
+            line_in_pos = 0;
+        }
+        char *start = line_in + line_in_pos;
+        char *nl = memchr(start, '\n', line_in_len - line_in_pos);
+        size_t part = nl ? (size_t)(nl - start) : line_in_len - line_in_pos;
+        if (!*too_long && taken + part > max) {
+            *too_long = 1;
+        }
+        if (!*too_long) {
+            buf_append(out, start, part);
+        }
+        taken += part;
+        line_in_pos += part;
+        if (nl) {
+            line_in_pos++;
+            return 0;
+        }
     }
 }
 

@@ -59,8 +59,10 @@ int os_reboot_mk_timed(unsigned int cmd, int mk_id, int timeout_ms, os_fail *f);
 
 /* The lock file used when --lock is not given. */
 const char *os_default_lock_path(void);
-/* flock (exclusive or shared) with polling until timeout_ms; held until the process exits. */
+/* flock (exclusive or shared) with polling until timeout_ms; held until os_unlock or the process exits. */
 int os_lock(const char *path, int exclusive, int timeout_ms, os_fail *f);
+/* Releases the lock os_lock took, if any (session mode releases it after each request). */
+void os_unlock(void);
 
 /*
  * Local files of mkctl itself (the per-boot CPU map cache): ordinary paths on the machine
@@ -77,6 +79,12 @@ int os_local_replace(const char *dir, const char *name, const void *data, size_t
 
 /* Reads stdin to EOF; more than max bytes sets *too_big and stops. */
 int os_read_stdin(buf *out, size_t max, int *too_big, os_fail *f);
+/*
+ * Appends the next line of stdin (without its newline) to out. A line longer than max bytes
+ * is read to its end and dropped, with *too_long set; *eof is set at the end of stdin when no
+ * line is left. Never mixed with os_read_stdin.
+ */
+int os_read_line(buf *out, size_t max, int *too_long, int *eof, os_fail *f);
 /* Writes all of data to stdout. */
 int os_write_stdout(const char *data, size_t len);
 

@@ -54,6 +54,25 @@ for args in "--id" "state --lock-timeout -1" "exec --id 99999999999999999999999"
     # shellcheck disable=SC2086
     check "$work/empty" $args
 done
+# session: every malformed or truncated request line gets exactly one answer line, after the
+# session's first line, and the session ends cleanly at end of stdin
+{
+    for ((i = 0; i < n; i += 7)); do printf '{"id":%d,"ops":%s}\n' "$i" "${valid:0:i}"; done
+    for junk in 'null' '[]' '{"id":"x","ops":[]}' '{"id":1}' '{"ops":[]}' '{"id":1,"ops":{}}' '{"id":99999999999999999999,"ops":[]}' \
+                '{"id":2,"ops":[{"op":"session"}]}' '{"id":3,"ops":[{"op":"batch"}]}' "$(head -c 5000 /dev/zero | tr '\0' '[')"; do
+        printf '%s\n' "$junk"
+    done
+    printf '{"id":4,"ops":[{"op":"state"}]}'   # the last line without its newline
+} > "$work/session"
+requests=$(wc -l < "$work/session")
+set +e
+out=$(env -u MKCTL_SIM_SOCKET ASAN_OPTIONS=abort_on_error=0:exitcode=99 UBSAN_OPTIONS=exitcode=99 \
+      "$BIN" "${roots[@]}" session < "$work/session" 2>"$work/stderr"); rc=$?
+set -e
+[[ $rc == 0 ]] || { cat "$work/stderr" >&2; fail "session exited $rc"; }
+[[ $(printf '%s\n' "$out" | wc -l) == $((requests + 2)) ]] || fail "session: $((requests + 1)) requests, answers: $out"
+[[ $(printf '%s\n' "$out" | head -1) == '{"operation":"session",'* ]] || fail "session first line: $out"
+[[ $(printf '%s\n' "$out" | tail -1) == '{"id":4,'* ]] || fail "session last answer: $out"
 # a malformed CPU map cache: state still succeeds (exit 0) and warns
 mkdir -p "$work/cache"
 printf 'processor\t: 0\napicid\t\t: 4\n\n' > "$work/proc/cpuinfo"
