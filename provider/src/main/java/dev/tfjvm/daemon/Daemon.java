@@ -114,6 +114,7 @@ public final class Daemon {
             listener.bind(UnixDomainSocketAddress.of(socket));
             Files.setPosixFilePermissions(socket, Set.of(PosixFilePermission.OWNER_READ,
                     PosixFilePermission.OWNER_WRITE));
+            Object socketKey = fileKey(socket);
             LOG.info("provider daemon listening", "socket", socket.toString(), "pid", ProcessHandle.current().pid(),
                     "idle", settings.idle().toString());
             Thread acceptor = new Thread(this::acceptLoop, "tfjvm-daemon-accept");
@@ -127,6 +128,12 @@ public final class Daemon {
                         LOG.info("the provider jar was replaced; taking no more launches",
                                 "jar", settings.jar().get().toString(), "sessions", sessions);
                         stopListening(socket);
+                    }
+                    if (!draining && !Objects.equals(socketKey, fileKey(socket))) {
+                        // Removing the socket is how a user (or a test) stops the daemon.
+                        LOG.info("the daemon socket was removed; taking no more launches", "socket", socket.toString());
+                        draining = true;
+                        listener.close();
                     }
                     if (draining && sessions == 0) {
                         break;
@@ -142,6 +149,15 @@ public final class Daemon {
             store.close();
         }
         return 0;
+    }
+
+    private static Object fileKey(Path file) {
+        try {
+            return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException e) {
+            return "gone";
+        }
     }
 
     /** Called with {@link #lock} held: no new session can start after this. */

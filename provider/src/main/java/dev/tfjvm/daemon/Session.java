@@ -20,7 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -79,14 +80,17 @@ final class Session implements SessionLogs.Sink {
         threshold = SessionLogs.threshold(launch.environment());
         SessionLogs.open(this, daemonThreshold);
         SessionLogs.enter(this);
-        ExecutorService calls = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(() -> {
-                SessionLogs.enter(this);
-                r.run();
-            }, "tfjvm-session-" + number + "-call");
-            t.setDaemon(true);
-            return t;
-        });
+        // Never shut down: gRPC hands it clean-up tasks even after the server has terminated.
+        // Idle threads end after a few seconds, and with them the last reference to the session.
+        ExecutorService calls = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(() -> {
+                        SessionLogs.enter(this);
+                        r.run();
+                    }, "tfjvm-session-" + number + "-call");
+                    t.setDaemon(true);
+                    return t;
+                });
         List<BindableService> bound = List.of();
         PluginServer server = null;
         try {
@@ -114,12 +118,6 @@ final class Session implements SessionLogs.Sink {
                 server.close();
             }
             closeAll(bound);
-            calls.shutdownNow();
-            try {
-                calls.awaitTermination(1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
             SessionLogs.close(this, daemonThreshold);
             SessionLogs.leave();
             closeChannel();
