@@ -264,7 +264,17 @@ enum outcome { RETRY, DONE };
 static enum outcome session(int fd) {
     int answered = 0;
     int handshake = 0;
+    long parent = os_parent();
     for (;;) {
+        /* Terraform gone (its pipes closed, or this process orphaned): leaving closes the
+         * socket, which ends the session in the daemon. */
+        int ready = os_wait_readable(fd, 1000);
+        if (ready < 0 || os_parent() != parent) {
+            exit(1);
+        }
+        if (ready == 0) {
+            continue;
+        }
         unsigned char header[5];
         int r = os_read_full(fd, header, sizeof header);
         if (r <= 0) {

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -211,6 +212,24 @@ int os_write_full(int fd, const void *buf, size_t n) {
         done += (size_t)w;
     }
     return 0;
+}
+
+int os_wait_readable(int fd, int timeout_ms) {
+    /* A pipe's write end reports POLLERR once its reader has closed: stdout and stderr are
+     * Terraform's pipes, so this notices Terraform's death without writing to them. */
+    struct pollfd fds[3] = {{fd, POLLIN, 0}, {1, 0, 0}, {2, 0, 0}};
+    int r = poll(fds, 3, timeout_ms);
+    if (r < 0) {
+        return errno == EINTR ? 0 : -1;
+    }
+    if ((fds[1].revents | fds[2].revents) & (POLLERR | POLLHUP)) {
+        return -1;
+    }
+    return (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) ? 1 : 0;
+}
+
+long os_parent(void) {
+    return (long)getppid();
 }
 
 void os_close(int fd) {

@@ -35,6 +35,10 @@ int os_child_exited(long pid, int *code);
 int os_read_full(int fd, void *buf, size_t n);  /* 1 done, 0 EOF before anything, -1 error/short */
 int os_write_full(int fd, const void *buf, size_t n);
 void os_close(int fd);
+/* Waits up to timeout_ms for fd to be readable: 1 readable, 0 timeout, -1 when stdout or
+ * stderr lost their reader (Terraform is gone). */
+int os_wait_readable(int fd, int timeout_ms);
+long os_parent(void);
 void os_sleep_ms(int ms);
 long long os_now_ms(void);
 void os_ignore_interrupts(void);

@@ -88,8 +88,14 @@ public final class Daemon {
      */
     public static int serve(Settings settings, Function<Launch, List<BindableService>> services)
             throws IOException, InterruptedException {
-        Level threshold = LogThreshold.fromEnvironment(System.getenv());
+        // The daemon's own log file records its life (starts, sessions, exits) at info.
+        Map<String, String> env = System.getenv();
+        Level threshold = env.containsKey("TF_LOG") || env.containsKey("TF_LOG_PROVIDER")
+                ? LogThreshold.fromEnvironment(env) : Level.INFO;
         SessionLogs.install(threshold);
+        java.io.PrintStream stderr = SessionLogs.stderr();
+        System.setErr(stderr);
+        System.setOut(stderr);
         dev.tfjvm.log.JulBridge.install();
         return new Daemon(settings, services, threshold).run();
     }
@@ -199,6 +205,7 @@ public final class Daemon {
                     continue;
                 }
                 sessions++;
+                LOG.info("session started", "sessions", sessions);
             }
             Session session = new Session(channel, sharing(), services, daemonThreshold);
             Thread t = new Thread(() -> {
@@ -208,6 +215,7 @@ public final class Daemon {
                     synchronized (lock) {
                         sessions--;
                         idleSince = System.nanoTime();
+                        LOG.info("session ended", "sessions", sessions);
                     }
                 }
             }, "tfjvm-session");

@@ -46,6 +46,34 @@ final class SessionLogs extends OutputStream {
         Log.setThreshold(daemonThreshold);
     }
 
+    /**
+     * What the provider's code prints to System.out or System.err: on a session's thread it goes
+     * to that session's launcher unfiltered (Terraform logs it), like a provider process's stderr.
+     */
+    static java.io.PrintStream stderr() {
+        OutputStream daemonErr = new FileOutputStream(FileDescriptor.err);
+        return new java.io.PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                Sink sink = CURRENT.get();
+                if (sink != null && LIVE.contains(sink)) {
+                    try {
+                        sink.log(java.util.Arrays.copyOfRange(b, off, off + len));
+                    } catch (IOException e) {
+                        // the launcher is gone
+                    }
+                } else {
+                    daemonErr.write(b, off, len);
+                }
+            }
+        }, true, StandardCharsets.UTF_8);
+    }
+
     static void enter(Sink sink) {
         CURRENT.set(sink);
     }

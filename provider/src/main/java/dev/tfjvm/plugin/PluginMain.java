@@ -183,8 +183,13 @@ public final class PluginMain {
         return 0;
     }
 
-    /** The jar this class was loaded from, watched by the daemon for replacement. */
+    /** The jar the JVM runs ({@code java -jar}), watched by the daemon for replacement. */
     private static Optional<Path> ownJar() {
+        String classPath = System.getProperty("java.class.path", "");
+        if (!classPath.contains(java.io.File.pathSeparator) && classPath.endsWith(".jar")
+                && Files.isRegularFile(Path.of(classPath))) {
+            return Optional.of(Path.of(classPath).toAbsolutePath());
+        }
         try {
             Path p = Path.of(PluginMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
