@@ -49,6 +49,9 @@ public final class TerraformCli {
         env.put("CHECKPOINT_DISABLE", "1");
         env.put("TF_INPUT", "0");
         env.put("NO_COLOR", "1");
+        // Providers with the native launcher run in a provider daemon: one of this test's own.
+        env.put("TF_JVM_DAEMON_DIR", TestDaemons.newDirectory().toString());
+        env.put("TF_JVM_DAEMON_IDLE", TestDaemons.IDLE);
         // An empty CLI configuration: the user's own ~/.terraformrc must not leak into tests.
         Path rc = workDir.resolve(".terraformrc");
         write(rc, "");
