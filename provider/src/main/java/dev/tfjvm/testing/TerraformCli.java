@@ -118,6 +118,25 @@ public final class TerraformCli {
         }
     }
 
+    /**
+     * Starts a command without waiting for it (output to {@code output} in the working
+     * directory), for tests that interrupt or kill Terraform.
+     */
+    public Process start(String output, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("terraform");
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(workDir.resolve(output).toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().putAll(env);
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run terraform (is it on the PATH?)", e);
+        }
+    }
+
     /** Runs and fails with everything Terraform printed unless it exits with {@code expected}. */
     public Result expect(int expected, String... args) {
         Result r = run(args);

@@ -44,11 +44,12 @@ public final class TestDaemons {
         return dir;
     }
 
-    /** The daemons serving sockets in {@code dir}, found by their command line. */
+    /** The daemons (JVMs) serving sockets in {@code dir}, found by their command line; the launcher script's background CDS training shell is not one. */
     public static List<ProcessHandle> daemons(Path dir) {
         String name = dir.toString() + "/";
         try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
-            return all.filter(p -> p.info().commandLine().orElse("").contains(name)).toList();
+            return all.filter(p -> p.info().command().orElse("").endsWith("/java")
+                    && p.info().commandLine().orElse("").contains(name)).toList();
         }
     }
 

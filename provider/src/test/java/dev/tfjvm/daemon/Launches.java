@@ -105,7 +105,8 @@ final class Launches implements AutoCloseable {
     List<ProcessHandle> daemons() {
         String dir = socketDir.toString();
         try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
-            return all.filter(p -> p.info().commandLine().orElse("").contains(dir)).toList();
+            return all.filter(p -> p.info().command().orElse("").endsWith("/java")
+                    && p.info().commandLine().orElse("").contains(dir)).toList();
         }
     }
 
