@@ -66,7 +66,7 @@ public interface SshConnections extends AutoCloseable {
             @Override
             public HostTransport transport(ConnectionSpec spec) throws LocalConfigurationException {
                 ConnectionSpec own = spec.withAgentSocket(agent);
-                SshConnectionPool pool = launch.sharing().shared(new PoolKey(options, fileDigests(own)),
+                SshConnectionPool pool = launch.sharing().shared(poolKey(options, own),
                         SshConnectionPool.class, () -> SshConnectionPool.create(options));
                 return pool.transport(own);
             }
@@ -80,6 +80,11 @@ public interface SshConnections extends AutoCloseable {
 
     /** What a shared pool is for. */
     record PoolKey(SshConnectionPool.Options options, Map<String, String> fileDigests) {
+    }
+
+    /** The sharing key of the pool for {@code spec} (with the launch's agent socket already in it). */
+    static PoolKey poolKey(SshConnectionPool.Options options, ConnectionSpec spec) {
+        return new PoolKey(options, fileDigests(spec));
     }
 
     private static Map<String, String> fileDigests(ConnectionSpec spec) {
