@@ -388,19 +388,28 @@ int main(int argc, char **argv) {
                 fail("cannot start the provider daemon; set TF_JVM_DAEMON=off to run without it");
             }
             long long deadline = os_now_ms() + timeout;
+            long long exited_at = 0;
             int wait_ms = 2;
-            int exited = 0;
             while ((fd = os_connect_unix(sock)) < 0) {
                 int code = 0;
-                if (!exited && os_child_exited(pid, &code) == 1) {
-                    exited = 1;
+                if (exited_at == 0 && os_child_exited(pid, &code) == 1) {
                     if (code != 0) {
                         char why[1024];
                         daemon_start_error(log, offset, why, sizeof why);
                         fail("the provider daemon did not start: %s (log: %s; TF_JVM_DAEMON=off runs without it)",
                              why[0] ? why : "no output", log);
                     }
-                    /* exit 0: another launcher's daemon holds the socket; it answers soon. */
+                    /* exit 0: another daemon holds the socket name; it answers soon, or is
+                     * leaving (idle, or its socket removed), and then a new one is started. */
+                    exited_at = os_now_ms();
+                }
+                if (exited_at != 0 && os_now_ms() - exited_at > 500) {
+                    offset = os_file_size(log);
+                    pid = start_daemon(script, java, sock, log);
+                    if (pid < 0) {
+                        fail("cannot start the provider daemon; set TF_JVM_DAEMON=off to run without it");
+                    }
+                    exited_at = 0;
                 }
                 if (os_now_ms() > deadline) {
                     fail("the provider daemon did not answer within %lld s (log: %s); set TF_JVM_DAEMON=off to run without it",

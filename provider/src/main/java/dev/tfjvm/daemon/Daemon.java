@@ -75,6 +75,8 @@ public final class Daemon {
     private long idleSince = System.nanoTime();
     private boolean draining;
     private ServerSocketChannel listener;
+    /** Held while this daemon serves the socket name; a second daemon for it exits at once. */
+    private FileLock nameLock;
 
     private Daemon(Settings settings, Function<Launch, List<BindableService>> services, Level daemonThreshold) {
         this.settings = settings;
@@ -106,11 +108,12 @@ public final class Daemon {
         // Created before any session runs, so its threads carry no session (see SessionLogs).
         ForkJoinPool.commonPool().submit(() -> { }).join();
         Path lockFile = socket.resolveSibling(socket.getFileName() + ".lock");
-        try (FileChannel lockChannel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
-                        Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
-                FileLock held = lockChannel.tryLock()) {
-            if (held == null) {
+        FileChannel lockChannel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
+                Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
+        try {
+            nameLock = lockChannel.tryLock();
+            if (nameLock == null) {
                 LOG.info("another daemon serves this socket; exiting", "socket", socket.toString());
                 return 0;
             }
@@ -133,26 +136,26 @@ public final class Daemon {
                             && !jarAtStart.equals(settings.jar().flatMap(JarStamp::of))) {
                         LOG.info("the provider jar was replaced; taking no more launches",
                                 "jar", settings.jar().get().toString(), "sessions", sessions);
-                        stopListening(socket);
+                        stopListening(socket, true);
                     }
                     if (!draining && !Objects.equals(socketKey, fileKey(socket))) {
                         // Removing the socket is how a user (or a test) stops the daemon.
                         LOG.info("the daemon socket was removed; taking no more launches", "socket", socket.toString());
-                        draining = true;
-                        listener.close();
+                        stopListening(socket, false);
                     }
                     if (draining && sessions == 0) {
                         break;
                     }
                     if (sessions == 0 && System.nanoTime() - idleSince >= settings.idle().toNanos()) {
                         LOG.info("provider daemon idle; exiting", "idle", settings.idle().toString());
-                        stopListening(socket);
+                        stopListening(socket, true);
                         break;
                     }
                 }
             }
         } finally {
             store.close();
+            lockChannel.close();
         }
         return 0;
     }
@@ -166,12 +169,14 @@ public final class Daemon {
         }
     }
 
-    /** Called with {@link #lock} held: no new session can start after this. */
-    private void stopListening(Path socket) {
+    /**
+     * Called with {@link #lock} held: no new session can start after this, and the socket name is
+     * free for a new daemon at once (running sessions finish here meanwhile).
+     */
+    private void stopListening(Path socket, boolean removeSocket) {
         draining = true;
         try {
-            // Only our own socket: a daemon started after us may have bound the same name.
-            if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            if (removeSocket && Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
                 Files.delete(socket);
             }
         } catch (IOException e) {
@@ -179,6 +184,7 @@ public final class Daemon {
         }
         try {
             listener.close();
+            nameLock.release();
         } catch (IOException e) {
             // closing anyway
         }
