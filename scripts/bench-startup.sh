@@ -191,6 +191,14 @@ if $native; then
     daemon_pid=$(pgrep -f -- "--tfjvm-daemon $work/d-warm/" | head -n 1 || true)
     if [ -n "$daemon_pid" ]; then
         daemon_rss=$(awk '/VmRSS/ { print int($2 / 1024) }' "/proc/$daemon_pid/status")
+        # Sessions must not leak: BENCH_SESSIONS more launches (default 200), then RSS again.
+        sessions=${BENCH_SESSIONS:-200}
+        for ((i = 0; i < sessions; i++)); do
+            TF_JVM_DAEMON_DIR="$work/d-warm" measure "$launcher" >/dev/null
+        done
+        sleep 6 # session call threads expire after 5 s idle
+        daemon_rss_after=$(awk '/VmRSS/ { print int($2 / 1024) }' "/proc/$daemon_pid/status")
+        daemon_threads=$(awk '/Threads/ { print $2 }' "/proc/$daemon_pid/status")
     fi
     rm -f -- "$work/d-warm/"*.sock
 fi
@@ -202,5 +210,5 @@ echo
 echo "Wall time: exec to the handshake line on stdout. CPU: user+system time of the process"
 echo "(all JVM threads) at that moment, from /proc/PID/stat, ${tick_ms} ms resolution; for the"
 echo "daemon rows that is the launcher's own CPU (the daemon's work is not in it)."
-[ -n "${daemon_rss:-}" ] && echo "Daemon RSS after the warm runs: ${daemon_rss} MB."
+[ -n "${daemon_rss:-}" ] && echo "Daemon RSS after the warm runs: ${daemon_rss} MB; after $sessions more sessions: ${daemon_rss_after} MB, ${daemon_threads} threads."
 echo "Load average: $(cut -d' ' -f1-3 /proc/loadavg)"
