@@ -182,7 +182,8 @@ static int daemon_env_kept(const char *entry) {
             return 1;
         }
     }
-    return strncmp(entry, "LC_", 3) == 0 || (strncmp(entry, "TF_JVM_", 7) == 0 && strncmp(entry, "TF_JVM_JAVA=", 12) != 0);
+    return strncmp(entry, "LC_", 3) == 0 || (strncmp(entry, "TF_JVM_", 7) == 0 && strncmp(entry, "TF_JVM_JAVA=", 12) != 0 &&
+                                             strncmp(entry, "TF_JVM_OPTS=", 12) != 0);
 }
 
 static long start_daemon(const char *script, const char *java, const char *sock, const char *log) {
@@ -196,6 +197,13 @@ static long start_daemon(const char *script, const char *java, const char *sock,
     }
     snprintf(java_entry, sizeof java_entry, "TF_JVM_JAVA=%s", java);
     envp[n++] = java_entry;
+    /* The script's flags are chosen for a JVM that lives one launch (C1 only); the daemon lives
+     * for many, so it gets the full JIT back. The user's TF_JVM_OPTS come after and win. */
+    static char opts_entry[8192];
+    const char *user_opts = env("TF_JVM_OPTS");
+    snprintf(opts_entry, sizeof opts_entry, "TF_JVM_OPTS=-XX:TieredStopAtLevel=4%s%s", user_opts ? " " : "",
+             user_opts ? user_opts : "");
+    envp[n++] = opts_entry;
     envp[n] = NULL;
     char *argv[] = {(char *)script, "--tfjvm-daemon", (char *)sock, NULL};
     return os_spawn_detached(script, argv, envp, log);
