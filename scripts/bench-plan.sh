@@ -11,7 +11,14 @@
 #   ssh      commands run over SSH on the hosts (/bin/sh -c started by the simulated hosts' sshd)
 #   mkctl    mkctl processes run on the hosts
 #   rss      the largest resident set of the command and its children (/usr/bin/time -v)
-#   jvm      the provider JVM's peak resident set (VmHWM, sampled every 100 ms; largest process)
+#   jvm      the provider JVM's peak resident set (VmHWM, sampled every 100 ms; largest process;
+#            with the provider daemon, the daemon's)
+#
+# Then Terraform's own floor for the same graph: HOSTS + HOSTS*PER_HOST terraform_data resources
+# with the same dependencies, the same commands in the same run, and the ratio of each command's
+# wall time to the floor's. The provider runs through its provider daemon (a private one in the
+# work directory, stopped at the end) unless TF_JVM_DAEMON=off is set; the daemon's RSS is
+# reported idle after the run.
 #
 # Processes on the simulated hosts are counted by running the simulator under
 # `strace -f --seccomp-bpf -e trace=execve` (only execve stops; mkctl stays in sim mode).
@@ -40,6 +47,7 @@ cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     [ -n "$sampler_pid" ] && kill "$sampler_pid" 2>/dev/null || true
+    rm -f -- "$work/daemon/"*.sock # the private provider daemon exits when its socket is gone
     if [ -n "$sim_pid" ] && kill -0 "$sim_pid" 2>/dev/null; then
         java -jar "$sim_jar" stop --state-dir "$state" >/dev/null 2>&1 || kill "$sim_pid" 2>/dev/null || true
         wait "$sim_pid" 2>/dev/null || true
@@ -123,6 +131,8 @@ EOF
 
 export TF_CLI_CONFIG_FILE="$install_dir/cli-config/filesystem-mirror.tfrc"
 export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1 TF_INPUT=0
+mkdir -m 700 "$work/daemon"
+export TF_JVM_DAEMON_DIR="$work/daemon"
 cd "$tf_dir"
 terraform init -no-color >"$work/init.log" 2>&1 || { cat "$work/init.log" >&2; die "terraform init failed"; }
 
@@ -139,6 +149,7 @@ sample_jvm() {
 
 lines() { [ -f "$1" ] && wc -l <"$1" || echo 0; }
 rows=()
+declare -A walls floor quiet_walls
 # measure LABEL EXPECTED_EXITS ARGS...   (EXPECTED_EXITS: one code, or several such as 0,2)
 measure() {
     local label=$1 expected=$2 rc n0 n1 ssh mkctl
@@ -170,6 +181,7 @@ measure() {
     fi
     local wall max_rss launches jvm
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$timing")
+    walls[$label]=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$timing")
     max_rss=$(awk -F': ' '/Maximum resident set size/ {printf "%d", $2 / 1024}' "$timing")
     launches=$(grep -c 'starting plugin: path=' "$log" || true)
     jvm=$(sort -n "$rss" | tail -1)
@@ -186,11 +198,59 @@ printf 'bench-plan: %d hosts, %d pools, %d instances (desired_state = %s)\n' "$h
 measure plan 0 plan -out=tfplan
 measure apply 0 apply tfplan
 measure plan-noop 0 plan -detailed-exitcode
+# The traced runs above pay for TF_LOG=trace in Terraform and the provider; the floor is run
+# without it, so the read-only commands are timed once more without logging for the ratio.
+quiet() {
+    local label=$1
+    shift
+    /usr/bin/time -f '%e' -o "$work/$label.quiet" terraform "$@" -no-color >"$work/$label.quiet.out" 2>&1 || true
+    quiet_walls[$label]=$(tail -n 1 "$work/$label.quiet")
+}
+quiet plan-noop plan -detailed-exitcode
+quiet refresh-only plan -refresh-only -detailed-exitcode
 measure refresh-only 0 plan -refresh-only -detailed-exitcode
 measure destroy 0 destroy -auto-approve
+daemon_pid=$(pgrep -f -- "--tfjvm-daemon $work/daemon/" | head -n 1 || true)
+daemon_rss=""
+[ -n "$daemon_pid" ] && daemon_rss=$(awk '/^VmRSS:/ {print int($2 / 1024)}' "/proc/$daemon_pid/status")
+
+# Terraform's floor: the same graph of terraform_data, same commands, same run.
+floor_dir="$work/floor"
+mkdir -p "$floor_dir"
+cat >"$floor_dir/main.tf" <<EOF
+resource "terraform_data" "p" {
+  count = $hosts
+  input = "pool-\${count.index}"
+}
+
+resource "terraform_data" "vm" {
+  count = $count
+  input = terraform_data.p[floor(count.index / $per_host)].output
+}
+EOF
+cd "$floor_dir"
+terraform init -no-color >"$work/floor-init.log" 2>&1 || die "terraform init of the floor failed"
+for step in "plan:plan -out=tfplan" "apply:apply tfplan" "plan-noop:plan -detailed-exitcode" \
+        "refresh-only:plan -refresh-only -detailed-exitcode" "destroy:destroy -auto-approve"; do
+    label=${step%%:*}
+    read -r -a args <<<"${step#*:}"
+    /usr/bin/time -f '%e' -o "$work/floor-$label.time" terraform "${args[@]}" -no-color >"$work/floor-$label.out" 2>&1 || true
+    floor[$label]=$(tail -n 1 "$work/floor-$label.time")
+done
 
 printf '\n%d hosts, %d multikernel_pool, %d multikernel_instance (desired_state = "%s"), terraform %s\n\n' \
     "$hosts" "$hosts" "$count" "$desired_state" "$(terraform version | head -1 | awk '{print $2}')"
 printf '| command | exit | wall (m:ss) | provider launches | ssh commands | mkctl runs | max RSS MB | provider JVM peak MB |\n'
 printf '|---|---:|---:|---:|---:|---:|---:|---:|\n'
 printf '%s\n' "${rows[@]}"
+printf '\nTerraform floor: %d terraform_data with the same dependencies, same commands, same run:\n\n' "$((hosts + count))"
+printf '| command | floor wall s | provider wall s | ratio |\n|---|---:|---:|---:|\n'
+for label in plan apply plan-noop refresh-only destroy; do
+    w=${quiet_walls[$label]:-${walls[$label]}}
+    note=""
+    [ -n "${quiet_walls[$label]:-}" ] || note=" (traced)"
+    awk -v l="$label$note" -v f="${floor[$label]}" -v w="$w" \
+        'BEGIN { printf "| %s | %.2f | %.2f | %.1fx |\n", l, f, w, (f > 0 ? w / f : 0) }'
+done
+printf '\nProvider daemon: %s; its RSS after the run (idle): %s MB. Load average: %s\n' \
+    "${TF_JVM_DAEMON:-on}" "${daemon_rss:--}" "$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -16,6 +16,9 @@ cp "$root/bridge-demo/example/main.tf" "$work/"
 
 export TF_CLI_CONFIG_FILE="$install_dir/cli-config/filesystem-mirror.tfrc"
 export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1 TF_INPUT=0
+# A provider daemon of this run only: it stops when the work directory (its socket) is removed.
+mkdir -m 700 "$work/daemon"
+export TF_JVM_DAEMON_DIR="$work/daemon"
 export TF_VAR_store_dir="$work/store"
 cd "$work"
 

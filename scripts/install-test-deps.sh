@@ -12,7 +12,10 @@ command -v sudo >/dev/null 2>&1 || need_apt+=(sudo)
 command -v script >/dev/null 2>&1 || need_apt+=(bsdutils)
 command -v make >/dev/null 2>&1 || need_apt+=(make)
 command -v gcc >/dev/null 2>&1 || need_apt+=(gcc)
-# static linking of mkctl needs the static libc archive
+# the daemon's peer-uid test creates a second user and runs a client as it
+command -v useradd >/dev/null 2>&1 || [ -x /usr/sbin/useradd ] || need_apt+=(passwd)
+command -v runuser >/dev/null 2>&1 || [ -x /usr/sbin/runuser ] || need_apt+=(util-linux)
+# static linking of mkctl and of the native launcher needs the static libc archive
 [ -f /usr/lib/x86_64-linux-gnu/libc.a ] || need_apt+=(libc6-dev)
 
 if [ ${#need_apt[@]} -gt 0 ]; then

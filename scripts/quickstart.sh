@@ -71,6 +71,9 @@ cat "$work/sim.log"
 # The provider comes from the filesystem mirror the build laid out: terraform init works offline.
 export TF_CLI_CONFIG_FILE="$install_dir/cli-config/filesystem-mirror.tfrc"
 export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1 TF_INPUT=0
+# A provider daemon of this run only: it stops when the work directory (its socket) is removed.
+mkdir -m 700 "$work/daemon"
+export TF_JVM_DAEMON_DIR="$work/daemon"
 export TF_VAR_private_key_file="$state/id_ed25519"
 export TF_VAR_known_hosts_file="$state/known_hosts"
 export TF_VAR_hosts_file="$state/hosts.json"

@@ -10,6 +10,6 @@ public final class DemoMain {
     }
 
     public static void main(String[] args) {
-        TerraformPlugin.serve(args, SOURCE, DemoProvider::new);
+        TerraformPlugin.serve(args, SOURCE, launch -> new DemoProvider(launch));
     }
 }

@@ -6,6 +6,7 @@ import dev.tfjvm.schema.Block;
 import dev.tfjvm.schema.Schema;
 import dev.tfjvm.spi.ConfigureContext;
 import dev.tfjvm.spi.DataSource;
+import dev.tfjvm.spi.Launch;
 import dev.tfjvm.spi.Provider;
 import dev.tfjvm.spi.ProviderFunction;
 import dev.tfjvm.spi.Resource;
@@ -20,7 +21,17 @@ import java.util.List;
  * directory ({@code store_dir}), a data source reading them, and a pure function.
  */
 public final class DemoProvider implements Provider {
+    /** The launch's directory resolves a relative store_dir (the JVM's may be the daemon's). */
+    private final Launch launch;
     private volatile ObjectStore store;
+
+    public DemoProvider() {
+        this(Launch.ofProcess());
+    }
+
+    public DemoProvider(Launch launch) {
+        this.launch = launch;
+    }
 
     @Override
     public String typeName() {
@@ -51,7 +62,7 @@ public final class DemoProvider implements Provider {
         if (!context.config().isKnown("store_dir")) {
             return; // known only after apply; resources will wait for the next configure
         }
-        Path dir = Path.of(context.config().requireString("store_dir"));
+        Path dir = launch.resolve(context.config().requireString("store_dir"));
         try {
             Files.createDirectories(dir);
         } catch (java.io.IOException e) {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -20,6 +21,7 @@ import java.util.regex.Pattern;
  * <pre>
  * OUT/mirror/HOST/NAMESPACE/TYPE/VERSION/PLATFORM/terraform-provider-TYPE_vVERSION   the launcher (+x)
  * OUT/mirror/HOST/NAMESPACE/TYPE/VERSION/PLATFORM/lib/provider.jar                   the jar
+ * OUT/mirror/HOST/NAMESPACE/TYPE/VERSION/PLATFORM/lib/launcher.sh                    the JVM launcher script
  * OUT/cli-config/filesystem-mirror.tfrc, OUT/cli-config/dev-overrides.tfrc          sample CLI configs
  * </pre>
  *
@@ -28,12 +30,19 @@ import java.util.regex.Pattern;
  * only entry named {@code terraform-provider-TYPE...} is the launcher (the jar sits in
  * {@code lib/} so Terraform cannot mistake it for the executable).
  *
+ * <p>On platforms the bridge has a native launcher for (linux_amd64), the launcher is that
+ * static binary: it hands each launch to the user's provider daemon and runs
+ * {@code lib/launcher.sh} to start the daemon, or to run the JVM directly with
+ * {@code TF_JVM_DAEMON=off} (docs/startup.md). Elsewhere the launcher is the script itself.
+ *
  * <p>Command line (also usable from exec-maven-plugin):
  * {@code java -cp tf-jvm-bridge.jar dev.tfjvm.launcher.InstallLayout --jar J --address A --version V --out D [--platform P]}
  */
 public final class InstallLayout {
     /** The jar's path inside the platform directory; must not start with terraform-provider-. */
     public static final String JAR_PATH = "lib/provider.jar";
+    /** The JVM launcher script beside the jar, run by the native launcher. */
+    public static final String SCRIPT_PATH = "lib/launcher.sh";
     private static final Pattern VERSION = Pattern.compile(
             "(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?");
     private static final Pattern PLATFORM = Pattern.compile("[a-z0-9]+_[a-z0-9]+");
@@ -107,19 +116,16 @@ public final class InstallLayout {
         Files.createDirectories(jar.getParent());
         Files.copy(request.jar(), jar, StandardCopyOption.REPLACE_EXISTING);
 
-        String script = render(launcherTemplate(), Map.of(
-                "PROVIDER_ADDRESS", a.toString(),
-                "PROVIDER_TYPE", a.type(),
-                "PROVIDER_VERSION", request.version(),
-                "JAR_PATH", JAR_PATH));
-        Path tmp = Files.createTempFile(packageDir, ".launcher", ".tmp");
-        Files.writeString(tmp, script, StandardCharsets.UTF_8);
-        try {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        } catch (UnsupportedOperationException e) {
-            tmp.toFile().setExecutable(true, false);
+        Optional<byte[]> nativeLauncher = nativeLauncher(request.platform());
+        if (nativeLauncher.isPresent()) {
+            // The native launcher hands launches to the provider daemon and runs the script
+            // (next to the jar) to start it, or instead of the daemon when it is turned off.
+            writeExecutable(packageDir, packageDir.resolve(SCRIPT_PATH), script(request, "provider.jar")
+                    .getBytes(StandardCharsets.UTF_8));
+            writeExecutable(packageDir, launcher, nativeLauncher.get());
+        } else {
+            writeExecutable(packageDir, launcher, script(request, JAR_PATH).getBytes(StandardCharsets.UTF_8));
         }
-        Files.move(tmp, launcher, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 
         Path configDir = request.out().resolve("cli-config").toAbsolutePath().normalize();
         Files.createDirectories(configDir);
@@ -156,6 +162,44 @@ public final class InstallLayout {
                 + "  }\n"
                 + "  direct {}\n"
                 + "}\n";
+    }
+
+    private static String script(Request request, String jarPath) {
+        ProviderAddress a = request.address();
+        return render(launcherTemplate(), Map.of(
+                "PROVIDER_ADDRESS", a.toString(),
+                "PROVIDER_TYPE", a.type(),
+                "PROVIDER_VERSION", request.version(),
+                "JAR_PATH", jarPath));
+    }
+
+    /** Writes {@code content} to {@code target} atomically, executable by everyone. */
+    private static void writeExecutable(Path dir, Path target, byte[] content) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(dir, ".launcher", ".tmp");
+        Files.write(tmp, content);
+        try {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (UnsupportedOperationException e) {
+            tmp.toFile().setExecutable(true, false);
+        }
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The native launcher built for {@code platform}, when the bridge jar carries one. */
+    static Optional<byte[]> nativeLauncher(String platform) {
+        String name = switch (platform) {
+            case "linux_amd64" -> "tfjvm-launcher-linux-x86_64";
+            default -> "";
+        };
+        if (name.isEmpty()) {
+            return Optional.empty();
+        }
+        try (InputStream in = InstallLayout.class.getResourceAsStream(name)) {
+            return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static String launcherTemplate() {

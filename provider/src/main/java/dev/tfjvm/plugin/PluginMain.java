@@ -1,15 +1,22 @@
 package dev.tfjvm.plugin;
 
+import dev.tfjvm.daemon.Daemon;
 import dev.tfjvm.log.JulBridge;
 import dev.tfjvm.log.Log;
+import dev.tfjvm.spi.Launch;
 import io.grpc.BindableService;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -37,12 +44,23 @@ public final class PluginMain {
     private static final Log LOG = Log.get("plugin");
     /** Upper bound for the JVM to exit after Shutdown before it is halted. */
     private static final long EXIT_WATCHDOG_MILLIS = 1000;
+    /** The launcher's argument that runs this jar as the provider daemon on the given socket. */
+    public static final String DAEMON_FLAG = "--tfjvm-daemon";
 
     private PluginMain() {
     }
 
     /** Runs the provider process and exits the JVM; never returns. */
     public static void run(String[] args, String providerAddress, Supplier<List<BindableService>> services) {
+        run(args, providerAddress, launch -> services.get());
+    }
+
+    /**
+     * Like {@link #run(String[], String, Supplier)}, with services made for each launch: one in
+     * this process, or one per Terraform launch when the launcher runs this jar as the provider
+     * daemon ({@code --tfjvm-daemon SOCKET}, see {@link Daemon}).
+     */
+    public static void run(String[] args, String providerAddress, Function<Launch, List<BindableService>> services) {
         // Take stdout for the handshake before anything can print to it, and send every other
         // System.out write (a library's stray println) to stderr, where Terraform logs it.
         PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
@@ -51,18 +69,22 @@ public final class PluginMain {
             status = switch (Arrays.asList(args).toString()) {
                 case "[]" -> {
                     System.setOut(System.err);
-                    yield serveManaged(System.getenv(), stdout, services, server -> { });
+                    yield serveManaged(System.getenv(), stdout, () -> services.apply(Launch.ofProcess()), server -> { });
                 }
-                case "[--debug]" -> serveDebug(stdout, providerAddress, services);
+                case "[--debug]" -> serveDebug(stdout, providerAddress, () -> services.apply(Launch.ofProcess()));
                 case "[--cds-training]" -> {
                     System.setOut(System.err);
-                    yield TrainingRun.run(services);
+                    yield TrainingRun.run(() -> services.apply(Launch.ofProcess()));
                 }
                 case "[--help]", "[-h]" -> {
                     usage(providerAddress);
                     yield 0;
                 }
                 default -> {
+                    if (args.length == 2 && args[0].equals(DAEMON_FLAG)) {
+                        System.setOut(System.err);
+                        yield Daemon.serve(Daemon.Settings.of(Path.of(args[1]), System.getenv(), ownJar()), services);
+                    }
                     System.err.println("Unknown arguments: " + String.join(" ", args));
                     usage(providerAddress);
                     yield 2;
@@ -87,22 +109,9 @@ public final class PluginMain {
     static int serveManaged(Map<String, String> env, PrintStream handshakeOut,
             Supplier<List<BindableService>> services, Consumer<PluginServer> afterHandshake)
             throws InterruptedException {
-        if (!GoPlugin.MAGIC_COOKIE_VALUE.equals(env.get(GoPlugin.MAGIC_COOKIE_KEY))) {
-            System.err.println("""
-                    This program is a Terraform provider plugin. Terraform starts it itself; it is \
-                    not meant to be run directly.
-                    To use it, install it where Terraform looks for providers (a dev_overrides or \
-                    filesystem_mirror entry in the Terraform CLI configuration).
-                    To debug it, run it with --debug and export the TF_REATTACH_PROVIDERS value it \
-                    prints in the shell where you run terraform.""");
-            return 1;
-        }
-        String offered = env.getOrDefault(GoPlugin.ENV_PROTOCOL_VERSIONS, "").trim();
-        if (!offered.isEmpty() && Arrays.stream(offered.split(",")).map(String::trim)
-                .noneMatch(v -> v.equals(String.valueOf(GoPlugin.APP_PROTOCOL_VERSION)))) {
-            System.err.println("This Terraform provider speaks plugin protocol version "
-                    + GoPlugin.APP_PROTOCOL_VERSION + ", but the client offered only " + offered
-                    + ". Use Terraform 1.0 or newer, or OpenTofu.");
+        Optional<String> problem = launchProblem(env);
+        if (problem.isPresent()) {
+            System.err.println(problem.get());
             return 1;
         }
         Interrupts.ignoreSigint();
@@ -127,6 +136,30 @@ public final class PluginMain {
         return 0;
     }
 
+    /**
+     * Why {@code env} is not the environment of a launch by Terraform (magic cookie, protocol
+     * versions), as the message to show; empty when it is.
+     */
+    public static Optional<String> launchProblem(Map<String, String> env) {
+        if (!GoPlugin.MAGIC_COOKIE_VALUE.equals(env.get(GoPlugin.MAGIC_COOKIE_KEY))) {
+            return Optional.of("""
+                    This program is a Terraform provider plugin. Terraform starts it itself; it is \
+                    not meant to be run directly.
+                    To use it, install it where Terraform looks for providers (a dev_overrides or \
+                    filesystem_mirror entry in the Terraform CLI configuration).
+                    To debug it, run it with --debug and export the TF_REATTACH_PROVIDERS value it \
+                    prints in the shell where you run terraform.""");
+        }
+        String offered = env.getOrDefault(GoPlugin.ENV_PROTOCOL_VERSIONS, "").trim();
+        if (!offered.isEmpty() && Arrays.stream(offered.split(",")).map(String::trim)
+                .noneMatch(v -> v.equals(String.valueOf(GoPlugin.APP_PROTOCOL_VERSION)))) {
+            return Optional.of("This Terraform provider speaks plugin protocol version "
+                    + GoPlugin.APP_PROTOCOL_VERSION + ", but the client offered only " + offered
+                    + ". Use Terraform 1.0 or newer, or OpenTofu.");
+        }
+        return Optional.empty();
+    }
+
     private static int serveDebug(PrintStream out, String providerAddress, Supplier<List<BindableService>> services)
             throws InterruptedException {
         JulBridge.install();
@@ -148,6 +181,21 @@ public final class PluginMain {
         out.flush();
         server.awaitShutdown();
         return 0;
+    }
+
+    /** The jar the JVM runs ({@code java -jar}), watched by the daemon for replacement. */
+    private static Optional<Path> ownJar() {
+        String classPath = System.getProperty("java.class.path", "");
+        if (!classPath.contains(java.io.File.pathSeparator) && classPath.endsWith(".jar")
+                && Files.isRegularFile(Path.of(classPath))) {
+            return Optional.of(Path.of(classPath).toAbsolutePath());
+        }
+        try {
+            Path p = Path.of(PluginMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+        } catch (URISyntaxException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private static void usage(String providerAddress) {

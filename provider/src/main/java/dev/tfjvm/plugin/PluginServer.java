@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -88,7 +89,18 @@ public final class PluginServer implements AutoCloseable {
      */
     public static PluginServer start(PluginOptions options, Supplier<List<BindableService>> services)
             throws PluginStartException {
+        return start(options, services, Optional.empty());
+    }
+
+    /**
+     * Like {@link #start(PluginOptions, Supplier)}, with gRPC calls run on {@code callExecutor}
+     * instead of gRPC's process-wide pool: the provider daemon runs each session's calls on the
+     * session's own threads, so their log lines reach that session's launcher.
+     */
+    public static PluginServer start(PluginOptions options, Supplier<List<BindableService>> services,
+            Optional<Executor> callExecutor) throws PluginStartException {
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(callExecutor, "callExecutor");
         Objects.requireNonNull(services, "services");
         // Start-up time is paid on every provider launch. The TLS material (client certificate
         // parsing, key generation, JDK TLS set-up) and the Netty/gRPC set-up below do not depend
@@ -126,7 +138,7 @@ public final class PluginServer implements AutoCloseable {
 
         Server server;
         try {
-            server = bind(options, tls, loops, definitions);
+            server = bind(options, tls, loops, definitions, callExecutor);
         } catch (PluginStartException | RuntimeException | Error e) {
             loops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
@@ -139,7 +151,7 @@ public final class PluginServer implements AutoCloseable {
     }
 
     private static Server bind(PluginOptions options, PendingTls tls, EventLoopGroup loops,
-            List<ServerServiceDefinition> services) throws PluginStartException {
+            List<ServerServiceDefinition> services, Optional<Executor> callExecutor) throws PluginStartException {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         IOException last = null;
         for (int port = options.minPort(); port <= options.maxPort(); port++) {
@@ -150,6 +162,7 @@ public final class PluginServer implements AutoCloseable {
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                     .maxInboundMetadataSize(1 << 20);
             services.forEach(builder::addService);
+            callExecutor.ifPresent(builder::executor);
             Optional<SslContext> ssl = tls.await();
             ssl.ifPresent(builder::sslContext);
             try {

@@ -49,6 +49,9 @@ public final class TerraformCli {
         env.put("CHECKPOINT_DISABLE", "1");
         env.put("TF_INPUT", "0");
         env.put("NO_COLOR", "1");
+        // Providers with the native launcher run in a provider daemon: one of this test's own.
+        env.put("TF_JVM_DAEMON_DIR", TestDaemons.newDirectory().toString());
+        env.put("TF_JVM_DAEMON_IDLE", TestDaemons.IDLE);
         // An empty CLI configuration: the user's own ~/.terraformrc must not leak into tests.
         Path rc = workDir.resolve(".terraformrc");
         write(rc, "");
@@ -112,6 +115,25 @@ public final class TerraformCli {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Starts a command without waiting for it (output to {@code output} in the working
+     * directory), for tests that interrupt or kill Terraform.
+     */
+    public Process start(String output, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("terraform");
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(workDir.resolve(output).toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().putAll(env);
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run terraform (is it on the PATH?)", e);
         }
     }
 

@@ -35,6 +35,11 @@ class InstallLayoutTest {
                 temp.resolve("out"), "linux_amd64"));
     }
 
+    /** The JVM launcher script, which the native launcher runs (and which these tests check). */
+    private Path script() {
+        return installed.packageDir().resolve(InstallLayout.SCRIPT_PATH);
+    }
+
     record Run(int exit, String stdout, String stderr) {
     }
 
@@ -98,9 +103,17 @@ class InstallLayoutTest {
                     .as("only the launcher looks like the provider executable")
                     .containsExactly("terraform-provider-stub_v1.2.3");
         }
-        String script = Files.readString(installed.launcher());
+        String script = Files.readString(script());
         assertThat(script).startsWith("#!/usr/bin/env bash\n").doesNotContain("@PROVIDER").doesNotContain("@JAR_PATH@")
                 .contains("exec \"$java\"").contains("example.com/acme/stub 1.2.3");
+    }
+
+    @Test
+    void installsTheNativeLauncherOnLinuxAmd64() throws IOException {
+        byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(installed.launcher()), 4);
+        assertThat(head).as("an ELF executable").containsExactly(0x7f, 'E', 'L', 'F');
+        assertThat(Files.getPosixFilePermissions(script())).contains(PosixFilePermission.OWNER_EXECUTE);
+        assertThat(Files.readString(script())).contains("jar=\"$dir/provider.jar\"");
     }
 
     @Test
@@ -117,7 +130,7 @@ class InstallLayoutTest {
 
     @Test
     void launcherRunsTheJarWithCleanStdoutBeforeAndAfterTheCdsArchiveExists() throws Exception {
-        Run first = run(installed.launcher(), Map.of());
+        Run first = run(script(), Map.of());
         assertThat(first.exit()).as(first.stderr()).isZero();
         assertThat(first.stdout()).isEqualTo(HANDSHAKE + "\n");
         assertThat(first.stderr()).contains("stub provider args=[]").contains("archive=none")
@@ -126,7 +139,7 @@ class InstallLayoutTest {
         Path archive = awaitArchive();
         assertThat(archive.getFileName().toString()).startsWith("stub-1.2.3-");
 
-        Run second = run(installed.launcher(), Map.of());
+        Run second = run(script(), Map.of());
         assertThat(second.exit()).as(second.stderr()).isZero();
         assertThat(second.stdout()).isEqualTo(HANDSHAKE + "\n");
         assertThat(second.stderr()).contains("archive=-XX:SharedArchiveFile=" + archive);
@@ -134,7 +147,7 @@ class InstallLayoutTest {
 
     @Test
     void aMismatchedArchiveWarnsOnStderrNeverOnStdout() throws Exception {
-        run(installed.launcher(), Map.of());
+        run(script(), Map.of());
         Path archive = awaitArchive();
         // An archive recorded for another jar: the JVM rejects it with a warning, which by
         // default it prints on stdout, where it would break the plugin handshake.
@@ -146,7 +159,7 @@ class InstallLayoutTest {
         assertThat(dump.waitFor(60, TimeUnit.SECONDS)).isTrue();
         Files.copy(otherArchive, archive, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
-        Run mismatched = run(installed.launcher(), Map.of());
+        Run mismatched = run(script(), Map.of());
 
         assertThat(mismatched.exit()).as(mismatched.stderr()).isZero();
         assertThat(mismatched.stdout()).isEqualTo(HANDSHAKE + "\n");
@@ -155,11 +168,11 @@ class InstallLayoutTest {
 
     @Test
     void aDamagedArchiveIsIgnored() throws Exception {
-        run(installed.launcher(), Map.of());
+        run(script(), Map.of());
         Path archive = awaitArchive();
         Files.write(archive, "this is not a CDS archive".repeat(100).getBytes(StandardCharsets.UTF_8));
 
-        Run damaged = run(installed.launcher(), Map.of());
+        Run damaged = run(script(), Map.of());
 
         assertThat(damaged.exit()).as(damaged.stderr()).isZero();
         assertThat(damaged.stdout()).isEqualTo(HANDSHAKE + "\n");
@@ -183,7 +196,7 @@ class InstallLayoutTest {
     void keepsTheCallersWorkingDirectory() throws Exception {
         Path workDir = Files.createDirectories(temp.resolve("terraform-working-dir"));
 
-        Run run = run(installed.launcher(), workDir.toFile(), Map.of("TF_JVM_CDS", "off"));
+        Run run = run(script(), workDir.toFile(), Map.of("TF_JVM_CDS", "off"));
 
         assertThat(run.exit()).as(run.stderr()).isZero();
         assertThat(run.stderr()).contains("cwd=" + workDir.toRealPath() + " ");
@@ -191,13 +204,13 @@ class InstallLayoutTest {
 
     @Test
     void aRebuiltJarMakesTheArchiveStaleAndIsRetrained() throws Exception {
-        run(installed.launcher(), Map.of());
+        run(script(), Map.of());
         Path archive = awaitArchive();
         Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
         // "Rebuild": same path, newer than the archive.
         Files.setLastModifiedTime(installed.jar(), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
 
-        Run stale = run(installed.launcher(), Map.of());
+        Run stale = run(script(), Map.of());
         assertThat(stale.stdout()).isEqualTo(HANDSHAKE + "\n");
         assertThat(stale.stderr()).as("a stale archive is not used").contains("archive=none");
 
@@ -205,7 +218,7 @@ class InstallLayoutTest {
             Thread.sleep(200);
         }
         awaitArchive();
-        Run retrained = run(installed.launcher(), Map.of());
+        Run retrained = run(script(), Map.of());
         assertThat(retrained.stderr()).contains("archive=-XX:SharedArchiveFile=" + archive);
     }
 
@@ -217,7 +230,7 @@ class InstallLayoutTest {
                 + Path.of(System.getProperty("java.home"), "bin", "java") + "' \"$@\"\n");
         wrapper.toFile().setExecutable(true);
 
-        Run run = run(installed.launcher(), Map.of("TF_JVM_OPTS", "-Dstub.echo=hello  -Xmx64m",
+        Run run = run(script(), Map.of("TF_JVM_OPTS", "-Dstub.echo=hello  -Xmx64m",
                 "TF_JVM_JAVA", wrapper.toString(), "TF_JVM_CDS", "off"));
 
         assertThat(run.exit()).as(run.stderr()).isZero();
@@ -236,7 +249,7 @@ class InstallLayoutTest {
         env.put("PATH", bin.toString());
         env.put("JAVA_HOME", temp.resolve("no-such-jdk").toString());
 
-        Run run = run(installed.launcher(), env);
+        Run run = run(script(), env);
 
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.stdout()).isEmpty();
@@ -247,7 +260,7 @@ class InstallLayoutTest {
     void explainsAMissingJar() throws Exception {
         Files.delete(installed.jar());
 
-        Run run = run(installed.launcher(), Map.of());
+        Run run = run(script(), Map.of());
 
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.stdout()).isEmpty();

@@ -11,12 +11,12 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
 /** Builds small runnable jars for launcher tests. */
-final class Jars {
+public final class Jars {
     private Jars() {
     }
 
     /** A jar holding one compiled test class as its Main-Class. */
-    static Path singleClassJar(Path jar, Class<?> main) throws IOException {
+    public static Path singleClassJar(Path jar, Class<?> main) throws IOException {
         Manifest manifest = manifest(main);
         String resource = main.getName().replace('.', '/') + ".class";
         try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest)) {
@@ -30,7 +30,7 @@ final class Jars {
     }
 
     /** A jar with no classes whose manifest points at the test class path (Class-Path URLs). */
-    static Path classPathJar(Path jar, Class<?> main) throws IOException {
+    public static Path classPathJar(Path jar, Class<?> main) throws IOException {
         Manifest manifest = manifest(main);
         StringBuilder classPath = new StringBuilder();
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {

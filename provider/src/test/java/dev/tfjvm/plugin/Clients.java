@@ -12,16 +12,16 @@ import java.util.Optional;
 import javax.net.ssl.SSLException;
 
 /** gRPC clients shaped like go-plugin's: mTLS to "localhost" trusting only the handshake certificate. */
-final class Clients {
+public final class Clients {
     private Clients() {
     }
 
     /** A go-plugin style client identity: P-521, CN localhost, O HashiCorp. */
-    static ServerCertificate goPluginClientIdentity() throws Exception {
+    public static ServerCertificate goPluginClientIdentity() throws Exception {
         return ServerCertificate.generate(ServerCertificate.Curve.P521, "HashiCorp");
     }
 
-    static ManagedChannel mtls(InetSocketAddress address, Optional<ServerCertificate> clientIdentity,
+    public static ManagedChannel mtls(InetSocketAddress address, Optional<ServerCertificate> clientIdentity,
             X509Certificate trustedServer) throws SSLException {
         SslContextBuilder ssl = SslContextBuilder.forClient().trustManager(trustedServer);
         clientIdentity.ifPresent(id -> ssl.keyManager(id.privateKey(), id.certificate()));
@@ -31,12 +31,12 @@ final class Clients {
                 .build();
     }
 
-    static ManagedChannel plaintext(InetSocketAddress address) {
+    public static ManagedChannel plaintext(InetSocketAddress address) {
         return NettyChannelBuilder.forAddress(address).negotiationType(NegotiationType.PLAINTEXT).build();
     }
 
     /** Parses "host:port" from the handshake's fourth field. */
-    static InetSocketAddress address(String hostPort) {
+    public static InetSocketAddress address(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
         return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
     }

@@ -11,6 +11,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        TerraformPlugin.serve(args, SOURCE_ADDRESS, MultikernelProvider::new);
+        TerraformPlugin.serve(args, SOURCE_ADDRESS, launch -> new MultikernelProvider(launch));
     }
 }

@@ -6,6 +6,7 @@ import dev.multikernel.provider.datasources.HostDataSource;
 import dev.multikernel.provider.datasources.InstancesDataSource;
 import dev.multikernel.provider.functions.MultikernelFunctions;
 import dev.multikernel.provider.hosts.HostRegistry;
+import dev.multikernel.provider.hosts.SshConnections;
 import dev.multikernel.provider.resources.instance.InstanceResource;
 import dev.multikernel.provider.resources.overlay.OverlayResource;
 import dev.multikernel.provider.resources.pool.PoolResource;
@@ -13,6 +14,7 @@ import dev.tfjvm.diag.Diagnostics;
 import dev.tfjvm.schema.Schema;
 import dev.tfjvm.spi.ConfigureContext;
 import dev.tfjvm.spi.DataSource;
+import dev.tfjvm.spi.Launch;
 import dev.tfjvm.spi.Provider;
 import dev.tfjvm.spi.ProviderFunction;
 import dev.tfjvm.spi.Resource;
@@ -24,10 +26,26 @@ import java.util.List;
  * {@code config}), one connection pool and one helper client per host for the whole process
  * (package {@code hosts}), data sources that read hosts, and pure functions.
  */
-public final class MultikernelProvider implements Provider {
+public final class MultikernelProvider implements Provider, AutoCloseable {
     public static final String TYPE_NAME = "multikernel";
 
-    private final HostRegistry hosts = new HostRegistry();
+    private final Launch launch;
+    private final HostRegistry hosts;
+
+    /** A provider for this process, with a connection pool of its own (tests, embedding). */
+    public MultikernelProvider() {
+        this.launch = Launch.ofProcess();
+        this.hosts = new HostRegistry();
+    }
+
+    /**
+     * The provider for one launch by Terraform: its environment and directory, and SSH
+     * connections shared with the other launches the provider daemon serves.
+     */
+    public MultikernelProvider(Launch launch) {
+        this.launch = launch;
+        this.hosts = new HostRegistry(SshConnections.shared(launch));
+    }
 
     @Override
     public String typeName() {
@@ -46,7 +64,7 @@ public final class MultikernelProvider implements Provider {
 
     @Override
     public void configure(ConfigureContext context) {
-        ProviderConfigReader.Reading reading = ProviderConfigReader.read(context.config(), context.diagnostics());
+        ProviderConfigReader.Reading reading = ProviderConfigReader.read(context.config(), context.diagnostics(), launch);
         if (reading.settings().isPresent()) {
             hosts.configure(reading.settings().get());
         } else if (reading.deferred()) {
@@ -57,6 +75,12 @@ public final class MultikernelProvider implements Provider {
     /** Host access of this provider process. */
     public HostRegistry hosts() {
         return hosts;
+    }
+
+    /** Ends this launch's host access; shared connections stay for the other launches. */
+    @Override
+    public void close() {
+        hosts.close();
     }
 
     @Override

@@ -92,9 +92,16 @@ public sealed interface AuthSource {
      * then {@code ~/.ssh/id_ed25519}, {@code id_ecdsa} and {@code id_rsa} where they exist.
      */
     static List<AuthSource> defaults() {
+        return defaults(Optional.empty());
+    }
+
+    /** Like {@link #defaults()}, with the agent at {@code agentSocket} when given. */
+    static List<AuthSource> defaults(Optional<Path> agentSocket) {
         List<AuthSource> sources = new ArrayList<>();
         String sock = System.getenv("SSH_AUTH_SOCK");
-        if (sock != null && !sock.isBlank()) {
+        if (agentSocket.isPresent()) {
+            sources.add(new Agent(agentSocket));
+        } else if (sock != null && !sock.isBlank()) {
             sources.add(Agent.fromEnvironment());
         }
         Path dir = Path.of(System.getProperty("user.home"), ".ssh");

@@ -20,6 +20,9 @@ import java.util.OptionalInt;
  *                  ssh config's ProxyJump, if any
  * @param sudo      run privileged commands with {@code sudo -n} when the login user is not root
  * @param timeouts  connect, authentication and keepalive limits
+ * @param agentSocket the ssh-agent socket for agent credentials that name none (and for the default
+ *                  credentials); empty: {@code SSH_AUTH_SOCK} of this process. A provider serving many
+ *                  launches in one process sets the launch's own.
  * @param sshConfig an OpenSSH client config file to consult (HostName, User, Port, IdentityFile,
  *                  ProxyJump); empty: none is read
  */
@@ -32,7 +35,8 @@ public record ConnectionSpec(
         Optional<ConnectionSpec> proxyJump,
         boolean sudo,
         Timeouts timeouts,
-        Optional<Path> sshConfig) {
+        Optional<Path> sshConfig,
+        Optional<Path> agentSocket) {
 
     public ConnectionSpec {
         Objects.requireNonNull(host, "host");
@@ -42,6 +46,7 @@ public record ConnectionSpec(
         Objects.requireNonNull(proxyJump, "proxyJump");
         Objects.requireNonNull(timeouts, "timeouts");
         Objects.requireNonNull(sshConfig, "sshConfig");
+        Objects.requireNonNull(agentSocket, "agentSocket");
         if (host.isBlank() || host.chars().anyMatch(c -> c <= ' ')) {
             throw new IllegalArgumentException("'" + host + "' is not a host name");
         }
@@ -52,6 +57,12 @@ public record ConnectionSpec(
             throw new IllegalArgumentException("'" + user.get() + "' is not a user name");
         }
         auth = List.copyOf(auth);
+    }
+
+    /** This spec (and its bastions) with agent credentials taken from {@code socket}. */
+    public ConnectionSpec withAgentSocket(Optional<Path> socket) {
+        return new ConnectionSpec(host, port, user, auth, hostKeys, proxyJump.map(j -> j.withAgentSocket(socket)),
+                sudo, timeouts, sshConfig, socket);
     }
 
     /** A host with every default: strict known_hosts, default credentials, no ssh config. */
@@ -139,7 +150,8 @@ public record ConnectionSpec(
         }
 
         public ConnectionSpec build() {
-            return new ConnectionSpec(host, port, user, auth, hostKeys, proxyJump, sudo, timeouts, sshConfig);
+            return new ConnectionSpec(host, port, user, auth, hostKeys, proxyJump, sudo, timeouts, sshConfig,
+                    Optional.empty());
         }
     }
 

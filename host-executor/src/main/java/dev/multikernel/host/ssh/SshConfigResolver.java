@@ -72,12 +72,16 @@ final class SshConfigResolver {
         }
         if (auth.isEmpty()) {
             List<AuthSource> sources = new ArrayList<>(configIdentities);
-            for (AuthSource d : AuthSource.defaults()) {
+            for (AuthSource d : AuthSource.defaults(spec.agentSocket())) {
                 if (!sources.contains(d)) {
                     sources.add(d);
                 }
             }
             auth = sources;
+        }
+        if (spec.agentSocket().isPresent()) {
+            auth = auth.stream().map(a -> a instanceof AuthSource.Agent agent && agent.socket().isEmpty()
+                    ? new AuthSource.Agent(spec.agentSocket()) : a).toList();
         }
         if (spec.proxyJump().isPresent()) {
             jump = Optional.of(resolve(spec.proxyJump().get(), depth + 1));

@@ -7,6 +7,7 @@ import dev.multikernel.host.ssh.HostKeyPolicy;
 import dev.tfjvm.cty.CtyPath;
 import dev.tfjvm.diag.Diagnostics;
 import dev.tfjvm.spi.TfObject;
+import dev.tfjvm.spi.Launch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,17 +33,20 @@ public final class ProviderConfigReader {
     private final TfObject config;
     private final Diagnostics diagnostics;
     private final boolean checkFiles;
+    /** The launch's environment (SSH_AUTH_SOCK) and directory (relative paths), not the JVM's. */
+    private final Launch launch;
     private boolean unknown;
 
-    private ProviderConfigReader(TfObject config, Diagnostics diagnostics, boolean checkFiles) {
+    private ProviderConfigReader(TfObject config, Diagnostics diagnostics, boolean checkFiles, Launch launch) {
         this.config = config;
         this.diagnostics = diagnostics;
         this.checkFiles = checkFiles;
+        this.launch = launch;
     }
 
     /** Reports problems with the known values; unknown values are skipped. */
     public static void validate(TfObject config, Diagnostics diagnostics) {
-        new ProviderConfigReader(config, diagnostics, false).settings();
+        new ProviderConfigReader(config, diagnostics, false, Launch.ofProcess()).settings();
     }
 
     /**
@@ -50,7 +54,12 @@ public final class ProviderConfigReader {
      * value is not known yet ({@link Reading#deferred()}).
      */
     public static Reading read(TfObject config, Diagnostics diagnostics) {
-        ProviderConfigReader r = new ProviderConfigReader(config, diagnostics, true);
+        return read(config, diagnostics, Launch.ofProcess());
+    }
+
+    /** Like {@link #read(TfObject, Diagnostics)} for the given launch of the provider. */
+    public static Reading read(TfObject config, Diagnostics diagnostics, Launch launch) {
+        ProviderConfigReader r = new ProviderConfigReader(config, diagnostics, true, launch);
         int before = diagnostics.all().size();
         ProviderSettings s = r.settings();
         boolean failed = diagnostics.all().stream().skip(before).anyMatch(d -> d.isError());
@@ -89,7 +98,7 @@ public final class ProviderConfigReader {
                     diagnostics.error(CtyPath.ROOT.attr(KNOWN_HOSTS_FILES).index(i), SUMMARY,
                             "known_hosts_files[" + i + "] is empty or not a path: write the path of a known_hosts file");
                 } else {
-                    paths.add(expandHome(f));
+                    paths.add(path(f));
                 }
             }
             if (!paths.isEmpty()) {
@@ -166,7 +175,7 @@ public final class ProviderConfigReader {
                     + "private_key_file for it to unlock");
         }
         Optional<Boolean> agent = bool(USE_AGENT);
-        String sock = System.getenv("SSH_AUTH_SOCK");
+        String sock = launch.env("SSH_AUTH_SOCK").orElse(null);
         boolean agentAvailable = sock != null && !sock.isBlank();
         if (sources.isEmpty()) {
             if (agent.orElse(true)) {
@@ -210,7 +219,7 @@ public final class ProviderConfigReader {
                 diagnostics.error(at.attr(PRIVATE_KEY_FILE), SUMMARY, where + "private_key_file is empty or not a path");
                 return true;
             }
-            Path p = expandHome(file.get());
+            Path p = path(file.get());
             if (checkFiles && !Files.isReadable(p)) {
                 diagnostics.error(at.attr(PRIVATE_KEY_FILE), SUMMARY, where + "private_key_file \"" + file.get()
                         + "\": " + (Files.exists(p) ? "cannot be read by the user running Terraform" : "no such file")
@@ -308,6 +317,11 @@ public final class ProviderConfigReader {
 
     private void error(String attribute, String detail) {
         diagnostics.error(CtyPath.ROOT.attr(attribute), SUMMARY, detail);
+    }
+
+    /** A configured path: {@code ~} is the home directory, relative paths are the launch directory's. */
+    private Path path(String path) {
+        return launch.workingDirectory().resolve(expandHome(path));
     }
 
     static Path expandHome(String path) {

@@ -14,6 +14,7 @@ import dev.tfjvm.spi.ResourceException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Host access for one provider process: one {@link SshConnectionPool}, and one {@link MkctlClient}
@@ -42,12 +43,23 @@ public final class HostRegistry implements AutoCloseable {
     }
 
     private Access access = new Access.NotConfigured();
-    private SshConnectionPool pool;
+    private final Function<SshConnectionPool.Options, SshConnections> connections;
+    private SshConnections pool;
     private final Map<HostAddress, MkctlClient> clients = new HashMap<>();
     private final Map<HostAddress, HostState> states = new HashMap<>();
     /** Bumped by every forget: a read that started before a change must not be cached after it. */
     private final Map<HostAddress, Long> changes = new HashMap<>();
     private final PlanLedger ledger = new PlanLedger();
+
+    /** A registry with a connection pool of its own. */
+    public HostRegistry() {
+        this(SshConnections.own());
+    }
+
+    /** A registry whose SSH connections come from {@code connections} (shared ones under the daemon). */
+    public HostRegistry(Function<SshConnectionPool.Options, SshConnections> connections) {
+        this.connections = java.util.Objects.requireNonNull(connections, "connections");
+    }
 
     /** Something done with a host's helper. */
     @FunctionalInterface
@@ -103,7 +115,7 @@ public final class HostRegistry implements AutoCloseable {
                 return existing;
             }
             if (pool == null) {
-                pool = SshConnectionPool.create(settings.poolOptions());
+                pool = connections.apply(settings.poolOptions());
             }
             ConnectionSpec spec;
             try {

@@ -127,6 +127,23 @@ class ProviderConfigReaderTest {
     }
 
     @Test
+    void relativePathsAndTheAgentComeFromTheLaunchNotFromTheJvm() throws Exception {
+        Path work = java.nio.file.Files.createDirectories(dir.resolve("terraform-dir"));
+        java.nio.file.Files.createDirectories(work.resolve("keys"));
+        java.nio.file.Files.writeString(work.resolve("keys/id"), "key");
+        java.nio.file.Files.writeString(work.resolve("known"), "");
+        dev.tfjvm.spi.Launch launch = new dev.tfjvm.spi.Launch(Map.of("SSH_AUTH_SOCK", "/run/agent.sock"), work,
+                dev.tfjvm.spi.Sharing.perProcess());
+        Diagnostics d = new Diagnostics();
+        ProviderSettings s = ProviderConfigReader.read(config().with("private_key_file", "keys/id")
+                .with("known_hosts_files", List.of("known")), d, launch).settings().orElseThrow();
+        assertThat(d.all()).isEmpty();
+        assertThat(s.auth().get(0)).isEqualTo(new AuthSource.PrivateKeyFile(work.resolve("keys/id")));
+        assertThat(s.auth()).as("the launch has an agent").anyMatch(a -> a instanceof AuthSource.Agent);
+        assertThat(s.knownHostsFiles()).containsExactly(work.resolve("known"));
+    }
+
+    @Test
     void errorsNameTheAttributeAndNeverQuoteSecrets() {
         TfObject c = config()
                 .with("private_key", "hunter2-not-a-key")
