@@ -35,24 +35,33 @@ public final class TerraformPlugin {
 
     /**
      * The provider as a gRPC service, with RPC logging; also for serving it inside tests. The
-     * service is {@link AutoCloseable}: closing it closes the provider when that is closeable
-     * (the daemon does so at the end of the provider's session).
+     * service is {@link AutoCloseable}: closing it stops the operations still running, then closes
+     * the provider when that is closeable (at the end of the provider's session, in the daemon or
+     * in a process of its own).
      */
     public static BindableService bind(Provider provider) {
-        ServerServiceDefinition definition = ServerInterceptors.intercept(new ProviderService(provider), new RpcLogging());
-        return new Bound(definition, provider);
+        ProviderService service = new ProviderService(provider);
+        ServerServiceDefinition definition = ServerInterceptors.intercept(service, new RpcLogging());
+        return new Bound(definition, service, provider);
     }
 
-    private record Bound(ServerServiceDefinition definition, Provider provider) implements BindableService, AutoCloseable {
+    private record Bound(ServerServiceDefinition definition, ProviderService service, Provider provider)
+            implements BindableService, AutoCloseable {
         @Override
         public ServerServiceDefinition bindService() {
             return definition;
         }
 
+        /** Operations still running stop first (they may need the provider's connections to undo work). */
         @Override
-        public void close() throws Exception {
+        public void close() {
+            service.close();
             if (provider instanceof AutoCloseable closeable) {
-                closeable.close();
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("the provider did not close cleanly: " + e, e);
+                }
             }
         }
     }

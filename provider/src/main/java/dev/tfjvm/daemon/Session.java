@@ -117,7 +117,7 @@ final class Session implements SessionLogs.Sink {
             if (server != null) {
                 server.close();
             }
-            closeAll(bound);
+            PluginMain.closeAll(bound);
             SessionLogs.close(this, daemonThreshold);
             SessionLogs.leave();
             closeChannel();
@@ -181,18 +181,6 @@ final class Session implements SessionLogs.Sink {
             channel.close();
         } catch (IOException e) {
             // closing
-        }
-    }
-
-    private static void closeAll(List<BindableService> services) {
-        for (BindableService s : services) {
-            if (s instanceof AutoCloseable c) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    LOG.warn("a provider did not close cleanly", "error", e);
-                }
-            }
         }
     }
 

@@ -117,8 +117,13 @@ public final class PluginMain {
         Interrupts.ignoreSigint();
         JulBridge.install();
         PluginServer server;
+        List<BindableService> made = new java.util.concurrent.CopyOnWriteArrayList<>();
         try {
-            server = PluginServer.start(PluginOptions.fromEnvironment(env), services);
+            server = PluginServer.start(PluginOptions.fromEnvironment(env), () -> {
+                List<BindableService> created = services.get();
+                made.addAll(created);
+                return created;
+            });
         } catch (PluginStartException e) {
             LOG.error("cannot start the provider", "error", e.getMessage());
             System.err.println("Error: " + e.getMessage());
@@ -132,8 +137,35 @@ public final class PluginMain {
             return 1;
         }
         afterHandshake.accept(server);
+        endWithParent(server);
         server.awaitShutdown();
+        closeAll(made);
         return 0;
+    }
+
+    /**
+     * Terraform is this process's parent (the launcher execs the JVM). If it dies without a
+     * Shutdown (kill -9, a crash), nobody will ever ask this process to stop, and re-parented to
+     * init it would go on changing hosts for a Terraform that cannot record it: stop serving.
+     */
+    private static void endWithParent(PluginServer server) {
+        ProcessHandle.current().parent().filter(p -> p.pid() > 1).ifPresent(parent -> parent.onExit().thenRun(() -> {
+            LOG.warn("Terraform (process " + parent.pid() + ") is gone; stopping the provider", "pid", parent.pid());
+            server.close();
+        }));
+    }
+
+    /** Closes the services that are closeable; the provider's stops its operations still running. */
+    public static void closeAll(List<BindableService> services) {
+        for (BindableService s : services) {
+            if (s instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.warn("a provider did not close cleanly", "error", e);
+                }
+            }
+        }
     }
 
     /**

@@ -83,7 +83,12 @@ final class OperationRunner {
         Running running = new Running(context, future);
         // Registered before it starts, so a StopProvider arriving at any moment reaches it.
         inFlight.add(running);
-        pool.execute(future);
+        try {
+            pool.execute(future);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            inFlight.remove(running);
+            throw new OperationCancelledException(what + " was not started: the provider is stopping (Terraform went away)");
+        }
         try {
             if (timeout.isPresent()) {
                 return future.get(timeout.get().toNanos(), TimeUnit.NANOSECONDS);
@@ -112,6 +117,23 @@ final class OperationRunner {
         } finally {
             inFlight.remove(running);
         }
+    }
+
+    /**
+     * The end of the provider's session: every operation in flight is stopped as StopProvider
+     * would, no new one starts, and up to {@code grace} is given to those stopping (to undo what
+     * they cannot report any more). Returns how many were in flight.
+     */
+    int close(Duration grace) {
+        int running = inFlight.size();
+        stopAll();
+        pool.shutdown();
+        try {
+            pool.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return running;
     }
 
     /** StopProvider: every operation in flight sees stopRequested() and is interrupted. */

@@ -8,6 +8,7 @@ import dev.tfjvm.cty.CtyValue;
 import dev.tfjvm.diag.Diagnostic;
 import dev.tfjvm.diag.Diagnostics;
 import dev.tfjvm.guard.TerraformRules;
+import dev.tfjvm.log.Log;
 import dev.tfjvm.proto.tfplugin6.ProviderGrpc;
 import dev.tfjvm.proto.tfplugin6.Tfplugin6;
 import dev.tfjvm.schema.Block;
@@ -34,7 +35,10 @@ import java.util.function.Supplier;
  * provider's resources, checks their answers with {@link TerraformRules} and encodes the reply.
  * Every failure reaches Terraform as a diagnostic, never as a broken RPC.
  */
-public final class ProviderService extends ProviderGrpc.ProviderImplBase {
+public final class ProviderService extends ProviderGrpc.ProviderImplBase implements AutoCloseable {
+    private static final Log LOG = Log.get("plugin");
+    /** How long operations told to stop at the session's end get to finish stopping. */
+    static final long CLOSE_GRACE_SECONDS = 10;
     private final Provider provider;
     private final Map<String, ResourceType> resources = new LinkedHashMap<>();
     private final Map<String, DataSource> dataSources = new LinkedHashMap<>();
@@ -123,6 +127,20 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase {
             return Tfplugin6.ConfigureProvider.Response.newBuilder();
         }, (b, diags) -> b.addAllDiagnostics(diags), Tfplugin6.ConfigureProvider.Response::newBuilder,
                 Tfplugin6.ConfigureProvider.Response.Builder::build);
+    }
+
+    /**
+     * Ends the service with its session: when Terraform went away mid-operation (killed, or its
+     * launcher gone), the operations still running are stopped as Ctrl-C would stop them, so
+     * nothing goes on changing hosts for a Terraform that can no longer record it. Waits up to
+     * {@value #CLOSE_GRACE_SECONDS} s for them to finish stopping.
+     */
+    @Override
+    public void close() {
+        int stopped = runner.close(java.time.Duration.ofSeconds(CLOSE_GRACE_SECONDS));
+        if (stopped > 0) {
+            LOG.warn("Terraform went away with operations in flight; they were told to stop", "operations", stopped);
+        }
     }
 
     @Override

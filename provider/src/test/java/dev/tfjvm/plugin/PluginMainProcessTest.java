@@ -13,6 +13,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -134,6 +135,21 @@ class PluginMainProcessTest {
             assertThat(p.waitFor(60)).isTrue();
             assertThat(p.process.exitValue()).as(p.stderr()).isZero();
             assertThat(p.remainingStdout()).isEmpty();
+        }
+    }
+
+    @Test
+    void theProviderStopsWhenTerraformDiesWithoutAShutdown() throws Exception {
+        Map<String, String> env = new HashMap<>(TERRAFORM_ENV);
+        env.put("TF_DISABLE_PLUGIN_TLS", "1");
+        // A shell stands in for Terraform: the provider is its child, and it is killed with -9.
+        List<String> command = new java.util.ArrayList<>(List.of("sh", "-c", "\"$@\" & wait", "terraform"));
+        command.addAll(ProviderProcess.javaCommand(HealthOnlyMain.class));
+        try (ProviderProcess terraform = ProviderProcess.start(command, env)) {
+            assertThat(terraform.readStdoutLine()).startsWith("1|6|tcp|");
+            ProcessHandle provider = terraform.process.toHandle().children().findFirst().orElseThrow();
+            terraform.process.destroyForcibly();
+            assertThat(provider.onExit().get(30, TimeUnit.SECONDS).isAlive()).as("the orphaned provider exits").isFalse();
         }
     }
 }

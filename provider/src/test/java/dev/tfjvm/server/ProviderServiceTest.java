@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 
 /** The service driven RPC by RPC, as Terraform would, without a network in between. */
 class ProviderServiceTest {
-    static final CountDownLatch SLOW_STARTED = new CountDownLatch(1);
+    static volatile CountDownLatch SLOW_STARTED = new CountDownLatch(1);
 
     static final class Thing implements Resource {
         @Override
@@ -265,6 +265,39 @@ class ProviderServiceTest {
 
     @Test
     void stopProviderCancelsAnApplyInFlightAndKeepsServing() throws Exception {
+        SLOW_STARTED = new CountDownLatch(1);
+        CompletableFuture<Tfplugin6.ApplyResourceChange.Response> apply = slowApply();
+        assertThat(SLOW_STARTED.await(30, TimeUnit.SECONDS)).isTrue();
+        Tfplugin6.StopProvider.Response stop = DirectCall.unary(service::stopProvider, Tfplugin6.StopProvider.Request.getDefaultInstance());
+        assertThat(stop.getError()).isEmpty();
+        Tfplugin6.ApplyResourceChange.Response r = apply.get(30, TimeUnit.SECONDS);
+        assertThat(r.getDiagnosticsList()).singleElement()
+                .satisfies(d -> assertThat(d.getSummary()).isEqualTo("Operation cancelled"));
+        // the service still answers after a stop
+        assertThat(DirectCall.unary(service::getProviderSchema, Tfplugin6.GetProviderSchema.Request.getDefaultInstance())
+                .getResourceSchemasMap()).containsKey("t_thing");
+    }
+
+    @Test
+    void closingTheServiceStopsOperationsStillRunningAndRefusesNewOnes() throws Exception {
+        SLOW_STARTED = new CountDownLatch(1);
+        CompletableFuture<Tfplugin6.ApplyResourceChange.Response> apply = slowApply();
+        assertThat(SLOW_STARTED.await(30, TimeUnit.SECONDS)).isTrue();
+        long before = System.nanoTime();
+        service.close();
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - before)).as("close waits only for the stop")
+                .isLessThan(ProviderService.CLOSE_GRACE_SECONDS);
+        Tfplugin6.ApplyResourceChange.Response r = apply.get(30, TimeUnit.SECONDS);
+        assertThat(r.getDiagnosticsList()).singleElement()
+                .satisfies(d -> assertThat(d.getSummary()).isEqualTo("Operation cancelled"));
+        Tfplugin6.ApplyResourceChange.Response late = slowApply().get(30, TimeUnit.SECONDS);
+        assertThat(late.getDiagnosticsList()).singleElement().satisfies(d -> {
+            assertThat(d.getSummary()).isEqualTo("Operation cancelled");
+            assertThat(d.getDetail()).contains("stopping");
+        });
+    }
+
+    private CompletableFuture<Tfplugin6.ApplyResourceChange.Response> slowApply() {
         CtyValue none = CtyValue.nullOf(type);
         CtyValue planned = CtyValue.object(type, Map.of("name", CtyValue.string("slow"),
                 "id", CtyValue.unknown(CtyType.STRING)));
@@ -277,14 +310,6 @@ class ProviderServiceTest {
                 throw new IllegalStateException(e);
             }
         });
-        assertThat(SLOW_STARTED.await(30, TimeUnit.SECONDS)).isTrue();
-        Tfplugin6.StopProvider.Response stop = DirectCall.unary(service::stopProvider, Tfplugin6.StopProvider.Request.getDefaultInstance());
-        assertThat(stop.getError()).isEmpty();
-        Tfplugin6.ApplyResourceChange.Response r = apply.get(30, TimeUnit.SECONDS);
-        assertThat(r.getDiagnosticsList()).singleElement()
-                .satisfies(d -> assertThat(d.getSummary()).isEqualTo("Operation cancelled"));
-        // the service still answers after a stop
-        assertThat(DirectCall.unary(service::getProviderSchema, Tfplugin6.GetProviderSchema.Request.getDefaultInstance())
-                .getResourceSchemasMap()).containsKey("t_thing");
+        return apply;
     }
 }
