@@ -66,7 +66,7 @@ if [ "${RELEASE_SKIP_BUILD:-0}" != 1 ]; then
 fi
 [ -f "$jar" ] && [ -n "$bridge_jar" ] || die "no provider jar in $root/resources/target: build first, or drop RELEASE_SKIP_BUILD"
 # a release serves both host architectures
-unzip -l "$jar" | grep -q 'dev/multikernel/host/mkctl/mkctl-linux-aarch64$' \
+unzip -l "$jar" dev/multikernel/host/mkctl/mkctl-linux-aarch64 >/dev/null 2>&1 \
     || die "the provider jar has no mkctl for aarch64 hosts: install gcc-aarch64-linux-gnu and libc6-dev-arm64-cross (scripts/install-test-deps.sh), then build again"
 address=${RELEASE_ADDRESS:-$(sed -n 's:.*<provider.address>\(.*\)</provider.address>.*:\1:p' "$root/resources/pom.xml" | head -n1)}
 
@@ -85,13 +85,17 @@ debian_jmods() {
     mkdir -p "$cache"
     deb=$(ls "$cache"/openjdk-17-jdk-headless_*.deb 2>/dev/null | tail -n1 || true)
     if [ -z "$deb" ]; then
-        if ! dpkg --print-foreign-architectures | grep -qx "$arch" && [ "$arch" != "$(dpkg --print-architecture)" ]; then
+        if [ "$arch" != "$(dpkg --print-architecture)" ] && [[ " $(dpkg --print-foreign-architectures | tr '\n' ' ') " != *" $arch "* ]]; then
             die "apt has no $arch packages: run 'dpkg --add-architecture $arch && apt-get update' (as root), then again"
         fi
         say "fetch Debian's openjdk-17-jdk-headless:$arch"
-        (cd "$cache" && apt-get download -q "openjdk-17-jdk-headless:$arch" >&2) \
+        # into a directory of its own, then moved: builds running side by side share the cache
+        mkdir -p "$work/deb-$arch"
+        (cd "$work/deb-$arch" && apt-get download -q "openjdk-17-jdk-headless:$arch" >&2) \
             || die "apt-get download openjdk-17-jdk-headless:$arch failed (run apt-get update?)"
-        deb=$(ls "$cache"/openjdk-17-jdk-headless_*.deb | tail -n1)
+        deb=$(ls "$work/deb-$arch"/openjdk-17-jdk-headless_*.deb)
+        mv -f "$deb" "$cache/"
+        deb=$cache/${deb##*/}
     fi
     rm -rf "$work/jdk-$arch"
     dpkg -x "$deb" "$work/jdk-$arch"
