@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Launcher of the Terraform provider @PROVIDER_ADDRESS@ @PROVIDER_VERSION@, written by the
 # tf-jvm InstallLayout tool. Terraform executes this file and reads the plugin handshake from
-# its stdout, so nothing here may write to stdout: the JVM's first line must be the handshake.
+# its stdout, so on success nothing here writes to stdout: the JVM's first line must be the
+# handshake. A failure before that is one line on stdout (see fail).
 #
 # Environment:
 #   TF_JVM_JAVA    java executable to use when no runtime is bundled (else $JAVA_HOME/bin/java,
@@ -21,7 +22,8 @@ set -u
 # remote plugin message: ..."); stderr is visible only under TF_LOG. So a failure here is one
 # line on stdout.
 fail() {
-    echo "terraform-provider-@PROVIDER_TYPE@ @PROVIDER_VERSION@ cannot start: $*"
+    local message="$*"
+    echo "terraform-provider-@PROVIDER_TYPE@ @PROVIDER_VERSION@ cannot start: ${message//$'\n'/ }"
     exit 1
 }
 
@@ -82,6 +84,7 @@ if [ -z "$java_version" ]; then
     # A runtime without a release file: ask it (slower, and rare).
     java_version=$("$java" -version 2>&1) || fail "$java does not run; it needs Java 17 or newer: install one, or set JAVA_HOME or TF_JVM_JAVA"
     java_version=${java_version#*version \"}
+    java_version=${java_version%%$'\n'*}
 fi
 java_version=${java_version#\"}
 java_major=${java_version%%[!0-9]*}

@@ -286,6 +286,19 @@ class InstallLayoutTest {
     }
 
     @Test
+    void staysOneLineForAJavaThatDoesNotNameItsVersion() throws Exception {
+        Path java = Files.createDirectories(temp.resolve("odd/bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\nprintf 'something\\nelse\\n' >&2\n");
+        java.toFile().setExecutable(true);
+        Map<String, String> env = withoutJava();
+        env.put("TF_JVM_JAVA", java.toString());
+
+        Run run = run(installed.launcher(), env);
+
+        assertOneLineFailure(run, "needs Java 17 or newer");
+    }
+
+    @Test
     void explainsATfJvmJavaThatIsNotThere() throws Exception {
         Map<String, String> env = withoutJava();
         env.put("TF_JVM_JAVA", temp.resolve("nowhere/java").toString());
