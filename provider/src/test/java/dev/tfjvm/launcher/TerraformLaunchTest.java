@@ -64,6 +64,10 @@ class TerraformLaunchTest {
     }
 
     private Run terraform(Path cliConfig, String... args) throws Exception {
+        return terraform(Map.of(), cliConfig, args);
+    }
+
+    private Run terraform(Map<String, String> extraEnv, Path cliConfig, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("terraform"));
         command.addAll(List.of(args));
         command.add("-no-color");
@@ -76,6 +80,7 @@ class TerraformLaunchTest {
         env.putAll(Map.of("TF_CLI_CONFIG_FILE", cliConfig.toString(), "CHECKPOINT_DISABLE", "1",
                 "TF_LOG", "debug", "TF_LOG_PATH", log.toString(), "TF_JVM_CDS", "off",
                 "TF_IN_AUTOMATION", "1", "JAVA_HOME", System.getProperty("java.home")));
+        env.putAll(extraEnv);
         Process p = builder.start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("terraform finished").isTrue();
         return new Run(p.exitValue(), Files.readString(output), Files.exists(log) ? Files.readString(log) : "");
@@ -116,5 +121,21 @@ class TerraformLaunchTest {
         assertThat(validate.exit()).isNotZero();
         assertProviderLaunchedOverMtlsAndExitedGracefully(validate);
         assertThat(validate.log()).contains(".terraform/providers/example.com/tfjvm/healthonly");
+    }
+
+    @Test
+    void terraformShowsTheLaunchersOneLineWhenThereIsNoJava() throws Exception {
+        Path bin = Files.createDirectories(temp.resolve("bin"));
+        for (String tool : List.of("bash", "env", "readlink", "dirname")) {
+            Files.createSymbolicLink(bin.resolve(tool), Path.of("/usr/bin", tool));
+        }
+        Run run = terraform(Map.of("PATH", bin.toString(), "JAVA_HOME", temp.resolve("no-such-jdk").toString()),
+                installed.overridesConfig(), "validate");
+
+        assertThat(run.exit()).isNotZero();
+        // what a user sees without TF_LOG: the launcher's line, not "Failed to read any lines"
+        // (Terraform wraps it)
+        assertThat(run.output().replaceAll("\\s+", " ")).as(run.log()).contains("Unrecognized remote plugin message: "
+                + "terraform-provider-healthonly 0.1.0 cannot start: no Java found; it needs Java 17 or newer");
     }
 }
