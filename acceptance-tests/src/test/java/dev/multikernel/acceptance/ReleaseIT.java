@@ -338,17 +338,26 @@ class ReleaseIT {
 
     @Test
     void aTamperedZipIsRejected() throws Exception {
-        TerraformCli tf = workspace("tampered", networkMirror());
         String zip = "/network-mirror/" + Main.SOURCE_ADDRESS + "/" + NAME + "_linux_amd64.zip";
-        mirror.tamper(zip, bytes -> {
-            byte[] changed = bytes.clone();
-            changed[changed.length / 2] ^= 1;
-            return changed;
-        });
+        // a valid zip with other content: a damaged one would already fail unzip's own CRC check
+        byte[] other = Files.readAllBytes(release.resolve(NAME + "_darwin_amd64.zip"));
+        TerraformCli locked = workspace("tampered-after-lock", networkMirror());
+        locked.expect(0, "init", "-no-color");
+        mirror.tamper(zip, bytes -> other);
         try {
-            TerraformCli.Result init = tf.run("init", "-no-color");
-            assertThat(init.exitCode()).as(init.toString()).isEqualTo(1);
-            assertThat(init.stderr()).contains("Failed to install provider").containsIgnoringCase("checksum");
+            // against the hashes the mirror gives
+            TerraformCli.Result fresh = workspace("tampered", networkMirror()).run("init", "-no-color");
+            assertThat(fresh.exitCode()).as(fresh.toString()).isEqualTo(1);
+            assertThat(fresh.stderr().replaceAll("\\s+", " ")).contains("Failed to install provider")
+                    .containsPattern("doesn't match (the )?any of the (expected )?checksums");
+
+            // against the lock file
+            run(Map.of(), Duration.ofSeconds(30), "rm", "-rf", locked.workDir().resolve(".terraform").toString());
+            TerraformCli.Result again = locked.run("init", "-no-color");
+            assertThat(again.exitCode()).as(again.toString()).isEqualTo(1);
+            // (Terraform 1.11 says "doesn't match the any of the expected checksums")
+            assertThat(again.stderr().replaceAll("\\s+", " ")).contains("Failed to install provider")
+                    .containsPattern("doesn't match (the )?any of the (expected )?checksums");
         } finally {
             mirror.tamper(zip, b -> b);
         }
