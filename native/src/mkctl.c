@@ -18,6 +18,14 @@
 
 #define MKCTL_VERSION "0.1.0"
 #define MKCTL_CONTRACT 1
+/* The architecture this binary runs on, as uname -m names it (the provider embeds one per arch). */
+#if defined(__x86_64__)
+#define MKCTL_ARCH "x86_64"
+#elif defined(__aarch64__)
+#define MKCTL_ARCH "aarch64"
+#else
+#error "mkctl is built for x86_64 and aarch64 only"
+#endif
 /* Version of the session protocol (docs/mkctl.md, "session"). */
 #define MKCTL_SESSION 1
 
@@ -1467,7 +1475,7 @@ static int op_version(op *o, jw *w, mk_error *e) {
     jw_key(w, "mode");
     jw_str(w, os_mode_name());
     jw_key(w, "arch");
-    jw_str(w, "x86_64");
+    jw_str(w, MKCTL_ARCH);
     jw_obj_end(w);
     return EXIT_OK;
 }

@@ -7,11 +7,23 @@ BIN=${1:?usage: smoke.sh path/to/mkctl}
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # static: no program interpreter (readelf comes with binutils, which gcc needs anyway)
-readelf -h "$BIN" | grep -q 'Machine:.*X86-64' || fail "$BIN is not an x86_64 ELF"
+case $(readelf -h "$BIN" | sed -n 's/^ *Machine: *//p') in
+    *X86-64*) arch=x86_64 ;;
+    *AArch64*) arch=aarch64 ;;
+    *) fail "$BIN is neither an x86_64 nor an aarch64 ELF" ;;
+esac
 ! readelf -l "$BIN" | grep -q INTERP || fail "$BIN is not statically linked"
+# another architecture's binary runs under qemu-user
+if [ "$arch" != "$(uname -m)" ]; then
+    qemu=$(command -v "qemu-$arch-static" || command -v "qemu-$arch") || fail "qemu-$arch-static not found: install qemu-user-static"
+    BIN_RUN="$BIN.run"
+    printf '#!/bin/sh\nexec %s %s "$@"\n' "$qemu" "$(readlink -f "$BIN")" >"$BIN_RUN"
+    chmod +x "$BIN_RUN"
+    BIN=$BIN_RUN
+fi
 
 out=$(env -u MKCTL_SIM_SOCKET "$BIN" version) || fail "version exited $?"
-[[ $out == '{"operation":"version","version":"'*'","contract":1,"mode":"real","arch":"x86_64"}' ]] || fail "version: $out"
+[[ $out == '{"operation":"version","version":"'*'","contract":1,"mode":"real","arch":"'"$arch"'"}' ]] || fail "version: $out"
 
 set +e
 out=$(env -u MKCTL_SIM_SOCKET "$BIN" frobnicate); rc=$?

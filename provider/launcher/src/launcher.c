@@ -31,6 +31,7 @@
 extern char **environ;
 
 static char provider_type[256] = "provider";
+static char provider_version[64] = "";
 
 static void fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
@@ -46,10 +47,12 @@ static void fail(const char *fmt, ...) {
         }
     }
     char line[2400];
-    int n = snprintf(line, sizeof line, "terraform-provider-%s launcher: %s\n", provider_type, msg);
+    /* The same words as lib/launcher.sh, whichever of the two fails. */
+    int n = snprintf(line, sizeof line, "terraform-provider-%s%s%s cannot start: %s\n", provider_type,
+                     provider_version[0] ? " " : "", provider_version, msg);
     if (n > 0) {
+        /* stdout only, as the script does: Terraform shows the user that line */
         os_write_full(1, line, strlen(line));
-        os_write_full(2, line, strlen(line));
     }
     exit(1);
 }
@@ -65,7 +68,7 @@ static int daemon_disabled(void) {
                          strcmp(v, "no") == 0);
 }
 
-/* terraform-provider-TYPE_vVERSION -> TYPE */
+/* terraform-provider-TYPE_vVERSION -> TYPE and VERSION */
 static void set_type(const char *self) {
     const char *base = strrchr(self, '/');
     base = base ? base + 1 : self;
@@ -76,6 +79,7 @@ static void set_type(const char *self) {
     snprintf(provider_type, sizeof provider_type, "%s", base);
     char *v = strstr(provider_type, "_v");
     if (v != NULL) {
+        snprintf(provider_version, sizeof provider_version, "%s", v + 2);
         *v = '\0';
     }
 }
@@ -83,14 +87,22 @@ static void set_type(const char *self) {
 /* The same order as launcher.sh: a bundled runtime, TF_JVM_JAVA, JAVA_HOME, the PATH. */
 static int find_java(const char *dir, char *out, size_t n) {
     char candidate[PATH_MAX];
-    snprintf(candidate, sizeof candidate, "%s/runtime/bin/java", dir);
-    if (os_is_executable_file(candidate)) {
+    char runtime[PATH_MAX];
+    snprintf(candidate, sizeof candidate, "%s/runtime", dir);
+    if (os_realpath(candidate, runtime, sizeof runtime) == 0) {
+        /* A bundled runtime is the one to use: a broken one is an error, never a fallback. */
+        char release[PATH_MAX];
+        snprintf(candidate, sizeof candidate, "%s/bin/java", runtime);
+        snprintf(release, sizeof release, "%s/release", runtime);
+        if (!os_is_executable_file(candidate) || !os_is_file(release)) {
+            fail("its bundled Java runtime %s/runtime is damaged or unreadable; reinstall the provider", dir);
+        }
         return os_realpath(candidate, out, n);
     }
     const char *explicit_java = env("TF_JVM_JAVA");
     if (explicit_java != NULL) {
         if (os_realpath(explicit_java, out, n) != 0 || !os_is_executable_file(out)) {
-            fail("TF_JVM_JAVA=%s is not an executable java; point it at JDK 17 or newer's bin/java", explicit_java);
+            fail("TF_JVM_JAVA=%s is not an executable java; point it at Java 17 or newer", explicit_java);
         }
         return 0;
     }
@@ -352,11 +364,11 @@ int main(int argc, char **argv) {
     }
     char java[PATH_MAX];
     if (find_java(dir, java, sizeof java) != 0) {
-        fail("no java found; install Java 17 or newer, or set JAVA_HOME or TF_JVM_JAVA");
+        fail("no Java found; it needs Java 17 or newer: install one, or set JAVA_HOME or TF_JVM_JAVA");
     }
     int major = java_major(java);
     if (major != 0 && major < 17) {
-        fail("%s is Java %d, the provider needs Java 17 or newer; install it, or set JAVA_HOME or TF_JVM_JAVA", java, major);
+        fail("%s is Java %d, it needs Java 17 or newer: install one, or set JAVA_HOME or TF_JVM_JAVA", java, major);
     }
     if (!os_is_executable_file(script)) {
         fail("the JVM launcher %s is missing; reinstall the provider", script);

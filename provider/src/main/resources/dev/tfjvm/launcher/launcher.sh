@@ -1,20 +1,29 @@
 #!/usr/bin/env bash
 # Launcher of the Terraform provider @PROVIDER_ADDRESS@ @PROVIDER_VERSION@, written by the
 # tf-jvm InstallLayout tool. Terraform executes this file and reads the plugin handshake from
-# its stdout, so nothing here may write to stdout: the JVM's first line must be the handshake.
+# its stdout, so on success nothing here writes to stdout: the JVM's first line must be the
+# handshake. A failure before that is one line on stdout (see fail).
 #
 # Environment:
-#   TF_JVM_JAVA    java executable to use (else $JAVA_HOME/bin/java, else java on the PATH)
+#   TF_JVM_JAVA    java executable to use when no runtime is bundled (else $JAVA_HOME/bin/java,
+#                  else java on the PATH)
 #   TF_JVM_OPTS    extra JVM options, appended after the launcher's own
 #   TF_JVM_CDS     set to "off" to disable the class-data-sharing cache
 #   XDG_CACHE_HOME the CDS cache lives in ${XDG_CACHE_HOME:-$HOME/.cache}/tf-jvm
+#
+# A Java runtime bundled with the provider (runtime/ next to this file, as in the release zips
+# for Linux) comes first; it needs no Java on the machine.
 #
 # Terraform starts the provider several times per command, so the common path below runs
 # on shell builtins only (no helper processes).
 set -u
 
+# Before the handshake, Terraform shows the user only the first line of stdout ("Unrecognized
+# remote plugin message: ..."); stderr is visible only under TF_LOG. So a failure here is one
+# line on stdout.
 fail() {
-    echo "terraform-provider-@PROVIDER_TYPE@ launcher: $*" >&2
+    local message="$*"
+    echo "terraform-provider-@PROVIDER_TYPE@ @PROVIDER_VERSION@ cannot start: ${message//$'\n'/ }"
     exit 1
 }
 
@@ -35,15 +44,53 @@ cd -- "$origin" 2>/dev/null || cd -P -- "$origin" 2>/dev/null || fail "cannot re
 
 jar="$dir/@JAR_PATH@"
 [ -f "$jar" ] || fail "the provider jar $jar is missing; reinstall the provider"
+[ -r "$jar" ] || fail "the provider jar $jar is not readable; reinstall the provider"
 
-if [ -n "${TF_JVM_JAVA:-}" ]; then
+if [ -e "$dir/runtime" ]; then
+    java=$dir/runtime/bin/java
+    [ -x "$java" ] && [ -r "$dir/runtime/release" ] \
+        || fail "its bundled Java runtime $dir/runtime is damaged or unreadable; reinstall the provider"
+elif [ -n "${TF_JVM_JAVA:-}" ]; then
     java=$TF_JVM_JAVA
+    case $java in
+        */*) ;;
+        *) hash "$java" 2>/dev/null && java=${BASH_CMDS[$java]:-$java} ;;
+    esac
+    [ -x "$java" ] || fail "TF_JVM_JAVA=$TF_JVM_JAVA is not an executable java; point it at Java 17 or newer"
 elif [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
     java=$JAVA_HOME/bin/java
 elif hash java 2>/dev/null; then
     java=${BASH_CMDS[java]:-java}
 else
-    fail "no java found; install Java 17 or newer, or set JAVA_HOME or TF_JVM_JAVA"
+    fail "no Java found; it needs Java 17 or newer: install one, or set JAVA_HOME or TF_JVM_JAVA"
+fi
+
+# The runtime's version, from its release file (no JVM start on the common path).
+java_real=$java
+if [ -L "$java" ]; then
+    java_real=$(readlink -f -- "$java" 2>/dev/null) || java_real=$java
+fi
+java_version=
+java_runtime_version=unknown
+if [ -r "${java_real%/bin/*}/release" ]; then
+    while IFS= read -r line; do
+        case $line in
+            JAVA_VERSION=*) java_version=${line#*=} ;;
+            JAVA_RUNTIME_VERSION=*) java_runtime_version=${line#*=} ;;
+        esac
+    done <"${java_real%/bin/*}/release"
+fi
+if [ -z "$java_version" ]; then
+    # A runtime without a release file: ask it (slower, and rare).
+    java_version=$("$java" -version 2>&1) || fail "$java does not run; it needs Java 17 or newer: install one, or set JAVA_HOME or TF_JVM_JAVA"
+    java_version=${java_version#*version \"}
+    java_version=${java_version%%$'\n'*}
+fi
+java_version=${java_version#\"}
+java_major=${java_version%%[!0-9]*}
+[ "$java_major" = 1 ] && { java_major=${java_version#1.}; java_major=${java_major%%[!0-9]*}; }
+if [ -z "$java_major" ] || [ "$java_major" -lt 17 ]; then
+    fail "$java is Java ${java_version%%\"*}, it needs Java 17 or newer: install one, or set JAVA_HOME or TF_JVM_JAVA"
 fi
 
 # JVM log output (CDS warnings included) goes to stdout by default and would break the
@@ -74,21 +121,11 @@ fnv1a() {
 }
 
 # Class-data sharing: an archive of the provider's classes, specific to this jar and this
-# JVM, is recorded once by a background training run and used by every later launch.
-if [ "${TF_JVM_CDS:-on}" != "off" ]; then
+# JVM, is recorded once by a background training run and used by every later launch. It
+# extends the runtime's own archive, which a jlink-made runtime does not have.
+if [ "${TF_JVM_CDS:-on}" != "off" ] && [ -f "${java_real%/bin/*}/lib/server/classes.jsa" ]; then
     cache="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/tf-jvm"
-    java_real=$java
-    if [ -L "$java" ]; then
-        java_real=$(readlink -f -- "$java" 2>/dev/null) || java_real=$java
-    fi
-    # The JDK's exact version, from its release file: a JDK update gives a new archive.
-    java_version=unknown
-    if [ -r "${java_real%/bin/*}/release" ]; then
-        while IFS= read -r line; do
-            case $line in JAVA_RUNTIME_VERSION=*) java_version=${line#*=} ;; esac
-        done <"${java_real%/bin/*}/release"
-    fi
-    fnv1a "$jar|$java_real|$java_version"
+    fnv1a "$jar|$java_real|$java_runtime_version"
     archive="$cache/@PROVIDER_TYPE@-@PROVIDER_VERSION@-$digest.jsa"
     # A jar rebuilt after the archive was recorded makes it stale.
     if [ -f "$archive" ] && [ ! "$jar" -nt "$archive" ]; then

@@ -199,8 +199,8 @@ class NativeLauncherTest {
         assertThat(launch.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(launch.process.exitValue()).isEqualTo(1);
         String out = new String(launch.process.getInputStream().readAllBytes());
-        assertThat(out).isEqualTo("terraform-provider-healthonly launcher: no java found; install Java 17 or newer, "
-                + "or set JAVA_HOME or TF_JVM_JAVA\n");
+        assertThat(out).isEqualTo("terraform-provider-healthonly 0.1.0 cannot start: no Java found; it needs Java 17 or "
+                + "newer: install one, or set JAVA_HOME or TF_JVM_JAVA\n");
     }
 
     @Test
@@ -214,8 +214,8 @@ class NativeLauncherTest {
         assertThat(launch.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
         String out = new String(launch.process.getInputStream().readAllBytes());
         assertThat(launch.process.exitValue()).isEqualTo(1);
-        assertThat(out).matches("terraform-provider-healthonly launcher: \\S+/old-jdk/bin/java is Java 11, the provider "
-                + "needs Java 17 or newer; install it, or set JAVA_HOME or TF_JVM_JAVA\n");
+        assertThat(out).matches("terraform-provider-healthonly 0.1.0 cannot start: \\S+/old-jdk/bin/java is Java 11, it "
+                + "needs Java 17 or newer: install one, or set JAVA_HOME or TF_JVM_JAVA\n");
     }
 
     @Test
@@ -225,7 +225,7 @@ class NativeLauncherTest {
         assertThat(launch.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         String out = new String(launch.process.getInputStream().readAllBytes());
         assertThat(launch.process.exitValue()).isEqualTo(1);
-        assertThat(out).as(launch.stderr()).startsWith("terraform-provider-healthonly launcher: the provider daemon did not start: ")
+        assertThat(out).as(launch.stderr()).startsWith("terraform-provider-healthonly 0.1.0 cannot start: the provider daemon did not start: ")
                 .contains("TF_JVM_DAEMON=off").endsWith("\n").hasLineCount(1);
     }
 

@@ -239,21 +239,107 @@ class InstallLayoutTest {
         assertThat(marker).exists();
     }
 
-    @Test
-    void explainsAMissingJava() throws Exception {
+    /** A PATH with the tools the launcher may use, and no java. */
+    private Map<String, String> withoutJava() throws IOException {
         Path bin = Files.createDirectories(temp.resolve("bin"));
         for (String tool : List.of("bash", "readlink", "dirname")) {
-            Files.createSymbolicLink(bin.resolve(tool), Path.of("/usr/bin", tool));
+            Path link = bin.resolve(tool);
+            if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.createSymbolicLink(link, Path.of("/usr/bin", tool));
+            }
         }
         Map<String, String> env = new HashMap<>();
         env.put("PATH", bin.toString());
         env.put("JAVA_HOME", temp.resolve("no-such-jdk").toString());
+        return env;
+    }
+
+    /** Terraform shows the user the first stdout line of a plugin that fails before its handshake. */
+    private static void assertOneLineFailure(Run run, String... contains) {
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.stdout()).startsWith("terraform-provider-stub 1.2.3 cannot start: ").endsWith("\n")
+                .contains(contains);
+        assertThat(run.stdout().strip()).doesNotContain("\n");
+        assertThat(run.stderr()).isEmpty();
+    }
+
+    @Test
+    void explainsAMissingJava() throws Exception {
+        Run run = run(installed.launcher(), withoutJava());
+
+        assertOneLineFailure(run, "no Java found", "Java 17 or newer", "JAVA_HOME");
+    }
+
+    @Test
+    void explainsAJavaOlderThan17() throws Exception {
+        Path jdk = Files.createDirectories(temp.resolve("jdk11/bin"));
+        Path java = jdk.resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho 'old java ran' >&2\nexit 3\n");
+        java.toFile().setExecutable(true);
+        Files.writeString(jdk.resolveSibling("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"11.0.2\"\n");
+        Map<String, String> env = withoutJava();
+        env.put("JAVA_HOME", jdk.getParent().toString());
 
         Run run = run(script(), env);
 
-        assertThat(run.exit()).isEqualTo(1);
-        assertThat(run.stdout()).isEmpty();
-        assertThat(run.stderr()).contains("no java found").contains("JAVA_HOME");
+        assertOneLineFailure(run, java.toString(), "is Java 11.0.2", "needs Java 17 or newer");
+    }
+
+    @Test
+    void explainsAJavaWithoutAReleaseFileByAskingIt() throws Exception {
+        Path java = Files.createDirectories(temp.resolve("jdk8/bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho 'java version \"1.8.0_292\"' >&2\n");
+        java.toFile().setExecutable(true);
+        Map<String, String> env = withoutJava();
+        env.put("TF_JVM_JAVA", java.toString());
+
+        Run run = run(installed.launcher(), env);
+
+        assertOneLineFailure(run, "is Java 1.8.0_292", "needs Java 17 or newer");
+    }
+
+    @Test
+    void staysOneLineForAJavaThatDoesNotNameItsVersion() throws Exception {
+        Path java = Files.createDirectories(temp.resolve("odd/bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\nprintf 'something\\nelse\\n' >&2\n");
+        java.toFile().setExecutable(true);
+        Map<String, String> env = withoutJava();
+        env.put("TF_JVM_JAVA", java.toString());
+
+        Run run = run(installed.launcher(), env);
+
+        assertOneLineFailure(run, "needs Java 17 or newer");
+    }
+
+    @Test
+    void explainsATfJvmJavaThatIsNotThere() throws Exception {
+        Map<String, String> env = withoutJava();
+        env.put("TF_JVM_JAVA", temp.resolve("nowhere/java").toString());
+
+        Run run = run(installed.launcher(), env);
+
+        assertOneLineFailure(run, "TF_JVM_JAVA=", "not an executable java");
+    }
+
+    @Test
+    void prefersTheBundledRuntimeAndNeedsNoJavaOnThePath() throws Exception {
+        Files.createSymbolicLink(installed.packageDir().resolve("runtime"), Path.of(System.getProperty("java.home")));
+        Map<String, String> env = withoutJava();
+        env.put("TF_JVM_JAVA", temp.resolve("nowhere/java").toString());
+
+        Run run = run(installed.launcher(), env);
+
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).isEqualTo(HANDSHAKE + "\n");
+    }
+
+    @Test
+    void explainsADamagedBundledRuntime() throws Exception {
+        Files.createDirectories(installed.packageDir().resolve("runtime/bin"));
+
+        Run run = run(installed.launcher(), Map.of());
+
+        assertOneLineFailure(run, "bundled Java runtime", "reinstall the provider");
     }
 
     @Test
@@ -262,9 +348,7 @@ class InstallLayoutTest {
 
         Run run = run(script(), Map.of());
 
-        assertThat(run.exit()).isEqualTo(1);
-        assertThat(run.stdout()).isEmpty();
-        assertThat(run.stderr()).contains("provider.jar").contains("missing");
+        assertOneLineFailure(run, "provider.jar", "missing", "reinstall the provider");
     }
 
     @Test

@@ -163,4 +163,20 @@ class TerraformLaunchTest {
         assertProviderLaunchedOverMtlsAndExitedGracefully(validate);
         assertThat(validate.log()).contains(".terraform/providers/example.com/tfjvm/healthonly");
     }
+
+    @Test
+    void terraformShowsTheLaunchersOneLineWhenThereIsNoJava() throws Exception {
+        Path bin = Files.createDirectories(temp.resolve("bin"));
+        for (String tool : List.of("bash", "env", "readlink", "dirname")) {
+            Files.createSymbolicLink(bin.resolve(tool), Path.of("/usr/bin", tool));
+        }
+        Run run = terraformIn(work, Map.of("PATH", bin.toString(), "JAVA_HOME", temp.resolve("no-such-jdk").toString()),
+                installed.overridesConfig(), "validate");
+
+        assertThat(run.exit()).isNotZero();
+        // what a user sees without TF_LOG: the launcher's line, not "Failed to read any lines"
+        // (Terraform wraps it)
+        assertThat(run.output().replaceAll("\\s+", " ")).as(run.log()).contains("Unrecognized remote plugin message: "
+                + "terraform-provider-healthonly 0.1.0 cannot start: no Java found; it needs Java 17 or newer");
+    }
 }

@@ -7,13 +7,18 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * The mkctl program to put on hosts, with its SHA-256. The build embeds one for linux x86_64 in
- * this jar ({@link #embedded()}).
+ * The mkctl program to put on hosts, with its SHA-256. The build embeds one for linux x86_64
+ * ({@link #embedded()}) and, when the cross compiler is there, one for linux aarch64 in this jar.
  */
 public final class MkctlBinary {
 
+    /** Machine names as {@code uname -m} prints them. */
+    public static final String X86_64 = "x86_64";
+    public static final String AARCH64 = "aarch64";
     static final String RESOURCE = "/dev/multikernel/host/mkctl/mkctl-linux-x86_64";
     private static final long MAX_BYTES = 32L << 20;
 
@@ -39,8 +44,23 @@ public final class MkctlBinary {
      * @throws IllegalStateException when the jar was built without it (a packaging error)
      */
     public static MkctlBinary embedded() {
-        byte[] bytes = resource(RESOURCE);
-        String recorded = new String(resource(RESOURCE + ".sha256"), StandardCharsets.US_ASCII).strip();
+        return embedded(RESOURCE);
+    }
+
+    /** Every embedded binary by machine name, x86_64 first (aarch64 only when the build made it). */
+    public static Map<String, MkctlBinary> embeddedAll() {
+        Map<String, MkctlBinary> all = new LinkedHashMap<>();
+        all.put(X86_64, embedded());
+        String aarch64 = "/dev/multikernel/host/mkctl/mkctl-linux-" + AARCH64;
+        if (MkctlBinary.class.getResource(aarch64) != null) {
+            all.put(AARCH64, embedded(aarch64));
+        }
+        return all;
+    }
+
+    private static MkctlBinary embedded(String name) {
+        byte[] bytes = resource(name);
+        String recorded = new String(resource(name + ".sha256"), StandardCharsets.US_ASCII).strip();
         String actual = sha256(bytes);
         if (!actual.equals(recorded)) {
             throw new IllegalStateException("the embedded mkctl binary does not match its recorded SHA-256 ("

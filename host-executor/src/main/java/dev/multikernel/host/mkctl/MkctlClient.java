@@ -42,7 +42,8 @@ public final class MkctlClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HostTransport transport;
-    private final MkctlInstall install;
+    /** For an upload, switches to the host's machine when the first command finds another one. */
+    private volatile MkctlInstall install;
     private final MkctlOptions options;
     private final Object deployLock = new Object();
     /** Whether the binary on the host was found (and, for uploads, checked) in this process. */
@@ -205,8 +206,14 @@ public final class MkctlClient {
         ExecRequest request = new ExecRequest(Shell.join(argv), blob.orElse(new byte[0]), timeout,
                 mutating ? ExecRequest.Access.MUTATE : ExecRequest.Access.READ, true, Optional.empty());
         for (int attempt = 0; ; attempt++) {
-            boolean check = !verified && install instanceof MkctlInstall.Upload;
-            ExecResult r = transport.exec(check ? request.withGuard(guard((MkctlInstall.Upload) install)) : request);
+            MkctlInstall current = install;
+            boolean check = !verified && current instanceof MkctlInstall.Upload;
+            if (attempt > 0) {
+                argv.set(0, current.programPath());
+                request = new ExecRequest(Shell.join(argv), request.stdin(), request.timeout(), request.access(),
+                        request.privileged(), Optional.empty());
+            }
+            ExecResult r = transport.exec(check ? request.withGuard(guard((MkctlInstall.Upload) current)) : request);
             boolean notDeployed = check && r.exitStatus() == NOT_DEPLOYED_STATUS
                     && r.stderrText().contains(NOT_DEPLOYED_MARKER);
             if (!notDeployed && !programMissing(r)) {
@@ -214,12 +221,34 @@ public final class MkctlClient {
                 return r;
             }
             // the command did not run: deploying and sending it again is safe, even for mutations
-            if (attempt > 0 || install instanceof MkctlInstall.Preinstalled) {
+            if (attempt > 0 || current instanceof MkctlInstall.Preinstalled) {
                 throw notThere(r, attempt > 0);
+            }
+            Optional<String> machine = otherMachine(r);
+            if (machine.isPresent()) {
+                // the host is another machine than assumed: from now on its binary is the one
+                MkctlInstall.Upload upload = (MkctlInstall.Upload) current;
+                install = upload.forMachine(machine.get()).orElseThrow(() -> new MkctlDeploymentException(
+                        transport.describe(), transport.describe() + " is a " + machine.get() + " machine and this "
+                        + "provider has mkctl for " + String.join(" and ", upload.binaries().keySet()) + " only: "
+                        + "install mkctl for " + machine.get() + " on the host and configure its path",
+                        Optional.empty()));
             }
             verified = false;
             deploy();
         }
+    }
+
+    /** The machine the guard found when it is not the one the upload assumed. */
+    private static Optional<String> otherMachine(ExecResult r) {
+        String err = r.stderrText();
+        int at = err.indexOf(NOT_DEPLOYED_MARKER + " machine=");
+        if (r.exitStatus() != NOT_DEPLOYED_STATUS || at < 0) {
+            return Optional.empty();
+        }
+        String rest = err.substring(at + NOT_DEPLOYED_MARKER.length() + " machine=".length());
+        String machine = rest.split("\\s", 2)[0];
+        return machine.matches("[A-Za-z0-9_.-]{1,32}") ? Optional.of(machine) : Optional.empty();
     }
 
     /** A pre-installed mkctl must speak our contract version; an uploaded one is ours by its checksum. */
@@ -234,9 +263,14 @@ public final class MkctlClient {
         }
     }
 
-    /** Unprivileged check that the uploaded binary is there and is ours, before running it. */
+    /**
+     * Unprivileged check that the host is the machine the upload assumes and that the uploaded
+     * binary is there and is ours, before running it.
+     */
     private static String guard(MkctlInstall.Upload upload) {
-        return "[ \"$(sha256sum < " + Shell.quote(upload.path()) + " 2>/dev/null)\" = "
+        return "case \"$(uname -m)\" in " + Shell.quote(upload.machine()) + ") ;; *) echo " + NOT_DEPLOYED_MARKER
+                + " machine=\"$(uname -m)\" >&2; exit " + NOT_DEPLOYED_STATUS + ";; esac; "
+                + "[ \"$(sha256sum < " + Shell.quote(upload.path()) + " 2>/dev/null)\" = "
                 + Shell.quote(upload.binary().sha256() + "  -") + " ] || { echo " + NOT_DEPLOYED_MARKER
                 + " >&2; exit " + NOT_DEPLOYED_STATUS + "; }";
     }
@@ -257,8 +291,8 @@ public final class MkctlClient {
         String err = r.stderrSummary();
         if (err.contains("Exec format error") || err.contains("cannot execute binary")) {
             return new MkctlDeploymentException(transport.describe(), "mkctl at " + path + " cannot run on "
-                    + transport.describe() + ": it is built for linux x86_64 and the host is another architecture ("
-                    + err + ")", Optional.empty());
+                    + transport.describe() + ": it is built for another architecture than the host's (" + err
+                    + "); install the mkctl built for the host's architecture", Optional.empty());
         }
         if (install instanceof MkctlInstall.Preinstalled) {
             return new MkctlDeploymentException(transport.describe(), "mkctl is not at the configured path " + path

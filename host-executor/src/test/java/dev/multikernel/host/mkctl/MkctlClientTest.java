@@ -3,12 +3,15 @@ package dev.multikernel.host.mkctl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.multikernel.host.ssh.LocalHostTransport;
 import dev.multikernel.host.state.InstanceStatus;
 import dev.multikernel.host.state.InterfaceGeneration;
 import dev.multikernel.host.state.TransactionStatus;
@@ -63,6 +67,53 @@ class MkctlClientTest {
         Files.delete(installed);
         assertThat(client.mount().mounted()).isTrue();
         assertThat(installed).exists();
+    }
+
+    /** A transport on which uname -m answers {@code machine}, as on a host of that architecture. */
+    private LocalHostTransport hostOfMachine(String machine) throws Exception {
+        Path bin = Files.createDirectories(tmp.resolve("bin-" + machine));
+        Files.writeString(bin.resolve("uname"), "#!/bin/sh\necho " + machine + "\n");
+        bin.resolve("uname").toFile().setExecutable(true);
+        return new LocalHostTransport(fake.home, Map.of("FAKE", tmp.toString(),
+                "PATH", bin + ":" + System.getenv("PATH")), false);
+    }
+
+    private static MkctlInstall.Upload x86AndArm(MkctlBinary x86, MkctlBinary arm) {
+        Map<String, MkctlBinary> binaries = new LinkedHashMap<>();
+        binaries.put(MkctlBinary.X86_64, x86);
+        binaries.put(MkctlBinary.AARCH64, arm);
+        return new MkctlInstall.Upload(".cache/multikernel", binaries);
+    }
+
+    @Test
+    void uploadsTheBinaryForTheHostsMachine() throws Exception {
+        MkctlBinary x86 = fake.binary;
+        MkctlBinary arm = MkctlBinary.of((FakeMkctl.SCRIPT + "# aarch64\n").getBytes(StandardCharsets.UTF_8));
+        fake.answer("{\"operation\":\"mount\",\"mounted\":true,\"already_mounted\":false,\"interface\":\"current\"}", 0);
+        Path armPath = fake.home.resolve(".cache/multikernel").resolve(arm.fileName());
+
+        MkctlClient client = new MkctlClient(hostOfMachine("aarch64"), x86AndArm(x86, arm), MkctlOptions.DEFAULTS);
+        assertThat(client.mount().mounted()).isTrue();
+        assertThat(Files.readAllBytes(armPath)).isEqualTo(arm.content());
+        assertThat(fake.installed()).as("the x86_64 binary is not uploaded to an aarch64 host").doesNotExist();
+        assertThat(client.mount().mounted()).isTrue();
+
+        // an x86_64 host gets the x86_64 binary
+        MkctlClient onX86 = new MkctlClient(hostOfMachine("x86_64"), x86AndArm(x86, arm), MkctlOptions.DEFAULTS);
+        assertThat(onX86.mount().mounted()).isTrue();
+        assertThat(Files.readAllBytes(fake.installed())).isEqualTo(x86.content());
+    }
+
+    @Test
+    void explainsAMachineWithoutABinary() throws Exception {
+        MkctlBinary arm = MkctlBinary.of((FakeMkctl.SCRIPT + "# aarch64\n").getBytes(StandardCharsets.UTF_8));
+        MkctlClient client = new MkctlClient(hostOfMachine("riscv64"), x86AndArm(fake.binary, arm),
+                MkctlOptions.DEFAULTS);
+
+        assertThatThrownBy(client::mount).isInstanceOf(MkctlDeploymentException.class)
+                .hasMessageContaining("is a riscv64 machine")
+                .hasMessageContaining("mkctl for x86_64 and aarch64 only");
+        assertThat(fake.installed()).doesNotExist();
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.multikernel.provider.config;
 
-import dev.multikernel.host.mkctl.MkctlBinary;
 import dev.multikernel.host.mkctl.MkctlInstall;
 import dev.multikernel.host.mkctl.MkctlOptions;
 import dev.multikernel.host.ssh.AuthSource;
@@ -140,7 +139,7 @@ public record ProviderSettings(
     }
 
     public MkctlInstall mkctlInstall() {
-        return new MkctlInstall.Upload(helperDirectory, MkctlBinary.embedded());
+        return MkctlInstall.Upload.embedded(helperDirectory);
     }
 
     public MkctlOptions mkctlOptions() {

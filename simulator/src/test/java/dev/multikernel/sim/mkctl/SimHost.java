@@ -24,11 +24,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A simulated multikernel host (kernel model + socket server) and the real mkctl binary, taken
- * from the host-executor jar, run against it in sim mode.
+ * from the host-executor jar, run against it in sim mode. With {@code -Dmkctl.arch=aarch64} the
+ * aarch64 binary runs, under qemu-user (the build runs these tests once per architecture).
  */
 final class SimHost implements AutoCloseable {
     static final String MK = "/sys/fs/multikernel";
-    static final String RESOURCE = "dev/multikernel/host/mkctl/mkctl-linux-x86_64";
+    static final String ARCH = System.getProperty("mkctl.arch", "x86_64");
+    static final String RESOURCE = "dev/multikernel/host/mkctl/mkctl-linux-" + ARCH;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Path binary;
 
@@ -53,7 +55,8 @@ final class SimHost implements AutoCloseable {
             return binary;
         }
         URL url = SimHost.class.getClassLoader().getResource(RESOURCE);
-        assertThat(url).as("mkctl embedded in the host-executor jar").isNotNull();
+        assertThat(url).as("mkctl for " + ARCH + " embedded in the host-executor jar (for aarch64 the build needs "
+                + "gcc-aarch64-linux-gnu: scripts/install-test-deps.sh installs it)").isNotNull();
         try {
             Path out = Files.createTempDirectory("mkctl-bin").resolve("mkctl");
             try (InputStream in = url.openStream()) {
@@ -67,6 +70,23 @@ final class SimHost implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Nothing for this machine's architecture; qemu-user for another one. */
+    static List<String> emulator() {
+        String machine = System.getProperty("os.arch").equals("amd64") ? "x86_64" : System.getProperty("os.arch");
+        if (ARCH.equals(machine)) {
+            return List.of();
+        }
+        for (String name : List.of("qemu-" + ARCH + "-static", "qemu-" + ARCH)) {
+            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+                if (Files.isExecutable(Path.of(dir, name))) {
+                    return List.of(Path.of(dir, name).toString());
+                }
+            }
+        }
+        throw new AssertionError("qemu-" + ARCH + "-static is not on the PATH: install qemu-user-static "
+                + "(scripts/install-test-deps.sh does)");
     }
 
     record Result(int exitCode, String stdout, String stderr) {
@@ -114,7 +134,7 @@ final class SimHost implements AutoCloseable {
 
     /** Runs mkctl with the given working directory. */
     Result mkctlIn(Path cwd, byte[] stdin, Map<String, String> extraEnv, List<String> args) {
-        List<String> argv = new ArrayList<>();
+        List<String> argv = new ArrayList<>(emulator());
         argv.add(binary().toString());
         argv.addAll(args);
         try {
