@@ -54,7 +54,7 @@ public final class HostReads {
      * The state of the host {@code object} names: one {@code mkctl state} per host and provider
      * process until something changes that host (see {@link HostRegistry#state}).
      */
-    public static HostState readState(HostRegistry hosts, TfObject object) throws ResourceException {
+    public static HostState readState(Hosts hosts, TfObject object) throws ResourceException {
         return hosts.state(address(object));
     }
 

@@ -1,5 +1,6 @@
 package dev.multikernel.provider.hosts;
 
+import dev.multikernel.host.mkctl.Mkctl;
 import dev.multikernel.host.mkctl.MkctlClient;
 import dev.multikernel.host.mkctl.MkctlException;
 import dev.multikernel.host.ssh.HostException;
@@ -26,7 +27,7 @@ import java.util.Optional;
  * resources on one host costs one {@code mkctl state}, and every resource of the plan sees the
  * same snapshot.
  */
-public final class HostRegistry implements AutoCloseable {
+public final class HostRegistry implements Hosts, AutoCloseable {
 
     /** What the provider configuration allows. */
     private sealed interface Access {
@@ -48,12 +49,6 @@ public final class HostRegistry implements AutoCloseable {
     /** Bumped by every forget: a read that started before a change must not be cached after it. */
     private final Map<HostAddress, Long> changes = new HashMap<>();
     private final PlanLedger ledger = new PlanLedger();
-
-    /** Something done with a host's helper. */
-    @FunctionalInterface
-    public interface HostCall<T> {
-        T call(MkctlClient client) throws HostException, MkctlException, ResourceException;
-    }
 
     /** Uses {@code settings} from now on. */
     public synchronized void configure(ProviderSettings settings) {
@@ -128,6 +123,7 @@ public final class HostRegistry implements AutoCloseable {
      * until {@link #change} or {@link #forget} drops it. Host and helper failures become
      * {@link ResourceException}s naming the host.
      */
+    @Override
     public HostState state(HostAddress host) throws ResourceException {
         long seen;
         synchronized (this) {
@@ -137,7 +133,7 @@ public final class HostRegistry implements AutoCloseable {
             }
             seen = changes.getOrDefault(host, 0L);
         }
-        HostState read = call(host, MkctlClient::state);
+        HostState read = call(host, Mkctl::state);
         synchronized (this) {
             if (changes.getOrDefault(host, 0L) == seen) {
                 states.putIfAbsent(host, read);
@@ -146,31 +142,15 @@ public final class HostRegistry implements AutoCloseable {
         }
     }
 
-    /** Reads the host's state again, whatever is cached. */
-    public HostState refreshState(HostAddress host) throws ResourceException {
-        forget(host);
-        return state(host);
-    }
-
     /** Drops the cached state of {@code host}: the next {@link #state} reads it again. */
+    @Override
     public synchronized void forget(HostAddress host) {
         states.remove(host);
         changes.merge(host, 1L, Long::sum);
     }
 
-    /**
-     * Runs {@code change} against the host and drops its cached state afterwards, whether the
-     * change worked or not (a failed change may still have changed something).
-     */
-    public <T> T change(HostAddress host, HostCall<T> change) throws ResourceException {
-        try {
-            return call(host, change);
-        } finally {
-            forget(host);
-        }
-    }
-
     /** Runs {@code read} against the host, mapping host and helper failures to errors naming the host. */
+    @Override
     public <T> T call(HostAddress host, HostCall<T> read) throws ResourceException {
         MkctlClient client = client(host);
         try {
@@ -183,6 +163,7 @@ public final class HostRegistry implements AutoCloseable {
     }
 
     /** What this run's plans have promised on each host so far (see {@link PlanLedger}). */
+    @Override
     public PlanLedger ledger() {
         return ledger;
     }

@@ -18,7 +18,7 @@ import dev.multikernel.host.state.InstanceState;
 import dev.multikernel.host.state.InstanceStatus;
 import dev.multikernel.host.state.InterfaceGeneration;
 import dev.multikernel.provider.config.HostAddress;
-import dev.multikernel.provider.hosts.HostRegistry;
+import dev.multikernel.provider.hosts.Hosts;
 import dev.multikernel.provider.hosts.OverlayWrites;
 import dev.multikernel.provider.plan.HostPlan;
 import dev.multikernel.provider.plan.HostView;
@@ -46,9 +46,9 @@ final class InstanceLifecycle {
     private static final java.time.Duration SIBLINGS_QUIET = java.time.Duration.ofMillis(400);
     private static final java.time.Duration SIBLINGS_LIMIT = java.time.Duration.ofSeconds(5);
 
-    private final HostRegistry hosts;
+    private final Hosts hosts;
 
-    InstanceLifecycle(HostRegistry hosts) {
+    InstanceLifecycle(Hosts hosts) {
         this.hosts = hosts;
     }
 

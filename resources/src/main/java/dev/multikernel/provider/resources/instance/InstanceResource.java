@@ -7,7 +7,7 @@ import dev.multikernel.host.state.InstanceState;
 import dev.multikernel.host.state.InterfaceGeneration;
 import dev.multikernel.provider.config.HostAddress;
 import dev.multikernel.provider.hosts.HostReads;
-import dev.multikernel.provider.hosts.HostRegistry;
+import dev.multikernel.provider.hosts.Hosts;
 import dev.multikernel.provider.plan.AttributePaths;
 import dev.multikernel.provider.plan.ChangeClass;
 import dev.multikernel.provider.plan.ChangeDecision;
@@ -45,10 +45,10 @@ import java.util.OptionalInt;
 public final class InstanceResource implements Resource {
     public static final String TYPE_NAME = "multikernel_instance";
 
-    private final HostRegistry hosts;
+    private final Hosts hosts;
     private final InstanceLifecycle lifecycle;
 
-    public InstanceResource(HostRegistry hosts) {
+    public InstanceResource(Hosts hosts) {
         this.hosts = hosts;
         this.lifecycle = new InstanceLifecycle(hosts);
     }
@@ -220,7 +220,7 @@ public final class InstanceResource implements Resource {
      * run on that host, against the host's state with the pool the run plans for it: the one way
      * instances are placed, at plan time and at apply time alike.
      */
-    static HostPlan planTogether(HostRegistry hosts, HostAddress host, String hostText, HostState state,
+    static HostPlan planTogether(Hosts hosts, HostAddress host, String hostText, HostState state,
             InstanceRequest request) {
         HostView view = HostView.from(hostText, state);
         Optional<dev.multikernel.provider.plan.PlannedPool> pool = hosts.ledger().plannedPool(host);

@@ -14,7 +14,7 @@ import dev.multikernel.host.state.InterfaceGeneration;
 import dev.multikernel.host.state.TransactionState;
 import dev.multikernel.provider.config.HostAddress;
 import dev.multikernel.provider.hosts.HostReads;
-import dev.multikernel.provider.hosts.HostRegistry;
+import dev.multikernel.provider.hosts.Hosts;
 import dev.multikernel.provider.hosts.OverlayWrites;
 import dev.multikernel.provider.values.ByteSize;
 import dev.multikernel.provider.values.CpuList;
@@ -57,9 +57,9 @@ public final class OverlayResource implements Resource {
     static final String CPU_REMOVE_PHYSICAL = "cpu_remove_physical_ids";
     static final String APPLIED = "applied";
 
-    private final HostRegistry hosts;
+    private final Hosts hosts;
 
-    public OverlayResource(HostRegistry hosts) {
+    public OverlayResource(Hosts hosts) {
         this.hosts = hosts;
     }
 

@@ -22,7 +22,7 @@ import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InterfaceGeneration;
 import dev.multikernel.provider.config.HostAddress;
 import dev.multikernel.provider.hosts.HostReads;
-import dev.multikernel.provider.hosts.HostRegistry;
+import dev.multikernel.provider.hosts.Hosts;
 import dev.multikernel.provider.hosts.OverlayWrites;
 import dev.multikernel.provider.plan.PlannedPool;
 import dev.multikernel.provider.resources.overlay.OverlaySpec;
@@ -57,9 +57,9 @@ public final class PoolResource implements Resource {
     /** The {@code mk,resources} tag of every transaction this resource writes. */
     public static final String TAG = "terraform:pool";
 
-    private final HostRegistry hosts;
+    private final Hosts hosts;
 
-    public PoolResource(HostRegistry hosts) {
+    public PoolResource(Hosts hosts) {
         this.hosts = hosts;
     }
 
