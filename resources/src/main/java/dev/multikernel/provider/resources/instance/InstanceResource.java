@@ -8,6 +8,7 @@ import dev.multikernel.host.state.InterfaceGeneration;
 import dev.multikernel.provider.config.HostAddress;
 import dev.multikernel.provider.hosts.HostReads;
 import dev.multikernel.provider.hosts.Hosts;
+import dev.multikernel.provider.kernel.KernelInterface;
 import dev.multikernel.provider.plan.AttributePaths;
 import dev.multikernel.provider.plan.ChangeClass;
 import dev.multikernel.provider.plan.ChangeDecision;
@@ -170,7 +171,7 @@ public final class InstanceResource implements Resource {
         boolean running = onHost.map(i -> i.status() == dev.multikernel.host.state.InstanceStatus.ACTIVE)
                 .orElse(false);
         String stateChange = stateChange(before, desired, running);
-        if (running && state.generation() == InterfaceGeneration.RFC_V2
+        if (running && !KernelInterface.of(state).capabilities().halt()
                 && desired.desiredState() != DesiredState.ACTIVE) {
             diagnostics.error(CtyPath.ROOT.attr(DESIRED_STATE), "Instance \"" + desired.name()
                     + "\" cannot be stopped on host " + hostText, "It is active, and the RFC v2 interface has no way "

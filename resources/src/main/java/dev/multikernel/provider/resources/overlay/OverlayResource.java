@@ -1,9 +1,6 @@
 package dev.multikernel.provider.resources.overlay;
 
-import dev.multikernel.host.devicetree.Fdt;
-import dev.multikernel.host.devicetree.multikernel.Multikernel;
 import dev.multikernel.host.devicetree.multikernel.OverlayOperation;
-import dev.multikernel.host.devicetree.multikernel.OverlayOps;
 import dev.multikernel.host.devicetree.multikernel.OverlayTransaction;
 import dev.multikernel.host.devicetree.multikernel.PoolChunk;
 import dev.multikernel.host.devicetree.multikernel.PoolTree;
@@ -15,7 +12,8 @@ import dev.multikernel.host.state.TransactionState;
 import dev.multikernel.provider.config.HostAddress;
 import dev.multikernel.provider.hosts.HostReads;
 import dev.multikernel.provider.hosts.Hosts;
-import dev.multikernel.provider.hosts.OverlayWrites;
+import dev.multikernel.provider.kernel.CurrentInterface;
+import dev.multikernel.provider.kernel.OverlayWrites;
 import dev.multikernel.provider.values.ByteSize;
 import dev.multikernel.provider.values.CpuList;
 import dev.tfjvm.cty.CtyPath;
@@ -208,8 +206,8 @@ public final class OverlayResource implements Resource {
         }
     }
 
-    /** What a spec becomes on a host: the operations, the blob, the physical ids shown. */
-    record Written(List<OverlayOperation> operations, byte[] dtbo, List<Long> cpuAdd, List<Long> cpuRemove) {
+    /** What a spec becomes on a host: the operations and the physical ids shown. */
+    record Written(List<OverlayOperation> operations, List<Long> cpuAdd, List<Long> cpuRemove) {
     }
 
     /**
@@ -307,15 +305,15 @@ public final class OverlayResource implements Resource {
                     e.getMessage());
             return Optional.empty();
         }
-        byte[] dtbo = Fdt.write(OverlayOps.toTree(OverlayEffects.TAG, ops));
-        if (dtbo.length > Multikernel.SINGLE_WRITE_LIMIT) {
+        int bytes = CurrentInterface.overlayBytes(OverlayEffects.TAG, ops);
+        if (bytes > CurrentInterface.SINGLE_WRITE_LIMIT) {
             diagnostics.error(CtyPath.ROOT, "Overlay too large",
-                    "The transaction is " + dtbo.length + " bytes, and the kernel takes at most "
-                            + Multikernel.SINGLE_WRITE_LIMIT + " bytes in one overlay write. Split it into several "
+                    "The transaction is " + bytes + " bytes, and the kernel takes at most "
+                            + CurrentInterface.SINGLE_WRITE_LIMIT + " bytes in one overlay write. Split it into several "
                             + "multikernel_overlay resources.");
             return Optional.empty();
         }
-        return Optional.of(new Written(ops, dtbo, add, remove));
+        return Optional.of(new Written(ops, add, remove));
     }
 
     private static String instanceList(HostState state) {

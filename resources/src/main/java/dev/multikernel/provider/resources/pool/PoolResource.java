@@ -12,8 +12,6 @@ import static dev.multikernel.provider.resources.pool.PoolSchema.PHYSICAL_CPU_ID
 import static dev.multikernel.provider.resources.pool.PoolSchema.SIZE;
 import static dev.multikernel.provider.resources.pool.PoolSchema.ADDRESS;
 
-import dev.multikernel.host.devicetree.Fdt;
-import dev.multikernel.host.devicetree.multikernel.Baseline;
 import dev.multikernel.host.devicetree.multikernel.MemoryRequest;
 import dev.multikernel.host.devicetree.multikernel.OverlayOperation;
 import dev.multikernel.host.mkctl.MkctlException;
@@ -23,7 +21,8 @@ import dev.multikernel.host.state.InterfaceGeneration;
 import dev.multikernel.provider.config.HostAddress;
 import dev.multikernel.provider.hosts.HostReads;
 import dev.multikernel.provider.hosts.Hosts;
-import dev.multikernel.provider.hosts.OverlayWrites;
+import dev.multikernel.provider.kernel.CurrentInterface;
+import dev.multikernel.provider.kernel.OverlayWrites;
 import dev.multikernel.provider.plan.PlannedPool;
 import dev.multikernel.provider.resources.overlay.OverlaySpec;
 import dev.multikernel.provider.values.ByteSize;
@@ -329,13 +328,12 @@ public final class PoolResource implements Resource {
         PoolSpec wanted = wantedOf(planned, spec);
         PoolChanges changes = PoolChanges.compute(h, wanted, LivePool.EMPTY, mapping, nodes(state, live));
         throwFirst(changes);
-        Baseline baseline;
+        byte[] dtb;
         try {
-            baseline = new Baseline(changes.cpuAdd(), changes.memoryAdd(), List.of(), Map.of());
+            dtb = CurrentInterface.baselineBlob(changes.cpuAdd(), changes.memoryAdd());
         } catch (IllegalArgumentException e) {
             throw new ResourceException("Invalid pool for host " + h, e.getMessage() + ".");
         }
-        byte[] dtb = Fdt.write(baseline.toTree());
         hosts.change(host, c -> c.baseline(dtb));
         if (!changes.deviceAdd().isEmpty()) {
             try {

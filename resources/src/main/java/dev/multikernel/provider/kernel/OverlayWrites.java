@@ -1,8 +1,6 @@
-package dev.multikernel.provider.hosts;
+package dev.multikernel.provider.kernel;
 
-import dev.multikernel.host.devicetree.Fdt;
 import dev.multikernel.host.devicetree.multikernel.OverlayOperation;
-import dev.multikernel.host.devicetree.multikernel.OverlayOps;
 import dev.multikernel.host.devicetree.multikernel.OverlayTarget;
 import dev.multikernel.host.mkctl.Mkctl;
 import dev.multikernel.host.mkctl.MkctlError;
@@ -11,6 +9,7 @@ import dev.multikernel.host.mkctl.MkctlResult;
 import dev.multikernel.host.ssh.HostException;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.provider.config.HostAddress;
+import dev.multikernel.provider.hosts.Hosts;
 import dev.tfjvm.cty.CtyPath;
 import dev.tfjvm.spi.ResourceException;
 import java.util.ArrayList;
@@ -84,7 +83,7 @@ public final class OverlayWrites {
      */
     public static Outcome write(Mkctl client, String tag, List<OverlayOperation> operations, HostState before)
             throws HostException, MkctlException {
-        byte[] dtbo = Fdt.write(OverlayOps.toTree(tag, operations));
+        byte[] dtbo = CurrentInterface.overlayBlob(tag, operations);
         MkctlException failure;
         try {
             return new Outcome.Applied(client.applyOverlay(dtbo));
@@ -116,8 +115,8 @@ public final class OverlayWrites {
             return new Outcome.Compensated(failure, tx, rollback, c, OptionalInt.empty());
         }
         try {
-            MkctlResult.OverlayApplied undo = client.applyOverlay(Fdt.write(OverlayOps.toTree(Compensation.TAG,
-                    c.inverse())));
+            MkctlResult.OverlayApplied undo = client.applyOverlay(CurrentInterface.overlayBlob(Compensation.TAG,
+                    c.inverse()));
             return new Outcome.Compensated(failure, tx, rollback, c, OptionalInt.of(undo.transaction().id()));
         } catch (MkctlException | HostException | RuntimeException e) {
             return new Outcome.Stuck(failure, tx, rollback, Optional.of(c), e);
