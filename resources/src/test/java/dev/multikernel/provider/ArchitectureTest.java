@@ -1,6 +1,7 @@
 package dev.multikernel.provider;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -67,6 +68,16 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("dev.multikernel.host..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.tfjvm..", "dev.multikernel.provider..")
                 .because("host-executor/ speaks to hosts in kernel vocabulary and JDK types")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theHostExecutorApiSpeaksJdkTypes() {
+        noMethods().that().arePublic().and().areDeclaredInClassesThat().arePublic()
+                .and().areDeclaredInClassesThat().resideInAPackage("dev.multikernel.host..")
+                .should().haveRawReturnType(com.tngtech.archunit.core.domain.JavaClass.Predicates
+                        .resideInAPackage("com.fasterxml.."))
+                .because("DESIGN: host-executor's API is in JDK types; Jackson stays inside it")
                 .check(CLASSES);
     }
 

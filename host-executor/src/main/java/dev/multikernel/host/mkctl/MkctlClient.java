@@ -91,7 +91,7 @@ public final class MkctlClient implements Mkctl {
         Duration expected = Duration.ZERO;
         boolean mutating = false;
         for (MkctlOperation op : operations) {
-            array.add(op.toBatchJson());
+            array.add(JSON.valueToTree(op.toBatchJson()));
             expected = expected.plus(op.expectedDuration());
             mutating |= op.mutating();
         }

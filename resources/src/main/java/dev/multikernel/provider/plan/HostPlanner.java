@@ -29,7 +29,7 @@ public final class HostPlanner {
     /** Lowest instance id: 0 is the host. */
     public static final int MIN_ID = 1;
     /** Highest instance id: the kexec flags carry it in 11 bits ({@code KEXEC_MK_ID_MASK}). */
-    public static final int MAX_ID = 2047;
+    public static final int MAX_ID = dev.multikernel.host.state.InstanceState.MAX_ID;
 
     private static final String UNREADABLE_OWNER = "an instance whose device tree could not be read";
 
