@@ -5,7 +5,6 @@ import dev.multikernel.host.devicetree.multikernel.OverlayTransaction;
 import dev.multikernel.host.devicetree.multikernel.PoolChunk;
 import dev.multikernel.host.devicetree.multikernel.PoolTree;
 import dev.multikernel.host.mkctl.MkctlResult;
-import dev.multikernel.host.state.CpuState;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InterfaceGeneration;
 import dev.multikernel.host.state.TransactionState;
@@ -13,6 +12,7 @@ import dev.multikernel.provider.config.HostAddress;
 import dev.multikernel.provider.hosts.HostReads;
 import dev.multikernel.provider.hosts.Hosts;
 import dev.multikernel.provider.kernel.CurrentInterface;
+import dev.multikernel.provider.plan.CpuTopology;
 import dev.multikernel.provider.kernel.OverlayWrites;
 import dev.multikernel.provider.values.ByteSize;
 import dev.multikernel.provider.values.CpuList;
@@ -33,7 +33,6 @@ import dev.tfjvm.spi.ReadContext;
 import dev.tfjvm.spi.Resource;
 import dev.tfjvm.spi.ResourceException;
 import dev.tfjvm.spi.TfObject;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -242,15 +241,9 @@ public final class OverlayResource implements Resource {
             return Optional.empty();
         }
         boolean ok = true;
-        Map<Integer, Long> physicalByLogical = new HashMap<>();
-        Map<Integer, CpuState> cpus = new HashMap<>();
-        for (CpuState c : state.cpus()) {
-            cpus.put(c.cpu(), c);
-            if (c.apicId().isPresent()) {
-                physicalByLogical.put(c.cpu(), (long) c.apicId().getAsInt());
-            }
-        }
-        CpuList all = CpuList.of(cpus.keySet().stream().filter(CpuList::isValidId).toList());
+        CpuTopology topology = CpuTopology.from(state.cpus());
+        Map<Integer, Long> physicalByLogical = topology.physicalByLogical();
+        CpuList all = topology.all();
         for (String attribute : List.of(OverlaySpec.CPU_ADD, OverlaySpec.CPU_REMOVE)) {
             CpuList list = attribute.equals(OverlaySpec.CPU_ADD) ? spec.cpuAdd() : spec.cpuRemove();
             CpuList missing = list.minus(all);
@@ -552,8 +545,7 @@ public final class OverlayResource implements Resource {
         } catch (OverlaySpec.UnsupportedTransactionException e) {
             throw importError(id, "tx_" + n + " cannot be managed as a multikernel_overlay: " + e.getMessage() + ".");
         }
-        Map<Integer, Long> physicalByLogical = new HashMap<>();
-        HostReads.logicalByPhysical(state).forEach((p, l) -> physicalByLogical.put(l, p));
+        Map<Integer, Long> physicalByLogical = CpuTopology.from(state.cpus()).physicalByLogical();
         List<Long> add;
         List<Long> remove;
         try {

@@ -1,5 +1,6 @@
 package dev.multikernel.provider.resources.pool;
 
+import dev.multikernel.provider.plan.CpuTopology;
 import dev.multikernel.host.devicetree.multikernel.CpuItem;
 import dev.multikernel.host.devicetree.multikernel.MemoryRequest;
 import dev.multikernel.host.devicetree.multikernel.OverlayOperation;
@@ -85,7 +86,7 @@ record PoolChanges(List<Long> cpuAdd, List<Long> cpuRemove, List<MemoryRequest> 
      * @param host       the host's name in messages
      * @param nodes      NUMA nodes the host is known to have; empty when it reports none (not checked)
      */
-    static PoolChanges compute(String host, PoolSpec desired, LivePool live, CpuMapping mapping, Set<Integer> nodes) {
+    static PoolChanges compute(String host, PoolSpec desired, LivePool live, CpuTopology mapping, Set<Integer> nodes) {
         List<Problem> problems = new ArrayList<>();
 
         // CPUs
@@ -195,7 +196,7 @@ record PoolChanges(List<Long> cpuAdd, List<Long> cpuRemove, List<MemoryRequest> 
                 ? live.chunks().get(memoryMatch[index]).numaNode() : OptionalInt.empty();
     }
 
-    private static String describeCpus(List<Long> physical, CpuMapping mapping) {
+    private static String describeCpus(List<Long> physical, CpuTopology mapping) {
         List<String> parts = physical.stream().map(mapping::describePhysical).toList();
         return String.join(", ", parts);
     }

@@ -1,5 +1,6 @@
 package dev.multikernel.provider.resources.pool;
 
+import dev.multikernel.provider.plan.CpuTopology;
 import static dev.multikernel.provider.resources.pool.PoolSchema.BOOT_ID;
 import static dev.multikernel.provider.resources.pool.PoolSchema.CPUS;
 import static dev.multikernel.provider.resources.pool.PoolSchema.DEVICES;
@@ -150,7 +151,7 @@ public final class PoolResource implements Resource {
         if (!spec.known()) {
             return planned.withUnknown(PHYSICAL_CPU_IDS);
         }
-        CpuMapping mapping = mapping(state, prior, Optional.empty());
+        CpuTopology mapping = mapping(state, prior, Optional.empty());
         LivePool live = LivePool.EMPTY;
         if (!context.isCreate()) {
             live = LivePool.of(state).orElseThrow(() -> new ResourceException("Cannot read the pool of host " + h,
@@ -205,7 +206,7 @@ public final class PoolResource implements Resource {
         if (poolBytes > 0 && poolBytes % ByteSize.PAGE.bytes() == 0) {
             memory.add(MemoryRequest.of(poolBytes));
         }
-        CpuMapping mapping = mapping(state, Optional.empty(), Optional.empty());
+        CpuTopology mapping = mapping(state, Optional.empty(), Optional.empty());
         hosts.ledger().recordPool(host, new PlannedPool(mapping.all(), memory, List.of()));
         return planned;
     }
@@ -267,7 +268,7 @@ public final class PoolResource implements Resource {
     }
 
     /** The host's CPU mapping, completed with the pairs state and plan recorded. */
-    private static CpuMapping mapping(HostState state, Optional<TfObject> prior, Optional<TfObject> planned) {
+    private static CpuTopology mapping(HostState state, Optional<TfObject> prior, Optional<TfObject> planned) {
         Map<Integer, Long> pairs = new java.util.HashMap<>();
         for (Optional<TfObject> o : List.of(planned, prior)) {
             if (o.isPresent() && o.get().isKnown(CPUS) && !o.get().isNull(CPUS) && o.get().isKnown(PHYSICAL_CPU_IDS)) {
@@ -279,10 +280,10 @@ public final class PoolResource implements Resource {
                         }
                     }
                 }
-                CpuMapping.pairs(o.get().requireString(CPUS), ids).forEach(pairs::putIfAbsent);
+                CpuTopology.pairs(o.get().requireString(CPUS), ids).forEach(pairs::putIfAbsent);
             }
         }
-        return CpuMapping.of(state.cpus(), pairs);
+        return CpuTopology.from(state.cpus()).withRemembered(pairs);
     }
 
     // ------------------------------------------------------------------------------------ apply
@@ -324,7 +325,7 @@ public final class PoolResource implements Resource {
                             + ", or give it back on the host first.", Optional.of(CtyPath.ROOT.attr(HOST)),
                     Optional.empty(), null);
         }
-        CpuMapping mapping = mapping(state, Optional.empty(), Optional.of(planned));
+        CpuTopology mapping = mapping(state, Optional.empty(), Optional.of(planned));
         PoolSpec wanted = wantedOf(planned, spec);
         PoolChanges changes = PoolChanges.compute(h, wanted, LivePool.EMPTY, mapping, nodes(state, live));
         throwFirst(changes);
@@ -380,7 +381,7 @@ public final class PoolResource implements Resource {
                     "Someone gave back everything the pool held since the plan. Run terraform plan again: it plans "
                             + "to create the pool.");
         }
-        CpuMapping mapping = mapping(state, Optional.of(prior), Optional.of(planned));
+        CpuTopology mapping = mapping(state, Optional.of(prior), Optional.of(planned));
         PoolSpec wanted = wantedOf(planned, spec);
         PoolChanges changes = PoolChanges.compute(h, wanted, live, mapping, nodes(state, live));
         throwFirst(changes);
@@ -459,7 +460,7 @@ public final class PoolResource implements Resource {
         if (!live.exists()) {
             return Optional.empty();
         }
-        CpuMapping mapping = mapping(state, Optional.of(prior), Optional.empty());
+        CpuTopology mapping = mapping(state, Optional.of(prior), Optional.empty());
         PoolReadBack.Values values = PoolReadBack.current(live, mapping, wanted);
         if (!values.unmapped().isEmpty()) {
             String ids = PoolReadBack.ids(values.unmapped());
@@ -490,12 +491,12 @@ public final class PoolResource implements Resource {
 
     // ------------------------------------------------------------------------------------ helpers
 
-    private TfObject readBack(HostAddress host, TfObject base, CpuMapping planMapping, PoolSpec wanted,
+    private TfObject readBack(HostAddress host, TfObject base, CpuTopology planMapping, PoolSpec wanted,
             OperationContext context) throws ResourceException {
         HostState state = hosts.state(host);
         LivePool live = LivePool.of(state).orElseThrow(() -> new ResourceException(
                 "Cannot read the pool of host " + host.describe() + " back", LivePool.problem(state)));
-        CpuMapping mapping = CpuMapping.of(state.cpus(), pairsOf(planMapping, live));
+        CpuTopology mapping = CpuTopology.from(state.cpus()).withRemembered(pairsOf(planMapping, live));
         PoolReadBack.Values values = PoolReadBack.current(live, mapping, wanted);
         if (!values.unmapped().isEmpty()) {
             context.diagnostics().warning(PoolSpec.CPUS_PATH, "Pool CPUs of host " + host.describe()
@@ -506,7 +507,7 @@ public final class PoolResource implements Resource {
     }
 
     /** The pairs {@code mapping} knows for the CPUs of {@code live}. */
-    private static Map<Integer, Long> pairsOf(CpuMapping mapping, LivePool live) {
+    private static Map<Integer, Long> pairsOf(CpuTopology mapping, LivePool live) {
         Map<Integer, Long> out = new java.util.HashMap<>();
         for (long p : live.cpus()) {
             mapping.logicalOf(p).ifPresent(l -> out.put(l, p));

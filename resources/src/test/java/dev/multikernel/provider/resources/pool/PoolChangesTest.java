@@ -1,5 +1,6 @@
 package dev.multikernel.provider.resources.pool;
 
+import dev.multikernel.provider.plan.CpuTopology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.multikernel.host.devicetree.multikernel.MemoryRequest;
@@ -61,8 +62,8 @@ class PoolChangesTest {
         return new PoolSpec.Memory(size, ByteSize.parse(size), OptionalInt.of(node));
     }
 
-    static CpuMapping mapping(boolean known) {
-        return CpuMapping.of(cpus(known), known ? Map.of() : Map.of(1, 2L, 2, 4L, 3, 6L));
+    static CpuTopology mapping(boolean known) {
+        return CpuTopology.from(cpus(known)).withRemembered(known ? Map.of() : Map.of(1, 2L, 2, 4L, 3, 6L));
     }
 
     @Test
@@ -123,7 +124,7 @@ class PoolChangesTest {
         List<CpuState> noApic = List.of(new CpuState(0, OptionalInt.of(0), OptionalInt.of(0), true),
                 new CpuState(1, OptionalInt.empty(), OptionalInt.of(0), false));
         PoolChanges c = PoolChanges.compute("h1", spec("1,9", List.of(mem("1GiB", 3))), LivePool.EMPTY,
-                CpuMapping.of(noApic, Map.of()), Set.of(0));
+                CpuTopology.from(noApic).withRemembered(Map.of()), Set.of(0));
         assertThat(c.problems()).extracting(PoolChanges.Problem::summary).containsExactly(
                 "CPU 9 does not exist on host h1", "The APIC id of CPU 1 is not known",
                 "NUMA node 3 does not exist on host h1");
