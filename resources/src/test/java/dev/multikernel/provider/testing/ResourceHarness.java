@@ -192,7 +192,7 @@ public final class ResourceHarness {
                         merged.add(cl.elements().get(i));
                     }
                 }
-                out.put(a.name(), CtyValue.list(((CtyType.ListType) cl.type()).element(), merged));
+                out.put(a.name(), CtyValue.list(cl.type().element(), merged));
             }
         }
         return CtyValue.object(config.type(), out);
