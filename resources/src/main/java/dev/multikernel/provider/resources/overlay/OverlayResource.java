@@ -1,5 +1,6 @@
 package dev.multikernel.provider.resources.overlay;
 
+import dev.multikernel.provider.resources.AttributeProblem;
 import dev.multikernel.host.devicetree.multikernel.OverlayOperation;
 import dev.multikernel.host.devicetree.multikernel.OverlayTransaction;
 import dev.multikernel.host.devicetree.multikernel.PoolChunk;
@@ -163,10 +164,8 @@ public final class OverlayResource implements Resource {
         report(OverlaySpec.parse(config).problems(), diagnostics);
     }
 
-    private static void report(List<OverlaySpec.Problem> problems, Diagnostics diagnostics) {
-        for (OverlaySpec.Problem p : problems) {
-            diagnostics.error(p.path(), p.summary(), p.detail());
-        }
+    private static void report(List<AttributeProblem> problems, Diagnostics diagnostics) {
+        AttributeProblem.report(problems, diagnostics);
     }
 
     @Override
@@ -332,10 +331,10 @@ public final class OverlayResource implements Resource {
         TfObject planned = context.planned();
         OverlaySpec.Parsed parsed = OverlaySpec.parse(context.config());
         if (parsed.spec().isEmpty()) {
-            OverlaySpec.Problem p = parsed.problems().isEmpty()
-                    ? new OverlaySpec.Problem(CtyPath.ROOT, "Overlay not known", "The configuration is not known.")
+            AttributeProblem p = parsed.problems().isEmpty()
+                    ? new AttributeProblem(CtyPath.ROOT, "Overlay not known", "The configuration is not known.")
                     : parsed.problems().get(0);
-            throw new ResourceException(p.summary(), p.detail(), Optional.of(p.path()), Optional.empty(), null);
+            throw p.fail();
         }
         OverlaySpec spec = parsed.spec().get();
         HostAddress host = HostReads.address(planned);
@@ -395,12 +394,8 @@ public final class OverlayResource implements Resource {
     }
 
     private static ResourceException firstError(Diagnostics diagnostics) {
-        for (dev.tfjvm.diag.Diagnostic d : diagnostics.all()) {
-            if (d.isError()) {
-                return new ResourceException(d.summary(), d.detail(), d.path(), Optional.empty(), null);
-            }
-        }
-        return new ResourceException("Overlay not written", "The overlay could not be checked against the host.");
+        return AttributeProblem.firstError(diagnostics).orElseGet(() -> new ResourceException("Overlay not written",
+                "The overlay could not be checked against the host."));
     }
 
     /** Only a change of spelling reaches here (anything else replaces): nothing to do on the host. */

@@ -1,5 +1,6 @@
 package dev.multikernel.provider.resources.pool;
 
+import dev.multikernel.provider.resources.AttributeProblem;
 import dev.multikernel.provider.plan.CpuTopology;
 import static dev.multikernel.provider.resources.pool.PoolSchema.BOOT_ID;
 import static dev.multikernel.provider.resources.pool.PoolSchema.CPUS;
@@ -252,9 +253,7 @@ public final class PoolResource implements Resource {
     }
 
     private static void report(PoolChanges changes, Diagnostics d) {
-        for (PoolChanges.Problem p : changes.problems()) {
-            d.error(p.path(), p.summary(), p.detail());
-        }
+        AttributeProblem.report(changes.problems(), d);
     }
 
     /** The host's NUMA nodes, as its CPUs and pool chunks show them; empty when it reports none. */
@@ -584,17 +583,11 @@ public final class PoolResource implements Resource {
     }
 
     private static void throwFirst(Diagnostics d) throws ResourceException {
-        if (d.hasErrors()) {
-            var e = d.all().stream().filter(x -> x.isError()).findFirst().orElseThrow();
-            throw new ResourceException(e.summary(), e.detail(), e.path(), Optional.empty(), null);
-        }
+        AttributeProblem.throwFirst(d);
     }
 
     private static void throwFirst(PoolChanges changes) throws ResourceException {
-        if (!changes.problems().isEmpty()) {
-            PoolChanges.Problem p = changes.problems().get(0);
-            throw new ResourceException(p.summary(), p.detail(), Optional.of(p.path()), Optional.empty(), null);
-        }
+        AttributeProblem.throwFirst(changes.problems());
     }
 
     private static ResourceException notReadable(HostAddress host, HostState state) {
