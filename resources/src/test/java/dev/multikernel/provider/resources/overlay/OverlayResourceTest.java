@@ -60,6 +60,29 @@ class OverlayResourceTest {
     }
 
     @Test
+    void aTransactionTheKernelFailsIsRolledBackAndNothingIsKept() {
+        dev.multikernel.host.mkctl.MkctlError error = new dev.multikernel.host.mkctl.MkctlError("overlay-apply",
+                dev.multikernel.host.mkctl.ErrorKind.NOT_APPLIED, Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), "overlay transaction tx_6 ended with status 'failed'",
+                java.util.OptionalInt.of(6), Optional.of("failed"), Optional.empty(), java.util.OptionalInt.empty());
+        hosts.on(MkctlOperation.OverlayApply.class, POOLED, op -> {
+            throw new dev.multikernel.host.mkctl.NotAppliedException("h1", error.message(), Optional.of(error));
+        }).on(MkctlOperation.OverlayRemove.class, POOLED, new dev.multikernel.host.mkctl.MkctlResult.OverlayRemoved(6));
+
+        ResourceHarness.Result r = overlay.planAndApply(Optional.empty(), lendCpu("3"));
+
+        assertThat(hosts.changes()).extracting(op -> op.getClass().getSimpleName())
+                .containsExactly("OverlayApply", "OverlayRemove");
+        assertThat(hosts.changes().get(1)).isEqualTo(new MkctlOperation.OverlayRemove(6));
+        assertThat(r.state()).isEmpty();
+        assertThat(r.errors()).singleElement().satisfies(d -> {
+            assertThat(d.summary()).isEqualTo("The kernel did not apply the overlay on host h1");
+            assertThat(d.detail()).contains("tx_6").contains("rolled it back (removed tx_6)")
+                    .contains("The apply failed, so nothing is kept in the state.");
+        });
+    }
+
+    @Test
     void anRfcV2HostIsAnErrorOnHost() {
         hosts.setState(TestStates.rfcV2(TestStates.GIB, List.of()));
 
