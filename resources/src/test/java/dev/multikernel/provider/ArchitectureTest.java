@@ -103,6 +103,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void resourcesAskTheKernelInterfaceNotTheGeneration() {
+        noClasses().that().resideInAPackage("dev.multikernel.provider.resources..")
+                .should().dependOnClassesThat()
+                .haveFullyQualifiedName("dev.multikernel.host.state.InterfaceGeneration")
+                .because("what differs per generation is chosen once, as a kernel.KernelInterface")
+                .check(CLASSES);
+    }
+
+    @Test
     void resourcesDoNotSpeakDeviceTrees() {
         ArchRule rule = noClasses().that().resideInAPackage("dev.multikernel.provider.resources..")
                 .should().dependOnClassesThat().resideInAPackage("dev.multikernel.host.devicetree..")

@@ -11,6 +11,7 @@ import dev.multikernel.host.mkctl.MkctlException;
 import dev.multikernel.host.mkctl.MkctlResult;
 import dev.multikernel.host.ssh.HostException;
 import dev.multikernel.host.state.HostState;
+import dev.multikernel.host.state.InterfaceGeneration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -22,6 +23,9 @@ import java.util.Objects;
  * ({@link OverlayWrites}, {@link Compensation}). Instances can be halted and resized live.
  */
 public record CurrentInterface(HostState state) implements KernelInterface {
+    /** What {@code interface_generation} says for this interface. */
+    public static final String WIRE_NAME = InterfaceGeneration.CURRENT.wireName();
+
     /** The most bytes the kernel takes in one overlay write. */
     public static final int SINGLE_WRITE_LIMIT = Multikernel.SINGLE_WRITE_LIMIT;
 

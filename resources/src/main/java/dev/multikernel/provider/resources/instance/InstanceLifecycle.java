@@ -13,9 +13,9 @@ import dev.multikernel.host.mkctl.HaltTimeoutException;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InstanceState;
 import dev.multikernel.host.state.InstanceStatus;
-import dev.multikernel.host.state.InterfaceGeneration;
 import dev.multikernel.provider.config.HostAddress;
 import dev.multikernel.provider.hosts.Hosts;
+import dev.multikernel.provider.kernel.CurrentInterface;
 import dev.multikernel.provider.kernel.KernelInterface;
 import dev.multikernel.provider.kernel.OverlayWrites;
 import dev.multikernel.provider.kernel.RfcV2Interface;
@@ -359,8 +359,8 @@ final class InstanceLifecycle {
                 .with(STATUS, "unknown")
                 .with(BOOT_ID, before.bootId());
         o = placed.id().isPresent() ? o.with(INSTANCE_ID, (long) placed.id().getAsInt()) : o.with(INSTANCE_ID, null);
-        return o.isKnown(GENERATION) ? o : o.with(GENERATION, before.usable() ? before.generation().wireName()
-                : InterfaceGeneration.CURRENT.wireName());
+        return o.isKnown(GENERATION) ? o : o.with(GENERATION, before.usable() ? KernelInterface.of(before).wireName()
+                : CurrentInterface.WIRE_NAME);
     }
 
     /** The instance as the host shows it, or {@code fallback} when the host cannot be read now. */

@@ -1,10 +1,10 @@
 package dev.multikernel.provider.resources.instance;
 
+import dev.multikernel.provider.kernel.CurrentInterface;
 import static dev.multikernel.provider.resources.instance.InstanceSchema.*;
 
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InstanceState;
-import dev.multikernel.host.state.InterfaceGeneration;
 import dev.multikernel.provider.config.HostAddress;
 import dev.multikernel.provider.hosts.HostReads;
 import dev.multikernel.provider.hosts.Hosts;
@@ -117,7 +117,7 @@ public final class InstanceResource implements Resource {
                     desired.boot()));
         }
         InstanceRequest request = request(desired, priorSpec);
-        if (state.generation() == InterfaceGeneration.UNKNOWN
+        if (KernelInterface.of(state) instanceof KernelInterface.Unmounted
                 && hosts.ledger().plannedPool(host).map(p -> p.cpus().isEmpty()).orElse(false)) {
             // Not mounted, and the pool beside it names no CPUs: an RFC v2 boot-time pool, most
             // likely. Which interface the host speaks shows only once the pool's apply mounts it, so
@@ -137,7 +137,7 @@ public final class InstanceResource implements Resource {
         }
         PlannedInstance p = mine.get();
         // an unmounted host says which interface it speaks once the pool's apply mounts it
-        planned = state.usable() ? planned.with(GENERATION, state.generation().wireName())
+        planned = state.usable() ? planned.with(GENERATION, KernelInterface.of(state).wireName())
                 : planned.withUnknown(GENERATION);
         // Creates keep auto-allocated values unknown: Terraform plans again during apply, resource
         // by resource and in parallel, and what a count gets may depend on which other new
@@ -420,7 +420,7 @@ public final class InstanceResource implements Resource {
         if (imported.string(MEMORY).isEmpty()) {
             imported = imported.with(MEMORY, null);
         }
-        if (now.generation() == InterfaceGeneration.CURRENT) {
+        if (KernelInterface.of(now) instanceof CurrentInterface) {
             context.diagnostics().warning("Kernel path not readable",
                     "The kernel does not show which image, initrd and command line instance \"" + name + "\" was "
                             + "loaded with. Write them in the configuration; the next plan records them without "

@@ -1,5 +1,7 @@
 package dev.multikernel.provider.resources.overlay;
 
+import dev.multikernel.provider.kernel.RfcV2Interface;
+import dev.multikernel.provider.kernel.KernelInterface;
 import dev.multikernel.provider.resources.AttributeProblem;
 import dev.multikernel.host.devicetree.multikernel.OverlayOperation;
 import dev.multikernel.host.devicetree.multikernel.OverlayTransaction;
@@ -7,7 +9,6 @@ import dev.multikernel.host.devicetree.multikernel.PoolChunk;
 import dev.multikernel.host.devicetree.multikernel.PoolTree;
 import dev.multikernel.host.mkctl.MkctlResult;
 import dev.multikernel.host.state.HostState;
-import dev.multikernel.host.state.InterfaceGeneration;
 import dev.multikernel.host.state.TransactionState;
 import dev.multikernel.provider.config.HostAddress;
 import dev.multikernel.provider.hosts.HostReads;
@@ -217,20 +218,20 @@ public final class OverlayResource implements Resource {
         CtyPath hostPath = CtyPath.ROOT.attr(HostReads.HOST);
         String h = host.describe();
         boolean poolPlanned = hosts.ledger().plannedPool(host).isPresent();
-        if (state.generation() == InterfaceGeneration.RFC_V2) {
+        if (KernelInterface.of(state) instanceof RfcV2Interface) {
             diagnostics.error(hostPath, "No overlays on an RFC v2 host",
                     "Host " + h + " speaks the RFC v2 multikernel interface, which has no overlays (no "
                             + "/sys/fs/multikernel/overlays): its instances can only be created and removed whole. "
                             + "Remove this multikernel_overlay, or point host at a host with the current interface.");
             return Optional.empty();
         }
-        if (state.generation() == InterfaceGeneration.NONE) {
+        if (KernelInterface.of(state) instanceof KernelInterface.Unsupported) {
             diagnostics.error(hostPath, "No multikernel support on host " + h,
                     "Host " + h + " has no /sys/fs/multikernel: its kernel is not a multikernel kernel. Point host "
                             + "at a multikernel host.");
             return Optional.empty();
         }
-        boolean hasPool = state.generation() == InterfaceGeneration.CURRENT && state.pool().isPresent();
+        boolean hasPool = KernelInterface.of(state) instanceof CurrentInterface && state.pool().isPresent();
         if (!hasPool && !poolPlanned) {
             diagnostics.error(hostPath, "No pool on host " + h,
                     "Host " + h + " has no multikernel pool yet (no baseline written"
@@ -461,7 +462,7 @@ public final class OverlayResource implements Resource {
         if (bootId.isPresent() && !bootId.get().equals(state.bootId())) {
             return new Found.Rebooted(bootId.get(), state.bootId(), n);
         }
-        if (n < 0 || n > Integer.MAX_VALUE || state.generation() != InterfaceGeneration.CURRENT) {
+        if (n < 0 || n > Integer.MAX_VALUE || !(KernelInterface.of(state) instanceof CurrentInterface)) {
             return new Found.Gone();
         }
         return state.transaction((int) n).<Found>map(Found.Present::new).orElse(new Found.Gone());
@@ -512,10 +513,10 @@ public final class OverlayResource implements Resource {
             throw importError(id, e.getMessage());
         }
         HostState state = hosts.state(host);
-        if (state.generation() == InterfaceGeneration.RFC_V2) {
+        if (KernelInterface.of(state) instanceof RfcV2Interface) {
             throw importError(id, "host " + host.describe() + " speaks the RFC v2 interface, which has no overlays.");
         }
-        Optional<TransactionState> found = state.generation() == InterfaceGeneration.CURRENT
+        Optional<TransactionState> found = KernelInterface.of(state) instanceof CurrentInterface
                 ? state.transaction(n) : Optional.empty();
         if (found.isEmpty()) {
             throw importError(id, "host " + host.describe() + " has no overlay transaction tx_" + n

@@ -1,5 +1,7 @@
 package dev.multikernel.provider.resources.pool;
 
+import dev.multikernel.provider.kernel.RfcV2Interface;
+import dev.multikernel.provider.kernel.KernelInterface;
 import dev.multikernel.provider.resources.AttributeProblem;
 import dev.multikernel.provider.plan.CpuTopology;
 import static dev.multikernel.provider.resources.pool.PoolSchema.BOOT_ID;
@@ -19,7 +21,6 @@ import dev.multikernel.host.devicetree.multikernel.OverlayOperation;
 import dev.multikernel.host.mkctl.MkctlException;
 import dev.multikernel.host.state.CpuState;
 import dev.multikernel.host.state.HostState;
-import dev.multikernel.host.state.InterfaceGeneration;
 import dev.multikernel.provider.config.HostAddress;
 import dev.multikernel.provider.hosts.HostReads;
 import dev.multikernel.provider.hosts.Hosts;
@@ -98,29 +99,29 @@ public final class PoolResource implements Resource {
         HostState state = hosts.state(host);
         Optional<TfObject> prior = context.prior();
         String bootId = prior.flatMap(p -> p.string(BOOT_ID)).orElse(null);
-        switch (state.generation()) {
-            case NONE -> {
-                d.error(CtyPath.ROOT.attr(HOST), "Host " + host.describe() + " has no multikernel support",
-                        "/sys/fs/multikernel does not exist on host " + host.describe() + ": its kernel was built "
-                                + "without multikernel. Boot a multikernel kernel on it, or point host elsewhere.");
-                return;
+        KernelInterface kernel = KernelInterface.of(state);
+        if (kernel instanceof KernelInterface.Unsupported) {
+            d.error(CtyPath.ROOT.attr(HOST), "Host " + host.describe() + " has no multikernel support",
+                    "/sys/fs/multikernel does not exist on host " + host.describe() + ": its kernel was built "
+                            + "without multikernel. Boot a multikernel kernel on it, or point host elsewhere.");
+            return;
+        } else if (kernel instanceof KernelInterface.Unmounted) {
+            // not mounted: which interface it speaks shows once apply mounts it; what can be
+            // checked without knowing (CPUs and NUMA nodes exist) is checked now
+            planned = planned.withUnknown(GENERATION).withUnknown(PHYSICAL_CPU_IDS);
+            planned = bootId == null ? planned.withUnknown(BOOT_ID) : planned.with(BOOT_ID, bootId);
+            if (spec.known()) {
+                report(PoolChanges.compute(host.describe(), spec, LivePool.EMPTY,
+                        mapping(state, prior, Optional.empty()), nodes(state, LivePool.EMPTY)), d);
+                // instances planned beside this pool are checked against it, as on a mounted host
+                hosts.ledger().recordPool(host, new PlannedPool(spec.cpuSet(), spec.memoryList().stream()
+                        .map(m -> new MemoryRequest(m.size().bytes(), m.numaNode())).toList(),
+                        spec.deviceList().stream().map(PoolSpec.Device::address).toList()));
             }
-            case UNKNOWN -> {
-                // not mounted: which interface it speaks shows once apply mounts it; what can be
-                // checked without knowing (CPUs and NUMA nodes exist) is checked now
-                planned = planned.withUnknown(GENERATION).withUnknown(PHYSICAL_CPU_IDS);
-                planned = bootId == null ? planned.withUnknown(BOOT_ID) : planned.with(BOOT_ID, bootId);
-                if (spec.known()) {
-                    report(PoolChanges.compute(host.describe(), spec, LivePool.EMPTY,
-                            mapping(state, prior, Optional.empty()), nodes(state, LivePool.EMPTY)), d);
-                    // instances planned beside this pool are checked against it, as on a mounted host
-                    hosts.ledger().recordPool(host, new PlannedPool(spec.cpuSet(), spec.memoryList().stream()
-                            .map(m -> new MemoryRequest(m.size().bytes(), m.numaNode())).toList(),
-                            spec.deviceList().stream().map(PoolSpec.Device::address).toList()));
-                }
-            }
-            case CURRENT -> planned = planCurrent(context, host, state, spec, planned);
-            case RFC_V2 -> planned = planRfcV2(context, host, state, spec, planned);
+        } else if (kernel instanceof CurrentInterface) {
+            planned = planCurrent(context, host, state, spec, planned);
+        } else {
+            planned = planRfcV2(context, host, (RfcV2Interface) kernel, spec, planned);
         }
         if (planned != null && !d.hasErrors()) {
             context.setPlanned(planned);
@@ -182,10 +183,11 @@ public final class PoolResource implements Resource {
         return planned;
     }
 
-    private TfObject planRfcV2(PlanContext context, HostAddress host, HostState state, PoolSpec spec,
+    private TfObject planRfcV2(PlanContext context, HostAddress host, RfcV2Interface v2, PoolSpec spec,
             TfObject planned) {
         Diagnostics d = context.diagnostics();
-        long poolBytes = LivePool.v2PoolBytes(state);
+        HostState state = v2.state();
+        long poolBytes = v2.poolBytes();
         checkRfcV2(host, context.config(), spec, poolBytes, d);
         if (d.hasErrors()) {
             return null;
@@ -294,24 +296,22 @@ public final class PoolResource implements Resource {
         String h = host.describe();
         PoolSpec spec = specOf(context.config());
         HostState state = hosts.refreshState(host);
-        if (state.generation() == InterfaceGeneration.UNKNOWN) {
+        if (KernelInterface.of(state) instanceof KernelInterface.Unmounted) {
             hosts.change(host, c -> c.mount());
             state = hosts.state(host);
         }
         TfObject base = planned.with(ID, planned.requireString(HOST)).with(BOOT_ID, state.bootId());
-        switch (state.generation()) {
-            case RFC_V2 -> {
-                Diagnostics d = new Diagnostics();
-                checkRfcV2(host, context.config(), spec, LivePool.v2PoolBytes(state), d);
-                throwFirst(d);
-                return withValues(base.with(GENERATION, PoolSchema.RFC_V2),
-                        PoolReadBack.rfcV2(LivePool.v2PoolBytes(state), spec, false));
-            }
-            case CURRENT -> {
-                // handled below
-            }
-            default -> throw new ResourceException("Host " + h + " has no usable multikernel interface",
-                    "Host " + h + " reports interface \"" + state.generation().wireName() + "\" (mounted: "
+        KernelInterface kernel = KernelInterface.of(state);
+        if (kernel instanceof RfcV2Interface v2) {
+            Diagnostics d = new Diagnostics();
+            checkRfcV2(host, context.config(), spec, v2.poolBytes(), d);
+            throwFirst(d);
+            return withValues(base.with(GENERATION, PoolSchema.RFC_V2),
+                    PoolReadBack.rfcV2(v2.poolBytes(), spec, false));
+        }
+        if (!(kernel instanceof CurrentInterface)) {
+            throw new ResourceException("Host " + h + " has no usable multikernel interface",
+                    "Host " + h + " reports interface \"" + KernelInterface.of(state).wireName() + "\" (mounted: "
                             + state.mounted() + "); a pool needs a mounted multikernel filesystem.",
                     Optional.of(CtyPath.ROOT.attr(HOST)), Optional.empty(), null);
         }
@@ -362,14 +362,15 @@ public final class PoolResource implements Resource {
                     + " Run terraform plan again.");
         }
         TfObject base = planned.with(ID, planned.requireString(HOST)).with(BOOT_ID, bootId);
-        if (state.generation() == InterfaceGeneration.RFC_V2) {
+        KernelInterface kernel = KernelInterface.of(state);
+        if (kernel instanceof RfcV2Interface v2) {
             Diagnostics d = new Diagnostics();
-            checkRfcV2(host, context.config(), spec, LivePool.v2PoolBytes(state), d);
+            checkRfcV2(host, context.config(), spec, v2.poolBytes(), d);
             throwFirst(d);
             return withValues(base.with(GENERATION, PoolSchema.RFC_V2),
-                    PoolReadBack.rfcV2(LivePool.v2PoolBytes(state), spec, false));
+                    PoolReadBack.rfcV2(v2.poolBytes(), spec, false));
         }
-        if (state.generation() != InterfaceGeneration.CURRENT) {
+        if (!(kernel instanceof CurrentInterface)) {
             throw notReadable(host, state);
         }
         base = base.with(GENERATION, PoolSchema.CURRENT);
@@ -400,14 +401,12 @@ public final class PoolResource implements Resource {
         if (bootId.isPresent() && !bootId.get().equals(state.bootId())) {
             return; // the pool went with the reboot
         }
-        switch (state.generation()) {
-            case RFC_V2, NONE -> {
-                return; // the boot-time pool stays; nothing was made
-            }
-            case UNKNOWN -> throw notReadable(host, state);
-            case CURRENT -> {
-                // below
-            }
+        KernelInterface kernel = KernelInterface.of(state);
+        if (kernel instanceof RfcV2Interface || kernel instanceof KernelInterface.Unsupported) {
+            return; // the boot-time pool stays; nothing was made
+        }
+        if (kernel instanceof KernelInterface.Unmounted) {
+            throw notReadable(host, state);
         }
         LivePool live = LivePool.of(state).orElseThrow(() -> new ResourceException("Cannot read the pool of host " + h,
                 LivePool.problem(state)));
@@ -444,15 +443,13 @@ public final class PoolResource implements Resource {
         }
         TfObject base = prior.with(ID, prior.requireString(HOST)).with(BOOT_ID, state.bootId());
         PoolSpec wanted = specOf(prior);
-        switch (state.generation()) {
-            case RFC_V2 -> {
-                return Optional.of(withValues(base.with(GENERATION, PoolSchema.RFC_V2),
-                        PoolReadBack.rfcV2(LivePool.v2PoolBytes(state), wanted, importing)));
-            }
-            case CURRENT -> {
-                // below
-            }
-            default -> throw notReadable(host, state);
+        KernelInterface kernel = KernelInterface.of(state);
+        if (kernel instanceof RfcV2Interface v2) {
+            return Optional.of(withValues(base.with(GENERATION, PoolSchema.RFC_V2),
+                    PoolReadBack.rfcV2(v2.poolBytes(), wanted, importing)));
+        }
+        if (!(kernel instanceof CurrentInterface)) {
+            throw notReadable(host, state);
         }
         LivePool live = LivePool.of(state).orElseThrow(() -> new ResourceException("Cannot read the pool of host " + h,
                 LivePool.problem(state)));
@@ -592,7 +589,7 @@ public final class PoolResource implements Resource {
 
     private static ResourceException notReadable(HostAddress host, HostState state) {
         String h = host.describe();
-        if (state.generation() == InterfaceGeneration.NONE) {
+        if (KernelInterface.of(state) instanceof KernelInterface.Unsupported) {
             return new ResourceException("Host " + h + " has no multikernel support",
                     "/sys/fs/multikernel does not exist on host " + h + ", so it cannot have a pool.",
                     Optional.of(CtyPath.ROOT.attr(HOST)), Optional.empty(), null);
