@@ -18,7 +18,6 @@ import dev.multikernel.host.ssh.ExecResult;
 import dev.multikernel.host.ssh.HostException;
 import dev.multikernel.host.ssh.HostTransport;
 import dev.multikernel.host.ssh.Shell;
-import dev.multikernel.host.state.HostState;
 
 /**
  * Typed mkctl operations on one host (docs/mkctl.md): builds the command line, sends blobs on
@@ -30,7 +29,7 @@ import dev.multikernel.host.state.HostState;
  * {@link MkctlException} (mkctl ran and reported an error). Thread-safe; mutations on one host
  * are serialised by the transport and by mkctl's lock on the host.
  */
-public final class MkctlClient {
+public final class MkctlClient implements Mkctl {
 
     /** Exit status and marker of the deployment check that runs before the first command. */
     static final int NOT_DEPLOYED_STATUS = 97;
@@ -70,54 +69,8 @@ public final class MkctlClient {
         return (MkctlResult.Version) run("version", List.of(), Optional.empty(), false, Duration.ofSeconds(30));
     }
 
-    /** The host's whole multikernel state, in one call. */
-    public HostState state() throws HostException, MkctlException {
-        return ((MkctlResult.StateRead) run(new MkctlOperation.State())).state();
-    }
-
-    public MkctlResult.Mounted mount() throws HostException, MkctlException {
-        return (MkctlResult.Mounted) run(new MkctlOperation.Mount());
-    }
-
-    public MkctlResult.BaselineApplied baseline(byte[] dtb) throws HostException, MkctlException {
-        return (MkctlResult.BaselineApplied) run(new MkctlOperation.Baseline(dtb));
-    }
-
-    public MkctlResult.OverlayApplied applyOverlay(byte[] dtbo) throws HostException, MkctlException {
-        return (MkctlResult.OverlayApplied) run(new MkctlOperation.OverlayApply(dtbo));
-    }
-
-    public MkctlResult.OverlayRemoved removeOverlay(int transactionId) throws HostException, MkctlException {
-        return (MkctlResult.OverlayRemoved) run(new MkctlOperation.OverlayRemove(transactionId));
-    }
-
-    public MkctlResult.V2Created v2Create(byte[] dtb, List<String> expect) throws HostException, MkctlException {
-        return (MkctlResult.V2Created) run(new MkctlOperation.V2Create(dtb, expect));
-    }
-
-    public MkctlResult.V2Removed v2Remove(String name) throws HostException, MkctlException {
-        return (MkctlResult.V2Removed) run(new MkctlOperation.V2Remove(name));
-    }
-
-    public MkctlResult.Loaded load(int id, String kernel, Optional<String> initrd, String cmdline)
-            throws HostException, MkctlException {
-        return (MkctlResult.Loaded) run(new MkctlOperation.Load(id, kernel, initrd, cmdline));
-    }
-
-    public MkctlResult.Unloaded unload(int id) throws HostException, MkctlException {
-        return (MkctlResult.Unloaded) run(new MkctlOperation.Unload(id));
-    }
-
-    /** Boots the loaded instance {@code id} ({@code mkctl exec}). */
-    public MkctlResult.Started exec(int id) throws HostException, MkctlException {
-        return (MkctlResult.Started) run(new MkctlOperation.Exec(id));
-    }
-
-    public MkctlResult.Halted halt(int id, HaltMode mode, Duration timeout) throws HostException, MkctlException {
-        return (MkctlResult.Halted) run(new MkctlOperation.Halt(id, mode, timeout));
-    }
-
     /** Runs one operation alone. */
+    @Override
     public MkctlResult run(MkctlOperation op) throws HostException, MkctlException {
         return run(op.name(), op.options(), op.blob(), op.mutating(), op.expectedDuration());
     }
@@ -127,6 +80,7 @@ public final class MkctlClient {
      * failure's exception carries the results of the operations that completed before it
      * ({@link MkctlException#completed()}): those took effect.
      */
+    @Override
     public List<MkctlResult> batch(List<MkctlOperation> operations) throws HostException, MkctlException {
         if (operations.isEmpty()) {
             return List.of();
@@ -138,7 +92,7 @@ public final class MkctlClient {
         Duration expected = Duration.ZERO;
         boolean mutating = false;
         for (MkctlOperation op : operations) {
-            array.add(op.toBatchJson());
+            array.add(JSON.valueToTree(op.toBatchJson()));
             expected = expected.plus(op.expectedDuration());
             mutating |= op.mutating();
         }

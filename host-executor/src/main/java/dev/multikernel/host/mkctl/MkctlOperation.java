@@ -1,13 +1,16 @@
 package dev.multikernel.host.mkctl;
 
+import dev.multikernel.host.state.InstanceState;
+
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * One mkctl operation, runnable alone or inside a {@link MkctlClient#batch batch}. Each knows its
@@ -37,15 +40,24 @@ public sealed interface MkctlOperation {
     }
 
     /** The element of a {@code batch} array. */
-    ObjectNode toBatchJson();
+    Map<String, Object> toBatchJson();
 
-    private static ObjectNode op(String name) {
-        return JsonNodeFactory.instance.objectNode().put("op", name);
+    /** {@code {"op": name, key: value, ...}} in this order, values JDK types (String, Number, Boolean, List). */
+    private static Map<String, Object> op(String name, Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("op", name);
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            if (keysAndValues[i + 1] != null) {
+                m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+            }
+        }
+        return Collections.unmodifiableMap(m);
     }
 
     private static int checkId(int id) {
-        if (id < 1 || id > 2047) {
-            throw new IllegalArgumentException("instance id must be 1..2047 (the kexec id field), got " + id);
+        if (id < 1 || id > InstanceState.MAX_ID) {
+            throw new IllegalArgumentException("instance id must be 1.." + InstanceState.MAX_ID
+                    + " (the kexec id field), got " + id);
         }
         return id;
     }
@@ -65,7 +77,7 @@ public sealed interface MkctlOperation {
             return false;
         }
 
-        public ObjectNode toBatchJson() {
+        public Map<String, Object> toBatchJson() {
             return op("state");
         }
     }
@@ -80,7 +92,7 @@ public sealed interface MkctlOperation {
             return List.of();
         }
 
-        public ObjectNode toBatchJson() {
+        public Map<String, Object> toBatchJson() {
             return op("mount");
         }
     }
@@ -108,8 +120,8 @@ public sealed interface MkctlOperation {
             return Optional.of(dtb.bytes());
         }
 
-        public ObjectNode toBatchJson() {
-            return op("baseline").put("blob", dtb.base64());
+        public Map<String, Object> toBatchJson() {
+            return op("baseline", "blob", dtb.base64());
         }
     }
 
@@ -136,8 +148,8 @@ public sealed interface MkctlOperation {
             return Optional.of(dtbo.bytes());
         }
 
-        public ObjectNode toBatchJson() {
-            return op("overlay-apply").put("blob", dtbo.base64());
+        public Map<String, Object> toBatchJson() {
+            return op("overlay-apply", "blob", dtbo.base64());
         }
     }
 
@@ -157,8 +169,8 @@ public sealed interface MkctlOperation {
             return List.of("--id", Integer.toString(id));
         }
 
-        public ObjectNode toBatchJson() {
-            return op("overlay-remove").put("id", id);
+        public Map<String, Object> toBatchJson() {
+            return op("overlay-remove", "id", id);
         }
     }
 
@@ -202,10 +214,8 @@ public sealed interface MkctlOperation {
             return Optional.of(dtb.bytes());
         }
 
-        public ObjectNode toBatchJson() {
-            ObjectNode n = op("v2-create").put("blob", dtb.base64());
-            expect.forEach(n.putArray("expect")::add);
-            return n;
+        public Map<String, Object> toBatchJson() {
+            return op("v2-create", "blob", dtb.base64(), "expect", List.copyOf(expect));
         }
     }
 
@@ -223,8 +233,8 @@ public sealed interface MkctlOperation {
             return List.of("--name", instance);
         }
 
-        public ObjectNode toBatchJson() {
-            return op("v2-remove").put("name", instance);
+        public Map<String, Object> toBatchJson() {
+            return op("v2-remove", "name", instance);
         }
     }
 
@@ -261,10 +271,8 @@ public sealed interface MkctlOperation {
             return o;
         }
 
-        public ObjectNode toBatchJson() {
-            ObjectNode n = op("load").put("id", id).put("kernel", kernel);
-            initrd.ifPresent(i -> n.put("initrd", i));
-            return n.put("cmdline", cmdline);
+        public Map<String, Object> toBatchJson() {
+            return op("load", "id", id, "kernel", kernel, "initrd", initrd.orElse(null), "cmdline", cmdline);
         }
     }
 
@@ -282,8 +290,8 @@ public sealed interface MkctlOperation {
             return List.of("--id", Integer.toString(id));
         }
 
-        public ObjectNode toBatchJson() {
-            return op("unload").put("id", id);
+        public Map<String, Object> toBatchJson() {
+            return op("unload", "id", id);
         }
     }
 
@@ -301,8 +309,8 @@ public sealed interface MkctlOperation {
             return List.of("--id", Integer.toString(id));
         }
 
-        public ObjectNode toBatchJson() {
-            return op("exec").put("id", id);
+        public Map<String, Object> toBatchJson() {
+            return op("exec", "id", id);
         }
     }
 
@@ -341,9 +349,9 @@ public sealed interface MkctlOperation {
             return timeout.plusSeconds(60);
         }
 
-        public ObjectNode toBatchJson() {
-            return op("halt").put("id", id).put("timeout", timeout.getSeconds())
-                    .put("force", mode == HaltMode.GRACEFUL_THEN_FORCE).put("force_now", mode == HaltMode.FORCE_NOW);
+        public Map<String, Object> toBatchJson() {
+            return op("halt", "id", id, "timeout", timeout.getSeconds(),
+                    "force", mode == HaltMode.GRACEFUL_THEN_FORCE, "force_now", mode == HaltMode.FORCE_NOW);
         }
     }
 }

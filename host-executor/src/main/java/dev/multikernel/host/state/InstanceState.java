@@ -22,4 +22,10 @@ public record InstanceState(
         String statusText,
         Optional<DeviceTreeBlob<InstanceTree>> deviceTree,
         Optional<String> deviceTreeSource) {
+    /**
+     * The highest instance id: the width of the id field of {@code kexec_file_load}
+     * ({@code KEXEC_MK_ID}, kernel-interface.md §1). The one place this limit is written.
+     */
+    public static final int MAX_ID = 2047;
+
 }

@@ -8,7 +8,7 @@ import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InstanceState;
 import dev.multikernel.host.state.KernelImage;
 import dev.multikernel.provider.hosts.HostReads;
-import dev.multikernel.provider.hosts.HostRegistry;
+import dev.multikernel.provider.hosts.Hosts;
 import dev.multikernel.provider.values.ByteSize;
 import dev.multikernel.provider.values.CpuList;
 import dev.tfjvm.cty.CtyType;
@@ -30,9 +30,9 @@ import java.util.Optional;
 public final class HostDataSource implements DataSource {
     public static final String TYPE_NAME = "multikernel_host";
 
-    private final HostRegistry hosts;
+    private final Hosts hosts;
 
-    public HostDataSource(HostRegistry hosts) {
+    public HostDataSource(Hosts hosts) {
         this.hosts = hosts;
     }
 

@@ -5,7 +5,7 @@ import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InstanceState;
 import dev.multikernel.provider.hosts.HostReads;
 import dev.multikernel.provider.plan.V2InstanceSource;
-import dev.multikernel.provider.hosts.HostRegistry;
+import dev.multikernel.provider.hosts.Hosts;
 import dev.tfjvm.cty.CtyType;
 import dev.tfjvm.diag.Diagnostics;
 import dev.tfjvm.schema.Attribute;
@@ -25,9 +25,9 @@ import java.util.Optional;
 public final class InstancesDataSource implements DataSource {
     public static final String TYPE_NAME = "multikernel_instances";
 
-    private final HostRegistry hosts;
+    private final Hosts hosts;
 
-    public InstancesDataSource(HostRegistry hosts) {
+    public InstancesDataSource(Hosts hosts) {
         this.hosts = hosts;
     }
 

@@ -1,6 +1,6 @@
 package dev.multikernel.provider.hosts;
 
-import dev.multikernel.host.state.CpuState;
+import dev.multikernel.provider.plan.CpuTopology;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.provider.config.HostAddress;
 import dev.multikernel.provider.values.CpuList;
@@ -11,7 +11,6 @@ import dev.tfjvm.spi.ResourceException;
 import dev.tfjvm.spi.TfObject;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +53,7 @@ public final class HostReads {
      * The state of the host {@code object} names: one {@code mkctl state} per host and provider
      * process until something changes that host (see {@link HostRegistry#state}).
      */
-    public static HostState readState(HostRegistry hosts, TfObject object) throws ResourceException {
+    public static HostState readState(Hosts hosts, TfObject object) throws ResourceException {
         return hosts.state(address(object));
     }
 
@@ -63,13 +62,7 @@ public final class HostReads {
      * kernel's device trees speak physical ids; users speak logical numbers (docs/design/cpu-naming.md).
      */
     public static Map<Long, Integer> logicalByPhysical(HostState state) {
-        Map<Long, Integer> map = new HashMap<>();
-        for (CpuState c : state.cpus()) {
-            if (c.apicId().isPresent()) {
-                map.put((long) c.apicId().getAsInt(), c.cpu());
-            }
-        }
-        return map;
+        return CpuTopology.from(state.cpus()).logicalByPhysical();
     }
 
     /** The logical numbers of {@code physical} as a cpulist string; ids without a known mapping are left out. */

@@ -1,5 +1,6 @@
 package dev.multikernel.provider.hosts;
 
+import dev.multikernel.host.mkctl.Mkctl;
 import dev.multikernel.host.mkctl.MkctlClient;
 import dev.multikernel.host.mkctl.MkctlException;
 import dev.multikernel.host.ssh.HostException;
@@ -27,7 +28,7 @@ import java.util.function.Function;
  * resources on one host costs one {@code mkctl state}, and every resource of the plan sees the
  * same snapshot.
  */
-public final class HostRegistry implements AutoCloseable {
+public final class HostRegistry implements Hosts, AutoCloseable {
 
     /** What the provider configuration allows. */
     private sealed interface Access {
@@ -59,12 +60,6 @@ public final class HostRegistry implements AutoCloseable {
     /** A registry whose SSH connections come from {@code connections} (shared ones under the daemon). */
     public HostRegistry(Function<SshConnectionPool.Options, SshConnections> connections) {
         this.connections = java.util.Objects.requireNonNull(connections, "connections");
-    }
-
-    /** Something done with a host's helper. */
-    @FunctionalInterface
-    public interface HostCall<T> {
-        T call(MkctlClient client) throws HostException, MkctlException, ResourceException;
     }
 
     /** Uses {@code settings} from now on. */
@@ -140,6 +135,7 @@ public final class HostRegistry implements AutoCloseable {
      * until {@link #change} or {@link #forget} drops it. Host and helper failures become
      * {@link ResourceException}s naming the host.
      */
+    @Override
     public HostState state(HostAddress host) throws ResourceException {
         long seen;
         synchronized (this) {
@@ -149,7 +145,7 @@ public final class HostRegistry implements AutoCloseable {
             }
             seen = changes.getOrDefault(host, 0L);
         }
-        HostState read = call(host, MkctlClient::state);
+        HostState read = call(host, Mkctl::state);
         synchronized (this) {
             if (changes.getOrDefault(host, 0L) == seen) {
                 states.putIfAbsent(host, read);
@@ -158,31 +154,15 @@ public final class HostRegistry implements AutoCloseable {
         }
     }
 
-    /** Reads the host's state again, whatever is cached. */
-    public HostState refreshState(HostAddress host) throws ResourceException {
-        forget(host);
-        return state(host);
-    }
-
     /** Drops the cached state of {@code host}: the next {@link #state} reads it again. */
+    @Override
     public synchronized void forget(HostAddress host) {
         states.remove(host);
         changes.merge(host, 1L, Long::sum);
     }
 
-    /**
-     * Runs {@code change} against the host and drops its cached state afterwards, whether the
-     * change worked or not (a failed change may still have changed something).
-     */
-    public <T> T change(HostAddress host, HostCall<T> change) throws ResourceException {
-        try {
-            return call(host, change);
-        } finally {
-            forget(host);
-        }
-    }
-
     /** Runs {@code read} against the host, mapping host and helper failures to errors naming the host. */
+    @Override
     public <T> T call(HostAddress host, HostCall<T> read) throws ResourceException {
         MkctlClient client = client(host);
         try {
@@ -195,6 +175,7 @@ public final class HostRegistry implements AutoCloseable {
     }
 
     /** What this run's plans have promised on each host so far (see {@link PlanLedger}). */
+    @Override
     public PlanLedger ledger() {
         return ledger;
     }

@@ -17,7 +17,7 @@ public final class CompactCpuAllocation implements CpuAllocationStrategy {
     }
 
     @Override
-    public Choice choose(int count, CpuList free, Topology topology, OptionalInt preferredNode) {
+    public Choice choose(int count, CpuList free, CpuTopology topology, OptionalInt preferredNode) {
         if (count > free.size()) {
             return new Choice.Refused("needs " + count + " CPUs, only " + free.size() + " free");
         }

@@ -21,7 +21,7 @@ public interface CpuAllocationStrategy {
      * @param preferredNode the NUMA node the instance's memory is on, if it asked for one
      * @return the CPUs, or why they cannot be picked (a sentence naming the shortfall)
      */
-    Choice choose(int count, CpuList free, Topology topology, OptionalInt preferredNode);
+    Choice choose(int count, CpuList free, CpuTopology topology, OptionalInt preferredNode);
 
     /** The outcome of {@link #choose}. */
     sealed interface Choice {

@@ -96,11 +96,11 @@ final class FreeMemory {
         return Optional.of(taken);
     }
 
-    /** Free bytes per node (unknown node as {@link Topology#UNKNOWN_NODE}), nodes ascending. */
+    /** Free bytes per node (unknown node as {@link CpuTopology#UNKNOWN_NODE}), nodes ascending. */
     Map<Integer, Long> freeByNode() {
         Map<Integer, Long> out = new TreeMap<>();
         for (MemoryChunk g : gaps) {
-            out.merge(g.numaNode().orElse(Topology.UNKNOWN_NODE), g.size(), Long::sum);
+            out.merge(g.numaNode().orElse(CpuTopology.UNKNOWN_NODE), g.size(), Long::sum);
         }
         return out;
     }

@@ -29,7 +29,7 @@ public final class HostPlanner {
     /** Lowest instance id: 0 is the host. */
     public static final int MIN_ID = 1;
     /** Highest instance id: the kexec flags carry it in 11 bits ({@code KEXEC_MK_ID_MASK}). */
-    public static final int MAX_ID = 2047;
+    public static final int MAX_ID = dev.multikernel.host.state.InstanceState.MAX_ID;
 
     private static final String UNREADABLE_OWNER = "an instance whose device tree could not be read";
 
@@ -446,7 +446,7 @@ public final class HostPlanner {
             w.onHost.ifPresent(h -> h.memory().forEach(free::reserve));
         }
         Set<Integer> poolNodes = new TreeSet<>();
-        host.poolMemory().forEach(c -> poolNodes.add(c.numaNode().orElse(Topology.UNKNOWN_NODE)));
+        host.poolMemory().forEach(c -> poolNodes.add(c.numaNode().orElse(CpuTopology.UNKNOWN_NODE)));
         // Validate, and give back what shrinking, moving or dropping instances release.
         List<Long> need = new ArrayList<>();
         for (Work w : works) {
@@ -559,12 +559,12 @@ public final class HostPlanner {
                     .append(node);
         } else {
             Map<Integer, Long> byNode = free.freeByNode();
-            if (byNode.isEmpty() || byNode.keySet().equals(Set.of(Topology.UNKNOWN_NODE))) {
+            if (byNode.isEmpty() || byNode.keySet().equals(Set.of(CpuTopology.UNKNOWN_NODE))) {
                 b.append(ByteSize.ofBytes(free.total()).format()).append(" free");
             } else {
                 StringJoiner j = new StringJoiner(", ");
                 byNode.forEach((node, bytes) -> j.add(ByteSize.ofBytes(bytes).format()
-                        + (node == Topology.UNKNOWN_NODE ? " on no known node" : " on node " + node)));
+                        + (node == CpuTopology.UNKNOWN_NODE ? " on no known node" : " on node " + node)));
                 b.append(j).append(" free");
             }
         }
@@ -581,7 +581,7 @@ public final class HostPlanner {
 
     private static String joinNodes(Set<Integer> nodes) {
         StringJoiner j = new StringJoiner(", ");
-        nodes.forEach(n -> j.add(n == Topology.UNKNOWN_NODE ? "unknown" : Integer.toString(n)));
+        nodes.forEach(n -> j.add(n == CpuTopology.UNKNOWN_NODE ? "unknown" : Integer.toString(n)));
         return j.toString();
     }
 

@@ -5,7 +5,6 @@ import dev.multikernel.host.devicetree.multikernel.PciAddress;
 import dev.multikernel.host.devicetree.multikernel.PciFunction;
 import dev.multikernel.host.devicetree.multikernel.PoolChunk;
 import dev.multikernel.host.devicetree.multikernel.PoolTree;
-import dev.multikernel.host.state.CpuState;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InstanceState;
 import dev.multikernel.host.state.InterfaceGeneration;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,7 +38,7 @@ import java.util.regex.Pattern;
  *                         instance whose device tree could not be read, never given out
  */
 public record HostView(String hostName, InterfaceGeneration generation, Optional<String> unusable,
-        Topology topology, CpuList poolCpus, List<Long> unnamedPoolCpus, List<MemoryChunk> poolMemory,
+        CpuTopology topology, CpuList poolCpus, List<Long> unnamedPoolCpus, List<MemoryChunk> poolMemory,
         List<PciAddress> freeDevices, List<HostInstance> instances, CpuList unaccountedCpus) {
 
     /** The {@code /proc/iomem} name of the RFC v2 boot-time pool. */
@@ -62,7 +60,7 @@ public record HostView(String hostName, InterfaceGeneration generation, Optional
     }
 
     /** A view in which every taken CPU is held by one of {@code instances}. */
-    public HostView(String hostName, InterfaceGeneration generation, Optional<String> unusable, Topology topology,
+    public HostView(String hostName, InterfaceGeneration generation, Optional<String> unusable, CpuTopology topology,
             CpuList poolCpus, List<Long> unnamedPoolCpus, List<MemoryChunk> poolMemory, List<PciAddress> freeDevices,
             List<HostInstance> instances) {
         this(hostName, generation, unusable, topology, poolCpus, unnamedPoolCpus, poolMemory, freeDevices, instances,
@@ -138,12 +136,7 @@ public record HostView(String hostName, InterfaceGeneration generation, Optional
 
     /** Reads the planner's view of host {@code hostName} from its state. */
     public static HostView from(String hostName, HostState state) {
-        List<CpuInfo> infos = new ArrayList<>();
-        for (CpuState c : state.cpus()) {
-            OptionalLong apic = c.apicId().isPresent() ? OptionalLong.of(c.apicId().getAsInt()) : OptionalLong.empty();
-            infos.add(new CpuInfo(c.cpu(), apic, c.numaNode()));
-        }
-        Topology topology = Topology.of(infos);
+        CpuTopology topology = CpuTopology.from(state.cpus());
         if (!state.usable()) {
             String why = switch (state.generation()) {
                 case NONE -> "host " + hostName + " has no multikernel support (/sys/fs/multikernel does not exist)";
@@ -157,7 +150,7 @@ public record HostView(String hostName, InterfaceGeneration generation, Optional
                 : fromV2(hostName, state, topology);
     }
 
-    private static HostView fromCurrent(String hostName, HostState state, Topology topology) {
+    private static HostView fromCurrent(String hostName, HostState state, CpuTopology topology) {
         Optional<PoolTree> pool = state.pool().flatMap(p -> p.deviceTree().value());
         if (pool.isEmpty()) {
             String why = state.pool().flatMap(p -> p.deviceTree().problem())
@@ -222,7 +215,7 @@ public record HostView(String hostName, InterfaceGeneration generation, Optional
                 chunks, free, instances, unaccounted);
     }
 
-    private static HostView fromV2(String hostName, HostState state, Topology topology) {
+    private static HostView fromV2(String hostName, HostState state, CpuTopology topology) {
         List<MemoryChunk> chunks = new ArrayList<>();
         List<IomemRange> regions = new ArrayList<>();
         for (IomemRange r : state.iomem().orElse(List.of())) {

@@ -18,7 +18,7 @@ public final class SameNumaNodeCpuAllocation implements CpuAllocationStrategy {
     }
 
     @Override
-    public Choice choose(int count, CpuList free, Topology topology, OptionalInt preferredNode) {
+    public Choice choose(int count, CpuList free, CpuTopology topology, OptionalInt preferredNode) {
         Map<Integer, CpuList> byNode = topology.byNode(free);
         if (preferredNode.isPresent()) {
             int node = preferredNode.getAsInt();
@@ -32,9 +32,9 @@ public final class SameNumaNodeCpuAllocation implements CpuAllocationStrategy {
         int best = Integer.MIN_VALUE;
         int bestFree = -1;
         // CPUs of unknown node are one group only on a host that reports no node at all.
-        boolean nodesKnown = byNode.keySet().stream().anyMatch(n -> n != Topology.UNKNOWN_NODE);
+        boolean nodesKnown = byNode.keySet().stream().anyMatch(n -> n != CpuTopology.UNKNOWN_NODE);
         for (Map.Entry<Integer, CpuList> e : byNode.entrySet()) {
-            if ((e.getKey() != Topology.UNKNOWN_NODE || !nodesKnown) && e.getValue().size() > bestFree) {
+            if ((e.getKey() != CpuTopology.UNKNOWN_NODE || !nodesKnown) && e.getValue().size() > bestFree) {
                 best = e.getKey();
                 bestFree = e.getValue().size();
             }
@@ -42,7 +42,7 @@ public final class SameNumaNodeCpuAllocation implements CpuAllocationStrategy {
         if (bestFree < count) {
             StringJoiner nodes = new StringJoiner(", ");
             byNode.forEach((n, l) -> {
-                if (n != Topology.UNKNOWN_NODE) {
+                if (n != CpuTopology.UNKNOWN_NODE) {
                     nodes.add("node " + n + ": " + l.size() + " free");
                 }
             });

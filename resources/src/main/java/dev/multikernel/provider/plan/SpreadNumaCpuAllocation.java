@@ -19,7 +19,7 @@ public final class SpreadNumaCpuAllocation implements CpuAllocationStrategy {
     }
 
     @Override
-    public Choice choose(int count, CpuList free, Topology topology, OptionalInt preferredNode) {
+    public Choice choose(int count, CpuList free, CpuTopology topology, OptionalInt preferredNode) {
         if (count > free.size()) {
             return new Choice.Refused("needs " + count + " CPUs, only " + free.size() + " free");
         }

@@ -8,7 +8,7 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class CpuAllocationStrategyTest {
-    private final Topology topo = Hosts.twoNodes();
+    private final CpuTopology topo = Hosts.twoNodes();
 
     @Test
     void compactTakesTheFirstRunLongEnough() {
@@ -74,7 +74,7 @@ class CpuAllocationStrategyTest {
         for (int i = 0; i < 4; i++) {
             cpus.add(new CpuInfo(i, java.util.OptionalLong.of(i), OptionalInt.empty()));
         }
-        Choice c = new SameNumaNodeCpuAllocation().choose(2, cpu("1-3"), Topology.of(cpus), OptionalInt.empty());
+        Choice c = new SameNumaNodeCpuAllocation().choose(2, cpu("1-3"), CpuTopology.of(cpus), OptionalInt.empty());
         assertThat(c).isEqualTo(new Choice.Chosen(cpu("1-2")));
     }
 

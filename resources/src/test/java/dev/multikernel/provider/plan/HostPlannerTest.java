@@ -213,7 +213,7 @@ class HostPlannerTest {
     @Test
     void unusableHostIsOneError() {
         HostView h = new HostView("h9", InterfaceGeneration.NONE, Optional.of("host h9 has no multikernel support"),
-                Topology.flat(2), CpuList.EMPTY, List.of(), List.of(), List.of(), List.of());
+                CpuTopology.flat(2), CpuList.EMPTY, List.of(), List.of(), List.of(), List.of());
         HostPlan p = HostPlanner.plan(h, List.of(explicit("a", "1")));
         assertThat(errors(p)).containsExactly("multikernel_instance.a.name: Host h9 cannot take instances");
     }
@@ -308,7 +308,7 @@ class HostPlannerTest {
         for (int i = 0; i < 8; i++) {
             cpus.add(i == 7 ? new CpuInfo(7, java.util.OptionalLong.empty(), OptionalInt.of(0)) : CpuInfo.of(i, 2L * i, 0));
         }
-        HostView host = new HostView("h1", InterfaceGeneration.CURRENT, Optional.empty(), Topology.of(cpus),
+        HostView host = new HostView("h1", InterfaceGeneration.CURRENT, Optional.empty(), CpuTopology.of(cpus),
                 CpuList.range(4, 7), List.of(99L), List.of(), List.of(), List.of());
         HostPlan p = HostPlanner.plan(host, List.of(explicit("a", "3,7"), count("b", 3)));
         assertThat(errors(p)).containsExactly("multikernel_instance.a.cpus: CPU 3 is not in the pool of host h1",

@@ -17,12 +17,12 @@ final class Hosts {
     private Hosts() {}
 
     /** 16 CPUs, APIC id = 2 x logical, node 0 for 0-7 and node 1 for 8-15. */
-    static Topology twoNodes() {
+    static CpuTopology twoNodes() {
         List<CpuInfo> cpus = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
             cpus.add(CpuInfo.of(i, 2L * i, i < 8 ? 0 : 1));
         }
-        return Topology.of(cpus);
+        return CpuTopology.of(cpus);
     }
 
     /** Current tree: pool CPUs 4-15, 1GiB on node 0 and 1GiB on node 1, one free PCI device. */
@@ -34,7 +34,7 @@ final class Hosts {
 
     /** RFC v2: 8 CPUs, a 2GiB pool. */
     static HostView v2(HostInstance... instances) {
-        return new HostView("h2", InterfaceGeneration.RFC_V2, Optional.empty(), Topology.flat(8), CpuList.range(0, 7),
+        return new HostView("h2", InterfaceGeneration.RFC_V2, Optional.empty(), CpuTopology.flat(8), CpuList.range(0, 7),
                 List.of(), List.of(MemoryChunk.of(0x1_0000_0000L, 2 * GiB)), List.of(), List.of(instances));
     }
 

@@ -143,7 +143,7 @@ public final class SimulatedFleet implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         server.close();
         provider.hosts().close();
         directPool.close();

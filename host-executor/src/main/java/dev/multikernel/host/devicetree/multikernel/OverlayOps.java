@@ -15,7 +15,7 @@ import java.util.OptionalInt;
 public final class OverlayOps {
   private OverlayOps() {}
 
-  /** {@code instance-create} with a chosen id (1..511 for kerf, 1..2047 for kexec; §1). */
+  /** {@code instance-create} with a chosen id (1..511 for kerf, 1..{@code InstanceState.MAX_ID} for kexec; §1). */
   public static OverlayOperation.InstanceCreate instanceCreate(String name, int id,
       InstanceResources resources) {
     return new OverlayOperation.InstanceCreate(name, OptionalInt.of(id), resources);

@@ -2,24 +2,23 @@ package dev.multikernel.provider.resources.instance;
 
 import static dev.multikernel.provider.resources.instance.InstanceSchema.*;
 
-import dev.multikernel.host.devicetree.Fdt;
 import dev.multikernel.host.devicetree.multikernel.InstanceResources;
 import dev.multikernel.host.devicetree.multikernel.OverlayOperation;
 import dev.multikernel.host.devicetree.multikernel.OverlayOps;
 import dev.multikernel.host.devicetree.multikernel.OverlayTarget;
 import dev.multikernel.host.devicetree.multikernel.PciAddress;
 import dev.multikernel.host.devicetree.multikernel.PciItem;
-import dev.multikernel.host.devicetree.multikernel.V2Instance;
-import dev.multikernel.host.devicetree.multikernel.V2Tree;
 import dev.multikernel.host.mkctl.HaltMode;
 import dev.multikernel.host.mkctl.HaltTimeoutException;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InstanceState;
 import dev.multikernel.host.state.InstanceStatus;
-import dev.multikernel.host.state.InterfaceGeneration;
 import dev.multikernel.provider.config.HostAddress;
-import dev.multikernel.provider.hosts.HostRegistry;
-import dev.multikernel.provider.hosts.OverlayWrites;
+import dev.multikernel.provider.hosts.Hosts;
+import dev.multikernel.provider.kernel.CurrentInterface;
+import dev.multikernel.provider.kernel.KernelInterface;
+import dev.multikernel.provider.kernel.OverlayWrites;
+import dev.multikernel.provider.kernel.RfcV2Interface;
 import dev.multikernel.provider.plan.HostPlan;
 import dev.multikernel.provider.plan.HostView;
 import dev.multikernel.provider.plan.PlanProblem;
@@ -46,9 +45,9 @@ final class InstanceLifecycle {
     private static final java.time.Duration SIBLINGS_QUIET = java.time.Duration.ofMillis(400);
     private static final java.time.Duration SIBLINGS_LIMIT = java.time.Duration.ofSeconds(5);
 
-    private final HostRegistry hosts;
+    private final Hosts hosts;
 
-    InstanceLifecycle(HostRegistry hosts) {
+    InstanceLifecycle(Hosts hosts) {
         this.hosts = hosts;
     }
 
@@ -81,8 +80,8 @@ final class InstanceLifecycle {
             placed = place(host, hostText, before, desired);
             context.checkStopped();
             try {
-                if (before.generation() == InterfaceGeneration.RFC_V2) {
-                    createV2(host, desired, placed);
+                if (KernelInterface.of(before) instanceof RfcV2Interface v2) {
+                    createV2(v2, host, desired, placed);
                 } else {
                     createCurrent(host, desired, placed);
                 }
@@ -98,7 +97,7 @@ final class InstanceLifecycle {
         // The kernel has the instance from here on: every failure leaves it in state.
         Optional<TfObject> read = readBackIfThere(host, hostText, planned, desired.name());
         TfObject made = read.orElseGet(() -> assumed(planned, placed, before));
-        boolean lendsDevices = !desired.devices().isEmpty() && before.generation() == InterfaceGeneration.CURRENT;
+        boolean lendsDevices = !desired.devices().isEmpty() && KernelInterface.of(before).capabilities().devices();
         if (read.isPresent() && !lendsDevices && desired.desiredState() == DesiredState.READY) {
             return made; // nothing more happens to it: what was just read is the result
         }
@@ -145,12 +144,10 @@ final class InstanceLifecycle {
                 "create instance \"" + desired.name() + "\"");
     }
 
-    private void createV2(HostAddress host, InstanceConfig desired, PlannedInstance placed) throws ResourceException {
+    private void createV2(RfcV2Interface v2, HostAddress host, InstanceConfig desired, PlannedInstance placed) throws ResourceException {
         int id = placed.id().orElseThrow();
-        V2Instance instance = new V2Instance(desired.name(), id, placed.cpus().expand(),
-                desired.memory().map(m -> OptionalLong.of(m.bytes())).orElse(OptionalLong.empty()));
-        byte[] dtb = Fdt.write(V2Tree.toTree(List.of(instance)));
-        hosts.change(host, c -> c.v2Create(dtb, List.of(desired.name())));
+        OptionalLong memory = desired.memory().map(m -> OptionalLong.of(m.bytes())).orElse(OptionalLong.empty());
+        hosts.change(host, c -> v2.createInstance(c, desired.name(), id, placed.cpus().expand(), memory));
     }
 
     // ---------------------------------------------------------------- update
@@ -163,7 +160,7 @@ final class InstanceLifecycle {
                 "It was removed while Terraform was applying. Run terraform apply again to create it."));
         int id = instance.id().orElse(prior.longValue(INSTANCE_ID).orElse(0L).intValue());
         try {
-            if (now.generation() == InterfaceGeneration.CURRENT) {
+            if (KernelInterface.of(now).capabilities().liveResize()) {
                 changeLive(host, now, prior, desired, planned);
             }
             boolean bootChanged = !prior.isNull(KERNEL) && (!prior.string(KERNEL).equals(desired.kernel())
@@ -266,14 +263,15 @@ final class InstanceLifecycle {
         InstanceConfig c = settings.orElseThrow(() -> new ResourceException("Cannot read the settings in state",
                 "The state of instance \"" + name + "\" is malformed; remove it with terraform state rm."));
         int id = instance.get().id().orElse(state.longValue(INSTANCE_ID).orElse(0L).intValue());
-        if (now.generation() == InterfaceGeneration.RFC_V2 && instance.get().status() == InstanceStatus.ACTIVE) {
+        KernelInterface kernel = KernelInterface.of(now);
+        if (kernel.state().usable() && !kernel.capabilities().halt() && instance.get().status() == InstanceStatus.ACTIVE) {
             throw new ResourceException("Instance \"" + name + "\" is running on an RFC v2 host",
                     "The RFC v2 interface cannot stop a running instance, so it cannot be removed. Reboot host "
                             + host.describe() + " to free it, then run terraform apply again.");
         }
         bringDown(host, id, c, instance.get().status(), DesiredState.READY, context);
-        if (now.generation() == InterfaceGeneration.RFC_V2) {
-            hosts.change(host, client -> client.v2Remove(name));
+        if (kernel instanceof RfcV2Interface v2) {
+            hosts.change(host, client -> v2.removeInstance(client, name));
         } else {
             OverlayWrites.apply(hosts, host, tag(name), List.of(OverlayOps.instanceRemove(name)),
                     "remove instance \"" + name + "\"");
@@ -361,8 +359,8 @@ final class InstanceLifecycle {
                 .with(STATUS, "unknown")
                 .with(BOOT_ID, before.bootId());
         o = placed.id().isPresent() ? o.with(INSTANCE_ID, (long) placed.id().getAsInt()) : o.with(INSTANCE_ID, null);
-        return o.isKnown(GENERATION) ? o : o.with(GENERATION, before.usable() ? before.generation().wireName()
-                : InterfaceGeneration.CURRENT.wireName());
+        return o.isKnown(GENERATION) ? o : o.with(GENERATION, before.usable() ? KernelInterface.of(before).wireName()
+                : CurrentInterface.WIRE_NAME);
     }
 
     /** The instance as the host shows it, or {@code fallback} when the host cannot be read now. */

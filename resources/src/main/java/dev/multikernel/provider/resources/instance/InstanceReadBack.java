@@ -1,12 +1,14 @@
 package dev.multikernel.provider.resources.instance;
 
+import dev.multikernel.provider.kernel.RfcV2Interface;
+import dev.multikernel.provider.kernel.CurrentInterface;
+import dev.multikernel.provider.kernel.KernelInterface;
 import static dev.multikernel.provider.resources.instance.InstanceSchema.*;
 
 import dev.multikernel.host.devicetree.multikernel.InstanceTree;
 import dev.multikernel.host.devicetree.multikernel.PciAddress;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InstanceState;
-import dev.multikernel.host.state.InterfaceGeneration;
 import dev.multikernel.provider.plan.HostInstance;
 import dev.multikernel.provider.plan.HostView;
 import dev.multikernel.provider.plan.MemoryChunk;
@@ -54,7 +56,7 @@ final class InstanceReadBack {
                 .with(MEMORY, sameSize(knownString(base, MEMORY), memoryBytes))
                 .with(STATUS, instance.statusText())
                 .with(DESIRED_STATE, DesiredState.readBack(instance.status(), instance.statusText()))
-                .with(GENERATION, state.generation().wireName())
+                .with(GENERATION, KernelInterface.of(state).wireName())
                 .with(BOOT_ID, state.bootId());
         if (base.isKnown(NUMA_NODE) && base.longValue(NUMA_NODE).isPresent()) {
             OptionalInt node = onHost.memory().stream().map(MemoryChunk::numaNode).filter(OptionalInt::isPresent)
@@ -64,7 +66,7 @@ final class InstanceReadBack {
             }
         }
         List<PciAddress> devices = adjustment.devices(onHost.devices());
-        if (state.generation() == InterfaceGeneration.CURRENT && !(devices.isEmpty() && base.isNull(DEVICES))) {
+        if (KernelInterface.of(state) instanceof CurrentInterface && !(devices.isEmpty() && base.isNull(DEVICES))) {
             o = o.with(DEVICES, devices(base, devices));
         }
         return o;
@@ -148,7 +150,7 @@ final class InstanceReadBack {
     }
 
     private static List<Long> physicalIds(HostState state, InstanceState instance, CpuList cpus, HostView view) {
-        if (state.generation() == InterfaceGeneration.RFC_V2) {
+        if (KernelInterface.of(state) instanceof RfcV2Interface) {
             return cpus.stream().mapToObj(c -> (long) c).toList();
         }
         List<Long> ids = new ArrayList<>();

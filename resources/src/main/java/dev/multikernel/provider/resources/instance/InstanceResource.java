@@ -1,13 +1,14 @@
 package dev.multikernel.provider.resources.instance;
 
+import dev.multikernel.provider.kernel.CurrentInterface;
 import static dev.multikernel.provider.resources.instance.InstanceSchema.*;
 
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InstanceState;
-import dev.multikernel.host.state.InterfaceGeneration;
 import dev.multikernel.provider.config.HostAddress;
 import dev.multikernel.provider.hosts.HostReads;
-import dev.multikernel.provider.hosts.HostRegistry;
+import dev.multikernel.provider.hosts.Hosts;
+import dev.multikernel.provider.kernel.KernelInterface;
 import dev.multikernel.provider.plan.AttributePaths;
 import dev.multikernel.provider.plan.ChangeClass;
 import dev.multikernel.provider.plan.ChangeDecision;
@@ -45,10 +46,10 @@ import java.util.OptionalInt;
 public final class InstanceResource implements Resource {
     public static final String TYPE_NAME = "multikernel_instance";
 
-    private final HostRegistry hosts;
+    private final Hosts hosts;
     private final InstanceLifecycle lifecycle;
 
-    public InstanceResource(HostRegistry hosts) {
+    public InstanceResource(Hosts hosts) {
         this.hosts = hosts;
         this.lifecycle = new InstanceLifecycle(hosts);
     }
@@ -116,7 +117,7 @@ public final class InstanceResource implements Resource {
                     desired.boot()));
         }
         InstanceRequest request = request(desired, priorSpec);
-        if (state.generation() == InterfaceGeneration.UNKNOWN
+        if (KernelInterface.of(state) instanceof KernelInterface.Unmounted
                 && hosts.ledger().plannedPool(host).map(p -> p.cpus().isEmpty()).orElse(false)) {
             // Not mounted, and the pool beside it names no CPUs: an RFC v2 boot-time pool, most
             // likely. Which interface the host speaks shows only once the pool's apply mounts it, so
@@ -136,7 +137,7 @@ public final class InstanceResource implements Resource {
         }
         PlannedInstance p = mine.get();
         // an unmounted host says which interface it speaks once the pool's apply mounts it
-        planned = state.usable() ? planned.with(GENERATION, state.generation().wireName())
+        planned = state.usable() ? planned.with(GENERATION, KernelInterface.of(state).wireName())
                 : planned.withUnknown(GENERATION);
         // Creates keep auto-allocated values unknown: Terraform plans again during apply, resource
         // by resource and in parallel, and what a count gets may depend on which other new
@@ -170,7 +171,7 @@ public final class InstanceResource implements Resource {
         boolean running = onHost.map(i -> i.status() == dev.multikernel.host.state.InstanceStatus.ACTIVE)
                 .orElse(false);
         String stateChange = stateChange(before, desired, running);
-        if (running && state.generation() == InterfaceGeneration.RFC_V2
+        if (running && !KernelInterface.of(state).capabilities().halt()
                 && desired.desiredState() != DesiredState.ACTIVE) {
             diagnostics.error(CtyPath.ROOT.attr(DESIRED_STATE), "Instance \"" + desired.name()
                     + "\" cannot be stopped on host " + hostText, "It is active, and the RFC v2 interface has no way "
@@ -220,7 +221,7 @@ public final class InstanceResource implements Resource {
      * run on that host, against the host's state with the pool the run plans for it: the one way
      * instances are placed, at plan time and at apply time alike.
      */
-    static HostPlan planTogether(HostRegistry hosts, HostAddress host, String hostText, HostState state,
+    static HostPlan planTogether(Hosts hosts, HostAddress host, String hostText, HostState state,
             InstanceRequest request) {
         HostView view = HostView.from(hostText, state);
         Optional<dev.multikernel.provider.plan.PlannedPool> pool = hosts.ledger().plannedPool(host);
@@ -419,7 +420,7 @@ public final class InstanceResource implements Resource {
         if (imported.string(MEMORY).isEmpty()) {
             imported = imported.with(MEMORY, null);
         }
-        if (now.generation() == InterfaceGeneration.CURRENT) {
+        if (KernelInterface.of(now) instanceof CurrentInterface) {
             context.diagnostics().warning("Kernel path not readable",
                     "The kernel does not show which image, initrd and command line instance \"" + name + "\" was "
                             + "loaded with. Write them in the configuration; the next plan records them without "

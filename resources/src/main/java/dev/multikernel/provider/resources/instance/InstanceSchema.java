@@ -1,5 +1,6 @@
 package dev.multikernel.provider.resources.instance;
 
+import dev.multikernel.host.state.InstanceState;
 import dev.multikernel.provider.hosts.HostReads;
 import dev.multikernel.provider.plan.CpuAllocationStrategy;
 import dev.tfjvm.cty.CtyType;
@@ -62,8 +63,8 @@ final class InstanceSchema {
                                 + "characters. Changing it replaces the instance."))
                 .attribute(Attribute.number(INSTANCE_ID).optional().computed()
                         .planModifiers(PlanModifiers.useStateForUnknown(), PlanModifiers.requiresReplace())
-                        .validators(Validators.between(1, 2047))
-                        .markdownDescription("The multikernel id (1–2047) the kernel image is loaded under. Left "
+                        .validators(Validators.between(1, InstanceState.MAX_ID))
+                        .markdownDescription("The multikernel id (1–" + InstanceState.MAX_ID + ") the kernel image is loaded under. Left "
                                 + "out, the lowest free id is assigned when the instance is created and kept."))
                 .attribute(Attribute.string(CPUS).optional().computed()
                         .markdownDescription("The instance's CPUs as a list of logical numbers (as `lscpu` shows "

@@ -1,5 +1,6 @@
 package dev.multikernel.provider.resources.overlay;
 
+import dev.multikernel.provider.resources.AttributeProblem;
 import dev.multikernel.host.devicetree.multikernel.PciAddress;
 import dev.multikernel.provider.values.ByteSize;
 import dev.multikernel.provider.values.CpuList;
@@ -109,7 +110,7 @@ final class Meaning {
                         meaning = s.value();
                     }
                 } else if (entry.getKey().equals(OverlaySpec.BASE)) {
-                    List<OverlaySpec.Problem> ignored = new ArrayList<>();
+                    List<AttributeProblem> ignored = new ArrayList<>();
                     var a = OverlaySpec.address(s.value(), dev.tfjvm.cty.CtyPath.ROOT, "", ignored);
                     meaning = a.isPresent() ? (Object) a.getAsLong() : s.value();
                 }

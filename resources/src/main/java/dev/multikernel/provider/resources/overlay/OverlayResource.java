@@ -1,21 +1,21 @@
 package dev.multikernel.provider.resources.overlay;
 
-import dev.multikernel.host.devicetree.Fdt;
-import dev.multikernel.host.devicetree.multikernel.Multikernel;
+import dev.multikernel.provider.kernel.RfcV2Interface;
+import dev.multikernel.provider.kernel.KernelInterface;
+import dev.multikernel.provider.resources.AttributeProblem;
 import dev.multikernel.host.devicetree.multikernel.OverlayOperation;
-import dev.multikernel.host.devicetree.multikernel.OverlayOps;
 import dev.multikernel.host.devicetree.multikernel.OverlayTransaction;
 import dev.multikernel.host.devicetree.multikernel.PoolChunk;
 import dev.multikernel.host.devicetree.multikernel.PoolTree;
 import dev.multikernel.host.mkctl.MkctlResult;
-import dev.multikernel.host.state.CpuState;
 import dev.multikernel.host.state.HostState;
-import dev.multikernel.host.state.InterfaceGeneration;
 import dev.multikernel.host.state.TransactionState;
 import dev.multikernel.provider.config.HostAddress;
 import dev.multikernel.provider.hosts.HostReads;
-import dev.multikernel.provider.hosts.HostRegistry;
-import dev.multikernel.provider.hosts.OverlayWrites;
+import dev.multikernel.provider.hosts.Hosts;
+import dev.multikernel.provider.kernel.CurrentInterface;
+import dev.multikernel.provider.plan.CpuTopology;
+import dev.multikernel.provider.kernel.OverlayWrites;
 import dev.multikernel.provider.values.ByteSize;
 import dev.multikernel.provider.values.CpuList;
 import dev.tfjvm.cty.CtyPath;
@@ -35,7 +35,6 @@ import dev.tfjvm.spi.ReadContext;
 import dev.tfjvm.spi.Resource;
 import dev.tfjvm.spi.ResourceException;
 import dev.tfjvm.spi.TfObject;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,9 +56,9 @@ public final class OverlayResource implements Resource {
     static final String CPU_REMOVE_PHYSICAL = "cpu_remove_physical_ids";
     static final String APPLIED = "applied";
 
-    private final HostRegistry hosts;
+    private final Hosts hosts;
 
-    public OverlayResource(HostRegistry hosts) {
+    public OverlayResource(Hosts hosts) {
         this.hosts = hosts;
     }
 
@@ -166,10 +165,8 @@ public final class OverlayResource implements Resource {
         report(OverlaySpec.parse(config).problems(), diagnostics);
     }
 
-    private static void report(List<OverlaySpec.Problem> problems, Diagnostics diagnostics) {
-        for (OverlaySpec.Problem p : problems) {
-            diagnostics.error(p.path(), p.summary(), p.detail());
-        }
+    private static void report(List<AttributeProblem> problems, Diagnostics diagnostics) {
+        AttributeProblem.report(problems, diagnostics);
     }
 
     @Override
@@ -208,8 +205,8 @@ public final class OverlayResource implements Resource {
         }
     }
 
-    /** What a spec becomes on a host: the operations, the blob, the physical ids shown. */
-    record Written(List<OverlayOperation> operations, byte[] dtbo, List<Long> cpuAdd, List<Long> cpuRemove) {
+    /** What a spec becomes on a host: the operations and the physical ids shown. */
+    record Written(List<OverlayOperation> operations, List<Long> cpuAdd, List<Long> cpuRemove) {
     }
 
     /**
@@ -221,20 +218,20 @@ public final class OverlayResource implements Resource {
         CtyPath hostPath = CtyPath.ROOT.attr(HostReads.HOST);
         String h = host.describe();
         boolean poolPlanned = hosts.ledger().plannedPool(host).isPresent();
-        if (state.generation() == InterfaceGeneration.RFC_V2) {
+        if (KernelInterface.of(state) instanceof RfcV2Interface) {
             diagnostics.error(hostPath, "No overlays on an RFC v2 host",
                     "Host " + h + " speaks the RFC v2 multikernel interface, which has no overlays (no "
                             + "/sys/fs/multikernel/overlays): its instances can only be created and removed whole. "
                             + "Remove this multikernel_overlay, or point host at a host with the current interface.");
             return Optional.empty();
         }
-        if (state.generation() == InterfaceGeneration.NONE) {
+        if (KernelInterface.of(state) instanceof KernelInterface.Unsupported) {
             diagnostics.error(hostPath, "No multikernel support on host " + h,
                     "Host " + h + " has no /sys/fs/multikernel: its kernel is not a multikernel kernel. Point host "
                             + "at a multikernel host.");
             return Optional.empty();
         }
-        boolean hasPool = state.generation() == InterfaceGeneration.CURRENT && state.pool().isPresent();
+        boolean hasPool = KernelInterface.of(state) instanceof CurrentInterface && state.pool().isPresent();
         if (!hasPool && !poolPlanned) {
             diagnostics.error(hostPath, "No pool on host " + h,
                     "Host " + h + " has no multikernel pool yet (no baseline written"
@@ -244,15 +241,9 @@ public final class OverlayResource implements Resource {
             return Optional.empty();
         }
         boolean ok = true;
-        Map<Integer, Long> physicalByLogical = new HashMap<>();
-        Map<Integer, CpuState> cpus = new HashMap<>();
-        for (CpuState c : state.cpus()) {
-            cpus.put(c.cpu(), c);
-            if (c.apicId().isPresent()) {
-                physicalByLogical.put(c.cpu(), (long) c.apicId().getAsInt());
-            }
-        }
-        CpuList all = CpuList.of(cpus.keySet().stream().filter(CpuList::isValidId).toList());
+        CpuTopology topology = CpuTopology.from(state.cpus());
+        Map<Integer, Long> physicalByLogical = topology.physicalByLogical();
+        CpuList all = topology.all();
         for (String attribute : List.of(OverlaySpec.CPU_ADD, OverlaySpec.CPU_REMOVE)) {
             CpuList list = attribute.equals(OverlaySpec.CPU_ADD) ? spec.cpuAdd() : spec.cpuRemove();
             CpuList missing = list.minus(all);
@@ -307,15 +298,15 @@ public final class OverlayResource implements Resource {
                     e.getMessage());
             return Optional.empty();
         }
-        byte[] dtbo = Fdt.write(OverlayOps.toTree(OverlayEffects.TAG, ops));
-        if (dtbo.length > Multikernel.SINGLE_WRITE_LIMIT) {
+        int bytes = CurrentInterface.overlayBytes(OverlayEffects.TAG, ops);
+        if (bytes > CurrentInterface.SINGLE_WRITE_LIMIT) {
             diagnostics.error(CtyPath.ROOT, "Overlay too large",
-                    "The transaction is " + dtbo.length + " bytes, and the kernel takes at most "
-                            + Multikernel.SINGLE_WRITE_LIMIT + " bytes in one overlay write. Split it into several "
+                    "The transaction is " + bytes + " bytes, and the kernel takes at most "
+                            + CurrentInterface.SINGLE_WRITE_LIMIT + " bytes in one overlay write. Split it into several "
                             + "multikernel_overlay resources.");
             return Optional.empty();
         }
-        return Optional.of(new Written(ops, dtbo, add, remove));
+        return Optional.of(new Written(ops, add, remove));
     }
 
     private static String instanceList(HostState state) {
@@ -341,10 +332,10 @@ public final class OverlayResource implements Resource {
         TfObject planned = context.planned();
         OverlaySpec.Parsed parsed = OverlaySpec.parse(context.config());
         if (parsed.spec().isEmpty()) {
-            OverlaySpec.Problem p = parsed.problems().isEmpty()
-                    ? new OverlaySpec.Problem(CtyPath.ROOT, "Overlay not known", "The configuration is not known.")
+            AttributeProblem p = parsed.problems().isEmpty()
+                    ? new AttributeProblem(CtyPath.ROOT, "Overlay not known", "The configuration is not known.")
                     : parsed.problems().get(0);
-            throw new ResourceException(p.summary(), p.detail(), Optional.of(p.path()), Optional.empty(), null);
+            throw p.fail();
         }
         OverlaySpec spec = parsed.spec().get();
         HostAddress host = HostReads.address(planned);
@@ -404,12 +395,8 @@ public final class OverlayResource implements Resource {
     }
 
     private static ResourceException firstError(Diagnostics diagnostics) {
-        for (dev.tfjvm.diag.Diagnostic d : diagnostics.all()) {
-            if (d.isError()) {
-                return new ResourceException(d.summary(), d.detail(), d.path(), Optional.empty(), null);
-            }
-        }
-        return new ResourceException("Overlay not written", "The overlay could not be checked against the host.");
+        return AttributeProblem.firstError(diagnostics).orElseGet(() -> new ResourceException("Overlay not written",
+                "The overlay could not be checked against the host."));
     }
 
     /** Only a change of spelling reaches here (anything else replaces): nothing to do on the host. */
@@ -475,7 +462,7 @@ public final class OverlayResource implements Resource {
         if (bootId.isPresent() && !bootId.get().equals(state.bootId())) {
             return new Found.Rebooted(bootId.get(), state.bootId(), n);
         }
-        if (n < 0 || n > Integer.MAX_VALUE || state.generation() != InterfaceGeneration.CURRENT) {
+        if (n < 0 || n > Integer.MAX_VALUE || !(KernelInterface.of(state) instanceof CurrentInterface)) {
             return new Found.Gone();
         }
         return state.transaction((int) n).<Found>map(Found.Present::new).orElse(new Found.Gone());
@@ -526,10 +513,10 @@ public final class OverlayResource implements Resource {
             throw importError(id, e.getMessage());
         }
         HostState state = hosts.state(host);
-        if (state.generation() == InterfaceGeneration.RFC_V2) {
+        if (KernelInterface.of(state) instanceof RfcV2Interface) {
             throw importError(id, "host " + host.describe() + " speaks the RFC v2 interface, which has no overlays.");
         }
-        Optional<TransactionState> found = state.generation() == InterfaceGeneration.CURRENT
+        Optional<TransactionState> found = KernelInterface.of(state) instanceof CurrentInterface
                 ? state.transaction(n) : Optional.empty();
         if (found.isEmpty()) {
             throw importError(id, "host " + host.describe() + " has no overlay transaction tx_" + n
@@ -554,8 +541,7 @@ public final class OverlayResource implements Resource {
         } catch (OverlaySpec.UnsupportedTransactionException e) {
             throw importError(id, "tx_" + n + " cannot be managed as a multikernel_overlay: " + e.getMessage() + ".");
         }
-        Map<Integer, Long> physicalByLogical = new HashMap<>();
-        HostReads.logicalByPhysical(state).forEach((p, l) -> physicalByLogical.put(l, p));
+        Map<Integer, Long> physicalByLogical = CpuTopology.from(state.cpus()).physicalByLogical();
         List<Long> add;
         List<Long> remove;
         try {

@@ -1,5 +1,6 @@
 package dev.multikernel.provider.resources.overlay;
 
+import dev.multikernel.provider.resources.AttributeProblem;
 import dev.multikernel.host.devicetree.multikernel.CpuItem;
 import dev.multikernel.host.devicetree.multikernel.MemoryRange;
 import dev.multikernel.host.devicetree.multikernel.MemoryRequest;
@@ -64,12 +65,8 @@ public record OverlaySpec(
     public record MemoryRemove(long base, long size) {
     }
 
-    /** Something wrong with one attribute; {@code path} is where Terraform shows it. */
-    public record Problem(CtyPath path, String summary, String detail) {
-    }
-
     /** A spec, or why there is none. {@code spec} is empty when a value is unknown or a problem was found. */
-    public record Parsed(Optional<OverlaySpec> spec, List<Problem> problems) {
+    public record Parsed(Optional<OverlaySpec> spec, List<AttributeProblem> problems) {
         public Parsed {
             problems = List.copyOf(problems);
         }
@@ -109,7 +106,7 @@ public record OverlaySpec(
      * spec, no problem for them); every malformed value is a problem naming its attribute.
      */
     public static Parsed parse(TfObject o) {
-        List<Problem> problems = new ArrayList<>();
+        List<AttributeProblem> problems = new ArrayList<>();
         boolean known = true;
         Optional<String> instance = Optional.empty();
         if (!o.isKnown(INSTANCE)) {
@@ -120,7 +117,7 @@ public record OverlaySpec(
                 OverlayTarget.instance(name);
                 instance = Optional.of(name);
             } catch (IllegalArgumentException e) {
-                problems.add(new Problem(path(INSTANCE), "Invalid instance name",
+                problems.add(new AttributeProblem(path(INSTANCE), "Invalid instance name",
                         "instance = \"" + name + "\": " + e.getMessage() + ". Give the name of a multikernel"
                                 + " instance on the host, or leave instance out to change the pool."));
             }
@@ -164,14 +161,14 @@ public record OverlaySpec(
         }
         Set<Integer> both = new LinkedHashSet<>(cpuAdd.intersection(cpuRemove).expand());
         if (!both.isEmpty()) {
-            problems.add(new Problem(path(CPU_REMOVE), "CPU both added and removed",
+            problems.add(new AttributeProblem(path(CPU_REMOVE), "CPU both added and removed",
                     "cpu_add and cpu_remove both list " + CpuList.of(both).format() + "; list each CPU in one of"
                             + " them."));
         }
         Set<PciAddress> devBoth = new LinkedHashSet<>(deviceAdd);
         devBoth.retainAll(deviceRemove);
         if (!devBoth.isEmpty()) {
-            problems.add(new Problem(path(DEVICE_REMOVE), "Device both added and removed",
+            problems.add(new AttributeProblem(path(DEVICE_REMOVE), "Device both added and removed",
                     "device_add and device_remove both list " + devBoth.iterator().next() + "; list each device in"
                             + " one of them."));
         }
@@ -181,7 +178,7 @@ public record OverlaySpec(
         OverlaySpec spec = new OverlaySpec(instance, cpuAdd, cpuRemove, memoryAdd, memoryRemove, deviceAdd,
                 deviceRemove);
         if (spec.isEmpty()) {
-            problems.add(new Problem(CtyPath.ROOT, "Nothing to do",
+            problems.add(new AttributeProblem(CtyPath.ROOT, "Nothing to do",
                     "A multikernel_overlay needs at least one operation: set cpu_add, cpu_remove, memory_add,"
                             + " memory_remove, device_add or device_remove."));
             return new Parsed(Optional.empty(), problems);
@@ -197,20 +194,20 @@ public record OverlaySpec(
         return CtyPath.ROOT.attr(attribute);
     }
 
-    private static Optional<CpuList> cpus(TfObject o, String name, List<Problem> problems) {
+    private static Optional<CpuList> cpus(TfObject o, String name, List<AttributeProblem> problems) {
         if (o.isNull(name)) {
             return Optional.empty();
         }
         try {
             return Optional.of(CpuList.parse(o.requireString(name)));
         } catch (InvalidValueException e) {
-            problems.add(new Problem(path(name), "Invalid " + name, name + ": " + e.getMessage()
+            problems.add(new AttributeProblem(path(name), "Invalid " + name, name + ": " + e.getMessage()
                     + ". Write logical CPU numbers as lscpu shows them, such as \"4-7,10\"."));
             return Optional.empty();
         }
     }
 
-    private static List<MemoryAdd> memoryAdd(TfObject o, List<Problem> problems) {
+    private static List<MemoryAdd> memoryAdd(TfObject o, List<AttributeProblem> problems) {
         List<MemoryAdd> out = new ArrayList<>();
         List<TfObject> items = o.objects(MEMORY_ADD);
         boolean instanceKnown = o.isKnown(INSTANCE);
@@ -223,7 +220,7 @@ public record OverlaySpec(
             if (!item.isNull(NUMA_NODE)) {
                 long n = item.longValue(NUMA_NODE).orElseThrow();
                 if (n < 0 || n > 1023) {
-                    problems.add(new Problem(p.attr(NUMA_NODE), "Invalid NUMA node",
+                    problems.add(new AttributeProblem(p.attr(NUMA_NODE), "Invalid NUMA node",
                             "memory_add[" + i + "].numa_node = " + n + ": NUMA nodes go from 0 to 1023."));
                 } else {
                     node = OptionalInt.of((int) n);
@@ -233,13 +230,13 @@ public record OverlaySpec(
             if (!item.isNull(BASE)) {
                 base = address(item.requireString(BASE), p.attr(BASE), "memory_add[" + i + "].base", problems);
                 if (instanceKnown && !toInstance) {
-                    problems.add(new Problem(p.attr(BASE), "base is for instances only",
+                    problems.add(new AttributeProblem(p.attr(BASE), "base is for instances only",
                             "memory_add[" + i + "].base: the kernel picks the address of memory added to the pool;"
                                     + " leave base out, or set instance to give an existing pool range to an"
                                     + " instance."));
                 }
             } else if (toInstance) {
-                problems.add(new Problem(p.attr(BASE), "Missing base",
+                problems.add(new AttributeProblem(p.attr(BASE), "Missing base",
                         "memory_add[" + i + "]: memory given to an instance is an existing free range of the pool;"
                                 + " set base to its start address (such as \"0x140000000\")."));
             }
@@ -250,7 +247,7 @@ public record OverlaySpec(
         return out;
     }
 
-    private static List<MemoryRemove> memoryRemove(TfObject o, List<Problem> problems) {
+    private static List<MemoryRemove> memoryRemove(TfObject o, List<AttributeProblem> problems) {
         List<MemoryRemove> out = new ArrayList<>();
         List<TfObject> items = o.objects(MEMORY_REMOVE);
         for (int i = 0; i < items.size(); i++) {
@@ -266,13 +263,13 @@ public record OverlaySpec(
         return out;
     }
 
-    private static OptionalLong size(TfObject item, CtyPath p, List<Problem> problems) {
+    private static OptionalLong size(TfObject item, CtyPath p, List<AttributeProblem> problems) {
         String text = item.requireString(SIZE);
         String where = p.steps().size() > 1 ? describe(p) + ".size" : "size";
         try {
             ByteSize s = ByteSize.parse(text);
             if (s.bytes() == 0 || !s.isPageAligned()) {
-                problems.add(new Problem(p.attr(SIZE), "Invalid size", where + " = \"" + text + "\": the kernel takes"
+                problems.add(new AttributeProblem(p.attr(SIZE), "Invalid size", where + " = \"" + text + "\": the kernel takes"
                         + " non-zero multiples of the page size (4KiB)"
                         + (s.bytes() == 0 ? "." : "; use \"" + s.alignUp(ByteSize.PAGE).format() + "\" or \""
                                 + s.alignDown(ByteSize.PAGE).format() + "\".")));
@@ -280,7 +277,7 @@ public record OverlaySpec(
             }
             return OptionalLong.of(s.bytes());
         } catch (InvalidValueException e) {
-            problems.add(new Problem(p.attr(SIZE), "Invalid size", where + ": " + e.getMessage()));
+            problems.add(new AttributeProblem(p.attr(SIZE), "Invalid size", where + ": " + e.getMessage()));
             return OptionalLong.empty();
         }
     }
@@ -298,7 +295,7 @@ public record OverlaySpec(
     }
 
     /** A physical address: {@code 0x}-prefixed hex or decimal, page aligned. */
-    static OptionalLong address(String text, CtyPath p, String where, List<Problem> problems) {
+    static OptionalLong address(String text, CtyPath p, String where, List<AttributeProblem> problems) {
         String t = text.strip();
         try {
             long v;
@@ -308,19 +305,19 @@ public record OverlaySpec(
                 v = Long.parseLong(t);
             }
             if (v < 0 || v % 4096 != 0) {
-                problems.add(new Problem(p, "Invalid address", where + " = \"" + text + "\": a physical address must"
+                problems.add(new AttributeProblem(p, "Invalid address", where + " = \"" + text + "\": a physical address must"
                         + " be page aligned (a multiple of 0x1000)."));
                 return OptionalLong.empty();
             }
             return OptionalLong.of(v);
         } catch (NumberFormatException e) {
-            problems.add(new Problem(p, "Invalid address", where + " = \"" + text + "\" is not an address; write it"
+            problems.add(new AttributeProblem(p, "Invalid address", where + " = \"" + text + "\" is not an address; write it"
                     + " in hex as /proc/iomem and the pool's device tree show it, such as \"0x140000000\"."));
             return OptionalLong.empty();
         }
     }
 
-    private static List<PciAddress> devices(TfObject o, String name, List<Problem> problems) {
+    private static List<PciAddress> devices(TfObject o, String name, List<AttributeProblem> problems) {
         List<PciAddress> out = new ArrayList<>();
         List<String> items = o.strings(name);
         for (int i = 0; i < items.size(); i++) {
@@ -328,13 +325,13 @@ public record OverlaySpec(
             try {
                 PciAddress a = PciAddress.parse(text == null ? "" : text.strip());
                 if (out.contains(a)) {
-                    problems.add(new Problem(path(name).index(i), "Device listed twice",
+                    problems.add(new AttributeProblem(path(name).index(i), "Device listed twice",
                             name + " lists " + a + " twice; list each device once."));
                 } else {
                     out.add(a);
                 }
             } catch (IllegalArgumentException e) {
-                problems.add(new Problem(path(name).index(i), "Invalid PCI address", name + "[" + i + "]: "
+                problems.add(new AttributeProblem(path(name).index(i), "Invalid PCI address", name + "[" + i + "]: "
                         + e.getMessage() + "; use the address lspci -D shows."));
             }
         }

@@ -9,6 +9,7 @@ import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InstanceState;
 import dev.multikernel.host.state.IomemRange;
 import dev.multikernel.host.devicetree.multikernel.OverlayTarget;
+import dev.multikernel.provider.kernel.RfcV2Interface;
 import dev.multikernel.provider.plan.HostView;
 import dev.multikernel.provider.resources.overlay.OverlayEffects;
 import java.util.ArrayList;
@@ -143,12 +144,6 @@ record LivePool(List<Long> cpus, Set<Long> available, List<PoolChunk> chunks, Li
 
     /** The RFC v2 pool: the bytes of the {@code Multikernel Memory Pool} ranges of {@code /proc/iomem}. */
     static long v2PoolBytes(HostState state) {
-        long total = 0;
-        for (IomemRange r : state.iomem().orElse(List.of())) {
-            if (r.name().equals(HostView.POOL_RESOURCE)) {
-                total += r.size();
-            }
-        }
-        return total;
+        return new RfcV2Interface(state).poolBytes();
     }
 }

@@ -1,5 +1,7 @@
 package dev.multikernel.provider.resources.pool;
 
+import dev.multikernel.provider.resources.AttributeProblem;
+import dev.multikernel.provider.plan.CpuTopology;
 import dev.multikernel.host.devicetree.multikernel.CpuItem;
 import dev.multikernel.host.devicetree.multikernel.MemoryRequest;
 import dev.multikernel.host.devicetree.multikernel.OverlayOperation;
@@ -9,7 +11,6 @@ import dev.multikernel.host.devicetree.multikernel.PciItem;
 import dev.multikernel.host.devicetree.multikernel.PoolChunk;
 import dev.multikernel.provider.values.ByteSize;
 import dev.multikernel.provider.values.CpuList;
-import dev.tfjvm.cty.CtyPath;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,11 +36,7 @@ import java.util.stream.Collectors;
  */
 record PoolChanges(List<Long> cpuAdd, List<Long> cpuRemove, List<MemoryRequest> memoryAdd,
         List<PoolChunk> memoryRemove, List<PciAddress> deviceAdd, List<PciAddress> deviceRemove,
-        int[] memoryMatch, List<Problem> problems) {
-
-    /** A reason the change cannot be made, on the attribute to fix. */
-    record Problem(CtyPath path, String summary, String detail) {
-    }
+        int[] memoryMatch, List<AttributeProblem> problems) {
 
     boolean isEmpty() {
         return cpuAdd.isEmpty() && cpuRemove.isEmpty() && memoryAdd.isEmpty() && memoryRemove.isEmpty()
@@ -85,14 +82,14 @@ record PoolChanges(List<Long> cpuAdd, List<Long> cpuRemove, List<MemoryRequest> 
      * @param host       the host's name in messages
      * @param nodes      NUMA nodes the host is known to have; empty when it reports none (not checked)
      */
-    static PoolChanges compute(String host, PoolSpec desired, LivePool live, CpuMapping mapping, Set<Integer> nodes) {
-        List<Problem> problems = new ArrayList<>();
+    static PoolChanges compute(String host, PoolSpec desired, LivePool live, CpuTopology mapping, Set<Integer> nodes) {
+        List<AttributeProblem> problems = new ArrayList<>();
 
         // CPUs
         CpuList want = desired.cpuSet();
         CpuList missing = want.minus(want.intersection(mapping.all()));
         if (!missing.isEmpty()) {
-            problems.add(new Problem(PoolSpec.CPUS_PATH,
+            problems.add(new AttributeProblem(PoolSpec.CPUS_PATH,
                     (missing.size() == 1 ? "CPU " : "CPUs ") + missing.format() + (missing.size() == 1 ? " does" : " do")
                             + " not exist on host " + host,
                     "Host " + host + " has CPUs " + mapping.all().format()
@@ -100,7 +97,7 @@ record PoolChanges(List<Long> cpuAdd, List<Long> cpuRemove, List<MemoryRequest> 
         }
         CpuList unnamed = mapping.withoutPhysicalId(want.minus(missing));
         if (!unnamed.isEmpty()) {
-            problems.add(new Problem(PoolSpec.CPUS_PATH,
+            problems.add(new AttributeProblem(PoolSpec.CPUS_PATH,
                     "The APIC id of " + (unnamed.size() == 1 ? "CPU " : "CPUs ") + unnamed.format() + " is not known",
                     "Host " + host + " reports physical (APIC) ids only for CPUs it has seen online, and the kernel's "
                             + "pool speaks APIC ids, so " + (unnamed.size() == 1 ? "this CPU" : "these CPUs")
@@ -122,7 +119,7 @@ record PoolChanges(List<Long> cpuAdd, List<Long> cpuRemove, List<MemoryRequest> 
                     unaccounted.add(p);
                 }
             }
-            held.forEach((name, ids) -> problems.add(new Problem(PoolSpec.CPUS_PATH,
+            held.forEach((name, ids) -> problems.add(new AttributeProblem(PoolSpec.CPUS_PATH,
                     describeCpus(ids, mapping) + (ids.size() == 1 ? " is" : " are") + " given to instance \"" + name
                             + "\"",
                     "Instance \"" + name + "\" on host " + host + " holds " + describeCpus(ids, mapping)
@@ -130,7 +127,7 @@ record PoolChanges(List<Long> cpuAdd, List<Long> cpuRemove, List<MemoryRequest> 
                             + (ids.size() == 1 ? "it" : "them") + " in cpus, or first take "
                             + (ids.size() == 1 ? "it" : "them") + " from the instance (change or destroy it).")));
             if (!unaccounted.isEmpty()) {
-                problems.add(new Problem(PoolSpec.CPUS_PATH,
+                problems.add(new AttributeProblem(PoolSpec.CPUS_PATH,
                         describeCpus(unaccounted, mapping) + (unaccounted.size() == 1 ? " is" : " are")
                                 + " given to an instance whose device tree could not be read",
                         "The kernel on host " + host + " calls " + (unaccounted.size() == 1 ? "it" : "them")
@@ -143,7 +140,7 @@ record PoolChanges(List<Long> cpuAdd, List<Long> cpuRemove, List<MemoryRequest> 
         for (int i = 0; i < entries.size(); i++) {
             OptionalInt n = entries.get(i).numaNode();
             if (n.isPresent() && !nodes.isEmpty() && !nodes.contains(n.getAsInt())) {
-                problems.add(new Problem(PoolSpec.nodePath(i), "NUMA node " + n.getAsInt() + " does not exist on host "
+                problems.add(new AttributeProblem(PoolSpec.nodePath(i), "NUMA node " + n.getAsInt() + " does not exist on host "
                         + host, "Host " + host + " has NUMA nodes " + nodes.stream().sorted().map(String::valueOf)
                         .collect(Collectors.joining(", ")) + ". Pick one of them, or leave numa_node out."));
             }
@@ -159,7 +156,7 @@ record PoolChanges(List<Long> cpuAdd, List<Long> cpuRemove, List<MemoryRequest> 
         for (PoolChunk c : memoryRemove) {
             List<String> holders = live.holdersOfChunk(c);
             if (!holders.isEmpty()) {
-                problems.add(new Problem(PoolSpec.MEMORY_PATH,
+                problems.add(new AttributeProblem(PoolSpec.MEMORY_PATH,
                         "The " + ByteSize.ofBytes(c.size()).format() + " chunk at 0x" + Long.toHexString(c.base())
                                 + " holds memory of instance " + quoted(holders),
                         "The pool of host " + host + " cannot give back memory an instance holds. Keep a "
@@ -177,7 +174,7 @@ record PoolChanges(List<Long> cpuAdd, List<Long> cpuRemove, List<MemoryRequest> 
         for (PciAddress a : deviceRemove) {
             List<String> holders = live.holdersOfDevice(a);
             if (!holders.isEmpty()) {
-                problems.add(new Problem(PoolSpec.DEVICES_PATH, "PCI device " + a + " is lent to instance "
+                problems.add(new AttributeProblem(PoolSpec.DEVICES_PATH, "PCI device " + a + " is lent to instance "
                         + quoted(holders), "It cannot leave the pool of host " + host + " while an instance has it. "
                         + "Keep it in devices, or first take it from " + quoted(holders) + "."));
             }
@@ -195,7 +192,7 @@ record PoolChanges(List<Long> cpuAdd, List<Long> cpuRemove, List<MemoryRequest> 
                 ? live.chunks().get(memoryMatch[index]).numaNode() : OptionalInt.empty();
     }
 
-    private static String describeCpus(List<Long> physical, CpuMapping mapping) {
+    private static String describeCpus(List<Long> physical, CpuTopology mapping) {
         List<String> parts = physical.stream().map(mapping::describePhysical).toList();
         return String.join(", ", parts);
     }

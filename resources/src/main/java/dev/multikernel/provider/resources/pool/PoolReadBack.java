@@ -1,5 +1,6 @@
 package dev.multikernel.provider.resources.pool;
 
+import dev.multikernel.provider.plan.CpuTopology;
 import dev.multikernel.host.devicetree.multikernel.PciAddress;
 import dev.multikernel.host.devicetree.multikernel.PoolChunk;
 import dev.multikernel.provider.values.ByteSize;
@@ -42,8 +43,8 @@ final class PoolReadBack {
     }
 
     /** A current-tree pool. */
-    static Values current(LivePool live, CpuMapping mapping, PoolSpec wanted) {
-        CpuMapping.Translated t = mapping.logical(live.cpus());
+    static Values current(LivePool live, CpuTopology mapping, PoolSpec wanted) {
+        CpuTopology.Translated t = mapping.logical(live.cpus());
         Optional<String> cpus;
         if (wanted.cpus().isPresent() && wanted.cpus().get().set().equals(t.logical())) {
             cpus = Optional.of(wanted.cpus().get().text());

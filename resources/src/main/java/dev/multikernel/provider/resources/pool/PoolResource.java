@@ -1,5 +1,9 @@
 package dev.multikernel.provider.resources.pool;
 
+import dev.multikernel.provider.kernel.RfcV2Interface;
+import dev.multikernel.provider.kernel.KernelInterface;
+import dev.multikernel.provider.resources.AttributeProblem;
+import dev.multikernel.provider.plan.CpuTopology;
 import static dev.multikernel.provider.resources.pool.PoolSchema.BOOT_ID;
 import static dev.multikernel.provider.resources.pool.PoolSchema.CPUS;
 import static dev.multikernel.provider.resources.pool.PoolSchema.DEVICES;
@@ -12,18 +16,16 @@ import static dev.multikernel.provider.resources.pool.PoolSchema.PHYSICAL_CPU_ID
 import static dev.multikernel.provider.resources.pool.PoolSchema.SIZE;
 import static dev.multikernel.provider.resources.pool.PoolSchema.ADDRESS;
 
-import dev.multikernel.host.devicetree.Fdt;
-import dev.multikernel.host.devicetree.multikernel.Baseline;
 import dev.multikernel.host.devicetree.multikernel.MemoryRequest;
 import dev.multikernel.host.devicetree.multikernel.OverlayOperation;
 import dev.multikernel.host.mkctl.MkctlException;
 import dev.multikernel.host.state.CpuState;
 import dev.multikernel.host.state.HostState;
-import dev.multikernel.host.state.InterfaceGeneration;
 import dev.multikernel.provider.config.HostAddress;
 import dev.multikernel.provider.hosts.HostReads;
-import dev.multikernel.provider.hosts.HostRegistry;
-import dev.multikernel.provider.hosts.OverlayWrites;
+import dev.multikernel.provider.hosts.Hosts;
+import dev.multikernel.provider.kernel.CurrentInterface;
+import dev.multikernel.provider.kernel.OverlayWrites;
 import dev.multikernel.provider.plan.PlannedPool;
 import dev.multikernel.provider.resources.overlay.OverlaySpec;
 import dev.multikernel.provider.values.ByteSize;
@@ -57,9 +59,9 @@ public final class PoolResource implements Resource {
     /** The {@code mk,resources} tag of every transaction this resource writes. */
     public static final String TAG = "terraform:pool";
 
-    private final HostRegistry hosts;
+    private final Hosts hosts;
 
-    public PoolResource(HostRegistry hosts) {
+    public PoolResource(Hosts hosts) {
         this.hosts = hosts;
     }
 
@@ -97,29 +99,29 @@ public final class PoolResource implements Resource {
         HostState state = hosts.state(host);
         Optional<TfObject> prior = context.prior();
         String bootId = prior.flatMap(p -> p.string(BOOT_ID)).orElse(null);
-        switch (state.generation()) {
-            case NONE -> {
-                d.error(CtyPath.ROOT.attr(HOST), "Host " + host.describe() + " has no multikernel support",
-                        "/sys/fs/multikernel does not exist on host " + host.describe() + ": its kernel was built "
-                                + "without multikernel. Boot a multikernel kernel on it, or point host elsewhere.");
-                return;
+        KernelInterface kernel = KernelInterface.of(state);
+        if (kernel instanceof KernelInterface.Unsupported) {
+            d.error(CtyPath.ROOT.attr(HOST), "Host " + host.describe() + " has no multikernel support",
+                    "/sys/fs/multikernel does not exist on host " + host.describe() + ": its kernel was built "
+                            + "without multikernel. Boot a multikernel kernel on it, or point host elsewhere.");
+            return;
+        } else if (kernel instanceof KernelInterface.Unmounted) {
+            // not mounted: which interface it speaks shows once apply mounts it; what can be
+            // checked without knowing (CPUs and NUMA nodes exist) is checked now
+            planned = planned.withUnknown(GENERATION).withUnknown(PHYSICAL_CPU_IDS);
+            planned = bootId == null ? planned.withUnknown(BOOT_ID) : planned.with(BOOT_ID, bootId);
+            if (spec.known()) {
+                report(PoolChanges.compute(host.describe(), spec, LivePool.EMPTY,
+                        mapping(state, prior, Optional.empty()), nodes(state, LivePool.EMPTY)), d);
+                // instances planned beside this pool are checked against it, as on a mounted host
+                hosts.ledger().recordPool(host, new PlannedPool(spec.cpuSet(), spec.memoryList().stream()
+                        .map(m -> new MemoryRequest(m.size().bytes(), m.numaNode())).toList(),
+                        spec.deviceList().stream().map(PoolSpec.Device::address).toList()));
             }
-            case UNKNOWN -> {
-                // not mounted: which interface it speaks shows once apply mounts it; what can be
-                // checked without knowing (CPUs and NUMA nodes exist) is checked now
-                planned = planned.withUnknown(GENERATION).withUnknown(PHYSICAL_CPU_IDS);
-                planned = bootId == null ? planned.withUnknown(BOOT_ID) : planned.with(BOOT_ID, bootId);
-                if (spec.known()) {
-                    report(PoolChanges.compute(host.describe(), spec, LivePool.EMPTY,
-                            mapping(state, prior, Optional.empty()), nodes(state, LivePool.EMPTY)), d);
-                    // instances planned beside this pool are checked against it, as on a mounted host
-                    hosts.ledger().recordPool(host, new PlannedPool(spec.cpuSet(), spec.memoryList().stream()
-                            .map(m -> new MemoryRequest(m.size().bytes(), m.numaNode())).toList(),
-                            spec.deviceList().stream().map(PoolSpec.Device::address).toList()));
-                }
-            }
-            case CURRENT -> planned = planCurrent(context, host, state, spec, planned);
-            case RFC_V2 -> planned = planRfcV2(context, host, state, spec, planned);
+        } else if (kernel instanceof CurrentInterface) {
+            planned = planCurrent(context, host, state, spec, planned);
+        } else {
+            planned = planRfcV2(context, host, (RfcV2Interface) kernel, spec, planned);
         }
         if (planned != null && !d.hasErrors()) {
             context.setPlanned(planned);
@@ -151,7 +153,7 @@ public final class PoolResource implements Resource {
         if (!spec.known()) {
             return planned.withUnknown(PHYSICAL_CPU_IDS);
         }
-        CpuMapping mapping = mapping(state, prior, Optional.empty());
+        CpuTopology mapping = mapping(state, prior, Optional.empty());
         LivePool live = LivePool.EMPTY;
         if (!context.isCreate()) {
             live = LivePool.of(state).orElseThrow(() -> new ResourceException("Cannot read the pool of host " + h,
@@ -181,10 +183,11 @@ public final class PoolResource implements Resource {
         return planned;
     }
 
-    private TfObject planRfcV2(PlanContext context, HostAddress host, HostState state, PoolSpec spec,
+    private TfObject planRfcV2(PlanContext context, HostAddress host, RfcV2Interface v2, PoolSpec spec,
             TfObject planned) {
         Diagnostics d = context.diagnostics();
-        long poolBytes = LivePool.v2PoolBytes(state);
+        HostState state = v2.state();
+        long poolBytes = v2.poolBytes();
         checkRfcV2(host, context.config(), spec, poolBytes, d);
         if (d.hasErrors()) {
             return null;
@@ -206,7 +209,7 @@ public final class PoolResource implements Resource {
         if (poolBytes > 0 && poolBytes % ByteSize.PAGE.bytes() == 0) {
             memory.add(MemoryRequest.of(poolBytes));
         }
-        CpuMapping mapping = mapping(state, Optional.empty(), Optional.empty());
+        CpuTopology mapping = mapping(state, Optional.empty(), Optional.empty());
         hosts.ledger().recordPool(host, new PlannedPool(mapping.all(), memory, List.of()));
         return planned;
     }
@@ -252,9 +255,7 @@ public final class PoolResource implements Resource {
     }
 
     private static void report(PoolChanges changes, Diagnostics d) {
-        for (PoolChanges.Problem p : changes.problems()) {
-            d.error(p.path(), p.summary(), p.detail());
-        }
+        AttributeProblem.report(changes.problems(), d);
     }
 
     /** The host's NUMA nodes, as its CPUs and pool chunks show them; empty when it reports none. */
@@ -268,7 +269,7 @@ public final class PoolResource implements Resource {
     }
 
     /** The host's CPU mapping, completed with the pairs state and plan recorded. */
-    private static CpuMapping mapping(HostState state, Optional<TfObject> prior, Optional<TfObject> planned) {
+    private static CpuTopology mapping(HostState state, Optional<TfObject> prior, Optional<TfObject> planned) {
         Map<Integer, Long> pairs = new java.util.HashMap<>();
         for (Optional<TfObject> o : List.of(planned, prior)) {
             if (o.isPresent() && o.get().isKnown(CPUS) && !o.get().isNull(CPUS) && o.get().isKnown(PHYSICAL_CPU_IDS)) {
@@ -280,10 +281,10 @@ public final class PoolResource implements Resource {
                         }
                     }
                 }
-                CpuMapping.pairs(o.get().requireString(CPUS), ids).forEach(pairs::putIfAbsent);
+                CpuTopology.pairs(o.get().requireString(CPUS), ids).forEach(pairs::putIfAbsent);
             }
         }
-        return CpuMapping.of(state.cpus(), pairs);
+        return CpuTopology.from(state.cpus()).withRemembered(pairs);
     }
 
     // ------------------------------------------------------------------------------------ apply
@@ -295,24 +296,22 @@ public final class PoolResource implements Resource {
         String h = host.describe();
         PoolSpec spec = specOf(context.config());
         HostState state = hosts.refreshState(host);
-        if (state.generation() == InterfaceGeneration.UNKNOWN) {
+        if (KernelInterface.of(state) instanceof KernelInterface.Unmounted) {
             hosts.change(host, c -> c.mount());
             state = hosts.state(host);
         }
         TfObject base = planned.with(ID, planned.requireString(HOST)).with(BOOT_ID, state.bootId());
-        switch (state.generation()) {
-            case RFC_V2 -> {
-                Diagnostics d = new Diagnostics();
-                checkRfcV2(host, context.config(), spec, LivePool.v2PoolBytes(state), d);
-                throwFirst(d);
-                return withValues(base.with(GENERATION, PoolSchema.RFC_V2),
-                        PoolReadBack.rfcV2(LivePool.v2PoolBytes(state), spec, false));
-            }
-            case CURRENT -> {
-                // handled below
-            }
-            default -> throw new ResourceException("Host " + h + " has no usable multikernel interface",
-                    "Host " + h + " reports interface \"" + state.generation().wireName() + "\" (mounted: "
+        KernelInterface kernel = KernelInterface.of(state);
+        if (kernel instanceof RfcV2Interface v2) {
+            Diagnostics d = new Diagnostics();
+            checkRfcV2(host, context.config(), spec, v2.poolBytes(), d);
+            throwFirst(d);
+            return withValues(base.with(GENERATION, PoolSchema.RFC_V2),
+                    PoolReadBack.rfcV2(v2.poolBytes(), spec, false));
+        }
+        if (!(kernel instanceof CurrentInterface)) {
+            throw new ResourceException("Host " + h + " has no usable multikernel interface",
+                    "Host " + h + " reports interface \"" + KernelInterface.of(state).wireName() + "\" (mounted: "
                             + state.mounted() + "); a pool needs a mounted multikernel filesystem.",
                     Optional.of(CtyPath.ROOT.attr(HOST)), Optional.empty(), null);
         }
@@ -325,17 +324,16 @@ public final class PoolResource implements Resource {
                             + ", or give it back on the host first.", Optional.of(CtyPath.ROOT.attr(HOST)),
                     Optional.empty(), null);
         }
-        CpuMapping mapping = mapping(state, Optional.empty(), Optional.of(planned));
+        CpuTopology mapping = mapping(state, Optional.empty(), Optional.of(planned));
         PoolSpec wanted = wantedOf(planned, spec);
         PoolChanges changes = PoolChanges.compute(h, wanted, LivePool.EMPTY, mapping, nodes(state, live));
         throwFirst(changes);
-        Baseline baseline;
+        byte[] dtb;
         try {
-            baseline = new Baseline(changes.cpuAdd(), changes.memoryAdd(), List.of(), Map.of());
+            dtb = CurrentInterface.baselineBlob(changes.cpuAdd(), changes.memoryAdd());
         } catch (IllegalArgumentException e) {
             throw new ResourceException("Invalid pool for host " + h, e.getMessage() + ".");
         }
-        byte[] dtb = Fdt.write(baseline.toTree());
         hosts.change(host, c -> c.baseline(dtb));
         if (!changes.deviceAdd().isEmpty()) {
             try {
@@ -364,14 +362,15 @@ public final class PoolResource implements Resource {
                     + " Run terraform plan again.");
         }
         TfObject base = planned.with(ID, planned.requireString(HOST)).with(BOOT_ID, bootId);
-        if (state.generation() == InterfaceGeneration.RFC_V2) {
+        KernelInterface kernel = KernelInterface.of(state);
+        if (kernel instanceof RfcV2Interface v2) {
             Diagnostics d = new Diagnostics();
-            checkRfcV2(host, context.config(), spec, LivePool.v2PoolBytes(state), d);
+            checkRfcV2(host, context.config(), spec, v2.poolBytes(), d);
             throwFirst(d);
             return withValues(base.with(GENERATION, PoolSchema.RFC_V2),
-                    PoolReadBack.rfcV2(LivePool.v2PoolBytes(state), spec, false));
+                    PoolReadBack.rfcV2(v2.poolBytes(), spec, false));
         }
-        if (state.generation() != InterfaceGeneration.CURRENT) {
+        if (!(kernel instanceof CurrentInterface)) {
             throw notReadable(host, state);
         }
         base = base.with(GENERATION, PoolSchema.CURRENT);
@@ -382,7 +381,7 @@ public final class PoolResource implements Resource {
                     "Someone gave back everything the pool held since the plan. Run terraform plan again: it plans "
                             + "to create the pool.");
         }
-        CpuMapping mapping = mapping(state, Optional.of(prior), Optional.of(planned));
+        CpuTopology mapping = mapping(state, Optional.of(prior), Optional.of(planned));
         PoolSpec wanted = wantedOf(planned, spec);
         PoolChanges changes = PoolChanges.compute(h, wanted, live, mapping, nodes(state, live));
         throwFirst(changes);
@@ -402,14 +401,12 @@ public final class PoolResource implements Resource {
         if (bootId.isPresent() && !bootId.get().equals(state.bootId())) {
             return; // the pool went with the reboot
         }
-        switch (state.generation()) {
-            case RFC_V2, NONE -> {
-                return; // the boot-time pool stays; nothing was made
-            }
-            case UNKNOWN -> throw notReadable(host, state);
-            case CURRENT -> {
-                // below
-            }
+        KernelInterface kernel = KernelInterface.of(state);
+        if (kernel instanceof RfcV2Interface || kernel instanceof KernelInterface.Unsupported) {
+            return; // the boot-time pool stays; nothing was made
+        }
+        if (kernel instanceof KernelInterface.Unmounted) {
+            throw notReadable(host, state);
         }
         LivePool live = LivePool.of(state).orElseThrow(() -> new ResourceException("Cannot read the pool of host " + h,
                 LivePool.problem(state)));
@@ -446,22 +443,20 @@ public final class PoolResource implements Resource {
         }
         TfObject base = prior.with(ID, prior.requireString(HOST)).with(BOOT_ID, state.bootId());
         PoolSpec wanted = specOf(prior);
-        switch (state.generation()) {
-            case RFC_V2 -> {
-                return Optional.of(withValues(base.with(GENERATION, PoolSchema.RFC_V2),
-                        PoolReadBack.rfcV2(LivePool.v2PoolBytes(state), wanted, importing)));
-            }
-            case CURRENT -> {
-                // below
-            }
-            default -> throw notReadable(host, state);
+        KernelInterface kernel = KernelInterface.of(state);
+        if (kernel instanceof RfcV2Interface v2) {
+            return Optional.of(withValues(base.with(GENERATION, PoolSchema.RFC_V2),
+                    PoolReadBack.rfcV2(v2.poolBytes(), wanted, importing)));
+        }
+        if (!(kernel instanceof CurrentInterface)) {
+            throw notReadable(host, state);
         }
         LivePool live = LivePool.of(state).orElseThrow(() -> new ResourceException("Cannot read the pool of host " + h,
                 LivePool.problem(state)));
         if (!live.exists()) {
             return Optional.empty();
         }
-        CpuMapping mapping = mapping(state, Optional.of(prior), Optional.empty());
+        CpuTopology mapping = mapping(state, Optional.of(prior), Optional.empty());
         PoolReadBack.Values values = PoolReadBack.current(live, mapping, wanted);
         if (!values.unmapped().isEmpty()) {
             String ids = PoolReadBack.ids(values.unmapped());
@@ -492,12 +487,12 @@ public final class PoolResource implements Resource {
 
     // ------------------------------------------------------------------------------------ helpers
 
-    private TfObject readBack(HostAddress host, TfObject base, CpuMapping planMapping, PoolSpec wanted,
+    private TfObject readBack(HostAddress host, TfObject base, CpuTopology planMapping, PoolSpec wanted,
             OperationContext context) throws ResourceException {
         HostState state = hosts.state(host);
         LivePool live = LivePool.of(state).orElseThrow(() -> new ResourceException(
                 "Cannot read the pool of host " + host.describe() + " back", LivePool.problem(state)));
-        CpuMapping mapping = CpuMapping.of(state.cpus(), pairsOf(planMapping, live));
+        CpuTopology mapping = CpuTopology.from(state.cpus()).withRemembered(pairsOf(planMapping, live));
         PoolReadBack.Values values = PoolReadBack.current(live, mapping, wanted);
         if (!values.unmapped().isEmpty()) {
             context.diagnostics().warning(PoolSpec.CPUS_PATH, "Pool CPUs of host " + host.describe()
@@ -508,7 +503,7 @@ public final class PoolResource implements Resource {
     }
 
     /** The pairs {@code mapping} knows for the CPUs of {@code live}. */
-    private static Map<Integer, Long> pairsOf(CpuMapping mapping, LivePool live) {
+    private static Map<Integer, Long> pairsOf(CpuTopology mapping, LivePool live) {
         Map<Integer, Long> out = new java.util.HashMap<>();
         for (long p : live.cpus()) {
             mapping.logicalOf(p).ifPresent(l -> out.put(l, p));
@@ -585,22 +580,16 @@ public final class PoolResource implements Resource {
     }
 
     private static void throwFirst(Diagnostics d) throws ResourceException {
-        if (d.hasErrors()) {
-            var e = d.all().stream().filter(x -> x.isError()).findFirst().orElseThrow();
-            throw new ResourceException(e.summary(), e.detail(), e.path(), Optional.empty(), null);
-        }
+        AttributeProblem.throwFirst(d);
     }
 
     private static void throwFirst(PoolChanges changes) throws ResourceException {
-        if (!changes.problems().isEmpty()) {
-            PoolChanges.Problem p = changes.problems().get(0);
-            throw new ResourceException(p.summary(), p.detail(), Optional.of(p.path()), Optional.empty(), null);
-        }
+        AttributeProblem.throwFirst(changes.problems());
     }
 
     private static ResourceException notReadable(HostAddress host, HostState state) {
         String h = host.describe();
-        if (state.generation() == InterfaceGeneration.NONE) {
+        if (KernelInterface.of(state) instanceof KernelInterface.Unsupported) {
             return new ResourceException("Host " + h + " has no multikernel support",
                     "/sys/fs/multikernel does not exist on host " + h + ", so it cannot have a pool.",
                     Optional.of(CtyPath.ROOT.attr(HOST)), Optional.empty(), null);

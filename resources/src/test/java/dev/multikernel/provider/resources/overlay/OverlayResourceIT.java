@@ -17,7 +17,7 @@ import dev.multikernel.host.mkctl.MkctlClient;
 import dev.multikernel.host.state.CpuState;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.TransactionState;
-import dev.multikernel.provider.hosts.Compensation;
+import dev.multikernel.provider.kernel.Compensation;
 import dev.multikernel.provider.testing.SimulatedFleet;
 import dev.multikernel.sim.kernel.InterfaceGeneration;
 import dev.multikernel.sim.ssh.SimulatedHost;

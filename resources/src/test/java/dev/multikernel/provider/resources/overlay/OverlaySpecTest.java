@@ -20,7 +20,7 @@ import dev.multikernel.host.state.DeviceTreeBlob;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InterfaceGeneration;
 import dev.multikernel.host.state.PoolState;
-import dev.multikernel.provider.hosts.Compensation;
+import dev.multikernel.provider.kernel.Compensation;
 import dev.tfjvm.cty.CtyValue;
 import dev.tfjvm.spi.TfObject;
 import java.util.HashMap;

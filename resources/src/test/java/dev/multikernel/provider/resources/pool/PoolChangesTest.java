@@ -1,5 +1,7 @@
 package dev.multikernel.provider.resources.pool;
 
+import dev.multikernel.provider.resources.AttributeProblem;
+import dev.multikernel.provider.plan.CpuTopology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.multikernel.host.devicetree.multikernel.MemoryRequest;
@@ -61,8 +63,8 @@ class PoolChangesTest {
         return new PoolSpec.Memory(size, ByteSize.parse(size), OptionalInt.of(node));
     }
 
-    static CpuMapping mapping(boolean known) {
-        return CpuMapping.of(cpus(known), known ? Map.of() : Map.of(1, 2L, 2, 4L, 3, 6L));
+    static CpuTopology mapping(boolean known) {
+        return CpuTopology.from(cpus(known)).withRemembered(known ? Map.of() : Map.of(1, 2L, 2, 4L, 3, 6L));
     }
 
     @Test
@@ -86,7 +88,7 @@ class PoolChangesTest {
     void cpusAndMemoryAnInstanceHoldsCannotLeaveThePool() throws Exception {
         PoolChanges c = PoolChanges.compute("h1", spec("1,3", List.of(mem("512MiB"))), live(), mapping(false),
                 Set.of(0, 1));
-        assertThat(c.problems()).extracting(PoolChanges.Problem::path).containsExactly(CtyPath.ROOT.attr("cpus"),
+        assertThat(c.problems()).extracting(AttributeProblem::path).containsExactly(CtyPath.ROOT.attr("cpus"),
                 CtyPath.ROOT.attr("memory"), CtyPath.ROOT.attr("devices"));
         assertThat(c.problems().get(0).summary()).isEqualTo("CPU 2 (APIC id 4) is given to instance \"web\"");
         assertThat(c.problems().get(1).summary()).contains("1GiB chunk at 0x100000000").contains("\"web\"");
@@ -123,8 +125,8 @@ class PoolChangesTest {
         List<CpuState> noApic = List.of(new CpuState(0, OptionalInt.of(0), OptionalInt.of(0), true),
                 new CpuState(1, OptionalInt.empty(), OptionalInt.of(0), false));
         PoolChanges c = PoolChanges.compute("h1", spec("1,9", List.of(mem("1GiB", 3))), LivePool.EMPTY,
-                CpuMapping.of(noApic, Map.of()), Set.of(0));
-        assertThat(c.problems()).extracting(PoolChanges.Problem::summary).containsExactly(
+                CpuTopology.from(noApic).withRemembered(Map.of()), Set.of(0));
+        assertThat(c.problems()).extracting(AttributeProblem::summary).containsExactly(
                 "CPU 9 does not exist on host h1", "The APIC id of CPU 1 is not known",
                 "NUMA node 3 does not exist on host h1");
         assertThat(c.problems().get(0).detail()).contains("Host h1 has CPUs 0-1");

@@ -1,5 +1,6 @@
 package dev.multikernel.provider.resources.pool;
 
+import dev.multikernel.provider.plan.CpuTopology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.multikernel.host.devicetree.multikernel.PciAddress;
@@ -74,8 +75,8 @@ class PoolReadBackTest {
     @Test
     void withoutTheHostsMappingTheOneKeptInStateTranslates() throws Exception {
         // the host no longer reports APIC ids of its (offline) pool CPUs; state paired cpus with the ids
-        Map<Integer, Long> pairs = CpuMapping.pairs("1-2", List.of(2L, 4L));
-        CpuMapping mapping = CpuMapping.of(PoolChangesTest.cpus(false), pairs);
+        Map<Integer, Long> pairs = CpuTopology.pairs("1-2", List.of(2L, 4L));
+        CpuTopology mapping = CpuTopology.from(PoolChangesTest.cpus(false)).withRemembered(pairs);
         PoolReadBack.Values v = PoolReadBack.current(live(), mapping,
                 wanted("1-2", List.of(mem("1GiB", OptionalInt.of(0))), List.of()));
         assertThat(v.cpus()).contains("1-2"); // CPU with APIC id 6 has no known number: not guessed
@@ -85,7 +86,7 @@ class PoolReadBackTest {
 
     @Test
     void theHostsMappingWinsOverAStaleOne() {
-        CpuMapping mapping = CpuMapping.of(PoolChangesTest.cpus(true), Map.of(1, 40L, 7, 2L));
+        CpuTopology mapping = CpuTopology.from(PoolChangesTest.cpus(true)).withRemembered(Map.of(1, 40L, 7, 2L));
         assertThat(mapping.physicalOf(1)).hasValue(2L);
         assertThat(mapping.logicalOf(40L)).isEmpty();
         assertThat(mapping.physicalOf(7)).hasValue(22L);

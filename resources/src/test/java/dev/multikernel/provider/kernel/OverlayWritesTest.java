@@ -1,4 +1,4 @@
-package dev.multikernel.provider.hosts;
+package dev.multikernel.provider.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.multikernel.provider.hosts;
+package dev.multikernel.provider.kernel;
 
 import dev.multikernel.host.devicetree.multikernel.CpuItem;
 import dev.multikernel.host.devicetree.multikernel.InstanceTree;

@@ -1,16 +1,15 @@
-package dev.multikernel.provider.hosts;
+package dev.multikernel.provider.kernel;
 
-import dev.multikernel.host.devicetree.Fdt;
 import dev.multikernel.host.devicetree.multikernel.OverlayOperation;
-import dev.multikernel.host.devicetree.multikernel.OverlayOps;
 import dev.multikernel.host.devicetree.multikernel.OverlayTarget;
-import dev.multikernel.host.mkctl.MkctlClient;
+import dev.multikernel.host.mkctl.Mkctl;
 import dev.multikernel.host.mkctl.MkctlError;
 import dev.multikernel.host.mkctl.MkctlException;
 import dev.multikernel.host.mkctl.MkctlResult;
 import dev.multikernel.host.ssh.HostException;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.provider.config.HostAddress;
+import dev.multikernel.provider.hosts.Hosts;
 import dev.tfjvm.cty.CtyPath;
 import dev.tfjvm.spi.ResourceException;
 import java.util.ArrayList;
@@ -82,9 +81,9 @@ public final class OverlayWrites {
      * @throws MkctlException when mkctl fails without a transaction of the kernel's to name: nothing
      *                        was applied
      */
-    public static Outcome write(MkctlClient client, String tag, List<OverlayOperation> operations, HostState before)
+    public static Outcome write(Mkctl client, String tag, List<OverlayOperation> operations, HostState before)
             throws HostException, MkctlException {
-        byte[] dtbo = Fdt.write(OverlayOps.toTree(tag, operations));
+        byte[] dtbo = CurrentInterface.overlayBlob(tag, operations);
         MkctlException failure;
         try {
             return new Outcome.Applied(client.applyOverlay(dtbo));
@@ -104,7 +103,7 @@ public final class OverlayWrites {
         }
     }
 
-    private static Outcome compensate(MkctlClient client, MkctlException failure, int tx, Exception rollback,
+    private static Outcome compensate(Mkctl client, MkctlException failure, int tx, Exception rollback,
             List<OverlayOperation> written, HostState before) {
         Compensation c;
         try {
@@ -116,8 +115,8 @@ public final class OverlayWrites {
             return new Outcome.Compensated(failure, tx, rollback, c, OptionalInt.empty());
         }
         try {
-            MkctlResult.OverlayApplied undo = client.applyOverlay(Fdt.write(OverlayOps.toTree(Compensation.TAG,
-                    c.inverse())));
+            MkctlResult.OverlayApplied undo = client.applyOverlay(CurrentInterface.overlayBlob(Compensation.TAG,
+                    c.inverse()));
             return new Outcome.Compensated(failure, tx, rollback, c, OptionalInt.of(undo.transaction().id()));
         } catch (MkctlException | HostException | RuntimeException e) {
             return new Outcome.Stuck(failure, tx, rollback, Optional.of(c), e);
@@ -125,10 +124,10 @@ public final class OverlayWrites {
     }
 
     /**
-     * {@link #write(MkctlClient, String, List, HostState)} as one change of {@code host}; a failure
+     * {@link #write(Mkctl, String, List, HostState)} as one change of {@code host}; a failure
      * of mkctl without a transaction becomes the registry's error naming the host.
      */
-    public static Outcome write(HostRegistry hosts, HostAddress host, String tag, List<OverlayOperation> operations,
+    public static Outcome write(Hosts hosts, HostAddress host, String tag, List<OverlayOperation> operations,
             HostState before) throws ResourceException {
         return hosts.change(host, client -> write(client, tag, operations, before));
     }
@@ -139,7 +138,7 @@ public final class OverlayWrites {
      *
      * @param doing what the transaction does, for messages ("create instance \"web\"")
      */
-    public static MkctlResult.Transaction apply(HostRegistry hosts, HostAddress host, String tag,
+    public static MkctlResult.Transaction apply(Hosts hosts, HostAddress host, String tag,
             List<OverlayOperation> operations, String doing) throws ResourceException {
         Outcome outcome = write(hosts, host, tag, operations, hosts.state(host));
         if (outcome instanceof Outcome.Failed f) {
