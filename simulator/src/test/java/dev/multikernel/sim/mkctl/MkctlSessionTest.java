@@ -37,7 +37,9 @@ class MkctlSessionTest {
         final BufferedReader out;
 
         Session(SimHost host) throws IOException {
-            ProcessBuilder pb = new ProcessBuilder(SimHost.binary().toString(), "session");
+            List<String> argv = new java.util.ArrayList<>(SimHost.emulator());
+            argv.addAll(List.of(SimHost.binary().toString(), "session"));
+            ProcessBuilder pb = new ProcessBuilder(argv);
             pb.environment().put("MKCTL_SIM_SOCKET", host.server.socketPath().toString());
             pb.redirectError(ProcessBuilder.Redirect.DISCARD);
             process = pb.start();
