@@ -75,9 +75,12 @@ trap 'rm -rf "$work"' EXIT
 rm -rf "$out"
 mkdir -p "$out"
 
-# The modules the provider uses (jdeps --print-module-deps of the jar, plus the EC provider
-# TLS and SSH load as a service).
-modules=java.base,java.desktop,java.management,java.naming,java.rmi,java.security.jgss,java.sql,jdk.jfr,jdk.unsupported,jdk.crypto.ec
+# The modules the provider uses: what jdeps finds in the jar (read at each release, so a new
+# dependency cannot be left out of the runtime: the daemon's jdk.net was), plus the EC provider
+# TLS and SSH load as a service, which no class names.
+modules=$(jdeps --ignore-missing-deps --multi-release 17 --print-module-deps "$jar") \
+    || die "jdeps could not read $jar"
+modules=$modules,jdk.crypto.ec
 
 # Debian's JDK for one architecture, from the configured apt sources (kept in the cache).
 debian_jmods() {
