@@ -90,8 +90,8 @@ public final class ChangeClassifier {
             reasons.add("Instance \"" + prior.name() + "\" is active and the RFC v2 interface has no way to stop"
                     + " a running instance: reboot the host to free it, or keep the current values.");
         } else if (disruptive && running) {
-            reasons.add("Instance \"" + prior.name() + "\" is active: this stops it; set allow_restart = true to"
-                    + " accept that.");
+            // the fix (allow_restart) is the caller's to name: it is wrong advice when already set
+            reasons.add("Instance \"" + prior.name() + "\" is active: this stops it.");
         }
         return new ChangeDecision(change, reasons, disruptive && running, possible);
     }

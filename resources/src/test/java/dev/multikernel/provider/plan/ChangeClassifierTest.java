@@ -60,7 +60,7 @@ class ChangeClassifierTest {
         assertThat(d.reasons()).containsExactly(
                 "kernel, initrd changed: a new kernel image must be loaded, so the instance is halted, unloaded,"
                         + " loaded again and started.",
-                "Instance \"web\" is active: this stops it; set allow_restart = true to accept that.");
+                "Instance \"web\" is active: this stops it.");
         ChangeDecision ready = ChangeClassifier.classify(InterfaceGeneration.CURRENT, Optional.of(InstanceStatus.READY),
                 BASE, boot(BootSpec.of("/boot/a", "")));
         assertThat(ready.change()).isEqualTo(ChangeClass.RESTART);

@@ -156,6 +156,25 @@ class InstanceResourceTest {
     }
 
     @Test
+    void aRestartOfARunningInstanceWarnsWithAllowRestartAndIsRefusedWithout() throws Exception {
+        hosts.setState(with(InstanceStatus.ACTIVE));
+        TfObject prior = instance.importState("h1:web").value();
+        prior = instance.planAndApply(Optional.of(prior), config("active")).value();
+        TfObject newKernel = config("active").with("kernel", "/boot/vmlinuz-mk-2");
+
+        ResourceHarness.Plan refused = instance.plan(Optional.of(prior), newKernel);
+        assertThat(refused.errors()).singleElement().satisfies(d -> {
+            assertThat(d.path()).isEqualTo("allow_restart");
+            assertThat(d.detail()).contains("this stops it").contains("Set allow_restart = true");
+        });
+
+        ResourceHarness.Plan allowed = instance.plan(Optional.of(prior), newKernel.with("allow_restart", true));
+        assertThat(allowed.errors()).isEmpty();
+        assertThat(allowed.diagnostics()).singleElement().satisfies(d -> assertThat(d.detail())
+                .as("no advice to set what is set").contains("this stops it").doesNotContain("allow_restart"));
+    }
+
+    @Test
     void readAfterTheInstanceWasRemovedOutOfBandSaysItIsGone() {
         hosts.setState(with(InstanceStatus.READY));
         TfObject prior = instance.importState("h1:web").value();
