@@ -20,9 +20,9 @@ public record AttributePaths(String name, String id, String cpus, String cpuCoun
         Objects.requireNonNull(boot, "boot");
     }
 
-    /** {@code resource + ".name"}, {@code ".id"}, {@code ".cpus"}, {@code ".cpu_count"}, {@code ".memory"}, ... */
+    /** {@code resource + ".name"}, {@code ".instance_id"}, {@code ".cpus"}, {@code ".cpu_count"}, {@code ".memory"}, ... */
     public static AttributePaths of(String resource) {
-        return new AttributePaths(resource + ".name", resource + ".id", resource + ".cpus",
+        return new AttributePaths(resource + ".name", resource + ".instance_id", resource + ".cpus",
                 resource + ".cpu_count", resource + ".memory", resource + ".numa_node", resource + ".devices",
                 resource + ".kernel");
     }

@@ -380,12 +380,14 @@ public final class HostPlanner {
         Map<Integer, String> used = new TreeMap<>();
         foreign.forEach(i -> i.id().ifPresent(id -> used.put(id, "instance \"" + i.name() + "\"")));
         Map<Integer, String> taken = new TreeMap<>(used);
+        // Every id already decided (written, kept from state, or on the host), so that "the lowest
+        // free id" in a message is free of all of them, not only of those checked before it.
+        java.util.Set<Integer> decided = new java.util.TreeSet<>(used.keySet());
         for (Work w : works) {
-            OptionalInt id = w.r.id();
-            if (id.isEmpty()) {
-                id = w.r.prior().flatMap(p -> p.id().isPresent() ? Optional.of(p.id()) : Optional.empty())
-                        .orElse(w.onHost.map(HostInstance::id).orElse(OptionalInt.empty()));
-            }
+            knownId(w).ifPresent(decided::add);
+        }
+        for (Work w : works) {
+            OptionalInt id = knownId(w);
             if (id.isEmpty()) {
                 continue;
             }
@@ -394,8 +396,8 @@ public final class HostPlanner {
             if (v < MIN_ID || v > MAX_ID) {
                 problems.add(PlanProblem.error(path, "Instance id " + v + " is out of range",
                         (v == 0 ? "Id 0 is the host itself. " : "") + "Instance ids go from " + MIN_ID + " to " + MAX_ID
-                                + " (the kexec flags carry the id in 11 bits); leave id out to get the lowest free one ("
-                                + lowestFree(taken) + ")."));
+                                + " (the kexec flags carry the id in 11 bits); leave instance_id out to get the lowest"
+                                + " free one (" + lowestFree(decided) + ")."));
                 w.id = id;
                 continue;
             }
@@ -403,9 +405,10 @@ public final class HostPlanner {
             if (holder != null) {
                 problems.add(PlanProblem.error(path, "Instance id " + v + " is already used by " + holder,
                         "Ids are unique per host; the lowest free id on host " + host.hostName() + " is "
-                                + lowestFree(taken) + ", or leave id out to get it."));
+                                + lowestFree(decided) + ": set instance_id to it, or leave instance_id out to get"
+                                + " one."));
             } else {
-                taken.put(v, "instance \"" + w.r.name() + "\" (" + w.r.paths().id() + ")");
+                taken.put(v, "instance \"" + w.r.name() + "\" of this configuration");
             }
             w.id = id;
         }
@@ -430,11 +433,25 @@ public final class HostPlanner {
     }
 
     private static int lowestFree(Map<Integer, String> taken) {
+        return lowestFree(taken.keySet());
+    }
+
+    private static int lowestFree(java.util.Set<Integer> taken) {
         int v = MIN_ID;
-        while (taken.containsKey(v)) {
+        while (taken.contains(v)) {
             v++;
         }
         return v;
+    }
+
+    /** The id a request has: written, else kept from its state, else the one its instance has on the host. */
+    private static OptionalInt knownId(Work w) {
+        OptionalInt id = w.r.id();
+        if (id.isEmpty()) {
+            id = w.r.prior().flatMap(p -> p.id().isPresent() ? Optional.of(p.id()) : Optional.empty())
+                    .orElse(w.onHost.map(HostInstance::id).orElse(OptionalInt.empty()));
+        }
+        return id;
     }
 
     // ---------------------------------------------------------------- memory

@@ -114,11 +114,24 @@ class HostPlannerTest {
         HostView host = Hosts.current(instance("other", 3, "15", 0, 0));
         HostPlan p = HostPlanner.plan(host, List.of(explicit("a", "4").withId(3), explicit("b", "5").withId(0),
                 explicit("c", "6").withId(2048), explicit("d", "7")));
-        assertThat(errors(p)).containsExactly("multikernel_instance.a.id: Instance id 3 is already used by instance \"other\"",
-                "multikernel_instance.b.id: Instance id 0 is out of range",
-                "multikernel_instance.c.id: Instance id 2048 is out of range");
+        assertThat(errors(p)).containsExactly(
+                "multikernel_instance.a.instance_id: Instance id 3 is already used by instance \"other\"",
+                "multikernel_instance.b.instance_id: Instance id 0 is out of range",
+                "multikernel_instance.c.instance_id: Instance id 2048 is out of range");
         assertThat(p.problems().get(1).detail()).startsWith("Id 0 is the host itself. Instance ids go from 1 to 2047");
         assertThat(p.instance("d").orElseThrow().id()).isEqualTo(OptionalInt.of(1));
+    }
+
+    @Test
+    void theLowestFreeIdInAnIdConflictIsFreeOfEveryIdAlreadyDecided() {
+        HostView host = Hosts.current(instance("w0", 1, "15", 0, 0));
+        HostPlan p = HostPlanner.plan(host, List.of(explicit("w1", "4").withId(1), explicit("w2", "5").withId(2),
+                explicit("w3", "6").withId(3)));
+        assertThat(p.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.attributePath()).isEqualTo("multikernel_instance.w1.instance_id");
+            assertThat(problem.detail()).contains("lowest free id on host").contains(" is 4: set instance_id to it")
+                    .doesNotContain("leave id out");
+        });
     }
 
     @Test

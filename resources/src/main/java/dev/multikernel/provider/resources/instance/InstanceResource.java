@@ -253,12 +253,27 @@ public final class InstanceResource implements Resource {
                 if (!hosts.ledger().firstReport(key)) {
                     continue;
                 }
-                diagnostics.error(p.attributePath() + ": " + p.summary(), p.detail());
+                diagnostics.error(subject(p.attributePath()) + ": " + p.summary(), p.detail());
             }
         }
     }
 
     /** The attribute of instance {@code name} that {@code p} is about; empty when it is about another one. */
+    /**
+     * How a problem owned by another instance is named in this one's diagnostic: {@code Instance
+     * "db" (cpus)}. The planner's paths are built from instance names, not resource addresses,
+     * which the provider never sees, so they are not shown as if they were addresses.
+     */
+    static String subject(String attributePath) {
+        String prefix = TYPE_NAME + ".";
+        int dot = attributePath.lastIndexOf('.');
+        if (attributePath.startsWith(prefix) && dot > prefix.length()) {
+            return "Instance \"" + attributePath.substring(prefix.length(), dot) + "\" ("
+                    + attributePath.substring(dot + 1) + ")";
+        }
+        return attributePath;
+    }
+
     static Optional<CtyPath> ownPath(PlanProblem p, String name) {
         String prefix = TYPE_NAME + "." + name + ".";
         return p.attributePath().startsWith(prefix)

@@ -175,6 +175,13 @@ class InstanceResourceTest {
     }
 
     @Test
+    void anotherInstancesProblemNamesThatInstanceNotAMadeUpAddress() {
+        assertThat(InstanceResource.subject("multikernel_instance.bad/name.cpus")).isEqualTo("Instance \"bad/name\" (cpus)");
+        assertThat(InstanceResource.subject("multikernel_instance.v1.2.memory")).isEqualTo("Instance \"v1.2\" (memory)");
+        assertThat(InstanceResource.subject("host")).isEqualTo("host");
+    }
+
+    @Test
     void readAfterTheInstanceWasRemovedOutOfBandSaysItIsGone() {
         hosts.setState(with(InstanceStatus.READY));
         TfObject prior = instance.importState("h1:web").value();
