@@ -6,6 +6,7 @@ import dev.multikernel.host.ssh.CommandTimeoutException;
 import dev.multikernel.host.ssh.ConnectionLostException;
 import dev.multikernel.host.ssh.HostException;
 import dev.multikernel.host.ssh.HostKeyRejectedException;
+import dev.multikernel.host.ssh.HostKeyVerdict;
 import dev.multikernel.host.ssh.HostUnreachableException;
 import dev.multikernel.host.ssh.LocalConfigurationException;
 import dev.multikernel.host.ssh.PrivilegeException;
@@ -41,7 +42,30 @@ public final class HostErrors {
         } else {
             summary = "Command failed on host " + h;
         }
-        return new ResourceException(summary, e.getMessage(), e);
+        String detail = e instanceof HostKeyRejectedException k ? e.getMessage() + configurationHint(host, k)
+                : e.getMessage();
+        return new ResourceException(summary, detail, e);
+    }
+
+    /**
+     * The executor's message speaks SSH (known_hosts, fingerprints); this says which provider
+     * settings do what it suggests, so the fix can be written in HCL.
+     */
+    static String configurationHint(HostAddress host, HostKeyRejectedException e) {
+        String pin = "host_key_pins = { \"" + host.address() + "\" = \"" + e.presentedFingerprint() + "\" }";
+        HostKeyVerdict verdict = e.verdict();
+        if (verdict instanceof HostKeyVerdict.Unknown) {
+            return "\nIn the provider block: pin it with " + pin + ", or name a file that has it in"
+                    + " known_hosts_files, or (knowingly) set host_key_policy = \"accept-new\".";
+        }
+        if (verdict instanceof HostKeyVerdict.Changed c) {
+            return c.expected().stream().anyMatch(k -> "pinned".equals(k.origin()))
+                    ? "\nThe expected key is pinned in host_key_pins of the provider block: if the change is"
+                            + " expected, write " + pin + "."
+                    : "\nhost_key_policy = \"accept-new\" does not accept a changed key; only the known_hosts"
+                            + " files (known_hosts_files) or a pin in host_key_pins can.";
+        }
+        return ""; // revoked: no setting should let it through
     }
 
     public static ResourceException of(HostAddress host, MkctlException e) {
