@@ -258,7 +258,9 @@ public final class HostPlanner {
                     cpus(CpuList.of(list)) + " " + isAre(CpuList.of(list)) + " already given to " + owner,
                     describe(CpuList.of(list)) + " " + isAre(CpuList.of(list)) + " held by " + owner
                             + (owner.equals(UNREADABLE_OWNER) ? " (the pool lists " + (list.size() == 1 ? "it" : "them") + " as taken)"
-                                    : ", which this configuration does not manage")
+                                    // true whether or not the configuration has it: only what is planned
+                                    // together is known here
+                                    : ", which is on the host and not planned together with this instance")
                             + "; free CPUs on host " + host.hostName() + " are " + show(freeShown) + ".")));
         }
         for (Map.Entry<Work, Map<Work, List<Integer>>> e : doubles.entrySet()) {
