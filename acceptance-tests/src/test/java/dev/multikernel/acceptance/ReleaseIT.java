@@ -288,7 +288,7 @@ class ReleaseIT {
         JsonNode archives = new ObjectMapper().readTree(release.resolve("network-mirror/" + Main.SOURCE_ADDRESS + "/"
                 + VERSION + ".json").toFile()).get("archives");
         Map<String, String> h1 = new java.util.TreeMap<>();
-        archives.fields().forEachRemaining(e -> e.getValue().get("hashes").forEach(h -> {
+        archives.properties().forEach(e -> e.getValue().get("hashes").forEach(h -> {
             if (h.asText().startsWith("h1:")) {
                 h1.put(e.getKey(), h.asText());
             }

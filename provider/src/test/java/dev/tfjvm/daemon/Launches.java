@@ -24,6 +24,7 @@ import java.util.stream.Stream;
  * it, with a daemon socket directory of its own (so tests never meet another test's, or another
  * worktree's, daemon) that {@link #close()} removes: the daemon exits when its socket is gone.
  */
+@SuppressWarnings("try") // close() may be interrupted while it waits for the daemons to go; a test wants that
 final class Launches implements AutoCloseable {
     final Path root;
     final Path socketDir;

@@ -31,7 +31,7 @@ class ConfigValidatorsTest {
             values.put(name, s.endsWith("?") ? CtyValue.unknown(type)
                     : type == CtyType.NUMBER ? CtyValue.number(1) : CtyValue.string("x"));
         }
-        return (CtyValue.ObjectVal) CtyValue.object(BLOCK.impliedType(), values);
+        return CtyValue.object(BLOCK.impliedType(), values);
     }
 
     static List<Diagnostic> run(ConfigValidator v, CtyValue.ObjectVal config) {

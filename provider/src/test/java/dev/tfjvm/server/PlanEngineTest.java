@@ -33,7 +33,7 @@ class PlanEngineTest {
     private static CtyValue.ObjectVal obj(Map<String, CtyValue> attrs) {
         Map<String, CtyValue> all = new HashMap<>(attrs);
         all.putIfAbsent("disk", CtyValue.list(DISK.impliedType(), List.of()));
-        return (CtyValue.ObjectVal) CtyValue.object(TYPE, all);
+        return CtyValue.object(TYPE, all);
     }
 
     private static CtyValue disk(String label, CtyValue serial) {

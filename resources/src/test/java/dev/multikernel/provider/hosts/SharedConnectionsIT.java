@@ -83,14 +83,12 @@ class SharedConnectionsIT {
 
     @Test
     void otherPoolOptionsOrAnotherAgentAreNotShared() throws Exception {
-        try (Sharing.Store store = new Sharing.Store()) {
-            ConnectionSpec spec = spec();
-            SshConnectionPool.Options options = SshConnectionPool.Options.DEFAULTS;
-            assertThat(SshConnections.poolKey(options, spec)).isEqualTo(SshConnections.poolKey(options, spec()));
-            assertThat(SshConnections.poolKey(options.withMaxChannelsPerHost(1), spec))
-                    .isNotEqualTo(SshConnections.poolKey(options, spec));
-            Path agent = fleet.dir().resolve("agent.sock");
-            assertThat(spec.withAgentSocket(java.util.Optional.of(agent))).isNotEqualTo(spec);
-        }
+        ConnectionSpec spec = spec();
+        SshConnectionPool.Options options = SshConnectionPool.Options.DEFAULTS;
+        assertThat(SshConnections.poolKey(options, spec)).isEqualTo(SshConnections.poolKey(options, spec()));
+        assertThat(SshConnections.poolKey(options.withMaxChannelsPerHost(1), spec))
+                .isNotEqualTo(SshConnections.poolKey(options, spec));
+        Path agent = fleet.dir().resolve("agent.sock");
+        assertThat(spec.withAgentSocket(java.util.Optional.of(agent))).isNotEqualTo(spec);
     }
 }

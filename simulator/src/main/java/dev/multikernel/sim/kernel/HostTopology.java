@@ -312,7 +312,7 @@ public record HostTopology(List<Cpu> cpus, List<MemoryRegion> memory, List<PciDe
         if (!n.isObject()) {
             throw new IllegalArgumentException(where + " entries must be objects");
         }
-        Iterator<Map.Entry<String, JsonNode>> it = n.fields();
+        Iterator<Map.Entry<String, JsonNode>> it = n.properties().iterator();
         while (it.hasNext()) {
             String name = it.next().getKey();
             if (!known.contains(name)) {
