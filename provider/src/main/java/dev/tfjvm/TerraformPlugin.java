@@ -20,8 +20,7 @@ import java.util.function.Supplier;
  * every Terraform launch gets its own provider instance, made for its {@link Launch}.
  */
 public final class TerraformPlugin {
-    private TerraformPlugin() {
-    }
+    private TerraformPlugin() {}
 
     /** Serves a provider made for each launch (its environment, directory and sharing). */
     public static void serve(String[] args, String sourceAddress, Function<Launch, Provider> provider) {

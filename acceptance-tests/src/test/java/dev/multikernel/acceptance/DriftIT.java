@@ -34,14 +34,16 @@ class DriftIT {
         oob = FLEET.outOfBand("dr1");
         // the pool is the operator's (made at boot by other tooling); Terraform manages the instance
         oob.createPool(POOL_CPUS, 1L << 30, 1);
-        ws = FLEET.workspace("drift").main(Hcl.instance("web", host, """
+        ws = FLEET.workspace("drift")
+                .main(Hcl.instance("web", host, """
                         name          = "web"
                         cpus          = "4-5"
                         memory        = "256MiB"
                         %s
                         desired_state = "active"
                         allow_restart = true
-                        """.formatted(Hcl.kernel(FLEET.kernelImage()))) + """
+                        """.formatted(Hcl.kernel(FLEET.kernelImage())))
+                        + """
                 data "multikernel_host" "dr1" {
                   host = %s
                 }
@@ -77,12 +79,14 @@ class DriftIT {
 
         TerraformCli.Result plan = ws.detailedPlan();
         assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(2);
-        assertThat(plan.stdout()).contains("# multikernel_instance.web will be updated in-place")
+        assertThat(plan.stdout())
+                .contains("# multikernel_instance.web will be updated in-place")
                 .containsPattern("status\\s+= \"loaded\"");
 
         TerraformCli.Result refresh = ws.refreshOnlyPlan();
         assertThat(refresh.exitCode()).as(refresh.toString()).isEqualTo(2);
-        assertThat(refresh.stdout()).contains("multikernel_instance.web has changed")
+        assertThat(refresh.stdout())
+                .contains("multikernel_instance.web has changed")
                 .containsPattern("~ status\\s+= \"active\" -> \"loaded\"");
 
         expect(0, ws.apply());
@@ -96,17 +100,25 @@ class DriftIT {
 
         TerraformCli.Result plan = ws.detailedPlan();
         assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(2);
-        assertThat(plan.stdout()).contains("# multikernel_instance.web will be updated in-place")
+        assertThat(plan.stdout())
+                .contains("# multikernel_instance.web will be updated in-place")
                 .containsPattern("~ cpus\\s+= \"4,6\" -> \"4-5\"");
 
         TerraformCli.Result refresh = ws.refreshOnlyPlan();
         assertThat(refresh.exitCode()).as(refresh.toString()).isEqualTo(2);
-        assertThat(refresh.stdout()).contains("multikernel_instance.web has changed")
+        assertThat(refresh.stdout())
+                .contains("multikernel_instance.web has changed")
                 .containsPattern("~ cpus\\s+= \"4-5\" -> \"4,6\"");
 
         expect(0, ws.apply());
-        assertThat(oob.instance("web").deviceTree().orElseThrow().value().orElseThrow().cpus())
-                .as("APIC ids of CPUs 4-5").containsExactlyInAnyOrder(16L, 18L);
+        assertThat(oob.instance("web")
+                        .deviceTree()
+                        .orElseThrow()
+                        .value()
+                        .orElseThrow()
+                        .cpus())
+                .as("APIC ids of CPUs 4-5")
+                .containsExactlyInAnyOrder(16L, 18L);
         assertThat(ws.detailedPlan().exitCode()).isZero();
     }
 
@@ -116,7 +128,8 @@ class DriftIT {
 
         TerraformCli.Result plan = ws.detailedPlan();
         assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(2);
-        assertThat(plan.stdout()).contains("# multikernel_instance.web will be created")
+        assertThat(plan.stdout())
+                .contains("# multikernel_instance.web will be created")
                 .contains("Plan: 1 to add, 0 to change, 0 to destroy.");
         assertThat((plan.stdout() + plan.stderr()).replaceAll("[\\s│]+", " "))
                 .contains("Instance \"web\" is gone from host " + FLEET.address("dr1"));
@@ -137,10 +150,14 @@ class DriftIT {
 
         TerraformCli.Result plan = ws.detailedPlan();
         assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(2);
-        assertThat(plan.stdout()).contains("# multikernel_instance.web will be created")
+        assertThat(plan.stdout())
+                .contains("# multikernel_instance.web will be created")
                 .contains("Plan: 1 to add, 0 to change, 0 to destroy.");
         String all = (plan.stdout() + plan.stderr()).replaceAll("[\\s│]+", " ");
-        assertThat(all).contains("Host " + FLEET.address("dr1") + " rebooted").contains(before).contains(after);
+        assertThat(all)
+                .contains("Host " + FLEET.address("dr1") + " rebooted")
+                .contains(before)
+                .contains(after);
 
         TerraformCli.Result refresh = ws.refreshOnlyPlan();
         assertThat(refresh.exitCode()).as(refresh.toString()).isEqualTo(2);

@@ -43,18 +43,21 @@ class ExamplesIT {
      * The docs' convention: 10.0.0.5 is a current-tree host, 10.0.0.6 an RFC v2 host.
      */
     static final Pattern HOST = Pattern.compile("\"(?:[a-z_][a-z0-9_-]*@)?(\\d{1,3}(?:\\.\\d{1,3}){3})(?::\\d+)?\"");
+
     static final Pattern KERNEL = Pattern.compile("(\\bkernel\\s*=\\s*)\"[^\"]*\"");
     static final Pattern INITRD = Pattern.compile("(\\binitrd\\s*=\\s*)\"[^\"]*\"");
     static final Pattern IMPORT = Pattern.compile("terraform import (\\S+) (\\S+)");
     /** An import id: optional user@, the IPv4 address, optional :suffix (name or transaction number). */
     static final Pattern IMPORT_ID = Pattern.compile("(?:[a-z_][a-z0-9_-]*@)?(\\d{1,3}(?:\\.\\d{1,3}){3})(?::(\\S+))?");
+
     static final Pattern BASE = Pattern.compile("(\\bbase\\s*=\\s*)\"0x[0-9a-fA-F]+\"");
 
     @RegisterExtension
     static final SimulatedFleet FLEET = SimulatedFleet.builder()
             .host("ex5", InterfaceGeneration.CURRENT, SimulatedFleet.largeTopology())
             .host("ex6", InterfaceGeneration.RFC_V2, SimulatedFleet.largeTopology())
-            .host("ex7", InterfaceGeneration.CURRENT, SimulatedFleet.largeTopology()).build();
+            .host("ex7", InterfaceGeneration.CURRENT, SimulatedFleet.largeTopology())
+            .build();
 
     static String simulatedHostFor(String ip) {
         return switch (ip) {
@@ -67,7 +70,9 @@ class ExamplesIT {
     @Test
     void everyResourceHasAnExampleForTheDocs() {
         for (String r : RESOURCES) {
-            assertThat(EXAMPLES.resolve("resources").resolve(r).resolve("resource.tf")).as(r).isRegularFile();
+            assertThat(EXAMPLES.resolve("resources").resolve(r).resolve("resource.tf"))
+                    .as(r)
+                    .isRegularFile();
         }
     }
 
@@ -83,18 +88,21 @@ class ExamplesIT {
             }
         }
         assertThat(dirs).as("examples under " + EXAMPLES.toAbsolutePath()).isNotEmpty();
-        return dirs.stream().map(d -> DynamicTest.dynamicTest(EXAMPLES.relativize(d).toString(), () -> applies(d)));
+        return dirs.stream()
+                .map(d -> DynamicTest.dynamicTest(EXAMPLES.relativize(d).toString(), () -> applies(d)));
     }
 
     static void applies(Path exampleDir) throws IOException {
         FLEET.resetAll();
         StringBuilder hcl = new StringBuilder();
         try (Stream<Path> files = Files.list(exampleDir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".tf")).sorted().toList()) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".tf")).sorted().toList()) {
                 hcl.append(Files.readString(f)).append('\n');
             }
         }
-        String example = rewrite(hcl.toString(), preconditions(exampleDir.getFileName().toString()));
+        String example =
+                rewrite(hcl.toString(), preconditions(exampleDir.getFileName().toString()));
         String header = (example.contains("required_providers") ? "" : SimulatedFleet.terraformBlock())
                 + FLEET.providerConfig(FLEET.knownHosts());
         Workspace ws = FLEET.workspace("example-" + exampleDir.getFileName()).rawMain(header + example);
@@ -117,10 +125,15 @@ class ExamplesIT {
         OutOfBand oob = FLEET.outOfBand("ex5");
         long gib = 1L << 30;
         switch (example) {
-            case "multikernel_instance" -> oob.createPool(range(1, 15),
-                    List.of(MemoryRequest.of(4 * gib, 0), MemoryRequest.of(gib, 1)), List.of("0000:03:00.0"));
+            case "multikernel_instance" ->
+                oob.createPool(
+                        range(1, 15),
+                        List.of(MemoryRequest.of(4 * gib, 0), MemoryRequest.of(gib, 1)),
+                        List.of("0000:03:00.0"));
             case "multikernel_overlay" -> {
-                oob.createPool(range(1, 5), List.of(MemoryRequest.of(gib, 0), MemoryRequest.of(gib, 0)),
+                oob.createPool(
+                        range(1, 5),
+                        List.of(MemoryRequest.of(gib, 0), MemoryRequest.of(gib, 0)),
                         List.of("0000:03:00.0"));
                 oob.createInstance("web", 1, List.of(4), 64L << 20);
             }
@@ -129,12 +142,16 @@ class ExamplesIT {
             }
         }
         HostState s = oob.state();
-        List<InstanceTree> trees = s.instances().stream().flatMap(i -> i.deviceTree().flatMap(t -> t.value()).stream())
+        List<InstanceTree> trees = s.instances().stream()
+                .flatMap(i -> i.deviceTree().flatMap(t -> t.value()).stream())
                 .toList();
         PoolTree pool = s.pool().orElseThrow().deviceTree().value().orElseThrow();
         return pool.chunks().stream()
-                .filter(c -> trees.stream().noneMatch(t -> t.memoryBase() >= c.base() && t.memoryBase() < c.base() + c.size()))
-                .map(c -> "0x" + Long.toHexString(c.base())).findFirst().orElse("");
+                .filter(c -> trees.stream()
+                        .noneMatch(t -> t.memoryBase() >= c.base() && t.memoryBase() < c.base() + c.size()))
+                .map(c -> "0x" + Long.toHexString(c.base()))
+                .findFirst()
+                .orElse("");
     }
 
     /**
@@ -156,7 +173,9 @@ class ExamplesIT {
             String address = im.group(1);
             JsonNode before = ws.state().values(address);
             Matcher id = IMPORT_ID.matcher(im.group(2));
-            assertThat(id.matches()).as("import id " + im.group(2) + " in " + script).isTrue();
+            assertThat(id.matches())
+                    .as("import id " + im.group(2) + " in " + script)
+                    .isTrue();
             String suffix = id.group(2) == null ? "" : id.group(2);
             if (suffix.matches("\\d+") && before.has("transaction_id")) {
                 suffix = before.get("transaction_id").asText();
@@ -166,10 +185,18 @@ class ExamplesIT {
             TerraformCli.Result r = ws.importResource(address, importId);
             assertThat(r.exitCode()).as(r.toString()).isZero();
             JsonNode after = ws.state().values(address);
-            for (String a : List.of("host", "name", "cpus", "instance_id", "transaction_id", "physical_cpu_ids",
-                    "interface_generation", "boot_id")) {
+            for (String a : List.of(
+                    "host",
+                    "name",
+                    "cpus",
+                    "instance_id",
+                    "transaction_id",
+                    "physical_cpu_ids",
+                    "interface_generation",
+                    "boot_id")) {
                 if (before.hasNonNull(a)) {
-                    assertThat(after.get(a)).as(address + "." + a + " after terraform import " + importId)
+                    assertThat(after.get(a))
+                            .as(address + "." + a + " after terraform import " + importId)
                             .isEqualTo(before.get(a));
                 }
             }
@@ -186,7 +213,8 @@ class ExamplesIT {
         Matcher m = HOST.matcher(hcl);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement("\"" + FLEET.address(simulatedHostFor(m.group(1))) + "\""));
+            m.appendReplacement(
+                    out, Matcher.quoteReplacement("\"" + FLEET.address(simulatedHostFor(m.group(1))) + "\""));
         }
         m.appendTail(out);
         String s = KERNEL.matcher(out).replaceAll("$1" + Matcher.quoteReplacement("\"" + FLEET.kernelImage() + "\""));

@@ -20,16 +20,23 @@ class FleetIT {
     static final String V2 = "flv2";
 
     @RegisterExtension
-    static final SimulatedFleet FLEET = SimulatedFleet.builder().current("fl1").current("fl2").current("fl3")
-            .current("fl4").rfcV2(V2).build();
+    static final SimulatedFleet FLEET = SimulatedFleet.builder()
+            .current("fl1")
+            .current("fl2")
+            .current("fl3")
+            .current("fl4")
+            .rfcV2(V2)
+            .build();
 
     @Test
     void fiveHostsInOneApply() {
         // see LifecycleIT.rfcV2PoolAndInstanceOnAHostNotMountedYet: the RFC v2 host is mounted as a boot script would
         FLEET.outOfBand(V2).mount();
-        String current = CURRENT.stream().map(h -> "    " + h + " = \"" + FLEET.address(h) + "\"")
+        String current = CURRENT.stream()
+                .map(h -> "    " + h + " = \"" + FLEET.address(h) + "\"")
                 .collect(Collectors.joining("\n"));
-        Workspace ws = FLEET.workspace("fleet").main("""
+        Workspace ws =
+                FLEET.workspace("fleet").main("""
                 locals {
                   current = {
                 %s
@@ -82,15 +89,20 @@ class FleetIT {
             HostState s = FLEET.outOfBand(h).state();
             assertThat(s.instances()).as(h).hasSize(1);
             assertThat(s.instance("web").orElseThrow().status()).as(h).isEqualTo(InstanceStatus.ACTIVE);
-            assertThat(state.attr("multikernel_instance.web[\"" + h + "\"]", "cpus")).as(h).isEqualTo("4-5");
-            assertThat(state.attr("multikernel_instance.web[\"" + h + "\"]", "boot_id")).as(h)
+            assertThat(state.attr("multikernel_instance.web[\"" + h + "\"]", "cpus"))
+                    .as(h)
+                    .isEqualTo("4-5");
+            assertThat(state.attr("multikernel_instance.web[\"" + h + "\"]", "boot_id"))
+                    .as(h)
                     .isEqualTo(FLEET.host(h).kernel().bootId());
         }
         HostState v2 = FLEET.outOfBand(V2).state();
         assertThat(v2.instance("web").orElseThrow().status().hasImage()).isTrue();
-        assertThat(state.attr("multikernel_pool.v2[\"" + V2 + "\"]", "interface_generation")).isEqualTo("rfc-v2");
+        assertThat(state.attr("multikernel_pool.v2[\"" + V2 + "\"]", "interface_generation"))
+                .isEqualTo("rfc-v2");
         // RFC v2: CPU 0 is never given out, so compact starts at 1
-        assertThat(state.attr("multikernel_instance.web[\"" + V2 + "\"]", "cpus")).isEqualTo("1-2");
+        assertThat(state.attr("multikernel_instance.web[\"" + V2 + "\"]", "cpus"))
+                .isEqualTo("1-2");
 
         TerraformCli.Result again = ws.detailedPlan();
         assertThat(again.exitCode()).as(again.toString()).isZero();

@@ -11,18 +11,18 @@ import dev.multikernel.acceptance.harness.SimulatedFleet;
 import dev.multikernel.acceptance.harness.Workspace;
 import dev.multikernel.host.state.InstanceStatus;
 import dev.multikernel.sim.kernel.Errno;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.util.List;
 
 /** The harness itself: fleet, workspaces, out-of-band changes and faults do what they say. */
 class HarnessIT {
     static final long MIB = 1L << 20;
 
     @RegisterExtension
-    static final SimulatedFleet FLEET = SimulatedFleet.builder().current("hc1").rfcV2("hv1").build();
+    static final SimulatedFleet FLEET =
+            SimulatedFleet.builder().current("hc1").rfcV2("hv1").build();
 
     @BeforeEach
     void clean() {
@@ -50,7 +50,8 @@ class HarnessIT {
         JsonNode gens = ws.output("gens");
         // not mounted yet after a reboot: the generation is not known until it is
         assertThat(gens.toString()).isEqualTo("[\"unknown\",\"unknown\"]");
-        assertThat(ws.output("boot").asText()).isEqualTo(FLEET.host("hc1").kernel().bootId());
+        assertThat(ws.output("boot").asText())
+                .isEqualTo(FLEET.host("hc1").kernel().bootId());
         assertThat(ws.state().addresses()).contains("data.multikernel_host.c", "data.multikernel_host.v");
         assertThat(ws.state().managedAddresses()).isEmpty();
     }
@@ -74,7 +75,12 @@ class HarnessIT {
         int tx = oob.changeInstanceCpus("web", List.of(6), List.of(5));
         assertThat(oob.state().transaction(tx)).isPresent();
         // CPU 4 and 6 are APIC ids 16 and 20 on the default topology
-        assertThat(oob.instance("web").deviceTree().orElseThrow().value().orElseThrow().cpus())
+        assertThat(oob.instance("web")
+                        .deviceTree()
+                        .orElseThrow()
+                        .value()
+                        .orElseThrow()
+                        .cpus())
                 .containsExactlyInAnyOrder(16L, 20L);
 
         oob.removeInstance("web");

@@ -23,7 +23,8 @@ class ImportIT {
     static final long MIB = 1L << 20;
 
     @RegisterExtension
-    static final SimulatedFleet FLEET = SimulatedFleet.builder().current("im1").rfcV2("iv1").build();
+    static final SimulatedFleet FLEET =
+            SimulatedFleet.builder().current("im1").rfcV2("iv1").build();
 
     @BeforeEach
     void clean() {
@@ -68,8 +69,9 @@ class ImportIT {
         expect(0, ws.importResource("multikernel_instance.web", host + ":web"));
 
         TfState state = ws.state();
-        assertThat(state.managedAddresses()).containsExactlyInAnyOrder("multikernel_pool.this",
-                "multikernel_overlay.cpu3", "multikernel_instance.web");
+        assertThat(state.managedAddresses())
+                .containsExactlyInAnyOrder(
+                        "multikernel_pool.this", "multikernel_overlay.cpu3", "multikernel_instance.web");
         assertThat(state.attr("multikernel_pool.this", "cpus")).isEqualTo("3-7");
         assertThat(state.attr("multikernel_overlay.cpu3", "transaction_id")).isEqualTo(String.valueOf(tx));
         assertThat(state.attr("multikernel_instance.web", "instance_id")).isEqualTo("3");
@@ -82,10 +84,13 @@ class ImportIT {
         // the configured kernel and cmdline in state, without touching the running instance.
         TerraformCli.Result plan = ws.detailedPlan();
         assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(2);
-        assertThat(plan.stdout()).contains("# multikernel_instance.web will be updated in-place")
-                .contains("Plan: 0 to add, 1 to change, 0 to destroy.").doesNotContain("must be replaced");
+        assertThat(plan.stdout())
+                .contains("# multikernel_instance.web will be updated in-place")
+                .contains("Plan: 0 to add, 1 to change, 0 to destroy.")
+                .doesNotContain("must be replaced");
         expect(0, ws.apply());
-        assertThat(HostSnapshot.of(FLEET.host("im1"))).as("recording the kernel changed nothing on the host")
+        assertThat(HostSnapshot.of(FLEET.host("im1")))
+                .as("recording the kernel changed nothing on the host")
                 .isEqualTo(made);
 
         TerraformCli.Result clean = ws.detailedPlan();
@@ -136,7 +141,8 @@ class ImportIT {
         expect(0, ws.importResource("multikernel_pool.this", host));
         expect(0, ws.importResource("multikernel_instance.db", host + ":db"));
         assertThat(ws.state().attr("multikernel_instance.db", "cpus")).isEqualTo("2-3");
-        assertThat(ws.state().attr("multikernel_pool.this", "interface_generation")).isEqualTo("rfc-v2");
+        assertThat(ws.state().attr("multikernel_pool.this", "interface_generation"))
+                .isEqualTo("rfc-v2");
 
         TerraformCli.Result plan = ws.detailedPlan();
         assertThat(plan.exitCode()).as(plan.toString()).isZero();

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class LifecycleIT {
     @RegisterExtension
-    static final SimulatedFleet FLEET = SimulatedFleet.builder().current("lc1").rfcV2("lv1").build();
+    static final SimulatedFleet FLEET =
+            SimulatedFleet.builder().current("lc1").rfcV2("lv1").build();
 
     @BeforeEach
     void clean() {
@@ -59,36 +60,46 @@ class LifecycleIT {
         HostSnapshot untouched = HostSnapshot.of(FLEET.host("lc1"));
 
         TerraformCli.Result plan = expect(0, ws.plan());
-        assertThat(plan.stdout()).contains("Plan: 3 to add, 0 to change, 0 to destroy.")
+        assertThat(plan.stdout())
+                .contains("Plan: 3 to add, 0 to change, 0 to destroy.")
                 .contains("multikernel_pool.this will be created")
                 .contains("multikernel_instance.web will be created")
                 .contains("multikernel_instance.batch will be created");
-        assertThat(HostSnapshot.of(FLEET.host("lc1"))).as("plan changes nothing").isEqualTo(untouched);
+        assertThat(HostSnapshot.of(FLEET.host("lc1")))
+                .as("plan changes nothing")
+                .isEqualTo(untouched);
 
         expect(0, ws.apply());
         TfState state = ws.state();
-        assertThat(state.managedAddresses()).containsExactlyInAnyOrder("multikernel_pool.this",
-                "multikernel_instance.web", "multikernel_instance.batch");
+        assertThat(state.managedAddresses())
+                .containsExactlyInAnyOrder(
+                        "multikernel_pool.this", "multikernel_instance.web", "multikernel_instance.batch");
         assertThat(state.attr("multikernel_pool.this", "interface_generation")).isEqualTo("current");
         assertThat(state.attr("multikernel_pool.this", "boot_id")).isEqualTo(oob.bootId());
-        assertThat(state.values("multikernel_pool.this").path("physical_cpu_ids").toString())
+        assertThat(state.values("multikernel_pool.this")
+                        .path("physical_cpu_ids")
+                        .toString())
                 .isEqualTo("[16,18,20,22]");
         assertThat(state.attr("multikernel_instance.web", "status")).isEqualTo("active");
         assertThat(state.attr("multikernel_instance.web", "cpus")).isEqualTo("4-5");
-        assertThat(state.values("multikernel_instance.web").path("physical_cpu_ids").toString())
+        assertThat(state.values("multikernel_instance.web")
+                        .path("physical_cpu_ids")
+                        .toString())
                 .isEqualTo("[16,18]");
         assertThat(state.attr("multikernel_instance.batch", "status")).isEqualTo("ready");
         // compact: the lowest run of free pool CPUs long enough
         assertThat(state.attr("multikernel_instance.batch", "cpus")).isEqualTo("6-7");
-        assertThat(state.attr("multikernel_instance.web", "instance_id")).isNotEqualTo(
-                state.attr("multikernel_instance.batch", "instance_id"));
+        assertThat(state.attr("multikernel_instance.web", "instance_id"))
+                .isNotEqualTo(state.attr("multikernel_instance.batch", "instance_id"));
 
         HostState host1 = oob.state();
         assertThat(host1.instance("web").orElseThrow().status()).isEqualTo(InstanceStatus.ACTIVE);
         assertThat(host1.instance("batch").orElseThrow().status()).isEqualTo(InstanceStatus.READY);
         assertThat(host1.instance("web").orElseThrow().id().getAsInt())
                 .isEqualTo(Integer.parseInt(state.attr("multikernel_instance.web", "instance_id")));
-        assertThat(poolOf(host1).cpusAvailable()).as("every pool CPU is given out").isEmpty();
+        assertThat(poolOf(host1).cpusAvailable())
+                .as("every pool CPU is given out")
+                .isEmpty();
 
         TerraformCli.Result again = ws.detailedPlan();
         assertThat(again.exitCode()).as(again.toString()).isZero();
@@ -98,10 +109,15 @@ class LifecycleIT {
         assertThat(ws.state().managedAddresses()).isEmpty();
         HostState after = oob.state();
         assertThat(after.instances()).isEmpty();
-        assertThat(after.pool().flatMap(p -> p.deviceTree().value()).map(PoolTree::cpus).orElse(java.util.List.of()))
-                .as("the pool gave every CPU back").isEmpty();
-        assertThat(after.bootId()).as("destroy did not reboot the host").isEqualTo(state.attr(
-                "multikernel_pool.this", "boot_id"));
+        assertThat(after.pool()
+                        .flatMap(p -> p.deviceTree().value())
+                        .map(PoolTree::cpus)
+                        .orElse(java.util.List.of()))
+                .as("the pool gave every CPU back")
+                .isEmpty();
+        assertThat(after.bootId())
+                .as("destroy did not reboot the host")
+                .isEqualTo(state.attr("multikernel_pool.this", "boot_id"));
     }
 
     @Test
@@ -113,8 +129,13 @@ class LifecycleIT {
         expect(0, ws.apply());
         TfState state = ws.state();
         assertThat(state.attr("multikernel_pool.this", "interface_generation")).isEqualTo("rfc-v2");
-        assertThat(state.values("multikernel_pool.this").path("memory").get(0).path("size").asText())
-                .as("the boot-time mkkernel_pool=4G region").isEqualTo("4GiB");
+        assertThat(state.values("multikernel_pool.this")
+                        .path("memory")
+                        .get(0)
+                        .path("size")
+                        .asText())
+                .as("the boot-time mkkernel_pool=4G region")
+                .isEqualTo("4GiB");
         assertThat(state.attr("multikernel_instance.db", "cpus")).isEqualTo("2-3");
         assertThat(oob.instance("db").status().hasImage()).isTrue();
 

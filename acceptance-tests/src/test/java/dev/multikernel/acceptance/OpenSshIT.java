@@ -39,8 +39,8 @@ class OpenSshIT {
         dir = Files.createTempDirectory(Path.of("/tmp"), "mkossh");
         clientKey = dir.resolve("id_ed25519");
         run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "acceptance", "-f", clientKey.toString());
-        host = OpenSshHost.start(dir.resolve("h"), InterfaceGeneration.CURRENT,
-                Files.readString(Path.of(clientKey + ".pub")));
+        host = OpenSshHost.start(
+                dir.resolve("h"), InterfaceGeneration.CURRENT, Files.readString(Path.of(clientKey + ".pub")));
         knownHosts = dir.resolve("known_hosts");
         Files.writeString(knownHosts, host.knownHostsLine() + "\n");
         kernel = dev.multikernel.acceptance.harness.KernelImage.write(dir.resolve("vmlinuz"));
@@ -85,8 +85,9 @@ class OpenSshIT {
     @Test
     void poolAndInstanceLifecycleThroughOpenSsh() throws Exception {
         String addr = host.address();
-        Workspace ws = workspace("lifecycle").main(Hcl.pool("this", addr, "4-7", "1GiB", 1)
-                + Hcl.instance("web", addr, """
+        Workspace ws = workspace("lifecycle")
+                .main(Hcl.pool("this", addr, "4-7", "1GiB", 1)
+                        + Hcl.instance("web", addr, """
                         name          = "web"
                         cpu_count     = 2
                         memory        = "256MiB"
@@ -107,8 +108,10 @@ class OpenSshIT {
     }
 
     static String status(String instance) throws KernelError {
-        return new String(host.kernel().read("/sys/fs/multikernel/instances/" + instance + "/status"),
-                StandardCharsets.UTF_8).strip();
+        return new String(
+                        host.kernel().read("/sys/fs/multikernel/instances/" + instance + "/status"),
+                        StandardCharsets.UTF_8)
+                .strip();
     }
 
     static void run(String... command) throws Exception {

@@ -1,6 +1,5 @@
 package dev.multikernel.acceptance;
 
-import static dev.multikernel.acceptance.harness.Workspace.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.multikernel.acceptance.harness.Faults;
@@ -62,7 +61,9 @@ class PartialFailureIT {
         assertThat(failed.errors()).contains("ENOMEM").contains(WEB);
 
         InstanceState onHost = oob.instance("web");
-        assertThat(onHost.status()).as("the kernel kept the instance, without an image").isEqualTo(InstanceStatus.READY);
+        assertThat(onHost.status())
+                .as("the kernel kept the instance, without an image")
+                .isEqualTo(InstanceStatus.READY);
         TfState state = ws.state();
         assertThat(state.has(WEB)).as("what the kernel has is in state").isTrue();
         assertThat(state.tainted(WEB)).isTrue();
@@ -95,7 +96,8 @@ class PartialFailureIT {
 
         HostState after = oob.state();
         assertThat(after.instances()).isEmpty();
-        assertThat(after.transactions()).as("the failed transaction was removed")
+        assertThat(after.transactions())
+                .as("the failed transaction was removed")
                 .isEqualTo(before.transactions());
         assertThat(ws.state().has(WEB)).isFalse();
 
@@ -139,13 +141,16 @@ class PartialFailureIT {
         InstanceState web = host.instance("web").orElseThrow();
         assertThat(web.status()).isEqualTo(InstanceStatus.ACTIVE);
         assertThat(web.deviceTree().orElseThrow().value().orElseThrow().cpus()).containsExactlyInAnyOrder(16L, 18L);
-        assertThat(web.deviceTree().orElseThrow().value().orElseThrow().memoryBytes()).isEqualTo(256L << 20);
+        assertThat(web.deviceTree().orElseThrow().value().orElseThrow().memoryBytes())
+                .isEqualTo(256L << 20);
         PoolTree pool = host.pool().orElseThrow().deviceTree().value().orElseThrow();
-        assertThat(pool.cpusAvailable()).as("CPUs 6-7 are free again, nothing leaked").containsExactlyInAnyOrder(20L,
-                22L);
+        assertThat(pool.cpusAvailable())
+                .as("CPUs 6-7 are free again, nothing leaked")
+                .containsExactlyInAnyOrder(20L, 22L);
         TfState state = ws.state();
         assertThat(state.tainted(WEB)).isFalse();
-        assertThat(state.attr(WEB, "instance_id")).isEqualTo(String.valueOf(web.id().getAsInt()));
+        assertThat(state.attr(WEB, "instance_id"))
+                .isEqualTo(String.valueOf(web.id().getAsInt()));
         TerraformCli.Result plan = ws.detailedPlan();
         assertThat(plan.exitCode()).as(plan.toString()).isZero();
     }

@@ -46,7 +46,8 @@ class PoolAndOverlayDriftIT {
 
         TerraformCli.Result plan = ws.detailedPlan();
         assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(2);
-        assertThat(plan.stdout()).contains("# multikernel_pool.p will be updated in-place")
+        assertThat(plan.stdout())
+                .contains("# multikernel_pool.p will be updated in-place")
                 .containsPattern("~ cpus\\s+= \"1-5,7\" -> \"1-5\"");
         // the overlay's own CPU 6 is neither the pool's drift nor a change of the overlay
         assertThat(plan.stdout()).doesNotContain("multikernel_overlay.lend will be");
@@ -66,7 +67,8 @@ class PoolAndOverlayDriftIT {
 
         TerraformCli.Result plan = ws.detailedPlan();
         assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(2);
-        assertThat(plan.stdout()).contains("# multikernel_overlay.lend will be created")
+        assertThat(plan.stdout())
+                .contains("# multikernel_overlay.lend will be created")
                 .contains("Plan: 1 to add, 0 to change, 0 to destroy.");
 
         TerraformCli.Result refresh = ws.refreshOnlyPlan();

@@ -9,7 +9,6 @@ import dev.multikernel.acceptance.harness.SimulatedFleet;
 import dev.multikernel.provider.Main;
 import dev.tfjvm.testing.TerraformCli;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -42,22 +41,24 @@ class ReleaseIT {
     static final String VERSION = "0.1.0";
     static final String NAME = "terraform-provider-multikernel_" + VERSION;
     static final List<String> PLATFORMS = List.of("linux_amd64", "linux_arm64", "darwin_amd64", "darwin_arm64");
-    static final Path ROOT = Path.of(System.getProperty("repo.root")).toAbsolutePath().normalize();
+    static final Path ROOT =
+            Path.of(System.getProperty("repo.root")).toAbsolutePath().normalize();
 
     @RegisterExtension
     static final SimulatedFleet FLEET = SimulatedFleet.builder().current("rel1").build();
 
     @TempDir
     static Path work;
+
     static Path gnupg;
     static String fingerprint;
     static Path release;
     /** A second build of the same commit, made alongside the first. */
     static CompletableFuture<Path> rebuilt;
+
     static HttpsMirror mirror;
 
-    record Run(int exit, String output) {
-    }
+    record Run(int exit, String output) {}
 
     static Run run(Map<String, String> env, Duration timeout, String... command) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
@@ -68,25 +69,40 @@ class ReleaseIT {
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not finish within " + timeout + ":\n"
-                    + Files.readString(log));
+            throw new AssertionError(
+                    String.join(" ", command) + " did not finish within " + timeout + ":\n" + Files.readString(log));
         }
         return new Run(p.exitValue(), Files.readString(log));
     }
 
     static Run expect(Map<String, String> env, Duration timeout, String... command) throws Exception {
         Run r = run(env, timeout, command);
-        assertThat(r.exit()).as("%s exited %d:\n%s", String.join(" ", command), r.exit(), r.output()).isZero();
+        assertThat(r.exit())
+                .as("%s exited %d:\n%s", String.join(" ", command), r.exit(), r.output())
+                .isZero();
         return r;
     }
 
     /** A signing key made for this test, in its own GnuPG home. */
     static String testKey() throws Exception {
-        gnupg = Files.createDirectories(Path.of("/tmp").resolve("mkgpg-" + ProcessHandle.current().pid()));
+        gnupg = Files.createDirectories(
+                Path.of("/tmp").resolve("mkgpg-" + ProcessHandle.current().pid()));
         Files.setPosixFilePermissions(gnupg, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         Map<String, String> env = Map.of("GNUPGHOME", gnupg.toString());
-        expect(env, Duration.ofMinutes(1), "gpg", "--batch", "--pinentry-mode", "loopback", "--passphrase", "",
-                "--quick-gen-key", "multikernel release test <release-test@example.invalid>", "rsa2048", "sign", "1d");
+        expect(
+                env,
+                Duration.ofMinutes(1),
+                "gpg",
+                "--batch",
+                "--pinentry-mode",
+                "loopback",
+                "--passphrase",
+                "",
+                "--quick-gen-key",
+                "multikernel release test <release-test@example.invalid>",
+                "rsa2048",
+                "sign",
+                "1d");
         Run keys = expect(env, Duration.ofMinutes(1), "gpg", "--batch", "--with-colons", "--list-secret-keys");
         Matcher fpr = Pattern.compile("(?m)^fpr:+([0-9A-F]{40}):").matcher(keys.output());
         assertThat(fpr.find()).as(keys.output()).isTrue();
@@ -119,22 +135,49 @@ class ReleaseIT {
     /** The provider registry protocol's answers for this release, downloads from the release directory. */
     static void publishRegistry() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        String armor = expect(Map.of("GNUPGHOME", gnupg.toString()), Duration.ofMinutes(1), "gpg", "--batch",
-                "--armor", "--export", fingerprint).output();
+        String armor = expect(
+                        Map.of("GNUPGHOME", gnupg.toString()),
+                        Duration.ofMinutes(1),
+                        "gpg",
+                        "--batch",
+                        "--armor",
+                        "--export",
+                        fingerprint)
+                .output();
         String api = "/v1/providers/multikernel/multikernel/";
         List<Map<String, String>> platforms = PLATFORMS.stream()
-                .map(p -> Map.of("os", p.split("_")[0], "arch", p.split("_")[1])).toList();
-        mirror.publish(api + "versions", json.writeValueAsString(Map.of("versions", List.of(
-                Map.of("version", VERSION, "protocols", List.of("6.0"), "platforms", platforms)))));
+                .map(p -> Map.of("os", p.split("_")[0], "arch", p.split("_")[1]))
+                .toList();
+        mirror.publish(
+                api + "versions",
+                json.writeValueAsString(Map.of(
+                        "versions",
+                        List.of(Map.of("version", VERSION, "protocols", List.of("6.0"), "platforms", platforms)))));
         for (String platform : PLATFORMS) {
             String zip = NAME + "_" + platform + ".zip";
-            mirror.publish(api + VERSION + "/download/" + platform.replace('_', '/'), json.writeValueAsString(Map.of(
-                    "protocols", List.of("6.0"), "os", platform.split("_")[0], "arch", platform.split("_")[1],
-                    "filename", zip, "download_url", mirror.url() + zip, "shasum", sha256(release.resolve(zip)),
-                    "shasums_url", mirror.url() + NAME + "_SHA256SUMS",
-                    "shasums_signature_url", mirror.url() + NAME + "_SHA256SUMS.sig",
-                    "signing_keys", Map.of("gpg_public_keys", List.of(Map.of(
-                            "key_id", fingerprint.substring(24), "ascii_armor", armor))))));
+            mirror.publish(
+                    api + VERSION + "/download/" + platform.replace('_', '/'),
+                    json.writeValueAsString(Map.of(
+                            "protocols",
+                            List.of("6.0"),
+                            "os",
+                            platform.split("_")[0],
+                            "arch",
+                            platform.split("_")[1],
+                            "filename",
+                            zip,
+                            "download_url",
+                            mirror.url() + zip,
+                            "shasum",
+                            sha256(release.resolve(zip)),
+                            "shasums_url",
+                            mirror.url() + NAME + "_SHA256SUMS",
+                            "shasums_signature_url",
+                            mirror.url() + NAME + "_SHA256SUMS.sig",
+                            "signing_keys",
+                            Map.of(
+                                    "gpg_public_keys",
+                                    List.of(Map.of("key_id", fingerprint.substring(24), "ascii_armor", armor))))));
         }
     }
 
@@ -165,10 +208,14 @@ class ReleaseIT {
             expected.add(sha256(zip) + "  " + zip.getFileName());
             try (ZipFile z = new ZipFile(zip.toFile())) {
                 List<String> names = z.stream().map(ZipEntry::getName).toList();
-                assertThat(names).as(platform).contains("terraform-provider-multikernel_v" + VERSION, "lib/provider.jar")
+                assertThat(names)
+                        .as(platform)
+                        .contains("terraform-provider-multikernel_v" + VERSION, "lib/provider.jar")
                         .isSorted();
                 if (platform.startsWith("linux")) {
-                    assertThat(names).as(platform + " bundles a runtime").contains("runtime/bin/java", "runtime/release");
+                    assertThat(names)
+                            .as(platform + " bundles a runtime")
+                            .contains("runtime/bin/java", "runtime/release");
                 } else {
                     assertThat(names).as(platform + " uses the user's Java").noneMatch(n -> n.startsWith("runtime/"));
                 }
@@ -180,13 +227,15 @@ class ReleaseIT {
                 .contains("\"protocol_versions\": [\"6.0\"]");
         assertThat(release.resolve("terraform-registry-manifest.json")).exists();
         Path fs = release.resolve("filesystem-mirror");
-        assertThat(fs.resolve("packed/" + Main.SOURCE_ADDRESS + "/" + NAME + "_linux_amd64.zip")).exists();
+        assertThat(fs.resolve("packed/" + Main.SOURCE_ADDRESS + "/" + NAME + "_linux_amd64.zip"))
+                .exists();
         assertThat(fs.resolve("unpacked/" + Main.SOURCE_ADDRESS + "/" + VERSION + "/linux_amd64/runtime/bin/java"))
                 .isExecutable();
         Path net = release.resolve("network-mirror/" + Main.SOURCE_ADDRESS);
         assertThat(Files.readString(net.resolve("index.json"))).contains("\"" + VERSION + "\"");
         assertThat(Files.readString(net.resolve(VERSION + ".json")))
-                .contains("\"zh:" + sha256(release.resolve(NAME + "_linux_amd64.zip")) + "\"").contains("\"h1:");
+                .contains("\"zh:" + sha256(release.resolve(NAME + "_linux_amd64.zip")) + "\"")
+                .contains("\"h1:");
     }
 
     @Test
@@ -200,7 +249,8 @@ class ReleaseIT {
         Path forged = work.resolve("forged_SHA256SUMS");
         Files.writeString(forged, Files.readString(sums).replaceFirst("^.", "0"));
         assertThat(run(env, Duration.ofMinutes(1), "gpg", "--batch", "--verify", sig.toString(), forged.toString())
-                .exit()).isNotZero();
+                        .exit())
+                .isNotZero();
     }
 
     /** A PATH with what the launcher uses and no java; JAVA_HOME and TF_JVM_JAVA empty. */
@@ -208,8 +258,21 @@ class ReleaseIT {
         Path bin = work.resolve("bin-without-java");
         if (!Files.isDirectory(bin)) {
             Files.createDirectories(bin);
-            for (String tool : List.of("bash", "sh", "env", "readlink", "dirname", "find", "nice", "nohup", "mkdir",
-                    "mv", "rm", "rmdir", "cat", "uname")) {
+            for (String tool : List.of(
+                    "bash",
+                    "sh",
+                    "env",
+                    "readlink",
+                    "dirname",
+                    "find",
+                    "nice",
+                    "nohup",
+                    "mkdir",
+                    "mv",
+                    "rm",
+                    "rmdir",
+                    "cat",
+                    "uname")) {
                 for (String dir : List.of("/usr/bin", "/bin")) {
                     if (Files.isExecutable(Path.of(dir, tool))) {
                         Files.createSymbolicLink(bin.resolve(tool), Path.of(dir, tool));
@@ -257,8 +320,10 @@ class ReleaseIT {
         Files.writeString(ca, mirror.caPem());
         Path rc = dir.resolve("cli.tfrc");
         Files.writeString(rc, cliConfig);
-        TerraformCli tf = new TerraformCli(dir).timeout(Duration.ofMinutes(3))
-                .env("TF_CLI_CONFIG_FILE", rc.toString()).env("SSL_CERT_FILE", ca.toString());
+        TerraformCli tf = new TerraformCli(dir)
+                .timeout(Duration.ofMinutes(3))
+                .env("TF_CLI_CONFIG_FILE", rc.toString())
+                .env("SSL_CERT_FILE", ca.toString());
         withoutJava().forEach(tf::env);
         tf.file("main.tf", """
                 terraform {
@@ -278,21 +343,24 @@ class ReleaseIT {
                 output "generation" {
                   value = data.multikernel_host.h.interface_generation
                 }
-                """.formatted(Main.SOURCE_ADDRESS, VERSION, FLEET.providerConfig(FLEET.knownHosts()),
-                FLEET.address("rel1")));
+                """.formatted(
+                        Main.SOURCE_ADDRESS, VERSION, FLEET.providerConfig(FLEET.knownHosts()), FLEET.address("rel1")));
         return tf;
     }
 
     /** The h1: hashes the release's VERSION.json gives, by platform. */
     static Map<String, String> mirrorH1() throws IOException {
-        JsonNode archives = new ObjectMapper().readTree(release.resolve("network-mirror/" + Main.SOURCE_ADDRESS + "/"
-                + VERSION + ".json").toFile()).get("archives");
+        JsonNode archives = new ObjectMapper()
+                .readTree(release.resolve("network-mirror/" + Main.SOURCE_ADDRESS + "/" + VERSION + ".json")
+                        .toFile())
+                .get("archives");
         Map<String, String> h1 = new java.util.TreeMap<>();
-        archives.properties().forEach(e -> e.getValue().get("hashes").forEach(h -> {
-            if (h.asText().startsWith("h1:")) {
-                h1.put(e.getKey(), h.asText());
-            }
-        }));
+        archives.properties()
+                .forEach(e -> e.getValue().get("hashes").forEach(h -> {
+                    if (h.asText().startsWith("h1:")) {
+                        h1.put(e.getKey(), h.asText());
+                    }
+                }));
         return h1;
     }
 
@@ -303,13 +371,14 @@ class ReleaseIT {
 
         TerraformCli.Result init = tf.expect(0, "init", "-no-color");
         assertThat(init.stdout()).contains("Installing " + Main.SOURCE_ADDRESS + " v" + VERSION);
-        assertThat(mirror.requests()).contains("/network-mirror/" + Main.SOURCE_ADDRESS + "/" + NAME + "_linux_amd64.zip");
+        assertThat(mirror.requests())
+                .contains("/network-mirror/" + Main.SOURCE_ADDRESS + "/" + NAME + "_linux_amd64.zip");
         // Terraform computed the same h1: as the release's VERSION.json says
         assertThat(tf.readFile(".terraform.lock.hcl")).contains(h1.get("linux_amd64"));
 
         // every platform's h1: hash, for teams on other machines
-        List<String> lockArgs = new ArrayList<>(List.of("providers", "lock", "-no-color",
-                "-net-mirror=" + mirror.url() + "network-mirror/"));
+        List<String> lockArgs = new ArrayList<>(
+                List.of("providers", "lock", "-no-color", "-net-mirror=" + mirror.url() + "network-mirror/"));
         PLATFORMS.forEach(p -> lockArgs.add("-platform=" + p));
         tf.expect(0, lockArgs.toArray(String[]::new));
         String lock = tf.readFile(".terraform.lock.hcl");
@@ -318,7 +387,8 @@ class ReleaseIT {
 
         // the provider runs on its bundled runtime: there is no Java on the PATH
         tf.expect(0, "apply", "-no-color", "-auto-approve");
-        assertThat(tf.expect(0, "output", "-no-color", "-raw", "generation").stdout()).isNotBlank();
+        assertThat(tf.expect(0, "output", "-no-color", "-raw", "generation").stdout())
+                .isNotBlank();
     }
 
     @Test
@@ -326,7 +396,8 @@ class ReleaseIT {
         TerraformCli tf = workspace("registry", registry());
 
         TerraformCli.Result init = tf.expect(0, "init", "-no-color");
-        assertThat(init.stdout()).contains("Installed " + Main.SOURCE_ADDRESS + " v" + VERSION)
+        assertThat(init.stdout())
+                .contains("Installed " + Main.SOURCE_ADDRESS + " v" + VERSION)
                 .contains("key ID " + fingerprint.substring(24));
         String lock = tf.readFile(".terraform.lock.hcl");
         assertThat(lock).contains(mirrorH1().get("linux_amd64"));
@@ -348,15 +419,22 @@ class ReleaseIT {
             // against the hashes the mirror gives
             TerraformCli.Result fresh = workspace("tampered", networkMirror()).run("init", "-no-color");
             assertThat(fresh.exitCode()).as(fresh.toString()).isEqualTo(1);
-            assertThat(fresh.stderr().replaceAll("\\s+", " ")).contains("Failed to install provider")
+            assertThat(fresh.stderr().replaceAll("\\s+", " "))
+                    .contains("Failed to install provider")
                     .containsPattern("doesn't match (the )?any of the (expected )?checksums");
 
             // against the lock file
-            run(Map.of(), Duration.ofSeconds(30), "rm", "-rf", locked.workDir().resolve(".terraform").toString());
+            run(
+                    Map.of(),
+                    Duration.ofSeconds(30),
+                    "rm",
+                    "-rf",
+                    locked.workDir().resolve(".terraform").toString());
             TerraformCli.Result again = locked.run("init", "-no-color");
             assertThat(again.exitCode()).as(again.toString()).isEqualTo(1);
             // (Terraform 1.11 says "doesn't match the any of the expected checksums")
-            assertThat(again.stderr().replaceAll("\\s+", " ")).contains("Failed to install provider")
+            assertThat(again.stderr().replaceAll("\\s+", " "))
+                    .contains("Failed to install provider")
                     .containsPattern("doesn't match (the )?any of the (expected )?checksums");
         } finally {
             mirror.tamper(zip, b -> b);

@@ -1,14 +1,13 @@
 package dev.multikernel.acceptance;
 
-import static dev.multikernel.acceptance.harness.Workspace.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.multikernel.acceptance.harness.Hcl;
 import dev.multikernel.acceptance.harness.HostSnapshot;
+import dev.multikernel.acceptance.harness.OutOfBand;
 import dev.multikernel.acceptance.harness.SimulatedFleet;
 import dev.multikernel.acceptance.harness.Workspace;
 import dev.tfjvm.testing.TerraformCli;
-import dev.multikernel.acceptance.harness.OutOfBand;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,7 +43,8 @@ class ValidationIT {
         TerraformCli.Result apply = ws.apply();
         assertThat(apply.exitCode()).as(apply.toString()).isEqualTo(1);
         HostSnapshot after = HostSnapshot.of(FLEET.host("va1"));
-        assertThat(after).as("the host is untouched; changed: %s\nplan: %s\napply: %s", before.diff(after), plan, apply)
+        assertThat(after)
+                .as("the host is untouched; changed: %s\nplan: %s\napply: %s", before.diff(after), plan, apply)
                 .isEqualTo(before);
         assertThat(ws.state().managedAddresses()).isEmpty();
         return plan.errors();
@@ -66,7 +66,9 @@ class ValidationIT {
                     name = "db"
                     cpus = "5-6"
                     memory = "64MiB\""""));
-            assertThat(errors).contains("CPU 5 is also requested by instance").contains("cpus")
+            assertThat(errors)
+                    .contains("CPU 5 is also requested by instance")
+                    .contains("cpus")
                     .containsPattern("multikernel_instance\\.(web|db)");
         }
     }
@@ -77,7 +79,9 @@ class ValidationIT {
                 name = "web"
                 cpus = "6-7"
                 memory = "64MiB\""""));
-        assertThat(errors).contains("already given to instance \"other\"").contains("with multikernel_instance.web")
+        assertThat(errors)
+                .contains("already given to instance \"other\"")
+                .contains("with multikernel_instance.web")
                 .contains("cpus");
     }
 
@@ -87,8 +91,10 @@ class ValidationIT {
                 name = "big"
                 cpus = "4"
                 memory = "2GiB\""""));
-        assertThat(errors).contains("2GiB does not fit in the pool of host " + host)
-                .contains("with multikernel_instance.big").contains("memory");
+        assertThat(errors)
+                .contains("2GiB does not fit in the pool of host " + host)
+                .contains("with multikernel_instance.big")
+                .contains("memory");
     }
 
     @Test
@@ -97,8 +103,10 @@ class ValidationIT {
                 name = "web"
                 cpus = "4,99"
                 memory = "64MiB\""""));
-        assertThat(errors).contains("CPU 99 does not exist on host " + host)
-                .contains("with multikernel_instance.web").contains("cpus");
+        assertThat(errors)
+                .contains("CPU 99 does not exist on host " + host)
+                .contains("with multikernel_instance.web")
+                .contains("cpus");
     }
 
     @Test
@@ -107,7 +115,10 @@ class ValidationIT {
                 name = "web"
                 cpus = "4"
                 memory = "12 parsecs\""""));
-        assertThat(errors).contains("12 parsecs").contains("with multikernel_instance.web").contains("memory");
+        assertThat(errors)
+                .contains("12 parsecs")
+                .contains("with multikernel_instance.web")
+                .contains("memory");
     }
 
     @Test
@@ -116,8 +127,11 @@ class ValidationIT {
                 name = "a/b"
                 cpus = "4"
                 memory = "64MiB\""""));
-        assertThat(errors).contains("Invalid instance name").contains("contains '/'")
-                .contains("with multikernel_instance.web").contains("name");
+        assertThat(errors)
+                .contains("Invalid instance name")
+                .contains("contains '/'")
+                .contains("with multikernel_instance.web")
+                .contains("name");
     }
 
     /** Occurrences of {@code text} in {@code all}. */
@@ -141,8 +155,11 @@ class ValidationIT {
         TerraformCli.Result r = ws.validate();
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
         assertThat(count(r.errors(), "Error:")).as(r.toString()).isEqualTo(2);
-        assertThat(r.errors()).contains("Invalid value for host_key_policy").contains("host_key_policy = \"lax\"")
-                .contains("Value out of range for port").contains("port = 70000");
+        assertThat(r.errors())
+                .contains("Invalid value for host_key_policy")
+                .contains("host_key_policy = \"lax\"")
+                .contains("Value out of range for port")
+                .contains("port = 70000");
     }
 
     @Test
@@ -166,7 +183,9 @@ class ValidationIT {
         assertThat(count(r.errors(), "Error:")).as(r.toString()).isEqualTo(2);
         assertThat(r.errors()).contains("Invalid value for desired_state").contains("desired_state = \"running\"");
         // memory[1].size is inside a nested attribute: Terraform shows the element's own line
-        assertThat(r.errors()).contains("Invalid size in memory[1].size").contains("{ size = \"lots\" }")
+        assertThat(r.errors())
+                .contains("Invalid size in memory[1].size")
+                .contains("{ size = \"lots\" }")
                 .doesNotContain("resource \"multikernel_pool\" \"p\" {");
     }
 }

@@ -10,10 +10,10 @@ import dev.tfjvm.spi.ApplyContext;
 import dev.tfjvm.spi.DeleteContext;
 import dev.tfjvm.spi.OperationCancelledException;
 import dev.tfjvm.spi.OperationTimeouts;
-import dev.tfjvm.spi.ResourceException;
 import dev.tfjvm.spi.PlanContext;
 import dev.tfjvm.spi.ReadContext;
 import dev.tfjvm.spi.Resource;
+import dev.tfjvm.spi.ResourceException;
 import dev.tfjvm.spi.TfObject;
 import java.time.Duration;
 import java.util.Optional;
@@ -35,8 +35,11 @@ final class BuggyResource implements Resource {
                 .description("Misbehaves on purpose; for testing the bridge's guard.")
                 .attribute(Attribute.string("value").required().description("Any text; stored as is."))
                 .attribute(Attribute.string("result").computed().description("\"ok:\" followed by the value."))
-                .attribute(Attribute.string("misbehave").optional().description("Which rule to break, for testing the guard.").validators(Validators.oneOf(
-                        "plan_changes_config", "computed_null_then_set", "unknown_after_apply", "slow_create")))
+                .attribute(Attribute.string("misbehave")
+                        .optional()
+                        .description("Which rule to break, for testing the guard.")
+                        .validators(Validators.oneOf(
+                                "plan_changes_config", "computed_null_then_set", "unknown_after_apply", "slow_create")))
                 .build());
     }
 
@@ -47,11 +50,12 @@ final class BuggyResource implements Resource {
     @Override
     public void modifyPlan(PlanContext context) {
         switch (mode(context.config())) {
-            case "plan_changes_config" -> context.setPlanned(context.planned().with("value",
-                    context.config().requireString("value") + "-changed"));
-            case "computed_null_then_set" -> context.setPlanned(context.planned().with("result", null));
-            default -> {
-            }
+            case "plan_changes_config" ->
+                context.setPlanned(
+                        context.planned().with("value", context.config().requireString("value") + "-changed"));
+            case "computed_null_then_set" ->
+                context.setPlanned(context.planned().with("result", null));
+            default -> {}
         }
     }
 
@@ -92,6 +96,5 @@ final class BuggyResource implements Resource {
     }
 
     @Override
-    public void delete(DeleteContext context) {
-    }
+    public void delete(DeleteContext context) {}
 }

@@ -6,8 +6,7 @@ import dev.tfjvm.TerraformPlugin;
 public final class DemoMain {
     public static final String SOURCE = "example.com/tfjvm/demo";
 
-    private DemoMain() {
-    }
+    private DemoMain() {}
 
     public static void main(String[] args) {
         TerraformPlugin.serve(args, SOURCE, launch -> new DemoProvider(launch));

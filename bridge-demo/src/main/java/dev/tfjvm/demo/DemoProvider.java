@@ -23,6 +23,7 @@ import java.util.List;
 public final class DemoProvider implements Provider {
     /** The launch's directory resolves a relative store_dir (the JVM's may be the daemon's). */
     private final Launch launch;
+
     private volatile ObjectStore store;
 
     public DemoProvider() {
@@ -42,17 +43,23 @@ public final class DemoProvider implements Provider {
     public Schema schema() {
         return Schema.of(Block.builder()
                 .markdownDescription("The **demo** provider keeps its objects as JSON files in `store_dir`.")
-                .attribute(Attribute.string("store_dir").required()
+                .attribute(Attribute.string("store_dir")
+                        .required()
                         .description("Directory holding the demo objects; created when missing."))
-                .attribute(Attribute.string("api_token").optional().sensitive()
+                .attribute(Attribute.string("api_token")
+                        .optional()
+                        .sensitive()
                         .description("Unused; shows that sensitive provider settings never reach logs or state."))
                 .build());
     }
 
     @Override
     public void validateConfig(TfObject config, Diagnostics diagnostics) {
-        if (config.isKnown("store_dir") && config.string("store_dir").map(String::isBlank).orElse(false)) {
-            diagnostics.error(dev.tfjvm.cty.CtyPath.ROOT.attr("store_dir"), "Empty store_dir",
+        if (config.isKnown("store_dir")
+                && config.string("store_dir").map(String::isBlank).orElse(false)) {
+            diagnostics.error(
+                    dev.tfjvm.cty.CtyPath.ROOT.attr("store_dir"),
+                    "Empty store_dir",
                     "Set store_dir to a directory path, for example \"${path.module}/.demo\".");
         }
     }

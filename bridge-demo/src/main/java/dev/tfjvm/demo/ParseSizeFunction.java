@@ -14,8 +14,25 @@ import java.util.regex.Pattern;
 /** {@code provider::demo::parse_size("1.5GiB")} → bytes. */
 final class ParseSizeFunction implements ProviderFunction {
     private static final Pattern SIZE = Pattern.compile("\\s*(\\d+(?:\\.\\d+)?)\\s*([a-zA-Z]*)\\s*");
-    private static final Map<String, Long> UNITS = Map.of("", 1L, "b", 1L, "kb", 1000L, "mb", 1000_000L,
-            "gb", 1000_000_000L, "kib", 1L << 10, "mib", 1L << 20, "gib", 1L << 30, "tib", 1L << 40);
+    private static final Map<String, Long> UNITS = Map.of(
+            "",
+            1L,
+            "b",
+            1L,
+            "kb",
+            1000L,
+            "mb",
+            1000_000L,
+            "gb",
+            1000_000_000L,
+            "kib",
+            1L << 10,
+            "mib",
+            1L << 20,
+            "gib",
+            1L << 30,
+            "tib",
+            1L << 40);
 
     @Override
     public String name() {
@@ -48,8 +65,10 @@ final class ParseSizeFunction implements ProviderFunction {
         Matcher m = SIZE.matcher(text);
         Long unit = m.matches() ? UNITS.get(m.group(2).toLowerCase(Locale.ROOT)) : null;
         if (unit == null) {
-            throw new FunctionException("\"" + text + "\" is not a size; write a number and a unit such as \"512MiB\","
-                    + " \"1.5GiB\" or \"100kB\"", 0);
+            throw new FunctionException(
+                    "\"" + text + "\" is not a size; write a number and a unit such as \"512MiB\","
+                            + " \"1.5GiB\" or \"100kB\"",
+                    0);
         }
         BigDecimal bytes = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unit));
         if (bytes.stripTrailingZeros().scale() > 0) {

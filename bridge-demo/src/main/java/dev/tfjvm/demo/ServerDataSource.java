@@ -36,7 +36,9 @@ final class ServerDataSource implements DataSource {
                 .attribute(Attribute.string("id").required().description("Server id, such as srv-web."))
                 .attribute(Attribute.string("name").computed().description("Server name."))
                 .attribute(Attribute.number("size").computed().description("Number of CPUs."))
-                .attribute(Attribute.of("tags", CtyType.map(CtyType.STRING)).computed().description("Tags of the server."))
+                .attribute(Attribute.of("tags", CtyType.map(CtyType.STRING))
+                        .computed()
+                        .description("Tags of the server."))
                 .build());
     }
 
@@ -50,12 +52,16 @@ final class ServerDataSource implements DataSource {
             throw new ResourceException("Cannot read server", e.getMessage());
         }
         if (json.isEmpty()) {
-            throw new ResourceException("No such server", "There is no server with id \"" + id + "\".",
-                    Optional.of(CtyPath.ROOT.attr("id")), Optional.empty(), null);
+            throw new ResourceException(
+                    "No such server",
+                    "There is no server with id \"" + id + "\".",
+                    Optional.of(CtyPath.ROOT.attr("id")),
+                    Optional.empty(),
+                    null);
         }
         try {
-            CtyValue.ObjectVal stored = (CtyValue.ObjectVal) CtyJson.decode(
-                    json.get().getBytes(StandardCharsets.UTF_8), CtyType.DYNAMIC);
+            CtyValue.ObjectVal stored =
+                    (CtyValue.ObjectVal) CtyJson.decode(json.get().getBytes(StandardCharsets.UTF_8), CtyType.DYNAMIC);
             return context.config()
                     .with("name", stored.get("name"))
                     .with("size", stored.get("size"))

@@ -25,8 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DaemonSessionsIT {
     private static final Pattern SESSIONS = Pattern.compile("\"sessions\":(\\d+)");
+
     @TempDir
     static Path work;
+
     static Path mirror;
     private Path daemons;
 
@@ -49,10 +51,12 @@ class DaemonSessionsIT {
     /** A project whose store_dir is relative: each launch must resolve it in its own directory. */
     private TerraformCli project(String dirName, String hcl) throws IOException {
         Path dir = Files.createDirectories(work.resolve(dirName));
-        TerraformCli tf = new TerraformCli(dir).withMirror(mirror, "example.com/*/*")
+        TerraformCli tf = new TerraformCli(dir)
+                .withMirror(mirror, "example.com/*/*")
                 .env("TF_JVM_DAEMON_DIR", daemons.toString());
-        tf.file("main.tf", hcl.replace("store_dir = \"" + dir.resolve("store").toAbsolutePath() + "\"",
-                "store_dir = \"store\""));
+        tf.file(
+                "main.tf",
+                hcl.replace("store_dir = \"" + dir.resolve("store").toAbsolutePath() + "\"", "store_dir = \"store\""));
         tf.expect(0, "init", "-no-color");
         return tf;
     }
@@ -61,11 +65,12 @@ class DaemonSessionsIT {
     void twoAppliesAtOnceFromTwoDirectoriesWithDifferentConfigurations() throws Exception {
         Path a = work.resolve("alpha");
         Path b = work.resolve("beta");
-        TerraformCli alpha = project("alpha", DemoConfigs.full(a.resolve("store"), "alpha", "{ team = \"a\" }", "eu-1"));
+        TerraformCli alpha =
+                project("alpha", DemoConfigs.full(a.resolve("store"), "alpha", "{ team = \"a\" }", "eu-1"));
         TerraformCli beta = project("beta", DemoConfigs.full(b.resolve("store"), "beta", "{ team = \"b\" }", "us-2"));
 
-        CompletableFuture<TerraformCli.Result> first = CompletableFuture.supplyAsync(
-                () -> alpha.run("apply", "-no-color", "-auto-approve"));
+        CompletableFuture<TerraformCli.Result> first =
+                CompletableFuture.supplyAsync(() -> alpha.run("apply", "-no-color", "-auto-approve"));
         TerraformCli.Result second = beta.run("apply", "-no-color", "-auto-approve");
         assertThat(first.join().exitCode()).as(first.join().toString()).isZero();
         assertThat(second.exitCode()).as(second.toString()).isZero();
@@ -86,20 +91,29 @@ class DaemonSessionsIT {
         Path dir = work.resolve("killed");
         TerraformCli tf = project("killed", DemoConfigs.buggy(dir.resolve("store"), "slow_create", ""));
         Process apply = tf.start("apply.txt", "apply", "-no-color", "-auto-approve");
-        assertThat(eventually(() -> read(dir.resolve("apply.txt")).contains("Still creating")
-                || read(dir.resolve("apply.txt")).contains("Creating..."), 60)).as(read(dir.resolve("apply.txt"))).isTrue();
+        assertThat(eventually(
+                        () -> read(dir.resolve("apply.txt")).contains("Still creating")
+                                || read(dir.resolve("apply.txt")).contains("Creating..."),
+                        60))
+                .as(read(dir.resolve("apply.txt")))
+                .isTrue();
         assertThat(lastSessionCount()).as(daemonLog()).isPositive();
 
         apply.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 
-        assertThat(eventually(() -> lastSessionCount() == 0, 20)).as(daemonLog()).isTrue();
-        assertThat(eventually(() -> launchers(dir).isEmpty(), 10)).as("no launcher left").isTrue();
+        assertThat(eventually(() -> lastSessionCount() == 0, 20))
+                .as(daemonLog())
+                .isTrue();
+        assertThat(eventually(() -> launchers(dir).isEmpty(), 10))
+                .as("no launcher left")
+                .isTrue();
     }
 
     private static List<ProcessHandle> launchers(Path dir) {
         String name = dir.toString();
         try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
-            return all.filter(p -> p.info().commandLine().orElse("").contains(name)).toList();
+            return all.filter(p -> p.info().commandLine().orElse("").contains(name))
+                    .toList();
         }
     }
 

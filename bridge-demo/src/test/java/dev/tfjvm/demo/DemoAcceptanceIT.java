@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoAcceptanceIT {
     @TempDir
     static Path work;
+
     static TerraformCli tf;
     static Path store;
 
@@ -103,7 +104,8 @@ class DemoAcceptanceIT {
     void anInPlaceUpdateKeepsIdentityAndBumpsTheRevision() {
         tf.file("main.tf", DemoConfigs.full(store, "web", "{ team = \"green\" }", "eu-1"));
         TerraformCli.Result plan = tf.expect(2, "plan", "-no-color", "-detailed-exitcode");
-        assertThat(plan.stdout()).contains("demo_server.web will be updated in-place")
+        assertThat(plan.stdout())
+                .contains("demo_server.web will be updated in-place")
                 .containsPattern("~ revision +?= 1 -> \\(known after apply\\)")
                 .doesNotContainPattern("created_at +?= \\(known after apply\\)");
         tf.expect(0, "apply", "-no-color", "-auto-approve");
@@ -127,7 +129,9 @@ class DemoAcceptanceIT {
         String original = Files.readString(record);
         Files.writeString(record, original.replace("\"size\":1", "\"size\":3"));
         TerraformCli.Result r = tf.expect(2, "plan", "-no-color", "-refresh-only", "-detailed-exitcode");
-        assertThat(r.stdout()).contains("Objects have changed outside of Terraform").contains("~ size");
+        assertThat(r.stdout())
+                .contains("Objects have changed outside of Terraform")
+                .contains("~ size");
         Files.writeString(record, original);
     }
 
@@ -153,10 +157,14 @@ class DemoAcceptanceIT {
     @Order(11)
     void stateFromAnOlderSchemaVersionIsUpgraded() throws Exception {
         StateFiles.downgradeServerToVersion0(tf.workDir().resolve("terraform.tfstate"), "web", "team=green");
-        assertThat(tf.readFile("terraform.tfstate")).containsPattern("\"schema_version\"\\s*:\\s*0").contains("\"labels\"");
+        assertThat(tf.readFile("terraform.tfstate"))
+                .containsPattern("\"schema_version\"\\s*:\\s*0")
+                .contains("\"labels\"");
         tf.expect(0, "plan", "-no-color", "-detailed-exitcode");
         tf.expect(0, "apply", "-no-color", "-refresh-only", "-auto-approve");
-        assertThat(tf.readFile("terraform.tfstate")).contains("\"schema_version\": 1").doesNotContain("\"labels\"");
+        assertThat(tf.readFile("terraform.tfstate"))
+                .contains("\"schema_version\": 1")
+                .doesNotContain("\"labels\"");
     }
 
     @Test
@@ -173,8 +181,11 @@ class DemoAcceptanceIT {
     void invalidValuesAreRejectedAtValidateWithTheAttributeNamed() {
         tf.file("bad.tf", "resource \"demo_server\" \"bad\" {\n  name = \"Not_Valid\"\n  size = 99\n}\n");
         TerraformCli.Result r = tf.expect(1, "validate", "-no-color");
-        assertThat(r.errors()).contains("Invalid value for name").contains("lowercase letters")
-                .contains("Value out of range for size").contains("between 1 and 64");
+        assertThat(r.errors())
+                .contains("Invalid value for name")
+                .contains("lowercase letters")
+                .contains("Value out of range for size")
+                .contains("between 1 and 64");
         tf.file("bad.tf", "");
     }
 

@@ -4,8 +4,7 @@ import java.nio.file.Path;
 
 /** HCL configurations used by the demo's acceptance tests. */
 final class DemoConfigs {
-    private DemoConfigs() {
-    }
+    private DemoConfigs() {}
 
     static String providerBlock(Path store) {
         return """

@@ -36,9 +36,15 @@ class DocsUpToDateTest {
     @Test
     void everyTypeHasAPageWithItsExample() throws Exception {
         var pages = RegistryDocs.generate(new DemoProvider(), EXAMPLES, TEMPLATES);
-        assertThat(pages.keySet()).containsExactly(Path.of("data-sources/server.md"), Path.of("functions/parse_size.md"),
-                Path.of("index.md"), Path.of("resources/buggy.md"), Path.of("resources/server.md"));
+        assertThat(pages.keySet())
+                .containsExactly(
+                        Path.of("data-sources/server.md"),
+                        Path.of("functions/parse_size.md"),
+                        Path.of("index.md"),
+                        Path.of("resources/buggy.md"),
+                        Path.of("resources/server.md"));
         assertThat(pages.values()).allMatch(page -> page.contains("## Example Usage"));
-        assertThat(pages.get(Path.of("resources/server.md"))).contains("## Import", "terraform import demo_server.web srv-web");
+        assertThat(pages.get(Path.of("resources/server.md")))
+                .contains("## Import", "terraform import demo_server.web srv-web");
     }
 }

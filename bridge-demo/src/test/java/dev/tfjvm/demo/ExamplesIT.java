@@ -37,6 +37,7 @@ class ExamplesIT {
 
     @TempDir
     static Path work;
+
     static InProcessProvider provider;
     static String reattach;
 
@@ -61,21 +62,23 @@ class ExamplesIT {
             }
         }
         assertThat(dirs).hasSizeGreaterThanOrEqualTo(5);
-        return dirs.stream().map(dir -> DynamicTest.dynamicTest(EXAMPLES.relativize(dir).toString(), () -> {
-            TerraformCli tf = terraformIn(EXAMPLES.relativize(dir).toString().replace('/', '-'));
-            List<Path> files = tfFiles(dir);
-            assertThat(files).as("Terraform files in " + dir).isNotEmpty();
-            boolean declaresProvider = false;
-            for (Path f : files) {
-                String text = Files.readString(f);
-                declaresProvider |= text.contains("required_providers");
-                tf.file(f.getFileName().toString(), text);
-            }
-            if (!declaresProvider) {
-                tf.file("versions.tf", VERSIONS);
-            }
-            tf.expect(0, "validate", "-no-color");
-        }));
+        return dirs.stream()
+                .map(dir -> DynamicTest.dynamicTest(EXAMPLES.relativize(dir).toString(), () -> {
+                    TerraformCli tf =
+                            terraformIn(EXAMPLES.relativize(dir).toString().replace('/', '-'));
+                    List<Path> files = tfFiles(dir);
+                    assertThat(files).as("Terraform files in " + dir).isNotEmpty();
+                    boolean declaresProvider = false;
+                    for (Path f : files) {
+                        String text = Files.readString(f);
+                        declaresProvider |= text.contains("required_providers");
+                        tf.file(f.getFileName().toString(), text);
+                    }
+                    if (!declaresProvider) {
+                        tf.file("versions.tf", VERSIONS);
+                    }
+                    tf.expect(0, "validate", "-no-color");
+                }));
     }
 
     @Test
@@ -88,8 +91,10 @@ class ExamplesIT {
         tf.expect(0, "state", "rm", "demo_server.web");
 
         List<String[]> commands = Files.readAllLines(server.resolve("import.sh")).stream()
-                .map(String::strip).filter(l -> l.startsWith("terraform "))
-                .map(l -> l.substring("terraform ".length()).split("\\s+")).toList();
+                .map(String::strip)
+                .filter(l -> l.startsWith("terraform "))
+                .map(l -> l.substring("terraform ".length()).split("\\s+"))
+                .toList();
         assertThat(commands).as("terraform commands in import.sh").isNotEmpty();
         for (String[] args : commands) {
             List<String> withFlags = new ArrayList<>(List.of(args[0], "-no-color"));
@@ -114,7 +119,9 @@ class ExamplesIT {
 
     private static List<Path> tfFiles(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".tf")).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().endsWith(".tf"))
+                    .sorted()
+                    .toList();
         }
     }
 }

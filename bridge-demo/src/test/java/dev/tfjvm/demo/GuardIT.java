@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GuardIT {
     @TempDir
     static Path work;
+
     static Path mirror;
 
     @BeforeAll

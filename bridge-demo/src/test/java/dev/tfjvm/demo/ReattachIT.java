@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReattachIT {
     @TempDir
     static Path work;
+
     static InProcessProvider provider;
     static TerraformCli tf;
     static Path store;
@@ -43,10 +44,12 @@ class ReattachIT {
         assertThat(apply.stdout()).contains("Apply complete! Resources: 1 added, 0 changed, 0 destroyed.");
         assertThat(Files.exists(store.resolve("servers/srv-api.json"))).isTrue();
 
-        assertThat(tf.expect(0, "plan", "-no-color", "-detailed-exitcode").stdout()).contains("No changes.");
+        assertThat(tf.expect(0, "plan", "-no-color", "-detailed-exitcode").stdout())
+                .contains("No changes.");
 
         tf.expect(0, "state", "rm", "demo_server.api");
-        assertThat(tf.expect(0, "import", "-no-color", "demo_server.api", "srv-api").stdout())
+        assertThat(tf.expect(0, "import", "-no-color", "demo_server.api", "srv-api")
+                        .stdout())
                 .contains("Import successful!");
         tf.expect(0, "plan", "-no-color", "-detailed-exitcode");
 

@@ -10,14 +10,14 @@ import java.nio.file.Path;
 final class StateFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private StateFiles() {
-    }
+    private StateFiles() {}
 
     /** Rewrites demo_server.NAME as schema version 0 wrote it: size as a string, tags in "labels". */
     static void downgradeServerToVersion0(Path stateFile, String name, String labels) throws IOException {
         ObjectNode state = (ObjectNode) JSON.readTree(stateFile.toFile());
         for (JsonNode resource : state.get("resources")) {
-            if (!resource.get("type").asText().equals("demo_server") || !resource.get("name").asText().equals(name)) {
+            if (!resource.get("type").asText().equals("demo_server")
+                    || !resource.get("name").asText().equals(name)) {
                 continue;
             }
             ObjectNode instance = (ObjectNode) resource.get("instances").get(0);

@@ -22,8 +22,7 @@ import java.util.Map;
  * may be absent from the value.
  */
 public final class CtyConform {
-    private CtyConform() {
-    }
+    private CtyConform() {}
 
     /** Problems found, each prefixed by its path; empty when {@code v} conforms to {@code t}. */
     public static List<String> problems(CtyValue v, CtyType t) {
@@ -43,13 +42,19 @@ public final class CtyConform {
         }
         if (!v.isKnown() || v.isNull()) {
             if (CtyTypes.unify(v.type(), t) == null) {
-                report(path, out, t.friendlyName() + " required, but have " + v.type().friendlyName());
+                report(
+                        path,
+                        out,
+                        t.friendlyName() + " required, but have " + v.type().friendlyName());
             }
             return;
         }
         if (t instanceof Primitive) {
             if (v.type() != t) {
-                report(path, out, t.friendlyName() + " required, but have " + v.type().friendlyName());
+                report(
+                        path,
+                        out,
+                        t.friendlyName() + " required, but have " + v.type().friendlyName());
             }
         } else if (t instanceof ListType lt) {
             if (v instanceof ListVal l) {
@@ -76,8 +81,11 @@ public final class CtyConform {
         } else if (t instanceof TupleType tt) {
             if (v instanceof TupleVal tv) {
                 if (tv.elements().size() != tt.elements().size()) {
-                    report(path, out, "tuple of " + tt.elements().size() + " elements required, but have "
-                            + tv.elements().size());
+                    report(
+                            path,
+                            out,
+                            "tuple of " + tt.elements().size() + " elements required, but have "
+                                    + tv.elements().size());
                     return;
                 }
                 for (int i = 0; i < tt.elements().size(); i++) {

@@ -46,8 +46,7 @@ import java.util.Map;
  * </ul>
  */
 public final class CtyJson {
-    private CtyJson() {
-    }
+    private CtyJson() {}
 
     // ---- encoding ------------------------------------------------------------------------
 
@@ -151,8 +150,10 @@ public final class CtyJson {
                 throw CtyTypes.mismatch(v, t, path);
             }
             if (tv.elements().size() != tt.elements().size()) {
-                throw new CtyEncodeException(path, "a tuple of " + tt.elements().size()
-                        + " elements is required, but have " + tv.elements().size());
+                throw new CtyEncodeException(
+                        path,
+                        "a tuple of " + tt.elements().size() + " elements is required, but have "
+                                + tv.elements().size());
             }
             g.writeStartArray();
             for (int i = 0; i < tt.elements().size(); i++) {
@@ -165,8 +166,10 @@ public final class CtyJson {
             }
             for (String name : o.attributes().keySet()) {
                 if (!ot.hasAttribute(name)) {
-                    throw new CtyEncodeException(path, "unsupported attribute " + CtyStrings.quote(name)
-                            + ": the schema type has only " + ot.attributes().keySet());
+                    throw new CtyEncodeException(
+                            path,
+                            "unsupported attribute " + CtyStrings.quote(name) + ": the schema type has only "
+                                    + ot.attributes().keySet());
                 }
             }
             g.writeStartObject();
@@ -189,7 +192,6 @@ public final class CtyJson {
         }
     }
 
-
     private static void requireUnicode(String s, CtyPath path) throws CtyEncodeException {
         CtyMsgpack.utf8(s, path); // same check: no unpaired surrogates
     }
@@ -206,8 +208,7 @@ public final class CtyJson {
         return decode(json, schemaType, CtyPath.ROOT, 0);
     }
 
-    private static CtyValue decode(byte[] json, CtyType schemaType, CtyPath path, int depth)
-            throws CtyDecodeException {
+    private static CtyValue decode(byte[] json, CtyType schemaType, CtyPath path, int depth) throws CtyDecodeException {
         try (JsonParser p = JsonSupport.parser(json)) {
             JsonToken first = p.nextToken();
             if (first == null) {
@@ -256,7 +257,8 @@ public final class CtyJson {
             }
         }
         if (t == CtyType.NUMBER) {
-            if (tok == JsonToken.VALUE_NUMBER_INT || tok == JsonToken.VALUE_NUMBER_FLOAT
+            if (tok == JsonToken.VALUE_NUMBER_INT
+                    || tok == JsonToken.VALUE_NUMBER_FLOAT
                     || tok == JsonToken.VALUE_STRING) {
                 try {
                     return CtyValue.number(CtyNumber.parse(p.getText()));
@@ -270,7 +272,8 @@ public final class CtyJson {
             if (tok == JsonToken.VALUE_TRUE || tok == JsonToken.VALUE_FALSE) {
                 return CtyValue.bool(tok == JsonToken.VALUE_TRUE);
             }
-            if (tok == JsonToken.VALUE_STRING && (p.getText().equals("true") || p.getText().equals("false"))) {
+            if (tok == JsonToken.VALUE_STRING
+                    && (p.getText().equals("true") || p.getText().equals("false"))) {
                 return CtyValue.bool(p.getText().equals("true"));
             }
             throw required("bool", tok, path);
@@ -300,15 +303,18 @@ public final class CtyJson {
                 JsonToken next;
                 while ((next = p.nextToken()) != JsonToken.END_ARRAY) {
                     if (elements.size() == tt.elements().size()) {
-                        throw new CtyDecodeException(path, "a tuple of length " + tt.elements().size()
-                                + " is required (more elements given)");
+                        throw new CtyDecodeException(
+                                path,
+                                "a tuple of length " + tt.elements().size() + " is required (more elements given)");
                     }
-                    elements.add(decode(p, next, tt.elements().get(elements.size()),
-                            path.index(elements.size()), depth + 1));
+                    elements.add(decode(
+                            p, next, tt.elements().get(elements.size()), path.index(elements.size()), depth + 1));
                 }
                 if (elements.size() != tt.elements().size()) {
-                    throw new CtyDecodeException(path, "a tuple of length " + tt.elements().size()
-                            + " is required (" + elements.size() + " elements given)");
+                    throw new CtyDecodeException(
+                            path,
+                            "a tuple of length " + tt.elements().size() + " is required (" + elements.size()
+                                    + " elements given)");
                 }
                 return CtyValue.tuple(elements);
             }
@@ -328,8 +334,10 @@ public final class CtyJson {
                     String name = p.currentName();
                     CtyType at = ot.attributes().get(name);
                     if (at == null) {
-                        throw new CtyDecodeException(path.attr(name), "unsupported attribute "
-                                + CtyStrings.quote(name) + "; the object type has " + ot.attributes().keySet());
+                        throw new CtyDecodeException(
+                                path.attr(name),
+                                "unsupported attribute " + CtyStrings.quote(name) + "; the object type has "
+                                        + ot.attributes().keySet());
                     }
                     attrs.put(name, decode(p, p.nextToken(), at, path.attr(name), depth + 1));
                 }
@@ -368,8 +376,10 @@ public final class CtyJson {
                     pendingValue = buffer.toByteArray();
                 }
             } else {
-                throw new CtyDecodeException(path, "unexpected key " + CtyStrings.quote(field)
-                        + " in a dynamic value; only \"value\" and \"type\" are allowed");
+                throw new CtyDecodeException(
+                        path,
+                        "unexpected key " + CtyStrings.quote(field)
+                                + " in a dynamic value; only \"value\" and \"type\" are allowed");
             }
         }
         if (type == null || (value == null && pendingValue == null)) {
@@ -382,7 +392,8 @@ public final class CtyJson {
      * Copies the value at the parser's current token. Unlike Jackson's copyCurrentStructure, numbers
      * are copied as their text, so no precision is lost to doubles; iterative, so depth costs no stack.
      */
-    private static void copyStructure(JsonParser p, JsonGenerator g, CtyPath path) throws IOException, CtyDecodeException {
+    private static void copyStructure(JsonParser p, JsonGenerator g, CtyPath path)
+            throws IOException, CtyDecodeException {
         int depth = 0;
         JsonToken t = p.currentToken();
         while (true) {

@@ -53,8 +53,7 @@ import org.msgpack.core.MessagePack;
  * {@value #MAX_REFINEMENTS_BYTES} bytes, and every malformation is a {@link CtyDecodeException}.
  */
 public final class CtyMsgpack {
-    private CtyMsgpack() {
-    }
+    private CtyMsgpack() {}
 
     /** Extension type of a refined unknown value. */
     static final byte REFINED_UNKNOWN_EXT = 0x0c;
@@ -165,8 +164,10 @@ public final class CtyMsgpack {
                 throw CtyTypes.mismatch(v, t, path);
             }
             if (tv.elements().size() != tt.elements().size()) {
-                throw new CtyEncodeException(path, "a tuple of " + tt.elements().size()
-                        + " elements is required, but have " + tv.elements().size());
+                throw new CtyEncodeException(
+                        path,
+                        "a tuple of " + tt.elements().size() + " elements is required, but have "
+                                + tv.elements().size());
             }
             out.packArrayHeader(tt.elements().size());
             for (int i = 0; i < tt.elements().size(); i++) {
@@ -178,8 +179,10 @@ public final class CtyMsgpack {
             }
             for (String name : o.attributes().keySet()) {
                 if (!ot.hasAttribute(name)) {
-                    throw new CtyEncodeException(path, "unsupported attribute \"" + name
-                            + "\": the schema type has only " + ot.attributes().keySet());
+                    throw new CtyEncodeException(
+                            path,
+                            "unsupported attribute \"" + name + "\": the schema type has only "
+                                    + ot.attributes().keySet());
                 }
             }
             out.packMapHeader(ot.attributes().size());
@@ -202,7 +205,6 @@ public final class CtyMsgpack {
         }
     }
 
-
     /** Elements are checked one by one; an empty collection has only its type to check. */
     private static void requireCompatibleIfEmpty(boolean empty, CtyValue v, CtyType t, CtyPath path)
             throws CtyEncodeException {
@@ -213,7 +215,8 @@ public final class CtyMsgpack {
 
     static byte[] utf8(String s, CtyPath path) throws CtyEncodeException {
         try {
-            ByteBuffer bb = StandardCharsets.UTF_8.newEncoder()
+            ByteBuffer bb = StandardCharsets.UTF_8
+                    .newEncoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .encode(CharBuffer.wrap(s));

@@ -174,8 +174,7 @@ public final class CtyNumber implements Comparable<CtyNumber> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof CtyNumber n && infinity == n.infinity
-                && (infinity != 0 || value.equals(n.value));
+        return o instanceof CtyNumber n && infinity == n.infinity && (infinity != 0 || value.equals(n.value));
     }
 
     @Override
@@ -200,8 +199,8 @@ public final class CtyNumber implements Comparable<CtyNumber> {
         long scale = n.scale();
         long digits = scale <= 0 ? precision - scale : Math.max(precision - scale, 1) + scale;
         if (digits > MAX_DIGITS) {
-            throw new ArithmeticException("number too large or too precise: its decimal form would have "
-                    + digits + " digits (at most " + MAX_DIGITS + " supported)");
+            throw new ArithmeticException("number too large or too precise: its decimal form would have " + digits
+                    + " digits (at most " + MAX_DIGITS + " supported)");
         }
     }
 
@@ -232,8 +231,8 @@ public final class CtyNumber implements Comparable<CtyNumber> {
             return d;
         }
         BigInteger stripped = new BigInteger(digits.substring(0, end));
-        return new BigDecimal(unscaled.signum() < 0 ? stripped.negate() : stripped,
-                d.scale() - (digits.length() - end));
+        return new BigDecimal(
+                unscaled.signum() < 0 ? stripped.negate() : stripped, d.scale() - (digits.length() - end));
     }
 
     private static boolean looksNumeric(String t) {

@@ -19,8 +19,7 @@ public record CtyPath(List<Step> steps) {
     }
 
     /** One step of a path. */
-    public sealed interface Step permits AttributeName, ElementKeyString, ElementKeyInt {
-    }
+    public sealed interface Step permits AttributeName, ElementKeyString, ElementKeyInt {}
 
     public record AttributeName(String name) implements Step {
         public AttributeName {
@@ -34,8 +33,7 @@ public record CtyPath(List<Step> steps) {
         }
     }
 
-    public record ElementKeyInt(long index) implements Step {
-    }
+    public record ElementKeyInt(long index) implements Step {}
 
     public static CtyPath of(Step... steps) {
         return new CtyPath(List.of(steps));
@@ -79,7 +77,8 @@ public record CtyPath(List<Step> steps) {
 
     /** True if {@code this} equals {@code other} or is a prefix of it. */
     public boolean isPrefixOf(CtyPath other) {
-        return other.steps.size() >= steps.size() && other.steps.subList(0, steps.size()).equals(steps);
+        return other.steps.size() >= steps.size()
+                && other.steps.subList(0, steps.size()).equals(steps);
     }
 
     /**

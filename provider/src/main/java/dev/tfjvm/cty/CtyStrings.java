@@ -4,8 +4,7 @@ import java.text.Normalizer;
 
 /** String helpers shared by the cty classes. */
 final class CtyStrings {
-    private CtyStrings() {
-    }
+    private CtyStrings() {}
 
     /** cty strings are always in Unicode normalisation form C (as go-cty's StringVal does). */
     static String nfc(String s) {

@@ -20,8 +20,13 @@ import java.util.stream.Collectors;
  * with the value; as the type of a value it only appears on untyped nulls and unknowns.
  */
 public sealed interface CtyType
-        permits CtyType.Primitive, CtyType.ListType, CtyType.SetType, CtyType.MapType,
-                CtyType.ObjectType, CtyType.TupleType, CtyType.DynamicType {
+        permits CtyType.Primitive,
+                CtyType.ListType,
+                CtyType.SetType,
+                CtyType.MapType,
+                CtyType.ObjectType,
+                CtyType.TupleType,
+                CtyType.DynamicType {
 
     CtyType STRING = Primitive.STRING;
     CtyType NUMBER = Primitive.NUMBER;
@@ -106,7 +111,9 @@ public sealed interface CtyType
 
     /** The primitive types. */
     enum Primitive implements CtyType {
-        STRING("string"), NUMBER("number"), BOOL("bool");
+        STRING("string"),
+        NUMBER("number"),
+        BOOL("bool");
 
         private final String name;
 
@@ -192,8 +199,7 @@ public sealed interface CtyType
      * An object type. {@code optional} names attributes that a type constraint allows to be
      * absent; it is always a subset of the attribute names and is empty for value types.
      */
-    record ObjectType(SortedMap<String, CtyType> attributes, SortedSet<String> optional)
-            implements CtyType {
+    record ObjectType(SortedMap<String, CtyType> attributes, SortedSet<String> optional) implements CtyType {
         public ObjectType {
             TreeMap<String, CtyType> attrs = new TreeMap<>();
             attributes.forEach((name, type) -> attrs.put(
@@ -233,8 +239,7 @@ public sealed interface CtyType
         @Override
         public String toString() {
             String body = attributes.entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue()
-                            + (optional.contains(e.getKey()) ? "?" : ""))
+                    .map(e -> e.getKey() + "=" + e.getValue() + (optional.contains(e.getKey()) ? "?" : ""))
                     .collect(Collectors.joining(", "));
             return "object({" + body + "})";
         }
@@ -252,8 +257,7 @@ public sealed interface CtyType
 
         @Override
         public String toString() {
-            return elements.stream().map(Object::toString)
-                    .collect(Collectors.joining(", ", "tuple([", "])"));
+            return elements.stream().map(Object::toString).collect(Collectors.joining(", ", "tuple([", "])"));
         }
     }
 }

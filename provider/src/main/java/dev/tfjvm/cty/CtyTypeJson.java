@@ -24,8 +24,7 @@ import java.util.TreeSet;
  * {@code ["object",{"a":"bool"},["a"]]}, {@code ["tuple",["string"]]}, {@code "dynamic"}.
  */
 final class CtyTypeJson {
-    private CtyTypeJson() {
-    }
+    private CtyTypeJson() {}
 
     static byte[] write(CtyType type) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -117,8 +116,8 @@ final class CtyTypeJson {
             }
         }
         if (first != JsonToken.START_ARRAY) {
-            throw new CtyDecodeException("invalid type JSON: expected a type name string or a [kind, ...] array, got "
-                    + describe(first));
+            throw new CtyDecodeException(
+                    "invalid type JSON: expected a type name string or a [kind, ...] array, got " + describe(first));
         }
         if (p.nextToken() != JsonToken.VALUE_STRING) {
             throw new CtyDecodeException("invalid type JSON: a type array must start with its kind as a string");

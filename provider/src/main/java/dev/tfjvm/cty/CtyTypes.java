@@ -23,8 +23,7 @@ import java.util.TreeMap;
 
 /** Type algebra used by the value factories: unification and re-typing of untyped parts. */
 final class CtyTypes {
-    private CtyTypes() {
-    }
+    private CtyTypes() {}
 
     static boolean hasDynamic(CtyType t) {
         if (t instanceof DynamicType) {
@@ -82,7 +81,8 @@ final class CtyTypes {
 
     /** The encoders' error for a value whose type does not fit the type it is encoded as. */
     static CtyEncodeException mismatch(CtyValue v, CtyType t, CtyPath path) {
-        return new CtyEncodeException(path, t.friendlyName() + " required, but have " + v.type().friendlyName());
+        return new CtyEncodeException(
+                path, t.friendlyName() + " required, but have " + v.type().friendlyName());
     }
 
     /** Fails unless {@code v}'s type unifies with {@code t} (both codecs encode only such values). */
@@ -163,8 +163,8 @@ final class CtyTypes {
             }
             CtyType u = unify(et, e.type());
             if (u == null) {
-                throw new IllegalArgumentException(kind + " element " + i + " has type "
-                        + e.type() + ", which does not fit element type " + et);
+                throw new IllegalArgumentException(
+                        kind + " element " + i + " has type " + e.type() + ", which does not fit element type " + et);
             }
             et = u.equals(et) ? et : u;
             i++;
@@ -215,14 +215,17 @@ final class CtyTypes {
             m.entries().forEach((k, e) -> es.put(k, retype(e, mt.element())));
             return new MapVal(mt, es);
         }
-        if (v instanceof TupleVal tv && t instanceof TupleType tt && tt.elements().size() == tv.elements().size()) {
+        if (v instanceof TupleVal tv
+                && t instanceof TupleType tt
+                && tt.elements().size() == tv.elements().size()) {
             List<CtyValue> es = new ArrayList<>(tv.elements().size());
             for (int i = 0; i < tv.elements().size(); i++) {
                 es.add(retype(tv.elements().get(i), tt.elements().get(i)));
             }
             return new TupleVal(tt, es);
         }
-        if (v instanceof ObjectVal o && t instanceof ObjectType ot
+        if (v instanceof ObjectVal o
+                && t instanceof ObjectType ot
                 && ot.attributes().keySet().equals(o.attributes().keySet())) {
             TreeMap<String, CtyValue> as = new TreeMap<>();
             o.attributes().forEach((k, a) -> as.put(k, retype(a, ot.attributes().get(k))));

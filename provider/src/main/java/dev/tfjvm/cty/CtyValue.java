@@ -35,8 +35,15 @@ import java.util.TreeMap;
  * <p>Equality is structural: numbers by numeric value, sets ignoring element order.
  */
 public sealed interface CtyValue
-        permits CtyValue.Null, CtyValue.Unknown, CtyValue.Str, CtyValue.Num, CtyValue.Bool,
-                CtyValue.ListVal, CtyValue.SetVal, CtyValue.MapVal, CtyValue.ObjectVal,
+        permits CtyValue.Null,
+                CtyValue.Unknown,
+                CtyValue.Str,
+                CtyValue.Num,
+                CtyValue.Bool,
+                CtyValue.ListVal,
+                CtyValue.SetVal,
+                CtyValue.MapVal,
+                CtyValue.ObjectVal,
                 CtyValue.TupleVal {
 
     CtyType type();
@@ -167,8 +174,8 @@ public sealed interface CtyValue
     static ObjectVal object(ObjectType type, Map<String, CtyValue> attributes) {
         for (String name : attributes.keySet()) {
             if (!type.hasAttribute(name)) {
-                throw new IllegalArgumentException("unsupported attribute \"" + name + "\" for "
-                        + type + "; known attributes: " + type.attributes().keySet());
+                throw new IllegalArgumentException("unsupported attribute \"" + name + "\" for " + type
+                        + "; known attributes: " + type.attributes().keySet());
             }
         }
         // The value type is the declared type without optional markers, refined where a value is
@@ -185,8 +192,8 @@ public sealed interface CtyValue
             }
             CtyType t = CtyTypes.unify(declared, v.type());
             if (t == null) {
-                throw new IllegalArgumentException("attribute \"" + attr.getKey() + "\": "
-                        + declared.friendlyName() + " required, but have " + v.type().friendlyName());
+                throw new IllegalArgumentException("attribute \"" + attr.getKey() + "\": " + declared.friendlyName()
+                        + " required, but have " + v.type().friendlyName());
             }
             if (!t.equals(declared)) {
                 refined = true;
@@ -347,8 +354,7 @@ public sealed interface CtyValue
             if (this == o) {
                 return true;
             }
-            if (!(o instanceof SetVal other) || !type.equals(other.type)
-                    || elements.size() != other.elements.size()) {
+            if (!(o instanceof SetVal other) || !type.equals(other.type) || elements.size() != other.elements.size()) {
                 return false;
             }
             Map<CtyValue, Integer> counts = new HashMap<>();
@@ -398,8 +404,9 @@ public sealed interface CtyValue
             TreeMap<String, CtyValue> copy = new TreeMap<>();
             copy.putAll(attributes);
             if (!copy.keySet().equals(type.attributes().keySet())) {
-                throw new IllegalArgumentException("object attributes " + copy.keySet()
-                        + " do not match its type's attributes " + type.attributes().keySet());
+                throw new IllegalArgumentException(
+                        "object attributes " + copy.keySet() + " do not match its type's attributes "
+                                + type.attributes().keySet());
             }
             for (Map.Entry<String, CtyValue> e : copy.entrySet()) {
                 CtyType want = type.attributes().get(e.getKey());
@@ -447,13 +454,14 @@ public sealed interface CtyValue
             type = (TupleType) CtyTypes.withoutOptional(type);
             elements = List.copyOf(elements);
             if (elements.size() != type.elements().size()) {
-                throw new IllegalArgumentException("tuple type has " + type.elements().size()
-                        + " elements but " + elements.size() + " values were given");
+                throw new IllegalArgumentException("tuple type has "
+                        + type.elements().size() + " elements but " + elements.size() + " values were given");
             }
             for (int i = 0; i < elements.size(); i++) {
                 if (!elements.get(i).type().equals(type.elements().get(i))) {
                     throw new IllegalArgumentException("tuple element " + i + " has type "
-                            + elements.get(i).type() + " but the tuple type says " + type.elements().get(i));
+                            + elements.get(i).type() + " but the tuple type says "
+                            + type.elements().get(i));
                 }
             }
         }

@@ -20,8 +20,7 @@ import java.util.function.BiFunction;
  * exactly the path Terraform would report for a problem inside a set.
  */
 public final class CtyWalk {
-    private CtyWalk() {
-    }
+    private CtyWalk() {}
 
     /** Calls {@code visitor} for {@code v} and then, depth first, every value nested in it (pre-order). */
     public static void walk(CtyValue v, BiConsumer<CtyPath, CtyValue> visitor) {
@@ -93,8 +92,8 @@ public final class CtyWalk {
         }
         CtyValue result = fn.apply(path, rebuilt);
         if (result == null) {
-            throw new NullPointerException("transform function returned null at " + path
-                    + "; return CtyValue.nullOf(type) for a null value");
+            throw new NullPointerException(
+                    "transform function returned null at " + path + "; return CtyValue.nullOf(type) for a null value");
         }
         return result;
     }

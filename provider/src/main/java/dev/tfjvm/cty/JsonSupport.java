@@ -8,8 +8,7 @@ import java.io.IOException;
 
 /** The Jackson factory shared by the JSON codecs, with limits that keep hostile input cheap. */
 final class JsonSupport {
-    private JsonSupport() {
-    }
+    private JsonSupport() {}
 
     /** Deepest nesting of types or values the codecs accept. */
     static final int MAX_DEPTH = 512;

@@ -102,8 +102,9 @@ final class MsgpackDecoder {
             if (t instanceof TupleType tt) {
                 int n = readArrayHeader(path, "tuple");
                 if (n != tt.elements().size()) {
-                    throw new CtyDecodeException(path, "a tuple of length " + tt.elements().size()
-                            + " is required (" + n + " elements given)");
+                    throw new CtyDecodeException(
+                            path,
+                            "a tuple of length " + tt.elements().size() + " is required (" + n + " elements given)");
                 }
                 List<CtyValue> elements = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
@@ -126,16 +127,17 @@ final class MsgpackDecoder {
         int total = ot.attributes().size();
         int required = total - ot.optional().size();
         if (n < required || n > total) {
-            throw new CtyDecodeException(path, "an object with " + total + " attributes is required ("
-                    + n + " given)");
+            throw new CtyDecodeException(path, "an object with " + total + " attributes is required (" + n + " given)");
         }
         Map<String, CtyValue> attrs = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             String name = readString(path, "attribute name (string)");
             CtyType at = ot.attributes().get(name);
             if (at == null) {
-                throw new CtyDecodeException(path.attr(name), "unsupported attribute "
-                        + CtyStrings.quote(name) + "; the object type has " + ot.attributes().keySet());
+                throw new CtyDecodeException(
+                        path.attr(name),
+                        "unsupported attribute " + CtyStrings.quote(name) + "; the object type has "
+                                + ot.attributes().keySet());
             }
             if (attrs.containsKey(name)) {
                 throw new CtyDecodeException(path, "duplicate attribute " + CtyStrings.quote(name));
@@ -157,8 +159,8 @@ final class MsgpackDecoder {
             return CtyValue.nullOf(CtyType.DYNAMIC);
         }
         if (!isArray(b)) {
-            throw new CtyDecodeException(path, "a dynamic value must be a [type JSON, value] array, found "
-                    + describe(b));
+            throw new CtyDecodeException(
+                    path, "a dynamic value must be a [type JSON, value] array, found " + describe(b));
         }
         int n = readArrayHeader(path, "dynamic value");
         if (n != 2) {
@@ -171,8 +173,8 @@ final class MsgpackDecoder {
         } else if (tb >= 0xc4 && tb <= 0xc6) {
             len = readBinHeader(path);
         } else {
-            throw new CtyDecodeException(path, "the type of a dynamic value must be binary type JSON, found "
-                    + describe(tb));
+            throw new CtyDecodeException(
+                    path, "the type of a dynamic value must be binary type JSON, found " + describe(tb));
         }
         byte[] json = new byte[len];
         System.arraycopy(buf, pos, json, 0, len);
@@ -212,8 +214,10 @@ final class MsgpackDecoder {
             return CtyValue.unknown(t);
         }
         if (len > CtyMsgpack.MAX_REFINEMENTS_BYTES) {
-            throw new CtyDecodeException(path, "unknown value refinements too large (" + len + " bytes, at most "
-                    + CtyMsgpack.MAX_REFINEMENTS_BYTES + ")");
+            throw new CtyDecodeException(
+                    path,
+                    "unknown value refinements too large (" + len + " bytes, at most "
+                            + CtyMsgpack.MAX_REFINEMENTS_BYTES + ")");
         }
         return new MsgpackDecoder(buf, payloadStart, payloadStart + len).readRefinements(t, path);
     }
@@ -234,8 +238,8 @@ final class MsgpackDecoder {
         OptionalLong lengthMax = OptionalLong.empty();
         for (int i = 0; i < n; i++) {
             if (!isInt(peek(path))) {
-                throw new CtyDecodeException(path, "unknown value refinement keys must be integers, found "
-                        + describe(peek(path)));
+                throw new CtyDecodeException(
+                        path, "unknown value refinement keys must be integers, found " + describe(peek(path)));
             }
             long key = readLong(path);
             switch ((int) Math.max(Math.min(key, 1000), -1)) {
@@ -253,15 +257,15 @@ final class MsgpackDecoder {
                 }
                 case CtyMsgpack.KEY_STRING_PREFIX -> {
                     if (t != CtyType.STRING) {
-                        throw new CtyDecodeException(path, "string prefix refinement for a value of type "
-                                + t.friendlyName());
+                        throw new CtyDecodeException(
+                                path, "string prefix refinement for a value of type " + t.friendlyName());
                     }
                     prefix = Optional.of(readString(path, "string prefix refinement (string)"));
                 }
                 case CtyMsgpack.KEY_NUMBER_MIN, CtyMsgpack.KEY_NUMBER_MAX -> {
                     if (t != CtyType.NUMBER) {
-                        throw new CtyDecodeException(path, "number bound refinement for a value of type "
-                                + t.friendlyName());
+                        throw new CtyDecodeException(
+                                path, "number bound refinement for a value of type " + t.friendlyName());
                     }
                     if (readArrayHeader(path, "number bound refinement ([number, bool])") != 2) {
                         throw new CtyDecodeException(path, "a number bound refinement must be [number, bool]");
@@ -281,12 +285,11 @@ final class MsgpackDecoder {
                 }
                 case CtyMsgpack.KEY_LENGTH_MIN, CtyMsgpack.KEY_LENGTH_MAX -> {
                     if (!t.isCollection()) {
-                        throw new CtyDecodeException(path, "length refinement for a value of type "
-                                + t.friendlyName());
+                        throw new CtyDecodeException(path, "length refinement for a value of type " + t.friendlyName());
                     }
                     if (!isInt(peek(path))) {
-                        throw new CtyDecodeException(path, "a length refinement must be an integer, found "
-                                + describe(peek(path)));
+                        throw new CtyDecodeException(
+                                path, "a length refinement must be an integer, found " + describe(peek(path)));
                     }
                     long length = readLong(path);
                     if (key == CtyMsgpack.KEY_LENGTH_MIN) {
@@ -433,7 +436,8 @@ final class MsgpackDecoder {
         }
         need(len, path);
         try {
-            String s = StandardCharsets.UTF_8.newDecoder()
+            String s = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(buf, pos, len))
@@ -485,8 +489,9 @@ final class MsgpackDecoder {
             throw required(what, b, path);
         }
         if (n > limit - pos) {
-            throw new CtyDecodeException(path, "truncated data: array claims " + n + " elements but only "
-                    + (limit - pos) + " bytes remain");
+            throw new CtyDecodeException(
+                    path,
+                    "truncated data: array claims " + n + " elements but only " + (limit - pos) + " bytes remain");
         }
         return (int) n;
     }
@@ -508,8 +513,8 @@ final class MsgpackDecoder {
             throw required(what, b, path);
         }
         if (2 * n > limit - pos) {
-            throw new CtyDecodeException(path, "truncated data: map claims " + n + " entries but only "
-                    + (limit - pos) + " bytes remain");
+            throw new CtyDecodeException(
+                    path, "truncated data: map claims " + n + " entries but only " + (limit - pos) + " bytes remain");
         }
         return (int) n;
     }
@@ -552,8 +557,8 @@ final class MsgpackDecoder {
     /** Checks that {@code n} more bytes exist; returns the current position. */
     private int need(int n, CtyPath path) throws CtyDecodeException {
         if (n > limit - pos) {
-            throw new CtyDecodeException(path, "truncated data: need " + n + " more bytes but only "
-                    + (limit - pos) + " remain");
+            throw new CtyDecodeException(
+                    path, "truncated data: need " + n + " more bytes but only " + (limit - pos) + " remain");
         }
         return pos;
     }

@@ -22,8 +22,13 @@ public record Refinements(
         OptionalLong lengthMin,
         OptionalLong lengthMax) {
 
-    public static final Refinements NONE = new Refinements(Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty(), OptionalLong.empty(), OptionalLong.empty());
+    public static final Refinements NONE = new Refinements(
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            OptionalLong.empty(),
+            OptionalLong.empty());
 
     /** A bound on a number; {@code inclusive} says whether the bound value itself is allowed. */
     public record NumberBound(CtyNumber value, boolean inclusive) {
@@ -64,15 +69,19 @@ public record Refinements(
             NumberBound hi = upperBound.get();
             int cmp = lo.value().compareTo(hi.value());
             if (cmp > 0 || (cmp == 0 && !(lo.inclusive() && hi.inclusive()))) {
-                throw new IllegalArgumentException("number bounds leave no possible value: lower "
-                        + lo + ", upper " + hi);
+                throw new IllegalArgumentException(
+                        "number bounds leave no possible value: lower " + lo + ", upper " + hi);
             }
         }
     }
 
     public boolean isEmpty() {
-        return notNull.isEmpty() && stringPrefix.isEmpty() && lowerBound.isEmpty()
-                && upperBound.isEmpty() && lengthMin.isEmpty() && lengthMax.isEmpty();
+        return notNull.isEmpty()
+                && stringPrefix.isEmpty()
+                && lowerBound.isEmpty()
+                && upperBound.isEmpty()
+                && lengthMin.isEmpty()
+                && lengthMax.isEmpty();
     }
 
     /** True if the value is known not to be null. */
@@ -89,13 +98,23 @@ public record Refinements(
     }
 
     public Refinements withLowerBound(CtyNumber value, boolean inclusive) {
-        return new Refinements(notNull, stringPrefix, Optional.of(new NumberBound(value, inclusive)),
-                upperBound, lengthMin, lengthMax);
+        return new Refinements(
+                notNull,
+                stringPrefix,
+                Optional.of(new NumberBound(value, inclusive)),
+                upperBound,
+                lengthMin,
+                lengthMax);
     }
 
     public Refinements withUpperBound(CtyNumber value, boolean inclusive) {
-        return new Refinements(notNull, stringPrefix, lowerBound,
-                Optional.of(new NumberBound(value, inclusive)), lengthMin, lengthMax);
+        return new Refinements(
+                notNull,
+                stringPrefix,
+                lowerBound,
+                Optional.of(new NumberBound(value, inclusive)),
+                lengthMin,
+                lengthMax);
     }
 
     public Refinements withLengthMin(long min) {

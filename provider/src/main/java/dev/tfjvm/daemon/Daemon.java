@@ -44,6 +44,7 @@ public final class Daemon {
     private static final long TICK_MILLIS = 500;
     /** Environment variable of the daemon's idle time (a Go duration such as 10m, or seconds). */
     public static final String ENV_IDLE = "TF_JVM_DAEMON_IDLE";
+
     public static final Duration DEFAULT_IDLE = Duration.ofMinutes(10);
 
     /**
@@ -62,7 +63,8 @@ public final class Daemon {
 
         /** Settings from the daemon's environment (set by the launcher that started it). */
         public static Settings of(Path socket, Map<String, String> env, Optional<Path> jar) {
-            return new Settings(socket, IdleTime.parse(env.getOrDefault(ENV_IDLE, "")).orElse(DEFAULT_IDLE), jar);
+            return new Settings(
+                    socket, IdleTime.parse(env.getOrDefault(ENV_IDLE, "")).orElse(DEFAULT_IDLE), jar);
         }
     }
 
@@ -93,7 +95,8 @@ public final class Daemon {
         // The daemon's own log file records its life (starts, sessions, exits) at info.
         Map<String, String> env = System.getenv();
         Level threshold = env.containsKey("TF_LOG") || env.containsKey("TF_LOG_PROVIDER")
-                ? LogThreshold.fromEnvironment(env) : Level.INFO;
+                ? LogThreshold.fromEnvironment(env)
+                : Level.INFO;
         SessionLogs.install(threshold);
         java.io.PrintStream stderr = SessionLogs.stderr();
         System.setErr(stderr);
@@ -106,11 +109,13 @@ public final class Daemon {
         Path socket = settings.socket().toAbsolutePath();
         SocketDirectory.check(socket.getParent());
         // Created before any session runs, so its threads carry no session (see SessionLogs).
-        ForkJoinPool.commonPool().submit(() -> { }).join();
+        ForkJoinPool.commonPool().submit(() -> {}).join();
         Path lockFile = socket.resolveSibling(socket.getFileName() + ".lock");
-        FileChannel lockChannel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
-                Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
+        FileChannel lockChannel = FileChannel.open(
+                lockFile,
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(
+                        Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
         try {
             nameLock = lockChannel.tryLock();
             if (nameLock == null) {
@@ -121,21 +126,32 @@ public final class Daemon {
             Files.deleteIfExists(socket);
             listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             listener.bind(UnixDomainSocketAddress.of(socket));
-            Files.setPosixFilePermissions(socket, Set.of(PosixFilePermission.OWNER_READ,
-                    PosixFilePermission.OWNER_WRITE));
+            Files.setPosixFilePermissions(
+                    socket, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
             Object socketKey = fileKey(socket);
-            LOG.info("provider daemon listening", "socket", socket.toString(), "pid", ProcessHandle.current().pid(),
-                    "idle", settings.idle().toString());
+            LOG.info(
+                    "provider daemon listening",
+                    "socket",
+                    socket.toString(),
+                    "pid",
+                    ProcessHandle.current().pid(),
+                    "idle",
+                    settings.idle().toString());
             Thread acceptor = new Thread(this::acceptLoop, "tfjvm-daemon-accept");
             acceptor.setDaemon(true);
             acceptor.start();
             while (true) {
                 Thread.sleep(TICK_MILLIS);
                 synchronized (lock) {
-                    if (!draining && jarAtStart.isPresent()
+                    if (!draining
+                            && jarAtStart.isPresent()
                             && !jarAtStart.equals(settings.jar().flatMap(JarStamp::of))) {
-                        LOG.info("the provider jar was replaced; taking no more launches",
-                                "jar", settings.jar().get().toString(), "sessions", sessions);
+                        LOG.info(
+                                "the provider jar was replaced; taking no more launches",
+                                "jar",
+                                settings.jar().get().toString(),
+                                "sessions",
+                                sessions);
                         stopListening(socket, true);
                     }
                     if (!draining && !Objects.equals(socketKey, fileKey(socket))) {
@@ -146,8 +162,12 @@ public final class Daemon {
                     if (draining && sessions == 0) {
                         break;
                     }
-                    if (sessions == 0 && System.nanoTime() - idleSince >= settings.idle().toNanos()) {
-                        LOG.info("provider daemon idle; exiting", "idle", settings.idle().toString());
+                    if (sessions == 0
+                            && System.nanoTime() - idleSince >= settings.idle().toNanos()) {
+                        LOG.info(
+                                "provider daemon idle; exiting",
+                                "idle",
+                                settings.idle().toString());
                         stopListening(socket, true);
                         break;
                     }
@@ -162,8 +182,9 @@ public final class Daemon {
 
     private static Object fileKey(Path file) {
         try {
-            return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS).fileKey();
+            return Files.readAttributes(
+                            file, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .fileKey();
         } catch (IOException e) {
             return "gone";
         }
@@ -214,17 +235,19 @@ public final class Daemon {
                 LOG.info("session started", "sessions", sessions);
             }
             Session session = new Session(channel, sharing(), services, daemonThreshold);
-            Thread t = new Thread(() -> {
-                try {
-                    session.run();
-                } finally {
-                    synchronized (lock) {
-                        sessions--;
-                        idleSince = System.nanoTime();
-                        LOG.info("session ended", "sessions", sessions);
-                    }
-                }
-            }, "tfjvm-session");
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            session.run();
+                        } finally {
+                            synchronized (lock) {
+                                sessions--;
+                                idleSince = System.nanoTime();
+                                LOG.info("session ended", "sessions", sessions);
+                            }
+                        }
+                    },
+                    "tfjvm-session");
             t.setDaemon(true);
             t.start();
         }
@@ -253,7 +276,8 @@ public final class Daemon {
         static Optional<JarStamp> of(Path jar) {
             try {
                 var a = Files.readAttributes(jar, java.nio.file.attribute.BasicFileAttributes.class);
-                return Optional.of(new JarStamp(a.fileKey(), a.size(), a.lastModifiedTime().toMillis()));
+                return Optional.of(
+                        new JarStamp(a.fileKey(), a.size(), a.lastModifiedTime().toMillis()));
             } catch (IOException e) {
                 return Optional.empty();
             }

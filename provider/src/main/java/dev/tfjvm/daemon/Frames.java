@@ -32,15 +32,12 @@ final class Frames {
     /** Environments are small; a bigger request is not from our launcher. */
     static final int MAX_REQUEST_BYTES = 4 << 20;
 
-    private Frames() {
-    }
+    private Frames() {}
 
-    record Frame(byte type, byte[] payload) {
-    }
+    record Frame(byte type, byte[] payload) {}
 
     /** The launch request: working directory and environment. */
-    record Request(String workingDirectory, List<String> environment) {
-    }
+    record Request(String workingDirectory, List<String> environment) {}
 
     static Frame read(ReadableByteChannel in, int maxBytes) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(5);

@@ -9,8 +9,7 @@ import java.util.regex.Pattern;
 final class IdleTime {
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
 
-    private IdleTime() {
-    }
+    private IdleTime() {}
 
     static Optional<Duration> parse(String text) {
         String t = text.trim();
@@ -25,12 +24,13 @@ final class IdleTime {
         int end = 0;
         while (m.find() && m.start() == end) {
             long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            });
+            total = total.plus(
+                    switch (m.group(2)) {
+                        case "ms" -> Duration.ofMillis(n);
+                        case "s" -> Duration.ofSeconds(n);
+                        case "m" -> Duration.ofMinutes(n);
+                        default -> Duration.ofHours(n);
+                    });
             end = m.end();
         }
         return end == t.length() ? Optional.of(total) : Optional.empty();

@@ -17,8 +17,7 @@ import jdk.net.UnixDomainPrincipal;
 final class PeerCheck {
     private static final Log LOG = Log.get("daemon");
 
-    private PeerCheck() {
-    }
+    private PeerCheck() {}
 
     static boolean sameUser(SocketChannel channel) {
         try {
@@ -27,8 +26,12 @@ final class PeerCheck {
             if (peer.user().equals(self)) {
                 return true;
             }
-            LOG.warn("refused a connection from another user", "peer", peer.user().getName(),
-                    "daemon_user", self.getName());
+            LOG.warn(
+                    "refused a connection from another user",
+                    "peer",
+                    peer.user().getName(),
+                    "daemon_user",
+                    self.getName());
         } catch (IOException | UnsupportedOperationException e) {
             LOG.warn("refused a connection whose peer cannot be identified", "error", e.getMessage());
         }

@@ -44,7 +44,10 @@ final class Session implements SessionLogs.Sink {
     private final Object writeLock = new Object();
     private volatile Level threshold = Level.WARN;
 
-    Session(SocketChannel channel, Sharing sharing, Function<Launch, List<BindableService>> services,
+    Session(
+            SocketChannel channel,
+            Sharing sharing,
+            Function<Launch, List<BindableService>> services,
             Level daemonThreshold) {
         this.channel = channel;
         this.sharing = sharing;
@@ -82,12 +85,14 @@ final class Session implements SessionLogs.Sink {
         SessionLogs.enter(this);
         // Never shut down: gRPC hands it clean-up tasks even after the server has terminated.
         // Idle threads end after a few seconds, and with them the last reference to the session.
-        ExecutorService calls = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), r -> {
-                    Thread t = new Thread(() -> {
-                        SessionLogs.enter(this);
-                        r.run();
-                    }, "tfjvm-session-" + number + "-call");
+        ExecutorService calls =
+                new ThreadPoolExecutor(0, Integer.MAX_VALUE, 5, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(
+                            () -> {
+                                SessionLogs.enter(this);
+                                r.run();
+                            },
+                            "tfjvm-session-" + number + "-call");
                     t.setDaemon(true);
                     return t;
                 });
@@ -95,11 +100,18 @@ final class Session implements SessionLogs.Sink {
         PluginServer server = null;
         try {
             Holder holder = new Holder();
-            server = PluginServer.start(PluginOptions.fromEnvironment(launch.environment()),
-                    () -> holder.set(services.apply(launch)), Optional.of(calls));
+            server = PluginServer.start(
+                    PluginOptions.fromEnvironment(launch.environment()),
+                    () -> holder.set(services.apply(launch)),
+                    Optional.of(calls));
             bound = holder.services;
             send(Frames.HANDSHAKE, server.handshakeLine().getBytes(StandardCharsets.UTF_8));
-            LOG.debug("session started", "session", number, "directory", launch.workingDirectory().toString());
+            LOG.debug(
+                    "session started",
+                    "session",
+                    number,
+                    "directory",
+                    launch.workingDirectory().toString());
             watchLauncher(server);
             server.awaitShutdown();
             sendExit(0);
@@ -127,17 +139,19 @@ final class Session implements SessionLogs.Sink {
 
     /** The launcher sends nothing after its request: end of stream means Terraform stopped it. */
     private void watchLauncher(PluginServer server) {
-        Thread watcher = new Thread(() -> {
-            ByteBuffer one = ByteBuffer.allocate(64);
-            try {
-                while (channel.read(one) >= 0) {
-                    one.clear();
-                }
-            } catch (IOException e) {
-                // closed: same as end of stream
-            }
-            server.close();
-        }, "tfjvm-session-" + number + "-watch");
+        Thread watcher = new Thread(
+                () -> {
+                    ByteBuffer one = ByteBuffer.allocate(64);
+                    try {
+                        while (channel.read(one) >= 0) {
+                            one.clear();
+                        }
+                    } catch (IOException e) {
+                        // closed: same as end of stream
+                    }
+                    server.close();
+                },
+                "tfjvm-session-" + number + "-watch");
         watcher.setDaemon(true);
         watcher.start();
     }

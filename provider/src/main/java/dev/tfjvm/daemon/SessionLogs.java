@@ -32,6 +32,7 @@ final class SessionLogs extends OutputStream {
      * ({@link #outside}) so that their threads never carry one.
      */
     private static final InheritableThreadLocal<Sink> CURRENT = new InheritableThreadLocal<>();
+
     private static final Set<Sink> LIVE = ConcurrentHashMap.newKeySet();
     private static final byte[] LEVEL_KEY = "\"@level\":\"".getBytes(StandardCharsets.US_ASCII);
     private final OutputStream daemonLog = new FileOutputStream(FileDescriptor.err);
@@ -52,26 +53,29 @@ final class SessionLogs extends OutputStream {
      */
     static java.io.PrintStream stderr() {
         OutputStream daemonErr = new FileOutputStream(FileDescriptor.err);
-        return new java.io.PrintStream(new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                Sink sink = CURRENT.get();
-                if (sink != null && LIVE.contains(sink)) {
-                    try {
-                        sink.log(java.util.Arrays.copyOfRange(b, off, off + len));
-                    } catch (IOException e) {
-                        // the launcher is gone
+        return new java.io.PrintStream(
+                new OutputStream() {
+                    @Override
+                    public void write(int b) throws IOException {
+                        write(new byte[] {(byte) b}, 0, 1);
                     }
-                } else {
-                    daemonErr.write(b, off, len);
-                }
-            }
-        }, true, StandardCharsets.UTF_8);
+
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        Sink sink = CURRENT.get();
+                        if (sink != null && LIVE.contains(sink)) {
+                            try {
+                                sink.log(java.util.Arrays.copyOfRange(b, off, off + len));
+                            } catch (IOException e) {
+                                // the launcher is gone
+                            }
+                        } else {
+                            daemonErr.write(b, off, len);
+                        }
+                    }
+                },
+                true,
+                StandardCharsets.UTF_8);
     }
 
     static void enter(Sink sink) {

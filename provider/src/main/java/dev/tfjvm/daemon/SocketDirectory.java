@@ -15,11 +15,14 @@ import java.util.Set;
  */
 final class SocketDirectory {
     private static final Set<PosixFilePermission> OTHERS = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_EXECUTE);
 
-    private SocketDirectory() {
-    }
+    private SocketDirectory() {}
 
     static void check(Path dir) throws IOException {
         PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -27,12 +30,13 @@ final class SocketDirectory {
             throw new IOException("the daemon socket directory " + dir + " is not a directory; remove it");
         }
         if (!a.owner().equals(Files.getOwner(Path.of("/proc/self")))) {
-            throw new IOException("the daemon socket directory " + dir + " belongs to " + a.owner().getName()
+            throw new IOException("the daemon socket directory " + dir + " belongs to "
+                    + a.owner().getName()
                     + ", not to this user; remove it or set TF_JVM_DAEMON_DIR to a directory of your own");
         }
         if (a.permissions().stream().anyMatch(OTHERS::contains)) {
-            throw new IOException("the daemon socket directory " + dir + " can be entered by other users; "
-                    + "run chmod 700 " + dir);
+            throw new IOException(
+                    "the daemon socket directory " + dir + " can be entered by other users; " + "run chmod 700 " + dir);
         }
     }
 }

@@ -8,8 +8,7 @@ import java.util.Optional;
 
 /** The signature, arguments and return type of a provider-defined function. */
 final class FunctionMarkdown {
-    private FunctionMarkdown() {
-    }
+    private FunctionMarkdown() {}
 
     /** {@code parse_size(size string) number}; a variadic parameter reads {@code ...name type}. */
     static String signature(ProviderFunction f) {
@@ -35,7 +34,8 @@ final class FunctionMarkdown {
     }
 
     private static String item(int n, Parameter p, boolean variadic) {
-        StringBuilder item = new StringBuilder().append(n).append(". `").append(p.name()).append("` (");
+        StringBuilder item =
+                new StringBuilder().append(n).append(". `").append(p.name()).append("` (");
         if (variadic) {
             item.append("Variadic, ");
         }

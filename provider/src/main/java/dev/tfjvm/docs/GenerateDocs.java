@@ -28,8 +28,7 @@ public final class GenerateDocs {
               --check           list differences instead of writing; exit 1 when there are any
               --strict          fail (exit 2) when an attribute or function parameter has no description""";
 
-    private GenerateDocs() {
-    }
+    private GenerateDocs() {}
 
     public static void main(String[] args) {
         int status = run(args, System.out, System.err);
@@ -60,7 +59,8 @@ public final class GenerateDocs {
                 out.println(USAGE);
                 return 0;
             }
-            if (!List.of("--provider-class", "--examples", "--templates", "--out").contains(a)) {
+            if (!List.of("--provider-class", "--examples", "--templates", "--out")
+                    .contains(a)) {
                 err.println("Unknown argument \"" + a + "\".\n" + USAGE);
                 return 2;
             }
@@ -104,8 +104,7 @@ public final class GenerateDocs {
             }
             List<DocsDifference> changes = RegistryDocs.write(pages, docs);
             for (DocsDifference d : changes) {
-                out.println((d.kind() == DocsDifference.Kind.STALE ? "removed " : "wrote ")
-                        + docs.resolve(d.path()));
+                out.println((d.kind() == DocsDifference.Kind.STALE ? "removed " : "wrote ") + docs.resolve(d.path()));
             }
             out.println(docs + ": " + pages.size() + " pages, " + changes.size() + " changed.");
             return 0;
@@ -120,8 +119,8 @@ public final class GenerateDocs {
         try {
             type = Class.forName(className);
         } catch (ClassNotFoundException | LinkageError e) {
-            throw new DocsException("Cannot load the provider class " + className + " (" + e
-                    + "); is it on the class path?", e);
+            throw new DocsException(
+                    "Cannot load the provider class " + className + " (" + e + "); is it on the class path?", e);
         }
         if (!Provider.class.isAssignableFrom(type)) {
             throw new DocsException(className + " does not implement " + Provider.class.getName() + ".");

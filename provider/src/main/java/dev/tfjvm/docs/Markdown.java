@@ -8,13 +8,13 @@ import java.util.regex.Pattern;
 final class Markdown {
     private static final Pattern LINK = Pattern.compile("!?\\[([^\\]]*)\\]\\([^)]*\\)");
     private static final Pattern STRONG = Pattern.compile("(\\*\\*|__)(.+?)\\1");
-    private static final Pattern EMPHASIS = Pattern.compile("(?<![\\w*_])([*_])(?=\\S)([^*_\n]+?)(?<=\\S)\\1(?![\\w*_])");
+    private static final Pattern EMPHASIS =
+            Pattern.compile("(?<![\\w*_])([*_])(?=\\S)([^*_\n]+?)(?<=\\S)\\1(?![\\w*_])");
     private static final Pattern CODE = Pattern.compile("`+([^`]*)`+");
     private static final Pattern HEADING = Pattern.compile("(?m)^#{1,6}\\s+");
     private static final Pattern HTML_TAG = Pattern.compile("<[^>\\n]+>");
 
-    private Markdown() {
-    }
+    private Markdown() {}
 
     /** LF line ends, no trailing blanks at the end; the text of the file without a final newline. */
     static String normalize(String text) {
@@ -31,7 +31,8 @@ final class Markdown {
      * keep their text, emphasis and code marks go.
      */
     static String plain(String markdown) {
-        String s = LINK.matcher(normalize(markdown).strip()).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(m.group(1)));
+        String s = LINK.matcher(normalize(markdown).strip())
+                .replaceAll(m -> java.util.regex.Matcher.quoteReplacement(m.group(1)));
         s = STRONG.matcher(s).replaceAll("$2");
         s = EMPHASIS.matcher(s).replaceAll("$2");
         s = CODE.matcher(s).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(m.group(1)));

@@ -37,8 +37,7 @@ import java.util.function.Function;
 public final class RegistryDocs {
     private static final List<String> PAGE_DIRS = List.of("resources", "data-sources", "functions", Templates.GUIDES);
 
-    private RegistryDocs() {
-    }
+    private RegistryDocs() {}
 
     /**
      * Every page, keyed by its path relative to the docs directory, in path order.
@@ -96,7 +95,8 @@ public final class RegistryDocs {
             }
             String actual = SourceFiles.read(file);
             if (!actual.equals(p.getValue())) {
-                out.add(new DocsDifference(p.getKey(), DocsDifference.Kind.OUT_OF_DATE, firstDifference(p.getValue(), actual)));
+                out.add(new DocsDifference(
+                        p.getKey(), DocsDifference.Kind.OUT_OF_DATE, firstDifference(p.getValue(), actual)));
             }
         }
         for (Path existing : managedFiles(docs)) {
@@ -211,8 +211,8 @@ public final class RegistryDocs {
     private record Page(String title, String description, List<String> head, List<String> rest) {
         String render(Optional<Templates.PageAddition> addition) {
             List<String> chunks = new ArrayList<>();
-            chunks.add(Markdown.frontMatter(title, addition.map(Templates.PageAddition::subcategory).orElse(""),
-                    description));
+            chunks.add(Markdown.frontMatter(
+                    title, addition.map(Templates.PageAddition::subcategory).orElse(""), description));
             chunks.addAll(head);
             addition.map(Templates.PageAddition::body).filter(b -> !b.isEmpty()).ifPresent(chunks::add);
             chunks.addAll(rest);
@@ -247,8 +247,10 @@ public final class RegistryDocs {
                 rest.add(Markdown.fence("terraform", importBlock.get()));
             }
             if (importCommand.isPresent()) {
-                rest.add(importBlock.isPresent() ? "The `terraform import` command does the same:"
-                        : "The `terraform import` command brings an existing object under management:");
+                rest.add(
+                        importBlock.isPresent()
+                                ? "The `terraform import` command does the same:"
+                                : "The `terraform import` command brings an existing object under management:");
                 rest.add(Markdown.fence("shell", importCommand.get()));
             }
         }
@@ -276,7 +278,8 @@ public final class RegistryDocs {
         rest.add("## Arguments");
         rest.add(FunctionMarkdown.arguments(f).orElse("This function takes no arguments."));
         rest.add("## Return Type");
-        rest.add("A value of type `" + TypeNames.constraint(f.returnType()) + "` (" + TypeNames.prose(f.returnType()) + ").");
+        rest.add("A value of type `" + TypeNames.constraint(f.returnType()) + "` (" + TypeNames.prose(f.returnType())
+                + ").");
         return new Page(f.name() + " function - " + provider, f.summary(), head, rest);
     }
 

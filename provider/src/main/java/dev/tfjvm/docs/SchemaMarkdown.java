@@ -73,8 +73,7 @@ final class SchemaMarkdown {
     }
 
     /** A child of a block: an attribute or a nested block, listed together by name. */
-    private record Child(Optional<Attribute> attribute, Optional<NestedBlock> block) {
-    }
+    private record Child(Optional<Attribute> attribute, Optional<NestedBlock> block) {}
 
     private final Optional<String> idFallback;
     private final List<String> out = new ArrayList<>();
@@ -116,17 +115,22 @@ final class SchemaMarkdown {
         List<Section> sections = new ArrayList<>();
         for (Map.Entry<Group, TreeMap<String, Child>> g : groups.entrySet()) {
             out.add(root ? g.getKey().topTitle : g.getKey().nestedTitle);
-            if (g.getKey() != Group.READ_ONLY && g.getValue().values().stream().anyMatch(SchemaMarkdown::hasWriteOnly)) {
+            if (g.getKey() != Group.READ_ONLY
+                    && g.getValue().values().stream().anyMatch(SchemaMarkdown::hasWriteOnly)) {
                 out.add(WRITE_ONLY_NOTE);
             }
             List<String> items = new ArrayList<>();
             for (Child c : g.getValue().values()) {
                 if (c.attribute().isPresent()) {
-                    items.add(attributeItem(path(parents, c.attribute().get().name()), c.attribute().get(),
-                            g.getKey(), root, sections));
-                } else {
-                    items.add(blockItem(path(parents, c.block().get().typeName()), c.block().get(), g.getKey(),
+                    items.add(attributeItem(
+                            path(parents, c.attribute().get().name()),
+                            c.attribute().get(),
+                            g.getKey(),
+                            root,
                             sections));
+                } else {
+                    items.add(blockItem(
+                            path(parents, c.block().get().typeName()), c.block().get(), g.getKey(), sections));
                 }
             }
             out.add(String.join("\n", items));
@@ -138,7 +142,8 @@ final class SchemaMarkdown {
             throws DocsException {
         Map<Group, TreeMap<String, Attribute>> groups = new EnumMap<>(Group.class);
         for (Attribute a : nested.attributes()) {
-            groups.computeIfAbsent(attributeGroup(a, readOnly), g -> new TreeMap<>()).put(a.name(), a);
+            groups.computeIfAbsent(attributeGroup(a, readOnly), g -> new TreeMap<>())
+                    .put(a.name(), a);
         }
         if (groups.isEmpty()) {
             out.add("This object has no attributes.");
@@ -147,7 +152,8 @@ final class SchemaMarkdown {
         List<Section> sections = new ArrayList<>();
         for (Map.Entry<Group, TreeMap<String, Attribute>> g : groups.entrySet()) {
             out.add(g.getKey().nestedTitle);
-            if (g.getKey() != Group.READ_ONLY && g.getValue().values().stream().anyMatch(SchemaMarkdown::hasWriteOnly)) {
+            if (g.getKey() != Group.READ_ONLY
+                    && g.getValue().values().stream().anyMatch(SchemaMarkdown::hasWriteOnly)) {
                 out.add(WRITE_ONLY_NOTE);
             }
             List<String> items = new ArrayList<>();
@@ -169,8 +175,11 @@ final class SchemaMarkdown {
         List<String> items = new ArrayList<>();
         for (Map.Entry<String, CtyType> e : type.attributes().entrySet()) {
             List<String> path = path(parents, e.getKey());
-            StringBuilder item = new StringBuilder("- `").append(e.getKey()).append("` (")
-                    .append(TypeNames.prose(e.getValue())).append(')');
+            StringBuilder item = new StringBuilder("- `")
+                    .append(e.getKey())
+                    .append("` (")
+                    .append(TypeNames.prose(e.getValue()))
+                    .append(')');
             Optional<CtyType.ObjectType> inner = TypeNames.objectWithin(e.getValue());
             if (inner.isPresent()) {
                 ObjectSection s = new ObjectSection(path, inner.get(), group, false);
@@ -206,7 +215,9 @@ final class SchemaMarkdown {
     private String attributeItem(List<String> path, Attribute a, Group group, boolean root, List<Section> sections)
             throws DocsException {
         StringBuilder item = new StringBuilder("- `").append(a.name()).append("` (");
-        item.append(a.nested().map(n -> TypeNames.nestedAttributes(n.nesting())).orElseGet(() -> TypeNames.prose(a.type())));
+        item.append(a.nested()
+                .map(n -> TypeNames.nestedAttributes(n.nesting()))
+                .orElseGet(() -> TypeNames.prose(a.type())));
         if (a.sensitive()) {
             item.append(", Sensitive");
         }
@@ -250,14 +261,15 @@ final class SchemaMarkdown {
     }
 
     private String blockItem(List<String> path, NestedBlock b, Group group, List<Section> sections) {
-        StringBuilder item = new StringBuilder("- `").append(b.typeName()).append("` (")
-                .append(TypeNames.block(b.nesting()));
+        StringBuilder item =
+                new StringBuilder("- `").append(b.typeName()).append("` (").append(TypeNames.block(b.nesting()));
         if (b.nesting() == Nesting.SINGLE || b.nesting() == Nesting.GROUP) {
-            item.append(switch (group) {
-                case REQUIRED -> ", Required";
-                case OPTIONAL -> ", Optional";
-                case READ_ONLY -> ", Read-only";
-            });
+            item.append(
+                    switch (group) {
+                        case REQUIRED -> ", Required";
+                        case OPTIONAL -> ", Optional";
+                        case READ_ONLY -> ", Read-only";
+                    });
         } else if (b.minItems() > 0) {
             item.append(", Min: ").append(b.minItems());
         }
@@ -268,7 +280,11 @@ final class SchemaMarkdown {
             item.append(", Deprecated");
         }
         item.append(')');
-        appendDescription(item, List.of(Markdown.text(b.block().description()), deprecationText(b.block().deprecation())));
+        appendDescription(
+                item,
+                List.of(
+                        Markdown.text(b.block().description()),
+                        deprecationText(b.block().deprecation())));
         BlockSection s = new BlockSection(path, b.block());
         sections.add(s);
         item.append(seeBelow(s));
@@ -297,9 +313,11 @@ final class SchemaMarkdown {
         try {
             return new String(CtyJson.encode(a.defaultValue().orElseThrow(), a.type()), StandardCharsets.UTF_8);
         } catch (CtyEncodeException e) {
-            throw new DocsException("The default value of " + String.join(".", path)
-                    + " does not fit its type (" + a.type() + "): " + e.getMessage()
-                    + ". Fix the defaultValue(...) in the schema.", e);
+            throw new DocsException(
+                    "The default value of " + String.join(".", path)
+                            + " does not fit its type (" + a.type() + "): " + e.getMessage()
+                            + ". Fix the defaultValue(...) in the schema.",
+                    e);
         }
     }
 
@@ -336,16 +354,21 @@ final class SchemaMarkdown {
 
     private static boolean hasInputs(Block block) {
         return block.attributes().stream().anyMatch(a -> a.required() || a.optional())
-                || block.blocks().stream().anyMatch(b -> b.minItems() > 0 || isEmpty(b.block()) || hasInputs(b.block()));
+                || block.blocks().stream()
+                        .anyMatch(b -> b.minItems() > 0 || isEmpty(b.block()) || hasInputs(b.block()));
     }
 
     private static boolean hasWriteOnly(Child c) {
-        return c.attribute().map(SchemaMarkdown::hasWriteOnly).orElseGet(() -> hasWriteOnly(c.block().get().block()));
+        return c.attribute()
+                .map(SchemaMarkdown::hasWriteOnly)
+                .orElseGet(() -> hasWriteOnly(c.block().get().block()));
     }
 
     private static boolean hasWriteOnly(Attribute a) {
-        return a.writeOnly() || a.nested().map(n -> n.attributes().stream().anyMatch(SchemaMarkdown::hasWriteOnly))
-                .orElse(false);
+        return a.writeOnly()
+                || a.nested()
+                        .map(n -> n.attributes().stream().anyMatch(SchemaMarkdown::hasWriteOnly))
+                        .orElse(false);
     }
 
     private static boolean hasWriteOnly(Block b) {

@@ -17,8 +17,7 @@ final class SourceFiles {
     /** Far above any real page or example; a bound so a wrong path cannot exhaust memory. */
     static final int MAX_BYTES = 4 << 20;
 
-    private SourceFiles() {
-    }
+    private SourceFiles() {}
 
     static String read(Path file) throws DocsException {
         byte[] bytes;
@@ -32,10 +31,12 @@ final class SourceFiles {
                     + " MiB; examples, templates and pages are expected to be small text files.");
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new DocsException(file + " is not valid UTF-8 text; save it as UTF-8.", e);
         }

@@ -31,8 +31,7 @@ final class Templates {
     static final String GUIDES = "guides";
 
     /** What a page template adds to its page. */
-    record PageAddition(String subcategory, String body) {
-    }
+    record PageAddition(String subcategory, String body) {}
 
     private final SortedMap<Path, String> guides;
     private final Map<Path, PageAddition> additions;
@@ -69,7 +68,9 @@ final class Templates {
             }
             if (!unknown.isEmpty()) {
                 Set<String> known = new TreeSet<>();
-                pages.stream().filter(p -> p.getNameCount() == 2 && p.getName(0).toString().equals(kind))
+                pages.stream()
+                        .filter(p ->
+                                p.getNameCount() == 2 && p.getName(0).toString().equals(kind))
                         .forEach(p -> known.add(p.getFileName().toString()));
                 throw new DocsException("Templates in " + root.resolve(kind) + " match no generated page: "
                         + String.join(", ", unknown) + ". Pages generated there: "
@@ -108,14 +109,16 @@ final class Templates {
     }
 
     private static String unquote(Path file, int line, String value) throws DocsException {
-        if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
-                || value.startsWith("'") && value.endsWith("'"))) {
+        if (value.length() >= 2
+                && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
             String inner = value.substring(1, value.length() - 1);
             if (value.charAt(0) == '"') {
                 StringBuilder out = new StringBuilder();
                 for (int i = 0; i < inner.length(); i++) {
                     char c = inner.charAt(i);
-                    if (c == '\\' && i + 1 < inner.length() && (inner.charAt(i + 1) == '"' || inner.charAt(i + 1) == '\\')) {
+                    if (c == '\\'
+                            && i + 1 < inner.length()
+                            && (inner.charAt(i + 1) == '"' || inner.charAt(i + 1) == '\\')) {
                         out.append(inner.charAt(++i));
                     } else if (c == '\\' || c == '"') {
                         throw new DocsException(file + " line " + line + ": write the subcategory as plain text,"

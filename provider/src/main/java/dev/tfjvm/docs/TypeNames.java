@@ -8,8 +8,7 @@ import java.util.stream.Collectors;
 
 /** How types read in generated pages: "List of String" in schema lists, {@code list(string)} in signatures. */
 final class TypeNames {
-    private TypeNames() {
-    }
+    private TypeNames() {}
 
     /** The registry's prose name of a type: String, Number, Boolean, List of String, Map of Object... */
     static String prose(CtyType type) {

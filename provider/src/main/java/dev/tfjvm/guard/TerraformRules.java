@@ -22,15 +22,16 @@ import java.util.Objects;
  * answer leaves the provider. A violation is always a provider bug, and the message says so.
  */
 public final class TerraformRules {
-    private TerraformRules() {
-    }
+    private TerraformRules() {}
 
     /** PlanResourceChange: the planned object against the configuration and the prior state. */
-    public static List<Diagnostic> checkPlan(String typeName, Block block, CtyValue prior, CtyValue config,
-            CtyValue planned) {
+    public static List<Diagnostic> checkPlan(
+            String typeName, Block block, CtyValue prior, CtyValue config, CtyValue planned) {
         Checker c = new Checker(typeName, "plan");
         if (planned.isNull() || !planned.isKnown()) {
-            c.fail(CtyPath.ROOT, "the planned object must be a known, non-null object unless the resource is destroyed",
+            c.fail(
+                    CtyPath.ROOT,
+                    "the planned object must be a known, non-null object unless the resource is destroyed",
                     "it was " + ValueText.of(planned, false));
             return c.problems;
         }
@@ -45,8 +46,8 @@ public final class TerraformRules {
      * ApplyResourceChange: the new state against the plan. {@code destroyed} means the plan was a
      * delete, so the result must be null.
      */
-    public static List<Diagnostic> checkApply(String typeName, Block block, CtyValue planned, CtyValue result,
-            boolean destroyed) {
+    public static List<Diagnostic> checkApply(
+            String typeName, Block block, CtyValue planned, CtyValue result, boolean destroyed) {
         Checker c = new Checker(typeName, "apply");
         if (destroyed) {
             if (!result.isNull()) {
@@ -55,7 +56,9 @@ public final class TerraformRules {
             return c.problems;
         }
         if (result.isNull()) {
-            c.fail(CtyPath.ROOT, "the result of a create or update must not be null",
+            c.fail(
+                    CtyPath.ROOT,
+                    "the result of a create or update must not be null",
                     "return the object's state, or fail with an error");
             return c.problems;
         }
@@ -96,7 +99,8 @@ public final class TerraformRules {
 
         void fail(CtyPath path, String rule, String what) {
             String where = path.isRoot() ? "" : " for attribute \"" + path + "\"";
-            problems.add(Diagnostic.error(path,
+            problems.add(Diagnostic.error(
+                    path,
                     "Provider bug: invalid " + operation + " for " + typeName + where,
                     "Rule: " + rule + ". Here " + what + ". Terraform would reject this answer; please report it "
                             + "to the provider's developers."));
@@ -112,7 +116,9 @@ public final class TerraformRules {
         void whollyKnown(CtyValue v) {
             CtyWalk.walk(v, (path, inner) -> {
                 if (!inner.isKnown()) {
-                    fail(path, "values must be wholly known after " + operation,
+                    fail(
+                            path,
+                            "values must be wholly known after " + operation,
                             "the value is still unknown (known after apply)");
                 }
             });
@@ -125,7 +131,9 @@ public final class TerraformRules {
             for (Attribute a : block.attributes()) {
                 CtyValue v = o.get(a.name());
                 if (a.writeOnly() && !v.isNull()) {
-                    fail(path.attr(a.name()), "write-only attributes must be null outside the configuration",
+                    fail(
+                            path.attr(a.name()),
+                            "write-only attributes must be null outside the configuration",
                             "a value was returned");
                 }
             }
@@ -149,8 +157,8 @@ public final class TerraformRules {
             }
             for (NestedBlock b : block.blocks()) {
                 CtyPath p = path.attr(b.typeName());
-                plannedNestedBlock(b, p, attr(prior, b.typeName()), attr(config, b.typeName()),
-                        attr(planned, b.typeName()));
+                plannedNestedBlock(
+                        b, p, attr(prior, b.typeName()), attr(config, b.typeName()), attr(planned, b.typeName()));
             }
         }
 
@@ -168,7 +176,9 @@ public final class TerraformRules {
                 return;
             }
             if (config.isNull() && !planned.isNull()) {
-                fail(p, "a non-computed attribute the configuration leaves null must be planned as null",
+                fail(
+                        p,
+                        "a non-computed attribute the configuration leaves null must be planned as null",
                         "it was planned as " + ValueText.of(planned, a.sensitive()));
                 return;
             }
@@ -176,16 +186,18 @@ public final class TerraformRules {
                 plannedNestedAttributes(a.nested().get(), p, prior, config, planned);
                 return;
             }
-            fail(p, "an attribute must be planned as configured (or as its prior value when equivalent)",
+            fail(
+                    p,
+                    "an attribute must be planned as configured (or as its prior value when equivalent)",
                     "the configuration says " + ValueText.of(config, a.sensitive()) + " but the plan says "
                             + ValueText.of(planned, a.sensitive())
                             + (prior.isNull() ? "" : " (prior value " + ValueText.of(prior, a.sensitive()) + ")"));
         }
 
-        private void plannedNestedAttributes(NestedAttributes n, CtyPath p, CtyValue prior, CtyValue config,
-                CtyValue planned) {
-            Block inner = new Block(n.attributes(), List.of(), dev.tfjvm.schema.Description.NONE,
-                    dev.tfjvm.schema.Deprecation.NONE);
+        private void plannedNestedAttributes(
+                NestedAttributes n, CtyPath p, CtyValue prior, CtyValue config, CtyValue planned) {
+            Block inner = new Block(
+                    n.attributes(), List.of(), dev.tfjvm.schema.Description.NONE, dev.tfjvm.schema.Deprecation.NONE);
             switch (n.nesting()) {
                 case SINGLE -> plannedBlock(inner, p, prior, config, planned);
                 case LIST -> {
@@ -193,13 +205,19 @@ public final class TerraformRules {
                     List<CtyValue> cl = config instanceof CtyValue.ListVal l ? l.elements() : List.of();
                     List<CtyValue> prl = prior instanceof CtyValue.ListVal l ? l.elements() : List.of();
                     if (config.isKnown() && pl.size() != cl.size()) {
-                        fail(p, "nested attribute lists must have as many elements as configured",
+                        fail(
+                                p,
+                                "nested attribute lists must have as many elements as configured",
                                 "configured " + cl.size() + ", planned " + pl.size());
                         return;
                     }
                     for (int i = 0; i < pl.size() && i < cl.size(); i++) {
-                        plannedBlock(inner, p.index(i), i < prl.size() ? prl.get(i) : CtyValue.nullOf(inner.impliedType()),
-                                cl.get(i), pl.get(i));
+                        plannedBlock(
+                                inner,
+                                p.index(i),
+                                i < prl.size() ? prl.get(i) : CtyValue.nullOf(inner.impliedType()),
+                                cl.get(i),
+                                pl.get(i));
                     }
                 }
                 case MAP -> {
@@ -207,24 +225,32 @@ public final class TerraformRules {
                     Map<String, CtyValue> cm = config instanceof CtyValue.MapVal m ? m.entries() : Map.of();
                     Map<String, CtyValue> prm = prior instanceof CtyValue.MapVal m ? m.entries() : Map.of();
                     if (config.isKnown() && !pm.keySet().equals(cm.keySet())) {
-                        fail(p, "nested attribute maps must have the configured keys",
+                        fail(
+                                p,
+                                "nested attribute maps must have the configured keys",
                                 "configured " + cm.keySet() + ", planned " + pm.keySet());
                         return;
                     }
-                    pm.forEach((k, v) -> plannedBlock(inner, p.key(k),
+                    pm.forEach((k, v) -> plannedBlock(
+                            inner,
+                            p.key(k),
                             prm.getOrDefault(k, CtyValue.nullOf(inner.impliedType())),
-                            cm.getOrDefault(k, CtyValue.nullOf(inner.impliedType())), v));
+                            cm.getOrDefault(k, CtyValue.nullOf(inner.impliedType())),
+                            v));
                 }
                 case SET -> {
                     int pc = ((CtyValue.SetVal) planned).elements().size();
-                    if (config instanceof CtyValue.SetVal cs && config.isWhollyKnown() && planned.isWhollyKnown()
+                    if (config instanceof CtyValue.SetVal cs
+                            && config.isWhollyKnown()
+                            && planned.isWhollyKnown()
                             && cs.elements().size() != pc) {
-                        fail(p, "nested attribute sets must have as many elements as configured",
+                        fail(
+                                p,
+                                "nested attribute sets must have as many elements as configured",
                                 "configured " + cs.elements().size() + ", planned " + pc);
                     }
                 }
-                case GROUP -> {
-                }
+                case GROUP -> {}
             }
         }
 
@@ -232,10 +258,14 @@ public final class TerraformRules {
             switch (b.nesting()) {
                 case SINGLE, GROUP -> {
                     if (!planned.isKnown()) {
-                        fail(p, "a nested block may not be planned as unknown (only its attributes may)",
+                        fail(
+                                p,
+                                "a nested block may not be planned as unknown (only its attributes may)",
                                 "the whole block was unknown");
                     } else if (b.nesting() == dev.tfjvm.schema.Nesting.SINGLE && config.isNull() && !planned.isNull()) {
-                        fail(p, "a block absent from the configuration must be planned as absent",
+                        fail(
+                                p,
+                                "a block absent from the configuration must be planned as absent",
                                 "the plan contains it");
                     } else if (!config.isNull() && planned.isNull()) {
                         fail(p, "a configured block must be present in the plan", "the plan left it out");
@@ -245,20 +275,25 @@ public final class TerraformRules {
                 }
                 case LIST, SET, MAP -> {
                     if (planned.isNull()) {
-                        fail(p, "a collection of nested blocks must be empty, not null, when there are none",
+                        fail(
+                                p,
+                                "a collection of nested blocks must be empty, not null, when there are none",
                                 "it was planned as null");
                         return;
                     }
                     if (!planned.isKnown()) {
-                        fail(p, "a collection of nested blocks may not be planned as unknown",
-                                "it was unknown");
+                        fail(p, "a collection of nested blocks may not be planned as unknown", "it was unknown");
                         return;
                     }
                     if (b.nesting() == dev.tfjvm.schema.Nesting.SET) {
                         int pc = ((CtyValue.SetVal) planned).elements().size();
-                        if (config instanceof CtyValue.SetVal cs && config.isWhollyKnown() && planned.isWhollyKnown()
+                        if (config instanceof CtyValue.SetVal cs
+                                && config.isWhollyKnown()
+                                && planned.isWhollyKnown()
                                 && cs.elements().size() != pc) {
-                            fail(p, "the plan must have as many blocks as the configuration",
+                            fail(
+                                    p,
+                                    "the plan must have as many blocks as the configuration",
                                     "configured " + cs.elements().size() + ", planned " + pc);
                         }
                         return;
@@ -274,7 +309,9 @@ public final class TerraformRules {
                 List<CtyValue> cl = config instanceof CtyValue.ListVal l ? l.elements() : List.of();
                 List<CtyValue> prl = prior instanceof CtyValue.ListVal l ? l.elements() : List.of();
                 if (config.isKnown() && pl.size() != cl.size()) {
-                    fail(p, "the plan must have as many blocks as the configuration",
+                    fail(
+                            p,
+                            "the plan must have as many blocks as the configuration",
                             "configured " + cl.size() + ", planned " + pl.size());
                     return;
                 }
@@ -287,13 +324,15 @@ public final class TerraformRules {
                 Map<String, CtyValue> cm = config instanceof CtyValue.MapVal m ? m.entries() : Map.of();
                 Map<String, CtyValue> prm = prior instanceof CtyValue.MapVal m ? m.entries() : Map.of();
                 if (config.isKnown() && !pm.keySet().equals(cm.keySet())) {
-                    fail(p, "the plan must have the configured block keys",
+                    fail(
+                            p,
+                            "the plan must have the configured block keys",
                             "configured " + cm.keySet() + ", planned " + pm.keySet());
                     return;
                 }
                 CtyValue none = CtyValue.nullOf(b.block().impliedType());
-                pm.forEach((k, v) -> plannedBlock(b.block(), p.key(k), prm.getOrDefault(k, none),
-                        cm.getOrDefault(k, none), v));
+                pm.forEach((k, v) ->
+                        plannedBlock(b.block(), p.key(k), prm.getOrDefault(k, none), cm.getOrDefault(k, none), v));
             }
         }
 
@@ -317,34 +356,50 @@ public final class TerraformRules {
                 CtyValue pv = attr(planned, b.typeName());
                 CtyValue av = attr(actual, b.typeName());
                 if (!pv.isWhollyKnown()) {
-                    if (b.nesting() == dev.tfjvm.schema.Nesting.SINGLE || b.nesting() == dev.tfjvm.schema.Nesting.GROUP) {
+                    if (b.nesting() == dev.tfjvm.schema.Nesting.SINGLE
+                            || b.nesting() == dev.tfjvm.schema.Nesting.GROUP) {
                         compatible(b.block(), p, pv, av);
                     } else if (pv instanceof CtyValue.ListVal pl && av instanceof CtyValue.ListVal al) {
                         if (pl.elements().size() != al.elements().size()) {
-                            fail(p, "the number of blocks must stay as planned",
-                                    "planned " + pl.elements().size() + ", now " + al.elements().size());
+                            fail(
+                                    p,
+                                    "the number of blocks must stay as planned",
+                                    "planned " + pl.elements().size() + ", now "
+                                            + al.elements().size());
                         } else {
                             for (int i = 0; i < pl.elements().size(); i++) {
-                                compatible(b.block(), p.index(i), pl.elements().get(i), al.elements().get(i));
+                                compatible(
+                                        b.block(),
+                                        p.index(i),
+                                        pl.elements().get(i),
+                                        al.elements().get(i));
                             }
                         }
-                    } else if (pv instanceof CtyValue.SetVal ps && av instanceof CtyValue.SetVal as
+                    } else if (pv instanceof CtyValue.SetVal ps
+                            && av instanceof CtyValue.SetVal as
                             && ps.elements().size() != as.elements().size()) {
-                        fail(p, "the number of blocks must stay as planned",
-                                "planned " + ps.elements().size() + ", now " + as.elements().size());
+                        fail(
+                                p,
+                                "the number of blocks must stay as planned",
+                                "planned " + ps.elements().size() + ", now "
+                                        + as.elements().size());
                     }
                     continue;
                 }
                 if (!pv.equals(av)) {
-                    fail(p, "every value known at plan time must be unchanged after apply",
+                    fail(
+                            p,
+                            "every value known at plan time must be unchanged after apply",
                             "planned " + ValueText.of(pv, false) + ", now " + ValueText.of(av, false));
                 }
             }
         }
 
-        private void compatibleValue(CtyPath p, boolean sensitive, boolean computed, CtyValue planned, CtyValue actual) {
+        private void compatibleValue(
+                CtyPath p, boolean sensitive, boolean computed, CtyValue planned, CtyValue actual) {
             if (!planned.isKnown()) {
-                if (planned instanceof CtyValue.Unknown u && u.refinements().notNull().orElse(false)
+                if (planned instanceof CtyValue.Unknown u
+                        && u.refinements().notNull().orElse(false)
                         && actual.isNull()) {
                     fail(p, "a value planned as \"not null\" must not be null after apply", "it is null");
                 }
@@ -353,11 +408,17 @@ public final class TerraformRules {
             if (planned.isWhollyKnown()) {
                 if (!planned.equals(actual)) {
                     if (planned.isNull() && computed) {
-                        fail(p, "a computed attribute that the provider sets during apply must be planned as unknown"
-                                + " (it was planned as null)", "it is now " + ValueText.of(actual, sensitive));
+                        fail(
+                                p,
+                                "a computed attribute that the provider sets during apply must be planned as unknown"
+                                        + " (it was planned as null)",
+                                "it is now " + ValueText.of(actual, sensitive));
                     } else {
-                        fail(p, "every value known at plan time must be unchanged after apply",
-                                "planned " + ValueText.of(planned, sensitive) + ", now " + ValueText.of(actual, sensitive));
+                        fail(
+                                p,
+                                "every value known at plan time must be unchanged after apply",
+                                "planned " + ValueText.of(planned, sensitive) + ", now "
+                                        + ValueText.of(actual, sensitive));
                     }
                 }
                 return;
@@ -365,12 +426,20 @@ public final class TerraformRules {
             // partly known collections: compare shape and the known parts
             if (planned instanceof CtyValue.ListVal pl && actual instanceof CtyValue.ListVal al) {
                 if (pl.elements().size() != al.elements().size()) {
-                    fail(p, "a list's length must stay as planned",
-                            "planned " + pl.elements().size() + " elements, now " + al.elements().size());
+                    fail(
+                            p,
+                            "a list's length must stay as planned",
+                            "planned " + pl.elements().size() + " elements, now "
+                                    + al.elements().size());
                     return;
                 }
                 for (int i = 0; i < pl.elements().size(); i++) {
-                    compatibleValue(p.index(i), sensitive, computed, pl.elements().get(i), al.elements().get(i));
+                    compatibleValue(
+                            p.index(i),
+                            sensitive,
+                            computed,
+                            pl.elements().get(i),
+                            al.elements().get(i));
                 }
             } else if (planned instanceof CtyValue.MapVal pm && actual instanceof CtyValue.MapVal am) {
                 for (Map.Entry<String, CtyValue> e : pm.entries().entrySet()) {
@@ -385,10 +454,14 @@ public final class TerraformRules {
                 for (String k : po.attributes().keySet()) {
                     compatibleValue(p.attr(k), sensitive, computed, po.get(k), ao.get(k));
                 }
-            } else if (planned instanceof CtyValue.SetVal ps && actual instanceof CtyValue.SetVal as
+            } else if (planned instanceof CtyValue.SetVal ps
+                    && actual instanceof CtyValue.SetVal as
                     && ps.elements().size() > as.elements().size()) {
-                fail(p, "a set may not lose elements planned for it",
-                        "planned " + ps.elements().size() + ", now " + as.elements().size());
+                fail(
+                        p,
+                        "a set may not lose elements planned for it",
+                        "planned " + ps.elements().size() + ", now "
+                                + as.elements().size());
             }
         }
 
@@ -408,7 +481,11 @@ public final class TerraformRules {
                     v.visit(nb, p, av, bv);
                 } else if (bv instanceof CtyValue.ListVal l) {
                     for (int i = 0; i < l.elements().size(); i++) {
-                        v.visit(nb, p.index(i), l.elements().get(i), l.elements().get(i));
+                        v.visit(
+                                nb,
+                                p.index(i),
+                                l.elements().get(i),
+                                l.elements().get(i));
                     }
                 } else if (bv instanceof CtyValue.SetVal s) {
                     for (CtyValue e : s.elements()) {
@@ -422,13 +499,18 @@ public final class TerraformRules {
 
         private static CtyValue attr(CtyValue obj, String name) {
             if (obj instanceof CtyValue.ObjectVal o) {
-                return Objects.requireNonNullElseGet(o.attributes().get(name),
+                return Objects.requireNonNullElseGet(
+                        o.attributes().get(name),
                         () -> CtyValue.nullOf(o.type().attributes().get(name)));
             }
-            if (obj instanceof CtyValue.Null n && n.type() instanceof CtyType.ObjectType t && t.attributes().containsKey(name)) {
+            if (obj instanceof CtyValue.Null n
+                    && n.type() instanceof CtyType.ObjectType t
+                    && t.attributes().containsKey(name)) {
                 return CtyValue.nullOf(t.attributes().get(name));
             }
-            if (obj instanceof CtyValue.Unknown u && u.type() instanceof CtyType.ObjectType t && t.attributes().containsKey(name)) {
+            if (obj instanceof CtyValue.Unknown u
+                    && u.type() instanceof CtyType.ObjectType t
+                    && t.attributes().containsKey(name)) {
                 return CtyValue.unknown(t.attributes().get(name));
             }
             return CtyValue.nullOf(CtyType.DYNAMIC);

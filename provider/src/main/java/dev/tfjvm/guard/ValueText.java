@@ -8,8 +8,7 @@ import java.util.stream.Collectors;
 final class ValueText {
     private static final int MAX = 200;
 
-    private ValueText() {
-    }
+    private ValueText() {}
 
     static String of(CtyValue v, boolean sensitive) {
         if (sensitive) {
@@ -54,7 +53,8 @@ final class ValueText {
     }
 
     private static String entries(Map<String, CtyValue> map) {
-        return map.entrySet().stream().map(e -> e.getKey() + " = " + render(e.getValue()))
+        return map.entrySet().stream()
+                .map(e -> e.getKey() + " = " + render(e.getValue()))
                 .collect(Collectors.joining(", ", "{", "}"));
     }
 }

@@ -43,6 +43,7 @@ public final class InstallLayout {
     public static final String JAR_PATH = "lib/provider.jar";
     /** The JVM launcher script beside the jar, run by the native launcher. */
     public static final String SCRIPT_PATH = "lib/launcher.sh";
+
     private static final Pattern VERSION = Pattern.compile(
             "(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?");
     private static final Pattern PLATFORM = Pattern.compile("[a-z0-9]+_[a-z0-9]+");
@@ -66,7 +67,8 @@ public final class InstallLayout {
                         + "': use a semantic version such as 0.1.0 (without a leading v)");
             }
             if (!PLATFORM.matcher(platform).matches()) {
-                throw new IllegalArgumentException("invalid platform '" + platform + "': use OS_ARCH such as linux_amd64");
+                throw new IllegalArgumentException(
+                        "invalid platform '" + platform + "': use OS_ARCH such as linux_amd64");
             }
         }
     }
@@ -81,18 +83,17 @@ public final class InstallLayout {
      * @param mirrorConfig    sample CLI config using the filesystem mirror
      * @param overridesConfig sample CLI config using dev_overrides
      */
-    public record Result(Path mirrorDir, Path packageDir, Path launcher, Path jar,
-            Path mirrorConfig, Path overridesConfig) {
-    }
+    public record Result(
+            Path mirrorDir, Path packageDir, Path launcher, Path jar, Path mirrorConfig, Path overridesConfig) {}
 
-    private InstallLayout() {
-    }
+    private InstallLayout() {}
 
     /** The Terraform platform of this machine, e.g. linux_amd64. */
     public static String currentPlatform() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-        String goOs = os.startsWith("mac") || os.startsWith("darwin") ? "darwin"
+        String goOs = os.startsWith("mac") || os.startsWith("darwin")
+                ? "darwin"
                 : os.startsWith("windows") ? "windows" : os.replaceAll("[^a-z0-9]", "");
         String goArch = switch (arch) {
             case "amd64", "x86_64" -> "amd64";
@@ -109,8 +110,11 @@ public final class InstallLayout {
         }
         ProviderAddress a = request.address();
         Path mirror = request.out().resolve("mirror").toAbsolutePath().normalize();
-        Path packageDir = mirror.resolve(a.hostname()).resolve(a.namespace()).resolve(a.type())
-                .resolve(request.version()).resolve(request.platform());
+        Path packageDir = mirror.resolve(a.hostname())
+                .resolve(a.namespace())
+                .resolve(a.type())
+                .resolve(request.version())
+                .resolve(request.platform());
         Path launcher = packageDir.resolve("terraform-provider-" + a.type() + "_v" + request.version());
         Path jar = packageDir.resolve(JAR_PATH);
         Files.createDirectories(jar.getParent());
@@ -120,8 +124,10 @@ public final class InstallLayout {
         if (nativeLauncher.isPresent()) {
             // The native launcher hands launches to the provider daemon and runs the script
             // (next to the jar) to start it, or instead of the daemon when it is turned off.
-            writeExecutable(packageDir, packageDir.resolve(SCRIPT_PATH), script(request, "provider.jar")
-                    .getBytes(StandardCharsets.UTF_8));
+            writeExecutable(
+                    packageDir,
+                    packageDir.resolve(SCRIPT_PATH),
+                    script(request, "provider.jar").getBytes(StandardCharsets.UTF_8));
             writeExecutable(packageDir, launcher, nativeLauncher.get());
         } else {
             writeExecutable(packageDir, launcher, script(request, JAR_PATH).getBytes(StandardCharsets.UTF_8));
@@ -166,11 +172,13 @@ public final class InstallLayout {
 
     private static String script(Request request, String jarPath) {
         ProviderAddress a = request.address();
-        return render(launcherTemplate(), Map.of(
-                "PROVIDER_ADDRESS", a.toString(),
-                "PROVIDER_TYPE", a.type(),
-                "PROVIDER_VERSION", request.version(),
-                "JAR_PATH", jarPath));
+        return render(
+                launcherTemplate(),
+                Map.of(
+                        "PROVIDER_ADDRESS", a.toString(),
+                        "PROVIDER_TYPE", a.type(),
+                        "PROVIDER_VERSION", request.version(),
+                        "JAR_PATH", jarPath));
     }
 
     /** Writes {@code content} to {@code target} atomically, executable by everyone. */
@@ -248,12 +256,15 @@ public final class InstallLayout {
                 }
             }
             String version = options.get("version");
-            Request request = new Request(Path.of(options.get("jar")), ProviderAddress.parse(options.get("address")),
-                    version.startsWith("v") ? version.substring(1) : version, Path.of(options.get("out")),
+            Request request = new Request(
+                    Path.of(options.get("jar")),
+                    ProviderAddress.parse(options.get("address")),
+                    version.startsWith("v") ? version.substring(1) : version,
+                    Path.of(options.get("out")),
                     options.getOrDefault("platform", currentPlatform()));
             Result result = install(request);
-            System.out.println("Installed " + request.address() + " " + request.version() + " for "
-                    + request.platform() + ":");
+            System.out.println(
+                    "Installed " + request.address() + " " + request.version() + " for " + request.platform() + ":");
             System.out.println("  launcher: " + result.launcher());
             System.out.println("  jar:      " + result.jar());
             System.out.println();
@@ -262,8 +273,8 @@ public final class InstallLayout {
             System.out.println();
             System.out.print(Files.readString(result.mirrorConfig()));
             System.out.println();
-            System.out.println("With dev_overrides (no init needed for this provider), "
-                    + "export TF_CLI_CONFIG_FILE=" + result.overridesConfig() + " or use:");
+            System.out.println("With dev_overrides (no init needed for this provider), " + "export TF_CLI_CONFIG_FILE="
+                    + result.overridesConfig() + " or use:");
             System.out.println();
             System.out.print(Files.readString(result.overridesConfig()));
         } catch (IllegalArgumentException e) {

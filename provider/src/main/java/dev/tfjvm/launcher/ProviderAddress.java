@@ -9,17 +9,18 @@ import java.util.regex.Pattern;
  * valid for both Terraform (default host registry.terraform.io) and OpenTofu.
  */
 public record ProviderAddress(String hostname, String namespace, String type) {
-    private static final Pattern HOST = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?");
+    private static final Pattern HOST =
+            Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?");
     private static final Pattern PART = Pattern.compile("[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?");
 
     public ProviderAddress {
         if (!HOST.matcher(hostname).matches()) {
-            throw new IllegalArgumentException("invalid provider hostname '" + hostname
-                    + "': use a lower-case DNS name such as example.com");
+            throw new IllegalArgumentException(
+                    "invalid provider hostname '" + hostname + "': use a lower-case DNS name such as example.com");
         }
         if (!PART.matcher(namespace).matches()) {
-            throw new IllegalArgumentException("invalid provider namespace '" + namespace
-                    + "': use lower-case letters, digits and dashes");
+            throw new IllegalArgumentException(
+                    "invalid provider namespace '" + namespace + "': use lower-case letters, digits and dashes");
         }
         if (!PART.matcher(type).matches() || type.startsWith("terraform-provider")) {
             throw new IllegalArgumentException("invalid provider type '" + type

@@ -26,19 +26,19 @@ final class JsonLine {
     private static final int MAX_DEPTH = 8;
     /** What a masked field's value is written as. */
     static final String MASK = "(sensitive value)";
+
     private static final JsonFactory JSON = JsonFactory.builder().build();
     private static final CharacterEscapes ESCAPES = new LineEscapes();
 
-    private JsonLine() {
-    }
+    private JsonLine() {}
 
     static String format(Instant time, Level level, String module, String message, Object[] keyValues) {
         return format(time, level, module, message, keyValues, Set.of());
     }
 
     /** One line; the values of fields named in {@code masked} are replaced by {@link #MASK}. */
-    static String format(Instant time, Level level, String module, String message, Object[] keyValues,
-            Set<String> masked) {
+    static String format(
+            Instant time, Level level, String module, String message, Object[] keyValues, Set<String> masked) {
         StringWriter out = new StringWriter(96 + message.length());
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.setCharacterEscapes(ESCAPES);
@@ -71,8 +71,15 @@ final class JsonLine {
     /** hclog's JSON timestamp: UTC with microseconds, e.g. 2026-11-25T01:02:03.456789Z. */
     static String timestamp(Instant time) {
         LocalDateTime t = LocalDateTime.ofEpochSecond(time.getEpochSecond(), time.getNano(), ZoneOffset.UTC);
-        return String.format("%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", t.getYear(), t.getMonthValue(),
-                t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond(), t.getNano() / 1000);
+        return String.format(
+                "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
+                t.getYear(),
+                t.getMonthValue(),
+                t.getDayOfMonth(),
+                t.getHour(),
+                t.getMinute(),
+                t.getSecond(),
+                t.getNano() / 1000);
     }
 
     private static void value(JsonGenerator g, Object value, int depth) throws IOException {
@@ -85,7 +92,9 @@ final class JsonLine {
             g.writeString("<null>");
         } else if (value instanceof Boolean b) {
             g.writeBoolean(b);
-        } else if (value instanceof Integer || value instanceof Long || value instanceof Short
+        } else if (value instanceof Integer
+                || value instanceof Long
+                || value instanceof Short
                 || value instanceof Byte) {
             g.writeNumber(((Number) value).longValue());
         } else if (value instanceof BigInteger i) {

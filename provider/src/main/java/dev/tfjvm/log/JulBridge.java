@@ -15,8 +15,7 @@ public final class JulBridge extends Handler {
     private static final String MODULE = "provider.jul";
     private static volatile Level libraries = LogThreshold.librariesFromEnvironment(System.getenv());
 
-    private JulBridge() {
-    }
+    private JulBridge() {}
 
     /** Overrides the libraries' threshold read from the environment; takes effect at the next {@link #install}. */
     public static void setLibraryThreshold(Level level) {

@@ -171,8 +171,8 @@ public final class Log {
         write(level, module, message, keyValues, java.util.Set.of());
     }
 
-    private static void write(Level level, String module, String message, Object[] keyValues,
-            java.util.Set<String> masked) {
+    private static void write(
+            Level level, String module, String message, Object[] keyValues, java.util.Set<String> masked) {
         synchronized (LOCK) {
             String line = JsonLine.format(clock.instant(), level, module, String.valueOf(message), keyValues, masked);
             try {

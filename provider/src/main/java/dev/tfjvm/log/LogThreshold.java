@@ -16,8 +16,7 @@ public final class LogThreshold {
     /** Threshold when no logging variable is set. */
     public static final Level DEFAULT = Level.WARN;
 
-    private LogThreshold() {
-    }
+    private LogThreshold() {}
 
     /** The variable that lets library logging (gRPC, Netty, the JDK) through below warnings. */
     public static final String LIBRARIES_VARIABLE = "TF_JVM_LOG_LIBRARIES";

@@ -20,8 +20,7 @@ final class Der {
     static final int SEQUENCE = 0x30;
     static final int SET = 0x31;
 
-    private Der() {
-    }
+    private Der() {}
 
     /** A tag-length-value with the given contents. */
     static byte[] tlv(int tag, byte[]... contents) {

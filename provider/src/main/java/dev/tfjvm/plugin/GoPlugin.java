@@ -5,8 +5,7 @@ public final class GoPlugin {
     /** Environment variable carrying Terraform's magic cookie. */
     public static final String MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE";
     /** The cookie value every Terraform and OpenTofu release sets. */
-    public static final String MAGIC_COOKIE_VALUE =
-            "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+    public static final String MAGIC_COOKIE_VALUE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
     /** go-plugin's own protocol version, the first handshake field. */
     public static final int CORE_PROTOCOL_VERSION = 1;
     /** The Terraform plugin protocol major version this bridge speaks (tfplugin6). */
@@ -21,6 +20,5 @@ public final class GoPlugin {
     /** gRPC health service name go-plugin documents for plugins. */
     public static final String HEALTH_SERVICE = "plugin";
 
-    private GoPlugin() {
-    }
+    private GoPlugin() {}
 }

@@ -19,6 +19,7 @@ final class GoPluginServices {
 
     /** Streams held open by the client, completed when the server stops. */
     private final Set<StreamObserver<?>> openStreams = ConcurrentHashMap.newKeySet();
+
     private final Runnable onShutdownRequest;
 
     GoPluginServices(Runnable onShutdownRequest) {
@@ -28,8 +29,8 @@ final class GoPluginServices {
     GRPCControllerGrpc.GRPCControllerImplBase controller() {
         return new GRPCControllerGrpc.GRPCControllerImplBase() {
             @Override
-            public void shutdown(GrpcControllerProto.Empty request,
-                    StreamObserver<GrpcControllerProto.Empty> response) {
+            public void shutdown(
+                    GrpcControllerProto.Empty request, StreamObserver<GrpcControllerProto.Empty> response) {
                 LOG.debug("shutdown requested by the plugin client");
                 response.onNext(GrpcControllerProto.Empty.getDefaultInstance());
                 response.onCompleted();

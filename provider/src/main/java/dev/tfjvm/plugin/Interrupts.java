@@ -14,8 +14,7 @@ import dev.tfjvm.log.Log;
 final class Interrupts {
     private static final Log LOG = Log.get("plugin");
 
-    private Interrupts() {
-    }
+    private Interrupts() {}
 
     static boolean ignoreSigint() {
         try {
@@ -26,8 +25,7 @@ final class Interrupts {
             signal.getMethod("handle", signal, handler).invoke(null, sigint, ignore);
             return true;
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            LOG.warn("cannot ignore SIGINT; Ctrl-C in the terminal may end the provider mid-operation",
-                    "error", e);
+            LOG.warn("cannot ignore SIGINT; Ctrl-C in the terminal may end the provider mid-operation", "error", e);
             return false;
         }
     }

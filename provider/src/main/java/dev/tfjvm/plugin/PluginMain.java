@@ -16,8 +16,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -47,8 +47,7 @@ public final class PluginMain {
     /** The launcher's argument that runs this jar as the provider daemon on the given socket. */
     public static final String DAEMON_FLAG = "--tfjvm-daemon";
 
-    private PluginMain() {
-    }
+    private PluginMain() {}
 
     /** Runs the provider process and exits the JVM; never returns. */
     public static void run(String[] args, String providerAddress, Supplier<List<BindableService>> services) {
@@ -69,7 +68,7 @@ public final class PluginMain {
             status = switch (Arrays.asList(args).toString()) {
                 case "[]" -> {
                     System.setOut(System.err);
-                    yield serveManaged(System.getenv(), stdout, () -> services.apply(Launch.ofProcess()), server -> { });
+                    yield serveManaged(System.getenv(), stdout, () -> services.apply(Launch.ofProcess()), server -> {});
                 }
                 case "[--debug]" -> serveDebug(stdout, providerAddress, () -> services.apply(Launch.ofProcess()));
                 case "[--cds-training]" -> {
@@ -106,8 +105,11 @@ public final class PluginMain {
      * @param afterHandshake called once the handshake line is out, before waiting for Shutdown
      * @return the process exit status
      */
-    static int serveManaged(Map<String, String> env, PrintStream handshakeOut,
-            Supplier<List<BindableService>> services, Consumer<PluginServer> afterHandshake)
+    static int serveManaged(
+            Map<String, String> env,
+            PrintStream handshakeOut,
+            Supplier<List<BindableService>> services,
+            Consumer<PluginServer> afterHandshake)
             throws InterruptedException {
         Optional<String> problem = launchProblem(env);
         if (problem.isPresent()) {
@@ -149,10 +151,16 @@ public final class PluginMain {
      * init it would go on changing hosts for a Terraform that cannot record it: stop serving.
      */
     private static void endWithParent(PluginServer server) {
-        ProcessHandle.current().parent().filter(p -> p.pid() > 1).ifPresent(parent -> parent.onExit().thenRun(() -> {
-            LOG.warn("Terraform (process " + parent.pid() + ") is gone; stopping the provider", "pid", parent.pid());
-            server.close();
-        }));
+        ProcessHandle.current()
+                .parent()
+                .filter(p -> p.pid() > 1)
+                .ifPresent(parent -> parent.onExit().thenRun(() -> {
+                    LOG.warn(
+                            "Terraform (process " + parent.pid() + ") is gone; stopping the provider",
+                            "pid",
+                            parent.pid());
+                    server.close();
+                }));
     }
 
     /** Closes the services that are closeable; the provider's stops its operations still running. */
@@ -183,8 +191,10 @@ public final class PluginMain {
                     prints in the shell where you run terraform.""");
         }
         String offered = env.getOrDefault(GoPlugin.ENV_PROTOCOL_VERSIONS, "").trim();
-        if (!offered.isEmpty() && Arrays.stream(offered.split(",")).map(String::trim)
-                .noneMatch(v -> v.equals(String.valueOf(GoPlugin.APP_PROTOCOL_VERSION)))) {
+        if (!offered.isEmpty()
+                && Arrays.stream(offered.split(","))
+                        .map(String::trim)
+                        .noneMatch(v -> v.equals(String.valueOf(GoPlugin.APP_PROTOCOL_VERSION)))) {
             return Optional.of("This Terraform provider speaks plugin protocol version "
                     + GoPlugin.APP_PROTOCOL_VERSION + ", but the client offered only " + offered
                     + ". Use Terraform 1.0 or newer, or OpenTofu.");
@@ -204,7 +214,8 @@ public final class PluginMain {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "tfjvm-plugin-debug-stop"));
         out.println("Provider " + providerAddress + " is running in debug mode (plaintext gRPC on "
-                + server.address().getAddress().getHostAddress() + ":" + server.address().getPort() + ").");
+                + server.address().getAddress().getHostAddress() + ":"
+                + server.address().getPort() + ").");
         out.println("To attach Terraform, export this variable in the shell where you run terraform:");
         out.println();
         out.println("TF_REATTACH_PROVIDERS='" + server.reattachJson(providerAddress) + "'");
@@ -218,12 +229,17 @@ public final class PluginMain {
     /** The jar the JVM runs ({@code java -jar}), watched by the daemon for replacement. */
     private static Optional<Path> ownJar() {
         String classPath = System.getProperty("java.class.path", "");
-        if (!classPath.contains(java.io.File.pathSeparator) && classPath.endsWith(".jar")
+        if (!classPath.contains(java.io.File.pathSeparator)
+                && classPath.endsWith(".jar")
                 && Files.isRegularFile(Path.of(classPath))) {
             return Optional.of(Path.of(classPath).toAbsolutePath());
         }
         try {
-            Path p = Path.of(PluginMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path p = Path.of(PluginMain.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
         } catch (URISyntaxException | RuntimeException e) {
             return Optional.empty();
@@ -242,14 +258,16 @@ public final class PluginMain {
     /** Exits promptly: Terraform kills a provider still alive two seconds after Shutdown. */
     private static void exit(int status) {
         System.err.flush();
-        Thread watchdog = new Thread(() -> {
-            try {
-                Thread.sleep(EXIT_WATCHDOG_MILLIS);
-            } catch (InterruptedException e) {
-                // halt anyway
-            }
-            Runtime.getRuntime().halt(status);
-        }, "tfjvm-exit-watchdog");
+        Thread watchdog = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(EXIT_WATCHDOG_MILLIS);
+                    } catch (InterruptedException e) {
+                        // halt anyway
+                    }
+                    Runtime.getRuntime().halt(status);
+                },
+                "tfjvm-exit-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
         System.exit(status);

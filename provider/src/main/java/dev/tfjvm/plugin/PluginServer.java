@@ -30,8 +30,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -63,8 +63,12 @@ public final class PluginServer implements AutoCloseable {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private PluginServer(Server server, EventLoopGroup eventLoops, HealthStatusManager health,
-            GoPluginServices goPlugin, Optional<ServerCertificate> certificate) {
+    private PluginServer(
+            Server server,
+            EventLoopGroup eventLoops,
+            HealthStatusManager health,
+            GoPluginServices goPlugin,
+            Optional<ServerCertificate> certificate) {
         this.server = server;
         this.eventLoops = eventLoops;
         this.health = health;
@@ -97,8 +101,9 @@ public final class PluginServer implements AutoCloseable {
      * instead of gRPC's process-wide pool: the provider daemon runs each session's calls on the
      * session's own threads, so their log lines reach that session's launcher.
      */
-    public static PluginServer start(PluginOptions options, Supplier<List<BindableService>> services,
-            Optional<Executor> callExecutor) throws PluginStartException {
+    public static PluginServer start(
+            PluginOptions options, Supplier<List<BindableService>> services, Optional<Executor> callExecutor)
+            throws PluginStartException {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(callExecutor, "callExecutor");
         Objects.requireNonNull(services, "services");
@@ -115,8 +120,8 @@ public final class PluginServer implements AutoCloseable {
             throw new PluginStartException("the provider's services could not be created: " + e, e);
         }
 
-        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("tfjvm-plugin-io", true),
-                NioIoHandler.newFactory());
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(
+                2, new DefaultThreadFactory("tfjvm-plugin-io", true), NioIoHandler.newFactory());
         HolderOfServer holder = new HolderOfServer();
         GoPluginServices goPlugin = new GoPluginServices(() -> holder.requestStop());
         HealthStatusManager health = new HealthStatusManager();
@@ -145,13 +150,24 @@ public final class PluginServer implements AutoCloseable {
         }
         PluginServer plugin = new PluginServer(server, loops, health, goPlugin, tls.certificate());
         holder.set(plugin);
-        LOG.debug("plugin server listening", "address", plugin.addressString(),
-                "tls", tls.certificate().isPresent(), "services", all.size());
+        LOG.debug(
+                "plugin server listening",
+                "address",
+                plugin.addressString(),
+                "tls",
+                tls.certificate().isPresent(),
+                "services",
+                all.size());
         return plugin;
     }
 
-    private static Server bind(PluginOptions options, PendingTls tls, EventLoopGroup loops,
-            List<ServerServiceDefinition> services, Optional<Executor> callExecutor) throws PluginStartException {
+    private static Server bind(
+            PluginOptions options,
+            PendingTls tls,
+            EventLoopGroup loops,
+            List<ServerServiceDefinition> services,
+            Optional<Executor> callExecutor)
+            throws PluginStartException {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         IOException last = null;
         for (int port = options.minPort(); port <= options.maxPort(); port++) {
@@ -174,9 +190,11 @@ public final class PluginServer implements AutoCloseable {
         String range = options.minPort() == options.maxPort()
                 ? "port " + options.minPort()
                 : "any port in " + options.minPort() + ".." + options.maxPort();
-        throw new PluginStartException("cannot listen on 127.0.0.1 " + range + ": "
-                + (last == null ? "empty range" : last.getMessage())
-                + "; free a port or widen PLUGIN_MIN_PORT/PLUGIN_MAX_PORT", last);
+        throw new PluginStartException(
+                "cannot listen on 127.0.0.1 " + range + ": "
+                        + (last == null ? "empty range" : last.getMessage())
+                        + "; free a port or widen PLUGIN_MIN_PORT/PLUGIN_MAX_PORT",
+                last);
     }
 
     /** TLS material being prepared on a helper thread (or none, for plaintext). */
@@ -184,8 +202,7 @@ public final class PluginServer implements AutoCloseable {
         private final FutureTask<Tls> task;
         private Tls done;
 
-        private record Tls(ServerCertificate certificate, SslContext context) {
-        }
+        private record Tls(ServerCertificate certificate, SslContext context) {}
 
         private PendingTls(FutureTask<Tls> task) {
             this.task = task;
@@ -208,8 +225,8 @@ public final class PluginServer implements AutoCloseable {
                 try {
                     own = ServerCertificate.generate();
                 } catch (GeneralSecurityException e) {
-                    throw new PluginStartException("cannot generate the TLS certificate for the plugin server: "
-                            + e.getMessage(), e);
+                    throw new PluginStartException(
+                            "cannot generate the TLS certificate for the plugin server: " + e.getMessage(), e);
                 }
                 try {
                     nettyDefaults.get();
@@ -245,8 +262,8 @@ public final class PluginServer implements AutoCloseable {
                     if (e.getCause() instanceof PluginStartException start) {
                         throw start;
                     }
-                    throw new PluginStartException("cannot set up TLS for the plugin server: " + e.getCause(),
-                            e.getCause());
+                    throw new PluginStartException(
+                            "cannot set up TLS for the plugin server: " + e.getCause(), e.getCause());
                 }
             }
             return Optional.of(done.context());
@@ -272,9 +289,11 @@ public final class PluginServer implements AutoCloseable {
             }
             return List.copyOf(certificates);
         } catch (CertificateException | RuntimeException e) {
-            throw new PluginStartException(GoPlugin.ENV_CLIENT_CERT + " does not hold a PEM X.509 certificate ("
-                    + e.getMessage() + "); it is set by Terraform for AutoMTLS, unset it or set "
-                    + GoPlugin.ENV_DISABLE_TLS + "=1 to serve without TLS", e);
+            throw new PluginStartException(
+                    GoPlugin.ENV_CLIENT_CERT + " does not hold a PEM X.509 certificate ("
+                            + e.getMessage() + "); it is set by Terraform for AutoMTLS, unset it or set "
+                            + GoPlugin.ENV_DISABLE_TLS + "=1 to serve without TLS",
+                    e);
         }
     }
 
@@ -304,8 +323,10 @@ public final class PluginServer implements AutoCloseable {
     public String reattachJson(String providerSourceAddress) {
         StringBuilder json = new StringBuilder("{");
         jsonString(json, providerSourceAddress);
-        json.append(":{\"Protocol\":\"grpc\",\"ProtocolVersion\":").append(GoPlugin.APP_PROTOCOL_VERSION)
-                .append(",\"Pid\":").append(ProcessHandle.current().pid())
+        json.append(":{\"Protocol\":\"grpc\",\"ProtocolVersion\":")
+                .append(GoPlugin.APP_PROTOCOL_VERSION)
+                .append(",\"Pid\":")
+                .append(ProcessHandle.current().pid())
                 .append(",\"Test\":true,\"Addr\":{\"Network\":\"tcp\",\"String\":");
         jsonString(json, addressString());
         return json.append("}}}").toString();

@@ -74,15 +74,19 @@ public record ServerCertificate(PrivateKey privateKey, X509Certificate certifica
                 // basicConstraints, critical: CA true
                 Der.sequence(Der.oid("2.5.29.19"), Der.bool(true), Der.octetString(Der.sequence(Der.bool(true)))),
                 // keyUsage, critical: digitalSignature, keyEncipherment, keyAgreement, keyCertSign
-                Der.sequence(Der.oid("2.5.29.15"), Der.bool(true),
-                        Der.octetString(Der.tlv(Der.BIT_STRING, new byte[] {2, (byte) 0xac}))),
+                Der.sequence(Der.oid("2.5.29.15"), Der.bool(true), Der.octetString(Der.tlv(Der.BIT_STRING, new byte[] {
+                    2, (byte) 0xac
+                }))),
                 // extKeyUsage: serverAuth, clientAuth
-                Der.sequence(Der.oid("2.5.29.37"), Der.octetString(Der.sequence(
-                        Der.oid("1.3.6.1.5.5.7.3.1"), Der.oid("1.3.6.1.5.5.7.3.2")))),
+                Der.sequence(
+                        Der.oid("2.5.29.37"),
+                        Der.octetString(Der.sequence(Der.oid("1.3.6.1.5.5.7.3.1"), Der.oid("1.3.6.1.5.5.7.3.2")))),
                 // subjectAltName: DNS localhost, IP 127.0.0.1
-                Der.sequence(Der.oid("2.5.29.17"), Der.octetString(Der.sequence(
-                        Der.tlv(0x82, "localhost".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
-                        Der.tlv(0x87, new byte[] {127, 0, 0, 1})))));
+                Der.sequence(
+                        Der.oid("2.5.29.17"),
+                        Der.octetString(Der.sequence(
+                                Der.tlv(0x82, "localhost".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+                                Der.tlv(0x87, new byte[] {127, 0, 0, 1})))));
         byte[] tbs = Der.sequence(
                 Der.tlv(0xa0, Der.integer(2)),
                 Der.integer(new BigInteger(127, random).add(BigInteger.ONE)),
@@ -96,8 +100,8 @@ public record ServerCertificate(PrivateKey privateKey, X509Certificate certifica
         signer.initSign(keys.getPrivate(), random);
         signer.update(tbs);
         byte[] der = Der.sequence(tbs, algorithm, Der.bitString(signer.sign()));
-        X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(der));
+        X509Certificate certificate = (X509Certificate)
+                CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
         return new ServerCertificate(keys.getPrivate(), certificate);
     }
 

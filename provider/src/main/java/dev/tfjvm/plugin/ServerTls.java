@@ -36,8 +36,7 @@ final class ServerTls {
     private static final String ALIAS = "plugin";
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
-    private ServerTls() {
-    }
+    private ServerTls() {}
 
     static SslContext context(ServerCertificate own, List<X509Certificate> trustedClients)
             throws GeneralSecurityException, java.io.IOException {
@@ -50,14 +49,24 @@ final class ServerTls {
         trust.init(anchors);
 
         SSLContext jdk = SSLContext.getInstance("TLS");
-        jdk.init(new KeyManager[] {new SingleKeyManager(own.privateKey(), own.certificate())},
-                trust.getTrustManagers(), null);
-        ApplicationProtocolConfig alpn = new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+        jdk.init(
+                new KeyManager[] {new SingleKeyManager(own.privateKey(), own.certificate())},
+                trust.getTrustManagers(),
+                null);
+        ApplicationProtocolConfig alpn = new ApplicationProtocolConfig(
+                ApplicationProtocolConfig.Protocol.ALPN,
                 ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                 ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
                 ApplicationProtocolNames.HTTP_2);
-        return new JdkSslContext(jdk, false, Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE,
-                alpn, ClientAuth.REQUIRE, PROTOCOLS, false);
+        return new JdkSslContext(
+                jdk,
+                false,
+                Http2SecurityUtil.CIPHERS,
+                SupportedCipherSuiteFilter.INSTANCE,
+                alpn,
+                ClientAuth.REQUIRE,
+                PROTOCOLS,
+                false);
     }
 
     /**

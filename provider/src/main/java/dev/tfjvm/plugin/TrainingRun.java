@@ -30,8 +30,7 @@ final class TrainingRun {
     private static final Log LOG = Log.get("plugin");
     private static final long DEADLINE_SECONDS = 30;
 
-    private TrainingRun() {
-    }
+    private TrainingRun() {}
 
     static int run(Supplier<List<BindableService>> services) throws Exception {
         ServerCertificate client = ServerCertificate.generate(ServerCertificate.Curve.P521, "HashiCorp");
@@ -51,20 +50,28 @@ final class TrainingRun {
         ManagedChannel channel = null;
         try {
             channel = NettyChannelBuilder.forAddress(server.address())
-                    .sslContext(GrpcSslContexts.configure(SslContextBuilder.forClient()
-                            .keyManager(client.privateKey(), client.certificate())
-                            .trustManager(server.certificate().orElseThrow()), SslProvider.JDK).build())
+                    .sslContext(GrpcSslContexts.configure(
+                                    SslContextBuilder.forClient()
+                                            .keyManager(client.privateKey(), client.certificate())
+                                            .trustManager(server.certificate().orElseThrow()),
+                                    SslProvider.JDK)
+                            .build())
                     .overrideAuthority("localhost")
                     .build();
-            HealthGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-                    .check(HealthCheckRequest.newBuilder().setService(GoPlugin.HEALTH_SERVICE).build());
+            HealthGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.newBuilder()
+                            .setService(GoPlugin.HEALTH_SERVICE)
+                            .build());
             try {
-                ProviderGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+                ProviderGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
                         .getProviderSchema(Tfplugin6.GetProviderSchema.Request.getDefaultInstance());
             } catch (RuntimeException e) {
                 LOG.debug("training: GetProviderSchema failed", "error", e);
             }
-            GRPCControllerGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+            GRPCControllerGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
                     .shutdown(GrpcControllerProto.Empty.getDefaultInstance());
         } catch (Exception e) {
             LOG.warn("training client failed; stopping the server", "error", e);

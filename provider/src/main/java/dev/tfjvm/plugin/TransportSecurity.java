@@ -6,8 +6,7 @@ import java.util.Objects;
 public sealed interface TransportSecurity {
 
     /** No TLS: debug/reattach mode, or when Terraform runs with TF_DISABLE_PLUGIN_TLS. */
-    record Plaintext() implements TransportSecurity {
-    }
+    record Plaintext() implements TransportSecurity {}
 
     /**
      * go-plugin AutoMTLS: serve TLS with a fresh self-signed certificate (announced in the

@@ -146,8 +146,20 @@ public record Attribute(
         }
 
         public Attribute build() {
-            return new Attribute(name, type, nested, description, required, optional, computed,
-                    sensitive, writeOnly, deprecation, validators, planModifiers, defaultValue);
+            return new Attribute(
+                    name,
+                    type,
+                    nested,
+                    description,
+                    required,
+                    optional,
+                    computed,
+                    sensitive,
+                    writeOnly,
+                    deprecation,
+                    validators,
+                    planModifiers,
+                    defaultValue);
         }
     }
 }

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A block: the body of a resource, data source or provider, or of a nested block. */
-public record Block(List<Attribute> attributes, List<NestedBlock> blocks, Description description,
-        Deprecation deprecation) {
+public record Block(
+        List<Attribute> attributes, List<NestedBlock> blocks, Description description, Deprecation deprecation) {
 
     public Block {
         attributes = List.copyOf(attributes);

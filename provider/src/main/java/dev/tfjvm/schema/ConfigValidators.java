@@ -7,8 +7,7 @@ import java.util.List;
 
 /** The common cross-attribute checks, by name; each error names the attributes and the fix. */
 public final class ConfigValidators {
-    private ConfigValidators() {
-    }
+    private ConfigValidators() {}
 
     /** At most one of {@code names} may be set. */
     public static ConfigValidator conflicting(String... names) {
@@ -52,11 +51,15 @@ public final class ConfigValidators {
                 if (!set(config, name)) {
                     return;
                 }
-                List<String> missing = List.of(others).stream().filter(o -> config.get(o).isNull()).toList();
+                List<String> missing = List.of(others).stream()
+                        .filter(o -> config.get(o).isNull())
+                        .toList();
                 if (!missing.isEmpty()) {
-                    d.error(CtyPath.ROOT.attr(name), "Missing attribute for " + name,
-                            name + " is set, so " + words(missing) + " must be set too: set "
-                                    + words(missing) + ", or leave " + name + " out.");
+                    d.error(
+                            CtyPath.ROOT.attr(name),
+                            "Missing attribute for " + name,
+                            name + " is set, so " + words(missing) + " must be set too: set " + words(missing)
+                                    + ", or leave " + name + " out.");
                 }
             }
         };
@@ -88,7 +91,9 @@ public final class ConfigValidators {
                 return false;
             }
             String last = present.get(present.size() - 1);
-            d.error(CtyPath.ROOT.attr(last), "Conflicting attributes " + words(present),
+            d.error(
+                    CtyPath.ROOT.attr(last),
+                    "Conflicting attributes " + words(present),
                     words(present) + " cannot be used together: keep one of them and remove the other"
                             + (present.size() > 2 ? "s." : "."));
             return true;
@@ -98,8 +103,7 @@ public final class ConfigValidators {
         void none(CtyValue.ObjectVal config, Diagnostics d) {
             boolean anyUnknownOrSet = names.stream().anyMatch(n -> set(config, n));
             if (!anyUnknownOrSet) {
-                d.error("Missing attribute: one of " + words(names),
-                        "Set one of " + words(names) + ".");
+                d.error("Missing attribute: one of " + words(names), "Set one of " + words(names) + ".");
             }
         }
     }

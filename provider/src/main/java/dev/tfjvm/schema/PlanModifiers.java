@@ -5,8 +5,7 @@ import java.util.function.Predicate;
 
 /** The plan modifiers most resources need, by name. */
 public final class PlanModifiers {
-    private PlanModifiers() {
-    }
+    private PlanModifiers() {}
 
     /** Any change of the configured value replaces the resource. */
     public static PlanModifier requiresReplace() {
@@ -50,7 +49,9 @@ public final class PlanModifiers {
         return new PlanModifier() {
             @Override
             public void modify(PlanModifierContext c) {
-                if (c.prior().isPresent() && !c.prior().get().isNull() && !c.planned().isKnown()
+                if (c.prior().isPresent()
+                        && !c.prior().get().isNull()
+                        && !c.planned().isKnown()
                         && c.config().isNull()) {
                     c.setPlanned(c.prior().get());
                 }

@@ -15,8 +15,7 @@ import java.util.regex.Pattern;
 public final class SchemaRules {
     private static final Pattern NAME = Pattern.compile("[a-z0-9_]+");
 
-    private SchemaRules() {
-    }
+    private SchemaRules() {}
 
     /** Every rule violation, each naming where it is; empty when the schema is valid. */
     public static List<String> problems(String owner, Schema schema) {
@@ -34,7 +33,8 @@ public final class SchemaRules {
         for (ConfigValidator v : validators) {
             for (String name : v.attributes()) {
                 if (schema.block().attribute(name).isEmpty()) {
-                    out.add(owner + ": validator \"" + v.describe() + "\" names " + name + ", which is not an attribute");
+                    out.add(owner + ": validator \"" + v.describe() + "\" names " + name
+                            + ", which is not an attribute");
                 }
             }
         }
@@ -104,7 +104,8 @@ public final class SchemaRules {
         for (Validator v : a.validators()) {
             if (!v.accepts(a.type())) {
                 String what = v.describe().isEmpty() ? v.getClass().getName() : "\"" + v.describe() + "\"";
-                out.add(at + ": validator " + what + " cannot check a " + a.type().friendlyName() + " attribute");
+                out.add(at + ": validator " + what + " cannot check a "
+                        + a.type().friendlyName() + " attribute");
             }
         }
         a.defaultValue().ifPresent(d -> {

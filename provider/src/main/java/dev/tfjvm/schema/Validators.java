@@ -10,8 +10,7 @@ import java.util.regex.Pattern;
 
 /** Common validators, by name. Each error names the attribute and says what would be accepted. */
 public final class Validators {
-    private Validators() {
-    }
+    private Validators() {}
 
     public static Validator oneOf(String... allowed) {
         List<String> values = List.of(allowed);
@@ -19,7 +18,9 @@ public final class Validators {
             @Override
             public void validate(CtyPath path, CtyValue value, Diagnostics d) {
                 if (value instanceof CtyValue.Str s && !values.contains(s.value())) {
-                    d.error(path, "Invalid value for " + path,
+                    d.error(
+                            path,
+                            "Invalid value for " + path,
                             "\"" + s.value() + "\" is not one of: " + String.join(", ", values) + ".");
                 }
             }
@@ -40,8 +41,11 @@ public final class Validators {
         return new Validator() {
             @Override
             public void validate(CtyPath path, CtyValue value, Diagnostics d) {
-                if (value instanceof CtyValue.Str s && !pattern.matcher(s.value()).matches()) {
-                    d.error(path, "Invalid value for " + path,
+                if (value instanceof CtyValue.Str s
+                        && !pattern.matcher(s.value()).matches()) {
+                    d.error(
+                            path,
+                            "Invalid value for " + path,
                             "\"" + s.value() + "\" is not valid: it must be " + whatItMustBe + ".");
                 }
             }
@@ -65,7 +69,9 @@ public final class Validators {
                 if (value instanceof CtyValue.Num n) {
                     CtyNumber v = n.value();
                     if (v.compareTo(CtyNumber.of(min)) < 0 || v.compareTo(CtyNumber.of(max)) > 0) {
-                        d.error(path, "Value out of range for " + path,
+                        d.error(
+                                path,
+                                "Value out of range for " + path,
                                 v + " is not between " + min + " and " + max + " (inclusive).");
                     }
                 }
@@ -98,14 +104,18 @@ public final class Validators {
                     len = m.entries().size();
                 }
                 if (len >= 0 && (len < min || len > max)) {
-                    d.error(path, "Invalid length for " + path,
+                    d.error(
+                            path,
+                            "Invalid length for " + path,
                             "Length " + len + " is not between " + min + " and " + max + ".");
                 }
             }
 
             @Override
             public boolean accepts(CtyType type) {
-                return type == CtyType.STRING || type instanceof CtyType.ListType || type instanceof CtyType.SetType
+                return type == CtyType.STRING
+                        || type instanceof CtyType.ListType
+                        || type instanceof CtyType.SetType
                         || type instanceof CtyType.MapType;
             }
 

@@ -2,6 +2,7 @@ package dev.tfjvm.server;
 
 import dev.tfjvm.cty.CtyPath;
 import dev.tfjvm.cty.CtyValue;
+import dev.tfjvm.diag.Diagnostic;
 import dev.tfjvm.diag.Diagnostics;
 import dev.tfjvm.schema.Attribute;
 import dev.tfjvm.schema.Block;
@@ -10,14 +11,12 @@ import dev.tfjvm.schema.Deprecation;
 import dev.tfjvm.schema.Description;
 import dev.tfjvm.schema.NestedBlock;
 import dev.tfjvm.schema.Validator;
-import dev.tfjvm.diag.Diagnostic;
 import java.util.List;
 import java.util.function.Consumer;
 
 /** Runs the schema's validators over a configuration and warns about deprecated attributes in use. */
 final class ConfigValidation {
-    private ConfigValidation() {
-    }
+    private ConfigValidation() {}
 
     static void validate(Block block, CtyValue config, boolean writeOnlyAllowed, Diagnostics d) {
         object(block, CtyPath.ROOT, config, writeOnlyAllowed, d);
@@ -28,8 +27,13 @@ final class ConfigValidation {
      * error per problem: an author error at (or inside) an attribute the schema validators already
      * found invalid is the same problem told twice, so it is dropped.
      */
-    static void validateThen(Block block, List<ConfigValidator> validators, CtyValue config, boolean writeOnlyAllowed,
-            Diagnostics d, Consumer<Diagnostics> authorCheck) {
+    static void validateThen(
+            Block block,
+            List<ConfigValidator> validators,
+            CtyValue config,
+            boolean writeOnlyAllowed,
+            Diagnostics d,
+            Consumer<Diagnostics> authorCheck) {
         Diagnostics schema = new Diagnostics();
         validate(block, config, writeOnlyAllowed, schema);
         if (config instanceof CtyValue.ObjectVal o) {
@@ -39,12 +43,17 @@ final class ConfigValidation {
         if (config.isNull()) {
             return;
         }
-        List<CtyPath> invalid = schema.all().stream().filter(Diagnostic::isError)
-                .flatMap(e -> e.path().stream()).toList();
+        List<CtyPath> invalid = schema.all().stream()
+                .filter(Diagnostic::isError)
+                .flatMap(e -> e.path().stream())
+                .toList();
         Diagnostics author = new Diagnostics();
         authorCheck.accept(author);
         for (Diagnostic e : author.all()) {
-            boolean told = e.isError() && e.path().filter(p -> invalid.stream().anyMatch(i -> i.isPrefixOf(p))).isPresent();
+            boolean told = e.isError()
+                    && e.path()
+                            .filter(p -> invalid.stream().anyMatch(i -> i.isPrefixOf(p)))
+                            .isPresent();
             if (!told) {
                 d.add(e);
             }
@@ -62,12 +71,16 @@ final class ConfigValidation {
                 continue;
             }
             if (a.writeOnly() && !writeOnlyAllowed) {
-                d.error(p, "Write-only attribute not supported by this Terraform",
+                d.error(
+                        p,
+                        "Write-only attribute not supported by this Terraform",
                         "\"" + p + "\" is write-only, which needs Terraform 1.11 or newer (or OpenTofu 1.11+). "
                                 + "Upgrade Terraform, or remove the attribute.");
             }
             if (a.deprecation().deprecated()) {
-                d.warning(p, "Deprecated attribute \"" + p + "\"",
+                d.warning(
+                        p,
+                        "Deprecated attribute \"" + p + "\"",
                         a.deprecation().message().orElse("This attribute will be removed in a future version."));
             }
             if (v.isKnown()) {
@@ -75,8 +88,13 @@ final class ConfigValidation {
                     val.validate(p, v, d);
                 }
             }
-            a.nested().ifPresent(n -> each(new Block(n.attributes(), List.of(), Description.NONE, Deprecation.NONE),
-                    p, v, writeOnlyAllowed, d));
+            a.nested()
+                    .ifPresent(n -> each(
+                            new Block(n.attributes(), List.of(), Description.NONE, Deprecation.NONE),
+                            p,
+                            v,
+                            writeOnlyAllowed,
+                            d));
         }
         for (NestedBlock b : block.blocks()) {
             each(b.block(), path.attr(b.typeName()), o.get(b.typeName()), writeOnlyAllowed, d);

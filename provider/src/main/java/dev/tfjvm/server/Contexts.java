@@ -16,8 +16,7 @@ import java.util.Optional;
 
 /** The contexts handed to provider code, each wrapping the runner's context for stop and deadline. */
 final class Contexts {
-    private Contexts() {
-    }
+    private Contexts() {}
 
     /** Diagnostics, deadline and stop come from the operation the runner started. */
     private interface Delegating extends OperationContext {
@@ -40,21 +39,16 @@ final class Contexts {
     }
 
     record Configure(OperationContext operation, TfObject config, String terraformVersion)
-            implements ConfigureContext, Delegating {
-    }
+            implements ConfigureContext, Delegating {}
 
-    record Read(OperationContext operation, TfObject state) implements ReadContext, Delegating {
-    }
+    record Read(OperationContext operation, TfObject state) implements ReadContext, Delegating {}
 
     record Apply(OperationContext operation, TfObject config, TfObject planned, Optional<TfObject> prior)
-            implements ApplyContext, Delegating {
-    }
+            implements ApplyContext, Delegating {}
 
-    record Delete(OperationContext operation, TfObject state) implements DeleteContext, Delegating {
-    }
+    record Delete(OperationContext operation, TfObject state) implements DeleteContext, Delegating {}
 
-    record Data(OperationContext operation, TfObject config) implements DataSourceContext, Delegating {
-    }
+    record Data(OperationContext operation, TfObject config) implements DataSourceContext, Delegating {}
 
     /** The one mutable context: the resource may replace the plan and ask for replacement. */
     static final class Plan implements PlanContext, Delegating {
@@ -64,7 +58,11 @@ final class Contexts {
         private final List<CtyPath> requiresReplace;
         private TfObject planned;
 
-        Plan(OperationContext operation, TfObject config, Optional<TfObject> prior, TfObject planned,
+        Plan(
+                OperationContext operation,
+                TfObject config,
+                Optional<TfObject> prior,
+                TfObject planned,
                 List<CtyPath> requiresReplace) {
             this.operation = operation;
             this.config = config;

@@ -19,15 +19,16 @@ import java.util.Optional;
  * it underlines the element itself. The text of the diagnostic keeps naming the full path.
  */
 final class DiagnosticPlacement {
-    private DiagnosticPlacement() {
-    }
+    private DiagnosticPlacement() {}
 
     static Diagnostic place(Diagnostic d, Optional<Block> schema) {
         if (d.path().isEmpty() || schema.isEmpty()) {
             return d;
         }
         CtyPath placed = placeable(schema.get(), d.path().get());
-        return placed.equals(d.path().get()) ? d : new Diagnostic(d.severity(), d.summary(), d.detail(), Optional.of(placed));
+        return placed.equals(d.path().get())
+                ? d
+                : new Diagnostic(d.severity(), d.summary(), d.detail(), Optional.of(placed));
     }
 
     static CtyPath placeable(Block root, CtyPath path) {
@@ -41,7 +42,9 @@ final class DiagnosticPlacement {
             Optional<NestedBlock> nested = block.block(name.name());
             if (nested.isEmpty()) {
                 // An attribute: Terraform can go one index or key into its expression, no further.
-                return prefix(path, i + 1 < steps.size() && !(steps.get(i + 1) instanceof CtyPath.AttributeName) ? i + 2 : i + 1);
+                return prefix(
+                        path,
+                        i + 1 < steps.size() && !(steps.get(i + 1) instanceof CtyPath.AttributeName) ? i + 2 : i + 1);
             }
             i++;
             Nesting nesting = nested.get().nesting();

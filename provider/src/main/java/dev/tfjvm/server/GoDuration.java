@@ -9,8 +9,7 @@ import java.util.regex.Pattern;
 final class GoDuration {
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
 
-    private GoDuration() {
-    }
+    private GoDuration() {}
 
     static Duration parse(String text) {
         if (text == null || text.isEmpty()) {
@@ -21,8 +20,9 @@ final class GoDuration {
         BigDecimal nanos = BigDecimal.ZERO;
         while (at < text.length()) {
             if (!m.find(at) || m.start() != at) {
-                throw new IllegalArgumentException("\"" + text
-                        + "\" is not a duration; use a number and a unit (s, m, h), for example \"30s\", \"10m\" or \"1h30m\"");
+                throw new IllegalArgumentException(
+                        "\"" + text
+                                + "\" is not a duration; use a number and a unit (s, m, h), for example \"30s\", \"10m\" or \"1h30m\"");
             }
             BigDecimal n = new BigDecimal(m.group(1));
             long unit = switch (m.group(2)) {

@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class OperationRunner {
     /** Provider code's lines carry the plain {@code provider} module, as Go providers' do. */
     private static final Log OPERATIONS = Log.get("");
+
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "tfjvm-operation");
         t.setDaemon(true);
@@ -50,7 +51,11 @@ final class OperationRunner {
         Context(String what, Diagnostics diagnostics, Optional<Instant> deadline) {
             this.diagnostics = diagnostics;
             this.deadline = deadline;
-            this.log = OPERATIONS.with("tf_operation", what, "tf_req_id", java.util.UUID.randomUUID().toString());
+            this.log = OPERATIONS.with(
+                    "tf_operation",
+                    what,
+                    "tf_req_id",
+                    java.util.UUID.randomUUID().toString());
         }
 
         @Override
@@ -74,11 +79,11 @@ final class OperationRunner {
         }
     }
 
-    private record Running(Context context, Future<?> future) {
-    }
+    private record Running(Context context, Future<?> future) {}
 
     <T> T run(String what, Optional<Duration> timeout, Diagnostics diagnostics, Work<T> work) throws ResourceException {
-        Context context = new Context(what, diagnostics, timeout.map(t -> Instant.now().plus(t)));
+        Context context =
+                new Context(what, diagnostics, timeout.map(t -> Instant.now().plus(t)));
         FutureTask<T> future = new FutureTask<>(() -> work.run(context));
         Running running = new Running(context, future);
         // Registered before it starts, so a StopProvider arriving at any moment reaches it.
@@ -87,7 +92,8 @@ final class OperationRunner {
             pool.execute(future);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             inFlight.remove(running);
-            throw new OperationCancelledException(what + " was not started: the provider is stopping (Terraform went away)");
+            throw new OperationCancelledException(
+                    what + " was not started: the provider is stopping (Terraform went away)");
         }
         try {
             if (timeout.isPresent()) {
@@ -97,7 +103,8 @@ final class OperationRunner {
         } catch (TimeoutException e) {
             context.stopped.set(true);
             future.cancel(true);
-            throw new ResourceException("Timed out: " + what,
+            throw new ResourceException(
+                    "Timed out: " + what,
                     what + " did not finish within " + humanize(timeout.get())
                             + ". It was interrupted, and counts as failed. If the operation needs longer, raise its value"
                             + " in the resource's timeouts block.");
@@ -108,8 +115,10 @@ final class OperationRunner {
             if (cause instanceof ResourceException re) {
                 throw re;
             }
-            throw new ResourceException("Unexpected provider error during " + what,
-                    cause + " — this is a bug in the provider; please report it.", cause);
+            throw new ResourceException(
+                    "Unexpected provider error during " + what,
+                    cause + " — this is a bug in the provider; please report it.",
+                    cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             future.cancel(true);

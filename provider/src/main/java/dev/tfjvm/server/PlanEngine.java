@@ -34,8 +34,7 @@ final class PlanEngine {
         this.create = create;
     }
 
-    record Result(CtyValue planned, List<CtyPath> requiresReplace) {
-    }
+    record Result(CtyValue planned, List<CtyPath> requiresReplace) {}
 
     static Result plan(Block block, CtyValue prior, CtyValue config, CtyValue proposed) {
         PlanEngine engine = new PlanEngine(prior.isNull());
@@ -73,8 +72,14 @@ final class PlanEngine {
         }
         for (NestedBlock b : block.blocks()) {
             CtyPath p = path.attr(b.typeName());
-            attrs.put(b.typeName(), nested(b.block(), p, field(prior, b.typeName()), field(config, b.typeName()),
-                    attrs.get(b.typeName())));
+            attrs.put(
+                    b.typeName(),
+                    nested(
+                            b.block(),
+                            p,
+                            field(prior, b.typeName()),
+                            field(config, b.typeName()),
+                            attrs.get(b.typeName())));
         }
         return CtyValue.object(o.type(), attrs);
     }
@@ -116,7 +121,12 @@ final class PlanEngine {
         if (planned instanceof CtyValue.ListVal l) {
             List<CtyValue> out = new ArrayList<>();
             for (int i = 0; i < l.elements().size(); i++) {
-                out.add(block(inner, p.index(i), element(prior, i), element(config, i), l.elements().get(i)));
+                out.add(block(
+                        inner,
+                        p.index(i),
+                        element(prior, i),
+                        element(config, i),
+                        l.elements().get(i)));
             }
             return CtyValue.list(l.type().element(), out);
         }
@@ -144,7 +154,8 @@ final class PlanEngine {
             return f.apply(v);
         }
         if (v instanceof CtyValue.ListVal l) {
-            return CtyValue.list(l.type().element(), l.elements().stream().map(f).toList());
+            return CtyValue.list(
+                    l.type().element(), l.elements().stream().map(f).toList());
         }
         if (v instanceof CtyValue.SetVal s) {
             return CtyValue.set(s.type().element(), s.elements().stream().map(f).toList());
@@ -161,7 +172,8 @@ final class PlanEngine {
         if (obj instanceof CtyValue.ObjectVal o) {
             return o.get(name);
         }
-        CtyType t = obj.type() instanceof CtyType.ObjectType ot ? ot.attributes().get(name) : CtyType.DYNAMIC;
+        CtyType t =
+                obj.type() instanceof CtyType.ObjectType ot ? ot.attributes().get(name) : CtyType.DYNAMIC;
         return CtyValue.nullOf(t == null ? CtyType.DYNAMIC : t);
     }
 

@@ -39,6 +39,7 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase impleme
     private static final Log LOG = Log.get("plugin");
     /** How long operations told to stop at the session's end get to finish stopping. */
     static final long CLOSE_GRACE_SECONDS = 10;
+
     private final Provider provider;
     private final Map<String, ResourceType> resources = new LinkedHashMap<>();
     private final Map<String, DataSource> dataSources = new LinkedHashMap<>();
@@ -54,8 +55,8 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase impleme
     public ProviderService(Provider provider) {
         this.provider = provider;
         this.providerSchema = provider.schema();
-        List<String> problems = new ArrayList<>(SchemaRules.problems("provider " + provider.typeName(), providerSchema,
-                provider.configValidators()));
+        List<String> problems = new ArrayList<>(
+                SchemaRules.problems("provider " + provider.typeName(), providerSchema, provider.configValidators()));
         for (var r : provider.resources()) {
             ResourceType rt = new ResourceType(r);
             resources.put(r.typeName(), rt);
@@ -76,8 +77,8 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase impleme
     // ---------------------------------------------------------------- schema
 
     @Override
-    public void getProviderSchema(Tfplugin6.GetProviderSchema.Request request,
-            StreamObserver<Tfplugin6.GetProviderSchema.Response> out) {
+    public void getProviderSchema(
+            Tfplugin6.GetProviderSchema.Request request, StreamObserver<Tfplugin6.GetProviderSchema.Response> out) {
         Tfplugin6.GetProviderSchema.Response.Builder b = Tfplugin6.GetProviderSchema.Response.newBuilder()
                 .setProvider(Wire.schema(providerSchema))
                 .setServerCapabilities(Tfplugin6.ServerCapabilities.newBuilder()
@@ -90,8 +91,8 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase impleme
     }
 
     @Override
-    public void getFunctions(Tfplugin6.GetFunctions.Request request,
-            StreamObserver<Tfplugin6.GetFunctions.Response> out) {
+    public void getFunctions(
+            Tfplugin6.GetFunctions.Request request, StreamObserver<Tfplugin6.GetFunctions.Response> out) {
         Tfplugin6.GetFunctions.Response.Builder b = Tfplugin6.GetFunctions.Response.newBuilder();
         functions.forEach((name, f) -> b.putFunctions(name, Wire.function(f)));
         reply(out, b.build());
@@ -100,32 +101,50 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase impleme
     // ---------------------------------------------------------------- provider
 
     @Override
-    public void validateProviderConfig(Tfplugin6.ValidateProviderConfig.Request request,
+    public void validateProviderConfig(
+            Tfplugin6.ValidateProviderConfig.Request request,
             StreamObserver<Tfplugin6.ValidateProviderConfig.Response> out) {
-        answer(out, () -> Optional.of(providerSchema.block()), d -> {
-            CtyValue config = Wire.decode(request.getConfig(), providerSchema.impliedType());
-            ConfigValidation.validateThen(providerSchema.block(), provider.configValidators(), config, true, d,
-                    own -> provider.validateConfig(TfObject.of(providerSchema.block(), config), own));
-            return Tfplugin6.ValidateProviderConfig.Response.newBuilder();
-        }, (b, diags) -> b.addAllDiagnostics(diags), Tfplugin6.ValidateProviderConfig.Response::newBuilder,
+        answer(
+                out,
+                () -> Optional.of(providerSchema.block()),
+                d -> {
+                    CtyValue config = Wire.decode(request.getConfig(), providerSchema.impliedType());
+                    ConfigValidation.validateThen(
+                            providerSchema.block(),
+                            provider.configValidators(),
+                            config,
+                            true,
+                            d,
+                            own -> provider.validateConfig(TfObject.of(providerSchema.block(), config), own));
+                    return Tfplugin6.ValidateProviderConfig.Response.newBuilder();
+                },
+                (b, diags) -> b.addAllDiagnostics(diags),
+                Tfplugin6.ValidateProviderConfig.Response::newBuilder,
                 Tfplugin6.ValidateProviderConfig.Response.Builder::build);
     }
 
     @Override
-    public void configureProvider(Tfplugin6.ConfigureProvider.Request request,
-            StreamObserver<Tfplugin6.ConfigureProvider.Response> out) {
-        answer(out, () -> Optional.of(providerSchema.block()), d -> {
-            writeOnlyAllowed = request.hasClientCapabilities()
-                    ? request.getClientCapabilities().getWriteOnlyAttributesAllowed() : writeOnlyAllowed;
-            CtyValue raw = Wire.decode(request.getConfig(), providerSchema.impliedType());
-            TfObject config = raw.isNull() ? TfObject.empty(providerSchema.block())
-                    : TfObject.of(providerSchema.block(), raw);
-            runner.run("configure the provider", Optional.empty(), d, ctx -> {
-                provider.configure(new Contexts.Configure(ctx, config, request.getTerraformVersion()));
-                return null;
-            });
-            return Tfplugin6.ConfigureProvider.Response.newBuilder();
-        }, (b, diags) -> b.addAllDiagnostics(diags), Tfplugin6.ConfigureProvider.Response::newBuilder,
+    public void configureProvider(
+            Tfplugin6.ConfigureProvider.Request request, StreamObserver<Tfplugin6.ConfigureProvider.Response> out) {
+        answer(
+                out,
+                () -> Optional.of(providerSchema.block()),
+                d -> {
+                    writeOnlyAllowed = request.hasClientCapabilities()
+                            ? request.getClientCapabilities().getWriteOnlyAttributesAllowed()
+                            : writeOnlyAllowed;
+                    CtyValue raw = Wire.decode(request.getConfig(), providerSchema.impliedType());
+                    TfObject config = raw.isNull()
+                            ? TfObject.empty(providerSchema.block())
+                            : TfObject.of(providerSchema.block(), raw);
+                    runner.run("configure the provider", Optional.empty(), d, ctx -> {
+                        provider.configure(new Contexts.Configure(ctx, config, request.getTerraformVersion()));
+                        return null;
+                    });
+                    return Tfplugin6.ConfigureProvider.Response.newBuilder();
+                },
+                (b, diags) -> b.addAllDiagnostics(diags),
+                Tfplugin6.ConfigureProvider.Response::newBuilder,
                 Tfplugin6.ConfigureProvider.Response.Builder::build);
     }
 
@@ -144,8 +163,8 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase impleme
     }
 
     @Override
-    public void stopProvider(Tfplugin6.StopProvider.Request request,
-            StreamObserver<Tfplugin6.StopProvider.Response> out) {
+    public void stopProvider(
+            Tfplugin6.StopProvider.Request request, StreamObserver<Tfplugin6.StopProvider.Response> out) {
         // Advisory cancellation: in-flight work is interrupted; the process keeps serving.
         runner.stopAll();
         reply(out, Tfplugin6.StopProvider.Response.newBuilder().setError("").build());
@@ -154,240 +173,335 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase impleme
     // ---------------------------------------------------------------- resources
 
     @Override
-    public void validateResourceConfig(Tfplugin6.ValidateResourceConfig.Request request,
+    public void validateResourceConfig(
+            Tfplugin6.ValidateResourceConfig.Request request,
             StreamObserver<Tfplugin6.ValidateResourceConfig.Response> out) {
-        answer(out, () -> resourceBlock(request.getTypeName()), d -> {
-            ResourceType rt = resource(request.getTypeName());
-            CtyValue config = Wire.decode(request.getConfig(), rt.type);
-            boolean wo = !request.hasClientCapabilities() || request.getClientCapabilities().getWriteOnlyAttributesAllowed();
-            ConfigValidation.validateThen(rt.block, rt.resource.configValidators(), config, wo, d,
-                    own -> rt.resource.validate(TfObject.of(rt.block, config), own));
-            return Tfplugin6.ValidateResourceConfig.Response.newBuilder();
-        }, (b, diags) -> b.addAllDiagnostics(diags), Tfplugin6.ValidateResourceConfig.Response::newBuilder,
+        answer(
+                out,
+                () -> resourceBlock(request.getTypeName()),
+                d -> {
+                    ResourceType rt = resource(request.getTypeName());
+                    CtyValue config = Wire.decode(request.getConfig(), rt.type);
+                    boolean wo = !request.hasClientCapabilities()
+                            || request.getClientCapabilities().getWriteOnlyAttributesAllowed();
+                    ConfigValidation.validateThen(
+                            rt.block,
+                            rt.resource.configValidators(),
+                            config,
+                            wo,
+                            d,
+                            own -> rt.resource.validate(TfObject.of(rt.block, config), own));
+                    return Tfplugin6.ValidateResourceConfig.Response.newBuilder();
+                },
+                (b, diags) -> b.addAllDiagnostics(diags),
+                Tfplugin6.ValidateResourceConfig.Response::newBuilder,
                 Tfplugin6.ValidateResourceConfig.Response.Builder::build);
     }
 
     @Override
-    public void upgradeResourceState(Tfplugin6.UpgradeResourceState.Request request,
+    public void upgradeResourceState(
+            Tfplugin6.UpgradeResourceState.Request request,
             StreamObserver<Tfplugin6.UpgradeResourceState.Response> out) {
-        answer(out, () -> resourceBlock(request.getTypeName()), d -> {
-            ResourceType rt = resource(request.getTypeName());
-            byte[] json = request.getRawState().getJson().toByteArray();
-            if (json.length == 0) {
-                throw new ResourceException("Unsupported state format",
-                        "The state of this " + rt.resource.typeName() + " is in the pre-0.12 flatmap format, which this"
-                                + " provider cannot read. Remove it from state and import it again.");
-            }
-            long version = request.getVersion();
-            long current = rt.schema.version();
-            CtyValue upgraded;
-            if (version == current) {
-                upgraded = CtyJson.decode(json, rt.type);
-            } else if (version > current) {
-                throw new ResourceException("State written by a newer provider",
-                        "This state was written with schema version " + version + " of " + rt.resource.typeName()
-                                + ", but this provider only knows up to version " + current + ". Use a newer provider.");
-            } else {
-                StateUpgrader up = rt.resource.stateUpgraders().get(version);
-                if (up == null) {
-                    throw new ResourceException("Cannot upgrade state",
-                            rt.resource.typeName() + " has no upgrade from schema version " + version + " to " + current
-                                    + ". This is a bug in the provider; please report it.");
-                }
-                CtyValue old = CtyJson.decode(json, up.priorSchema().impliedType());
-                TfObject result = up.upgrade().apply(TfObject.of(up.priorSchema().block(), old), TfObject.empty(rt.block));
-                upgraded = result.value();
-            }
-            upgraded = PlanEngine.dropWriteOnly(rt.block, upgraded);
-            guard(d, TerraformRules.checkState(rt.resource.typeName(), "state upgrade", rt.block, upgraded));
-            return Tfplugin6.UpgradeResourceState.Response.newBuilder().setUpgradedState(Wire.encode(upgraded, rt.type));
-        }, (b, diags) -> b.addAllDiagnostics(diags), Tfplugin6.UpgradeResourceState.Response::newBuilder,
+        answer(
+                out,
+                () -> resourceBlock(request.getTypeName()),
+                d -> {
+                    ResourceType rt = resource(request.getTypeName());
+                    byte[] json = request.getRawState().getJson().toByteArray();
+                    if (json.length == 0) {
+                        throw new ResourceException(
+                                "Unsupported state format",
+                                "The state of this " + rt.resource.typeName()
+                                        + " is in the pre-0.12 flatmap format, which this"
+                                        + " provider cannot read. Remove it from state and import it again.");
+                    }
+                    long version = request.getVersion();
+                    long current = rt.schema.version();
+                    CtyValue upgraded;
+                    if (version == current) {
+                        upgraded = CtyJson.decode(json, rt.type);
+                    } else if (version > current) {
+                        throw new ResourceException(
+                                "State written by a newer provider",
+                                "This state was written with schema version " + version + " of "
+                                        + rt.resource.typeName() + ", but this provider only knows up to version "
+                                        + current + ". Use a newer provider.");
+                    } else {
+                        StateUpgrader up = rt.resource.stateUpgraders().get(version);
+                        if (up == null) {
+                            throw new ResourceException(
+                                    "Cannot upgrade state",
+                                    rt.resource.typeName() + " has no upgrade from schema version " + version + " to "
+                                            + current + ". This is a bug in the provider; please report it.");
+                        }
+                        CtyValue old = CtyJson.decode(json, up.priorSchema().impliedType());
+                        TfObject result = up.upgrade()
+                                .apply(TfObject.of(up.priorSchema().block(), old), TfObject.empty(rt.block));
+                        upgraded = result.value();
+                    }
+                    upgraded = PlanEngine.dropWriteOnly(rt.block, upgraded);
+                    guard(d, TerraformRules.checkState(rt.resource.typeName(), "state upgrade", rt.block, upgraded));
+                    return Tfplugin6.UpgradeResourceState.Response.newBuilder()
+                            .setUpgradedState(Wire.encode(upgraded, rt.type));
+                },
+                (b, diags) -> b.addAllDiagnostics(diags),
+                Tfplugin6.UpgradeResourceState.Response::newBuilder,
                 Tfplugin6.UpgradeResourceState.Response.Builder::build);
     }
 
     @Override
-    public void readResource(Tfplugin6.ReadResource.Request request,
-            StreamObserver<Tfplugin6.ReadResource.Response> out) {
-        answer(out, () -> resourceBlock(request.getTypeName()), d -> {
-            ResourceType rt = resource(request.getTypeName());
-            CtyValue current = Wire.decode(request.getCurrentState(), rt.type);
-            Tfplugin6.ReadResource.Response.Builder b = Tfplugin6.ReadResource.Response.newBuilder()
-                    .setPrivate(request.getPrivate());
-            if (current.isNull()) {
-                return b.setNewState(Wire.encode(current, rt.type));
-            }
-            TfObject state = TfObject.of(rt.block, current);
-            try {
-                Optional<TfObject> now = runner.run("read " + rt.resource.typeName(),
-                        rt.timeout("read", Optional.of(state)), d, ctx -> rt.resource.read(new Contexts.Read(ctx, state)));
-                CtyValue result = now.map(o -> carryTimeouts(rt, o.value(), current)).orElse(CtyValue.nullOf(rt.type));
-                guard(d, TerraformRules.checkState(rt.resource.typeName(), "refresh", rt.block, result));
-                return b.setNewState(Wire.encode(d.hasErrors() ? current : result, rt.type));
-            } catch (ResourceException e) {
-                // A failed read keeps the state Terraform has: never mistake an error for "gone".
-                d.add(toDiagnostic(e));
-                return b.setNewState(Wire.encode(current, rt.type));
-            }
-        }, (b, diags) -> b.addAllDiagnostics(diags), Tfplugin6.ReadResource.Response::newBuilder,
+    public void readResource(
+            Tfplugin6.ReadResource.Request request, StreamObserver<Tfplugin6.ReadResource.Response> out) {
+        answer(
+                out,
+                () -> resourceBlock(request.getTypeName()),
+                d -> {
+                    ResourceType rt = resource(request.getTypeName());
+                    CtyValue current = Wire.decode(request.getCurrentState(), rt.type);
+                    Tfplugin6.ReadResource.Response.Builder b =
+                            Tfplugin6.ReadResource.Response.newBuilder().setPrivate(request.getPrivate());
+                    if (current.isNull()) {
+                        return b.setNewState(Wire.encode(current, rt.type));
+                    }
+                    TfObject state = TfObject.of(rt.block, current);
+                    try {
+                        Optional<TfObject> now = runner.run(
+                                "read " + rt.resource.typeName(),
+                                rt.timeout("read", Optional.of(state)),
+                                d,
+                                ctx -> rt.resource.read(new Contexts.Read(ctx, state)));
+                        CtyValue result = now.map(o -> carryTimeouts(rt, o.value(), current))
+                                .orElse(CtyValue.nullOf(rt.type));
+                        guard(d, TerraformRules.checkState(rt.resource.typeName(), "refresh", rt.block, result));
+                        return b.setNewState(Wire.encode(d.hasErrors() ? current : result, rt.type));
+                    } catch (ResourceException e) {
+                        // A failed read keeps the state Terraform has: never mistake an error for "gone".
+                        d.add(toDiagnostic(e));
+                        return b.setNewState(Wire.encode(current, rt.type));
+                    }
+                },
+                (b, diags) -> b.addAllDiagnostics(diags),
+                Tfplugin6.ReadResource.Response::newBuilder,
                 Tfplugin6.ReadResource.Response.Builder::build);
     }
 
     @Override
-    public void planResourceChange(Tfplugin6.PlanResourceChange.Request request,
-            StreamObserver<Tfplugin6.PlanResourceChange.Response> out) {
-        answer(out, () -> resourceBlock(request.getTypeName()), d -> {
-            ResourceType rt = resource(request.getTypeName());
-            CtyValue prior = Wire.decode(request.getPriorState(), rt.type);
-            CtyValue proposed = Wire.decode(request.getProposedNewState(), rt.type);
-            CtyValue config = Wire.decode(request.getConfig(), rt.type);
-            Tfplugin6.PlanResourceChange.Response.Builder b = Tfplugin6.PlanResourceChange.Response.newBuilder()
-                    .setPlannedPrivate(request.getPriorPrivate());
-            if (proposed.isNull()) {
-                return b.setPlannedState(Wire.encode(proposed, rt.type));
-            }
-            PlanEngine.Result framework = PlanEngine.plan(rt.block, prior, config, proposed);
-            List<CtyPath> replace = new ArrayList<>(framework.requiresReplace());
-            Contexts.Plan plan = runner.run("plan " + rt.resource.typeName(), Optional.empty(), d, ctx -> {
-                Contexts.Plan p = new Contexts.Plan(ctx, TfObject.of(rt.block, config),
-                        TfObject.ofNullable(rt.block, prior), TfObject.of(rt.block, framework.planned()), replace);
-                rt.resource.modifyPlan(p);
-                return p;
-            });
-            if (d.hasErrors()) {
-                return b;
-            }
-            CtyValue plannedValue = plan.planned().value();
-            guard(d, TerraformRules.checkPlan(rt.resource.typeName(), rt.block, prior, config, plannedValue));
-            if (d.hasErrors()) {
-                return b;
-            }
-            for (CtyPath p : replace) {
-                b.addRequiresReplace(Wire.path(p));
-            }
-            return b.setPlannedState(Wire.encode(plannedValue, rt.type));
-        }, (b, diags) -> b.addAllDiagnostics(diags), Tfplugin6.PlanResourceChange.Response::newBuilder,
+    public void planResourceChange(
+            Tfplugin6.PlanResourceChange.Request request, StreamObserver<Tfplugin6.PlanResourceChange.Response> out) {
+        answer(
+                out,
+                () -> resourceBlock(request.getTypeName()),
+                d -> {
+                    ResourceType rt = resource(request.getTypeName());
+                    CtyValue prior = Wire.decode(request.getPriorState(), rt.type);
+                    CtyValue proposed = Wire.decode(request.getProposedNewState(), rt.type);
+                    CtyValue config = Wire.decode(request.getConfig(), rt.type);
+                    Tfplugin6.PlanResourceChange.Response.Builder b = Tfplugin6.PlanResourceChange.Response.newBuilder()
+                            .setPlannedPrivate(request.getPriorPrivate());
+                    if (proposed.isNull()) {
+                        return b.setPlannedState(Wire.encode(proposed, rt.type));
+                    }
+                    PlanEngine.Result framework = PlanEngine.plan(rt.block, prior, config, proposed);
+                    List<CtyPath> replace = new ArrayList<>(framework.requiresReplace());
+                    Contexts.Plan plan = runner.run("plan " + rt.resource.typeName(), Optional.empty(), d, ctx -> {
+                        Contexts.Plan p = new Contexts.Plan(
+                                ctx,
+                                TfObject.of(rt.block, config),
+                                TfObject.ofNullable(rt.block, prior),
+                                TfObject.of(rt.block, framework.planned()),
+                                replace);
+                        rt.resource.modifyPlan(p);
+                        return p;
+                    });
+                    if (d.hasErrors()) {
+                        return b;
+                    }
+                    CtyValue plannedValue = plan.planned().value();
+                    guard(d, TerraformRules.checkPlan(rt.resource.typeName(), rt.block, prior, config, plannedValue));
+                    if (d.hasErrors()) {
+                        return b;
+                    }
+                    for (CtyPath p : replace) {
+                        b.addRequiresReplace(Wire.path(p));
+                    }
+                    return b.setPlannedState(Wire.encode(plannedValue, rt.type));
+                },
+                (b, diags) -> b.addAllDiagnostics(diags),
+                Tfplugin6.PlanResourceChange.Response::newBuilder,
                 Tfplugin6.PlanResourceChange.Response.Builder::build);
     }
 
     @Override
-    public void applyResourceChange(Tfplugin6.ApplyResourceChange.Request request,
-            StreamObserver<Tfplugin6.ApplyResourceChange.Response> out) {
-        answer(out, () -> resourceBlock(request.getTypeName()), d -> {
-            ResourceType rt = resource(request.getTypeName());
-            CtyValue prior = Wire.decode(request.getPriorState(), rt.type);
-            CtyValue planned = Wire.decode(request.getPlannedState(), rt.type);
-            CtyValue config = Wire.decode(request.getConfig(), rt.type);
-            Tfplugin6.ApplyResourceChange.Response.Builder b = Tfplugin6.ApplyResourceChange.Response.newBuilder()
-                    .setPrivate(request.getPlannedPrivate());
-            boolean delete = planned.isNull();
-            String op = prior.isNull() ? "create" : delete ? "delete" : "update";
-            Optional<TfObject> priorObj = TfObject.ofNullable(rt.block, prior);
-            // A delete has no configuration: its timeout comes from the state.
-            Optional<TfObject> timeoutSource = TfObject.ofNullable(rt.block, delete ? prior : config);
-            CtyValue result;
-            try {
-                result = runner.<CtyValue>run(op + " " + rt.resource.typeName(), rt.timeout(op, timeoutSource), d, ctx -> {
-                    if (delete) {
-                        rt.resource.delete(new Contexts.Delete(ctx, priorObj.orElseThrow()));
-                        return CtyValue.nullOf(rt.type);
+    public void applyResourceChange(
+            Tfplugin6.ApplyResourceChange.Request request, StreamObserver<Tfplugin6.ApplyResourceChange.Response> out) {
+        answer(
+                out,
+                () -> resourceBlock(request.getTypeName()),
+                d -> {
+                    ResourceType rt = resource(request.getTypeName());
+                    CtyValue prior = Wire.decode(request.getPriorState(), rt.type);
+                    CtyValue planned = Wire.decode(request.getPlannedState(), rt.type);
+                    CtyValue config = Wire.decode(request.getConfig(), rt.type);
+                    Tfplugin6.ApplyResourceChange.Response.Builder b =
+                            Tfplugin6.ApplyResourceChange.Response.newBuilder().setPrivate(request.getPlannedPrivate());
+                    boolean delete = planned.isNull();
+                    String op = prior.isNull() ? "create" : delete ? "delete" : "update";
+                    Optional<TfObject> priorObj = TfObject.ofNullable(rt.block, prior);
+                    // A delete has no configuration: its timeout comes from the state.
+                    Optional<TfObject> timeoutSource = TfObject.ofNullable(rt.block, delete ? prior : config);
+                    CtyValue result;
+                    try {
+                        result = runner.<CtyValue>run(
+                                op + " " + rt.resource.typeName(), rt.timeout(op, timeoutSource), d, ctx -> {
+                                    if (delete) {
+                                        rt.resource.delete(new Contexts.Delete(ctx, priorObj.orElseThrow()));
+                                        return CtyValue.nullOf(rt.type);
+                                    }
+                                    ApplyContext ac = new Contexts.Apply(
+                                            ctx,
+                                            TfObject.of(rt.block, config),
+                                            TfObject.of(rt.block, planned),
+                                            priorObj);
+                                    return (priorObj.isEmpty() ? rt.resource.create(ac) : rt.resource.update(ac))
+                                            .value();
+                                });
+                    } catch (ResourceException e) {
+                        d.add(toDiagnostic(e));
+                        // Keep track of what exists: the partial state if the object was created, else the prior state.
+                        CtyValue keep =
+                                e.partialState().<CtyValue>map(TfObject::value).orElse(prior);
+                        keep = PlanEngine.dropWriteOnly(rt.block, keep);
+                        return b.setNewState(Wire.encode(keep, rt.type));
                     }
-                    ApplyContext ac = new Contexts.Apply(ctx, TfObject.of(rt.block, config), TfObject.of(rt.block, planned),
-                            priorObj);
-                    return (priorObj.isEmpty() ? rt.resource.create(ac) : rt.resource.update(ac)).value();
-                });
-            } catch (ResourceException e) {
-                d.add(toDiagnostic(e));
-                // Keep track of what exists: the partial state if the object was created, else the prior state.
-                CtyValue keep = e.partialState().<CtyValue>map(TfObject::value).orElse(prior);
-                keep = PlanEngine.dropWriteOnly(rt.block, keep);
-                return b.setNewState(Wire.encode(keep, rt.type));
-            }
-            if (!delete) {
-                result = PlanEngine.dropWriteOnly(rt.block, result);
-            }
-            guard(d, TerraformRules.checkApply(rt.resource.typeName(), rt.block, planned, result, delete));
-            if (d.hasErrors() && !delete) {
-                // The object exists but its state breaks the rules: store what the plan promised so
-                // Terraform keeps tracking it, marked tainted because of the error.
-                return b.setNewState(Wire.encode(result.isWhollyKnown() ? result : prior, rt.type));
-            }
-            return b.setNewState(Wire.encode(result, rt.type));
-        }, (b, diags) -> b.addAllDiagnostics(diags), Tfplugin6.ApplyResourceChange.Response::newBuilder,
+                    if (!delete) {
+                        result = PlanEngine.dropWriteOnly(rt.block, result);
+                    }
+                    guard(d, TerraformRules.checkApply(rt.resource.typeName(), rt.block, planned, result, delete));
+                    if (d.hasErrors() && !delete) {
+                        // The object exists but its state breaks the rules: store what the plan promised so
+                        // Terraform keeps tracking it, marked tainted because of the error.
+                        return b.setNewState(Wire.encode(result.isWhollyKnown() ? result : prior, rt.type));
+                    }
+                    return b.setNewState(Wire.encode(result, rt.type));
+                },
+                (b, diags) -> b.addAllDiagnostics(diags),
+                Tfplugin6.ApplyResourceChange.Response::newBuilder,
                 Tfplugin6.ApplyResourceChange.Response.Builder::build);
     }
 
     @Override
-    public void importResourceState(Tfplugin6.ImportResourceState.Request request,
-            StreamObserver<Tfplugin6.ImportResourceState.Response> out) {
-        answer(out, () -> resourceBlock(request.getTypeName()), d -> {
-            ResourceType rt = resource(request.getTypeName());
-            TfObject imported = runner.run("import " + rt.resource.typeName(), Optional.empty(), d,
-                    ctx -> rt.resource.importState(request.getId(), TfObject.empty(rt.block), ctx));
-            CtyValue state = PlanEngine.dropWriteOnly(rt.block, imported.value());
-            guard(d, TerraformRules.checkState(rt.resource.typeName(), "import", rt.block, state));
-            Tfplugin6.ImportResourceState.Response.Builder b = Tfplugin6.ImportResourceState.Response.newBuilder();
-            if (!d.hasErrors()) {
-                b.addImportedResources(Tfplugin6.ImportResourceState.ImportedResource.newBuilder()
-                        .setTypeName(rt.resource.typeName())
-                        .setState(Wire.encode(state, rt.type)));
-            }
-            return b;
-        }, (b, diags) -> b.addAllDiagnostics(diags), Tfplugin6.ImportResourceState.Response::newBuilder,
+    public void importResourceState(
+            Tfplugin6.ImportResourceState.Request request, StreamObserver<Tfplugin6.ImportResourceState.Response> out) {
+        answer(
+                out,
+                () -> resourceBlock(request.getTypeName()),
+                d -> {
+                    ResourceType rt = resource(request.getTypeName());
+                    TfObject imported = runner.run(
+                            "import " + rt.resource.typeName(),
+                            Optional.empty(),
+                            d,
+                            ctx -> rt.resource.importState(request.getId(), TfObject.empty(rt.block), ctx));
+                    CtyValue state = PlanEngine.dropWriteOnly(rt.block, imported.value());
+                    guard(d, TerraformRules.checkState(rt.resource.typeName(), "import", rt.block, state));
+                    Tfplugin6.ImportResourceState.Response.Builder b =
+                            Tfplugin6.ImportResourceState.Response.newBuilder();
+                    if (!d.hasErrors()) {
+                        b.addImportedResources(Tfplugin6.ImportResourceState.ImportedResource.newBuilder()
+                                .setTypeName(rt.resource.typeName())
+                                .setState(Wire.encode(state, rt.type)));
+                    }
+                    return b;
+                },
+                (b, diags) -> b.addAllDiagnostics(diags),
+                Tfplugin6.ImportResourceState.Response::newBuilder,
                 Tfplugin6.ImportResourceState.Response.Builder::build);
     }
 
     // ---------------------------------------------------------------- data sources
 
     @Override
-    public void validateDataResourceConfig(Tfplugin6.ValidateDataResourceConfig.Request request,
+    public void validateDataResourceConfig(
+            Tfplugin6.ValidateDataResourceConfig.Request request,
             StreamObserver<Tfplugin6.ValidateDataResourceConfig.Response> out) {
-        answer(out, () -> dataSourceBlock(request.getTypeName()), d -> {
-            DataSource ds = dataSource(request.getTypeName());
-            CtyValue config = Wire.decode(request.getConfig(), ds.schema().impliedType());
-            ConfigValidation.validateThen(ds.schema().block(), ds.configValidators(), config, true, d,
-                    own -> ds.validate(TfObject.of(ds.schema().block(), config), own));
-            return Tfplugin6.ValidateDataResourceConfig.Response.newBuilder();
-        }, (b, diags) -> b.addAllDiagnostics(diags), Tfplugin6.ValidateDataResourceConfig.Response::newBuilder,
+        answer(
+                out,
+                () -> dataSourceBlock(request.getTypeName()),
+                d -> {
+                    DataSource ds = dataSource(request.getTypeName());
+                    CtyValue config =
+                            Wire.decode(request.getConfig(), ds.schema().impliedType());
+                    ConfigValidation.validateThen(
+                            ds.schema().block(),
+                            ds.configValidators(),
+                            config,
+                            true,
+                            d,
+                            own -> ds.validate(TfObject.of(ds.schema().block(), config), own));
+                    return Tfplugin6.ValidateDataResourceConfig.Response.newBuilder();
+                },
+                (b, diags) -> b.addAllDiagnostics(diags),
+                Tfplugin6.ValidateDataResourceConfig.Response::newBuilder,
                 Tfplugin6.ValidateDataResourceConfig.Response.Builder::build);
     }
 
     @Override
-    public void readDataSource(Tfplugin6.ReadDataSource.Request request,
-            StreamObserver<Tfplugin6.ReadDataSource.Response> out) {
-        answer(out, () -> dataSourceBlock(request.getTypeName()), d -> {
-            DataSource ds = dataSource(request.getTypeName());
-            CtyType.ObjectType type = ds.schema().impliedType();
-            TfObject config = TfObject.of(ds.schema().block(), Wire.decode(request.getConfig(), type));
-            TfObject result = runner.run("read data source " + ds.typeName(), Optional.empty(), d,
-                    ctx -> ds.read(new Contexts.Data(ctx, config)));
-            guard(d, TerraformRules.checkState(ds.typeName(), "data source read", ds.schema().block(), result.value()));
-            Tfplugin6.ReadDataSource.Response.Builder b = Tfplugin6.ReadDataSource.Response.newBuilder();
-            return d.hasErrors() ? b : b.setState(Wire.encode(result.value(), type));
-        }, (b, diags) -> b.addAllDiagnostics(diags), Tfplugin6.ReadDataSource.Response::newBuilder,
+    public void readDataSource(
+            Tfplugin6.ReadDataSource.Request request, StreamObserver<Tfplugin6.ReadDataSource.Response> out) {
+        answer(
+                out,
+                () -> dataSourceBlock(request.getTypeName()),
+                d -> {
+                    DataSource ds = dataSource(request.getTypeName());
+                    CtyType.ObjectType type = ds.schema().impliedType();
+                    TfObject config = TfObject.of(ds.schema().block(), Wire.decode(request.getConfig(), type));
+                    TfObject result = runner.run(
+                            "read data source " + ds.typeName(),
+                            Optional.empty(),
+                            d,
+                            ctx -> ds.read(new Contexts.Data(ctx, config)));
+                    guard(
+                            d,
+                            TerraformRules.checkState(
+                                    ds.typeName(),
+                                    "data source read",
+                                    ds.schema().block(),
+                                    result.value()));
+                    Tfplugin6.ReadDataSource.Response.Builder b = Tfplugin6.ReadDataSource.Response.newBuilder();
+                    return d.hasErrors() ? b : b.setState(Wire.encode(result.value(), type));
+                },
+                (b, diags) -> b.addAllDiagnostics(diags),
+                Tfplugin6.ReadDataSource.Response::newBuilder,
                 Tfplugin6.ReadDataSource.Response.Builder::build);
     }
 
     // ---------------------------------------------------------------- functions
 
     @Override
-    public void callFunction(Tfplugin6.CallFunction.Request request,
-            StreamObserver<Tfplugin6.CallFunction.Response> out) {
+    public void callFunction(
+            Tfplugin6.CallFunction.Request request, StreamObserver<Tfplugin6.CallFunction.Response> out) {
         Tfplugin6.CallFunction.Response.Builder b = Tfplugin6.CallFunction.Response.newBuilder();
         ProviderFunction f = functions.get(request.getName());
         if (f == null) {
-            reply(out, b.setError(Tfplugin6.FunctionError.newBuilder()
-                    .setText("this provider has no function named \"" + request.getName() + "\"; it has: "
-                            + String.join(", ", functions.keySet()))).build());
+            reply(
+                    out,
+                    b.setError(Tfplugin6.FunctionError.newBuilder()
+                                    .setText("this provider has no function named \"" + request.getName()
+                                            + "\"; it has: " + String.join(", ", functions.keySet())))
+                            .build());
             return;
         }
         try {
             List<CtyValue> args = new ArrayList<>();
             for (int i = 0; i < request.getArgumentsCount(); i++) {
-                ProviderFunction.Parameter p = i < f.parameters().size() ? f.parameters().get(i)
+                ProviderFunction.Parameter p = i < f.parameters().size()
+                        ? f.parameters().get(i)
                         : f.variadicParameter().orElse(null);
                 if (p == null) {
-                    throw new ProviderFunction.FunctionException(f.name() + " takes " + f.parameters().size()
-                            + " argument(s), but " + request.getArgumentsCount() + " were given", i);
+                    throw new ProviderFunction.FunctionException(
+                            f.name() + " takes " + f.parameters().size() + " argument(s), but "
+                                    + request.getArgumentsCount() + " were given",
+                            i);
                 }
                 CtyValue v;
                 try {
@@ -403,12 +517,15 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase impleme
             CtyValue result = f.call(args);
             reply(out, b.setResult(Wire.encode(result, f.returnType())).build());
         } catch (ProviderFunction.FunctionException e) {
-            Tfplugin6.FunctionError.Builder err = Tfplugin6.FunctionError.newBuilder().setText(e.getMessage());
+            Tfplugin6.FunctionError.Builder err =
+                    Tfplugin6.FunctionError.newBuilder().setText(e.getMessage());
             e.argument().ifPresent(i -> err.setFunctionArgument(i));
             reply(out, b.setError(err).build());
         } catch (Exception | LinkageError e) {
-            reply(out, b.setError(Tfplugin6.FunctionError.newBuilder()
-                    .setText("internal error in " + f.name() + ": " + e)).build());
+            reply(
+                    out,
+                    b.setError(Tfplugin6.FunctionError.newBuilder().setText("internal error in " + f.name() + ": " + e))
+                            .build());
         }
     }
 
@@ -420,9 +537,13 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase impleme
         B handle(Diagnostics d) throws Exception;
     }
 
-    private <B, R> void answer(StreamObserver<R> out, Supplier<Optional<Block>> schema, Handler<B> handler,
+    private <B, R> void answer(
+            StreamObserver<R> out,
+            Supplier<Optional<Block>> schema,
+            Handler<B> handler,
             java.util.function.BiFunction<B, List<Tfplugin6.Diagnostic>, B> withDiagnostics,
-            java.util.function.Supplier<B> fresh, Function<B, R> build) {
+            java.util.function.Supplier<B> fresh,
+            Function<B, R> build) {
         Diagnostics d = new Diagnostics();
         B builder;
         try {
@@ -438,7 +559,8 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase impleme
             builder = fresh.get();
         }
         Optional<Block> block = schema.get();
-        List<Diagnostic> placed = d.all().stream().map(x -> DiagnosticPlacement.place(x, block)).toList();
+        List<Diagnostic> placed =
+                d.all().stream().map(x -> DiagnosticPlacement.place(x, block)).toList();
         reply(out, build.apply(withDiagnostics.apply(builder, Wire.diagnostics(placed))));
     }
 
@@ -452,13 +574,15 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase impleme
     }
 
     private static Diagnostic toDiagnostic(ResourceException e) {
-        return e.path().map(p -> Diagnostic.error(p, e.summary(), e.detail()))
+        return e.path()
+                .map(p -> Diagnostic.error(p, e.summary(), e.detail()))
                 .orElseGet(() -> Diagnostic.error(e.summary(), e.detail()));
     }
 
     /** The timeouts block lives only in configuration and state, never on the remote object: keep it across reads. */
     private static CtyValue carryTimeouts(ResourceType rt, CtyValue read, CtyValue current) {
-        if (rt.block.block(ResourceType.TIMEOUTS).isEmpty() || !(read instanceof CtyValue.ObjectVal r)
+        if (rt.block.block(ResourceType.TIMEOUTS).isEmpty()
+                || !(read instanceof CtyValue.ObjectVal r)
                 || !(current instanceof CtyValue.ObjectVal c)) {
             return read;
         }
@@ -473,14 +597,17 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase impleme
     }
 
     private Optional<Block> dataSourceBlock(String typeName) {
-        return Optional.ofNullable(dataSources.get(typeName)).map(ds -> ds.schema().block());
+        return Optional.ofNullable(dataSources.get(typeName))
+                .map(ds -> ds.schema().block());
     }
 
     private ResourceType resource(String typeName) throws ResourceException {
         ResourceType rt = resources.get(typeName);
         if (rt == null) {
-            throw new ResourceException("Unknown resource type", "This provider has no resource type \"" + typeName
-                    + "\". It has: " + String.join(", ", resources.keySet()));
+            throw new ResourceException(
+                    "Unknown resource type",
+                    "This provider has no resource type \"" + typeName + "\". It has: "
+                            + String.join(", ", resources.keySet()));
         }
         return rt;
     }
@@ -488,10 +615,11 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase impleme
     private DataSource dataSource(String typeName) throws ResourceException {
         DataSource ds = dataSources.get(typeName);
         if (ds == null) {
-            throw new ResourceException("Unknown data source", "This provider has no data source \"" + typeName
-                    + "\". It has: " + String.join(", ", dataSources.keySet()));
+            throw new ResourceException(
+                    "Unknown data source",
+                    "This provider has no data source \"" + typeName + "\". It has: "
+                            + String.join(", ", dataSources.keySet()));
         }
         return ds;
     }
-
 }

@@ -20,8 +20,7 @@ public final class ResourceSchemas {
     /** The name of the block the bridge adds for per-operation timeouts. */
     public static final String TIMEOUTS = "timeouts";
 
-    private ResourceSchemas() {
-    }
+    private ResourceSchemas() {}
 
     public static Schema effective(Resource resource) {
         Schema declared = resource.schema();
@@ -34,8 +33,13 @@ public final class ResourceSchemas {
         declared.block().blocks().forEach(b::block);
         b.block(TIMEOUTS, Nesting.SINGLE, timeoutsBlock(timeouts.get()));
         Block built = b.build();
-        return Schema.of(declared.version(), new Block(built.attributes(), built.blocks(),
-                declared.block().description(), declared.block().deprecation()));
+        return Schema.of(
+                declared.version(),
+                new Block(
+                        built.attributes(),
+                        built.blocks(),
+                        declared.block().description(),
+                        declared.block().deprecation()));
     }
 
     private static Block timeoutsBlock(OperationTimeouts t) {
@@ -48,7 +52,8 @@ public final class ResourceSchemas {
     }
 
     private static Attribute timeoutAttribute(String op, Duration byDefault) {
-        return Attribute.string(op).optional()
+        return Attribute.string(op)
+                .optional()
                 .description("Timeout for " + op + ", such as \"30s\", \"10m\" or \"1h\" (default "
                         + byDefault.toString().substring(2).toLowerCase(Locale.ROOT) + ").")
                 .validators((path, value, d) -> {
@@ -57,6 +62,7 @@ public final class ResourceSchemas {
                     } catch (IllegalArgumentException e) {
                         d.error(path, "Invalid timeout", e.getMessage());
                     }
-                }).build();
+                })
+                .build();
     }
 }

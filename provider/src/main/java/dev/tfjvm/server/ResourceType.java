@@ -34,8 +34,9 @@ final class ResourceType {
         if (declared.isEmpty()) {
             return Optional.empty();
         }
-        Optional<Duration> configured = object.flatMap(o -> o.object(TIMEOUTS)).flatMap(t -> t.block().attribute(op)
-                .flatMap(a -> t.string(op))).map(GoDuration::parse);
+        Optional<Duration> configured = object.flatMap(o -> o.object(TIMEOUTS))
+                .flatMap(t -> t.block().attribute(op).flatMap(a -> t.string(op)))
+                .map(GoDuration::parse);
         if (configured.isPresent()) {
             return configured;
         }

@@ -13,20 +13,28 @@ public final class RpcLogging implements ServerInterceptor {
     private static final Log LOG = Log.get("rpc");
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-            ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         if (!LOG.isDebugEnabled()) {
             return next.startCall(call, headers);
         }
         String method = call.getMethodDescriptor().getBareMethodName();
         long started = System.nanoTime();
-        return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
-            @Override
-            public void close(Status status, Metadata trailers) {
-                LOG.debug("served " + method, "rpc", method, "status", status.getCode().name(),
-                        "duration_ms", (System.nanoTime() - started) / 1_000_000);
-                super.close(status, trailers);
-            }
-        }, headers);
+        return next.startCall(
+                new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+                    @Override
+                    public void close(Status status, Metadata trailers) {
+                        LOG.debug(
+                                "served " + method,
+                                "rpc",
+                                method,
+                                "status",
+                                status.getCode().name(),
+                                "duration_ms",
+                                (System.nanoTime() - started) / 1_000_000);
+                        super.close(status, trailers);
+                    }
+                },
+                headers);
     }
 }

@@ -23,8 +23,7 @@ import java.util.List;
 
 /** Conversions between the protocol's messages and the bridge's values. Nothing past this class sees protobuf. */
 final class Wire {
-    private Wire() {
-    }
+    private Wire() {}
 
     /** Decodes a DynamicValue; both fields empty means null (as Terraform and OpenTofu send it). */
     static CtyValue decode(Tfplugin6.DynamicValue dv, CtyType type) throws CtyDecodeException {
@@ -40,13 +39,16 @@ final class Wire {
     /** Always msgpack: Terraform does not consistently accept JSON answers, and JSON cannot carry unknowns. */
     static Tfplugin6.DynamicValue encode(CtyValue value, CtyType type) throws CtyEncodeException {
         return Tfplugin6.DynamicValue.newBuilder()
-                .setMsgpack(ByteString.copyFrom(CtyMsgpack.encode(value, type))).build();
+                .setMsgpack(ByteString.copyFrom(CtyMsgpack.encode(value, type)))
+                .build();
     }
 
     static Tfplugin6.Diagnostic diagnostic(Diagnostic d) {
         Tfplugin6.Diagnostic.Builder b = Tfplugin6.Diagnostic.newBuilder()
-                .setSeverity(d.severity() == Severity.ERROR ? Tfplugin6.Diagnostic.Severity.ERROR
-                        : Tfplugin6.Diagnostic.Severity.WARNING)
+                .setSeverity(
+                        d.severity() == Severity.ERROR
+                                ? Tfplugin6.Diagnostic.Severity.ERROR
+                                : Tfplugin6.Diagnostic.Severity.WARNING)
                 .setSummary(d.summary())
                 .setDetail(d.detail());
         d.path().filter(p -> !p.isRoot()).ifPresent(p -> b.setAttribute(path(p)));
@@ -74,7 +76,10 @@ final class Wire {
     }
 
     static Tfplugin6.Schema schema(Schema s) {
-        return Tfplugin6.Schema.newBuilder().setVersion(s.version()).setBlock(block(s.block())).build();
+        return Tfplugin6.Schema.newBuilder()
+                .setVersion(s.version())
+                .setBlock(block(s.block()))
+                .build();
     }
 
     private static Tfplugin6.StringKind kind(Description d) {
@@ -93,13 +98,14 @@ final class Wire {
             b.addBlockTypes(Tfplugin6.Schema.NestedBlock.newBuilder()
                     .setTypeName(nb.typeName())
                     .setBlock(block(nb.block()))
-                    .setNesting(switch (nb.nesting()) {
-                        case SINGLE -> Tfplugin6.Schema.NestedBlock.NestingMode.SINGLE;
-                        case LIST -> Tfplugin6.Schema.NestedBlock.NestingMode.LIST;
-                        case SET -> Tfplugin6.Schema.NestedBlock.NestingMode.SET;
-                        case MAP -> Tfplugin6.Schema.NestedBlock.NestingMode.MAP;
-                        case GROUP -> Tfplugin6.Schema.NestedBlock.NestingMode.GROUP;
-                    })
+                    .setNesting(
+                            switch (nb.nesting()) {
+                                case SINGLE -> Tfplugin6.Schema.NestedBlock.NestingMode.SINGLE;
+                                case LIST -> Tfplugin6.Schema.NestedBlock.NestingMode.LIST;
+                                case SET -> Tfplugin6.Schema.NestedBlock.NestingMode.SET;
+                                case MAP -> Tfplugin6.Schema.NestedBlock.NestingMode.MAP;
+                                case GROUP -> Tfplugin6.Schema.NestedBlock.NestingMode.GROUP;
+                            })
                     .setMinItems(nb.minItems())
                     .setMaxItems(nb.maxItems()));
         }
@@ -120,13 +126,14 @@ final class Wire {
         if (a.nested().isPresent()) {
             NestedAttributes n = a.nested().get();
             Tfplugin6.Schema.Object.Builder o = Tfplugin6.Schema.Object.newBuilder()
-                    .setNesting(switch (n.nesting()) {
-                        case SINGLE -> Tfplugin6.Schema.Object.NestingMode.SINGLE;
-                        case LIST -> Tfplugin6.Schema.Object.NestingMode.LIST;
-                        case SET -> Tfplugin6.Schema.Object.NestingMode.SET;
-                        case MAP -> Tfplugin6.Schema.Object.NestingMode.MAP;
-                        case GROUP -> throw new IllegalStateException("GROUP is not a nested attribute mode");
-                    });
+                    .setNesting(
+                            switch (n.nesting()) {
+                                case SINGLE -> Tfplugin6.Schema.Object.NestingMode.SINGLE;
+                                case LIST -> Tfplugin6.Schema.Object.NestingMode.LIST;
+                                case SET -> Tfplugin6.Schema.Object.NestingMode.SET;
+                                case MAP -> Tfplugin6.Schema.Object.NestingMode.MAP;
+                                case GROUP -> throw new IllegalStateException("GROUP is not a nested attribute mode");
+                            });
             for (Attribute inner : n.attributes()) {
                 o.addAttributes(attribute(inner));
             }

@@ -20,8 +20,7 @@ public interface DataSource {
         return List.of();
     }
 
-    default void validate(TfObject config, Diagnostics diagnostics) {
-    }
+    default void validate(TfObject config, Diagnostics diagnostics) {}
 
     TfObject read(DataSourceContext context) throws ResourceException;
 }

@@ -17,8 +17,7 @@ import java.util.Optional;
  * {@code state.with("size", 42L)} or {@code with("tags", Map.of("a", "b"))}.
  */
 final class JavaValues {
-    private JavaValues() {
-    }
+    private JavaValues() {}
 
     static CtyValue toCty(Object value, CtyType type) {
         if (value == null) {
@@ -64,8 +63,8 @@ final class JavaValues {
             map.forEach((k, v) -> entries.put(String.valueOf(k), toCty(v, m.element())));
             return CtyValue.map(m.element(), entries);
         }
-        throw new IllegalArgumentException("cannot use a " + value.getClass().getSimpleName()
-                + " as a value of type " + type.friendlyName());
+        throw new IllegalArgumentException(
+                "cannot use a " + value.getClass().getSimpleName() + " as a value of type " + type.friendlyName());
     }
 
     private static List<CtyValue> convertAll(Collection<?> c, CtyType element) {

@@ -27,8 +27,8 @@ public record Launch(Map<String, String> environment, Path workingDirectory, Sha
 
     /** This process's own environment and directory: the provider runs without the daemon. */
     public static Launch ofProcess() {
-        return new Launch(System.getenv(), Path.of(System.getProperty("user.dir")).toAbsolutePath(),
-                Sharing.perProcess());
+        return new Launch(
+                System.getenv(), Path.of(System.getProperty("user.dir")).toAbsolutePath(), Sharing.perProcess());
     }
 
     /** An environment variable; empty when unset (an empty value is returned as is). */

@@ -49,8 +49,7 @@ public final class Model<R extends Record> {
     private final Block block;
     private final List<Field> fields;
 
-    private record Field(RecordComponent component, String attribute, Kind kind, boolean required) {
-    }
+    private record Field(RecordComponent component, String attribute, Kind kind, boolean required) {}
 
     private Model(Class<R> type, Block block, List<Field> fields) {
         this.type = type;
@@ -68,8 +67,8 @@ public final class Model<R extends Record> {
         List<String> problems = new ArrayList<>();
         Model<R> model = bind(type, block, type.getSimpleName(), problems);
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("record " + type.getName() + " does not fit its schema:\n  "
-                    + String.join("\n  ", problems));
+            throw new IllegalArgumentException(
+                    "record " + type.getName() + " does not fit its schema:\n  " + String.join("\n  ", problems));
         }
         return model;
     }
@@ -96,26 +95,26 @@ public final class Model<R extends Record> {
     // ---- binding -------------------------------------------------------------------------
 
     /** How a Java type maps to a cty type (recursively). */
-    private sealed interface Kind {
+    private sealed interface Kind {}
+
+    private enum Scalar implements Kind {
+        STRING,
+        LONG,
+        INT,
+        DECIMAL,
+        BOOL
     }
 
-    private enum Scalar implements Kind { STRING, LONG, INT, DECIMAL, BOOL }
+    private record ListOf(Kind element) implements Kind {}
 
-    private record ListOf(Kind element) implements Kind {
-    }
+    private record SetOf(Kind element) implements Kind {}
 
-    private record SetOf(Kind element) implements Kind {
-    }
+    private record MapOf(Kind element) implements Kind {}
 
-    private record MapOf(Kind element) implements Kind {
-    }
-
-    private record Nested(Model<?> model) implements Kind {
-    }
+    private record Nested(Model<?> model) implements Kind {}
 
     /** {@code Value<X>} or {@code Optional<X>} around a kind. */
-    private record Wrapped(Kind inner, boolean unknownAllowed) implements Kind {
-    }
+    private record Wrapped(Kind inner, boolean unknownAllowed) implements Kind {}
 
     private static <R extends Record> Model<R> bind(Class<R> type, Block block, String where, List<String> problems) {
         List<Field> fields = new ArrayList<>();
@@ -128,9 +127,13 @@ public final class Model<R extends Record> {
                 problems.add(at + ": the schema has no attribute or block named " + name);
                 continue;
             }
-            CtyType ctyType = attribute.map(Attribute::type).orElseGet(() -> nested.get().impliedType());
+            CtyType ctyType =
+                    attribute.map(Attribute::type).orElseGet(() -> nested.get().impliedType());
             Optional<Block> inner = attribute.isPresent()
-                    ? attribute.get().nested().map(n -> new Block(n.attributes(), List.of(), Description.NONE, Deprecation.NONE))
+                    ? attribute
+                            .get()
+                            .nested()
+                            .map(n -> new Block(n.attributes(), List.of(), Description.NONE, Deprecation.NONE))
                     : Optional.of(nested.get().block());
             Kind kind = kind(c.getGenericType(), ctyType, inner, at, problems);
             boolean required = attribute.map(Attribute::required).orElse(false);
@@ -305,7 +308,9 @@ public final class Model<R extends Record> {
         }
         if (kind instanceof MapOf m) {
             Map<String, Object> out = new LinkedHashMap<>();
-            ((CtyValue.MapVal) v).entries().forEach((k, e) -> out.put(k, element(m.element, e, path + "[\"" + k + "\"]")));
+            ((CtyValue.MapVal) v)
+                    .entries()
+                    .forEach((k, e) -> out.put(k, element(m.element, e, path + "[\"" + k + "\"]")));
             return java.util.Collections.unmodifiableMap(out);
         }
         Nested n = (Nested) kind;
@@ -330,7 +335,9 @@ public final class Model<R extends Record> {
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("cannot read " + f.component + ": " + e, e);
             }
-            attrs.put(f.attribute, toCty(f.kind, javaValue, base.type().attributes().get(f.attribute)));
+            attrs.put(
+                    f.attribute,
+                    toCty(f.kind, javaValue, base.type().attributes().get(f.attribute)));
         }
         return CtyValue.object(base.type(), attrs);
     }
@@ -354,11 +361,17 @@ public final class Model<R extends Record> {
         }
         if (kind instanceof ListOf l) {
             CtyType element = ((CtyType.ListType) type).element();
-            return CtyValue.list(element, ((List<?>) value).stream().map(e -> toCty(l.element, e, element)).toList());
+            return CtyValue.list(
+                    element,
+                    ((List<?>) value)
+                            .stream().map(e -> toCty(l.element, e, element)).toList());
         }
         if (kind instanceof SetOf s) {
             CtyType element = ((CtyType.SetType) type).element();
-            return CtyValue.set(element, ((Set<?>) value).stream().map(e -> toCty(s.element, e, element)).toList());
+            return CtyValue.set(
+                    element,
+                    ((Set<?>) value)
+                            .stream().map(e -> toCty(s.element, e, element)).toList());
         }
         if (kind instanceof MapOf m) {
             CtyType element = ((CtyType.MapType) type).element();

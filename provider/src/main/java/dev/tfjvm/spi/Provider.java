@@ -24,8 +24,7 @@ public interface Provider {
         return List.of();
     }
 
-    default void validateConfig(TfObject config, Diagnostics diagnostics) {
-    }
+    default void validateConfig(TfObject config, Diagnostics diagnostics) {}
 
     void configure(ConfigureContext context) throws ResourceException;
 

@@ -28,12 +28,10 @@ public interface Resource {
     }
 
     /** Static checks of the configuration; values may be unknown here. */
-    default void validate(TfObject config, Diagnostics diagnostics) {
-    }
+    default void validate(TfObject config, Diagnostics diagnostics) {}
 
     /** Refines the plan; see {@link PlanContext}. */
-    default void modifyPlan(PlanContext context) throws ResourceException {
-    }
+    default void modifyPlan(PlanContext context) throws ResourceException {}
 
     TfObject create(ApplyContext context) throws ResourceException;
 

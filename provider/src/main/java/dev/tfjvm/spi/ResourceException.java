@@ -22,8 +22,8 @@ public class ResourceException extends Exception {
         this(summary, detail, Optional.empty(), Optional.empty(), cause);
     }
 
-    public ResourceException(String summary, String detail, Optional<CtyPath> path,
-            Optional<TfObject> partialState, Throwable cause) {
+    public ResourceException(
+            String summary, String detail, Optional<CtyPath> path, Optional<TfObject> partialState, Throwable cause) {
         super(summary, cause);
         this.detail = detail == null ? "" : detail;
         this.path = path;

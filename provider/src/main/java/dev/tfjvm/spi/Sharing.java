@@ -33,8 +33,8 @@ public interface Sharing {
     /** A map of keys to objects, closed together. */
     final class Store implements Sharing, AutoCloseable {
         private static final Store PROCESS = processStore();
-        private record Key(Class<?> type, Object key) {
-        }
+
+        private record Key(Class<?> type, Object key) {}
 
         private final Map<Key, AutoCloseable> objects = new ConcurrentHashMap<>();
         private volatile boolean closed;

@@ -6,8 +6,8 @@ import dev.tfjvm.log.Log;
 import dev.tfjvm.log.LogValue;
 import dev.tfjvm.schema.Attribute;
 import dev.tfjvm.schema.Block;
-import dev.tfjvm.schema.Description;
 import dev.tfjvm.schema.Deprecation;
+import dev.tfjvm.schema.Description;
 import dev.tfjvm.schema.NestedBlock;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -171,8 +171,9 @@ public final class TfObject implements LogValue {
         }
         Block inner = innerBlock(name);
         Map<String, TfObject> out = new LinkedHashMap<>();
-        ((CtyValue.MapVal) v.get()).entries().forEach(
-                (k, e) -> out.put(k, new TfObject(inner, (CtyValue.ObjectVal) requireKnown(name, e))));
+        ((CtyValue.MapVal) v.get())
+                .entries()
+                .forEach((k, e) -> out.put(k, new TfObject(inner, (CtyValue.ObjectVal) requireKnown(name, e))));
         return Collections.unmodifiableMap(out);
     }
 
@@ -209,7 +210,8 @@ public final class TfObject implements LogValue {
             return b.get().block();
         }
         Attribute a = block.attribute(name).orElseThrow();
-        return a.nested().map(n -> new Block(n.attributes(), List.of(), Description.NONE, Deprecation.NONE))
+        return a.nested()
+                .map(n -> new Block(n.attributes(), List.of(), Description.NONE, Deprecation.NONE))
                 .orElseThrow(() -> new IllegalArgumentException(name + " is not a nested object"));
     }
 
@@ -268,14 +270,19 @@ public final class TfObject implements LogValue {
             out.put(a.name(), holdsSecrets(a) ? Log.MASK : value.get(a.name()).toString());
         }
         for (NestedBlock b : block.blocks()) {
-            out.put(b.typeName(), holdsSecrets(b.block()) ? Log.MASK : value.get(b.typeName()).toString());
+            out.put(
+                    b.typeName(),
+                    holdsSecrets(b.block()) ? Log.MASK : value.get(b.typeName()).toString());
         }
         return out;
     }
 
     private static boolean holdsSecrets(Attribute a) {
-        return a.sensitive() || a.writeOnly()
-                || a.nested().map(n -> n.attributes().stream().anyMatch(TfObject::holdsSecrets)).orElse(false);
+        return a.sensitive()
+                || a.writeOnly()
+                || a.nested()
+                        .map(n -> n.attributes().stream().anyMatch(TfObject::holdsSecrets))
+                        .orElse(false);
     }
 
     private static boolean holdsSecrets(Block b) {

@@ -20,12 +20,10 @@ public sealed interface Value<T> permits Value.Known, Value.Null, Value.Unknown 
     }
 
     /** Not set. */
-    record Null<T>() implements Value<T> {
-    }
+    record Null<T>() implements Value<T> {}
 
     /** Known only after apply. */
-    record Unknown<T>() implements Value<T> {
-    }
+    record Unknown<T>() implements Value<T> {}
 
     static <T> Value<T> of(T value) {
         return value == null ? new Null<>() : new Known<>(value);
@@ -53,7 +51,8 @@ public sealed interface Value<T> permits Value.Known, Value.Null, Value.Unknown 
             return Optional.of(k.value());
         }
         if (this instanceof Unknown) {
-            throw new IllegalStateException("the value is not known yet (it is known after apply); check isKnown first");
+            throw new IllegalStateException(
+                    "the value is not known yet (it is known after apply); check isKnown first");
         }
         return Optional.empty();
     }

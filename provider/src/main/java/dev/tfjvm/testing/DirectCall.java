@@ -9,8 +9,7 @@ import java.util.function.BiConsumer;
  * call it: {@code DirectCall.unary(service::planResourceChange, request)}.
  */
 public final class DirectCall {
-    private DirectCall() {
-    }
+    private DirectCall() {}
 
     public static <Q, R> R unary(BiConsumer<Q, StreamObserver<R>> rpc, Q request) {
         CompletableFuture<R> result = new CompletableFuture<>();

@@ -65,8 +65,10 @@ public final class TerraformCli {
     /** Installs providers matching {@code include} (such as "example.com/*&#47;*") only from {@code mirror}. */
     public TerraformCli withMirror(Path mirror, String include) {
         Path rc = workDir.resolve(".terraformrc");
-        write(rc, "provider_installation {\n  filesystem_mirror {\n    path    = \"" + mirror.toAbsolutePath()
-                + "\"\n    include = [\"" + include + "\"]\n  }\n}\n");
+        write(
+                rc,
+                "provider_installation {\n  filesystem_mirror {\n    path    = \"" + mirror.toAbsolutePath()
+                        + "\"\n    include = [\"" + include + "\"]\n  }\n}\n");
         env.put("TF_CLI_CONFIG_FILE", rc.toString());
         return this;
     }
@@ -106,8 +108,8 @@ public final class TerraformCli {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
-                throw new IllegalStateException("terraform " + String.join(" ", args) + " did not finish within "
-                        + timeout);
+                throw new IllegalStateException(
+                        "terraform " + String.join(" ", args) + " did not finish within " + timeout);
             }
             return new Result(List.of(args), p.exitValue(), out.join(), err.join());
         } catch (IOException e) {
@@ -126,7 +128,9 @@ public final class TerraformCli {
         List<String> cmd = new ArrayList<>();
         cmd.add("terraform");
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(workDir.resolve(output).toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().putAll(env);

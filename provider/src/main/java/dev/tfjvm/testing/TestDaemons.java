@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 public final class TestDaemons {
     /** Short: a test's daemon should not outlive the test by much, even if the test JVM is killed. */
     public static final String IDLE = "10s";
+
     private static final List<Path> DIRECTORIES = new CopyOnWriteArrayList<>();
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
@@ -27,15 +28,16 @@ public final class TestDaemons {
         Runtime.getRuntime().addShutdownHook(new Thread(TestDaemons::stopAll, "tfjvm-test-daemons-stop"));
     }
 
-    private TestDaemons() {
-    }
+    private TestDaemons() {}
 
     /** A new private socket directory (short, under the temp dir: unix socket paths are limited). */
     public static Path newDirectory() {
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"),
+        Path dir = Path.of(
+                System.getProperty("java.io.tmpdir"),
                 "tfjvm-t" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet());
         try {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -49,7 +51,8 @@ public final class TestDaemons {
         String name = dir.toString() + "/";
         try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
             return all.filter(p -> p.info().command().orElse("").endsWith("/java")
-                    && p.info().commandLine().orElse("").contains(name)).toList();
+                            && p.info().commandLine().orElse("").contains(name))
+                    .toList();
         }
     }
 

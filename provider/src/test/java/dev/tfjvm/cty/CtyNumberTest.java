@@ -17,7 +17,8 @@ class CtyNumberTest {
         assertThat(CtyNumber.of(-0.0)).isEqualTo(CtyNumber.ZERO);
         assertThat(CtyNumber.parse("0.1")).isNotEqualTo(CtyNumber.of(0.1)); // the double is not exactly 0.1
         assertThat(CtyNumber.of(1.5)).isEqualTo(CtyNumber.parse("1.5"));
-        assertThat(CtyNumber.POSITIVE_INFINITY).isEqualTo(CtyNumber.of(Double.POSITIVE_INFINITY))
+        assertThat(CtyNumber.POSITIVE_INFINITY)
+                .isEqualTo(CtyNumber.of(Double.POSITIVE_INFINITY))
                 .isNotEqualTo(CtyNumber.NEGATIVE_INFINITY);
     }
 
@@ -45,10 +46,13 @@ class CtyNumberTest {
 
     @Test
     void sizeIsBoundedSoPlainTextStaysSmall() {
-        assertThat(CtyNumber.parse("1e" + (CtyNumber.MAX_DIGITS - 1)).toString()).hasSize(CtyNumber.MAX_DIGITS);
-        assertThatThrownBy(() -> CtyNumber.parse("1e" + CtyNumber.MAX_DIGITS)).isInstanceOf(NumberFormatException.class)
+        assertThat(CtyNumber.parse("1e" + (CtyNumber.MAX_DIGITS - 1)).toString())
+                .hasSize(CtyNumber.MAX_DIGITS);
+        assertThatThrownBy(() -> CtyNumber.parse("1e" + CtyNumber.MAX_DIGITS))
+                .isInstanceOf(NumberFormatException.class)
                 .hasMessageContaining("too large");
-        assertThatThrownBy(() -> CtyNumber.parse("1e-" + CtyNumber.MAX_DIGITS)).isInstanceOf(NumberFormatException.class);
+        assertThatThrownBy(() -> CtyNumber.parse("1e-" + CtyNumber.MAX_DIGITS))
+                .isInstanceOf(NumberFormatException.class);
         assertThatThrownBy(() -> CtyNumber.parse("1e2147483648")).isInstanceOf(NumberFormatException.class);
         assertThatThrownBy(() -> CtyNumber.of(new BigDecimal(BigInteger.ONE, -50_000)))
                 .isInstanceOf(ArithmeticException.class);

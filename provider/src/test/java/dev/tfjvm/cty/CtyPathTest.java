@@ -19,8 +19,11 @@ class CtyPathTest {
     @Test
     void stepsParentsAndPrefixes() {
         CtyPath p = CtyPath.ROOT.attr("rule").index(2).attr("name");
-        assertThat(p.steps()).containsExactly(new CtyPath.AttributeName("rule"), new CtyPath.ElementKeyInt(2),
-                new CtyPath.AttributeName("name"));
+        assertThat(p.steps())
+                .containsExactly(
+                        new CtyPath.AttributeName("rule"),
+                        new CtyPath.ElementKeyInt(2),
+                        new CtyPath.AttributeName("name"));
         assertThat(p.parent()).isEqualTo(CtyPath.ROOT.attr("rule").index(2));
         assertThat(p.lastStep()).contains(new CtyPath.AttributeName("name"));
         assertThat(CtyPath.ROOT.isRoot()).isTrue();

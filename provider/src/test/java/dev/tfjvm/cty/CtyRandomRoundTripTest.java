@@ -27,12 +27,16 @@ class CtyRandomRoundTripTest {
             CtyValue v = gen.value(t, 5);
             String where = "seed " + seed + ", case " + i + ", type " + t + ", value " + v;
             try {
-                assertThat(CtyConform.problems(v, t)).as("generated value conforms; " + where).isEmpty();
+                assertThat(CtyConform.problems(v, t))
+                        .as("generated value conforms; " + where)
+                        .isEmpty();
                 byte[] bytes = CtyMsgpack.encode(v, t);
                 assertWellFormedMsgpack(bytes, where);
                 CtyValue back = CtyMsgpack.decode(bytes, t);
                 assertThat(back).as(where).isEqualTo(v);
-                assertThat(CtyMsgpack.encode(back, t)).as("re-encoding; " + where).isEqualTo(bytes);
+                assertThat(CtyMsgpack.encode(back, t))
+                        .as("re-encoding; " + where)
+                        .isEqualTo(bytes);
                 CtyType ty = CtyType.fromJson(t.toJson());
                 assertThat(ty).as("type JSON; " + where).isEqualTo(t);
             } catch (CtyEncodeException | CtyDecodeException e) {
@@ -55,7 +59,9 @@ class CtyRandomRoundTripTest {
                 assertThat(back).as(where).isEqualTo(v);
                 assertThat(CtyJson.encode(back, t)).as("re-encoding; " + where).isEqualTo(json);
                 // The same value also survives msgpack, and both decoders agree.
-                assertThat(CtyMsgpack.decode(CtyMsgpack.encode(v, t), t)).as(where).isEqualTo(back);
+                assertThat(CtyMsgpack.decode(CtyMsgpack.encode(v, t), t))
+                        .as(where)
+                        .isEqualTo(back);
             } catch (CtyEncodeException | CtyDecodeException e) {
                 fail(where + ": " + e.getMessage(), e);
             }

@@ -32,7 +32,8 @@ class CtyTypeTest {
         attrs.put("ports", CtyType.list(CtyType.NUMBER));
         attrs.put("id", CtyType.STRING);
         assertThat(json(CtyType.object(attrs)))
-                .isEqualTo("[\"object\",{\"id\":\"string\",\"ports\":[\"list\",\"number\"],\"tags\":[\"map\",\"string\"]}]");
+                .isEqualTo(
+                        "[\"object\",{\"id\":\"string\",\"ports\":[\"list\",\"number\"],\"tags\":[\"map\",\"string\"]}]");
         assertThat(json(CtyType.object(Map.of("b", CtyType.NUMBER, "a", CtyType.STRING), Set.of("b"))))
                 .isEqualTo("[\"object\",{\"a\":\"string\",\"b\":\"number\"},[\"b\"]]");
         assertThat(json(CtyType.tuple(List.of(CtyType.STRING, CtyType.DYNAMIC))))
@@ -43,9 +44,16 @@ class CtyTypeTest {
 
     @Test
     void typeJsonParsesWhatTerraformSends() throws Exception {
-        assertThat(parse("[\"object\",{\"id\":\"string\",\"tags\":[\"map\",\"string\"],\"ports\":[\"list\",\"number\"]}]"))
-                .isEqualTo(CtyType.object(Map.of("id", CtyType.STRING, "tags", CtyType.map(CtyType.STRING),
-                        "ports", CtyType.list(CtyType.NUMBER))));
+        assertThat(
+                        parse(
+                                "[\"object\",{\"id\":\"string\",\"tags\":[\"map\",\"string\"],\"ports\":[\"list\",\"number\"]}]"))
+                .isEqualTo(CtyType.object(Map.of(
+                        "id",
+                        CtyType.STRING,
+                        "tags",
+                        CtyType.map(CtyType.STRING),
+                        "ports",
+                        CtyType.list(CtyType.NUMBER))));
         assertThat(parse(" [ \"object\" , { \"a\" : \"bool\" } , [ \"a\" ] ] "))
                 .isEqualTo(CtyType.object(Map.of("a", CtyType.BOOL), Set.of("a")));
         assertThat(parse("\"dynamic\"")).isEqualTo(CtyType.DYNAMIC);
@@ -54,10 +62,25 @@ class CtyTypeTest {
 
     @Test
     void invalidTypeJsonIsADecodeError() {
-        for (String bad : List.of("", "\"str\"", "[]", "[\"list\"]", "[\"list\",\"string\",\"x\"]", "[\"widget\",\"string\"]",
-                "[\"object\",[]]", "[\"object\",{\"a\":\"string\"},[\"b\"]]", "[\"object\",{\"a\":\"string\",\"a\":\"bool\"}]",
-                "[\"tuple\",\"string\"]", "\"string\" 1", "42", "{\"list\":\"string\"}", "[\"map\",", "[\"object\",{}],")) {
-            assertThatThrownBy(() -> parse(bad)).as(bad).isInstanceOf(CtyDecodeException.class)
+        for (String bad : List.of(
+                "",
+                "\"str\"",
+                "[]",
+                "[\"list\"]",
+                "[\"list\",\"string\",\"x\"]",
+                "[\"widget\",\"string\"]",
+                "[\"object\",[]]",
+                "[\"object\",{\"a\":\"string\"},[\"b\"]]",
+                "[\"object\",{\"a\":\"string\",\"a\":\"bool\"}]",
+                "[\"tuple\",\"string\"]",
+                "\"string\" 1",
+                "42",
+                "{\"list\":\"string\"}",
+                "[\"map\",",
+                "[\"object\",{}],")) {
+            assertThatThrownBy(() -> parse(bad))
+                    .as(bad)
+                    .isInstanceOf(CtyDecodeException.class)
                     .hasMessageContaining("invalid type JSON");
         }
     }
@@ -83,11 +106,16 @@ class CtyTypeTest {
         assertThat(o).isNotEqualTo(CtyType.object(Map.of("a", CtyType.NUMBER, "z", CtyType.STRING), Set.of("a")));
         assertThat(o.attributeType("a")).contains(CtyType.NUMBER);
         assertThat(o.attributeType("q")).isEmpty();
-        assertThat(CtyType.list(CtyType.STRING)).isEqualTo(CtyType.list(CtyType.STRING)).isNotEqualTo(CtyType.set(CtyType.STRING));
-        assertThat(CtyType.list(CtyType.object(Map.of("d", CtyType.DYNAMIC))).hasDynamic()).isTrue();
-        assertThat(CtyType.list(CtyType.object(Map.of("d", CtyType.BOOL))).hasDynamic()).isFalse();
+        assertThat(CtyType.list(CtyType.STRING))
+                .isEqualTo(CtyType.list(CtyType.STRING))
+                .isNotEqualTo(CtyType.set(CtyType.STRING));
+        assertThat(CtyType.list(CtyType.object(Map.of("d", CtyType.DYNAMIC))).hasDynamic())
+                .isTrue();
+        assertThat(CtyType.list(CtyType.object(Map.of("d", CtyType.BOOL))).hasDynamic())
+                .isFalse();
         assertThatThrownBy(() -> CtyType.object(Map.of("a", CtyType.STRING), Set.of("b")))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> o.attributes().put("b", CtyType.BOOL)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> o.attributes().put("b", CtyType.BOOL))
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 }

@@ -13,9 +13,23 @@ import java.util.Random;
  * properties. Values include nulls, unknowns (optionally refined) and dynamic parts.
  */
 final class RandomCty {
-    private static final String[] NAMES = {"a", "b", "id", "name", "tags", "rule", "x_y", "z9", "ünï", "long_attribute_name"};
-    private static final String[] STRINGS = {"", "x", "hello world", "e\u0301", "caf\u00e9", "\u65e5\u672c\u8a9e",
-        "emoji \ud83d\ude00", "quote \" backslash \\ tab \t nl \n", "\u0000nul", "\u212b", "null", "123"};
+    private static final String[] NAMES = {
+        "a", "b", "id", "name", "tags", "rule", "x_y", "z9", "ünï", "long_attribute_name"
+    };
+    private static final String[] STRINGS = {
+        "",
+        "x",
+        "hello world",
+        "e\u0301",
+        "caf\u00e9",
+        "\u65e5\u672c\u8a9e",
+        "emoji \ud83d\ude00",
+        "quote \" backslash \\ tab \t nl \n",
+        "\u0000nul",
+        "\u212b",
+        "null",
+        "123"
+    };
 
     private final Random random;
     private final boolean allowUnknown;
@@ -154,7 +168,8 @@ final class RandomCty {
             Map<String, CtyValue> es = new LinkedHashMap<>();
             int n = random.nextInt(4);
             for (int i = 0; i < n; i++) {
-                es.put(random.nextBoolean() ? NAMES[random.nextInt(NAMES.length)] : string(),
+                es.put(
+                        random.nextBoolean() ? NAMES[random.nextInt(NAMES.length)] : string(),
                         value(m.element(), ce, depth - 1));
             }
             return CtyValue.map(m.element(), es);
@@ -163,7 +178,9 @@ final class RandomCty {
             Map<String, CtyValue> as = new LinkedHashMap<>();
             o.attributes().forEach((k, at) -> {
                 if (random.nextInt(5) != 0) { // sometimes leave it out: the factory makes it null
-                    CtyType ca = c == null ? null : ((CtyType.ObjectType) c).attributes().get(k);
+                    CtyType ca = c == null
+                            ? null
+                            : ((CtyType.ObjectType) c).attributes().get(k);
                     as.put(k, value(at, ca, depth - 1));
                 }
             });
@@ -232,7 +249,8 @@ final class RandomCty {
             case 1:
                 return CtyNumber.of(random.nextLong());
             case 2:
-                return CtyNumber.of(BigInteger.TWO.pow(60 + random.nextInt(200)).add(BigInteger.valueOf(random.nextInt(7))));
+                return CtyNumber.of(
+                        BigInteger.TWO.pow(60 + random.nextInt(200)).add(BigInteger.valueOf(random.nextInt(7))));
             case 3:
                 return CtyNumber.of(random.nextDouble() * 1e6 - 5e5);
             case 4:

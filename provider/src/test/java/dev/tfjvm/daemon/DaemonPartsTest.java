@@ -37,9 +37,10 @@ class DaemonPartsTest {
         assertThat(request.workingDirectory()).isEqualTo("/work/dir");
         assertThat(request.environment()).containsExactly("A=1", "B=x=y");
 
-        assertThatThrownBy(() -> Frames.request(new Frames.Frame(Frames.LOG, payload))).isInstanceOf(IOException.class);
-        assertThatThrownBy(() -> Frames.request(new Frames.Frame(Frames.REQUEST,
-                "tfjvm-launch-9\0/\0".getBytes(StandardCharsets.UTF_8))))
+        assertThatThrownBy(() -> Frames.request(new Frames.Frame(Frames.LOG, payload)))
+                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> Frames.request(
+                        new Frames.Frame(Frames.REQUEST, "tfjvm-launch-9\0/\0".getBytes(StandardCharsets.UTF_8))))
                 .hasMessageContaining("the launcher and the provider jar do not match");
         ByteArrayOutputStream big = new ByteArrayOutputStream();
         Frames.write(Channels.newChannel(big), Frames.REQUEST, new byte[100]);
@@ -51,6 +52,7 @@ class DaemonPartsTest {
     void theLevelOfALogLineIsItsFirstField() {
         assertThat(SessionLogs.level("{\"@level\":\"debug\",\"@message\":\"x\"}\n".getBytes(StandardCharsets.UTF_8)))
                 .contains(Level.DEBUG);
-        assertThat(SessionLogs.level("plain text".getBytes(StandardCharsets.UTF_8))).isEqualTo(Optional.empty());
+        assertThat(SessionLogs.level("plain text".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(Optional.empty());
     }
 }

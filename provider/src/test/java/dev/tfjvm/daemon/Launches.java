@@ -36,8 +36,12 @@ final class Launches implements AutoCloseable {
         this.root = root;
         this.socketDir = root.resolve("d");
         Path jar = Jars.classPathJar(root.resolve("healthonly.jar"), HealthOnlyMain.class);
-        installed = InstallLayout.install(new InstallLayout.Request(jar, ProviderAddress.parse("example.com/tfjvm/healthonly"),
-                "0.1.0", root.resolve("out"), "linux_amd64"));
+        installed = InstallLayout.install(new InstallLayout.Request(
+                jar,
+                ProviderAddress.parse("example.com/tfjvm/healthonly"),
+                "0.1.0",
+                root.resolve("out"),
+                "linux_amd64"));
         client = Clients.goPluginClientIdentity();
         baseEnv.put("TF_PLUGIN_MAGIC_COOKIE", "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2");
         baseEnv.put("PLUGIN_PROTOCOL_VERSIONS", "5,6");
@@ -107,7 +111,8 @@ final class Launches implements AutoCloseable {
         String dir = socketDir.toString();
         try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
             return all.filter(p -> p.info().command().orElse("").endsWith("/java")
-                    && p.info().commandLine().orElse("").contains(dir)).toList();
+                            && p.info().commandLine().orElse("").contains(dir))
+                    .toList();
         }
     }
 

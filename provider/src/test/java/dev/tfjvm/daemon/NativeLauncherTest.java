@@ -7,7 +7,6 @@ import dev.tfjvm.plugin.Clients;
 import dev.tfjvm.proto.goplugin.GRPCControllerGrpc;
 import dev.tfjvm.proto.goplugin.GrpcControllerProto;
 import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
@@ -38,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NativeLauncherTest {
     @TempDir
     Path temp;
+
     private Launches launches;
 
     @BeforeEach
@@ -52,24 +52,26 @@ class NativeLauncherTest {
     }
 
     /** A served launch: its handshake parsed. */
-    private record Served(Launches.Launch launch, InetSocketAddress address, X509Certificate server) {
-    }
+    private record Served(Launches.Launch launch, InetSocketAddress address, X509Certificate server) {}
 
     private Served serve(Map<String, String> env) throws Exception {
         Launches.Launch launch = launches.start(env);
         String line = launch.stdout.readLine();
         assertThat(line).as(launch.stderr() + launches.daemonLog()).isNotNull().startsWith("1|6|tcp|127.0.0.1:");
         String[] fields = line.split("\\|");
-        X509Certificate server = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
-                new ByteArrayInputStream(Base64.getDecoder().decode(fields[5])));
+        X509Certificate server = (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(
+                        new ByteArrayInputStream(Base64.getDecoder().decode(fields[5])));
         return new Served(launch, Clients.address(fields[3]), server);
     }
 
     private HealthCheckResponse.ServingStatus health(Served s) throws Exception {
         ManagedChannel channel = Clients.mtls(s.address(), Optional.of(launches.client), s.server());
         try {
-            return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
-                    .check(HealthCheckRequest.newBuilder().setService("plugin").build()).getStatus();
+            return HealthGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(20, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.newBuilder().setService("plugin").build())
+                    .getStatus();
         } finally {
             channel.shutdownNow();
         }
@@ -78,12 +80,15 @@ class NativeLauncherTest {
     private int shutdown(Served s) throws Exception {
         ManagedChannel channel = Clients.mtls(s.address(), Optional.of(launches.client), s.server());
         try {
-            GRPCControllerGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
+            GRPCControllerGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(20, TimeUnit.SECONDS)
                     .shutdown(GrpcControllerProto.Empty.getDefaultInstance());
         } finally {
             channel.shutdownNow();
         }
-        assertThat(s.launch().process.waitFor(10, TimeUnit.SECONDS)).as("launcher exits after Shutdown").isTrue();
+        assertThat(s.launch().process.waitFor(10, TimeUnit.SECONDS))
+                .as("launcher exits after Shutdown")
+                .isTrue();
         return s.launch().process.exitValue();
     }
 
@@ -101,7 +106,8 @@ class NativeLauncherTest {
         Served first = serve(Map.of());
         assertThat(health(first)).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
         assertThat(shutdown(first)).isZero();
-        assertThat(first.launch().stderr()).as("the session's log lines reach the launcher's stderr")
+        assertThat(first.launch().stderr())
+                .as("the session's log lines reach the launcher's stderr")
                 .contains("\"@message\":\"shutdown requested by the plugin client\"")
                 .contains("stray output from a library");
         List<ProcessHandle> daemons = launches.daemons();
@@ -111,7 +117,8 @@ class NativeLauncherTest {
         assertThat(health(second)).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
         assertThat(shutdown(second)).isZero();
         assertThat(launches.daemons()).as("the same daemon").containsExactlyElementsOf(daemons);
-        assertThat(Files.getPosixFilePermissions(launches.socketDir)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        assertThat(Files.getPosixFilePermissions(launches.socketDir))
+                .isEqualTo(PosixFilePermissions.fromString("rwx------"));
     }
 
     @Test
@@ -130,8 +137,11 @@ class NativeLauncherTest {
     void aKilledLauncherEndsItsSession() throws Exception {
         Served s = serve(Map.of());
         s.launch().process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        assertThat(Launches.eventually(() -> !listening(s.address()), 10)).as("the session's port is closed").isTrue();
-        assertThat(Launches.eventually(() -> log().contains("\"@message\":\"session ended\",\"@module\":\"provider.daemon\""), 10))
+        assertThat(Launches.eventually(() -> !listening(s.address()), 10))
+                .as("the session's port is closed")
+                .isTrue();
+        assertThat(Launches.eventually(
+                        () -> log().contains("\"@message\":\"session ended\",\"@module\":\"provider.daemon\""), 10))
                 .isTrue();
     }
 
@@ -141,7 +151,9 @@ class NativeLauncherTest {
         // Terraform killed with SIGKILL: nobody reads the launcher's stdout and stderr any more.
         s.launch().process.getInputStream().close();
         s.launch().process.getErrorStream().close();
-        assertThat(s.launch().process.waitFor(10, TimeUnit.SECONDS)).as("the launcher notices").isTrue();
+        assertThat(s.launch().process.waitFor(10, TimeUnit.SECONDS))
+                .as("the launcher notices")
+                .isTrue();
         assertThat(Launches.eventually(() -> !listening(s.address()), 10)).isTrue();
     }
 
@@ -149,7 +161,9 @@ class NativeLauncherTest {
     void theDaemonExitsWhenIdle() throws Exception {
         Served s = serve(Map.of("TF_JVM_DAEMON_IDLE", "1s"));
         assertThat(shutdown(s)).isZero();
-        assertThat(Launches.eventually(() -> launches.daemons().isEmpty(), 15)).as(log()).isTrue();
+        assertThat(Launches.eventually(() -> launches.daemons().isEmpty(), 15))
+                .as(log())
+                .isTrue();
         assertThat(launches.sockets()).isEmpty();
         assertThat(log()).contains("provider daemon idle; exiting");
     }
@@ -162,7 +176,9 @@ class NativeLauncherTest {
         Path jar = launches.installed.jar();
         Path rebuilt = Files.copy(jar, jar.resolveSibling("rebuilt.tmp"));
         Files.move(rebuilt, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        assertThat(Launches.eventually(() -> launches.daemons().isEmpty(), 15)).as(log()).isTrue();
+        assertThat(Launches.eventually(() -> launches.daemons().isEmpty(), 15))
+                .as(log())
+                .isTrue();
         assertThat(log()).contains("the provider jar was replaced");
 
         Served next = serve(Map.of());
@@ -194,13 +210,17 @@ class NativeLauncherTest {
 
     @Test
     void withoutJavaTheLauncherPrintsOneLineOnStdout() throws Exception {
-        Launches.Launch launch = launches.start(launches.installed.launcher(), temp.toFile(),
-                Map.of("PATH", "/nonexistent"), List.of("JAVA_HOME", "TF_JVM_JAVA"));
+        Launches.Launch launch = launches.start(
+                launches.installed.launcher(),
+                temp.toFile(),
+                Map.of("PATH", "/nonexistent"),
+                List.of("JAVA_HOME", "TF_JVM_JAVA"));
         assertThat(launch.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(launch.process.exitValue()).isEqualTo(1);
         String out = new String(launch.process.getInputStream().readAllBytes());
-        assertThat(out).isEqualTo("terraform-provider-healthonly 0.1.0 cannot start: no Java found; it needs Java 17 or "
-                + "newer: install one, or set JAVA_HOME or TF_JVM_JAVA\n");
+        assertThat(out)
+                .isEqualTo("terraform-provider-healthonly 0.1.0 cannot start: no Java found; it needs Java 17 or "
+                        + "newer: install one, or set JAVA_HOME or TF_JVM_JAVA\n");
     }
 
     @Test
@@ -209,13 +229,14 @@ class NativeLauncherTest {
         Path java = Files.writeString(jdk.resolve("java"), "#!/bin/sh\necho java 11 >&2\nexit 1\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(temp.resolve("old-jdk/release"), "JAVA_VERSION=\"11.0.2\"\n");
-        Launches.Launch launch = launches.start(launches.installed.launcher(), temp.toFile(),
-                Map.of("TF_JVM_JAVA", java.toString()), List.of());
+        Launches.Launch launch = launches.start(
+                launches.installed.launcher(), temp.toFile(), Map.of("TF_JVM_JAVA", java.toString()), List.of());
         assertThat(launch.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
         String out = new String(launch.process.getInputStream().readAllBytes());
         assertThat(launch.process.exitValue()).isEqualTo(1);
-        assertThat(out).matches("terraform-provider-healthonly 0.1.0 cannot start: \\S+/old-jdk/bin/java is Java 11, it "
-                + "needs Java 17 or newer: install one, or set JAVA_HOME or TF_JVM_JAVA\n");
+        assertThat(out)
+                .matches("terraform-provider-healthonly 0.1.0 cannot start: \\S+/old-jdk/bin/java is Java 11, it "
+                        + "needs Java 17 or newer: install one, or set JAVA_HOME or TF_JVM_JAVA\n");
     }
 
     @Test
@@ -225,8 +246,12 @@ class NativeLauncherTest {
         assertThat(launch.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         String out = new String(launch.process.getInputStream().readAllBytes());
         assertThat(launch.process.exitValue()).isEqualTo(1);
-        assertThat(out).as(launch.stderr()).startsWith("terraform-provider-healthonly 0.1.0 cannot start: the provider daemon did not start: ")
-                .contains("TF_JVM_DAEMON=off").endsWith("\n").hasLineCount(1);
+        assertThat(out)
+                .as(launch.stderr())
+                .startsWith("terraform-provider-healthonly 0.1.0 cannot start: the provider daemon did not start: ")
+                .contains("TF_JVM_DAEMON=off")
+                .endsWith("\n")
+                .hasLineCount(1);
     }
 
     @Test

@@ -26,18 +26,21 @@ class RegistryDocsGoldenTest {
         }
         List<DocsDifference> differences = RegistryDocs.compare(pages, GOLDEN);
         assertThat(differences)
-                .as("generated pages differ from %s; if the change is intended, rerun with -Ddocs.golden.update=true"
-                        + " and review the diff", GOLDEN)
+                .as(
+                        "generated pages differ from %s; if the change is intended, rerun with -Ddocs.golden.update=true"
+                                + " and review the diff",
+                        GOLDEN)
                 .isEmpty();
-        assertThat(pages.keySet()).containsExactly(
-                Path.of("data-sources/machine.md"),
-                Path.of("functions/add.md"),
-                Path.of("functions/join_all.md"),
-                Path.of("functions/split_pair.md"),
-                Path.of("functions/version.md"),
-                Path.of("guides/getting-started.md"),
-                Path.of("index.md"),
-                Path.of("resources/machine.md"),
-                Path.of("resources/plain.md"));
+        assertThat(pages.keySet())
+                .containsExactly(
+                        Path.of("data-sources/machine.md"),
+                        Path.of("functions/add.md"),
+                        Path.of("functions/join_all.md"),
+                        Path.of("functions/split_pair.md"),
+                        Path.of("functions/version.md"),
+                        Path.of("guides/getting-started.md"),
+                        Path.of("index.md"),
+                        Path.of("resources/machine.md"),
+                        Path.of("resources/plain.md"));
     }
 }

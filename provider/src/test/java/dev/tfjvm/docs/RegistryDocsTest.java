@@ -30,13 +30,16 @@ class RegistryDocsTest {
         assertThat(pages.get(Path.of("resources/plain.md")))
                 .contains("# toy_plain (Resource)", "## Schema")
                 .doesNotContain("## Example Usage", "## Import");
-        assertThat(pages.get(Path.of("functions/version.md"))).contains("## Signature").doesNotContain("## Example Usage");
+        assertThat(pages.get(Path.of("functions/version.md")))
+                .contains("## Signature")
+                .doesNotContain("## Example Usage");
         assertThat(pages.get(Path.of("resources/machine.md"))).contains("## Example Usage", "## Import");
     }
 
     @Test
     void absentExamplesAndTemplatesDirectoriesStillGiveEveryPage() throws Exception {
-        SortedMap<Path, String> pages = RegistryDocs.generate(new ToyProvider(), tmp.resolve("none"), tmp.resolve("none2"));
+        SortedMap<Path, String> pages =
+                RegistryDocs.generate(new ToyProvider(), tmp.resolve("none"), tmp.resolve("none2"));
         assertThat(pages).hasSize(8).doesNotContainKey(Path.of("guides/getting-started.md"));
         assertThat(pages.values()).noneMatch(p -> p.contains("## Example Usage"));
         assertThat(pages.get(Path.of("resources/machine.md"))).contains("subcategory: \"\"");
@@ -49,7 +52,11 @@ class RegistryDocsTest {
         assertThat(first).isEqualTo(second);
         first.forEach((path, page) -> {
             if (!path.startsWith("guides")) {
-                assertThat(page).as(path.toString()).doesNotContain("\r").endsWith("\n").doesNotEndWith("\n\n")
+                assertThat(page)
+                        .as(path.toString())
+                        .doesNotContain("\r")
+                        .endsWith("\n")
+                        .doesNotEndWith("\n\n")
                         .doesNotContain("\n\n\n");
             }
         });
@@ -85,7 +92,8 @@ class RegistryDocsTest {
         Files.delete(examples.resolve("resources/toy_gone"));
         Files.createDirectories(examples.resolve("functions/subtract"));
         assertThatThrownBy(() -> RegistryDocs.generate(new ToyProvider(), examples, tmp.resolve("t")))
-                .isInstanceOf(DocsException.class).hasMessageContaining("subtract");
+                .isInstanceOf(DocsException.class)
+                .hasMessageContaining("subtract");
     }
 
     @Test
@@ -104,8 +112,10 @@ class RegistryDocsTest {
         Path templates = tmp.resolve("templates");
         Files.createDirectories(templates);
         Files.writeString(templates.resolve("index.md"), "\r\nRead the guides first.\r\n");
-        String index = RegistryDocs.generate(new ToyProvider(), EXAMPLES, templates).get(Path.of("index.md"));
-        assertThat(index).contains("subcategory: \"\"")
+        String index =
+                RegistryDocs.generate(new ToyProvider(), EXAMPLES, templates).get(Path.of("index.md"));
+        assertThat(index)
+                .contains("subcategory: \"\"")
                 .contains("see [the guide](guides/getting-started.md).\n\nRead the guides first.\n\n## Example Usage");
     }
 
@@ -117,11 +127,14 @@ class RegistryDocsTest {
                 .hasMessageContaining("line 3")
                 .hasMessageContaining("page_title");
         assertThatThrownBy(() -> Templates.parse(file, "---\nsubcategory: A\n"))
-                .isInstanceOf(DocsException.class).hasMessageContaining("no closing");
+                .isInstanceOf(DocsException.class)
+                .hasMessageContaining("no closing");
         assertThatThrownBy(() -> Templates.parse(file, "---\nsubcategory: \"A\\nB\"\n---\n"))
-                .isInstanceOf(DocsException.class).hasMessageContaining("line 2");
+                .isInstanceOf(DocsException.class)
+                .hasMessageContaining("line 2");
         assertThatThrownBy(() -> Templates.parse(file, "---\nsubcategory: \"A\n---\n"))
-                .isInstanceOf(DocsException.class).hasMessageContaining("closing quote");
+                .isInstanceOf(DocsException.class)
+                .hasMessageContaining("closing quote");
         assertThat(Templates.parse(file, "---\nsubcategory: 'It''s'\n---\n\nText\n"))
                 .isEqualTo(new Templates.PageAddition("It's", "Text"));
         assertThat(Templates.parse(file, "---\nsubcategory: Plain words\n---"))
@@ -145,7 +158,8 @@ class RegistryDocsTest {
         Files.createDirectories(templates.resolve("guides"));
         Files.writeString(templates.resolve("guides/notes.txt"), "x");
         assertThatThrownBy(() -> RegistryDocs.generate(new ToyProvider(), EXAMPLES, templates))
-                .isInstanceOf(DocsException.class).hasMessageContaining("notes.txt");
+                .isInstanceOf(DocsException.class)
+                .hasMessageContaining("notes.txt");
     }
 
     @Test
@@ -157,7 +171,9 @@ class RegistryDocsTest {
             }
         };
         assertThatThrownBy(() -> RegistryDocs.generate(twice, EXAMPLES, TEMPLATES))
-                .isInstanceOf(DocsException.class).hasMessageContaining("toy_plain").hasMessageContaining("twice");
+                .isInstanceOf(DocsException.class)
+                .hasMessageContaining("toy_plain")
+                .hasMessageContaining("twice");
     }
 
     @Test
@@ -170,13 +186,13 @@ class RegistryDocsTest {
 
             @Override
             public Schema schema() {
-                return Schema.of(Block.builder().attribute(Attribute.number("n").optional().computed()
-                        .defaultValue(CtyValue.string("three"))).build());
+                return Schema.of(Block.builder()
+                        .attribute(Attribute.number("n").optional().computed().defaultValue(CtyValue.string("three")))
+                        .build());
             }
 
             @Override
-            public void configure(ConfigureContext context) {
-            }
+            public void configure(ConfigureContext context) {}
 
             @Override
             public List<Resource> resources() {
@@ -184,17 +200,26 @@ class RegistryDocsTest {
             }
         };
         assertThatThrownBy(() -> RegistryDocs.generate(bad, tmp, tmp))
-                .isInstanceOf(DocsException.class).hasMessageContaining("default value of n");
+                .isInstanceOf(DocsException.class)
+                .hasMessageContaining("default value of n");
     }
 
     @Test
     void undocumentedAttributesAndParametersAreListed() {
         assertThat(RegistryDocs.undocumented(new ToyProvider()))
-                .contains("resource toy_machine: id", "resource toy_machine: disk.label",
-                        "resource toy_machine: endpoints.port", "resource toy_machine: endpoints.tls.verify",
-                        "data source toy_machine: id", "function split_pair: parameter text")
-                .doesNotContain("resource toy_machine: name", "resource toy_machine: timeouts.create",
-                        "provider toy: endpoint", "provider toy: retry.attempts", "function add: parameter a");
+                .contains(
+                        "resource toy_machine: id",
+                        "resource toy_machine: disk.label",
+                        "resource toy_machine: endpoints.port",
+                        "resource toy_machine: endpoints.tls.verify",
+                        "data source toy_machine: id",
+                        "function split_pair: parameter text")
+                .doesNotContain(
+                        "resource toy_machine: name",
+                        "resource toy_machine: timeouts.create",
+                        "provider toy: endpoint",
+                        "provider toy: retry.attempts",
+                        "function add: parameter a");
     }
 
     @Test
@@ -226,11 +251,18 @@ class RegistryDocsTest {
         Files.writeString(docs.resolve("images/x.md"), "outside the page directories: ignored");
 
         List<DocsDifference> diffs = RegistryDocs.check(toy, EXAMPLES, TEMPLATES, docs);
-        assertThat(diffs).extracting(DocsDifference::path, DocsDifference::kind).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(Path.of("functions/add.md"), DocsDifference.Kind.MISSING),
-                org.assertj.core.groups.Tuple.tuple(Path.of("resources/machine.md"), DocsDifference.Kind.OUT_OF_DATE),
-                org.assertj.core.groups.Tuple.tuple(Path.of("resources/retired.md"), DocsDifference.Kind.STALE));
-        assertThat(diffs.get(1).detail()).startsWith("line ").contains("Machine name.").contains("Machine nickname.");
+        assertThat(diffs)
+                .extracting(DocsDifference::path, DocsDifference::kind)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(Path.of("functions/add.md"), DocsDifference.Kind.MISSING),
+                        org.assertj.core.groups.Tuple.tuple(
+                                Path.of("resources/machine.md"), DocsDifference.Kind.OUT_OF_DATE),
+                        org.assertj.core.groups.Tuple.tuple(
+                                Path.of("resources/retired.md"), DocsDifference.Kind.STALE));
+        assertThat(diffs.get(1).detail())
+                .startsWith("line ")
+                .contains("Machine name.")
+                .contains("Machine nickname.");
         assertThat(diffs.get(1).toString()).startsWith("resources/machine.md: out of date (line ");
         assertThat(diffs.get(2).toString()).isEqualTo("resources/retired.md: stale (no longer generated)");
 
@@ -249,7 +281,8 @@ class RegistryDocsTest {
         RegistryDocs.write(pages, docs);
         Path index = docs.resolve("index.md");
         Files.write(index, Files.readString(index).replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
-        assertThat(RegistryDocs.check(toy, EXAMPLES, TEMPLATES, docs)).singleElement()
+        assertThat(RegistryDocs.check(toy, EXAMPLES, TEMPLATES, docs))
+                .singleElement()
                 .satisfies(d -> assertThat(d.kind()).isEqualTo(DocsDifference.Kind.OUT_OF_DATE))
                 .satisfies(d -> assertThat(d.detail()).contains("line 1").contains("\\r"));
     }

@@ -33,8 +33,10 @@ class WireConsistencyTest {
         }
         List<String> machine = new ArrayList<>();
         flatten("", ResourceSchemas.effective(new ToyProvider.Machine()).block(), machine);
-        assertThat(machine).anyMatch(l -> l.startsWith("timeouts.create "))
-                .anyMatch(l -> l.startsWith("timeouts.delete ")).noneMatch(l -> l.startsWith("timeouts.read "));
+        assertThat(machine)
+                .anyMatch(l -> l.startsWith("timeouts.create "))
+                .anyMatch(l -> l.startsWith("timeouts.delete "))
+                .noneMatch(l -> l.startsWith("timeouts.read "));
     }
 
     @Test
@@ -45,8 +47,8 @@ class WireConsistencyTest {
 
     private static Tfplugin6.GetProviderSchema.Response served(ToyProvider toy) {
         AtomicReference<Tfplugin6.GetProviderSchema.Response> got = new AtomicReference<>();
-        new ProviderService(toy).getProviderSchema(Tfplugin6.GetProviderSchema.Request.getDefaultInstance(),
-                new StreamObserver<>() {
+        new ProviderService(toy)
+                .getProviderSchema(Tfplugin6.GetProviderSchema.Request.getDefaultInstance(), new StreamObserver<>() {
                     @Override
                     public void onNext(Tfplugin6.GetProviderSchema.Response value) {
                         got.set(value);
@@ -58,23 +60,35 @@ class WireConsistencyTest {
                     }
 
                     @Override
-                    public void onCompleted() {
-                    }
+                    public void onCompleted() {}
                 });
         return got.get();
     }
 
     private static void flatten(String prefix, Block b, List<String> out) {
-        out.add(prefix + "(block) " + b.description().text() + " deprecated=" + b.deprecation().deprecated());
+        out.add(prefix + "(block) " + b.description().text() + " deprecated="
+                + b.deprecation().deprecated());
         b.attributes().stream().sorted((x, y) -> x.name().compareTo(y.name())).forEach(a -> attribute(prefix, a, out));
-        b.blocks().stream().sorted((x, y) -> x.typeName().compareTo(y.typeName())).forEach(nb -> block(prefix, nb, out));
+        b.blocks().stream()
+                .sorted((x, y) -> x.typeName().compareTo(y.typeName()))
+                .forEach(nb -> block(prefix, nb, out));
     }
 
     private static void attribute(String prefix, Attribute a, List<String> out) {
-        out.add(prefix + a.name() + " " + flags(a.required(), a.optional(), a.computed(), a.sensitive(), a.writeOnly(),
-                a.deprecation().deprecated()) + " " + a.description().text());
-        a.nested().ifPresent(n -> n.attributes().stream().sorted((x, y) -> x.name().compareTo(y.name()))
-                .forEach(inner -> attribute(prefix + a.name() + "." + n.nesting().name().toLowerCase() + ".", inner, out)));
+        out.add(prefix + a.name() + " "
+                + flags(
+                        a.required(),
+                        a.optional(),
+                        a.computed(),
+                        a.sensitive(),
+                        a.writeOnly(),
+                        a.deprecation().deprecated())
+                + " " + a.description().text());
+        a.nested()
+                .ifPresent(n -> n.attributes().stream()
+                        .sorted((x, y) -> x.name().compareTo(y.name()))
+                        .forEach(inner -> attribute(
+                                prefix + a.name() + "." + n.nesting().name().toLowerCase() + ".", inner, out)));
     }
 
     private static void block(String prefix, NestedBlock nb, List<String> out) {
@@ -85,21 +99,33 @@ class WireConsistencyTest {
 
     private static void flatten(String prefix, Tfplugin6.Schema.Block b, List<String> out) {
         out.add(prefix + "(block) " + b.getDescription() + " deprecated=" + b.getDeprecated());
-        b.getAttributesList().stream().sorted((x, y) -> x.getName().compareTo(y.getName()))
+        b.getAttributesList().stream()
+                .sorted((x, y) -> x.getName().compareTo(y.getName()))
                 .forEach(a -> attribute(prefix, a, out));
-        b.getBlockTypesList().stream().sorted((x, y) -> x.getTypeName().compareTo(y.getTypeName())).forEach(nb -> {
-            String p = prefix + nb.getTypeName() + ".";
-            out.add(p + nb.getNesting().name().toLowerCase() + " " + nb.getMinItems() + ".." + nb.getMaxItems());
-            flatten(p, nb.getBlock(), out);
-        });
+        b.getBlockTypesList().stream()
+                .sorted((x, y) -> x.getTypeName().compareTo(y.getTypeName()))
+                .forEach(nb -> {
+                    String p = prefix + nb.getTypeName() + ".";
+                    out.add(p + nb.getNesting().name().toLowerCase() + " " + nb.getMinItems() + ".."
+                            + nb.getMaxItems());
+                    flatten(p, nb.getBlock(), out);
+                });
     }
 
     private static void attribute(String prefix, Tfplugin6.Schema.Attribute a, List<String> out) {
-        out.add(prefix + a.getName() + " " + flags(a.getRequired(), a.getOptional(), a.getComputed(), a.getSensitive(),
-                a.getWriteOnly(), a.getDeprecated()) + " " + a.getDescription());
+        out.add(prefix + a.getName() + " "
+                + flags(
+                        a.getRequired(),
+                        a.getOptional(),
+                        a.getComputed(),
+                        a.getSensitive(),
+                        a.getWriteOnly(),
+                        a.getDeprecated())
+                + " " + a.getDescription());
         if (a.hasNestedType()) {
             String mode = a.getNestedType().getNesting().name().toLowerCase();
-            a.getNestedType().getAttributesList().stream().sorted((x, y) -> x.getName().compareTo(y.getName()))
+            a.getNestedType().getAttributesList().stream()
+                    .sorted((x, y) -> x.getName().compareTo(y.getName()))
                     .forEach(inner -> attribute(prefix + a.getName() + "." + mode + ".", inner, out));
         }
     }

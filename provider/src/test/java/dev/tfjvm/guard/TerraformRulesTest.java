@@ -21,13 +21,19 @@ class TerraformRulesTest {
             .attribute(Attribute.string("note").optional())
             .attribute(Attribute.string("secret").optional().sensitive())
             .attribute(Attribute.string("token").optional().writeOnly())
-            .block("disk", Nesting.LIST, Block.builder().attribute(Attribute.string("label").required()).build())
+            .block(
+                    "disk",
+                    Nesting.LIST,
+                    Block.builder()
+                            .attribute(Attribute.string("label").required())
+                            .build())
             .build();
     private static final CtyType.ObjectType TYPE = BLOCK.impliedType();
 
     private static CtyValue obj(Map<String, CtyValue> attrs) {
         java.util.Map<String, CtyValue> all = new java.util.HashMap<>(attrs);
-        all.putIfAbsent("disk", CtyValue.list(BLOCK.block("disk").orElseThrow().block().impliedType(), List.of()));
+        all.putIfAbsent(
+                "disk", CtyValue.list(BLOCK.block("disk").orElseThrow().block().impliedType(), List.of()));
         return CtyValue.object(TYPE, all);
     }
 
@@ -42,9 +48,10 @@ class TerraformRulesTest {
     @Test
     void aPlanEqualToConfigWithUnknownComputedValuesIsValid() {
         CtyValue config = obj(Map.of("name", s("a")));
-        CtyValue planned = obj(Map.of("name", s("a"), "id", CtyValue.unknown(CtyType.STRING),
-                "mode", CtyValue.unknown(CtyType.STRING)));
-        assertThat(TerraformRules.checkPlan("t_x", BLOCK, none(), config, planned)).isEmpty();
+        CtyValue planned = obj(Map.of(
+                "name", s("a"), "id", CtyValue.unknown(CtyType.STRING), "mode", CtyValue.unknown(CtyType.STRING)));
+        assertThat(TerraformRules.checkPlan("t_x", BLOCK, none(), config, planned))
+                .isEmpty();
     }
 
     @Test
@@ -64,7 +71,10 @@ class TerraformRulesTest {
         CtyValue planned = obj(Map.of("name", s("a"), "secret", s("other")));
         List<Diagnostic> d = TerraformRules.checkPlan("t_x", BLOCK, none(), config, planned);
         assertThat(d).hasSize(1);
-        assertThat(d.get(0).detail()).contains("(sensitive value)").doesNotContain("hunter2").doesNotContain("other");
+        assertThat(d.get(0).detail())
+                .contains("(sensitive value)")
+                .doesNotContain("hunter2")
+                .doesNotContain("other");
     }
 
     @Test
@@ -72,7 +82,9 @@ class TerraformRulesTest {
         CtyValue config = obj(Map.of("name", s("a")));
         CtyValue planned = obj(Map.of("name", s("a"), "note", s("invented")));
         assertThat(TerraformRules.checkPlan("t_x", BLOCK, none(), config, planned))
-                .singleElement().extracting(Diagnostic::detail).asString()
+                .singleElement()
+                .extracting(Diagnostic::detail)
+                .asString()
                 .contains("must be planned as null");
     }
 
@@ -87,7 +99,9 @@ class TerraformRulesTest {
     void writeOnlyValuesMustNotBePlanned() {
         CtyValue config = obj(Map.of("name", s("a"), "token", s("t")));
         assertThat(TerraformRules.checkPlan("t_x", BLOCK, none(), config, config))
-                .singleElement().extracting(Diagnostic::detail).asString()
+                .singleElement()
+                .extracting(Diagnostic::detail)
+                .asString()
                 .contains("write-only attributes must be planned as null");
     }
 
@@ -95,17 +109,20 @@ class TerraformRulesTest {
     void aConfiguredWriteOnlyValuePlannedAsNullIsValid() {
         CtyValue config = obj(Map.of("name", s("a"), "token", s("t")));
         CtyValue planned = obj(Map.of("name", s("a")));
-        assertThat(TerraformRules.checkPlan("t_x", BLOCK, none(), config, planned)).isEmpty();
+        assertThat(TerraformRules.checkPlan("t_x", BLOCK, none(), config, planned))
+                .isEmpty();
     }
 
     @Test
     void blockCountsMustMatchTheConfiguration() {
         CtyType.ObjectType disk = BLOCK.block("disk").orElseThrow().block().impliedType();
-        CtyValue config = obj(Map.of("name", s("a"), "disk",
-                CtyValue.list(disk, List.of(CtyValue.object(disk, Map.of("label", s("x")))))));
+        CtyValue config = obj(Map.of(
+                "name", s("a"), "disk", CtyValue.list(disk, List.of(CtyValue.object(disk, Map.of("label", s("x")))))));
         CtyValue planned = obj(Map.of("name", s("a")));
         assertThat(TerraformRules.checkPlan("t_x", BLOCK, none(), config, planned))
-                .singleElement().extracting(Diagnostic::detail).asString()
+                .singleElement()
+                .extracting(Diagnostic::detail)
+                .asString()
                 .contains("configured 1, planned 0");
     }
 
@@ -124,7 +141,9 @@ class TerraformRulesTest {
         CtyValue planned = obj(Map.of("name", s("a"), "id", s("1")));
         CtyValue actual = obj(Map.of("name", s("a"), "id", s("2")));
         assertThat(TerraformRules.checkApply("t_x", BLOCK, planned, actual, false))
-                .singleElement().extracting(Diagnostic::detail).asString()
+                .singleElement()
+                .extracting(Diagnostic::detail)
+                .asString()
                 .contains("planned \"1\", now \"2\"");
     }
 
@@ -133,30 +152,39 @@ class TerraformRulesTest {
         CtyValue planned = obj(Map.of("name", s("a")));
         CtyValue actual = obj(Map.of("name", s("a"), "id", s("2")));
         assertThat(TerraformRules.checkApply("t_x", BLOCK, planned, actual, false))
-                .singleElement().extracting(Diagnostic::detail).asString()
+                .singleElement()
+                .extracting(Diagnostic::detail)
+                .asString()
                 .contains("must be planned as unknown");
     }
 
     @Test
     void createAndUpdateMustReturnAnObjectAndDeleteMustReturnNull() {
         CtyValue planned = obj(Map.of("name", s("a")));
-        assertThat(TerraformRules.checkApply("t_x", BLOCK, planned, none(), false)).hasSize(1);
-        assertThat(TerraformRules.checkApply("t_x", BLOCK, none(), planned, true)).hasSize(1);
-        assertThat(TerraformRules.checkApply("t_x", BLOCK, none(), none(), true)).isEmpty();
-        assertThat(TerraformRules.checkApply("t_x", BLOCK, planned, planned, false)).isEmpty();
+        assertThat(TerraformRules.checkApply("t_x", BLOCK, planned, none(), false))
+                .hasSize(1);
+        assertThat(TerraformRules.checkApply("t_x", BLOCK, none(), planned, true))
+                .hasSize(1);
+        assertThat(TerraformRules.checkApply("t_x", BLOCK, none(), none(), true))
+                .isEmpty();
+        assertThat(TerraformRules.checkApply("t_x", BLOCK, planned, planned, false))
+                .isEmpty();
     }
 
     @Test
     void stateMustNotCarryWriteOnlyValues() {
         CtyValue state = obj(Map.of("name", s("a"), "token", s("t")));
         assertThat(TerraformRules.checkState("t_x", "refresh", BLOCK, state))
-                .singleElement().extracting(Diagnostic::detail).asString()
+                .singleElement()
+                .extracting(Diagnostic::detail)
+                .asString()
                 .contains("write-only attributes must be null");
     }
 
     @Test
     void aValueOfTheWrongTypeIsReported() {
-        CtyValue wrong = CtyValue.object(CtyType.object(Map.of("name", CtyType.NUMBER)), Map.of("name", CtyValue.number(1)));
+        CtyValue wrong =
+                CtyValue.object(CtyType.object(Map.of("name", CtyType.NUMBER)), Map.of("name", CtyValue.number(1)));
         assertThat(TerraformRules.checkState("t_x", "refresh", BLOCK, wrong)).isNotEmpty();
     }
 }

@@ -24,6 +24,7 @@ class InstallLayoutTest {
 
     @TempDir
     Path temp;
+
     private Path cache;
     private InstallLayout.Result installed;
 
@@ -31,8 +32,8 @@ class InstallLayoutTest {
     void install() throws IOException {
         cache = Files.createDirectories(temp.resolve("cache"));
         Path jar = Jars.singleClassJar(temp.resolve("stub.jar"), StubProviderMain.class);
-        installed = InstallLayout.install(new InstallLayout.Request(jar, ADDRESS, "1.2.3",
-                temp.resolve("out"), "linux_amd64"));
+        installed = InstallLayout.install(
+                new InstallLayout.Request(jar, ADDRESS, "1.2.3", temp.resolve("out"), "linux_amd64"));
     }
 
     /** The JVM launcher script, which the native launcher runs (and which these tests check). */
@@ -40,8 +41,7 @@ class InstallLayoutTest {
         return installed.packageDir().resolve(InstallLayout.SCRIPT_PATH);
     }
 
-    record Run(int exit, String stdout, String stderr) {
-    }
+    record Run(int exit, String stdout, String stderr) {}
 
     private Run run(Path launcher, Map<String, String> env, String... args) throws Exception {
         return run(launcher, temp.toFile(), env, args);
@@ -72,7 +72,8 @@ class InstallLayoutTest {
             return Optional.empty();
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".jsa")).findFirst();
+            return files.filter(f -> f.getFileName().toString().endsWith(".jsa"))
+                    .findFirst();
         }
     }
 
@@ -89,23 +90,31 @@ class InstallLayoutTest {
 
     @Test
     void writesTheFilesystemMirrorLayout() throws IOException {
-        Path packageDir = temp.resolve("out/mirror/example.com/acme/stub/1.2.3/linux_amd64").toAbsolutePath();
+        Path packageDir = temp.resolve("out/mirror/example.com/acme/stub/1.2.3/linux_amd64")
+                .toAbsolutePath();
 
         assertThat(installed.packageDir()).isEqualTo(packageDir);
         assertThat(installed.launcher()).isEqualTo(packageDir.resolve("terraform-provider-stub_v1.2.3"));
         assertThat(installed.jar()).isEqualTo(packageDir.resolve("lib/provider.jar"));
-        assertThat(Files.getPosixFilePermissions(installed.launcher())).contains(
-                PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_EXECUTE);
+        assertThat(Files.getPosixFilePermissions(installed.launcher()))
+                .contains(
+                        PosixFilePermission.OWNER_EXECUTE,
+                        PosixFilePermission.GROUP_EXECUTE,
+                        PosixFilePermission.OTHERS_EXECUTE);
         assertThat(Files.readAllBytes(installed.jar())).isEqualTo(Files.readAllBytes(temp.resolve("stub.jar")));
         try (Stream<Path> entries = Files.list(packageDir)) {
             assertThat(entries.map(p -> p.getFileName().toString())
-                    .filter(n -> n.startsWith("terraform-provider-stub")))
+                            .filter(n -> n.startsWith("terraform-provider-stub")))
                     .as("only the launcher looks like the provider executable")
                     .containsExactly("terraform-provider-stub_v1.2.3");
         }
         String script = Files.readString(script());
-        assertThat(script).startsWith("#!/usr/bin/env bash\n").doesNotContain("@PROVIDER").doesNotContain("@JAR_PATH@")
-                .contains("exec \"$java\"").contains("example.com/acme/stub 1.2.3");
+        assertThat(script)
+                .startsWith("#!/usr/bin/env bash\n")
+                .doesNotContain("@PROVIDER")
+                .doesNotContain("@JAR_PATH@")
+                .contains("exec \"$java\"")
+                .contains("example.com/acme/stub 1.2.3");
     }
 
     @Test
@@ -133,7 +142,9 @@ class InstallLayoutTest {
         Run first = run(script(), Map.of());
         assertThat(first.exit()).as(first.stderr()).isZero();
         assertThat(first.stdout()).isEqualTo(HANDSHAKE + "\n");
-        assertThat(first.stderr()).contains("stub provider args=[]").contains("archive=none")
+        assertThat(first.stderr())
+                .contains("stub provider args=[]")
+                .contains("archive=none")
                 .contains("-XX:TieredStopAtLevel=1");
 
         Path archive = awaitArchive();
@@ -153,9 +164,15 @@ class InstallLayoutTest {
         // default it prints on stdout, where it would break the plugin handshake.
         Path otherJar = Jars.singleClassJar(temp.resolve("other.jar"), StubProviderMain.class);
         Path otherArchive = temp.resolve("other.jsa");
-        Process dump = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:ArchiveClassesAtExit=" + otherArchive, "-jar", otherJar.toString(), "--cds-training")
-                .redirectErrorStream(true).redirectOutput(temp.resolve("dump.log").toFile()).start();
+        Process dump = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-XX:ArchiveClassesAtExit=" + otherArchive,
+                        "-jar",
+                        otherJar.toString(),
+                        "--cds-training")
+                .redirectErrorStream(true)
+                .redirectOutput(temp.resolve("dump.log").toFile())
+                .start();
         assertThat(dump.waitFor(60, TimeUnit.SECONDS)).isTrue();
         Files.copy(otherArchive, archive, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
@@ -206,15 +223,21 @@ class InstallLayoutTest {
     void aRebuiltJarMakesTheArchiveStaleAndIsRetrained() throws Exception {
         run(script(), Map.of());
         Path archive = awaitArchive();
-        Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        Files.setLastModifiedTime(
+                archive, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
         // "Rebuild": same path, newer than the archive.
-        Files.setLastModifiedTime(installed.jar(), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        Files.setLastModifiedTime(
+                installed.jar(), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
 
         Run stale = run(script(), Map.of());
         assertThat(stale.stdout()).isEqualTo(HANDSHAKE + "\n");
         assertThat(stale.stderr()).as("a stale archive is not used").contains("archive=none");
 
-        for (int i = 0; i < 600 && Files.getLastModifiedTime(archive).toMillis() < Files.getLastModifiedTime(installed.jar()).toMillis(); i++) {
+        for (int i = 0;
+                i < 600
+                        && Files.getLastModifiedTime(archive).toMillis()
+                                < Files.getLastModifiedTime(installed.jar()).toMillis();
+                i++) {
             Thread.sleep(200);
         }
         awaitArchive();
@@ -226,12 +249,21 @@ class InstallLayoutTest {
     void appendsTfJvmOptsAndHonoursTfJvmJava() throws Exception {
         Path marker = temp.resolve("wrapper-ran");
         Path wrapper = temp.resolve("java-wrapper");
-        Files.writeString(wrapper, "#!/bin/sh\ntouch '" + marker + "'\nexec '"
-                + Path.of(System.getProperty("java.home"), "bin", "java") + "' \"$@\"\n");
+        Files.writeString(
+                wrapper,
+                "#!/bin/sh\ntouch '" + marker + "'\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
+                        + "' \"$@\"\n");
         wrapper.toFile().setExecutable(true);
 
-        Run run = run(script(), Map.of("TF_JVM_OPTS", "-Dstub.echo=hello  -Xmx64m",
-                "TF_JVM_JAVA", wrapper.toString(), "TF_JVM_CDS", "off"));
+        Run run = run(
+                script(),
+                Map.of(
+                        "TF_JVM_OPTS",
+                        "-Dstub.echo=hello  -Xmx64m",
+                        "TF_JVM_JAVA",
+                        wrapper.toString(),
+                        "TF_JVM_CDS",
+                        "off"));
 
         assertThat(run.exit()).as(run.stderr()).isZero();
         assertThat(run.stdout()).isEqualTo(HANDSHAKE + "\n");
@@ -257,7 +289,9 @@ class InstallLayoutTest {
     /** Terraform shows the user the first stdout line of a plugin that fails before its handshake. */
     private static void assertOneLineFailure(Run run, String... contains) {
         assertThat(run.exit()).isEqualTo(1);
-        assertThat(run.stdout()).startsWith("terraform-provider-stub 1.2.3 cannot start: ").endsWith("\n")
+        assertThat(run.stdout())
+                .startsWith("terraform-provider-stub 1.2.3 cannot start: ")
+                .endsWith("\n")
                 .contains(contains);
         assertThat(run.stdout().strip()).doesNotContain("\n");
         assertThat(run.stderr()).isEmpty();
@@ -356,14 +390,17 @@ class InstallLayoutTest {
         assertThatThrownBy(() -> ProviderAddress.parse("acme/stub")).hasMessageContaining("hostname/namespace/type");
         assertThatThrownBy(() -> ProviderAddress.parse("example.com/acme/terraform-provider-stub"))
                 .hasMessageContaining("without the terraform-provider- prefix");
-        assertThatThrownBy(() -> ProviderAddress.parse("exa mple.com/acme/stub")).hasMessageContaining("hostname");
+        assertThatThrownBy(() -> ProviderAddress.parse("exa mple.com/acme/stub"))
+                .hasMessageContaining("hostname");
         Path jar = temp.resolve("stub.jar");
         assertThatThrownBy(() -> new InstallLayout.Request(jar, ADDRESS, "v1.0", temp, "linux_amd64"))
                 .hasMessageContaining("semantic version");
         assertThatThrownBy(() -> new InstallLayout.Request(jar, ADDRESS, "1.0.0", temp, "linux"))
                 .hasMessageContaining("OS_ARCH");
-        assertThatThrownBy(() -> InstallLayout.install(new InstallLayout.Request(temp.resolve("missing.jar"),
-                ADDRESS, "1.0.0", temp, "linux_amd64"))).isInstanceOf(IOException.class).hasMessageContaining("build it");
+        assertThatThrownBy(() -> InstallLayout.install(
+                        new InstallLayout.Request(temp.resolve("missing.jar"), ADDRESS, "1.0.0", temp, "linux_amd64")))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("build it");
         assertThat(ProviderAddress.parse("Example.COM/Acme/stub").toString()).isEqualTo("example.com/acme/stub");
     }
 

@@ -12,14 +12,14 @@ import java.util.jar.Manifest;
 
 /** Builds small runnable jars for launcher tests. */
 public final class Jars {
-    private Jars() {
-    }
+    private Jars() {}
 
     /** A jar holding one compiled test class as its Main-Class. */
     public static Path singleClassJar(Path jar, Class<?> main) throws IOException {
         Manifest manifest = manifest(main);
         String resource = main.getName().replace('.', '/') + ".class";
-        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest)) {
+        try (OutputStream file = Files.newOutputStream(jar);
+                JarOutputStream out = new JarOutputStream(file, manifest)) {
             out.putNextEntry(new JarEntry(resource));
             try (var in = main.getClassLoader().getResourceAsStream(resource)) {
                 in.transferTo(out);
@@ -38,8 +38,10 @@ public final class Jars {
                 classPath.append(Path.of(entry).toAbsolutePath().toUri()).append(' ');
             }
         }
-        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath.toString().trim());
-        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest)) {
+        manifest.getMainAttributes()
+                .put(Attributes.Name.CLASS_PATH, classPath.toString().trim());
+        try (OutputStream file = Files.newOutputStream(jar);
+                JarOutputStream out = new JarOutputStream(file, manifest)) {
             out.flush();
         }
         return jar;

@@ -6,12 +6,14 @@ import java.util.List;
 
 /** A dependency-free stand-in for a provider jar: reports how it was started on stderr. */
 public final class StubProviderMain {
-    private StubProviderMain() {
-    }
+    private StubProviderMain() {}
 
     public static void main(String[] args) {
         List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        String archive = jvmArgs.stream().filter(a -> a.startsWith("-XX:SharedArchiveFile=")).findFirst().orElse("none");
+        String archive = jvmArgs.stream()
+                .filter(a -> a.startsWith("-XX:SharedArchiveFile="))
+                .findFirst()
+                .orElse("none");
         System.err.println("stub provider args=" + Arrays.toString(args)
                 + " echo=" + System.getProperty("stub.echo", "")
                 + " archive=" + archive

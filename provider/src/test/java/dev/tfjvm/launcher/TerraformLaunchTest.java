@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tfjvm.plugin.HealthOnlyMain;
+import dev.tfjvm.testing.TestDaemons;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import dev.tfjvm.testing.TestDaemons;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,6 +38,7 @@ class TerraformLaunchTest {
 
     @TempDir
     Path temp;
+
     private InstallLayout.Result installed;
     private Path work;
     private Path daemons;
@@ -46,7 +47,9 @@ class TerraformLaunchTest {
     static void terraformOnPath() throws Exception {
         boolean found;
         try {
-            Process p = new ProcessBuilder("terraform", "version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("terraform", "version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             found = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
@@ -58,8 +61,8 @@ class TerraformLaunchTest {
     @BeforeEach
     void install() throws IOException {
         Path jar = Jars.classPathJar(temp.resolve("healthonly.jar"), HealthOnlyMain.class);
-        installed = InstallLayout.install(new InstallLayout.Request(jar, ProviderAddress.parse(ADDRESS), "0.1.0",
-                temp.resolve("out"), InstallLayout.currentPlatform()));
+        installed = InstallLayout.install(new InstallLayout.Request(
+                jar, ProviderAddress.parse(ADDRESS), "0.1.0", temp.resolve("out"), InstallLayout.currentPlatform()));
         work = Files.createDirectories(temp.resolve("work"));
         daemons = TestDaemons.newDirectory();
         Files.writeString(work.resolve("main.tf"), CONFIG);
@@ -71,8 +74,7 @@ class TerraformLaunchTest {
         assertThat(TestDaemons.daemons(daemons)).isEmpty();
     }
 
-    record Run(int exit, String output, String log) {
-    }
+    record Run(int exit, String output, String log) {}
 
     private Run terraform(Path cliConfig, String... args) throws Exception {
         return terraformIn(work, Map.of(), cliConfig, args);
@@ -84,14 +86,29 @@ class TerraformLaunchTest {
         command.add("-no-color");
         Path log = temp.resolve("terraform-" + System.nanoTime() + ".log");
         Path output = temp.resolve("output-" + System.nanoTime() + ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(output.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> k.startsWith("TF_") || k.startsWith("PLUGIN_"));
-        env.putAll(Map.of("TF_CLI_CONFIG_FILE", cliConfig.toString(), "CHECKPOINT_DISABLE", "1",
-                "TF_LOG", "debug", "TF_LOG_PATH", log.toString(), "TF_JVM_CDS", "off",
-                "TF_IN_AUTOMATION", "1", "JAVA_HOME", System.getProperty("java.home"),
-                "TF_JVM_DAEMON_DIR", daemons.toString()));
+        env.putAll(Map.of(
+                "TF_CLI_CONFIG_FILE",
+                cliConfig.toString(),
+                "CHECKPOINT_DISABLE",
+                "1",
+                "TF_LOG",
+                "debug",
+                "TF_LOG_PATH",
+                log.toString(),
+                "TF_JVM_CDS",
+                "off",
+                "TF_IN_AUTOMATION",
+                "1",
+                "JAVA_HOME",
+                System.getProperty("java.home"),
+                "TF_JVM_DAEMON_DIR",
+                daemons.toString()));
         env.putAll(extra);
         Process p = builder.start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("terraform finished").isTrue();
@@ -99,9 +116,13 @@ class TerraformLaunchTest {
     }
 
     private static void assertProviderLaunchedOverMtlsAndExitedGracefully(Run run) {
-        assertThat(run.output()).as(run.log()).contains("GetProviderSchema").contains("not supported")
+        assertThat(run.output())
+                .as(run.log())
+                .contains("GetProviderSchema")
+                .contains("not supported")
                 .doesNotContain("Unrecognized remote plugin message");
-        assertThat(run.log()).contains("configuring client automatic mTLS")
+        assertThat(run.log())
+                .contains("configuring client automatic mTLS")
                 .contains("using plugin: version=6")
                 .contains("tls=true")
                 .contains("shutdown requested by the plugin client")
@@ -123,7 +144,9 @@ class TerraformLaunchTest {
     void byDefaultTheLaunchIsServedByTheDaemonAndWithTheDaemonOffByTheLauncher() throws Exception {
         Run run = terraform(installed.overridesConfig(), "validate");
         assertProviderLaunchedOverMtlsAndExitedGracefully(run);
-        assertThat(TestDaemons.daemons(daemons)).as("the daemon stays for the next launch").hasSize(1);
+        assertThat(TestDaemons.daemons(daemons))
+                .as("the daemon stays for the next launch")
+                .hasSize(1);
         TestDaemons.stop(daemons);
         daemons = TestDaemons.newDirectory();
 
@@ -152,11 +175,13 @@ class TerraformLaunchTest {
     void filesystemMirrorInstallsOfflineAndLaunchesFromTerraformsProviderDirectory() throws Exception {
         Run init = terraform(installed.mirrorConfig(), "init", "-input=false");
         assertThat(init.exit()).as(init.output()).isZero();
-        assertThat(init.output()).contains("Installing example.com/tfjvm/healthonly v0.1.0")
+        assertThat(init.output())
+                .contains("Installing example.com/tfjvm/healthonly v0.1.0")
                 .contains("successfully initialized");
         assertThat(work.resolve(".terraform.lock.hcl")).content().contains("h1:");
         assertThat(work.resolve(".terraform/providers/example.com/tfjvm/healthonly/0.1.0")
-                .resolve(InstallLayout.currentPlatform())).isSymbolicLink();
+                        .resolve(InstallLayout.currentPlatform()))
+                .isSymbolicLink();
 
         Run validate = terraform(installed.mirrorConfig(), "validate");
         assertThat(validate.exit()).isNotZero();
@@ -170,13 +195,22 @@ class TerraformLaunchTest {
         for (String tool : List.of("bash", "env", "readlink", "dirname")) {
             Files.createSymbolicLink(bin.resolve(tool), Path.of("/usr/bin", tool));
         }
-        Run run = terraformIn(work, Map.of("PATH", bin.toString(), "JAVA_HOME", temp.resolve("no-such-jdk").toString()),
-                installed.overridesConfig(), "validate");
+        Run run = terraformIn(
+                work,
+                Map.of(
+                        "PATH",
+                        bin.toString(),
+                        "JAVA_HOME",
+                        temp.resolve("no-such-jdk").toString()),
+                installed.overridesConfig(),
+                "validate");
 
         assertThat(run.exit()).isNotZero();
         // what a user sees without TF_LOG: the launcher's line, not "Failed to read any lines"
         // (Terraform wraps it)
-        assertThat(run.output().replaceAll("\\s+", " ")).as(run.log()).contains("Unrecognized remote plugin message: "
-                + "terraform-provider-healthonly 0.1.0 cannot start: no Java found; it needs Java 17 or newer");
+        assertThat(run.output().replaceAll("\\s+", " "))
+                .as(run.log())
+                .contains("Unrecognized remote plugin message: "
+                        + "terraform-provider-healthonly 0.1.0 cannot start: no Java found; it needs Java 17 or newer");
     }
 }

@@ -89,14 +89,15 @@ class LogTest {
         Log.get("ssh").info("connected", "host", "h1", "port", 22, "ok", true);
 
         Map<String, Object> line = parse(lines().get(0));
-        assertThat(line).containsExactly(
-                Map.entry("@level", "info"),
-                Map.entry("@message", "connected"),
-                Map.entry("@module", "provider.ssh"),
-                Map.entry("@timestamp", "2026-11-25T01:02:03.456789Z"),
-                Map.entry("host", "h1"),
-                Map.entry("port", 22L),
-                Map.entry("ok", true));
+        assertThat(line)
+                .containsExactly(
+                        Map.entry("@level", "info"),
+                        Map.entry("@message", "connected"),
+                        Map.entry("@module", "provider.ssh"),
+                        Map.entry("@timestamp", "2026-11-25T01:02:03.456789Z"),
+                        Map.entry("host", "h1"),
+                        Map.entry("port", 22L),
+                        Map.entry("ok", true));
     }
 
     @Test
@@ -117,9 +118,24 @@ class LogTest {
         Map<String, Object> nested = new LinkedHashMap<>();
         nested.put("a", 1);
         nested.put("b", List.of("x", 2.5));
-        Log.get("v").info("values", "nested", nested, "none", null, "opt", Optional.of("o"), "empty", Optional.empty(),
-                "nan", Double.NaN, "big", new java.math.BigDecimal("1.50"),
-                "error", new IllegalStateException("outer", new java.io.IOException("inner")), "odd");
+        Log.get("v")
+                .info(
+                        "values",
+                        "nested",
+                        nested,
+                        "none",
+                        null,
+                        "opt",
+                        Optional.of("o"),
+                        "empty",
+                        Optional.empty(),
+                        "nan",
+                        Double.NaN,
+                        "big",
+                        new java.math.BigDecimal("1.50"),
+                        "error",
+                        new IllegalStateException("outer", new java.io.IOException("inner")),
+                        "odd");
 
         Map<String, Object> line = parse(lines().get(0));
         assertThat(line.get("nested")).isEqualTo(Map.of("a", 1L, "b", List.of("x", 2.5)));
@@ -142,13 +158,15 @@ class LogTest {
         log.warn("w");
         log.error("e");
 
-        assertThat(lines()).extracting(l -> {
-            try {
-                return parse(l).get("@level");
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }).containsExactly("warn", "error");
+        assertThat(lines())
+                .extracting(l -> {
+                    try {
+                        return parse(l).get("@level");
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                })
+                .containsExactly("warn", "error");
         assertThat(log.isDebugEnabled()).isFalse();
         assertThat(log.isEnabled(Level.ERROR)).isTrue();
     }
@@ -236,8 +254,11 @@ class LogTest {
         List<String> lines = lines();
         assertThat(lines).hasSize(3);
         Map<String, Object> first = parse(lines.get(0));
-        assertThat(first).containsEntry("@level", "info").containsEntry("@module", "provider.jul")
-                .containsEntry("logger", "com.example.Library").containsEntry("@message", "hello {0}");
+        assertThat(first)
+                .containsEntry("@level", "info")
+                .containsEntry("@module", "provider.jul")
+                .containsEntry("logger", "com.example.Library")
+                .containsEntry("@message", "hello {0}");
         assertThat(parse(lines.get(1))).containsEntry("@message", "value 42");
         Map<String, Object> third = parse(lines.get(2));
         assertThat(third).containsEntry("@level", "error");
@@ -262,9 +283,12 @@ class LogTest {
 
     @Test
     void theLibraryThresholdComesFromItsOwnVariable() {
-        assertThat(LogThreshold.librariesFromEnvironment(Map.of("TF_LOG", "trace"))).isEqualTo(Level.WARN);
-        assertThat(LogThreshold.librariesFromEnvironment(Map.of("TF_JVM_LOG_LIBRARIES", "debug"))).isEqualTo(Level.DEBUG);
-        assertThat(LogThreshold.librariesFromEnvironment(Map.of("TF_JVM_LOG_LIBRARIES", "nonsense"))).isEqualTo(Level.WARN);
+        assertThat(LogThreshold.librariesFromEnvironment(Map.of("TF_LOG", "trace")))
+                .isEqualTo(Level.WARN);
+        assertThat(LogThreshold.librariesFromEnvironment(Map.of("TF_JVM_LOG_LIBRARIES", "debug")))
+                .isEqualTo(Level.DEBUG);
+        assertThat(LogThreshold.librariesFromEnvironment(Map.of("TF_JVM_LOG_LIBRARIES", "nonsense")))
+                .isEqualTo(Level.WARN);
     }
 
     @Test
@@ -274,19 +298,26 @@ class LogTest {
         op.info("done");
 
         List<String> lines = lines();
-        assertThat(parse(lines.get(0))).containsEntry("tf_operation", "plan t_thing").containsEntry("tf_req_id", "r1")
-                .containsEntry("host", "h1").containsEntry("port", 22L);
+        assertThat(parse(lines.get(0)))
+                .containsEntry("tf_operation", "plan t_thing")
+                .containsEntry("tf_req_id", "r1")
+                .containsEntry("host", "h1")
+                .containsEntry("port", 22L);
         assertThat(parse(lines.get(1))).containsEntry("tf_req_id", "r1").doesNotContainKey("host");
     }
 
     @Test
     void maskedFieldsNeverShowTheirValue() throws Exception {
-        Log.get("ssh").masking("password", "private_key").with("password", "hunter2")
+        Log.get("ssh")
+                .masking("password", "private_key")
+                .with("password", "hunter2")
                 .warn("auth", "private_key", "-----BEGIN KEY", "user", "root");
 
         String line = lines().get(0);
         assertThat(line).doesNotContain("hunter2").doesNotContain("BEGIN KEY");
-        assertThat(parse(line)).containsEntry("password", Log.MASK).containsEntry("private_key", Log.MASK)
+        assertThat(parse(line))
+                .containsEntry("password", Log.MASK)
+                .containsEntry("private_key", Log.MASK)
                 .containsEntry("user", "root");
     }
 

@@ -13,16 +13,16 @@ import javax.net.ssl.SSLException;
 
 /** gRPC clients shaped like go-plugin's: mTLS to "localhost" trusting only the handshake certificate. */
 public final class Clients {
-    private Clients() {
-    }
+    private Clients() {}
 
     /** A go-plugin style client identity: P-521, CN localhost, O HashiCorp. */
     public static ServerCertificate goPluginClientIdentity() throws Exception {
         return ServerCertificate.generate(ServerCertificate.Curve.P521, "HashiCorp");
     }
 
-    public static ManagedChannel mtls(InetSocketAddress address, Optional<ServerCertificate> clientIdentity,
-            X509Certificate trustedServer) throws SSLException {
+    public static ManagedChannel mtls(
+            InetSocketAddress address, Optional<ServerCertificate> clientIdentity, X509Certificate trustedServer)
+            throws SSLException {
         SslContextBuilder ssl = SslContextBuilder.forClient().trustManager(trustedServer);
         clientIdentity.ifPresent(id -> ssl.keyManager(id.privateKey(), id.certificate()));
         return NettyChannelBuilder.forAddress(address)
@@ -32,7 +32,9 @@ public final class Clients {
     }
 
     public static ManagedChannel plaintext(InetSocketAddress address) {
-        return NettyChannelBuilder.forAddress(address).negotiationType(NegotiationType.PLAINTEXT).build();
+        return NettyChannelBuilder.forAddress(address)
+                .negotiationType(NegotiationType.PLAINTEXT)
+                .build();
     }
 
     /** Parses "host:port" from the handshake's fourth field. */

@@ -4,8 +4,7 @@ import java.util.List;
 
 /** A provider process serving only the go-plugin services, for process-level tests and benchmarks. */
 public final class HealthOnlyMain {
-    private HealthOnlyMain() {
-    }
+    private HealthOnlyMain() {}
 
     public static void main(String[] args) {
         PluginMain.run(args, "example.com/tfjvm/healthonly", () -> {

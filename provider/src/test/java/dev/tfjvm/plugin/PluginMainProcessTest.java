@@ -28,12 +28,15 @@ class PluginMainProcessTest {
             "PLUGIN_MAX_PORT", "0");
 
     private static ServingStatus health(ManagedChannel channel) {
-        return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                .check(HealthCheckRequest.newBuilder().setService("plugin").build()).getStatus();
+        return HealthGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.newBuilder().setService("plugin").build())
+                .getStatus();
     }
 
     private static void shutdown(ManagedChannel channel) {
-        GRPCControllerGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+        GRPCControllerGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
                 .shutdown(GrpcControllerProto.Empty.getDefaultInstance());
         channel.shutdownNow();
     }
@@ -44,7 +47,9 @@ class PluginMainProcessTest {
             assertThat(p.waitFor(30)).isTrue();
             assertThat(p.process.exitValue()).isEqualTo(1);
             assertThat(p.remainingStdout()).isEmpty();
-            assertThat(p.stderr()).contains("Terraform provider plugin").contains("--debug")
+            assertThat(p.stderr())
+                    .contains("Terraform provider plugin")
+                    .contains("--debug")
                     .contains("TF_REATTACH_PROVIDERS");
         }
     }
@@ -76,9 +81,13 @@ class PluginMainProcessTest {
             assertThat(health(channel)).isEqualTo(ServingStatus.SERVING);
 
             shutdown(channel);
-            assertThat(p.waitFor(10)).as("process exits after GRPCController.Shutdown").isTrue();
+            assertThat(p.waitFor(10))
+                    .as("process exits after GRPCController.Shutdown")
+                    .isTrue();
             assertThat(p.process.exitValue()).isZero();
-            assertThat(p.remainingStdout()).as("nothing after the handshake on stdout").isEmpty();
+            assertThat(p.remainingStdout())
+                    .as("nothing after the handshake on stdout")
+                    .isEmpty();
             assertThat(p.stderr()).as("stray System.out output goes to stderr").contains("stray output from a library");
         }
     }
@@ -92,7 +101,8 @@ class PluginMainProcessTest {
             String[] fields = p.readStdoutLine().split("\\|", -1);
             assertThat(fields).hasSize(6);
             X509Certificate server = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(Base64.getDecoder().decode(fields[5])));
+                    .generateCertificate(
+                            new ByteArrayInputStream(Base64.getDecoder().decode(fields[5])));
             ManagedChannel channel = Clients.mtls(Clients.address(fields[3]), Optional.of(client), server);
 
             assertThat(health(channel)).isEqualTo(ServingStatus.SERVING);
@@ -105,8 +115,8 @@ class PluginMainProcessTest {
 
     @Test
     void debugModePrintsReattachInstructionsAndServesPlaintext() throws Exception {
-        try (ProviderProcess p = ProviderProcess.start(
-                ProviderProcess.javaCommand(HealthOnlyMain.class, "--debug"), Map.of())) {
+        try (ProviderProcess p =
+                ProviderProcess.start(ProviderProcess.javaCommand(HealthOnlyMain.class, "--debug"), Map.of())) {
             String reattach = null;
             for (int i = 0; i < 20 && reattach == null; i++) {
                 String line = p.readStdoutLine();
@@ -116,7 +126,8 @@ class PluginMainProcessTest {
                 }
             }
             Map<String, String> json = PluginServerTest.flatten(reattach);
-            assertThat(json).containsEntry("example.com/tfjvm/healthonly.Pid", String.valueOf(p.process.pid()))
+            assertThat(json)
+                    .containsEntry("example.com/tfjvm/healthonly.Pid", String.valueOf(p.process.pid()))
                     .containsEntry("example.com/tfjvm/healthonly.Test", "true");
             String address = json.get("example.com/tfjvm/healthonly.Addr.String");
             ManagedChannel channel = Clients.plaintext(Clients.address(address));
@@ -130,8 +141,8 @@ class PluginMainProcessTest {
 
     @Test
     void cdsTrainingRunsTheStartupPathAndExitsWithCleanStdout() throws Exception {
-        try (ProviderProcess p = ProviderProcess.start(
-                ProviderProcess.javaCommand(HealthOnlyMain.class, "--cds-training"), Map.of())) {
+        try (ProviderProcess p =
+                ProviderProcess.start(ProviderProcess.javaCommand(HealthOnlyMain.class, "--cds-training"), Map.of())) {
             assertThat(p.waitFor(60)).isTrue();
             assertThat(p.process.exitValue()).as(p.stderr()).isZero();
             assertThat(p.remainingStdout()).isEmpty();
@@ -147,9 +158,12 @@ class PluginMainProcessTest {
         command.addAll(ProviderProcess.javaCommand(HealthOnlyMain.class));
         try (ProviderProcess terraform = ProviderProcess.start(command, env)) {
             assertThat(terraform.readStdoutLine()).startsWith("1|6|tcp|");
-            ProcessHandle provider = terraform.process.toHandle().children().findFirst().orElseThrow();
+            ProcessHandle provider =
+                    terraform.process.toHandle().children().findFirst().orElseThrow();
             terraform.process.destroyForcibly();
-            assertThat(provider.onExit().get(30, TimeUnit.SECONDS).isAlive()).as("the orphaned provider exits").isFalse();
+            assertThat(provider.onExit().get(30, TimeUnit.SECONDS).isAlive())
+                    .as("the orphaned provider exits")
+                    .isFalse();
         }
     }
 }

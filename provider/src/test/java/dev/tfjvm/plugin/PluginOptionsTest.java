@@ -11,8 +11,8 @@ class PluginOptionsTest {
 
     @Test
     void clientCertificateMeansAutoMtls() throws Exception {
-        PluginOptions options = PluginOptions.fromEnvironment(Map.of("PLUGIN_CLIENT_CERT", PEM,
-                "PLUGIN_MIN_PORT", "0", "PLUGIN_MAX_PORT", "0"));
+        PluginOptions options = PluginOptions.fromEnvironment(
+                Map.of("PLUGIN_CLIENT_CERT", PEM, "PLUGIN_MIN_PORT", "0", "PLUGIN_MAX_PORT", "0"));
 
         assertThat(options.security()).isEqualTo(new TransportSecurity.AutoMtls(PEM));
         assertThat(options.minPort()).isZero();
@@ -23,16 +23,18 @@ class PluginOptionsTest {
     @Test
     void disabledTlsOrMissingCertificateMeansPlaintext() throws Exception {
         assertThat(PluginOptions.fromEnvironment(Map.of("PLUGIN_CLIENT_CERT", PEM, "TF_DISABLE_PLUGIN_TLS", "1"))
-                .security()).isInstanceOf(TransportSecurity.Plaintext.class);
+                        .security())
+                .isInstanceOf(TransportSecurity.Plaintext.class);
         assertThat(PluginOptions.fromEnvironment(Map.of()).security()).isInstanceOf(TransportSecurity.Plaintext.class);
-        assertThat(PluginOptions.fromEnvironment(Map.of("PLUGIN_CLIENT_CERT", "  ")).security())
+        assertThat(PluginOptions.fromEnvironment(Map.of("PLUGIN_CLIENT_CERT", "  "))
+                        .security())
                 .isInstanceOf(TransportSecurity.Plaintext.class);
     }
 
     @Test
     void readsThePortRange() throws Exception {
-        PluginOptions options = PluginOptions.fromEnvironment(Map.of("PLUGIN_MIN_PORT", "10000",
-                "PLUGIN_MAX_PORT", " 10010 "));
+        PluginOptions options =
+                PluginOptions.fromEnvironment(Map.of("PLUGIN_MIN_PORT", "10000", "PLUGIN_MAX_PORT", " 10010 "));
 
         assertThat(options.minPort()).isEqualTo(10000);
         assertThat(options.maxPort()).isEqualTo(10010);
@@ -41,11 +43,15 @@ class PluginOptionsTest {
     @Test
     void rejectsMalformedPorts() {
         assertThatThrownBy(() -> PluginOptions.fromEnvironment(Map.of("PLUGIN_MIN_PORT", "ten")))
-                .isInstanceOf(PluginStartException.class).hasMessageContaining("PLUGIN_MIN_PORT=ten");
+                .isInstanceOf(PluginStartException.class)
+                .hasMessageContaining("PLUGIN_MIN_PORT=ten");
         assertThatThrownBy(() -> PluginOptions.fromEnvironment(Map.of("PLUGIN_MAX_PORT", "70000")))
-                .isInstanceOf(PluginStartException.class).hasMessageContaining("0..65535");
-        assertThatThrownBy(() -> PluginOptions.fromEnvironment(Map.of("PLUGIN_MIN_PORT", "200", "PLUGIN_MAX_PORT", "100")))
-                .isInstanceOf(PluginStartException.class).hasMessageContaining("greater than");
+                .isInstanceOf(PluginStartException.class)
+                .hasMessageContaining("0..65535");
+        assertThatThrownBy(
+                        () -> PluginOptions.fromEnvironment(Map.of("PLUGIN_MIN_PORT", "200", "PLUGIN_MAX_PORT", "100")))
+                .isInstanceOf(PluginStartException.class)
+                .hasMessageContaining("greater than");
     }
 
     @Test

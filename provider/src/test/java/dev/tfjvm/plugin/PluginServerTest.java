@@ -65,21 +65,24 @@ class PluginServerTest {
     }
 
     private static ServingStatus health(ManagedChannel channel, String service) {
-        return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
+        return HealthGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.newBuilder().setService(service).build())
+                .getStatus();
     }
 
     @Test
     void mtlsClientLikeTerraformGetsHealthAndShutsTheServerDown() throws Exception {
         PluginServer server = startMtls();
-        ManagedChannel channel = channel(Clients.mtls(server.address(), Optional.of(client),
-                server.certificate().orElseThrow()));
+        ManagedChannel channel = channel(Clients.mtls(
+                server.address(), Optional.of(client), server.certificate().orElseThrow()));
 
         assertThat(health(channel, "plugin")).isEqualTo(ServingStatus.SERVING);
         assertThat(health(channel, "")).isEqualTo(ServingStatus.SERVING);
         assertThat(server.isStopped()).isFalse();
 
-        GRPCControllerGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+        GRPCControllerGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
                 .shutdown(GrpcControllerProto.Empty.getDefaultInstance());
         channel.shutdownNow();
 
@@ -92,18 +95,21 @@ class PluginServerTest {
         });
         waiter.start();
         waiter.join(10_000);
-        assertThat(waiter.isAlive()).as("awaitShutdown returned after GRPCController.Shutdown").isFalse();
+        assertThat(waiter.isAlive())
+                .as("awaitShutdown returned after GRPCController.Shutdown")
+                .isFalse();
         assertThat(server.isStopped()).isTrue();
     }
 
     @Test
     void clientWithoutCertificateIsRefused() throws Exception {
         PluginServer server = startMtls();
-        ManagedChannel channel = channel(Clients.mtls(server.address(), Optional.empty(),
-                server.certificate().orElseThrow()));
+        ManagedChannel channel = channel(Clients.mtls(
+                server.address(), Optional.empty(), server.certificate().orElseThrow()));
 
         assertThatThrownBy(() -> health(channel, "plugin"))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
     }
 
@@ -111,11 +117,12 @@ class PluginServerTest {
     void clientWithAnotherCertificateIsRefused() throws Exception {
         PluginServer server = startMtls();
         ServerCertificate stranger = Clients.goPluginClientIdentity();
-        ManagedChannel channel = channel(Clients.mtls(server.address(), Optional.of(stranger),
-                server.certificate().orElseThrow()));
+        ManagedChannel channel = channel(Clients.mtls(
+                server.address(), Optional.of(stranger), server.certificate().orElseThrow()));
 
         assertThatThrownBy(() -> health(channel, "plugin"))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
     }
 
@@ -175,8 +182,8 @@ class PluginServerTest {
         assertThat(line).doesNotContain("\n");
 
         byte[] der = Base64.getDecoder().decode(fields[5]);
-        X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(der));
+        X509Certificate cert = (X509Certificate)
+                CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
         assertThat(cert).isEqualTo(server.certificate().orElseThrow());
         assertThat(cert.getSubjectAlternativeNames()).contains(List.of(2, "localhost"));
         assertThat(cert.getSubjectX500Principal().getName()).contains("CN=localhost");
@@ -184,7 +191,8 @@ class PluginServerTest {
         assertThat(cert.getBasicConstraints()).isGreaterThanOrEqualTo(0);
         assertThat(cert.getKeyUsage()[0]).as("digitalSignature").isTrue();
         assertThat(cert.getKeyUsage()[5]).as("keyCertSign").isTrue();
-        assertThat(cert.getNotBefore().toInstant()).isBefore(java.time.Instant.now().minusSeconds(20));
+        assertThat(cert.getNotBefore().toInstant())
+                .isBefore(java.time.Instant.now().minusSeconds(20));
         cert.verify(cert.getPublicKey());
     }
 
@@ -195,7 +203,8 @@ class PluginServerTest {
 
         assertThat(server.handshakeLine()).endsWith("|grpc|").startsWith("1|6|tcp|127.0.0.1:");
         assertThat(server.certificate()).isEmpty();
-        assertThat(health(channel(Clients.plaintext(server.address())), "plugin")).isEqualTo(ServingStatus.SERVING);
+        assertThat(health(channel(Clients.plaintext(server.address())), "plugin"))
+                .isEqualTo(ServingStatus.SERVING);
     }
 
     @Test
@@ -213,7 +222,8 @@ class PluginServerTest {
         cleanup.add(server);
         byte[] tenMiB = new byte[10 << 20];
 
-        assertThat(SizeService.measure(channel(Clients.plaintext(server.address())), tenMiB)).isEqualTo(tenMiB.length);
+        assertThat(SizeService.measure(channel(Clients.plaintext(server.address())), tenMiB))
+                .isEqualTo(tenMiB.length);
     }
 
     @Test
@@ -223,12 +233,17 @@ class PluginServerTest {
         String json = server.reattachJson("example.com/acme/demo");
 
         Map<String, String> flat = flatten(json);
-        assertThat(flat).containsEntry("example.com/acme/demo.Protocol", "grpc")
+        assertThat(flat)
+                .containsEntry("example.com/acme/demo.Protocol", "grpc")
                 .containsEntry("example.com/acme/demo.ProtocolVersion", "6")
-                .containsEntry("example.com/acme/demo.Pid", String.valueOf(ProcessHandle.current().pid()))
+                .containsEntry(
+                        "example.com/acme/demo.Pid",
+                        String.valueOf(ProcessHandle.current().pid()))
                 .containsEntry("example.com/acme/demo.Test", "true")
                 .containsEntry("example.com/acme/demo.Addr.Network", "tcp")
-                .containsEntry("example.com/acme/demo.Addr.String", "127.0.0.1:" + server.address().getPort());
+                .containsEntry(
+                        "example.com/acme/demo.Addr.String",
+                        "127.0.0.1:" + server.address().getPort());
     }
 
     @Test
@@ -249,13 +264,13 @@ class PluginServerTest {
         try (ServerSocket occupied = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             busy = occupied.getLocalPort();
             assertThatThrownBy(() -> PluginServer.start(
-                    new PluginOptions(new TransportSecurity.Plaintext(), busy, busy, false), List.of()))
+                            new PluginOptions(new TransportSecurity.Plaintext(), busy, busy, false), List.of()))
                     .isInstanceOf(PluginStartException.class)
                     .hasMessageContaining("127.0.0.1 port " + busy)
                     .hasMessageContaining("PLUGIN_MIN_PORT");
         }
-        PluginServer server = PluginServer.start(
-                new PluginOptions(new TransportSecurity.Plaintext(), busy, busy, false), List.of());
+        PluginServer server =
+                PluginServer.start(new PluginOptions(new TransportSecurity.Plaintext(), busy, busy, false), List.of());
         cleanup.add(server);
         assertThat(server.address().getPort()).isEqualTo(busy);
     }
@@ -263,7 +278,7 @@ class PluginServerTest {
     @Test
     void malformedClientCertificateIsAClearStartError() {
         assertThatThrownBy(() -> PluginServer.start(
-                new PluginOptions(new TransportSecurity.AutoMtls("not a certificate"), 0, 0, false), List.of()))
+                        new PluginOptions(new TransportSecurity.AutoMtls("not a certificate"), 0, 0, false), List.of()))
                 .isInstanceOf(PluginStartException.class)
                 .hasMessageContaining("PLUGIN_CLIENT_CERT")
                 .hasMessageContaining("TF_DISABLE_PLUGIN_TLS");

@@ -17,9 +17,9 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /** Our hand-written DER, checked by two independent parsers: the JDK's and BouncyCastle's. */
 class ServerCertificateTest {
@@ -36,13 +36,14 @@ class ServerCertificateTest {
         assertThat(cert.getSerialNumber().signum()).isPositive();
         assertThat(cert.getSubjectX500Principal()).isEqualTo(cert.getIssuerX500Principal());
         assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=localhost,O=Acme \\\"Quoted\\\" Ünïcode");
-        assertThat(cert.getSubjectAlternativeNames()).containsExactlyInAnyOrder(List.of(2, "localhost"),
-                List.of(7, "127.0.0.1"));
+        assertThat(cert.getSubjectAlternativeNames())
+                .containsExactlyInAnyOrder(List.of(2, "localhost"), List.of(7, "127.0.0.1"));
         assertThat(cert.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
         assertThat(cert.getBasicConstraints()).isEqualTo(Integer.MAX_VALUE);
         assertThat(cert.getKeyUsage()).startsWith(true, false, true, false, true, true, false, false, false);
         assertThat(cert.getCriticalExtensionOIDs()).containsExactlyInAnyOrder("2.5.29.19", "2.5.29.15");
-        assertThat(cert.getNotBefore().toInstant()).isBetween(Instant.now().minusSeconds(40), Instant.now().minusSeconds(20));
+        assertThat(cert.getNotBefore().toInstant())
+                .isBetween(Instant.now().minusSeconds(40), Instant.now().minusSeconds(20));
         assertThat(cert.getPublicKey()).isEqualTo(cert.getPublicKey());
         assertThat(generated.privateKey().getAlgorithm()).isEqualTo("EC");
     }
@@ -51,15 +52,22 @@ class ServerCertificateTest {
     @EnumSource(ServerCertificate.Curve.class)
     void bouncyCastleParsesTheSameStructure(ServerCertificate.Curve curve) throws Exception {
         ServerCertificate generated = ServerCertificate.generate(curve, "HashiCorp");
-        X509CertificateHolder holder = new X509CertificateHolder(generated.certificate().getEncoded());
+        X509CertificateHolder holder =
+                new X509CertificateHolder(generated.certificate().getEncoded());
 
         assertThat(holder.isSignatureValid(new JcaContentVerifierProviderBuilder()
-                .build(generated.certificate().getPublicKey()))).isTrue();
+                        .build(generated.certificate().getPublicKey())))
+                .isTrue();
         assertThat(holder.getSubject().toString()).isEqualTo("O=HashiCorp,CN=localhost");
-        assertThat(BasicConstraints.fromExtensions(holder.getExtensions()).isCA()).isTrue();
+        assertThat(BasicConstraints.fromExtensions(holder.getExtensions()).isCA())
+                .isTrue();
         assertThat(holder.getExtension(Extension.basicConstraints).isCritical()).isTrue();
-        assertThat(KeyUsage.fromExtensions(holder.getExtensions()).hasUsages(KeyUsage.digitalSignature
-                | KeyUsage.keyEncipherment | KeyUsage.keyAgreement | KeyUsage.keyCertSign)).isTrue();
+        assertThat(KeyUsage.fromExtensions(holder.getExtensions())
+                        .hasUsages(KeyUsage.digitalSignature
+                                | KeyUsage.keyEncipherment
+                                | KeyUsage.keyAgreement
+                                | KeyUsage.keyCertSign))
+                .isTrue();
         assertThat(ExtendedKeyUsage.fromExtensions(holder.getExtensions()).getUsages())
                 .containsExactly(KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth);
         GeneralName[] names = GeneralNames.fromExtensions(holder.getExtensions(), Extension.subjectAlternativeName)
@@ -75,7 +83,8 @@ class ServerCertificateTest {
         ServerCertificate a = ServerCertificate.generate();
         ServerCertificate b = ServerCertificate.generate();
 
-        assertThat(a.certificate().getSerialNumber()).isNotEqualTo(b.certificate().getSerialNumber());
+        assertThat(a.certificate().getSerialNumber())
+                .isNotEqualTo(b.certificate().getSerialNumber());
         assertThat(a.certificate().getPublicKey()).isNotEqualTo(b.certificate().getPublicKey());
     }
 
@@ -86,7 +95,8 @@ class ServerCertificateTest {
         assertThat(generated.handshakeField()).doesNotContain("=").doesNotContain("\n");
         assertThat(Base64.getDecoder().decode(generated.handshakeField()))
                 .isEqualTo(generated.certificate().getEncoded());
-        assertThat(generated.certificatePem()).startsWith("-----BEGIN CERTIFICATE-----\n")
+        assertThat(generated.certificatePem())
+                .startsWith("-----BEGIN CERTIFICATE-----\n")
                 .endsWith("-----END CERTIFICATE-----\n");
         assertThat(generated.privateKeyPem()).startsWith("-----BEGIN PRIVATE KEY-----\n");
     }
@@ -99,6 +109,7 @@ class ServerCertificateTest {
                 .isEqualTo(Der.tlv(Der.GENERALIZED_TIME, "20500102030405Z".getBytes()));
         assertThat(Der.tlv(Der.OCTET_STRING, new byte[200])).startsWith(0x04, 0x81, 200);
         assertThat(Der.tlv(Der.OCTET_STRING, new byte[300])).startsWith(0x04, 0x82, 0x01, 0x2c);
-        assertThat(Der.oid("1.2.840.10045.4.3.2")).containsExactly(0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02);
+        assertThat(Der.oid("1.2.840.10045.4.3.2"))
+                .containsExactly(0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02);
     }
 }

@@ -40,15 +40,19 @@ final class SizeService implements BindableService {
     public ServerServiceDefinition bindService() {
         return ServerServiceDefinition.builder("test.Size")
                 .addMethod(SIZE, ServerCalls.asyncUnaryCall((request, response) -> {
-                    response.onNext(ByteBuffer.allocate(4).putInt(request.length).array());
+                    response.onNext(
+                            ByteBuffer.allocate(4).putInt(request.length).array());
                     response.onCompleted();
                 }))
                 .build();
     }
 
     static int measure(Channel channel, byte[] payload) {
-        byte[] answer = ClientCalls.blockingUnaryCall(channel, SIZE,
-                io.grpc.CallOptions.DEFAULT.withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS), payload);
+        byte[] answer = ClientCalls.blockingUnaryCall(
+                channel,
+                SIZE,
+                io.grpc.CallOptions.DEFAULT.withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS),
+                payload);
         return ByteBuffer.wrap(answer).getInt();
     }
 }

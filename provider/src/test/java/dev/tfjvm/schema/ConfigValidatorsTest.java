@@ -28,8 +28,11 @@ class ConfigValidatorsTest {
         for (String s : set) {
             String name = s.replace("?", "");
             CtyType type = BLOCK.attribute(name).orElseThrow().type();
-            values.put(name, s.endsWith("?") ? CtyValue.unknown(type)
-                    : type == CtyType.NUMBER ? CtyValue.number(1) : CtyValue.string("x"));
+            values.put(
+                    name,
+                    s.endsWith("?")
+                            ? CtyValue.unknown(type)
+                            : type == CtyType.NUMBER ? CtyValue.number(1) : CtyValue.string("x"));
         }
         return CtyValue.object(BLOCK.impliedType(), values);
     }
@@ -45,11 +48,14 @@ class ConfigValidatorsTest {
         ConfigValidator v = ConfigValidators.conflicting("cpus", "cpu_count");
         assertThat(run(v, config("cpus"))).isEmpty();
         assertThat(run(v, config())).isEmpty();
-        assertThat(run(v, config("cpus", "cpu_count?"))).as("an unknown value counts as written").singleElement()
+        assertThat(run(v, config("cpus", "cpu_count?")))
+                .as("an unknown value counts as written")
+                .singleElement()
                 .satisfies(d -> {
                     assertThat(d.path()).contains(CtyPath.ROOT.attr("cpu_count"));
-                    assertThat(d.detail()).isEqualTo(
-                            "cpus and cpu_count cannot be used together: keep one of them and remove the other.");
+                    assertThat(d.detail())
+                            .isEqualTo(
+                                    "cpus and cpu_count cannot be used together: keep one of them and remove the other.");
                 });
     }
 
@@ -73,8 +79,9 @@ class ConfigValidatorsTest {
         assertThat(run(v, config("cpu_policy", "cpu_count?"))).isEmpty();
         assertThat(run(v, config("cpu_policy"))).singleElement().satisfies(d -> {
             assertThat(d.path()).contains(CtyPath.ROOT.attr("cpu_policy"));
-            assertThat(d.detail()).isEqualTo(
-                    "cpu_policy is set, so cpu_count must be set too: set cpu_count, or leave cpu_policy out.");
+            assertThat(d.detail())
+                    .isEqualTo(
+                            "cpu_policy is set, so cpu_count must be set too: set cpu_count, or leave cpu_policy out.");
         });
     }
 

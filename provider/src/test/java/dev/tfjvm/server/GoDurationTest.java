@@ -18,7 +18,8 @@ class GoDurationTest {
 
     @Test
     void rejectsTextThatIsNotADurationWithAnExample() {
-        assertThatThrownBy(() -> GoDuration.parse("soon")).hasMessageContaining("\"soon\" is not a duration")
+        assertThatThrownBy(() -> GoDuration.parse("soon"))
+                .hasMessageContaining("\"soon\" is not a duration")
                 .hasMessageContaining("10m");
         assertThatThrownBy(() -> GoDuration.parse("10")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> GoDuration.parse("")).isInstanceOf(IllegalArgumentException.class);

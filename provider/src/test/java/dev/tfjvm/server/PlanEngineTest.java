@@ -42,7 +42,12 @@ class PlanEngineTest {
 
     @Test
     void createMarksComputedValuesUnknownFillsDefaultsAndDropsWriteOnly() {
-        CtyValue config = obj(Map.of("name", CtyValue.string("a"), "token", CtyValue.string("t"), "disk",
+        CtyValue config = obj(Map.of(
+                "name",
+                CtyValue.string("a"),
+                "token",
+                CtyValue.string("t"),
+                "disk",
                 CtyValue.list(DISK.impliedType(), List.of(disk("root", CtyValue.nullOf(CtyType.STRING))))));
         PlanEngine.Result r = PlanEngine.plan(BLOCK, CtyValue.nullOf(TYPE), config, config);
         CtyValue.ObjectVal planned = (CtyValue.ObjectVal) r.planned();
@@ -50,15 +55,23 @@ class PlanEngineTest {
         assertThat(planned.get("revision").isKnown()).isFalse();
         assertThat(planned.get("size")).isEqualTo(CtyValue.number(1));
         assertThat(planned.get("token").isNull()).isTrue();
-        CtyValue.ObjectVal d = (CtyValue.ObjectVal) ((CtyValue.ListVal) planned.get("disk")).elements().get(0);
+        CtyValue.ObjectVal d = (CtyValue.ObjectVal)
+                ((CtyValue.ListVal) planned.get("disk")).elements().get(0);
         assertThat(d.get("serial").isKnown()).isFalse();
         assertThat(r.requiresReplace()).isEmpty();
     }
 
     @Test
     void anUnchangedResourcePlansExactlyItsPriorState() {
-        CtyValue prior = obj(Map.of("name", CtyValue.string("a"), "id", CtyValue.string("x"),
-                "revision", CtyValue.number(3), "size", CtyValue.number(1)));
+        CtyValue prior = obj(Map.of(
+                "name",
+                CtyValue.string("a"),
+                "id",
+                CtyValue.string("x"),
+                "revision",
+                CtyValue.number(3),
+                "size",
+                CtyValue.number(1)));
         CtyValue config = obj(Map.of("name", CtyValue.string("a")));
         PlanEngine.Result r = PlanEngine.plan(BLOCK, prior, config, prior);
         assertThat(r.planned()).isEqualTo(prior);
@@ -66,12 +79,27 @@ class PlanEngineTest {
 
     @Test
     void aChangeMarksComputedValuesUnknownExceptThoseKeptFromState() {
-        CtyValue prior = obj(Map.of("name", CtyValue.string("a"), "id", CtyValue.string("x"),
-                "revision", CtyValue.number(3), "size", CtyValue.number(1)));
+        CtyValue prior = obj(Map.of(
+                "name",
+                CtyValue.string("a"),
+                "id",
+                CtyValue.string("x"),
+                "revision",
+                CtyValue.number(3),
+                "size",
+                CtyValue.number(1)));
         CtyValue config = obj(Map.of("name", CtyValue.string("b")));
-        CtyValue proposed = obj(Map.of("name", CtyValue.string("b"), "id", CtyValue.string("x"),
-                "revision", CtyValue.number(3), "size", CtyValue.number(1)));
-        CtyValue.ObjectVal planned = (CtyValue.ObjectVal) PlanEngine.plan(BLOCK, prior, config, proposed).planned();
+        CtyValue proposed = obj(Map.of(
+                "name",
+                CtyValue.string("b"),
+                "id",
+                CtyValue.string("x"),
+                "revision",
+                CtyValue.number(3),
+                "size",
+                CtyValue.number(1)));
+        CtyValue.ObjectVal planned = (CtyValue.ObjectVal)
+                PlanEngine.plan(BLOCK, prior, config, proposed).planned();
         assertThat(planned.get("id")).isEqualTo(CtyValue.string("x"));
         assertThat(planned.get("revision").isKnown()).isFalse();
         assertThat(planned.get("size")).isEqualTo(CtyValue.number(1));
@@ -79,11 +107,29 @@ class PlanEngineTest {
 
     @Test
     void changingARequiresReplaceAttributeIsReported() {
-        CtyValue prior = obj(Map.of("name", CtyValue.string("a"), "zone", CtyValue.string("z1"),
-                "id", CtyValue.string("x"), "revision", CtyValue.number(1), "size", CtyValue.number(1)));
+        CtyValue prior = obj(Map.of(
+                "name",
+                CtyValue.string("a"),
+                "zone",
+                CtyValue.string("z1"),
+                "id",
+                CtyValue.string("x"),
+                "revision",
+                CtyValue.number(1),
+                "size",
+                CtyValue.number(1)));
         CtyValue config = obj(Map.of("name", CtyValue.string("a"), "zone", CtyValue.string("z2")));
-        CtyValue proposed = obj(Map.of("name", CtyValue.string("a"), "zone", CtyValue.string("z2"),
-                "id", CtyValue.string("x"), "revision", CtyValue.number(1), "size", CtyValue.number(1)));
+        CtyValue proposed = obj(Map.of(
+                "name",
+                CtyValue.string("a"),
+                "zone",
+                CtyValue.string("z2"),
+                "id",
+                CtyValue.string("x"),
+                "revision",
+                CtyValue.number(1),
+                "size",
+                CtyValue.number(1)));
         assertThat(PlanEngine.plan(BLOCK, prior, config, proposed).requiresReplace())
                 .containsExactly(CtyPath.ROOT.attr("zone"));
     }

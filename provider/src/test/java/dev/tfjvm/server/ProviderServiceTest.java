@@ -14,8 +14,8 @@ import dev.tfjvm.schema.Block;
 import dev.tfjvm.schema.Schema;
 import dev.tfjvm.schema.Validators;
 import dev.tfjvm.spi.ApplyContext;
-import dev.tfjvm.spi.DeleteContext;
 import dev.tfjvm.spi.ConfigureContext;
+import dev.tfjvm.spi.DeleteContext;
 import dev.tfjvm.spi.OperationCancelledException;
 import dev.tfjvm.spi.OperationTimeouts;
 import dev.tfjvm.spi.Provider;
@@ -99,8 +99,7 @@ class ProviderServiceTest {
         }
 
         @Override
-        public void delete(DeleteContext c) {
-        }
+        public void delete(DeleteContext c) {}
     }
 
     static final class TestProvider implements Provider {
@@ -115,8 +114,7 @@ class ProviderServiceTest {
         }
 
         @Override
-        public void configure(ConfigureContext context) {
-        }
+        public void configure(ConfigureContext context) {}
 
         @Override
         public List<Resource> resources() {
@@ -161,9 +159,10 @@ class ProviderServiceTest {
     private final ProviderService service = new ProviderService(new TestProvider());
     private final CtyType.ObjectType type = new ResourceType(new Thing()).type;
 
-
     private Tfplugin6.DynamicValue dv(CtyValue v) throws Exception {
-        return Tfplugin6.DynamicValue.newBuilder().setMsgpack(ByteString.copyFrom(CtyMsgpack.encode(v, type))).build();
+        return Tfplugin6.DynamicValue.newBuilder()
+                .setMsgpack(ByteString.copyFrom(CtyMsgpack.encode(v, type)))
+                .build();
     }
 
     private CtyValue config(String name) {
@@ -172,95 +171,138 @@ class ProviderServiceTest {
 
     @Test
     void schemaIncludesTheTimeoutsBlockAndFunctions() {
-        Tfplugin6.GetProviderSchema.Response r = DirectCall.unary(service::getProviderSchema,
-                Tfplugin6.GetProviderSchema.Request.getDefaultInstance());
+        Tfplugin6.GetProviderSchema.Response r =
+                DirectCall.unary(service::getProviderSchema, Tfplugin6.GetProviderSchema.Request.getDefaultInstance());
         assertThat(r.getResourceSchemasMap()).containsKey("t_thing");
         assertThat(r.getResourceSchemasOrThrow("t_thing").getBlock().getBlockTypesList())
-                .extracting(Tfplugin6.Schema.NestedBlock::getTypeName).containsExactly("timeouts");
+                .extracting(Tfplugin6.Schema.NestedBlock::getTypeName)
+                .containsExactly("timeouts");
         assertThat(r.getFunctionsMap()).containsKey("twice");
         assertThat(r.hasProvider()).isTrue();
     }
 
     @Test
     void validationErrorsCarryTheAttributePath() throws Exception {
-        Tfplugin6.ValidateResourceConfig.Response r = DirectCall.unary(service::validateResourceConfig,
-                Tfplugin6.ValidateResourceConfig.Request.newBuilder().setTypeName("t_thing")
-                        .setConfig(dv(config("zzz"))).build());
-        assertThat(r.getDiagnosticsList()).filteredOn(d -> d.getSeverity() == Tfplugin6.Diagnostic.Severity.ERROR)
-                .as("the resource's own check of the same attribute is not a second error").singleElement()
+        Tfplugin6.ValidateResourceConfig.Response r = DirectCall.unary(
+                service::validateResourceConfig,
+                Tfplugin6.ValidateResourceConfig.Request.newBuilder()
+                        .setTypeName("t_thing")
+                        .setConfig(dv(config("zzz")))
+                        .build());
+        assertThat(r.getDiagnosticsList())
+                .filteredOn(d -> d.getSeverity() == Tfplugin6.Diagnostic.Severity.ERROR)
+                .as("the resource's own check of the same attribute is not a second error")
+                .singleElement()
                 .satisfies(d -> {
                     assertThat(d.getDetail()).contains("\"zzz\" is not one of: a, b, slow");
                     assertThat(d.getAttribute().getSteps(0).getAttributeName()).isEqualTo("name");
                 });
-        assertThat(r.getDiagnosticsList()).extracting(Tfplugin6.Diagnostic::getSummary).as("warnings are kept")
+        assertThat(r.getDiagnosticsList())
+                .extracting(Tfplugin6.Diagnostic::getSummary)
+                .as("warnings are kept")
                 .contains("Sleepy name");
     }
 
     @Test
     void anAuthorErrorTheSchemaDidNotFindIsKept() throws Exception {
-        Tfplugin6.ValidateResourceConfig.Response r = DirectCall.unary(service::validateResourceConfig,
-                Tfplugin6.ValidateResourceConfig.Request.newBuilder().setTypeName("t_thing")
-                        .setConfig(dv(config("b"))).build());
-        assertThat(r.getDiagnosticsList()).singleElement()
+        Tfplugin6.ValidateResourceConfig.Response r = DirectCall.unary(
+                service::validateResourceConfig,
+                Tfplugin6.ValidateResourceConfig.Request.newBuilder()
+                        .setTypeName("t_thing")
+                        .setConfig(dv(config("b")))
+                        .build());
+        assertThat(r.getDiagnosticsList())
+                .singleElement()
                 .satisfies(d -> assertThat(d.getSummary()).isEqualTo("Name b is retired"));
     }
 
     @Test
     void planThenApplyProducesAWhollyKnownState() throws Exception {
         CtyValue none = CtyValue.nullOf(type);
-        Tfplugin6.PlanResourceChange.Response plan = DirectCall.unary(service::planResourceChange,
-                Tfplugin6.PlanResourceChange.Request.newBuilder().setTypeName("t_thing").setPriorState(dv(none))
-                        .setProposedNewState(dv(config("a"))).setConfig(dv(config("a"))).build());
+        Tfplugin6.PlanResourceChange.Response plan = DirectCall.unary(
+                service::planResourceChange,
+                Tfplugin6.PlanResourceChange.Request.newBuilder()
+                        .setTypeName("t_thing")
+                        .setPriorState(dv(none))
+                        .setProposedNewState(dv(config("a")))
+                        .setConfig(dv(config("a")))
+                        .build());
         assertThat(plan.getDiagnosticsList()).isEmpty();
-        CtyValue.ObjectVal planned = (CtyValue.ObjectVal) CtyMsgpack.decode(
-                plan.getPlannedState().getMsgpack().toByteArray(), type);
+        CtyValue.ObjectVal planned = (CtyValue.ObjectVal)
+                CtyMsgpack.decode(plan.getPlannedState().getMsgpack().toByteArray(), type);
         assertThat(planned.get("id").isKnown()).isFalse();
 
-        Tfplugin6.ApplyResourceChange.Response apply = DirectCall.unary(service::applyResourceChange,
-                Tfplugin6.ApplyResourceChange.Request.newBuilder().setTypeName("t_thing").setPriorState(dv(none))
-                        .setPlannedState(plan.getPlannedState()).setConfig(dv(config("a"))).build());
+        Tfplugin6.ApplyResourceChange.Response apply = DirectCall.unary(
+                service::applyResourceChange,
+                Tfplugin6.ApplyResourceChange.Request.newBuilder()
+                        .setTypeName("t_thing")
+                        .setPriorState(dv(none))
+                        .setPlannedState(plan.getPlannedState())
+                        .setConfig(dv(config("a")))
+                        .build());
         assertThat(apply.getDiagnosticsList()).isEmpty();
-        CtyValue.ObjectVal state = (CtyValue.ObjectVal) CtyMsgpack.decode(
-                apply.getNewState().getMsgpack().toByteArray(), type);
+        CtyValue.ObjectVal state = (CtyValue.ObjectVal)
+                CtyMsgpack.decode(apply.getNewState().getMsgpack().toByteArray(), type);
         assertThat(state.get("id")).isEqualTo(CtyValue.string("id-a"));
     }
 
     @Test
     void unknownResourceTypesGetADiagnosticListingTheKnownOnes() throws Exception {
-        Tfplugin6.ReadResource.Response r = DirectCall.unary(service::readResource,
-                Tfplugin6.ReadResource.Request.newBuilder().setTypeName("t_nope").build());
-        assertThat(r.getDiagnosticsList()).singleElement()
+        Tfplugin6.ReadResource.Response r = DirectCall.unary(
+                service::readResource,
+                Tfplugin6.ReadResource.Request.newBuilder()
+                        .setTypeName("t_nope")
+                        .build());
+        assertThat(r.getDiagnosticsList())
+                .singleElement()
                 .satisfies(d -> assertThat(d.getDetail()).contains("t_nope").contains("t_thing"));
     }
 
     @Test
     void malformedValuesFromTheWireBecomeDiagnostics() {
-        Tfplugin6.PlanResourceChange.Response r = DirectCall.unary(service::planResourceChange,
-                Tfplugin6.PlanResourceChange.Request.newBuilder().setTypeName("t_thing")
+        Tfplugin6.PlanResourceChange.Response r = DirectCall.unary(
+                service::planResourceChange,
+                Tfplugin6.PlanResourceChange.Request.newBuilder()
+                        .setTypeName("t_thing")
                         .setProposedNewState(Tfplugin6.DynamicValue.newBuilder()
-                                .setMsgpack(ByteString.copyFrom(new byte[] {(byte) 0x82, 1}))).build());
-        assertThat(r.getDiagnosticsList()).singleElement()
+                                .setMsgpack(ByteString.copyFrom(new byte[] {(byte) 0x82, 1})))
+                        .build());
+        assertThat(r.getDiagnosticsList())
+                .singleElement()
                 .satisfies(d -> assertThat(d.getSummary()).contains("could not read Terraform's request"));
     }
 
     @Test
     void functionErrorsNameTheArgument() throws Exception {
-        Tfplugin6.CallFunction.Response ok = DirectCall.unary(service::callFunction, Tfplugin6.CallFunction.Request.newBuilder()
-                .setName("twice").addArguments(numberArg(21)).build());
+        Tfplugin6.CallFunction.Response ok = DirectCall.unary(
+                service::callFunction,
+                Tfplugin6.CallFunction.Request.newBuilder()
+                        .setName("twice")
+                        .addArguments(numberArg(21))
+                        .build());
         assertThat(CtyMsgpack.decode(ok.getResult().getMsgpack().toByteArray(), CtyType.NUMBER))
                 .isEqualTo(CtyValue.number(42));
-        Tfplugin6.CallFunction.Response bad = DirectCall.unary(service::callFunction, Tfplugin6.CallFunction.Request.newBuilder()
-                .setName("twice").addArguments(numberArg(-1)).build());
+        Tfplugin6.CallFunction.Response bad = DirectCall.unary(
+                service::callFunction,
+                Tfplugin6.CallFunction.Request.newBuilder()
+                        .setName("twice")
+                        .addArguments(numberArg(-1))
+                        .build());
         assertThat(bad.getError().getText()).isEqualTo("n must not be negative");
         assertThat(bad.getError().getFunctionArgument()).isZero();
-        Tfplugin6.CallFunction.Response none = DirectCall.unary(service::callFunction, Tfplugin6.CallFunction.Request.newBuilder()
-                .setName("twice").addArguments(Tfplugin6.DynamicValue.getDefaultInstance()).build());
+        Tfplugin6.CallFunction.Response none = DirectCall.unary(
+                service::callFunction,
+                Tfplugin6.CallFunction.Request.newBuilder()
+                        .setName("twice")
+                        .addArguments(Tfplugin6.DynamicValue.getDefaultInstance())
+                        .build());
         assertThat(none.getError().getText()).contains("must not be null");
     }
 
     private static Tfplugin6.DynamicValue numberArg(long n) throws Exception {
         return Tfplugin6.DynamicValue.newBuilder()
-                .setMsgpack(ByteString.copyFrom(CtyMsgpack.encode(CtyValue.number(n), CtyType.NUMBER))).build();
+                .setMsgpack(ByteString.copyFrom(CtyMsgpack.encode(CtyValue.number(n), CtyType.NUMBER)))
+                .build();
     }
 
     @Test
@@ -268,14 +310,18 @@ class ProviderServiceTest {
         SLOW_STARTED = new CountDownLatch(1);
         CompletableFuture<Tfplugin6.ApplyResourceChange.Response> apply = slowApply();
         assertThat(SLOW_STARTED.await(30, TimeUnit.SECONDS)).isTrue();
-        Tfplugin6.StopProvider.Response stop = DirectCall.unary(service::stopProvider, Tfplugin6.StopProvider.Request.getDefaultInstance());
+        Tfplugin6.StopProvider.Response stop =
+                DirectCall.unary(service::stopProvider, Tfplugin6.StopProvider.Request.getDefaultInstance());
         assertThat(stop.getError()).isEmpty();
         Tfplugin6.ApplyResourceChange.Response r = apply.get(30, TimeUnit.SECONDS);
-        assertThat(r.getDiagnosticsList()).singleElement()
+        assertThat(r.getDiagnosticsList())
+                .singleElement()
                 .satisfies(d -> assertThat(d.getSummary()).isEqualTo("Operation cancelled"));
         // the service still answers after a stop
-        assertThat(DirectCall.unary(service::getProviderSchema, Tfplugin6.GetProviderSchema.Request.getDefaultInstance())
-                .getResourceSchemasMap()).containsKey("t_thing");
+        assertThat(DirectCall.unary(
+                                service::getProviderSchema, Tfplugin6.GetProviderSchema.Request.getDefaultInstance())
+                        .getResourceSchemasMap())
+                .containsKey("t_thing");
     }
 
     @Test
@@ -285,10 +331,12 @@ class ProviderServiceTest {
         assertThat(SLOW_STARTED.await(30, TimeUnit.SECONDS)).isTrue();
         long before = System.nanoTime();
         service.close();
-        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - before)).as("close waits only for the stop")
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - before))
+                .as("close waits only for the stop")
                 .isLessThan(ProviderService.CLOSE_GRACE_SECONDS);
         Tfplugin6.ApplyResourceChange.Response r = apply.get(30, TimeUnit.SECONDS);
-        assertThat(r.getDiagnosticsList()).singleElement()
+        assertThat(r.getDiagnosticsList())
+                .singleElement()
                 .satisfies(d -> assertThat(d.getSummary()).isEqualTo("Operation cancelled"));
         Tfplugin6.ApplyResourceChange.Response late = slowApply().get(30, TimeUnit.SECONDS);
         assertThat(late.getDiagnosticsList()).singleElement().satisfies(d -> {
@@ -299,13 +347,18 @@ class ProviderServiceTest {
 
     private CompletableFuture<Tfplugin6.ApplyResourceChange.Response> slowApply() {
         CtyValue none = CtyValue.nullOf(type);
-        CtyValue planned = CtyValue.object(type, Map.of("name", CtyValue.string("slow"),
-                "id", CtyValue.unknown(CtyType.STRING)));
+        CtyValue planned =
+                CtyValue.object(type, Map.of("name", CtyValue.string("slow"), "id", CtyValue.unknown(CtyType.STRING)));
         CompletableFuture<Tfplugin6.ApplyResourceChange.Response> apply = CompletableFuture.supplyAsync(() -> {
             try {
-                return DirectCall.unary(service::applyResourceChange, Tfplugin6.ApplyResourceChange.Request.newBuilder()
-                        .setTypeName("t_thing").setPriorState(dv(none)).setPlannedState(dv(planned))
-                        .setConfig(dv(config("slow"))).build());
+                return DirectCall.unary(
+                        service::applyResourceChange,
+                        Tfplugin6.ApplyResourceChange.Request.newBuilder()
+                                .setTypeName("t_thing")
+                                .setPriorState(dv(none))
+                                .setPlannedState(dv(planned))
+                                .setConfig(dv(config("slow")))
+                                .build());
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

@@ -22,9 +22,20 @@ class TfObjectTest {
             .attribute(Attribute.of("tags", CtyType.map(CtyType.STRING)).optional())
             .attribute(Attribute.of("ports", CtyType.set(CtyType.NUMBER)).optional())
             .attribute(Attribute.of("names", CtyType.list(CtyType.STRING)).optional())
-            .attribute(Attribute.nested("endpoints", Nesting.LIST, Attribute.string("url").computed()))
-            .block("disk", Nesting.LIST, Block.builder().attribute(Attribute.string("label").required()).build())
-            .block("network", Nesting.SINGLE, Block.builder().attribute(Attribute.string("mode").required()).build())
+            .attribute(Attribute.nested(
+                    "endpoints", Nesting.LIST, Attribute.string("url").computed()))
+            .block(
+                    "disk",
+                    Nesting.LIST,
+                    Block.builder()
+                            .attribute(Attribute.string("label").required())
+                            .build())
+            .block(
+                    "network",
+                    Nesting.SINGLE,
+                    Block.builder()
+                            .attribute(Attribute.string("mode").required())
+                            .build())
             .build();
 
     @Test
@@ -54,9 +65,12 @@ class TfObjectTest {
         assertThat(o.number("size")).contains(BigDecimal.valueOf(4));
         assertThat(o.bool("on")).contains(true);
         assertThat(o.stringMap("tags")).containsEntry("team", "blue");
-        assertThat(o.get("ports")).isEqualTo(CtyValue.set(CtyType.NUMBER, List.of(CtyValue.number(22), CtyValue.number(443))));
+        assertThat(o.get("ports"))
+                .isEqualTo(CtyValue.set(CtyType.NUMBER, List.of(CtyValue.number(22), CtyValue.number(443))));
         assertThat(o.strings("names")).containsExactly("a", "b");
-        assertThat(o.objects("disk")).singleElement().satisfies(d -> assertThat(d.requireString("label")).isEqualTo("root"));
+        assertThat(o.objects("disk"))
+                .singleElement()
+                .satisfies(d -> assertThat(d.requireString("label")).isEqualTo("root"));
         assertThat(o.object("network").flatMap(n -> n.string("mode"))).contains("nat");
         assertThat(o.with("size", Optional.empty()).isNull("size")).isTrue();
         assertThat(o.with("size", null).isNull("size")).isTrue();
@@ -67,24 +81,31 @@ class TfObjectTest {
         TfObject o = TfObject.empty(BLOCK).withUnknown("name");
         assertThat(o.isKnown("name")).isFalse();
         assertThat(o.isWhollyKnown()).isFalse();
-        assertThatThrownBy(() -> o.string("name")).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("name is not known yet").hasMessageContaining("isKnown");
+        assertThatThrownBy(() -> o.string("name"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("name is not known yet")
+                .hasMessageContaining("isKnown");
     }
 
     @Test
     void mistakesNameTheAttributeAndWhatExists() {
         TfObject o = TfObject.empty(BLOCK);
-        assertThatThrownBy(() -> o.get("nmae")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("no attribute or block named \"nmae\"").hasMessageContaining("name");
-        assertThatThrownBy(() -> o.with("size", "four")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> o.get("nmae"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no attribute or block named \"nmae\"")
+                .hasMessageContaining("name");
+        assertThatThrownBy(() -> o.with("size", "four"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cannot use a String as a value of type number");
     }
 
     @Test
     void ofNullableIsEmptyForNull() {
-        assertThat(TfObject.ofNullable(BLOCK, CtyValue.nullOf(BLOCK.impliedType()))).isEmpty();
+        assertThat(TfObject.ofNullable(BLOCK, CtyValue.nullOf(BLOCK.impliedType())))
+                .isEmpty();
         assertThat(TfObject.ofNullable(BLOCK, TfObject.empty(BLOCK).value())).isPresent();
-        assertThat(new java.util.HashSet<>(List.of(TfObject.empty(BLOCK), TfObject.empty(BLOCK)))).hasSize(1);
+        assertThat(new java.util.HashSet<>(List.of(TfObject.empty(BLOCK), TfObject.empty(BLOCK))))
+                .hasSize(1);
     }
 
     @Test
@@ -93,15 +114,30 @@ class TfObjectTest {
                 .attribute(Attribute.string("user").optional())
                 .attribute(Attribute.string("password").optional().sensitive())
                 .attribute(Attribute.string("token").optional().writeOnly())
-                .attribute(Attribute.nested("keys", Nesting.LIST, Attribute.string("pem").optional().sensitive()).optional())
-                .block("proxy", Nesting.LIST, Block.builder().attribute(Attribute.string("secret").optional().sensitive()).build())
+                .attribute(Attribute.nested(
+                                "keys",
+                                Nesting.LIST,
+                                Attribute.string("pem").optional().sensitive())
+                        .optional())
+                .block(
+                        "proxy",
+                        Nesting.LIST,
+                        Block.builder()
+                                .attribute(Attribute.string("secret").optional().sensitive())
+                                .build())
                 .build();
-        TfObject o = TfObject.empty(secretive).with("user", "root").with("password", "hunter2").with("token", "t0k3n");
+        TfObject o = TfObject.empty(secretive)
+                .with("user", "root")
+                .with("password", "hunter2")
+                .with("token", "t0k3n");
 
         @SuppressWarnings("unchecked")
         java.util.Map<String, Object> logged = (java.util.Map<String, Object>) o.logValue();
-        assertThat(logged).containsEntry("password", dev.tfjvm.log.Log.MASK).containsEntry("token", dev.tfjvm.log.Log.MASK)
-                .containsEntry("keys", dev.tfjvm.log.Log.MASK).containsEntry("proxy", dev.tfjvm.log.Log.MASK);
+        assertThat(logged)
+                .containsEntry("password", dev.tfjvm.log.Log.MASK)
+                .containsEntry("token", dev.tfjvm.log.Log.MASK)
+                .containsEntry("keys", dev.tfjvm.log.Log.MASK)
+                .containsEntry("proxy", dev.tfjvm.log.Log.MASK);
         assertThat(logged.get("user").toString()).contains("root");
         assertThat(logged.toString()).doesNotContain("hunter2").doesNotContain("t0k3n");
     }

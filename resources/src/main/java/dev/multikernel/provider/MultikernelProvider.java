@@ -64,7 +64,8 @@ public final class MultikernelProvider implements Provider, AutoCloseable {
 
     @Override
     public void configure(ConfigureContext context) {
-        ProviderConfigReader.Reading reading = ProviderConfigReader.read(context.config(), context.diagnostics(), launch);
+        ProviderConfigReader.Reading reading =
+                ProviderConfigReader.read(context.config(), context.diagnostics(), launch);
         if (reading.settings().isPresent()) {
             hosts.configure(reading.settings().get());
         } else if (reading.deferred()) {
@@ -85,10 +86,7 @@ public final class MultikernelProvider implements Provider, AutoCloseable {
 
     @Override
     public List<Resource> resources() {
-        return List.of(
-                new PoolResource(hosts),
-                new InstanceResource(hosts),
-                new OverlayResource(hosts));
+        return List.of(new PoolResource(hosts), new InstanceResource(hosts), new OverlayResource(hosts));
     }
 
     @Override

@@ -23,28 +23,34 @@ import org.junit.jupiter.params.provider.MethodSource;
  * its outputs checked, and bad calls fail with a message naming the argument.
  */
 class FunctionsIT {
-    static final Path EXAMPLES = Path.of(System.getProperty("examples.dir", "../examples")).resolve("functions");
+    static final Path EXAMPLES =
+            Path.of(System.getProperty("examples.dir", "../examples")).resolve("functions");
 
     /** What each example's outputs must be, as {@code terraform output -json NAME} prints them. */
     static final Map<String, Map<String, String>> EXPECTED = Map.of(
-            "cpulist_expand", outputs(
-                    "web_cpus", "[4,5,6,7,10]",
-                    "web_cpu_count", "5",
-                    "per_cpu_names", "[\"worker-2\",\"worker-3\"]"),
-            "cpulist_compact", outputs(
-                    "compact", "\"4-7,10\"",
-                    "free_cpus", "\"6-7,10-15\""),
-            "size_parse", outputs(
-                    "instance_memory_bytes", "1610612736",
-                    "same_size_in_kerf_spelling", "true",
-                    "from_device_tree", "1073741824"),
-            "size_format", outputs(
-                    "one_gib", "\"1GiB\"",
-                    "one_and_a_half_gib", "\"1536MiB\"",
-                    "pool_total", "\"2GiB\""));
+            "cpulist_expand",
+                    outputs(
+                            "web_cpus", "[4,5,6,7,10]",
+                            "web_cpu_count", "5",
+                            "per_cpu_names", "[\"worker-2\",\"worker-3\"]"),
+            "cpulist_compact",
+                    outputs(
+                            "compact", "\"4-7,10\"",
+                            "free_cpus", "\"6-7,10-15\""),
+            "size_parse",
+                    outputs(
+                            "instance_memory_bytes", "1610612736",
+                            "same_size_in_kerf_spelling", "true",
+                            "from_device_tree", "1073741824"),
+            "size_format",
+                    outputs(
+                            "one_gib", "\"1GiB\"",
+                            "one_and_a_half_gib", "\"1536MiB\"",
+                            "pool_total", "\"2GiB\""));
 
     @TempDir
     static Path work;
+
     static InProcessProvider provider;
     static String reattach;
 
@@ -69,7 +75,8 @@ class FunctionsIT {
             assertThat(dirs.map(d -> d.getFileName().toString()))
                     .containsExactlyInAnyOrderElementsOf(EXPECTED.keySet());
         }
-        assertThat(new MultikernelProvider().functions()).extracting(f -> f.name())
+        assertThat(new MultikernelProvider().functions())
+                .extracting(f -> f.name())
                 .containsExactlyInAnyOrderElementsOf(EXPECTED.keySet());
     }
 
@@ -82,12 +89,15 @@ class FunctionsIT {
         TerraformCli.Result apply = tf.expect(0, "apply", "-no-color", "-auto-approve");
         assertThat(apply.stdout()).contains("Apply complete! Resources: 0 added, 0 changed, 0 destroyed.");
         for (Map.Entry<String, String> output : EXPECTED.get(function).entrySet()) {
-            assertThat(tf.expect(0, "output", "-no-color", "-json", output.getKey()).stdout().strip())
+            assertThat(tf.expect(0, "output", "-no-color", "-json", output.getKey())
+                            .stdout()
+                            .strip())
                     .as("output %s of examples/functions/%s", output.getKey(), function)
                     .isEqualTo(output.getValue());
         }
         // Pure functions: planning again changes nothing.
-        assertThat(tf.expect(0, "plan", "-no-color", "-detailed-exitcode").stdout()).contains("No changes.");
+        assertThat(tf.expect(0, "plan", "-no-color", "-detailed-exitcode").stdout())
+                .contains("No changes.");
     }
 
     @Test
@@ -120,8 +130,9 @@ class FunctionsIT {
                 }
                 """);
         r = tf.expect(1, "plan", "-no-color");
-        assertThat(r.errors()).contains("Invalid value for \"cpus\" parameter: element 2 is 9000; CPU ids are whole"
-                + " numbers from 0 to 8191");
+        assertThat(r.errors())
+                .contains("Invalid value for \"cpus\" parameter: element 2 is 9000; CPU ids are whole"
+                        + " numbers from 0 to 8191");
     }
 
     static TerraformCli terraform(String name) throws IOException {

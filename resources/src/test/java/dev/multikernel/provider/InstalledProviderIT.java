@@ -21,14 +21,18 @@ class InstalledProviderIT {
     void initInstallsFromTheMirrorAndTheFunctionsRun() throws Exception {
         Path mirror = Path.of(System.getProperty("provider.install")).resolve("mirror");
         TerraformCli tf = new TerraformCli(work).withMirror(mirror, Main.SOURCE_ADDRESS);
-        tf.file("main.tf", Files.readString(FunctionsIT.EXAMPLES.resolve("size_format").resolve("function.tf")));
+        tf.file(
+                "main.tf",
+                Files.readString(FunctionsIT.EXAMPLES.resolve("size_format").resolve("function.tf")));
 
         TerraformCli.Result init = tf.expect(0, "init", "-no-color");
-        assertThat(init.stdout()).contains("Installing " + Main.SOURCE_ADDRESS + " v"
-                + System.getProperty("provider.version"));
+        assertThat(init.stdout())
+                .contains("Installing " + Main.SOURCE_ADDRESS + " v" + System.getProperty("provider.version"));
 
         tf.expect(0, "apply", "-no-color", "-auto-approve");
-        assertThat(tf.expect(0, "output", "-no-color", "-json", "one_and_a_half_gib").stdout().strip())
+        assertThat(tf.expect(0, "output", "-no-color", "-json", "one_and_a_half_gib")
+                        .stdout()
+                        .strip())
                 .isEqualTo("\"1536MiB\"");
     }
 }

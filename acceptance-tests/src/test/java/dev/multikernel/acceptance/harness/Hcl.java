@@ -7,8 +7,7 @@ import java.nio.file.Path;
  * as what they configure. Strings are written as HCL string literals.
  */
 public final class Hcl {
-    private Hcl() {
-    }
+    private Hcl() {}
 
     /** A current-tree pool: CPUs and one memory chunk (on a NUMA node when {@code numaNode >= 0}). */
     public static String pool(String name, String host, String cpus, String memory, int numaNode) {

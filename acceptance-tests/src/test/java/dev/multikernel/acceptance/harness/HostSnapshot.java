@@ -18,8 +18,12 @@ import java.util.TreeMap;
  */
 public record HostSnapshot(Map<String, String> files) {
 
-    private static final List<String> ROOTS = List.of("/sys/fs/multikernel", "/proc/iomem", "/proc/kimage",
-            "/sys/devices/system/cpu/online", "/proc/sys/kernel/random/boot_id");
+    private static final List<String> ROOTS = List.of(
+            "/sys/fs/multikernel",
+            "/proc/iomem",
+            "/proc/kimage",
+            "/sys/devices/system/cpu/online",
+            "/proc/sys/kernel/random/boot_id");
 
     public static HostSnapshot of(SimulatedHost host) {
         KernelModel kernel = host.kernel();

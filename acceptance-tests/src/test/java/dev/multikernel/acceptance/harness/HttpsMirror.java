@@ -66,18 +66,31 @@ public final class HttpsMirror implements AutoCloseable {
             KeyPair serverKey = gen.generateKeyPair();
             X500Name caName = new X500Name("CN=multikernel release test CA");
             Instant now = Instant.now();
-            X509Certificate ca = sign(new JcaX509v3CertificateBuilder(caName, BigInteger.ONE,
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), caName,
-                    caKey.getPublic())
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)),
+            X509Certificate ca = sign(
+                    new JcaX509v3CertificateBuilder(
+                                    caName,
+                                    BigInteger.ONE,
+                                    Date.from(now.minus(Duration.ofHours(1))),
+                                    Date.from(now.plus(Duration.ofDays(1))),
+                                    caName,
+                                    caKey.getPublic())
+                            .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+                            .addExtension(
+                                    Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)),
                     caKey);
-            X509Certificate leaf = sign(new JcaX509v3CertificateBuilder(caName, BigInteger.TWO,
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))),
-                    new X500Name("CN=127.0.0.1"), serverKey.getPublic())
-                    .addExtension(Extension.subjectAlternativeName, false,
-                            new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1")))
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false)),
+            X509Certificate leaf = sign(
+                    new JcaX509v3CertificateBuilder(
+                                    caName,
+                                    BigInteger.TWO,
+                                    Date.from(now.minus(Duration.ofHours(1))),
+                                    Date.from(now.plus(Duration.ofDays(1))),
+                                    new X500Name("CN=127.0.0.1"),
+                                    serverKey.getPublic())
+                            .addExtension(
+                                    Extension.subjectAlternativeName,
+                                    false,
+                                    new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1")))
+                            .addExtension(Extension.basicConstraints, true, new BasicConstraints(false)),
                     caKey);
             KeyStore keys = KeyStore.getInstance("PKCS12");
             keys.load(null, null);
@@ -91,7 +104,8 @@ public final class HttpsMirror implements AutoCloseable {
             server.setHttpsConfigurator(new HttpsConfigurator(tls));
             server.setExecutor(Executors.newFixedThreadPool(4));
             String pem = "-----BEGIN CERTIFICATE-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(ca.getEncoded())
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                            .encodeToString(ca.getEncoded())
                     + "\n-----END CERTIFICATE-----\n";
             HttpsMirror mirror = new HttpsMirror(root, server, pem);
             server.createContext("/", mirror::handle);
@@ -104,9 +118,11 @@ public final class HttpsMirror implements AutoCloseable {
         }
     }
 
-    private static X509Certificate sign(org.bouncycastle.cert.X509v3CertificateBuilder builder, KeyPair issuer) throws Exception {
-        return new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.getPrivate())));
+    private static X509Certificate sign(org.bouncycastle.cert.X509v3CertificateBuilder builder, KeyPair issuer)
+            throws Exception {
+        return new JcaX509CertificateConverter()
+                .getCertificate(
+                        builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.getPrivate())));
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -123,8 +139,8 @@ public final class HttpsMirror implements AutoCloseable {
             if (path.equals(tamperedPath)) {
                 body = tamper.apply(body);
             }
-            exchange.getResponseHeaders().set("Content-Type",
-                    path.endsWith(".json") ? "application/json" : "application/zip");
+            exchange.getResponseHeaders()
+                    .set("Content-Type", path.endsWith(".json") ? "application/json" : "application/zip");
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);

@@ -11,8 +11,7 @@ import java.nio.file.Path;
  * which is the simulated hosts' file system.
  */
 public final class KernelImage {
-    private KernelImage() {
-    }
+    private KernelImage() {}
 
     public static Path write(Path file) throws IOException {
         return KernelImages.valid().writeTo(file);

@@ -49,7 +49,8 @@ public final class OpenSshHost implements AutoCloseable {
             throw new IllegalStateException("a real sshd that logs in root needs the tests to run as root");
         }
         if (!Files.isExecutable(SSHD)) {
-            throw new IllegalStateException(SSHD + " is missing: install openssh-server (scripts/install-test-deps.sh)");
+            throw new IllegalStateException(
+                    SSHD + " is missing: install openssh-server (scripts/install-test-deps.sh)");
         }
         Files.createDirectories(dir);
         KernelModel kernel = KernelModel.open(dir.resolve("kernel"), HostTopology.defaults(), generation);
@@ -62,7 +63,8 @@ public final class OpenSshHost implements AutoCloseable {
             Files.writeString(authorized, clientPublicKeyLine.strip() + "\n");
             Files.createDirectories(Path.of("/run/sshd")); // privilege separation directory
             int port = freePort();
-            String config = String.join("\n",
+            String config = String.join(
+                    "\n",
                     "HostKey " + hostKey,
                     "ListenAddress 127.0.0.1",
                     "Port " + port,
@@ -83,9 +85,16 @@ public final class OpenSshHost implements AutoCloseable {
             Path cfg = dir.resolve("sshd_config");
             Files.writeString(cfg, config);
             run(SSHD.toString(), "-t", "-f", cfg.toString());
-            Process p = new ProcessBuilder(SSHD.toString(), "-D", "-f", cfg.toString(), "-E",
-                    dir.resolve("sshd.log").toString()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("sshd.out").toFile()).start();
+            Process p = new ProcessBuilder(
+                            SSHD.toString(),
+                            "-D",
+                            "-f",
+                            cfg.toString(),
+                            "-E",
+                            dir.resolve("sshd.log").toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("sshd.out").toFile())
+                    .start();
             OpenSshHost host = new OpenSshHost(dir, kernel, socket, p, port);
             host.awaitListening();
             return host;
@@ -118,7 +127,9 @@ public final class OpenSshHost implements AutoCloseable {
 
     /** {@code [127.0.0.1]:PORT ssh-ed25519 AAAA...}. */
     public String knownHostsLine() throws IOException {
-        String[] f = Files.readString(dir.resolve("ssh_host_ed25519_key.pub")).strip().split(" ");
+        String[] f = Files.readString(dir.resolve("ssh_host_ed25519_key.pub"))
+                .strip()
+                .split(" ");
         return "[127.0.0.1]:" + port + " " + f[0] + " " + f[1];
     }
 
@@ -158,7 +169,8 @@ public final class OpenSshHost implements AutoCloseable {
     }
 
     static void run(String... command) throws IOException {
-        Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
+        Process p =
+                new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
         try {
             String out = new String(p.getInputStream().readAllBytes());
             if (p.waitFor() != 0) {

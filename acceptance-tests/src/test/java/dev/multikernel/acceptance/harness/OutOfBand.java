@@ -62,12 +62,15 @@ public final class OutOfBand {
 
     /** Runs {@code call} with mkctl on the host over a fresh SSH connection. */
     public <T> T mkctl(MkctlCall<T> call) {
-        ConnectionSpec spec = ConnectionSpec.builder("127.0.0.1").port(host.port()).user("root")
+        ConnectionSpec spec = ConnectionSpec.builder("127.0.0.1")
+                .port(host.port())
+                .user("root")
                 .auth(new AuthSource.PrivateKeyFile(clientKey))
-                .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts))).build();
+                .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts)))
+                .build();
         try (SshConnectionPool pool = SshConnectionPool.create()) {
-            MkctlClient client = new MkctlClient(pool.transport(spec), MkctlInstall.Upload.defaults(),
-                    MkctlOptions.DEFAULTS);
+            MkctlClient client =
+                    new MkctlClient(pool.transport(spec), MkctlInstall.Upload.defaults(), MkctlOptions.DEFAULTS);
             return call.call(client);
         } catch (RuntimeException e) {
             throw e;
@@ -82,8 +85,8 @@ public final class OutOfBand {
     }
 
     public InstanceState instance(String name) {
-        return state().instance(name).orElseThrow(() -> new NoSuchElementException(
-                "host " + host.name() + " has no instance " + name));
+        return state().instance(name)
+                .orElseThrow(() -> new NoSuchElementException("host " + host.name() + " has no instance " + name));
     }
 
     /** Whether the host has an instance called {@code name}. */
@@ -99,8 +102,8 @@ public final class OutOfBand {
     /** Mounts the multikernel file system and writes a baseline: the pool (current tree). */
     public void createPool(List<Integer> logicalCpus, long memoryBytes, int numaNode) {
         requireGeneration(InterfaceGeneration.CURRENT, "a pool baseline");
-        Baseline baseline = new Baseline(apicIds(logicalCpus), List.of(MemoryRequest.of(memoryBytes, numaNode)),
-                List.of(), Map.of());
+        Baseline baseline = new Baseline(
+                apicIds(logicalCpus), List.of(MemoryRequest.of(memoryBytes, numaNode)), List.of(), Map.of());
         mkctl(m -> {
             m.mount();
             return m.baseline(Fdt.write(baseline.toTree()));
@@ -122,8 +125,11 @@ public final class OutOfBand {
             }
         }
         for (String address : pciDevices) {
-            HostTopology.PciDevice d = host.kernel().topology().deviceByAddress(address).orElseThrow(
-                    () -> new IllegalArgumentException("host " + host.name() + " has no PCI device " + address));
+            HostTopology.PciDevice d = host.kernel()
+                    .topology()
+                    .deviceByAddress(address)
+                    .orElseThrow(() ->
+                            new IllegalArgumentException("host " + host.name() + " has no PCI device " + address));
             b.pciDevice(address, d.vendorId(), d.deviceId());
         }
         byte[] dtb = Fdt.write(b.build().toTree());
@@ -141,16 +147,16 @@ public final class OutOfBand {
     /** Creates an instance: an instance-create overlay (current tree) or a v2 create. */
     public void createInstance(String name, int id, List<Integer> logicalCpus, long memoryBytes) {
         if (host.kernel().generation() == InterfaceGeneration.RFC_V2) {
-            byte[] tree = Fdt.write(V2Tree.toTree(List.of(new V2Instance(name, id, logicalCpus,
-                    OptionalLong.of(memoryBytes)))));
+            byte[] tree = Fdt.write(
+                    V2Tree.toTree(List.of(new V2Instance(name, id, logicalCpus, OptionalLong.of(memoryBytes)))));
             mkctl(m -> {
                 m.mount();
                 return m.v2Create(tree, List.of(name));
             });
             return;
         }
-        OverlayTransaction tx = OverlayTransaction.of(new OverlayOperation.InstanceCreate(name, OptionalInt.of(id),
-                new InstanceResources(memoryBytes, apicIds(logicalCpus), List.of())));
+        OverlayTransaction tx = OverlayTransaction.of(new OverlayOperation.InstanceCreate(
+                name, OptionalInt.of(id), new InstanceResources(memoryBytes, apicIds(logicalCpus), List.of())));
         mkctl(m -> m.applyOverlay(Fdt.write(tx.toTree())));
     }
 
@@ -186,7 +192,8 @@ public final class OutOfBand {
             if (host.kernel().generation() == InterfaceGeneration.RFC_V2) {
                 return m.v2Remove(name);
             }
-            return m.applyOverlay(Fdt.write(OverlayTransaction.of(new OverlayOperation.InstanceRemove(name)).toTree()));
+            return m.applyOverlay(Fdt.write(OverlayTransaction.of(new OverlayOperation.InstanceRemove(name))
+                    .toTree()));
         });
     }
 
@@ -212,8 +219,8 @@ public final class OutOfBand {
     /** Adds memory to the pool with an overlay on {@code /resources}; returns the transaction id. */
     public int addPoolMemory(long bytes, int numaNode) {
         requireGeneration(InterfaceGeneration.CURRENT, "a pool overlay");
-        return overlay(OverlayTransaction.of(new OverlayOperation.PoolMemoryAdd(List.of(MemoryRequest.of(bytes,
-                numaNode)))));
+        return overlay(
+                OverlayTransaction.of(new OverlayOperation.PoolMemoryAdd(List.of(MemoryRequest.of(bytes, numaNode)))));
     }
 
     /** Adds CPUs to the pool with an overlay on {@code /resources}; returns the transaction id. */
@@ -240,8 +247,11 @@ public final class OutOfBand {
     /** APIC id of each logical CPU, from the host's topology (what the current tree speaks). */
     public List<Long> apicIds(List<Integer> logicalCpus) {
         HostTopology topology = host.kernel().topology();
-        return logicalCpus.stream().map(c -> (long) topology.cpuByLogicalId(c).orElseThrow(
-                () -> new IllegalArgumentException("host " + host.name() + " has no CPU " + c)).apicId()).toList();
+        return logicalCpus.stream()
+                .map(c -> (long) topology.cpuByLogicalId(c)
+                        .orElseThrow(() -> new IllegalArgumentException("host " + host.name() + " has no CPU " + c))
+                        .apicId())
+                .toList();
     }
 
     private List<CpuItem> cpuItems(List<Integer> logicalCpus) {

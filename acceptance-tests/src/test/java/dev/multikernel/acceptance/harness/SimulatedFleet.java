@@ -40,8 +40,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class SimulatedFleet implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
     /** One host of the fleet as asked for. */
-    private record Wanted(String name, InterfaceGeneration generation, HostTopology topology) {
-    }
+    private record Wanted(String name, InterfaceGeneration generation, HostTopology topology) {}
 
     private final List<Wanted> wanted;
     private final Map<String, SimulatedHost> hosts = new LinkedHashMap<>();
@@ -103,12 +102,17 @@ public final class SimulatedFleet implements BeforeAllCallback, AfterAllCallback
             cpus.add(new HostTopology.Cpu(i, 2 * i, i < 12 ? 0 : 1));
         }
         long gib = 1L << 30;
-        return new HostTopology(cpus,
-                List.of(new HostTopology.MemoryRegion(0, 3 * gib, 0), new HostTopology.MemoryRegion(4 * gib, 5 * gib, 0),
+        return new HostTopology(
+                cpus,
+                List.of(
+                        new HostTopology.MemoryRegion(0, 3 * gib, 0),
+                        new HostTopology.MemoryRegion(4 * gib, 5 * gib, 0),
                         new HostTopology.MemoryRegion(9 * gib, 8 * gib, 1)),
-                List.of(new HostTopology.PciDevice("0000:03:00.0", "8086:1533", 0),
+                List.of(
+                        new HostTopology.PciDevice("0000:03:00.0", "8086:1533", 0),
                         new HostTopology.PciDevice("0000:81:00.0", "144d:a808", 1)),
-                java.util.Set.of(0), "BOOT_IMAGE=/boot/vmlinuz root=/dev/sda1 mkkernel_pool=4G");
+                java.util.Set.of(0),
+                "BOOT_IMAGE=/boot/vmlinuz root=/dev/sda1 mkkernel_pool=4G");
     }
 
     @Override
@@ -132,8 +136,15 @@ public final class SimulatedFleet implements BeforeAllCallback, AfterAllCallback
         KeyPair client = SshKeys.loadOrCreateEd25519(clientKey, "acceptance");
         StringBuilder known = new StringBuilder();
         for (Wanted w : wanted) {
-            SimulatedHost host = SimulatedHost.start(new HostSpec(w.name(), w.generation(), w.topology(), 0,
-                    HostSpec.DEFAULT_USERS, List.of(client.getPublic())), dir.resolve(w.name()));
+            SimulatedHost host = SimulatedHost.start(
+                    new HostSpec(
+                            w.name(),
+                            w.generation(),
+                            w.topology(),
+                            0,
+                            HostSpec.DEFAULT_USERS,
+                            List.of(client.getPublic())),
+                    dir.resolve(w.name()));
             hosts.put(w.name(), host);
             known.append(host.knownHostsLine()).append('\n');
         }

@@ -38,8 +38,10 @@ public final class TfState {
 
     /** Managed resources only. */
     public List<String> managedAddresses() {
-        return resources.values().stream().filter(r -> "managed".equals(r.path("mode").asText()))
-                .map(r -> r.path("address").asText()).toList();
+        return resources.values().stream()
+                .filter(r -> "managed".equals(r.path("mode").asText()))
+                .map(r -> r.path("address").asText())
+                .toList();
     }
 
     public boolean has(String address) {

@@ -74,8 +74,8 @@ public final class Workspace {
 
     /** {@code plan -refresh-only -detailed-exitcode}. */
     public TerraformCli.Result refreshOnlyPlan(String... extra) {
-        return cli.run(args(List.of("plan", "-no-color", "-input=false", "-refresh-only", "-detailed-exitcode"),
-                extra));
+        return cli.run(
+                args(List.of("plan", "-no-color", "-input=false", "-refresh-only", "-detailed-exitcode"), extra));
     }
 
     public TerraformCli.Result apply(String... extra) {

@@ -7,13 +7,13 @@ package dev.multikernel.host.devicetree;
  * do with a bad tree. Messages name the offending node path, property or blob offset.
  */
 public final class DeviceTreeException extends Exception {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public DeviceTreeException(String message) {
-    super(message);
-  }
+    public DeviceTreeException(String message) {
+        super(message);
+    }
 
-  public DeviceTreeException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public DeviceTreeException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

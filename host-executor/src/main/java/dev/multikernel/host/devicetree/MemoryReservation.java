@@ -8,10 +8,10 @@ package dev.multikernel.host.devicetree;
  *     zero address and size terminate the block
  */
 public record MemoryReservation(long address, long size) {
-  public MemoryReservation {
-    if (address == 0 && size == 0) {
-      throw new IllegalArgumentException(
-          "a reservation of address 0 and size 0 is the block terminator and cannot be stored");
+    public MemoryReservation {
+        if (address == 0 && size == 0) {
+            throw new IllegalArgumentException(
+                    "a reservation of address 0 and size 0 is the block terminator and cannot be stored");
+        }
     }
-  }
 }

@@ -1,12 +1,6 @@
 package dev.multikernel.host.mkctl;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.OptionalInt;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.multikernel.host.devicetree.multikernel.InstanceTree;
 import dev.multikernel.host.devicetree.multikernel.OverlayTransaction;
 import dev.multikernel.host.devicetree.multikernel.PoolTree;
@@ -21,12 +15,15 @@ import dev.multikernel.host.state.KernelImage;
 import dev.multikernel.host.state.PoolState;
 import dev.multikernel.host.state.TransactionState;
 import dev.multikernel.host.state.TransactionStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /** Maps mkctl's success objects (docs/mkctl.md) to {@link MkctlResult}s. */
 final class Answers {
 
-    private Answers() {
-    }
+    private Answers() {}
 
     static MkctlResult parse(String operation, JsonNode o, String where) throws AnswerException {
         String reported = Json.text(o, "operation", where);
@@ -35,26 +32,36 @@ final class Answers {
         }
         switch (operation) {
             case "version":
-                return new MkctlResult.Version(Json.text(o, "version", where), Json.integer(o, "contract", where),
-                        Json.text(o, "mode", where), Json.text(o, "arch", where));
+                return new MkctlResult.Version(
+                        Json.text(o, "version", where),
+                        Json.integer(o, "contract", where),
+                        Json.text(o, "mode", where),
+                        Json.text(o, "arch", where));
             case "state":
                 return new MkctlResult.StateRead(state(o, where));
             case "mount":
-                return new MkctlResult.Mounted(Json.bool(o, "mounted", where), Json.bool(o, "already_mounted", where),
+                return new MkctlResult.Mounted(
+                        Json.bool(o, "mounted", where),
+                        Json.bool(o, "already_mounted", where),
                         generation(Json.text(o, "interface", where), where));
             case "baseline": {
                 JsonNode pool = Json.field(o, "pool", where);
                 Optional<PoolState> p = pool.isNull() ? Optional.empty() : Optional.of(pool(pool, where + ".pool"));
-                return new MkctlResult.BaselineApplied(Json.integer(o, "bytes", where), p,
-                        Json.strings(o, "warnings", where));
+                return new MkctlResult.BaselineApplied(
+                        Json.integer(o, "bytes", where), p, Json.strings(o, "warnings", where));
             }
             case "overlay-apply": {
                 JsonNode tx = Json.field(o, "transaction", where);
                 String w = where + ".transaction";
                 String status = Json.text(tx, "status", w);
-                return new MkctlResult.OverlayApplied(Json.integer(o, "bytes", where),
-                        new MkctlResult.Transaction(Json.integer(tx, "id", w), TransactionStatus.parse(status), status,
-                                Json.text(tx, "instance", w), Json.text(tx, "resources", w)),
+                return new MkctlResult.OverlayApplied(
+                        Json.integer(o, "bytes", where),
+                        new MkctlResult.Transaction(
+                                Json.integer(tx, "id", w),
+                                TransactionStatus.parse(status),
+                                status,
+                                Json.text(tx, "instance", w),
+                                Json.text(tx, "resources", w)),
                         Json.strings(o, "warnings", where));
             }
             case "overlay-remove":
@@ -66,8 +73,8 @@ final class Answers {
                 for (JsonNode n : Json.array(o, "instances", where)) {
                     String w = where + ".instances[" + i++ + "]";
                     String status = Json.text(n, "status", w);
-                    list.add(new MkctlResult.V2Instance(Json.text(n, "name", w), Json.optInt(n, "id", w),
-                            InstanceStatus.parse(status), status));
+                    list.add(new MkctlResult.V2Instance(
+                            Json.text(n, "name", w), Json.optInt(n, "id", w), InstanceStatus.parse(status), status));
                 }
                 return new MkctlResult.V2Created(Json.integer(o, "bytes", where), list);
             }
@@ -75,11 +82,11 @@ final class Answers {
                 requireTrue(o, "removed", where);
                 return new MkctlResult.V2Removed(Json.text(o, "name", where));
             case "load":
-                return new MkctlResult.Loaded(Json.integer(o, "id", where), Json.text(o, "flags", where),
-                        status(o, where));
+                return new MkctlResult.Loaded(
+                        Json.integer(o, "id", where), Json.text(o, "flags", where), status(o, where));
             case "unload":
-                return new MkctlResult.Unloaded(Json.integer(o, "id", where), Json.text(o, "flags", where),
-                        status(o, where));
+                return new MkctlResult.Unloaded(
+                        Json.integer(o, "id", where), Json.text(o, "flags", where), status(o, where));
             case "exec":
                 return new MkctlResult.Started(Json.integer(o, "id", where), status(o, where));
             case "halt": {
@@ -105,8 +112,9 @@ final class Answers {
     }
 
     private static InterfaceGeneration generation(String name, String where) throws AnswerException {
-        return InterfaceGeneration.fromWire(name).orElseThrow(() -> new AnswerException(where
-                + ".interface '" + name + "' is not one of none, unknown, current, rfc-v2"));
+        return InterfaceGeneration.fromWire(name)
+                .orElseThrow(() -> new AnswerException(
+                        where + ".interface '" + name + "' is not one of none, unknown, current, rfc-v2"));
     }
 
     private static PoolState pool(JsonNode pool, String where) throws AnswerException {
@@ -136,8 +144,12 @@ final class Answers {
         for (JsonNode c : Json.array(o, "cpus", where)) {
             String w = where + ".cpus[" + i++ + "]";
             OptionalInt apicId = Json.optInt(c, "apic_id", w);
-            cpus.add(new CpuState(Json.integer(c, "cpu", w), apicId, Json.optInt(c, "numa_node", w),
-                    Json.bool(c, "online", w), apicIdSource(c, apicId, w)));
+            cpus.add(new CpuState(
+                    Json.integer(c, "cpu", w),
+                    apicId,
+                    Json.optInt(c, "numa_node", w),
+                    Json.bool(c, "online", w),
+                    apicIdSource(c, apicId, w)));
         }
         JsonNode poolNode = Json.field(o, "pool", where);
         Optional<PoolState> pool = poolNode.isNull() ? Optional.empty() : Optional.of(pool(poolNode, where + ".pool"));
@@ -147,10 +159,15 @@ final class Answers {
         for (JsonNode n : Json.array(o, "instances", where)) {
             String w = where + ".instances[" + i++ + "]";
             String status = Json.text(n, "status", w);
-            Optional<DeviceTreeBlob<InstanceTree>> tree = Json.optBase64(n, "device_tree", w)
-                    .map(b -> DeviceTreeBlob.decode(b, InstanceTree::read));
-            instances.add(new InstanceState(Json.text(n, "name", w), Json.optInt(n, "id", w),
-                    InstanceStatus.parse(status), status, tree, Json.optText(n, "device_tree_source", w)));
+            Optional<DeviceTreeBlob<InstanceTree>> tree =
+                    Json.optBase64(n, "device_tree", w).map(b -> DeviceTreeBlob.decode(b, InstanceTree::read));
+            instances.add(new InstanceState(
+                    Json.text(n, "name", w),
+                    Json.optInt(n, "id", w),
+                    InstanceStatus.parse(status),
+                    status,
+                    tree,
+                    Json.optText(n, "device_tree_source", w)));
         }
 
         List<TransactionState> transactions = new ArrayList<>();
@@ -158,8 +175,12 @@ final class Answers {
         for (JsonNode n : Json.array(o, "overlays", where)) {
             String w = where + ".overlays[" + i++ + "]";
             String status = Json.text(n, "status", w);
-            transactions.add(new TransactionState(Json.integer(n, "id", w), TransactionStatus.parse(status), status,
-                    Json.text(n, "instance", w), Json.text(n, "resources", w),
+            transactions.add(new TransactionState(
+                    Json.integer(n, "id", w),
+                    TransactionStatus.parse(status),
+                    status,
+                    Json.text(n, "instance", w),
+                    Json.text(n, "resources", w),
                     DeviceTreeBlob.decode(Json.base64(n, "dtbo", w), OverlayTransaction::read)));
         }
 
@@ -170,7 +191,10 @@ final class Answers {
             i = 0;
             for (JsonNode n : kimageNodes.get()) {
                 String w = where + ".kimage[" + i++ + "]";
-                list.add(new KernelImage(Json.integer(n, "mk_id", w), Json.text(n, "type", w), Json.text(n, "start", w),
+                list.add(new KernelImage(
+                        Json.integer(n, "mk_id", w),
+                        Json.text(n, "type", w),
+                        Json.text(n, "start", w),
                         Json.integer(n, "segments", w)));
             }
             kimages = Optional.of(list);
@@ -183,15 +207,27 @@ final class Answers {
             i = 0;
             for (JsonNode n : iomemNodes.get()) {
                 String w = where + ".iomem[" + i++ + "]";
-                list.add(new IomemRange(Json.address(n, "start", w), Json.address(n, "end", w), Json.text(n, "name", w),
+                list.add(new IomemRange(
+                        Json.address(n, "start", w),
+                        Json.address(n, "end", w),
+                        Json.text(n, "name", w),
                         Json.integer(n, "depth", w)));
             }
             iomem = Optional.of(list);
         }
 
-        return new HostState(generation(Json.text(o, "interface", where), where), Json.bool(o, "mounted", where),
-                Json.optText(o, "kernel_release", where), Json.text(o, "boot_id", where), cpus, pool, instances,
-                transactions, kimages, iomem, Json.strings(o, "warnings", where));
+        return new HostState(
+                generation(Json.text(o, "interface", where), where),
+                Json.bool(o, "mounted", where),
+                Json.optText(o, "kernel_release", where),
+                Json.text(o, "boot_id", where),
+                cpus,
+                pool,
+                instances,
+                transactions,
+                kimages,
+                iomem,
+                Json.strings(o, "warnings", where));
     }
 
     /** mkctl's error object. */
@@ -205,9 +241,17 @@ final class Answers {
         if (errno.isPresent() && errno.get() == Errno.OTHER && number.isPresent()) {
             errno = Errno.fromNumber(number.getAsInt()).or(() -> Optional.of(Errno.OTHER));
         }
-        return new MkctlError(Json.text(e, "operation", where), kind, errno, errnoName,
-                Json.optText(e, "call", where), Json.optText(e, "path", where), Json.text(e, "message", where),
-                Json.optInt(e, "transaction_id", where), Json.optText(e, "transaction_status", where),
-                Json.optText(e, "instance_status", where), Json.optInt(e, "batch_index", where));
+        return new MkctlError(
+                Json.text(e, "operation", where),
+                kind,
+                errno,
+                errnoName,
+                Json.optText(e, "call", where),
+                Json.optText(e, "path", where),
+                Json.text(e, "message", where),
+                Json.optInt(e, "transaction_id", where),
+                Json.optText(e, "transaction_status", where),
+                Json.optText(e, "instance_status", where),
+                Json.optInt(e, "batch_index", where));
     }
 }

@@ -6,14 +6,18 @@ import java.util.Optional;
 /** Turns mkctl's error object into the typed exception, with a hint of what to do. */
 final class Failures {
 
-    private Failures() {
-    }
+    private Failures() {}
 
     static MkctlException from(String host, MkctlError e, List<MkctlResult> completed) {
         String head = e.operation() + " on " + host + " failed: " + e.message()
-                + e.errnoName().map(n -> " [" + n + (e.call().map(c -> " from " + c).orElse("")) + "]").orElse("")
-                + e.batchIndex().stream().mapToObj(i -> " (batch operation " + i + ", " + completed.size()
-                        + " earlier operations completed)").findFirst().orElse("");
+                + e.errnoName()
+                        .map(n -> " [" + n + (e.call().map(c -> " from " + c).orElse("")) + "]")
+                        .orElse("")
+                + e.batchIndex().stream()
+                        .mapToObj(i ->
+                                " (batch operation " + i + ", " + completed.size() + " earlier operations completed)")
+                        .findFirst()
+                        .orElse("");
         String hint = hint(e);
         String message = hint.isEmpty() ? head : head + ". " + hint;
         Optional<MkctlError> err = Optional.of(e);
@@ -45,7 +49,8 @@ final class Failures {
                             + "the kernel log (dmesg) on the host says why it failed";
                 }
                 if (e.instanceStatus().isPresent()) {
-                    return "The instance is now " + e.instanceStatus().get() + "; see the kernel log (dmesg) on the host";
+                    return "The instance is now " + e.instanceStatus().get()
+                            + "; see the kernel log (dmesg) on the host";
                 }
                 return "The kernel took the write but nothing changed; see the kernel log (dmesg) on the host";
             case USAGE:
@@ -88,8 +93,8 @@ final class Failures {
                 return "The kernel image or initrd does not exist on the host; check the path";
             }
             if (e.path().filter(p -> p.startsWith("/sys/fs/multikernel")).isPresent()) {
-                return "The host has no such object" + (op.equals("state")
-                        ? " (is the multikernel filesystem mounted?)" : "");
+                return "The host has no such object"
+                        + (op.equals("state") ? " (is the multikernel filesystem mounted?)" : "");
             }
         }
         if (e.is(Errno.EINVAL) && (op.equals("overlay-apply") || op.equals("baseline") || op.equals("v2-create"))) {

@@ -1,18 +1,16 @@
 package dev.multikernel.host.mkctl;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 /** Typed, path-aware reads of mkctl's JSON: wrong shapes become {@link AnswerException}s. */
 final class Json {
 
-    private Json() {
-    }
+    private Json() {}
 
     static JsonNode field(JsonNode obj, String key, String where) throws AnswerException {
         if (obj == null || !obj.isObject()) {

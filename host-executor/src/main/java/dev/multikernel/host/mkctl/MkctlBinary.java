@@ -18,6 +18,7 @@ public final class MkctlBinary {
 
     /** Machine names as {@code uname -m} prints them. */
     public static final String X86_64 = "x86_64";
+
     public static final String AARCH64 = "aarch64";
     static final String RESOURCE = "/dev/multikernel/host/mkctl/mkctl-linux-x86_64";
     private static final long MAX_BYTES = 32L << 20;
@@ -63,8 +64,8 @@ public final class MkctlBinary {
         String recorded = new String(resource(name + ".sha256"), StandardCharsets.US_ASCII).strip();
         String actual = sha256(bytes);
         if (!actual.equals(recorded)) {
-            throw new IllegalStateException("the embedded mkctl binary does not match its recorded SHA-256 ("
-                    + actual + " vs " + recorded + "): the jar is damaged; rebuild or reinstall it");
+            throw new IllegalStateException("the embedded mkctl binary does not match its recorded SHA-256 (" + actual
+                    + " vs " + recorded + "): the jar is damaged; rebuild or reinstall it");
         }
         return new MkctlBinary(bytes, actual);
     }

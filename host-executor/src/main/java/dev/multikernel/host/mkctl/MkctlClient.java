@@ -1,5 +1,14 @@
 package dev.multikernel.host.mkctl;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.multikernel.host.ssh.ExecRequest;
+import dev.multikernel.host.ssh.ExecResult;
+import dev.multikernel.host.ssh.HostException;
+import dev.multikernel.host.ssh.HostTransport;
+import dev.multikernel.host.ssh.Shell;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -7,17 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-
-import dev.multikernel.host.ssh.ExecRequest;
-import dev.multikernel.host.ssh.ExecResult;
-import dev.multikernel.host.ssh.HostException;
-import dev.multikernel.host.ssh.HostTransport;
-import dev.multikernel.host.ssh.Shell;
 
 /**
  * Typed mkctl operations on one host (docs/mkctl.md): builds the command line, sends blobs on
@@ -33,6 +31,7 @@ public final class MkctlClient implements Mkctl {
 
     /** Exit status and marker of the deployment check that runs before the first command. */
     static final int NOT_DEPLOYED_STATUS = 97;
+
     static final String NOT_DEPLOYED_MARKER = "mkctl-not-deployed";
 
     /** The docs/mkctl.md contract version this client speaks. */
@@ -43,6 +42,7 @@ public final class MkctlClient implements Mkctl {
     private final HostTransport transport;
     /** For an upload, switches to the host's machine when the first command finds another one. */
     private volatile MkctlInstall install;
+
     private final MkctlOptions options;
     private final Object deployLock = new Object();
     /** Whether the binary on the host was found (and, for uploads, checked) in this process. */
@@ -107,15 +107,16 @@ public final class MkctlClient implements Mkctl {
         List<MkctlResult> results = new ArrayList<>();
         try {
             // a usage error (nothing ran) has no results
-            List<JsonNode> items = answer.has("error") && !answer.has("results")
-                    ? List.of() : Json.array(answer, "results", "batch");
+            List<JsonNode> items =
+                    answer.has("error") && !answer.has("results") ? List.of() : Json.array(answer, "results", "batch");
             for (int i = 0; i < items.size() && i < operations.size(); i++) {
                 results.add(Answers.parse(operations.get(i).name(), items.get(i), "batch.results[" + i + "]"));
             }
             if (answer.has("error")) {
                 throw Failures.from(transport.describe(), Answers.error(answer.get("error"), "batch.error"), results);
             }
-            if (result.exitStatus() != 0 || results.size() != operations.size()
+            if (result.exitStatus() != 0
+                    || results.size() != operations.size()
                     || Json.integer(answer, "completed", "batch") != operations.size()) {
                 throw new AnswerException("batch answered exit " + result.exitStatus() + " with " + results.size()
                         + " results for " + operations.size() + " operations and no error");
@@ -128,13 +129,14 @@ public final class MkctlClient implements Mkctl {
 
     // ---- running ----
 
-    private MkctlResult run(String name, List<String> opts, Optional<byte[]> blob, boolean mutating,
-            Duration expected) throws HostException, MkctlException {
+    private MkctlResult run(String name, List<String> opts, Optional<byte[]> blob, boolean mutating, Duration expected)
+            throws HostException, MkctlException {
         ExecResult result = execute(name, opts, blob, mutating, expected);
         JsonNode answer = parseJson(result, name);
         try {
             if (answer.has("error")) {
-                throw Failures.from(transport.describe(), Answers.error(answer.get("error"), name + ".error"), List.of());
+                throw Failures.from(
+                        transport.describe(), Answers.error(answer.get("error"), name + ".error"), List.of());
             }
             if (result.exitStatus() != 0) {
                 throw new AnswerException("exit status " + result.exitStatus() + " without an error object");
@@ -145,8 +147,9 @@ public final class MkctlClient implements Mkctl {
         }
     }
 
-    private ExecResult execute(String name, List<String> opts, Optional<byte[]> blob, boolean mutating,
-            Duration expected) throws HostException, MkctlException {
+    private ExecResult execute(
+            String name, List<String> opts, Optional<byte[]> blob, boolean mutating, Duration expected)
+            throws HostException, MkctlException {
         if (!verified && install instanceof MkctlInstall.Preinstalled && !name.equals("version")) {
             checkContract();
         }
@@ -157,18 +160,29 @@ public final class MkctlClient implements Mkctl {
         argv.add(name);
         argv.addAll(opts);
         Duration timeout = options.lockTimeout().plus(mutating ? expected : options.readTimeout());
-        ExecRequest request = new ExecRequest(Shell.join(argv), blob.orElse(new byte[0]), timeout,
-                mutating ? ExecRequest.Access.MUTATE : ExecRequest.Access.READ, true, Optional.empty());
+        ExecRequest request = new ExecRequest(
+                Shell.join(argv),
+                blob.orElse(new byte[0]),
+                timeout,
+                mutating ? ExecRequest.Access.MUTATE : ExecRequest.Access.READ,
+                true,
+                Optional.empty());
         for (int attempt = 0; ; attempt++) {
             MkctlInstall current = install;
             boolean check = !verified && current instanceof MkctlInstall.Upload;
             if (attempt > 0) {
                 argv.set(0, current.programPath());
-                request = new ExecRequest(Shell.join(argv), request.stdin(), request.timeout(), request.access(),
-                        request.privileged(), Optional.empty());
+                request = new ExecRequest(
+                        Shell.join(argv),
+                        request.stdin(),
+                        request.timeout(),
+                        request.access(),
+                        request.privileged(),
+                        Optional.empty());
             }
             ExecResult r = transport.exec(check ? request.withGuard(guard((MkctlInstall.Upload) current)) : request);
-            boolean notDeployed = check && r.exitStatus() == NOT_DEPLOYED_STATUS
+            boolean notDeployed = check
+                    && r.exitStatus() == NOT_DEPLOYED_STATUS
                     && r.stderrText().contains(NOT_DEPLOYED_MARKER);
             if (!notDeployed && !programMissing(r)) {
                 verified = true;
@@ -182,11 +196,14 @@ public final class MkctlClient implements Mkctl {
             if (machine.isPresent()) {
                 // the host is another machine than assumed: from now on its binary is the one
                 MkctlInstall.Upload upload = (MkctlInstall.Upload) current;
-                install = upload.forMachine(machine.get()).orElseThrow(() -> new MkctlDeploymentException(
-                        transport.describe(), transport.describe() + " is a " + machine.get() + " machine and this "
-                        + "provider has mkctl for " + String.join(" and ", upload.binaries().keySet()) + " only: "
-                        + "install mkctl for " + machine.get() + " on the host and configure its path",
-                        Optional.empty()));
+                install = upload.forMachine(machine.get())
+                        .orElseThrow(() -> new MkctlDeploymentException(
+                                transport.describe(),
+                                transport.describe() + " is a " + machine.get() + " machine and this "
+                                        + "provider has mkctl for "
+                                        + String.join(" and ", upload.binaries().keySet()) + " only: "
+                                        + "install mkctl for " + machine.get() + " on the host and configure its path",
+                                Optional.empty()));
             }
             verified = false;
             deploy();
@@ -210,10 +227,14 @@ public final class MkctlClient implements Mkctl {
         MkctlResult.Version v = version();
         if (v.contract() != CONTRACT) {
             verified = false;
-            throw new MkctlDeploymentException(transport.describe(), "the mkctl at " + install.programPath() + " on "
-                    + transport.describe() + " speaks contract version " + v.contract() + " (mkctl " + v.version()
-                    + "), this provider needs version " + CONTRACT + ": install the matching mkctl, or let the "
-                    + "provider upload its own", Optional.empty());
+            throw new MkctlDeploymentException(
+                    transport.describe(),
+                    "the mkctl at " + install.programPath() + " on "
+                            + transport.describe() + " speaks contract version " + v.contract() + " (mkctl "
+                            + v.version()
+                            + "), this provider needs version " + CONTRACT + ": install the matching mkctl, or let the "
+                            + "provider upload its own",
+                    Optional.empty());
         }
     }
 
@@ -236,27 +257,41 @@ public final class MkctlClient implements Mkctl {
         }
         String err = r.stderrText();
         return (r.exitStatus() == 127 || r.exitStatus() == 126 || r.exitStatus() == 1)
-                && (err.contains("not found") || err.contains("No such file") || err.contains("Permission denied")
-                        || err.contains("Exec format error") || err.contains("cannot execute"));
+                && (err.contains("not found")
+                        || err.contains("No such file")
+                        || err.contains("Permission denied")
+                        || err.contains("Exec format error")
+                        || err.contains("cannot execute"));
     }
 
     private MkctlDeploymentException notThere(ExecResult r, boolean afterUpload) {
         String path = install.programPath();
         String err = r.stderrSummary();
         if (err.contains("Exec format error") || err.contains("cannot execute binary")) {
-            return new MkctlDeploymentException(transport.describe(), "mkctl at " + path + " cannot run on "
-                    + transport.describe() + ": it is built for another architecture than the host's (" + err
-                    + "); install the mkctl built for the host's architecture", Optional.empty());
+            return new MkctlDeploymentException(
+                    transport.describe(),
+                    "mkctl at " + path + " cannot run on "
+                            + transport.describe() + ": it is built for another architecture than the host's (" + err
+                            + "); install the mkctl built for the host's architecture",
+                    Optional.empty());
         }
         if (install instanceof MkctlInstall.Preinstalled) {
-            return new MkctlDeploymentException(transport.describe(), "mkctl is not at the configured path " + path
-                    + " on " + transport.describe() + " (or cannot be executed there): " + err + ". Install it there, or "
-                    + "let the provider upload it", Optional.empty());
+            return new MkctlDeploymentException(
+                    transport.describe(),
+                    "mkctl is not at the configured path " + path
+                            + " on " + transport.describe() + " (or cannot be executed there): " + err
+                            + ". Install it there, or "
+                            + "let the provider upload it",
+                    Optional.empty());
         }
-        return new MkctlDeploymentException(transport.describe(), "mkctl was uploaded to " + path + " on "
-                + transport.describe() + " but " + (afterUpload ? "its SHA-256 still does not match or it cannot be "
-                + "run" : "cannot be run") + ": " + err + ". Check that the directory is on a filesystem that allows "
-                + "execution (not mounted noexec) and that sha256sum is installed", Optional.empty());
+        return new MkctlDeploymentException(
+                transport.describe(),
+                "mkctl was uploaded to " + path + " on "
+                        + transport.describe() + " but "
+                        + (afterUpload ? "its SHA-256 still does not match or it cannot be " + "run" : "cannot be run")
+                        + ": " + err + ". Check that the directory is on a filesystem that allows "
+                        + "execution (not mounted noexec) and that sha256sum is installed",
+                Optional.empty());
     }
 
     private void deploy() throws HostException {
@@ -272,9 +307,12 @@ public final class MkctlClient implements Mkctl {
     private JsonNode parseJson(ExecResult result, String operation) throws MkctlException {
         String out = new String(result.stdout(), StandardCharsets.UTF_8).strip();
         if (out.isEmpty()) {
-            throw new MkctlProtocolException(transport.describe(), "mkctl " + operation + " on "
-                    + transport.describe() + " printed nothing (exit status " + result.exitStatus() + "): "
-                    + result.stderrSummary(), Optional.empty());
+            throw new MkctlProtocolException(
+                    transport.describe(),
+                    "mkctl " + operation + " on "
+                            + transport.describe() + " printed nothing (exit status " + result.exitStatus() + "): "
+                            + result.stderrSummary(),
+                    Optional.empty());
         }
         try {
             JsonNode node = JSON.readTree(out);
@@ -291,10 +329,15 @@ public final class MkctlClient implements Mkctl {
 
     private MkctlProtocolException protocol(String operation, ExecResult result, AnswerException e) {
         String out = result.stdoutText();
-        return new MkctlProtocolException(transport.describe(), "cannot understand the answer of mkctl " + operation
-                + " on " + transport.describe() + " (exit status " + result.exitStatus() + "): " + e.getMessage()
-                + ". The mkctl on the host may not match this provider version. Answer: "
-                + (out.length() > 500 ? out.substring(0, 500) + "..." : out.strip())
-                + (result.stderr().length > 0 ? "; stderr: " + result.stderrSummary() : ""), Optional.empty(), e);
+        return new MkctlProtocolException(
+                transport.describe(),
+                "cannot understand the answer of mkctl " + operation
+                        + " on " + transport.describe() + " (exit status " + result.exitStatus() + "): "
+                        + e.getMessage()
+                        + ". The mkctl on the host may not match this provider version. Answer: "
+                        + (out.length() > 500 ? out.substring(0, 500) + "..." : out.strip())
+                        + (result.stderr().length > 0 ? "; stderr: " + result.stderrSummary() : ""),
+                Optional.empty(),
+                e);
     }
 }

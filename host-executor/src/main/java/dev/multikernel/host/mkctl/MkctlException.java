@@ -9,8 +9,14 @@ import java.util.Optional;
  * what failed and what to do; {@link #error()} carries mkctl's error object when there was one.
  */
 public abstract sealed class MkctlException extends Exception
-        permits KernelRefusedException, NotAppliedException, HostBusyException, HaltTimeoutException,
-        MkctlUsageException, SimulatorException, MkctlProtocolException, MkctlDeploymentException {
+        permits KernelRefusedException,
+                NotAppliedException,
+                HostBusyException,
+                HaltTimeoutException,
+                MkctlUsageException,
+                SimulatorException,
+                MkctlProtocolException,
+                MkctlDeploymentException {
 
     private static final long serialVersionUID = 1L;
 

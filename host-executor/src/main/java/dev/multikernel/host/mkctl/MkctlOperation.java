@@ -1,16 +1,14 @@
 package dev.multikernel.host.mkctl;
 
 import dev.multikernel.host.state.InstanceState;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-
 
 /**
  * One mkctl operation, runnable alone or inside a {@link MkctlClient#batch batch}. Each knows its
@@ -56,8 +54,8 @@ public sealed interface MkctlOperation {
 
     private static int checkId(int id) {
         if (id < 1 || id > InstanceState.MAX_ID) {
-            throw new IllegalArgumentException("instance id must be 1.." + InstanceState.MAX_ID
-                    + " (the kexec id field), got " + id);
+            throw new IllegalArgumentException(
+                    "instance id must be 1.." + InstanceState.MAX_ID + " (the kexec id field), got " + id);
         }
         return id;
     }
@@ -179,8 +177,8 @@ public sealed interface MkctlOperation {
         public V2Create {
             Objects.requireNonNull(dtb, "RFC v2 device tree");
             if (dtb.length() > 4096) {
-                throw new IllegalArgumentException("an RFC v2 device tree must be at most 4096 bytes (one page), got "
-                        + dtb.length());
+                throw new IllegalArgumentException(
+                        "an RFC v2 device tree must be at most 4096 bytes (one page), got " + dtb.length());
             }
             expect = List.copyOf(expect);
             expect.forEach(V2Create::checkName);
@@ -334,8 +332,8 @@ public sealed interface MkctlOperation {
         }
 
         public List<String> options() {
-            List<String> o = new ArrayList<>(List.of("--id", Integer.toString(id), "--timeout",
-                    Long.toString(timeout.getSeconds())));
+            List<String> o = new ArrayList<>(
+                    List.of("--id", Integer.toString(id), "--timeout", Long.toString(timeout.getSeconds())));
             if (mode == HaltMode.GRACEFUL_THEN_FORCE) {
                 o.add("--force");
             } else if (mode == HaltMode.FORCE_NOW) {
@@ -350,8 +348,16 @@ public sealed interface MkctlOperation {
         }
 
         public Map<String, Object> toBatchJson() {
-            return op("halt", "id", id, "timeout", timeout.getSeconds(),
-                    "force", mode == HaltMode.GRACEFUL_THEN_FORCE, "force_now", mode == HaltMode.FORCE_NOW);
+            return op(
+                    "halt",
+                    "id",
+                    id,
+                    "timeout",
+                    timeout.getSeconds(),
+                    "force",
+                    mode == HaltMode.GRACEFUL_THEN_FORCE,
+                    "force_now",
+                    mode == HaltMode.FORCE_NOW);
         }
     }
 }

@@ -1,14 +1,13 @@
 package dev.multikernel.host.mkctl;
 
-import java.util.List;
-import java.util.Optional;
-import java.util.OptionalInt;
-
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InstanceStatus;
 import dev.multikernel.host.state.InterfaceGeneration;
 import dev.multikernel.host.state.PoolState;
 import dev.multikernel.host.state.TransactionStatus;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /** What a successful mkctl operation reported (one record per operation). */
 public sealed interface MkctlResult {
@@ -22,12 +21,10 @@ public sealed interface MkctlResult {
     }
 
     /** {@code state}. */
-    record StateRead(HostState state) implements MkctlResult {
-    }
+    record StateRead(HostState state) implements MkctlResult {}
 
     /** {@code mount}. */
-    record Mounted(boolean mounted, boolean alreadyMounted, InterfaceGeneration generation) implements MkctlResult {
-    }
+    record Mounted(boolean mounted, boolean alreadyMounted, InterfaceGeneration generation) implements MkctlResult {}
 
     /**
      * {@code baseline}.
@@ -41,8 +38,7 @@ public sealed interface MkctlResult {
     }
 
     /** The transaction an overlay write created. */
-    record Transaction(int id, TransactionStatus status, String statusText, String instance, String resources) {
-    }
+    record Transaction(int id, TransactionStatus status, String statusText, String instance, String resources) {}
 
     /** {@code overlay-apply}: the transaction is {@code applied}. */
     record OverlayApplied(int bytes, Transaction transaction, List<String> warnings) implements MkctlResult {
@@ -52,12 +48,10 @@ public sealed interface MkctlResult {
     }
 
     /** {@code overlay-remove}. */
-    record OverlayRemoved(int id) implements MkctlResult {
-    }
+    record OverlayRemoved(int id) implements MkctlResult {}
 
     /** An instance as listed after an RFC v2 write. */
-    record V2Instance(String name, OptionalInt id, InstanceStatus status, String statusText) {
-    }
+    record V2Instance(String name, OptionalInt id, InstanceStatus status, String statusText) {}
 
     /** {@code v2-create}: every instance present after the write. */
     record V2Created(int bytes, List<V2Instance> instances) implements MkctlResult {
@@ -67,8 +61,7 @@ public sealed interface MkctlResult {
     }
 
     /** {@code v2-remove}. */
-    record V2Removed(String name) implements MkctlResult {
-    }
+    record V2Removed(String name) implements MkctlResult {}
 
     /**
      * {@code load}.
@@ -76,22 +69,18 @@ public sealed interface MkctlResult {
      * @param flags  the kexec flags used ({@code 0x30})
      * @param status the instance's status read back; empty if no instance has the id
      */
-    record Loaded(int id, String flags, Optional<InstanceStatus> status) implements MkctlResult {
-    }
+    record Loaded(int id, String flags, Optional<InstanceStatus> status) implements MkctlResult {}
 
     /** {@code unload}. */
-    record Unloaded(int id, String flags, Optional<InstanceStatus> status) implements MkctlResult {
-    }
+    record Unloaded(int id, String flags, Optional<InstanceStatus> status) implements MkctlResult {}
 
     /** {@code exec}: the instance was booted. */
-    record Started(int id, Optional<InstanceStatus> status) implements MkctlResult {
-    }
+    record Started(int id, Optional<InstanceStatus> status) implements MkctlResult {}
 
     /**
      * {@code halt}.
      *
      * @param forced whether the force halt was used
      */
-    record Halted(int id, boolean forced, Optional<InstanceStatus> status) implements MkctlResult {
-    }
+    record Halted(int id, boolean forced, Optional<InstanceStatus> status) implements MkctlResult {}
 }

@@ -3,7 +3,6 @@ package dev.multikernel.host.ssh;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.Optional;
-
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 
 /** What one connection attempt carries into sshd's callbacks, and what they report back. */

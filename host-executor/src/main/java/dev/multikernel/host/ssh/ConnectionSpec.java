@@ -61,8 +61,17 @@ public record ConnectionSpec(
 
     /** This spec (and its bastions) with agent credentials taken from {@code socket}. */
     public ConnectionSpec withAgentSocket(Optional<Path> socket) {
-        return new ConnectionSpec(host, port, user, auth, hostKeys, proxyJump.map(j -> j.withAgentSocket(socket)),
-                sudo, timeouts, sshConfig, socket);
+        return new ConnectionSpec(
+                host,
+                port,
+                user,
+                auth,
+                hostKeys,
+                proxyJump.map(j -> j.withAgentSocket(socket)),
+                sudo,
+                timeouts,
+                sshConfig,
+                socket);
     }
 
     /** A host with every default: strict known_hosts, default credentials, no ssh config. */
@@ -150,8 +159,8 @@ public record ConnectionSpec(
         }
 
         public ConnectionSpec build() {
-            return new ConnectionSpec(host, port, user, auth, hostKeys, proxyJump, sudo, timeouts, sshConfig,
-                    Optional.empty());
+            return new ConnectionSpec(
+                    host, port, user, auth, hostKeys, proxyJump, sudo, timeouts, sshConfig, Optional.empty());
         }
     }
 

@@ -21,12 +21,7 @@ import java.util.Optional;
  *                   the command does not run and the exit status is the guard's
  */
 public record ExecRequest(
-        String command,
-        byte[] stdin,
-        Duration timeout,
-        Access access,
-        boolean privileged,
-        Optional<String> guard) {
+        String command, byte[] stdin, Duration timeout, Access access, boolean privileged, Optional<String> guard) {
 
     /** Whether a command changes the host. */
     public enum Access {
@@ -94,9 +89,13 @@ public record ExecRequest(
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ExecRequest r && command.equals(r.command)
-                && java.util.Arrays.equals(stdin, r.stdin) && timeout.equals(r.timeout)
-                && access == r.access && privileged == r.privileged && guard.equals(r.guard);
+        return o instanceof ExecRequest r
+                && command.equals(r.command)
+                && java.util.Arrays.equals(stdin, r.stdin)
+                && timeout.equals(r.timeout)
+                && access == r.access
+                && privileged == r.privileged
+                && guard.equals(r.guard);
     }
 
     @Override
@@ -106,7 +105,7 @@ public record ExecRequest(
 
     @Override
     public String toString() {
-        return "ExecRequest[" + access + (privileged ? ", privileged" : "") + ", timeout=" + timeout
-                + ", stdin=" + stdin.length + " bytes, command=" + command + "]";
+        return "ExecRequest[" + access + (privileged ? ", privileged" : "") + ", timeout=" + timeout + ", stdin="
+                + stdin.length + " bytes, command=" + command + "]";
     }
 }

@@ -51,8 +51,11 @@ public record ExecResult(int exitStatus, byte[] stdout, byte[] stderr, Duration 
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ExecResult r && exitStatus == r.exitStatus && Arrays.equals(stdout, r.stdout)
-                && Arrays.equals(stderr, r.stderr) && elapsed.equals(r.elapsed);
+        return o instanceof ExecResult r
+                && exitStatus == r.exitStatus
+                && Arrays.equals(stdout, r.stdout)
+                && Arrays.equals(stderr, r.stderr)
+                && elapsed.equals(r.elapsed);
     }
 
     @Override
@@ -62,7 +65,7 @@ public record ExecResult(int exitStatus, byte[] stdout, byte[] stderr, Duration 
 
     @Override
     public String toString() {
-        return "ExecResult[exit=" + exitStatus + ", stdout=" + stdout.length + " bytes, stderr="
-                + stderrSummary() + ", elapsed=" + elapsed + "]";
+        return "ExecResult[exit=" + exitStatus + ", stdout=" + stdout.length + " bytes, stderr=" + stderrSummary()
+                + ", elapsed=" + elapsed + "]";
     }
 }

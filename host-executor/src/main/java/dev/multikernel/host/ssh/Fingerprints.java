@@ -6,15 +6,13 @@ import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.util.Base64;
 import java.util.Locale;
-
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 
 /** SSH key fingerprints and key lines in the forms OpenSSH prints. */
 public final class Fingerprints {
 
-    private Fingerprints() {
-    }
+    private Fingerprints() {}
 
     /** {@code SHA256:<base64 without padding>} of the key's wire encoding, as {@code ssh-keygen -l} prints. */
     public static String sha256(PublicKey key) {

@@ -23,7 +23,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.future.AuthFuture;
@@ -44,6 +43,7 @@ final class HostConnection {
     private final Target target;
     /** Mutations take the write lock, reads the read lock: mutations run alone. */
     private final ReentrantReadWriteLock mutations = new ReentrantReadWriteLock(true);
+
     private final Semaphore channels;
     private final Object connectLock = new Object();
     private volatile ClientSession session;
@@ -90,20 +90,27 @@ final class HostConnection {
         ExecRequest request = ExecRequest.mutate(Uploads.command(remotePath, mode), content, timeout);
         ExecResult result = exec(request);
         if (!result.succeeded()) {
-            throw new RemoteCommandException(target.describe(), "uploading " + content.length + " bytes to "
-                    + remotePath + " on " + target.hostName() + " failed (exit status " + result.exitStatus() + "): "
-                    + result.stderrSummary() + ". Check that " + target.user() + " can write there and that "
-                    + "the disk is not full, or configure another directory.");
+            throw new RemoteCommandException(
+                    target.describe(),
+                    "uploading " + content.length + " bytes to "
+                            + remotePath + " on " + target.hostName() + " failed (exit status " + result.exitStatus()
+                            + "): "
+                            + result.stderrSummary() + ". Check that " + target.user() + " can write there and that "
+                            + "the disk is not full, or configure another directory.");
         }
     }
 
     private void acquire(Lock lock, long deadline, ExecRequest request) throws HostException {
         try {
             if (!lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                throw new CommandTimeoutException(target.describe(), "timed out after " + request.timeout()
-                        + " waiting for other operations on " + target.hostName() + " to finish; the command was "
-                        + "not sent. Increase the timeout or reduce parallel changes to this host.",
-                        request.timeout(), false);
+                throw new CommandTimeoutException(
+                        target.describe(),
+                        "timed out after " + request.timeout()
+                                + " waiting for other operations on " + target.hostName()
+                                + " to finish; the command was "
+                                + "not sent. Increase the timeout or reduce parallel changes to this host.",
+                        request.timeout(),
+                        false);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -114,9 +121,13 @@ final class HostConnection {
     private ExecResult execOnce(ExecRequest request, long deadline) throws HostException {
         try {
             if (!channels.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                throw new CommandTimeoutException(target.describe(), "timed out after " + request.timeout()
-                        + ": " + pool.options.maxChannelsPerHost() + " commands were already running on "
-                        + target.hostName() + "; the command was not sent", request.timeout(), false);
+                throw new CommandTimeoutException(
+                        target.describe(),
+                        "timed out after " + request.timeout()
+                                + ": " + pool.options.maxChannelsPerHost() + " commands were already running on "
+                                + target.hostName() + "; the command was not sent",
+                        request.timeout(),
+                        false);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -138,8 +149,11 @@ final class HostConnection {
             channel = s.createExecChannel(line);
         } catch (IOException | RuntimeException e) {
             dropBroken(s);
-            throw new ConnectionLostException(target.describe(), "the SSH connection to " + target.hostName()
-                    + " broke before the command could start: " + e.getMessage(), e);
+            throw new ConnectionLostException(
+                    target.describe(),
+                    "the SSH connection to " + target.hostName() + " broke before the command could start: "
+                            + e.getMessage(),
+                    e);
         }
         BoundedSink out = new BoundedSink(pool.options.maxOutputBytes(), () -> channel.close(true));
         BoundedSink err = new BoundedSink(pool.options.maxOutputBytes(), () -> channel.close(true));
@@ -157,12 +171,15 @@ final class HostConnection {
                 if (!usable(s)) {
                     dropBroken(s);
                 }
-                throw new ConnectionLostException(target.describe(), target.hostName() + " refused to start the "
-                        + "command: " + (cause == null ? "channel not opened" : cause.getMessage())
-                        + (usable(s) ? " (the server may limit sessions per connection: MaxSessions)" : ""), cause);
+                throw new ConnectionLostException(
+                        target.describe(),
+                        target.hostName() + " refused to start the "
+                                + "command: " + (cause == null ? "channel not opened" : cause.getMessage())
+                                + (usable(s) ? " (the server may limit sessions per connection: MaxSessions)" : ""),
+                        cause);
             }
-            Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED),
-                    Math.max(1, remainingMillis(deadline)));
+            Set<ClientChannelEvent> events =
+                    channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Math.max(1, remainingMillis(deadline)));
             if (!events.contains(ClientChannelEvent.CLOSED)) {
                 throw timedOut(request, true);
             }
@@ -170,15 +187,19 @@ final class HostConnection {
             if (!usable(s)) {
                 dropBroken(s);
             }
-            throw new ConnectionLostException(target.describe(), "the SSH connection to " + target.hostName()
-                    + " broke while the command ran: " + e.getMessage(), e);
+            throw new ConnectionLostException(
+                    target.describe(),
+                    "the SSH connection to " + target.hostName() + " broke while the command ran: " + e.getMessage(),
+                    e);
         } finally {
             channel.close(true);
         }
         if (out.overflowed() || err.overflowed()) {
-            throw new RemoteCommandException(target.describe(), "the command on " + target.hostName()
-                    + " wrote more than " + pool.options.maxOutputBytes() + " bytes to "
-                    + (out.overflowed() ? "stdout" : "stderr") + "; it was stopped");
+            throw new RemoteCommandException(
+                    target.describe(),
+                    "the command on " + target.hostName()
+                            + " wrote more than " + pool.options.maxOutputBytes() + " bytes to "
+                            + (out.overflowed() ? "stdout" : "stderr") + "; it was stopped");
         }
         Integer status = channel.getExitStatus();
         if (status == null) {
@@ -190,14 +211,17 @@ final class HostConnection {
                 if (broken) {
                     dropBroken(s);
                 }
-                throw new ConnectionLostException(target.describe(), (broken
-                        ? "the SSH connection to " + target.hostName() + " was lost while the command ran"
-                        : target.hostName() + " closed the command's channel without an exit status")
-                        + "; whether it took effect is unknown");
+                throw new ConnectionLostException(
+                        target.describe(),
+                        (broken
+                                        ? "the SSH connection to " + target.hostName()
+                                                + " was lost while the command ran"
+                                        : target.hostName() + " closed the command's channel without an exit status")
+                                + "; whether it took effect is unknown");
             }
         }
-        ExecResult result = new ExecResult(status, out.bytes(), err.bytes(),
-                Duration.ofNanos(System.nanoTime() - started));
+        ExecResult result =
+                new ExecResult(status, out.bytes(), err.bytes(), Duration.ofNanos(System.nanoTime() - started));
         if (request.privileged() && target.usesSudo()) {
             Optional<PrivilegeException> refused = SudoFailures.detect(target, request, result);
             if (refused.isPresent()) {
@@ -208,15 +232,24 @@ final class HostConnection {
     }
 
     private CommandTimeoutException timedOut(ExecRequest request, boolean started) {
-        return new CommandTimeoutException(target.describe(), "the command on " + target.hostName()
-                + " did not finish within " + request.timeout() + (request.access() == ExecRequest.Access.MUTATE
-                ? "; it may still be running and its effect is unknown: read the host's state before retrying"
-                : "") + ". Increase the timeout if the host is just slow.", request.timeout(), started);
+        return new CommandTimeoutException(
+                target.describe(),
+                "the command on " + target.hostName()
+                        + " did not finish within " + request.timeout()
+                        + (request.access() == ExecRequest.Access.MUTATE
+                                ? "; it may still be running and its effect is unknown: read the host's state before retrying"
+                                : "")
+                        + ". Increase the timeout if the host is just slow.",
+                request.timeout(),
+                started);
     }
 
     private CommandTimeoutException interrupted(ExecRequest request, boolean started) {
-        return new CommandTimeoutException(target.describe(), "the operation on " + target.hostName()
-                + " was cancelled", request.timeout(), started);
+        return new CommandTimeoutException(
+                target.describe(),
+                "the operation on " + target.hostName() + " was cancelled",
+                request.timeout(),
+                started);
     }
 
     private static long remainingMillis(long deadline) {
@@ -292,12 +325,14 @@ final class HostConnection {
         Duration connectTimeout = target.timeouts().connect();
         ClientSession s;
         try {
-            ConnectFuture future = pool.client.connect(target.user(), address,
-                    AttributeRepository.ofKeyValuePair(ConnectionAttempt.KEY, attempt), null);
+            ConnectFuture future = pool.client.connect(
+                    target.user(), address, AttributeRepository.ofKeyValuePair(ConnectionAttempt.KEY, attempt), null);
             if (!future.await(connectTimeout.toMillis())) {
                 future.cancel();
-                throw unreachable("no answer within " + connectTimeout + " (is the host up, and is the port "
-                        + target.port() + " open to this machine?)", null);
+                throw unreachable(
+                        "no answer within " + connectTimeout + " (is the host up, and is the port " + target.port()
+                                + " open to this machine?)",
+                        null);
             }
             if (future.getException() != null) {
                 throw unreachable(describeConnectFailure(future.getException()), future.getException());
@@ -318,19 +353,26 @@ final class HostConnection {
                 throw rejected.get();
             }
             if (!done) {
-                throw unreachable((attempt.hostKeyChecked() ? "authentication" : "the SSH handshake")
-                        + " did not finish within " + target.timeouts().authenticate(), null);
+                throw unreachable(
+                        (attempt.hostKeyChecked() ? "authentication" : "the SSH handshake") + " did not finish within "
+                                + target.timeouts().authenticate(),
+                        null);
             }
             if (!auth.isSuccess()) {
                 Throwable cause = auth.getException();
                 if (!attempt.hostKeyChecked()) {
-                    throw unreachable("the SSH handshake failed: " + (cause == null ? "closed" : cause.getMessage()), cause);
+                    throw unreachable(
+                            "the SSH handshake failed: " + (cause == null ? "closed" : cause.getMessage()), cause);
                 }
-                throw new AuthenticationFailedException(target.describe(), "SSH authentication as " + target.user()
-                        + " on " + target.hostName() + ":" + target.port() + " failed. Tried: "
-                        + credentials.describe() + ". Check that one of these public keys is in ~" + target.user()
-                        + "/.ssh/authorized_keys on the host (or that the password is right), and that the user "
-                        + "name is right." + (cause == null ? "" : " (" + cause.getMessage() + ")"), cause);
+                throw new AuthenticationFailedException(
+                        target.describe(),
+                        "SSH authentication as " + target.user()
+                                + " on " + target.hostName() + ":" + target.port() + " failed. Tried: "
+                                + credentials.describe() + ". Check that one of these public keys is in ~"
+                                + target.user()
+                                + "/.ssh/authorized_keys on the host (or that the password is right), and that the user "
+                                + "name is right." + (cause == null ? "" : " (" + cause.getMessage() + ")"),
+                        cause);
             }
         } catch (HostException | RuntimeException e) {
             s.close(true);
@@ -368,20 +410,26 @@ final class HostConnection {
             throw ViaBastion.wrap(e, target);
         }
         try {
-            tunnel = js.createLocalPortForwardingTracker(new SshdSocketAddress("127.0.0.1", 0),
-                    new SshdSocketAddress(target.hostName(), target.port()));
+            tunnel = js.createLocalPortForwardingTracker(
+                    new SshdSocketAddress("127.0.0.1", 0), new SshdSocketAddress(target.hostName(), target.port()));
             return tunnel.getBoundAddress().toInetSocketAddress();
         } catch (IOException | RuntimeException e) {
             pool.failures.increment();
-            throw unreachable("the bastion " + target.jump().get().describe() + " could not open a tunnel: "
-                    + e.getMessage(), e);
+            throw unreachable(
+                    "the bastion " + target.jump().get().describe() + " could not open a tunnel: " + e.getMessage(), e);
         }
     }
 
     private HostUnreachableException unreachable(String why, Throwable cause) {
-        return new HostUnreachableException(target.describe(), "cannot connect to " + target.hostName() + " port "
-                + target.port() + (target.jump().isPresent() ? " through " + target.jump().get().describe() : "")
-                + ": " + why, cause);
+        return new HostUnreachableException(
+                target.describe(),
+                "cannot connect to " + target.hostName() + " port "
+                        + target.port()
+                        + (target.jump().isPresent()
+                                ? " through " + target.jump().get().describe()
+                                : "")
+                        + ": " + why,
+                cause);
     }
 
     private String describeConnectFailure(Throwable e) {
@@ -402,8 +450,9 @@ final class HostConnection {
     }
 
     private static int signalNumber(String name) {
-        Map<String, Integer> numbers = Map.of("HUP", 1, "INT", 2, "QUIT", 3, "ILL", 4, "ABRT", 6, "KILL", 9,
-                "SEGV", 11, "PIPE", 13, "ALRM", 14, "TERM", 15);
+        Map<String, Integer> numbers = Map.of(
+                "HUP", 1, "INT", 2, "QUIT", 3, "ILL", 4, "ABRT", 6, "KILL", 9, "SEGV", 11, "PIPE", 13, "ALRM", 14,
+                "TERM", 15);
         return numbers.getOrDefault(name.replaceFirst("^SIG", ""), 0);
     }
 
@@ -427,15 +476,21 @@ final class HostConnection {
                     keys.addAll(loaded.keys());
                     loaded.keys().forEach(k -> tried.add("key " + t.name() + " " + describe(k.getPublic())));
                 } else if (source instanceof AuthSource.Agent a) {
-                    Optional<Path> socket = a.socket().or(() -> Optional.ofNullable(System.getenv("SSH_AUTH_SOCK"))
-                            .filter(v -> !v.isBlank()).map(Path::of));
+                    Optional<Path> socket = a.socket()
+                            .or(() -> Optional.ofNullable(System.getenv("SSH_AUTH_SOCK"))
+                                    .filter(v -> !v.isBlank())
+                                    .map(Path::of));
                     if (socket.isEmpty()) {
-                        throw new LocalConfigurationException(host, "ssh-agent is configured but SSH_AUTH_SOCK is "
-                                + "not set: start an agent (eval $(ssh-agent); ssh-add) or give the agent socket path");
+                        throw new LocalConfigurationException(
+                                host,
+                                "ssh-agent is configured but SSH_AUTH_SOCK is "
+                                        + "not set: start an agent (eval $(ssh-agent); ssh-add) or give the agent socket path");
                     }
                     if (!Files.exists(socket.get())) {
-                        throw new LocalConfigurationException(host, "the ssh-agent socket " + socket.get()
-                                + " does not exist: is the agent running? (check SSH_AUTH_SOCK)");
+                        throw new LocalConfigurationException(
+                                host,
+                                "the ssh-agent socket " + socket.get()
+                                        + " does not exist: is the agent running? (check SSH_AUTH_SOCK)");
                     }
                     agent = socket;
                     tried.add(agentKeys(socket.get(), host));
@@ -453,11 +508,14 @@ final class HostConnection {
                 for (Map.Entry<PublicKey, String> id : a.getIdentities()) {
                     ids.add(describe(id.getKey()));
                 }
-                return "ssh-agent " + socket + " (" + (ids.isEmpty() ? "no keys: add one with ssh-add"
-                        : ids.size() + " keys: " + String.join(", ", ids)) + ")";
+                return "ssh-agent " + socket + " ("
+                        + (ids.isEmpty()
+                                ? "no keys: add one with ssh-add"
+                                : ids.size() + " keys: " + String.join(", ", ids))
+                        + ")";
             } catch (IOException | RuntimeException e) {
-                throw new LocalConfigurationException(host, "cannot use the ssh-agent at " + socket + ": "
-                        + e.getMessage(), e);
+                throw new LocalConfigurationException(
+                        host, "cannot use the ssh-agent at " + socket + ": " + e.getMessage(), e);
             }
         }
 

@@ -7,9 +7,14 @@ package dev.multikernel.host.ssh;
  * later", never as a missing resource. Messages say what went wrong and what to do about it.
  */
 public abstract sealed class HostException extends Exception
-        permits HostUnreachableException, HostKeyRejectedException, AuthenticationFailedException,
-        ConnectionLostException, CommandTimeoutException, PrivilegeException, LocalConfigurationException,
-        RemoteCommandException {
+        permits HostUnreachableException,
+                HostKeyRejectedException,
+                AuthenticationFailedException,
+                ConnectionLostException,
+                CommandTimeoutException,
+                PrivilegeException,
+                LocalConfigurationException,
+                RemoteCommandException {
 
     private static final long serialVersionUID = 1L;
 

@@ -11,8 +11,7 @@ public final class HostKeyRejectedException extends HostException {
     private final HostKeyVerdict verdict;
     private final String presentedFingerprint;
 
-    public HostKeyRejectedException(String host, String message, HostKeyVerdict verdict,
-            String presentedFingerprint) {
+    public HostKeyRejectedException(String host, String message, HostKeyVerdict verdict, String presentedFingerprint) {
         super(host, message, null);
         this.verdict = verdict;
         this.presentedFingerprint = presentedFingerprint;

@@ -6,8 +6,7 @@ import java.util.List;
 public sealed interface HostKeyVerdict {
 
     /** The key is accepted. {@code reason} says on what grounds (a known_hosts line, a pin, TOFU). */
-    record Trusted(String reason) implements HostKeyVerdict {
-    }
+    record Trusted(String reason) implements HostKeyVerdict {}
 
     /**
      * Nothing on record for this host (and this key type).
@@ -30,8 +29,7 @@ public sealed interface HostKeyVerdict {
     }
 
     /** The presented key is marked {@code @revoked}. */
-    record Revoked(String origin) implements HostKeyVerdict {
-    }
+    record Revoked(String origin) implements HostKeyVerdict {}
 
     /**
      * A key on record.
@@ -40,8 +38,7 @@ public sealed interface HostKeyVerdict {
      * @param fingerprint {@code SHA256:...}
      * @param origin      where it is recorded: {@code file:line} or {@code pinned}
      */
-    record KnownKey(String keyType, String fingerprint, String origin) {
-    }
+    record KnownKey(String keyType, String fingerprint, String origin) {}
 
     default boolean trusted() {
         return this instanceof Trusted;

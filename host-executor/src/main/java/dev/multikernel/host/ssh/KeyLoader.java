@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -25,40 +24,44 @@ final class KeyLoader {
     private static final long MAX_KEY_BYTES = 1 << 20;
 
     /** What loading one source gave: keys, or the reason an optional source was skipped. */
-    record Loaded(List<KeyPair> keys, Optional<String> skipped) {
-    }
+    record Loaded(List<KeyPair> keys, Optional<String> skipped) {}
 
-    private KeyLoader() {
-    }
+    private KeyLoader() {}
 
     static Loaded load(AuthSource.PrivateKeyFile source, String host) throws LocalConfigurationException {
         byte[] bytes;
         try {
             if (Files.size(source.path()) > MAX_KEY_BYTES) {
-                throw new LocalConfigurationException(host, "private key file " + source.path()
-                        + " is larger than " + MAX_KEY_BYTES + " bytes: it is not a key file");
+                throw new LocalConfigurationException(
+                        host,
+                        "private key file " + source.path() + " is larger than " + MAX_KEY_BYTES
+                                + " bytes: it is not a key file");
             }
             bytes = Files.readAllBytes(source.path());
         } catch (NoSuchFileException e) {
             if (source.optional()) {
                 return new Loaded(List.of(), Optional.of(source.path() + " does not exist"));
             }
-            throw new LocalConfigurationException(host, "private key file " + source.path()
-                    + " does not exist: check the path in the configuration", e);
+            throw new LocalConfigurationException(
+                    host,
+                    "private key file " + source.path() + " does not exist: check the path in the configuration",
+                    e);
         } catch (IOException e) {
-            throw new LocalConfigurationException(host, "cannot read private key file " + source.path() + ": "
-                    + e.getMessage() + " (check its permissions)", e);
+            throw new LocalConfigurationException(
+                    host,
+                    "cannot read private key file " + source.path() + ": " + e.getMessage()
+                            + " (check its permissions)",
+                    e);
         }
         return decode(source.path().toString(), bytes, source.passphrase(), source.optional(), host);
     }
 
     static Loaded load(AuthSource.PrivateKeyText source, String host) throws LocalConfigurationException {
-        return decode(source.name(), source.text().getBytes(StandardCharsets.UTF_8), source.passphrase(), false,
-                host);
+        return decode(source.name(), source.text().getBytes(StandardCharsets.UTF_8), source.passphrase(), false, host);
     }
 
-    private static Loaded decode(String name, byte[] bytes, Optional<String> passphrase, boolean optional,
-            String host) throws LocalConfigurationException {
+    private static Loaded decode(String name, byte[] bytes, Optional<String> passphrase, boolean optional, String host)
+            throws LocalConfigurationException {
         AtomicBoolean asked = new AtomicBoolean();
         FilePasswordProvider passwords = (session, resource, retryIndex) -> {
             asked.set(true);
@@ -72,23 +75,31 @@ final class KeyLoader {
                 if (optional) {
                     return new Loaded(List.of(), Optional.of(name + " is encrypted and no passphrase is configured"));
                 }
-                throw new LocalConfigurationException(host, "private key " + name + " is encrypted: configure its "
-                        + "passphrase, or load it into ssh-agent (ssh-add) and use the agent", e);
+                throw new LocalConfigurationException(
+                        host,
+                        "private key " + name + " is encrypted: configure its "
+                                + "passphrase, or load it into ssh-agent (ssh-add) and use the agent",
+                        e);
             }
             if (asked.get()) {
-                throw new LocalConfigurationException(host, "cannot decrypt private key " + name
-                        + ": the passphrase is wrong", e);
+                throw new LocalConfigurationException(
+                        host, "cannot decrypt private key " + name + ": the passphrase is wrong", e);
             }
-            throw new LocalConfigurationException(host, "cannot read private key " + name + ": " + e.getMessage()
-                    + ". Supported: ed25519, ECDSA and RSA keys in OpenSSH or PEM format", e);
+            throw new LocalConfigurationException(
+                    host,
+                    "cannot read private key " + name + ": " + e.getMessage()
+                            + ". Supported: ed25519, ECDSA and RSA keys in OpenSSH or PEM format",
+                    e);
         }
         List<KeyPair> keys = new ArrayList<>();
         if (pairs != null) {
             for (KeyPair pair : pairs) {
                 String type = KeyUtils.getKeyType(pair);
                 if (KeyUtils.DSS_ALGORITHM.equals(pair.getPublic().getAlgorithm()) || "ssh-dss".equals(type)) {
-                    throw new LocalConfigurationException(host, "private key " + name + " is a DSA key; DSA is "
-                            + "not supported (OpenSSH removed it): use an ed25519 key");
+                    throw new LocalConfigurationException(
+                            host,
+                            "private key " + name + " is a DSA key; DSA is "
+                                    + "not supported (OpenSSH removed it): use an ed25519 key");
                 }
                 keys.add(pair);
             }
@@ -98,11 +109,15 @@ final class KeyLoader {
                 if (optional) {
                     return new Loaded(List.of(), Optional.of(name + " is encrypted and no passphrase is configured"));
                 }
-                throw new LocalConfigurationException(host, "private key " + name + " is encrypted: configure its "
-                        + "passphrase, or load it into ssh-agent (ssh-add) and use the agent");
+                throw new LocalConfigurationException(
+                        host,
+                        "private key " + name + " is encrypted: configure its "
+                                + "passphrase, or load it into ssh-agent (ssh-add) and use the agent");
             }
-            throw new LocalConfigurationException(host, "no private key found in " + name
-                    + ". Supported: ed25519, ECDSA and RSA keys in OpenSSH or PEM format");
+            throw new LocalConfigurationException(
+                    host,
+                    "no private key found in " + name
+                            + ". Supported: ed25519, ECDSA and RSA keys in OpenSSH or PEM format");
         }
         return new Loaded(keys, Optional.empty());
     }

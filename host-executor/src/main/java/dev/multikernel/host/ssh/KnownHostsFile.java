@@ -13,7 +13,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -27,10 +26,15 @@ public final class KnownHostsFile {
 
     /** A known_hosts file larger than this is not read (it is certainly not a known_hosts file). */
     static final long MAX_FILE_BYTES = 16L << 20;
+
     private static final int MAX_LINE_CHARS = 64 * 1024;
 
     /** The marker in front of a line. */
-    public enum Marker { NONE, REVOKED, CERT_AUTHORITY }
+    public enum Marker {
+        NONE,
+        REVOKED,
+        CERT_AUTHORITY
+    }
 
     /**
      * One usable line.
@@ -105,8 +109,8 @@ public final class KnownHostsFile {
             return new KnownHostsFile(path, false, List.of(), 0);
         }
         if (size > MAX_FILE_BYTES) {
-            throw new IOException("known_hosts file " + path + " is " + size + " bytes, more than the "
-                    + MAX_FILE_BYTES + " bytes accepted");
+            throw new IOException("known_hosts file " + path + " is " + size + " bytes, more than the " + MAX_FILE_BYTES
+                    + " bytes accepted");
         }
         String text = new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
         return parse(path, text);
@@ -122,8 +126,8 @@ public final class KnownHostsFile {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            Optional<Entry> entry = line.length() > MAX_LINE_CHARS
-                    ? Optional.empty() : parseLine(line, path + ":" + (i + 1));
+            Optional<Entry> entry =
+                    line.length() > MAX_LINE_CHARS ? Optional.empty() : parseLine(line, path + ":" + (i + 1));
             if (entry.isPresent()) {
                 entries.add(entry.get());
             } else {
@@ -254,6 +258,7 @@ public final class KnownHostsFile {
 
     /** The line to append for a host's key: {@code [host]:port type base64}. */
     public static String lineFor(String host, int port, String keyType, byte[] blob) {
-        return lookupName(host, port) + " " + keyType + " " + Base64.getEncoder().encodeToString(blob);
+        return lookupName(host, port) + " " + keyType + " "
+                + Base64.getEncoder().encodeToString(blob);
     }
 }

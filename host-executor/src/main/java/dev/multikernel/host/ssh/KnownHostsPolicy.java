@@ -1,5 +1,6 @@
 package dev.multikernel.host.ssh;
 
+import dev.multikernel.host.ssh.HostKeyVerdict.KnownKey;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -7,8 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.stream.Collectors;
-
-import dev.multikernel.host.ssh.HostKeyVerdict.KnownKey;
 
 /**
  * Strict host key checking against OpenSSH known_hosts files (OpenSSH's

@@ -45,8 +45,12 @@ public final class LocalHostTransport implements HostTransport {
         Lock lock = request.access() == ExecRequest.Access.MUTATE ? mutations.writeLock() : mutations.readLock();
         try {
             if (!lock.tryLock(request.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
-                throw new CommandTimeoutException(describe(), "timed out after " + request.timeout()
-                        + " waiting for other operations; the command was not started", request.timeout(), false);
+                throw new CommandTimeoutException(
+                        describe(),
+                        "timed out after " + request.timeout()
+                                + " waiting for other operations; the command was not started",
+                        request.timeout(),
+                        false);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -61,8 +65,8 @@ public final class LocalHostTransport implements HostTransport {
 
     private ExecResult run(ExecRequest request, long deadline) throws HostException {
         long started = System.nanoTime();
-        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", request.commandLine(sudo))
-                .directory(workingDirectory.toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder("/bin/sh", "-c", request.commandLine(sudo)).directory(workingDirectory.toFile());
         pb.environment().putAll(environment);
         Process process;
         try {
@@ -71,10 +75,10 @@ public final class LocalHostTransport implements HostTransport {
             throw new LocalConfigurationException(describe(), "cannot start /bin/sh: " + e.getMessage(), e);
         }
         AtomicBoolean overflow = new AtomicBoolean();
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> drain(process.getInputStream(), overflow,
-                process));
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> drain(process.getErrorStream(), overflow,
-                process));
+        CompletableFuture<byte[]> out =
+                CompletableFuture.supplyAsync(() -> drain(process.getInputStream(), overflow, process));
+        CompletableFuture<byte[]> err =
+                CompletableFuture.supplyAsync(() -> drain(process.getErrorStream(), overflow, process));
         byte[] stdin = request.stdin();
         CompletableFuture<Void> in = CompletableFuture.runAsync(() -> {
             try (OutputStream o = process.getOutputStream()) {
@@ -86,15 +90,18 @@ public final class LocalHostTransport implements HostTransport {
         try {
             if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 process.destroyForcibly();
-                throw new CommandTimeoutException(describe(), "the command did not finish within "
-                        + request.timeout() + "; it was killed", request.timeout(), true);
+                throw new CommandTimeoutException(
+                        describe(),
+                        "the command did not finish within " + request.timeout() + "; it was killed",
+                        request.timeout(),
+                        true);
             }
             in.get(5, TimeUnit.SECONDS);
             byte[] o = out.get(5, TimeUnit.SECONDS);
             byte[] e = err.get(5, TimeUnit.SECONDS);
             if (overflow.get()) {
-                throw new RemoteCommandException(describe(), "the command wrote more than " + MAX_OUTPUT_BYTES
-                        + " bytes; it was stopped");
+                throw new RemoteCommandException(
+                        describe(), "the command wrote more than " + MAX_OUTPUT_BYTES + " bytes; it was stopped");
             }
             return new ExecResult(process.exitValue(), o, e, Duration.ofNanos(System.nanoTime() - started));
         } catch (InterruptedException e) {
@@ -138,6 +145,5 @@ public final class LocalHostTransport implements HostTransport {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

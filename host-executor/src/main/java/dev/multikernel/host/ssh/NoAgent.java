@@ -4,7 +4,6 @@ import java.security.KeyPair;
 import java.security.PublicKey;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.sshd.agent.SshAgent;
 import org.apache.sshd.agent.SshAgentKeyConstraint;
 import org.apache.sshd.common.session.SessionContext;
@@ -43,6 +42,5 @@ final class NoAgent implements SshAgent {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

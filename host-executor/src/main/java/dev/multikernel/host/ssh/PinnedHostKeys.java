@@ -1,13 +1,12 @@
 package dev.multikernel.host.ssh;
 
+import dev.multikernel.host.ssh.HostKeyVerdict.KnownKey;
 import java.security.PublicKey;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-
-import dev.multikernel.host.ssh.HostKeyVerdict.KnownKey;
 
 /**
  * Accepts only keys whose SHA256 fingerprint is pinned in configuration. Pins can be written as
@@ -72,7 +71,8 @@ public final class PinnedHostKeys implements HostKeyPolicy {
         if (fingerprints.contains(presented)) {
             return new HostKeyVerdict.Trusted("pinned fingerprint " + presented);
         }
-        List<KnownKey> expected = fingerprints.stream().map(f -> new KnownKey("any", f, "pinned")).toList();
+        List<KnownKey> expected =
+                fingerprints.stream().map(f -> new KnownKey("any", f, "pinned")).toList();
         return new HostKeyVerdict.Changed(expected);
     }
 

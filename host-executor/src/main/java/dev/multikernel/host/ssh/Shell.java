@@ -9,8 +9,7 @@ public final class Shell {
 
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
 
-    private Shell() {
-    }
+    private Shell() {}
 
     /**
      * One argument as the shell must see it: unchanged when it has only safe characters, otherwise in

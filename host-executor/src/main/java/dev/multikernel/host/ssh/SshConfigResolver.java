@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
 import org.apache.sshd.client.config.hosts.ConfigFileHostEntryResolver;
 import org.apache.sshd.client.config.hosts.HostConfigEntry;
 
@@ -19,8 +18,7 @@ final class SshConfigResolver {
     /** A ProxyJump chain longer than this is certainly a loop in the config. */
     private static final int MAX_JUMPS = 8;
 
-    private SshConfigResolver() {
-    }
+    private SshConfigResolver() {}
 
     static Target resolve(ConnectionSpec spec) throws LocalConfigurationException {
         return resolve(spec, 0);
@@ -28,8 +26,10 @@ final class SshConfigResolver {
 
     private static Target resolve(ConnectionSpec spec, int depth) throws LocalConfigurationException {
         if (depth > MAX_JUMPS) {
-            throw new LocalConfigurationException(spec.describe(), "the ProxyJump chain for " + spec.host()
-                    + " is longer than " + MAX_JUMPS + " hops: check the ssh config for a loop");
+            throw new LocalConfigurationException(
+                    spec.describe(),
+                    "the ProxyJump chain for " + spec.host() + " is longer than " + MAX_JUMPS
+                            + " hops: check the ssh config for a loop");
         }
         String hostName = spec.host();
         int port = spec.port().orElse(22);
@@ -43,11 +43,20 @@ final class SshConfigResolver {
             Path file = spec.sshConfig().get();
             HostConfigEntry entry;
             try {
-                entry = new ConfigFileHostEntryResolver(file).resolveEffectiveHost(spec.host(),
-                        spec.port().orElse(0), null, spec.user().orElse(null), null, null);
+                entry = new ConfigFileHostEntryResolver(file)
+                        .resolveEffectiveHost(
+                                spec.host(),
+                                spec.port().orElse(0),
+                                null,
+                                spec.user().orElse(null),
+                                null,
+                                null);
             } catch (IOException | RuntimeException e) {
-                throw new LocalConfigurationException(spec.describe(), "cannot read the ssh config file " + file
-                        + ": " + e.getMessage() + ". Fix the file or do not use it for this host.", e);
+                throw new LocalConfigurationException(
+                        spec.describe(),
+                        "cannot read the ssh config file " + file + ": " + e.getMessage()
+                                + ". Fix the file or do not use it for this host.",
+                        e);
             }
             if (entry != null) {
                 if (entry.getHostName() != null && !entry.getHostName().isBlank()) {
@@ -56,7 +65,9 @@ final class SshConfigResolver {
                 if (spec.port().isEmpty() && entry.getPort() > 0) {
                     port = entry.getPort();
                 }
-                if (spec.user().isEmpty() && entry.getUsername() != null && !entry.getUsername().isBlank()) {
+                if (spec.user().isEmpty()
+                        && entry.getUsername() != null
+                        && !entry.getUsername().isBlank()) {
                     user = entry.getUsername();
                 }
                 List<AuthSource> ids = new ArrayList<>();
@@ -80,8 +91,12 @@ final class SshConfigResolver {
             auth = sources;
         }
         if (spec.agentSocket().isPresent()) {
-            auth = auth.stream().map(a -> a instanceof AuthSource.Agent agent && agent.socket().isEmpty()
-                    ? new AuthSource.Agent(spec.agentSocket()) : a).toList();
+            auth = auth.stream()
+                    .map(a -> a instanceof AuthSource.Agent agent
+                                    && agent.socket().isEmpty()
+                            ? new AuthSource.Agent(spec.agentSocket())
+                            : a)
+                    .toList();
         }
         if (spec.proxyJump().isPresent()) {
             jump = Optional.of(resolve(spec.proxyJump().get(), depth + 1));
@@ -92,25 +107,33 @@ final class SshConfigResolver {
                 ConnectionSpec hopSpec = parseJump(hop, spec);
                 Target t = resolve(hopSpec, depth + 1);
                 if (previous.isPresent()) {
-                    t = new Target(t.alias(), t.hostName(), t.port(), t.user(), t.auth(), t.hostKeys(), previous,
-                            false, t.timeouts());
+                    t = new Target(
+                            t.alias(),
+                            t.hostName(),
+                            t.port(),
+                            t.user(),
+                            t.auth(),
+                            t.hostKeys(),
+                            previous,
+                            false,
+                            t.timeouts());
                 }
                 previous = Optional.of(t);
             }
             jump = previous;
         }
         if (auth.isEmpty()) {
-            throw new LocalConfigurationException(user + "@" + hostName + ":" + port, "no credentials for "
-                    + user + "@" + hostName + ": configure a private key, ssh-agent (SSH_AUTH_SOCK is not set) "
-                    + "or a password; no default key (~/.ssh/id_ed25519, id_ecdsa, id_rsa) exists");
+            throw new LocalConfigurationException(
+                    user + "@" + hostName + ":" + port,
+                    "no credentials for "
+                            + user + "@" + hostName + ": configure a private key, ssh-agent (SSH_AUTH_SOCK is not set) "
+                            + "or a password; no default key (~/.ssh/id_ed25519, id_ecdsa, id_rsa) exists");
         }
-        return new Target(spec.host(), hostName, port, user, auth, spec.hostKeys(), jump, spec.sudo(),
-                spec.timeouts());
+        return new Target(spec.host(), hostName, port, user, auth, spec.hostKeys(), jump, spec.sudo(), spec.timeouts());
     }
 
     /** {@code [user@]host[:port]} of a ProxyJump hop; it inherits the target's credentials and policy. */
-    private static ConnectionSpec parseJump(String hop, ConnectionSpec target)
-            throws LocalConfigurationException {
+    private static ConnectionSpec parseJump(String hop, ConnectionSpec target) throws LocalConfigurationException {
         String rest = hop;
         ConnectionSpec.Builder b;
         String user = null;
@@ -128,13 +151,15 @@ final class SshConfigResolver {
             try {
                 port = Integer.parseInt(rest.substring(colon + 1));
             } catch (NumberFormatException e) {
-                throw new LocalConfigurationException(target.describe(), "ProxyJump hop '" + hop
-                        + "' has an invalid port");
+                throw new LocalConfigurationException(
+                        target.describe(), "ProxyJump hop '" + hop + "' has an invalid port");
             }
             rest = rest.substring(0, colon);
         }
         try {
-            b = ConnectionSpec.builder(rest).auth(target.auth()).hostKeys(target.hostKeys())
+            b = ConnectionSpec.builder(rest)
+                    .auth(target.auth())
+                    .hostKeys(target.hostKeys())
                     .timeouts(target.timeouts());
             if (user != null) {
                 b.user(user);
@@ -143,8 +168,8 @@ final class SshConfigResolver {
                 b.port(port);
             }
         } catch (IllegalArgumentException e) {
-            throw new LocalConfigurationException(target.describe(), "ProxyJump hop '" + hop + "' is invalid: "
-                    + e.getMessage());
+            throw new LocalConfigurationException(
+                    target.describe(), "ProxyJump hop '" + hop + "' is invalid: " + e.getMessage());
         }
         target.sshConfig().ifPresent(b::sshConfig);
         return b.build();

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-
 import org.apache.sshd.agent.SshAgent;
 import org.apache.sshd.agent.SshAgentFactory;
 import org.apache.sshd.agent.SshAgentServer;
@@ -78,12 +77,11 @@ public final class SshConnectionPool implements AutoCloseable {
      * @param execs             exec channels opened (uploads included)
      * @param readRetries       reads sent again after a transport error
      */
-    public record Stats(long connectionsOpened, long connectFailures, long execs, long readRetries) {
-    }
+    public record Stats(long connectionsOpened, long connectFailures, long execs, long readRetries) {}
 
     /** Signatures never offered: SHA-1 RSA and DSA. */
-    private static final List<String> REFUSED_SIGNATURES = List.of("ssh-rsa", "ssh-dss",
-            "ssh-rsa-cert-v01@openssh.com", "ssh-dss-cert-v01@openssh.com");
+    private static final List<String> REFUSED_SIGNATURES =
+            List.of("ssh-rsa", "ssh-dss", "ssh-rsa-cert-v01@openssh.com", "ssh-dss-cert-v01@openssh.com");
 
     final Options options;
     final SshClient client;

@@ -30,6 +30,7 @@ record Target(
     }
 
     String describe() {
-        return user + "@" + hostName + ":" + port + jump.map(j -> " via " + j.describe()).orElse("");
+        return user + "@" + hostName + ":" + port
+                + jump.map(j -> " via " + j.describe()).orElse("");
     }
 }

@@ -62,15 +62,17 @@ public final class TrustOnFirstUse implements HostKeyPolicy {
     private void append(String line) throws IOException {
         Path parent = file.getParent();
         if (parent != null && !Files.isDirectory(parent)) {
-            Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(
+                    parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         if (!Files.exists(file)) {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
         byte[] existing = Files.readAllBytes(file);
         boolean needsNewline = existing.length > 0 && existing[existing.length - 1] != '\n';
-        Files.write(file, ((needsNewline ? "\n" : "") + line + "\n").getBytes(StandardCharsets.UTF_8),
+        Files.write(
+                file,
+                ((needsNewline ? "\n" : "") + line + "\n").getBytes(StandardCharsets.UTF_8),
                 StandardOpenOption.APPEND);
     }
 

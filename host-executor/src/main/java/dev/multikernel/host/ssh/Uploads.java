@@ -8,8 +8,7 @@ final class Uploads {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Uploads() {
-    }
+    private Uploads() {}
 
     static String command(String remotePath, int mode) {
         if (remotePath.isBlank() || remotePath.endsWith("/")) {

@@ -3,13 +3,12 @@ package dev.multikernel.host.ssh;
 /** Re-labels a bastion's failure as a failure to reach the target through it, keeping its type. */
 final class ViaBastion {
 
-    private ViaBastion() {
-    }
+    private ViaBastion() {}
 
     static HostException wrap(HostException e, Target target) {
         String host = target.describe();
-        String m = "cannot reach " + target.hostName() + " because the bastion " + target.jump().get().describe()
-                + " failed: " + e.getMessage();
+        String m = "cannot reach " + target.hostName() + " because the bastion "
+                + target.jump().get().describe() + " failed: " + e.getMessage();
         if (e instanceof HostUnreachableException) {
             return new HostUnreachableException(host, m, e);
         }

@@ -1,12 +1,11 @@
 package dev.multikernel.host.state;
 
-import java.util.Arrays;
-import java.util.Objects;
-import java.util.Optional;
-
 import dev.multikernel.host.devicetree.DeviceTree;
 import dev.multikernel.host.devicetree.DeviceTreeException;
 import dev.multikernel.host.devicetree.Fdt;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A device tree blob read from the host, with what could be made of it. A blob that cannot be
@@ -40,13 +39,19 @@ public record DeviceTreeBlob<T>(byte[] blob, Optional<DeviceTree> tree, Optional
         try {
             tree = Fdt.parse(blob);
         } catch (DeviceTreeException | RuntimeException e) {
-            return new DeviceTreeBlob<>(blob, Optional.empty(), Optional.empty(),
+            return new DeviceTreeBlob<>(
+                    blob,
+                    Optional.empty(),
+                    Optional.empty(),
                     Optional.of("not a valid flattened device tree: " + e.getMessage()));
         }
         try {
             return new DeviceTreeBlob<>(blob, Optional.of(tree), Optional.of(reader.read(tree)), Optional.empty());
         } catch (DeviceTreeException | RuntimeException e) {
-            return new DeviceTreeBlob<>(blob, Optional.of(tree), Optional.empty(),
+            return new DeviceTreeBlob<>(
+                    blob,
+                    Optional.of(tree),
+                    Optional.empty(),
                     Optional.of("the device tree does not have the expected shape: " + e.getMessage()));
         }
     }
@@ -62,7 +67,9 @@ public record DeviceTreeBlob<T>(byte[] blob, Optional<DeviceTree> tree, Optional
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof DeviceTreeBlob<?> d && Arrays.equals(blob, d.blob) && value.equals(d.value)
+        return o instanceof DeviceTreeBlob<?> d
+                && Arrays.equals(blob, d.blob)
+                && value.equals(d.value)
                 && problem.equals(d.problem);
     }
 
@@ -73,7 +80,8 @@ public record DeviceTreeBlob<T>(byte[] blob, Optional<DeviceTree> tree, Optional
 
     @Override
     public String toString() {
-        return "DeviceTreeBlob[" + blob.length + " bytes" + value.map(v -> ", " + v).orElse("")
+        return "DeviceTreeBlob[" + blob.length + " bytes"
+                + value.map(v -> ", " + v).orElse("")
                 + problem.map(p -> ", problem=" + p).orElse("") + "]";
     }
 }

@@ -53,7 +53,9 @@ public record HostState(
 
     /** The instance with id {@code id}. */
     public Optional<InstanceState> instanceById(int id) {
-        return instances.stream().filter(i -> i.id().isPresent() && i.id().getAsInt() == id).findFirst();
+        return instances.stream()
+                .filter(i -> i.id().isPresent() && i.id().getAsInt() == id)
+                .findFirst();
     }
 
     /** Overlay transaction {@code tx_<id>}. */

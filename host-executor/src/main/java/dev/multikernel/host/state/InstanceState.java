@@ -1,9 +1,8 @@
 package dev.multikernel.host.state;
 
+import dev.multikernel.host.devicetree.multikernel.InstanceTree;
 import java.util.Optional;
 import java.util.OptionalInt;
-
-import dev.multikernel.host.devicetree.multikernel.InstanceTree;
 
 /**
  * One kernel instance under {@code /sys/fs/multikernel/instances}.
@@ -27,5 +26,4 @@ public record InstanceState(
      * ({@code KEXEC_MK_ID}, kernel-interface.md §1). The one place this limit is written.
      */
     public static final int MAX_ID = 2047;
-
 }

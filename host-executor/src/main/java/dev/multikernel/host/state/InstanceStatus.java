@@ -4,7 +4,12 @@ import java.util.Locale;
 
 /** The lifecycle state of a kernel instance ({@code instances/<name>/status}). */
 public enum InstanceStatus {
-    EMPTY, READY, LOADING, LOADED, ACTIVE, FAILED,
+    EMPTY,
+    READY,
+    LOADING,
+    LOADED,
+    ACTIVE,
+    FAILED,
     /** A word this client does not know (a newer kernel); the raw text is kept beside it. */
     UNRECOGNISED;
 

@@ -8,5 +8,4 @@ package dev.multikernel.host.state;
  * @param start    its start address as printed ({@code 0x...}; may exceed a signed long)
  * @param segments number of segments
  */
-public record KernelImage(int mkId, String type, String start, int segments) {
-}
+public record KernelImage(int mkId, String type, String start, int segments) {}

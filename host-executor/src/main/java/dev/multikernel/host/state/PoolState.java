@@ -7,5 +7,4 @@ import dev.multikernel.host.devicetree.multikernel.PoolTree;
  *
  * @param deviceTree the pool DTB and its reading (CPUs, free CPUs, memory chunks, devices)
  */
-public record PoolState(DeviceTreeBlob<PoolTree> deviceTree) {
-}
+public record PoolState(DeviceTreeBlob<PoolTree> deviceTree) {}

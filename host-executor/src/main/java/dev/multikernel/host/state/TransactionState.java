@@ -18,5 +18,4 @@ public record TransactionState(
         String statusText,
         String instance,
         String resources,
-        DeviceTreeBlob<OverlayTransaction> dtbo) {
-}
+        DeviceTreeBlob<OverlayTransaction> dtbo) {}

@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** The status of an overlay transaction ({@code overlays/tx_N/status}). */
 public enum TransactionStatus {
-    PENDING, APPLIED, FAILED, REMOVED,
+    PENDING,
+    APPLIED,
+    FAILED,
+    REMOVED,
     /** A word this client does not know; the raw text is kept beside it. */
     UNRECOGNISED;
 

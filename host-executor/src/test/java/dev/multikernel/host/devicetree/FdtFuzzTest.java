@@ -21,50 +21,50 @@ import java.util.Arrays;
  */
 class FdtFuzzTest {
 
-  @FuzzTest(maxDuration = "20s")
-  void parseWriteRoundTrip(byte[] blob) {
-    DeviceTree tree;
-    try {
-      tree = Fdt.parse(blob);
-    } catch (DeviceTreeException rejected) {
-      if (rejected.getMessage() == null || rejected.getMessage().isBlank()) {
-        throw new AssertionError("exception without message", rejected);
-      }
-      return;
+    @FuzzTest(maxDuration = "20s")
+    void parseWriteRoundTrip(byte[] blob) {
+        DeviceTree tree;
+        try {
+            tree = Fdt.parse(blob);
+        } catch (DeviceTreeException rejected) {
+            if (rejected.getMessage() == null || rejected.getMessage().isBlank()) {
+                throw new AssertionError("exception without message", rejected);
+            }
+            return;
+        }
+        byte[] written = Fdt.write(tree);
+        DeviceTree again;
+        try {
+            again = Fdt.parse(written);
+        } catch (DeviceTreeException e) {
+            throw new AssertionError("our own blob does not parse: " + e.getMessage(), e);
+        }
+        if (!again.equals(tree)) {
+            throw new AssertionError("round trip changed the tree");
+        }
+        if (!Arrays.equals(Fdt.write(again), written)) {
+            throw new AssertionError("second write differs");
+        }
+        DtsPrinter.print(tree);
+        // The typed readers must also reject with a checked exception only.
+        readQuietly(() -> Baseline.read(tree));
+        readQuietly(() -> PoolTree.read(tree));
+        readQuietly(() -> InstanceTree.read(tree));
+        readQuietly(() -> OverlayTransaction.read(tree));
+        readQuietly(() -> V2Tree.read(tree));
+        readQuietly(() -> Overlay.read(tree));
+        readQuietly(() -> Overlays.apply(tree, tree));
     }
-    byte[] written = Fdt.write(tree);
-    DeviceTree again;
-    try {
-      again = Fdt.parse(written);
-    } catch (DeviceTreeException e) {
-      throw new AssertionError("our own blob does not parse: " + e.getMessage(), e);
-    }
-    if (!again.equals(tree)) {
-      throw new AssertionError("round trip changed the tree");
-    }
-    if (!Arrays.equals(Fdt.write(again), written)) {
-      throw new AssertionError("second write differs");
-    }
-    DtsPrinter.print(tree);
-    // The typed readers must also reject with a checked exception only.
-    readQuietly(() -> Baseline.read(tree));
-    readQuietly(() -> PoolTree.read(tree));
-    readQuietly(() -> InstanceTree.read(tree));
-    readQuietly(() -> OverlayTransaction.read(tree));
-    readQuietly(() -> V2Tree.read(tree));
-    readQuietly(() -> Overlay.read(tree));
-    readQuietly(() -> Overlays.apply(tree, tree));
-  }
 
-  private interface Reader {
-    Object read() throws DeviceTreeException;
-  }
-
-  private static void readQuietly(Reader reader) {
-    try {
-      reader.read();
-    } catch (DeviceTreeException expected) {
-      // rejected with a clear message: fine
+    private interface Reader {
+        Object read() throws DeviceTreeException;
     }
-  }
+
+    private static void readQuietly(Reader reader) {
+        try {
+            reader.read();
+        } catch (DeviceTreeException expected) {
+            // rejected with a clear message: fine
+        }
+    }
 }

@@ -7,21 +7,21 @@ import java.nio.charset.StandardCharsets;
 
 /** Reads test resources under {@code src/test/resources/devicetree/}. */
 public final class TestResources {
-  private TestResources() {}
+    private TestResources() {}
 
-  public static byte[] bytes(String name) {
-    String path = "/devicetree/" + name;
-    try (InputStream in = TestResources.class.getResourceAsStream(path)) {
-      if (in == null) {
-        throw new AssertionError("missing test resource " + path);
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    public static byte[] bytes(String name) {
+        String path = "/devicetree/" + name;
+        try (InputStream in = TestResources.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new AssertionError("missing test resource " + path);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-  }
 
-  public static String text(String name) {
-    return new String(bytes(name), StandardCharsets.UTF_8);
-  }
+    public static String text(String name) {
+        return new String(bytes(name), StandardCharsets.UTF_8);
+    }
 }

@@ -20,7 +20,8 @@ class BlobTest {
         assertThat(a.toString()).contains("3 bytes").doesNotContain("[B@");
         assertThat(new MkctlOperation.V2Create(new byte[] {1}, List.of("web")))
                 .isEqualTo(new MkctlOperation.V2Create(new byte[] {1}, List.of("web")));
-        assertThat(new MkctlOperation.Baseline(new byte[] {5}).toBatchJson().get("blob")).isEqualTo("BQ==");
+        assertThat(new MkctlOperation.Baseline(new byte[] {5}).toBatchJson().get("blob"))
+                .isEqualTo("BQ==");
     }
 
     @Test

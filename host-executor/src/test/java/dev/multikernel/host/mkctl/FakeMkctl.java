@@ -1,13 +1,12 @@
 package dev.multikernel.host.mkctl;
 
+import dev.multikernel.host.ssh.LocalHostTransport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import dev.multikernel.host.ssh.LocalHostTransport;
 
 /**
  * A stand-in for mkctl: a shell script that records its arguments and stdin and prints the

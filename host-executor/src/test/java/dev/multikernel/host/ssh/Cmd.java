@@ -10,11 +10,9 @@ import java.util.concurrent.TimeUnit;
 /** Runs local programs for test setup; a failure is a test failure with the program's output. */
 final class Cmd {
 
-    private Cmd() {
-    }
+    private Cmd() {}
 
-    record Result(int status, String out) {
-    }
+    record Result(int status, String out) {}
 
     static Result run(List<String> argv, Map<String, String> env, String stdin) {
         try {
@@ -32,8 +30,10 @@ final class Cmd {
             }
             return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new AssertionError("cannot run " + argv + ": " + e.getMessage()
-                    + " (scripts/install-test-deps.sh installs what the tests need)", e);
+            throw new AssertionError(
+                    "cannot run " + argv + ": " + e.getMessage()
+                            + " (scripts/install-test-deps.sh installs what the tests need)",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
@@ -47,8 +47,8 @@ final class Cmd {
     static String ok(List<String> argv, Map<String, String> env, String stdin) {
         Result r = run(argv, env, stdin);
         if (r.status() != 0) {
-            throw new AssertionError("test setup failed: " + String.join(" ", argv) + " exited " + r.status()
-                    + ":\n" + r.out());
+            throw new AssertionError(
+                    "test setup failed: " + String.join(" ", argv) + " exited " + r.status() + ":\n" + r.out());
         }
         return r.out();
     }

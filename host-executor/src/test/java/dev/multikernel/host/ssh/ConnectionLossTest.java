@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,9 +39,12 @@ class ConnectionLossTest {
     }
 
     private static HostTransport transport(SshConnectionPool pool) throws Exception {
-        return pool.transport(ConnectionSpec.builder("127.0.0.1").port(server.port()).user("root")
+        return pool.transport(ConnectionSpec.builder("127.0.0.1")
+                .port(server.port())
+                .user("root")
                 .auth(new AuthSource.PrivateKeyFile(keys.ed25519))
-                .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts))).build());
+                .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts)))
+                .build());
     }
 
     /** Waits (bounded) until {@code marker} exists, then kills every sshd process serving a connection. */
@@ -74,7 +76,8 @@ class ConnectionLossTest {
                 ExecResult r = running.get(25, TimeUnit.SECONDS);
                 throw new AssertionError("a cut connection must not give a result, got " + r);
             } catch (ExecutionException e) {
-                assertThat(e.getCause()).isInstanceOf(ConnectionLostException.class)
+                assertThat(e.getCause())
+                        .isInstanceOf(ConnectionLostException.class)
                         .hasMessageContaining("unknown");
             }
             assertThat(pool.stats().readRetries()).isZero();

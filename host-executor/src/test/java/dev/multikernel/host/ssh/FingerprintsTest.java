@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.List;
-
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.junit.jupiter.api.Test;
@@ -20,11 +19,14 @@ class FingerprintsTest {
             KeyPair pair;
             try (var in = java.nio.file.Files.newInputStream(key)) {
                 pair = SecurityUtils.loadKeyPairIdentities(null, () -> key.toString(), in, FilePasswordProvider.EMPTY)
-                        .iterator().next();
+                        .iterator()
+                        .next();
             }
             assertThat(Fingerprints.sha256(pair.getPublic())).isEqualTo(TestKeys.fingerprintOf(Path.of(key + ".pub")));
             assertThat(Fingerprints.publicKeyLine(pair.getPublic()))
-                    .isEqualTo(String.join(" ", java.util.Arrays.copyOf(TestKeys.publicLine(key).split(" "), 2)));
+                    .isEqualTo(String.join(
+                            " ",
+                            java.util.Arrays.copyOf(TestKeys.publicLine(key).split(" "), 2)));
         }
     }
 
@@ -36,6 +38,7 @@ class FingerprintsTest {
         assertThat(Fingerprints.isSha256Fingerprint("SHA256:short")).isFalse();
         assertThat(PinnedHostKeys.of(List.of(" " + fp + " ")).fingerprints()).containsExactly(fp);
         assertThatThrownBy(() -> PinnedHostKeys.of(List.of("MD5:aa:bb")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ssh-keygen -lf");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ssh-keygen -lf");
     }
 }

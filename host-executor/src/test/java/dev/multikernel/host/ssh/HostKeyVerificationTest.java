@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,8 +38,12 @@ class HostKeyVerificationTest {
 
     private static String connect(HostKeyPolicy policy) throws Exception {
         try (SshConnectionPool p = SshConnectionPool.create()) {
-            ConnectionSpec spec = ConnectionSpec.builder("127.0.0.1").port(server.port()).user("root")
-                    .auth(new AuthSource.PrivateKeyFile(keys.ed25519)).hostKeys(policy).build();
+            ConnectionSpec spec = ConnectionSpec.builder("127.0.0.1")
+                    .port(server.port())
+                    .user("root")
+                    .auth(new AuthSource.PrivateKeyFile(keys.ed25519))
+                    .hostKeys(policy)
+                    .build();
             return p.transport(spec).read("echo connected", T).stdoutText().strip();
         }
     }
@@ -52,7 +55,11 @@ class HostKeyVerificationTest {
     }
 
     private static String line(String type) {
-        return server.knownHostsLines().lines().filter(l -> l.contains(type)).findFirst().orElseThrow() + "\n";
+        return server.knownHostsLines()
+                        .lines()
+                        .filter(l -> l.contains(type))
+                        .findFirst()
+                        .orElseThrow() + "\n";
     }
 
     private static Set<String> serverFingerprints() {
@@ -68,8 +75,10 @@ class HostKeyVerificationTest {
     @Test
     void asksForTheKeyTypeOnRecordFirst() throws Exception {
         // only the RSA (or only the ECDSA) key is on record: the negotiation must pick that type
-        assertThat(connect(HostKeyPolicy.knownHosts(List.of(file("kh-rsa", line("ssh-rsa")))))).isEqualTo("connected");
-        assertThat(connect(HostKeyPolicy.knownHosts(List.of(file("kh-ecdsa", line("ecdsa-sha2")))))).isEqualTo("connected");
+        assertThat(connect(HostKeyPolicy.knownHosts(List.of(file("kh-rsa", line("ssh-rsa"))))))
+                .isEqualTo("connected");
+        assertThat(connect(HostKeyPolicy.knownHosts(List.of(file("kh-ecdsa", line("ecdsa-sha2"))))))
+                .isEqualTo("connected");
     }
 
     @Test
@@ -85,7 +94,8 @@ class HostKeyVerificationTest {
         Path empty = file("kh-empty", "");
         Path missing = dir.resolve("kh-missing");
         Path good = file("kh-good", line("ssh-ed25519"));
-        assertThat(connect(HostKeyPolicy.knownHosts(List.of(missing, empty, good)))).isEqualTo("connected");
+        assertThat(connect(HostKeyPolicy.knownHosts(List.of(missing, empty, good))))
+                .isEqualTo("connected");
     }
 
     @Test
@@ -95,7 +105,8 @@ class HostKeyVerificationTest {
                 .isInstanceOfSatisfying(HostKeyRejectedException.class, e -> {
                     assertThat(e.verdict()).isInstanceOf(HostKeyVerdict.Unknown.class);
                     assertThat(serverFingerprints()).contains(e.presentedFingerprint());
-                    assertThat(e.getMessage()).contains(e.presentedFingerprint())
+                    assertThat(e.getMessage())
+                            .contains(e.presentedFingerprint())
                             .contains("ssh-keyscan -p " + server.port())
                             .contains("kh-none (missing)")
                             .contains("pin its fingerprint");
@@ -116,7 +127,9 @@ class HostKeyVerificationTest {
                 .isInstanceOfSatisfying(HostKeyRejectedException.class, e -> {
                     assertThat(e.verdict()).isInstanceOf(HostKeyVerdict.Changed.class);
                     assertThat(e.presentedFingerprint()).isEqualTo(server.fingerprint("ed25519"));
-                    assertThat(e.getMessage()).contains("CHANGED").contains(oldFp)
+                    assertThat(e.getMessage())
+                            .contains("CHANGED")
+                            .contains(oldFp)
                             .contains(server.fingerprint("ed25519"))
                             .contains("ssh-keygen -R '[127.0.0.1]:" + server.port() + "' -f " + kh);
                 });
@@ -127,7 +140,8 @@ class HostKeyVerificationTest {
         String ed = line("ssh-ed25519");
         Path kh = file("kh-revoked", ed + "@revoked * " + ed.split(" ", 2)[1]);
         assertThatThrownBy(() -> connect(HostKeyPolicy.knownHosts(List.of(kh))))
-                .isInstanceOfSatisfying(HostKeyRejectedException.class,
+                .isInstanceOfSatisfying(
+                        HostKeyRejectedException.class,
                         e -> assertThat(e.verdict()).isInstanceOf(HostKeyVerdict.Revoked.class))
                 .hasMessageContaining("@revoked");
     }
@@ -142,15 +156,18 @@ class HostKeyVerificationTest {
 
     @Test
     void pinnedFingerprintsAcceptOnlyThatKey() throws Exception {
-        assertThat(connect(HostKeyPolicy.pinned(List.copyOf(serverFingerprints())))).isEqualTo("connected");
+        assertThat(connect(HostKeyPolicy.pinned(List.copyOf(serverFingerprints()))))
+                .isEqualTo("connected");
         // a pin given as the public key line, as ssh-keyscan prints it
         assertThat(connect(HostKeyPolicy.pinned(List.of(TestKeys.publicLine(server.hostKey("ed25519"))))))
                 .isEqualTo("connected");
         String stranger = TestKeys.fingerprintOf(Path.of(keys.stranger + ".pub"));
         assertThatThrownBy(() -> connect(HostKeyPolicy.pinned(List.of(stranger))))
-                .isInstanceOfSatisfying(HostKeyRejectedException.class,
+                .isInstanceOfSatisfying(
+                        HostKeyRejectedException.class,
                         e -> assertThat(e.verdict()).isInstanceOf(HostKeyVerdict.Changed.class))
-                .hasMessageContaining(stranger).hasMessageContaining("replace the pinned fingerprint");
+                .hasMessageContaining(stranger)
+                .hasMessageContaining("replace the pinned fingerprint");
     }
 
     @Test
@@ -165,10 +182,13 @@ class HostKeyVerificationTest {
         assertThat(connect(HostKeyPolicy.trustOnFirstUse(kh))).isEqualTo("connected");
         assertThat(Files.readString(kh)).isEqualTo(recorded);
         // and a changed key is still refused
-        Path changed = file("tofu-changed", "[127.0.0.1]:" + server.port() + " "
-                + TestKeys.publicLine(keys.stranger).split(" ", 3)[0] + " "
-                + TestKeys.publicLine(keys.stranger).split(" ", 3)[1] + "\n");
+        Path changed = file(
+                "tofu-changed",
+                "[127.0.0.1]:" + server.port() + " "
+                        + TestKeys.publicLine(keys.stranger).split(" ", 3)[0] + " "
+                        + TestKeys.publicLine(keys.stranger).split(" ", 3)[1] + "\n");
         assertThatThrownBy(() -> connect(HostKeyPolicy.trustOnFirstUse(changed)))
-                .isInstanceOf(HostKeyRejectedException.class).hasMessageContaining("CHANGED");
+                .isInstanceOf(HostKeyRejectedException.class)
+                .hasMessageContaining("CHANGED");
     }
 }

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-
 import org.junit.jupiter.api.Test;
 
 class KnownHostsFileTest {
@@ -47,13 +45,15 @@ class KnownHostsFileTest {
     @Test
     void wildcardsAndNegations() {
         KnownHostsFile.Entry e = parse("*.example.com,!bad.example.com,db?.internal ssh-ed25519 " + blob(3))
-                .entries().get(0);
+                .entries()
+                .get(0);
         assertThat(e.matches("a.example.com", 22)).isTrue();
         assertThat(e.matches("bad.example.com", 22)).isFalse();
         assertThat(e.matches("db1.internal", 22)).isTrue();
         assertThat(e.matches("db12.internal", 22)).isFalse();
         assertThat(e.matches("example.com", 22)).isFalse();
-        assertThat(KnownHostsFile.wildcardMatches("*a*a*a*a*a*b", "a".repeat(5000))).isFalse();
+        assertThat(KnownHostsFile.wildcardMatches("*a*a*a*a*a*b", "a".repeat(5000)))
+                .isFalse();
     }
 
     @Test
@@ -65,8 +65,10 @@ class KnownHostsFileTest {
         Mac mac = Mac.getInstance("HmacSHA1");
         mac.init(new SecretKeySpec(salt, "HmacSHA1"));
         byte[] hash = mac.doFinal("[10.1.2.3]:2200".getBytes(StandardCharsets.UTF_8));
-        String hosts = "|1|" + Base64.getEncoder().encodeToString(salt) + "|" + Base64.getEncoder().encodeToString(hash);
-        KnownHostsFile.Entry e = parse(hosts + " ssh-ed25519 " + blob(4)).entries().get(0);
+        String hosts = "|1|" + Base64.getEncoder().encodeToString(salt) + "|"
+                + Base64.getEncoder().encodeToString(hash);
+        KnownHostsFile.Entry e =
+                parse(hosts + " ssh-ed25519 " + blob(4)).entries().get(0);
         assertThat(e.matches("10.1.2.3", 2200)).isTrue();
         assertThat(e.matches("10.1.2.3", 22)).isFalse();
         assertThat(e.matches("10.1.2.4", 2200)).isFalse();
@@ -81,7 +83,8 @@ class KnownHostsFileTest {
                 + "host ssh-rsa " + blob(8) + "\n"
                 + "host-only\n"
                 + "# comment\n\n");
-        assertThat(f.entries()).extracting(KnownHostsFile.Entry::marker)
+        assertThat(f.entries())
+                .extracting(KnownHostsFile.Entry::marker)
                 .containsExactly(KnownHostsFile.Marker.REVOKED, KnownHostsFile.Marker.CERT_AUTHORITY);
         // bad marker, bad base64, key type that disagrees with the blob, missing fields
         assertThat(f.skippedLines()).isEqualTo(4);
@@ -91,9 +94,12 @@ class KnownHostsFileTest {
     @Test
     void appendedLinesUseTheLookupName() {
         byte[] key = Base64.getDecoder().decode(blob(9));
-        assertThat(KnownHostsFile.lineFor("Host.Example", 22, "ssh-ed25519", key)).startsWith("host.example ssh-ed25519 ");
+        assertThat(KnownHostsFile.lineFor("Host.Example", 22, "ssh-ed25519", key))
+                .startsWith("host.example ssh-ed25519 ");
         assertThat(KnownHostsFile.lineFor("10.0.0.1", 2022, "ssh-ed25519", key)).startsWith("[10.0.0.1]:2022 ");
-        KnownHostsFile.Entry back = parse(KnownHostsFile.lineFor("10.0.0.1", 2022, "ssh-ed25519", key)).entries().get(0);
+        KnownHostsFile.Entry back = parse(KnownHostsFile.lineFor("10.0.0.1", 2022, "ssh-ed25519", key))
+                .entries()
+                .get(0);
         assertThat(back.matches("10.0.0.1", 2022)).isTrue();
         assertThat(back.fingerprint()).isEqualTo(Fingerprints.sha256(key));
     }

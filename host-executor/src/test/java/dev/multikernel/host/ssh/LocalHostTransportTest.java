@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,8 +20,8 @@ class LocalHostTransportTest {
     @Test
     void runsInItsDirectoryWithItsEnvironment() throws Exception {
         LocalHostTransport t = new LocalHostTransport(dir, Map.of("GREETING", "hi there"), false);
-        ExecResult r = t.exec(ExecRequest.mutate("cat; echo; echo \"$GREETING\"; pwd; echo oops >&2; exit 4",
-                "in".getBytes(), T));
+        ExecResult r = t.exec(
+                ExecRequest.mutate("cat; echo; echo \"$GREETING\"; pwd; echo oops >&2; exit 4", "in".getBytes(), T));
         assertThat(r.exitStatus()).isEqualTo(4);
         assertThat(r.stdoutText()).isEqualTo("in\nhi there\n" + dir.toRealPath() + "\n");
         assertThat(r.stderrText()).isEqualTo("oops\n");
@@ -32,7 +31,9 @@ class LocalHostTransportTest {
     void aTimeoutIsAFailureAndKillsTheCommand() {
         LocalHostTransport t = new LocalHostTransport(dir, Map.of(), false);
         assertThatThrownBy(() -> t.exec(ExecRequest.mutate("sleep 30", new byte[0], Duration.ofMillis(300))))
-                .isInstanceOfSatisfying(CommandTimeoutException.class, e -> assertThat(e.started()).isTrue());
+                .isInstanceOfSatisfying(
+                        CommandTimeoutException.class,
+                        e -> assertThat(e.started()).isTrue());
     }
 
     @Test
@@ -46,7 +47,8 @@ class LocalHostTransportTest {
                 .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         Files.writeString(dir.resolve("blocker"), "x");
         assertThatThrownBy(() -> t.upload("p".getBytes(), "blocker/file", 0644, T))
-                .isInstanceOf(RemoteCommandException.class).hasMessageContaining("blocker/file");
+                .isInstanceOf(RemoteCommandException.class)
+                .hasMessageContaining("blocker/file");
         // nothing half-written is left behind
         assertThat(Files.list(dir)).noneMatch(p -> p.getFileName().toString().contains(".tmp-"));
     }

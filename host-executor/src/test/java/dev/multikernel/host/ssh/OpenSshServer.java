@@ -75,7 +75,9 @@ final class OpenSshServer implements AutoCloseable {
             Files.writeString(cfg, config);
             Cmd.ok(SSHD.toString(), "-t", "-f", cfg.toString());
             Process p = new ProcessBuilder(SSHD.toString(), "-D", "-f", cfg.toString(), "-E", log.toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.out").toFile()).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("sshd.out").toFile())
+                    .start();
             OpenSshServer server = new OpenSshServer(dir, port, p, log);
             server.awaitListening();
             return server;
@@ -112,8 +114,8 @@ final class OpenSshServer implements AutoCloseable {
 
     private static void checkRoot() {
         if (!"root".equals(System.getProperty("user.name"))) {
-            throw new AssertionError("the OpenSSH tests start sshd and create users: run them as root "
-                    + "(as the CI does)");
+            throw new AssertionError(
+                    "the OpenSSH tests start sshd and create users: run them as root " + "(as the CI does)");
         }
     }
 
@@ -132,8 +134,8 @@ final class OpenSshServer implements AutoCloseable {
         }
         try {
             Path dropIn = Path.of("/etc/sudoers.d/multikernel-test");
-            String rules = USER + " ALL=(root) NOPASSWD: /usr/bin/id, /usr/bin/cat\n"
-                    + USER_WITHOUT_SUDO + " ALL=(root) ALL\n";
+            String rules = USER + " ALL=(root) NOPASSWD: /usr/bin/id, /usr/bin/cat\n" + USER_WITHOUT_SUDO
+                    + " ALL=(root) ALL\n";
             if (!Files.exists(dropIn) || !Files.readString(dropIn).equals(rules)) {
                 Path tmp = Files.createTempFile("sudoers", "");
                 Files.writeString(tmp, rules);
@@ -151,7 +153,11 @@ final class OpenSshServer implements AutoCloseable {
         try {
             Path file = dir.resolve("authorized").resolve(user);
             String line = TestKeys.publicLine(privateKey) + "\n";
-            Files.writeString(file, line, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+            Files.writeString(
+                    file,
+                    line,
+                    StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
             Cmd.chmod(file, "0644");
         } catch (IOException e) {
@@ -178,7 +184,13 @@ final class OpenSshServer implements AutoCloseable {
             Path pub = Path.of(hostKey(type) + ".pub");
             if (Files.exists(pub)) {
                 String[] f = TestKeys.publicLine(hostKey(type)).split(" ");
-                b.append("[127.0.0.1]:").append(port).append(' ').append(f[0]).append(' ').append(f[1]).append('\n');
+                b.append("[127.0.0.1]:")
+                        .append(port)
+                        .append(' ')
+                        .append(f[0])
+                        .append(' ')
+                        .append(f[1])
+                        .append('\n');
             }
         }
         return b.toString();

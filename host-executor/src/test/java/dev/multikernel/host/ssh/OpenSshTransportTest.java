@@ -15,7 +15,6 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,8 +36,8 @@ class OpenSshTransportTest {
         OpenSshServer.ensureUsers();
         keys = TestKeys.get();
         server = OpenSshServer.start("transport");
-        for (Path k : List.of(keys.ed25519, keys.ecdsa, keys.rsa, keys.rsaPem, keys.ed25519Encrypted,
-                keys.ecdsaPemEncrypted)) {
+        for (Path k : List.of(
+                keys.ed25519, keys.ecdsa, keys.rsa, keys.rsaPem, keys.ed25519Encrypted, keys.ecdsaPemEncrypted)) {
             server.authorize("root", k);
         }
         server.authorize(OpenSshServer.USER, keys.rsa);
@@ -58,7 +57,10 @@ class OpenSshTransportTest {
     }
 
     static ConnectionSpec.Builder spec(String user, AuthSource... auth) {
-        return ConnectionSpec.builder("127.0.0.1").port(server.port()).user(user).auth(auth)
+        return ConnectionSpec.builder("127.0.0.1")
+                .port(server.port())
+                .user(user)
+                .auth(auth)
                 .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts)));
     }
 
@@ -72,7 +74,8 @@ class OpenSshTransportTest {
     @ValueSource(strings = {"id_ed25519", "id_ecdsa", "id_rsa", "id_rsa_pem"})
     void logsInWithEachKeyType(String keyName) throws Exception {
         try (SshConnectionPool p = SshConnectionPool.create()) {
-            ConnectionSpec s = spec("root", new AuthSource.PrivateKeyFile(keys.dir.resolve(keyName))).build();
+            ConnectionSpec s = spec("root", new AuthSource.PrivateKeyFile(keys.dir.resolve(keyName)))
+                    .build();
             assertThat(run(p, s, "id -un")).isEqualTo("root");
         }
         assertThat(server.logText()).contains("Accepted publickey for root");
@@ -81,7 +84,8 @@ class OpenSshTransportTest {
     @Test
     void rsaKeysSignWithSha2() throws Exception {
         try (SshConnectionPool p = SshConnectionPool.create()) {
-            ConnectionSpec s = spec("root", new AuthSource.PrivateKeyFile(keys.rsa)).build();
+            ConnectionSpec s =
+                    spec("root", new AuthSource.PrivateKeyFile(keys.rsa)).build();
             assertThat(run(p, s, "echo ok")).isEqualTo("ok");
         }
         // OpenSSH logs the signature algorithm it accepted; SHA-1 ("ssh-rsa") is never offered
@@ -92,7 +96,8 @@ class OpenSshTransportTest {
     void decryptsEncryptedKeysWithTheirPassphrase() throws Exception {
         for (Path key : List.of(keys.ed25519Encrypted, keys.ecdsaPemEncrypted)) {
             try (SshConnectionPool p = SshConnectionPool.create()) {
-                ConnectionSpec s = spec("root", new AuthSource.PrivateKeyFile(key, TestKeys.PASSPHRASE)).build();
+                ConnectionSpec s = spec("root", new AuthSource.PrivateKeyFile(key, TestKeys.PASSPHRASE))
+                        .build();
                 assertThat(run(p, s, "id -un")).isEqualTo("root");
             }
         }
@@ -100,24 +105,30 @@ class OpenSshTransportTest {
 
     @Test
     void anEncryptedKeyWithoutPassphraseIsAClearLocalError() {
-        ConnectionSpec s = spec("root", new AuthSource.PrivateKeyFile(keys.ed25519Encrypted)).build();
+        ConnectionSpec s = spec("root", new AuthSource.PrivateKeyFile(keys.ed25519Encrypted))
+                .build();
         assertThatThrownBy(() -> pool.transport(s).read("true", T))
                 .isInstanceOf(LocalConfigurationException.class)
-                .hasMessageContaining("is encrypted").hasMessageContaining("passphrase");
+                .hasMessageContaining("is encrypted")
+                .hasMessageContaining("passphrase");
     }
 
     @Test
     void aWrongPassphraseIsAClearLocalError() {
-        ConnectionSpec s = spec("root", new AuthSource.PrivateKeyFile(keys.ed25519Encrypted, "wrong")).build();
+        ConnectionSpec s = spec("root", new AuthSource.PrivateKeyFile(keys.ed25519Encrypted, "wrong"))
+                .build();
         assertThatThrownBy(() -> pool.transport(s).read("true", T))
-                .isInstanceOf(LocalConfigurationException.class).hasMessageContaining("passphrase is wrong");
+                .isInstanceOf(LocalConfigurationException.class)
+                .hasMessageContaining("passphrase is wrong");
     }
 
     @Test
     void aMissingKeyFileIsAClearLocalError() {
-        ConnectionSpec s = spec("root", new AuthSource.PrivateKeyFile(keys.dir.resolve("nope"))).build();
+        ConnectionSpec s = spec("root", new AuthSource.PrivateKeyFile(keys.dir.resolve("nope")))
+                .build();
         assertThatThrownBy(() -> pool.transport(s).read("true", T))
-                .isInstanceOf(LocalConfigurationException.class).hasMessageContaining("does not exist");
+                .isInstanceOf(LocalConfigurationException.class)
+                .hasMessageContaining("does not exist");
     }
 
     @Test
@@ -131,17 +142,20 @@ class OpenSshTransportTest {
 
     @Test
     void anUnauthorizedKeyFailsAuthenticationAndSaysWhatWasTried() {
-        ConnectionSpec s = spec("root", new AuthSource.PrivateKeyFile(keys.stranger)).build();
+        ConnectionSpec s =
+                spec("root", new AuthSource.PrivateKeyFile(keys.stranger)).build();
         String fp = TestKeys.fingerprintOf(Path.of(keys.stranger + ".pub"));
         assertThatThrownBy(() -> pool.transport(s).read("true", T))
                 .isInstanceOf(AuthenticationFailedException.class)
-                .hasMessageContaining(fp).hasMessageContaining("authorized_keys")
+                .hasMessageContaining(fp)
+                .hasMessageContaining("authorized_keys")
                 .satisfies(e -> assertThat(((HostException) e).isTransient()).isFalse());
     }
 
     @Test
     void logsInWithAPasswordWhenConfigured() throws Exception {
-        ConnectionSpec s = spec(OpenSshServer.USER, new AuthSource.Password(OpenSshServer.USER + "-pw")).build();
+        ConnectionSpec s = spec(OpenSshServer.USER, new AuthSource.Password(OpenSshServer.USER + "-pw"))
+                .build();
         assertThat(run(pool, s, "id -un")).isEqualTo(OpenSshServer.USER);
         assertThat(s.toString()).doesNotContain(OpenSshServer.USER + "-pw");
     }
@@ -158,7 +172,8 @@ class OpenSshTransportTest {
             try (SshConnectionPool p = SshConnectionPool.create()) {
                 assertThat(run(p, spec("root", agent).build(), "id -un")).isEqualTo("root");
                 // this user accepts only the RSA key: the agent signs with rsa-sha2
-                assertThat(run(p, spec(OpenSshServer.USER, agent).build(), "id -un")).isEqualTo(OpenSshServer.USER);
+                assertThat(run(p, spec(OpenSshServer.USER, agent).build(), "id -un"))
+                        .isEqualTo(OpenSshServer.USER);
             }
         } finally {
             Cmd.run(List.of("kill", pid), Map.of(), null);
@@ -167,9 +182,11 @@ class OpenSshTransportTest {
 
     @Test
     void aMissingAgentSocketIsAClearLocalError() {
-        AuthSource agent = new AuthSource.Agent(java.util.Optional.of(server.dir().resolve("no-agent.sock")));
+        AuthSource agent =
+                new AuthSource.Agent(java.util.Optional.of(server.dir().resolve("no-agent.sock")));
         assertThatThrownBy(() -> pool.transport(spec("root", agent).build()).read("true", T))
-                .isInstanceOf(LocalConfigurationException.class).hasMessageContaining("does not exist");
+                .isInstanceOf(LocalConfigurationException.class)
+                .hasMessageContaining("does not exist");
     }
 
     @Test
@@ -178,26 +195,34 @@ class OpenSshTransportTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             closed = s.getLocalPort();
         }
-        ConnectionSpec s = ConnectionSpec.builder("127.0.0.1").port(closed).user("root")
+        ConnectionSpec s = ConnectionSpec.builder("127.0.0.1")
+                .port(closed)
+                .user("root")
                 .auth(new AuthSource.PrivateKeyFile(keys.ed25519))
-                .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts))).build();
+                .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts)))
+                .build();
         assertThatThrownBy(() -> pool.transport(s).read("true", T))
-                .isInstanceOf(HostUnreachableException.class).hasMessageContaining("connection refused")
+                .isInstanceOf(HostUnreachableException.class)
+                .hasMessageContaining("connection refused")
                 .satisfies(e -> assertThat(((HostException) e).isTransient()).isTrue());
     }
 
     @Test
     void anUnresolvableNameIsUnreachable() {
-        ConnectionSpec s = ConnectionSpec.builder("no-such-host.invalid").user("root")
+        ConnectionSpec s = ConnectionSpec.builder("no-such-host.invalid")
+                .user("root")
                 .auth(new AuthSource.PrivateKeyFile(keys.ed25519))
-                .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts))).build();
+                .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts)))
+                .build();
         assertThatThrownBy(() -> pool.transport(s).read("true", T))
-                .isInstanceOf(HostUnreachableException.class).hasMessageContaining("cannot be resolved");
+                .isInstanceOf(HostUnreachableException.class)
+                .hasMessageContaining("cannot be resolved");
     }
 
     @Test
     void sendsStdinAndReturnsExitStatusAndStderr() throws Exception {
-        HostTransport t = pool.transport(spec("root", new AuthSource.PrivateKeyFile(keys.ed25519)).build());
+        HostTransport t = pool.transport(
+                spec("root", new AuthSource.PrivateKeyFile(keys.ed25519)).build());
         byte[] blob = new byte[1 << 20];
         new Random(7).nextBytes(blob);
         ExecResult r = t.exec(ExecRequest.mutate("sha256sum", blob, T));
@@ -212,11 +237,13 @@ class OpenSshTransportTest {
 
     @Test
     void aCommandThatOutlivesItsTimeoutIsAFailure() throws Exception {
-        HostTransport t = pool.transport(spec("root", new AuthSource.PrivateKeyFile(keys.ed25519)).build());
+        HostTransport t = pool.transport(
+                spec("root", new AuthSource.PrivateKeyFile(keys.ed25519)).build());
         assertThatThrownBy(() -> t.exec(ExecRequest.mutate("sleep 5; echo done", new byte[0], Duration.ofMillis(700))))
                 .isInstanceOf(CommandTimeoutException.class)
                 .hasMessageContaining("effect is unknown")
-                .satisfies(e -> assertThat(((CommandTimeoutException) e).started()).isTrue());
+                .satisfies(
+                        e -> assertThat(((CommandTimeoutException) e).started()).isTrue());
         // the connection is still good afterwards
         assertThat(t.read("echo alive", T).stdoutText()).isEqualTo("alive\n");
     }
@@ -225,29 +252,36 @@ class OpenSshTransportTest {
     void outputBeyondTheLimitFailsTheCommand() throws Exception {
         SshConnectionPool.Options small = new SshConnectionPool.Options(2, 1, Duration.ZERO, 10_000);
         try (SshConnectionPool p = SshConnectionPool.create(small)) {
-            HostTransport t = p.transport(spec("root", new AuthSource.PrivateKeyFile(keys.ed25519)).build());
+            HostTransport t = p.transport(
+                    spec("root", new AuthSource.PrivateKeyFile(keys.ed25519)).build());
             assertThatThrownBy(() -> t.read("head -c 1000000 /dev/zero", T))
-                    .isInstanceOf(RemoteCommandException.class).hasMessageContaining("10000 bytes");
+                    .isInstanceOf(RemoteCommandException.class)
+                    .hasMessageContaining("10000 bytes");
         }
     }
 
     @Test
     void uploadsAtomicallyWithTheGivenMode() throws Exception {
-        HostTransport t = pool.transport(spec("root", new AuthSource.PrivateKeyFile(keys.ed25519)).build());
+        HostTransport t = pool.transport(
+                spec("root", new AuthSource.PrivateKeyFile(keys.ed25519)).build());
         byte[] blob = new byte[200_000];
         new Random(3).nextBytes(blob);
         String path = server.dir().resolve("up dir/it's.bin").toString();
         t.upload(blob, path, 0755, T);
         assertThat(t.read("sha256sum < " + Shell.quote(path), T).stdoutText()).startsWith(sha256(blob));
-        assertThat(t.read("stat -c %a " + Shell.quote(path), T).stdoutText().strip()).isEqualTo("755");
-        assertThat(t.read("ls " + Shell.quote(server.dir().resolve("up dir").toString()), T).stdoutText().strip())
+        assertThat(t.read("stat -c %a " + Shell.quote(path), T).stdoutText().strip())
+                .isEqualTo("755");
+        assertThat(t.read("ls " + Shell.quote(server.dir().resolve("up dir").toString()), T)
+                        .stdoutText()
+                        .strip())
                 .isEqualTo("it's.bin");
     }
 
     @Test
     void oneConnectionServesManyCommands() throws Exception {
         try (SshConnectionPool p = SshConnectionPool.create()) {
-            ConnectionSpec s = spec("root", new AuthSource.PrivateKeyFile(keys.ed25519)).build();
+            ConnectionSpec s =
+                    spec("root", new AuthSource.PrivateKeyFile(keys.ed25519)).build();
             for (int i = 0; i < 15; i++) {
                 assertThat(run(p, s, "echo " + i)).isEqualTo(String.valueOf(i));
             }
@@ -266,10 +300,12 @@ class OpenSshTransportTest {
         String cmd = "echo + >> " + log + "; sleep 0.3; echo - >> " + log;
         SshConnectionPool.Options opts = SshConnectionPool.Options.DEFAULTS.withMaxChannelsPerHost(2);
         try (SshConnectionPool p = SshConnectionPool.create(opts)) {
-            HostTransport t = p.transport(spec("root", new AuthSource.PrivateKeyFile(keys.ed25519)).build());
+            HostTransport t = p.transport(
+                    spec("root", new AuthSource.PrivateKeyFile(keys.ed25519)).build());
             t.read("true", T);
             assertThat(maxOverlap(t, log, () -> ExecRequest.read(cmd, T))).isBetween(1, 2);
-            assertThat(maxOverlap(t, log, () -> ExecRequest.mutate(cmd, new byte[0], T))).isEqualTo(1);
+            assertThat(maxOverlap(t, log, () -> ExecRequest.mutate(cmd, new byte[0], T)))
+                    .isEqualTo(1);
         }
     }
 

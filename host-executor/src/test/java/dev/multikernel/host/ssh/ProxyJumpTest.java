@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,17 +45,23 @@ class ProxyJumpTest {
     }
 
     private static ConnectionSpec bastionSpec(Path key) {
-        return ConnectionSpec.builder("127.0.0.1").port(bastion.port()).user(OpenSshServer.USER)
-                .auth(new AuthSource.PrivateKeyFile(key)).hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts)))
+        return ConnectionSpec.builder("127.0.0.1")
+                .port(bastion.port())
+                .user(OpenSshServer.USER)
+                .auth(new AuthSource.PrivateKeyFile(key))
+                .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts)))
                 .build();
     }
 
     @Test
     void reachesTheTargetThroughTheBastionWithItsOwnCredentials() throws Exception {
-        ConnectionSpec spec = ConnectionSpec.builder("127.0.0.1").port(target.port()).user("root")
+        ConnectionSpec spec = ConnectionSpec.builder("127.0.0.1")
+                .port(target.port())
+                .user("root")
                 .auth(new AuthSource.PrivateKeyFile(keys.ed25519))
                 .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts)))
-                .proxyJump(bastionSpec(keys.ecdsa)).build();
+                .proxyJump(bastionSpec(keys.ecdsa))
+                .build();
         try (SshConnectionPool pool = SshConnectionPool.create()) {
             HostTransport t = pool.transport(spec);
             assertThat(t.describe()).contains("via " + OpenSshServer.USER + "@127.0.0.1:" + bastion.port());
@@ -66,16 +71,20 @@ class ProxyJumpTest {
             assertThat(pool.stats().connectionsOpened()).isEqualTo(2);
             assertThat(pool.connectedHosts()).hasSize(2);
         }
-        assertThat(bastion.logText()).contains("Accepted publickey for " + OpenSshServer.USER)
+        assertThat(bastion.logText())
+                .contains("Accepted publickey for " + OpenSshServer.USER)
                 .containsPattern("direct-tcpip.*" + target.port() + "|" + "target 127.0.0.1 port " + target.port());
     }
 
     @Test
     void aBastionThatRefusesUsIsReportedAsTheBastionsFault() throws Exception {
-        ConnectionSpec spec = ConnectionSpec.builder("127.0.0.1").port(target.port()).user("root")
+        ConnectionSpec spec = ConnectionSpec.builder("127.0.0.1")
+                .port(target.port())
+                .user("root")
                 .auth(new AuthSource.PrivateKeyFile(keys.ed25519))
                 .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts)))
-                .proxyJump(bastionSpec(keys.stranger)).build();
+                .proxyJump(bastionSpec(keys.stranger))
+                .build();
         try (SshConnectionPool pool = SshConnectionPool.create()) {
             assertThatThrownBy(() -> pool.transport(spec).read("true", T))
                     .isInstanceOf(AuthenticationFailedException.class)
@@ -86,25 +95,30 @@ class ProxyJumpTest {
     @Test
     void followsHostNameUserPortIdentityFileAndProxyJumpFromAnSshConfig() throws Exception {
         Path config = target.dir().resolve("ssh_config");
-        Files.writeString(config, ""
-                + "Host jump\n"
-                + "  HostName 127.0.0.1\n"
-                + "  Port " + bastion.port() + "\n"
-                + "  User " + OpenSshServer.USER + "\n"
-                + "  IdentityFile " + keys.ecdsa + "\n"
-                + "\n"
-                + "Host db-*\n"
-                + "  HostName 127.0.0.1\n"
-                + "  Port " + target.port() + "\n"
-                + "  User root\n"
-                + "  IdentityFile " + keys.ed25519 + "\n"
-                + "  ProxyJump jump\n");
-        ConnectionSpec spec = ConnectionSpec.builder("db-primary").sshConfig(config)
-                .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts))).build();
+        Files.writeString(
+                config,
+                ""
+                        + "Host jump\n"
+                        + "  HostName 127.0.0.1\n"
+                        + "  Port " + bastion.port() + "\n"
+                        + "  User " + OpenSshServer.USER + "\n"
+                        + "  IdentityFile " + keys.ecdsa + "\n"
+                        + "\n"
+                        + "Host db-*\n"
+                        + "  HostName 127.0.0.1\n"
+                        + "  Port " + target.port() + "\n"
+                        + "  User root\n"
+                        + "  IdentityFile " + keys.ed25519 + "\n"
+                        + "  ProxyJump jump\n");
+        ConnectionSpec spec = ConnectionSpec.builder("db-primary")
+                .sshConfig(config)
+                .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts)))
+                .build();
         try (SshConnectionPool pool = SshConnectionPool.create()) {
             HostTransport t = pool.transport(spec);
-            assertThat(t.describe()).startsWith("root@127.0.0.1:" + target.port() + " via "
-                    + OpenSshServer.USER + "@127.0.0.1:" + bastion.port());
+            assertThat(t.describe())
+                    .startsWith("root@127.0.0.1:" + target.port() + " via " + OpenSshServer.USER + "@127.0.0.1:"
+                            + bastion.port());
             assertThat(t.read("id -un", T).stdoutText().strip()).isEqualTo("root");
         }
     }
@@ -115,15 +129,20 @@ class ProxyJumpTest {
         String bastionBlock = "  HostName 127.0.0.1\n  Port " + bastion.port() + "\n  User " + OpenSshServer.USER
                 + "\n  IdentityFile " + keys.ecdsa + "\n";
         // two hops through the same bastion server: the second is reached through the first
-        Files.writeString(config, "Host hop1\n" + bastionBlock + "\nHost hop2\n" + bastionBlock
-                + "\nHost chained\n  HostName 127.0.0.1\n  Port " + target.port() + "\n  User root\n"
-                + "  IdentityFile " + keys.ed25519 + "\n  ProxyJump hop1,hop2\n");
-        ConnectionSpec spec = ConnectionSpec.builder("chained").sshConfig(config)
-                .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts))).build();
+        Files.writeString(
+                config,
+                "Host hop1\n" + bastionBlock + "\nHost hop2\n" + bastionBlock
+                        + "\nHost chained\n  HostName 127.0.0.1\n  Port " + target.port() + "\n  User root\n"
+                        + "  IdentityFile " + keys.ed25519 + "\n  ProxyJump hop1,hop2\n");
+        ConnectionSpec spec = ConnectionSpec.builder("chained")
+                .sshConfig(config)
+                .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts)))
+                .build();
         try (SshConnectionPool pool = SshConnectionPool.create()) {
             HostTransport t = pool.transport(spec);
-            assertThat(t.describe()).endsWith(" via " + OpenSshServer.USER + "@127.0.0.1:" + bastion.port()
-                    + " via " + OpenSshServer.USER + "@127.0.0.1:" + bastion.port());
+            assertThat(t.describe())
+                    .endsWith(" via " + OpenSshServer.USER + "@127.0.0.1:" + bastion.port() + " via "
+                            + OpenSshServer.USER + "@127.0.0.1:" + bastion.port());
             assertThat(t.read("id -un", T).stdoutText().strip()).isEqualTo("root");
             assertThat(pool.stats().connectionsOpened()).isEqualTo(3);
         }
@@ -133,11 +152,15 @@ class ProxyJumpTest {
     void explicitSettingsWinOverTheSshConfig() throws Exception {
         Path config = target.dir().resolve("ssh_config_user");
         Files.writeString(config, "Host tgt\n  HostName 127.0.0.1\n  Port " + target.port() + "\n  User nobody\n");
-        ConnectionSpec spec = ConnectionSpec.builder("tgt").sshConfig(config).user("root")
+        ConnectionSpec spec = ConnectionSpec.builder("tgt")
+                .sshConfig(config)
+                .user("root")
                 .auth(new AuthSource.PrivateKeyFile(keys.ed25519))
-                .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts))).build();
+                .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts)))
+                .build();
         try (SshConnectionPool pool = SshConnectionPool.create()) {
-            assertThat(pool.transport(spec).read("id -un", T).stdoutText().strip()).isEqualTo("root");
+            assertThat(pool.transport(spec).read("id -un", T).stdoutText().strip())
+                    .isEqualTo("root");
         }
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class ShellTest {
@@ -20,8 +19,19 @@ class ShellTest {
 
     @Test
     void theShellGetsBackExactlyTheArguments() {
-        List<String> nasty = List.of("it's", "$(touch /tmp/pwned)", "`id`", "a\"b", "semi;colon", "new\nline",
-                "back\\slash", "*", "~root", "-n", "tab\there", "ünï");
+        List<String> nasty = List.of(
+                "it's",
+                "$(touch /tmp/pwned)",
+                "`id`",
+                "a\"b",
+                "semi;colon",
+                "new\nline",
+                "back\\slash",
+                "*",
+                "~root",
+                "-n",
+                "tab\there",
+                "ünï");
         String out = Cmd.ok(List.of("/bin/sh", "-c", "printf '%s\\0' " + Shell.join(nasty)), Map.of(), null);
         assertThat(out.split("\0", -1)).containsExactlyElementsOf(concat(nasty, ""));
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,19 +43,27 @@ class SudoTest {
     }
 
     private static HostTransport as(String user, boolean sudo) throws Exception {
-        return pool.transport(ConnectionSpec.builder("127.0.0.1").port(server.port()).user(user)
-                .auth(new AuthSource.PrivateKeyFile(keys.ed25519)).sudo(sudo)
-                .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts))).build());
+        return pool.transport(ConnectionSpec.builder("127.0.0.1")
+                .port(server.port())
+                .user(user)
+                .auth(new AuthSource.PrivateKeyFile(keys.ed25519))
+                .sudo(sudo)
+                .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts)))
+                .build());
     }
 
     @Test
     void privilegedCommandsRunAsRootThroughSudo() throws Exception {
         HostTransport t = as(OpenSshServer.USER, true);
-        assertThat(t.exec(ExecRequest.read("id -u", T).asPrivileged()).stdoutText().strip()).isEqualTo("0");
+        assertThat(t.exec(ExecRequest.read("id -u", T).asPrivileged())
+                        .stdoutText()
+                        .strip())
+                .isEqualTo("0");
         // unprivileged commands stay with the login user
         assertThat(t.read("id -un", T).stdoutText().strip()).isEqualTo(OpenSshServer.USER);
         // stdin reaches the privileged command
-        ExecResult cat = t.exec(ExecRequest.mutate("cat", "through sudo".getBytes(), T).asPrivileged());
+        ExecResult cat =
+                t.exec(ExecRequest.mutate("cat", "through sudo".getBytes(), T).asPrivileged());
         assertThat(cat.stdoutText()).isEqualTo("through sudo");
         // a guard runs unprivileged, before sudo
         ExecResult guarded = t.exec(ExecRequest.read("id -u", T).asPrivileged().withGuard("[ \"$(id -u)\" != 0 ]"));
@@ -83,7 +90,9 @@ class SudoTest {
     @Test
     void withoutSudoPrivilegedCommandsRunAsTheUser() throws Exception {
         HostTransport t = as(OpenSshServer.USER, false);
-        assertThat(t.exec(ExecRequest.read("id -un", T).asPrivileged()).stdoutText().strip())
+        assertThat(t.exec(ExecRequest.read("id -un", T).asPrivileged())
+                        .stdoutText()
+                        .strip())
                 .isEqualTo(OpenSshServer.USER);
     }
 }

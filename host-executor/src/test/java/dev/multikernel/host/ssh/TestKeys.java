@@ -65,6 +65,7 @@ final class TestKeys {
 
     /** What ssh-keygen -l prints as the fingerprint of a public key file. */
     static String fingerprintOf(Path publicKeyFile) {
-        return Cmd.ok("ssh-keygen", "-l", "-E", "sha256", "-f", publicKeyFile.toString()).split(" ")[1];
+        return Cmd.ok("ssh-keygen", "-l", "-E", "sha256", "-f", publicKeyFile.toString())
+                .split(" ")[1];
     }
 }

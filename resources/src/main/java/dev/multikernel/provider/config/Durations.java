@@ -14,8 +14,7 @@ public final class Durations {
 
     private static final int MAX_LENGTH = 32;
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /**
      * @throws IllegalArgumentException saying why {@code text} is not a duration, quoting it
@@ -36,7 +35,8 @@ public final class Durations {
                 i++;
             }
             if (i == start) {
-                throw new IllegalArgumentException(bad(text, "expected a whole number at \"" + t.substring(start) + "\""));
+                throw new IllegalArgumentException(
+                        bad(text, "expected a whole number at \"" + t.substring(start) + "\""));
             }
             long n;
             try {
@@ -51,9 +51,8 @@ public final class Durations {
             String unit = t.substring(unitStart, i);
             Optional<Duration> part = unit(unit, n);
             if (part.isEmpty()) {
-                throw new IllegalArgumentException(bad(text, unit.isEmpty()
-                        ? "the number " + n + " has no unit"
-                        : "unknown unit \"" + unit + "\""));
+                throw new IllegalArgumentException(bad(
+                        text, unit.isEmpty() ? "the number " + n + " has no unit" : "unknown unit \"" + unit + "\""));
             }
             total = total.plus(part.get());
             if (total.compareTo(MAX) > 0) {

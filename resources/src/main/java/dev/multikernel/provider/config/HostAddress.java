@@ -94,9 +94,10 @@ public record HostAddress(Optional<String> user, String address, OptionalInt por
 
     private static IllegalArgumentException bad(String text, String why) {
         String shown = text.length() > 64 ? text.substring(0, 63) + "…" : text;
-        return new IllegalArgumentException("\"" + shown.replace("\"", "\\\"").replace("\n", "\\n") + "\" is not a host: "
-                + why + "; write \"address\", \"user@address\", \"address:port\" or \"user@address:port\""
-                + " (IPv6: \"[2001:db8::5]:22\")");
+        return new IllegalArgumentException(
+                "\"" + shown.replace("\"", "\\\"").replace("\n", "\\n") + "\" is not a host: "
+                        + why + "; write \"address\", \"user@address\", \"address:port\" or \"user@address:port\""
+                        + " (IPv6: \"[2001:db8::5]:22\")");
     }
 
     /** As the user would write it, with only the parts given. */

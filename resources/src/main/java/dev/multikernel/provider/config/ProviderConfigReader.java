@@ -6,8 +6,8 @@ import dev.multikernel.host.ssh.AuthSource;
 import dev.multikernel.host.ssh.HostKeyPolicy;
 import dev.tfjvm.cty.CtyPath;
 import dev.tfjvm.diag.Diagnostics;
-import dev.tfjvm.spi.TfObject;
 import dev.tfjvm.spi.Launch;
+import dev.tfjvm.spi.TfObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +35,7 @@ public final class ProviderConfigReader {
     private final boolean checkFiles;
     /** The launch's environment (SSH_AUTH_SOCK) and directory (relative paths), not the JVM's. */
     private final Launch launch;
+
     private boolean unknown;
 
     private ProviderConfigReader(TfObject config, Diagnostics diagnostics, boolean checkFiles, Launch launch) {
@@ -75,8 +76,7 @@ public final class ProviderConfigReader {
      * @param settings the settings when the configuration is valid and known
      * @param deferred some value is not known until apply: hosts cannot be reached yet
      */
-    public record Reading(Optional<ProviderSettings> settings, boolean deferred) {
-    }
+    public record Reading(Optional<ProviderSettings> settings, boolean deferred) {}
 
     private ProviderSettings settings() {
         ProviderSettings d = ProviderSettings.defaults();
@@ -89,14 +89,19 @@ public final class ProviderConfigReader {
             List<String> files = config.strings(KNOWN_HOSTS_FILES);
             List<Path> paths = new ArrayList<>();
             if (files.isEmpty()) {
-                error(KNOWN_HOSTS_FILES, "known_hosts_files is empty: name at least one file, or leave it out for "
-                        + "~/.ssh/known_hosts");
+                error(
+                        KNOWN_HOSTS_FILES,
+                        "known_hosts_files is empty: name at least one file, or leave it out for "
+                                + "~/.ssh/known_hosts");
             }
             for (int i = 0; i < files.size(); i++) {
                 String f = files.get(i);
                 if (f == null || f.isBlank() || f.indexOf('\0') >= 0) {
-                    diagnostics.error(CtyPath.ROOT.attr(KNOWN_HOSTS_FILES).index(i), SUMMARY,
-                            "known_hosts_files[" + i + "] is empty or not a path: write the path of a known_hosts file");
+                    diagnostics.error(
+                            CtyPath.ROOT.attr(KNOWN_HOSTS_FILES).index(i),
+                            SUMMARY,
+                            "known_hosts_files[" + i
+                                    + "] is empty or not a path: write the path of a known_hosts file");
                 } else {
                     paths.add(path(f));
                 }
@@ -111,8 +116,11 @@ public final class ProviderConfigReader {
             config.stringMap(HOST_KEY_PINS).forEach((host, pin) -> {
                 CtyPath at = CtyPath.ROOT.attr(HOST_KEY_PINS).key(host);
                 if (pin == null) {
-                    diagnostics.error(at, SUMMARY, "host_key_pins[\"" + host + "\"] is null: give the host key's "
-                            + "SHA256 fingerprint as `ssh-keygen -lf` prints it");
+                    diagnostics.error(
+                            at,
+                            SUMMARY,
+                            "host_key_pins[\"" + host + "\"] is null: give the host key's "
+                                    + "SHA256 fingerprint as `ssh-keygen -lf` prints it");
                     return;
                 }
                 try {
@@ -124,10 +132,15 @@ public final class ProviderConfigReader {
             });
         }
 
-        boolean acceptNew = string(HOST_KEY_POLICY).map(POLICY_ACCEPT_NEW::equals).orElse(false);
-        if (string(HOST_KEY_POLICY).filter(p -> !p.equals(POLICY_STRICT) && !p.equals(POLICY_ACCEPT_NEW)).isPresent()) {
-            error(HOST_KEY_POLICY, "host_key_policy must be \"strict\" or \"accept-new\", got \""
-                    + config.requireString(HOST_KEY_POLICY) + "\"");
+        boolean acceptNew =
+                string(HOST_KEY_POLICY).map(POLICY_ACCEPT_NEW::equals).orElse(false);
+        if (string(HOST_KEY_POLICY)
+                .filter(p -> !p.equals(POLICY_STRICT) && !p.equals(POLICY_ACCEPT_NEW))
+                .isPresent()) {
+            error(
+                    HOST_KEY_POLICY,
+                    "host_key_policy must be \"strict\" or \"accept-new\", got \""
+                            + config.requireString(HOST_KEY_POLICY) + "\"");
         }
 
         Optional<ProviderSettings.Bastion> bastion = bastion();
@@ -142,8 +155,10 @@ public final class ProviderConfigReader {
         if (helperDir.isPresent()) {
             String h = helperDir.get();
             if (h.isBlank() || h.chars().anyMatch(c -> c < ' ' || c == 0x7f)) {
-                error(HELPER_DIRECTORY, "helper_directory must be a directory path without control characters,"
-                        + " such as \".cache/multikernel\" or \"/var/lib/multikernel\"");
+                error(
+                        HELPER_DIRECTORY,
+                        "helper_directory must be a directory path without control characters,"
+                                + " such as \".cache/multikernel\" or \"/var/lib/multikernel\"");
             } else {
                 helper = h.length() > 1 ? h.replaceAll("/+$", "") : h;
                 if (helper.isEmpty()) {
@@ -155,15 +170,33 @@ public final class ProviderConfigReader {
         int concurrency = d.perHostConcurrency();
         if (known(PER_HOST_CONCURRENCY) && !config.isNull(PER_HOST_CONCURRENCY)) {
             long n = config.number(PER_HOST_CONCURRENCY).orElseThrow().longValue();
-            if (n < 1 || n > 10 || config.number(PER_HOST_CONCURRENCY).get().stripTrailingZeros().scale() > 0) {
+            if (n < 1
+                    || n > 10
+                    || config.number(PER_HOST_CONCURRENCY)
+                                    .get()
+                                    .stripTrailingZeros()
+                                    .scale()
+                            > 0) {
                 error(PER_HOST_CONCURRENCY, "per_host_concurrency must be a whole number from 1 to 10");
             } else {
                 concurrency = (int) n;
             }
         }
 
-        return new ProviderSettings(user, port, auth, knownHosts, pins, acceptNew, bastion, useSshConfig, sudo,
-                connect, command, helper, concurrency);
+        return new ProviderSettings(
+                user,
+                port,
+                auth,
+                knownHosts,
+                pins,
+                acceptNew,
+                bastion,
+                useSshConfig,
+                sudo,
+                connect,
+                command,
+                helper,
+                concurrency);
     }
 
     private List<AuthSource> auth() {
@@ -171,8 +204,10 @@ public final class ProviderConfigReader {
         Optional<String> passphrase = string(PRIVATE_KEY_PASSPHRASE);
         boolean hasKey = addKey(config, CtyPath.ROOT, passphrase, sources);
         if (passphrase.isPresent() && !hasKey && known(PRIVATE_KEY) && known(PRIVATE_KEY_FILE)) {
-            error(PRIVATE_KEY_PASSPHRASE, "private_key_passphrase is set but there is no private_key or "
-                    + "private_key_file for it to unlock");
+            error(
+                    PRIVATE_KEY_PASSPHRASE,
+                    "private_key_passphrase is set but there is no private_key or "
+                            + "private_key_file for it to unlock");
         }
         Optional<Boolean> agent = bool(USE_AGENT);
         String sock = launch.env("SSH_AUTH_SOCK").orElse(null);
@@ -181,7 +216,9 @@ public final class ProviderConfigReader {
             if (agent.orElse(true)) {
                 return List.of(); // OpenSSH's defaults: the agent, then the default key files
             }
-            return AuthSource.defaults().stream().filter(s -> !(s instanceof AuthSource.Agent)).toList();
+            return AuthSource.defaults().stream()
+                    .filter(s -> !(s instanceof AuthSource.Agent))
+                    .toList();
         }
         if (agent.orElse(false) || (agent.isEmpty() && agentAvailable)) {
             sources.add(AuthSource.Agent.fromEnvironment());
@@ -191,7 +228,8 @@ public final class ProviderConfigReader {
 
     /** Adds {@code private_key} or {@code private_key_file} of {@code block}; true when one is set. */
     private boolean addKey(TfObject block, CtyPath at, Optional<String> passphrase, List<AuthSource> sources) {
-        if (!block.get(PRIVATE_KEY).isWhollyKnown() || !block.get(PRIVATE_KEY_FILE).isWhollyKnown()) {
+        if (!block.get(PRIVATE_KEY).isWhollyKnown()
+                || !block.get(PRIVATE_KEY_FILE).isWhollyKnown()) {
             unknown = true;
             return false;
         }
@@ -199,16 +237,21 @@ public final class ProviderConfigReader {
         Optional<String> file = block.string(PRIVATE_KEY_FILE);
         String where = at.steps().isEmpty() ? "" : PROXY_JUMP + ".";
         if (text.isPresent() && file.isPresent()) {
-            diagnostics.error(at.attr(PRIVATE_KEY_FILE), SUMMARY, where + "private_key and " + where
-                    + "private_key_file are both set: give the key one way only");
+            diagnostics.error(
+                    at.attr(PRIVATE_KEY_FILE),
+                    SUMMARY,
+                    where + "private_key and " + where + "private_key_file are both set: give the key one way only");
             return true;
         }
         if (text.isPresent()) {
             if (!text.get().contains("PRIVATE KEY-----")) {
                 // Never quote the value: it is a secret, or a secret's neighbour.
-                diagnostics.error(at.attr(PRIVATE_KEY), SUMMARY, where + "private_key does not look like a private"
-                        + " key: give the whole text of a key file, from \"-----BEGIN ... PRIVATE KEY-----\" to its"
-                        + " END line (for a path, use private_key_file)");
+                diagnostics.error(
+                        at.attr(PRIVATE_KEY),
+                        SUMMARY,
+                        where + "private_key does not look like a private"
+                                + " key: give the whole text of a key file, from \"-----BEGIN ... PRIVATE KEY-----\" to its"
+                                + " END line (for a path, use private_key_file)");
             } else {
                 sources.add(new AuthSource.PrivateKeyText(where + "private_key", text.get(), passphrase));
             }
@@ -216,14 +259,19 @@ public final class ProviderConfigReader {
         }
         if (file.isPresent()) {
             if (file.get().isBlank() || file.get().indexOf('\0') >= 0) {
-                diagnostics.error(at.attr(PRIVATE_KEY_FILE), SUMMARY, where + "private_key_file is empty or not a path");
+                diagnostics.error(
+                        at.attr(PRIVATE_KEY_FILE), SUMMARY, where + "private_key_file is empty or not a path");
                 return true;
             }
             Path p = path(file.get());
             if (checkFiles && !Files.isReadable(p)) {
-                diagnostics.error(at.attr(PRIVATE_KEY_FILE), SUMMARY, where + "private_key_file \"" + file.get()
-                        + "\": " + (Files.exists(p) ? "cannot be read by the user running Terraform" : "no such file")
-                        + " (" + p + ")");
+                diagnostics.error(
+                        at.attr(PRIVATE_KEY_FILE),
+                        SUMMARY,
+                        where + "private_key_file \"" + file.get()
+                                + "\": "
+                                + (Files.exists(p) ? "cannot be read by the user running Terraform" : "no such file")
+                                + " (" + p + ")");
             } else {
                 sources.add(new AuthSource.PrivateKeyFile(p, passphrase, false));
             }
@@ -242,7 +290,9 @@ public final class ProviderConfigReader {
         }
         TfObject j = block.get();
         CtyPath at = CtyPath.ROOT.attr(PROXY_JUMP);
-        if (!j.get(HOST).isWhollyKnown() || !j.get(USER).isWhollyKnown() || !j.get(PORT).isWhollyKnown()) {
+        if (!j.get(HOST).isWhollyKnown()
+                || !j.get(USER).isWhollyKnown()
+                || !j.get(PORT).isWhollyKnown()) {
             unknown = true;
             return Optional.empty();
         }
@@ -253,7 +303,8 @@ public final class ProviderConfigReader {
             diagnostics.error(at.attr(HOST), SUMMARY, "proxy_jump.host: " + e.getMessage());
             return Optional.empty();
         }
-        Optional<String> user = j.string(USER).flatMap(u -> userName(at.attr(USER), u)).or(address::user);
+        Optional<String> user =
+                j.string(USER).flatMap(u -> userName(at.attr(USER), u)).or(address::user);
         OptionalInt port = port(j, at);
         if (port.isEmpty()) {
             port = address.port();
@@ -268,15 +319,21 @@ public final class ProviderConfigReader {
             unknown = true;
             return OptionalInt.empty();
         }
-        return block.number(PORT).map(n -> {
-            if (n.stripTrailingZeros().scale() > 0 || n.compareTo(java.math.BigDecimal.ONE) < 0
-                    || n.compareTo(java.math.BigDecimal.valueOf(65535)) > 0) {
-                diagnostics.error(at.attr(PORT), SUMMARY, (at.steps().isEmpty() ? "" : PROXY_JUMP + ".")
-                        + "port must be a whole number from 1 to 65535, got " + n.toPlainString());
-                return OptionalInt.empty();
-            }
-            return OptionalInt.of(n.intValue());
-        }).orElse(OptionalInt.empty());
+        return block.number(PORT)
+                .map(n -> {
+                    if (n.stripTrailingZeros().scale() > 0
+                            || n.compareTo(java.math.BigDecimal.ONE) < 0
+                            || n.compareTo(java.math.BigDecimal.valueOf(65535)) > 0) {
+                        diagnostics.error(
+                                at.attr(PORT),
+                                SUMMARY,
+                                (at.steps().isEmpty() ? "" : PROXY_JUMP + ".")
+                                        + "port must be a whole number from 1 to 65535, got " + n.toPlainString());
+                        return OptionalInt.empty();
+                    }
+                    return OptionalInt.of(n.intValue());
+                })
+                .orElse(OptionalInt.empty());
     }
 
     private Optional<String> userName(CtyPath at, String user) {

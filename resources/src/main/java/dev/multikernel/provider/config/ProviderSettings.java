@@ -84,9 +84,19 @@ public record ProviderSettings(
 
     /** Every default: what an empty provider block means. */
     public static ProviderSettings defaults() {
-        return new ProviderSettings(Optional.empty(), OptionalInt.empty(), List.of(),
-                List.of(defaultKnownHostsFile()), Map.of(), false, Optional.empty(), false, true,
-                DEFAULT_CONNECT_TIMEOUT, DEFAULT_COMMAND_TIMEOUT, MkctlInstall.DEFAULT_DIRECTORY,
+        return new ProviderSettings(
+                Optional.empty(),
+                OptionalInt.empty(),
+                List.of(),
+                List.of(defaultKnownHostsFile()),
+                Map.of(),
+                false,
+                Optional.empty(),
+                false,
+                true,
+                DEFAULT_CONNECT_TIMEOUT,
+                DEFAULT_COMMAND_TIMEOUT,
+                MkctlInstall.DEFAULT_DIRECTORY,
                 DEFAULT_PER_HOST_CONCURRENCY);
     }
 

@@ -52,59 +52,102 @@ public final class HostDataSource implements DataSource {
                         CPU lists are in the kernel's cpulist syntax of **logical** CPU numbers (as `lscpu` \
                         and `taskset` show them), with the physical ids the kernel uses beside them.""")
                 .attribute(HostReads.hostAttribute())
-                .attribute(Attribute.string("interface_generation").computed().markdownDescription(
-                        "The multikernel interface the kernel speaks: `current` (baseline and overlays), `rfc-v2`,"
-                                + " `unknown` (not mounted yet) or `none` (no multikernel support)."))
-                .attribute(Attribute.bool("mounted").computed()
+                .attribute(Attribute.string("interface_generation")
+                        .computed()
+                        .markdownDescription(
+                                "The multikernel interface the kernel speaks: `current` (baseline and overlays), `rfc-v2`,"
+                                        + " `unknown` (not mounted yet) or `none` (no multikernel support)."))
+                .attribute(Attribute.bool("mounted")
+                        .computed()
                         .markdownDescription("Whether `/sys/fs/multikernel` is mounted."))
-                .attribute(Attribute.string("kernel_release").computed()
+                .attribute(Attribute.string("kernel_release")
+                        .computed()
                         .markdownDescription("The host kernel's release (`uname -r`); null when unreadable."))
-                .attribute(Attribute.string("boot_id").computed()
+                .attribute(Attribute.string("boot_id")
+                        .computed()
                         .markdownDescription("Changes at every boot of the host."))
-                .attribute(Attribute.string("online_cpus").computed()
+                .attribute(Attribute.string("online_cpus")
+                        .computed()
                         .markdownDescription("Logical CPUs the host kernel runs on, as a cpulist (`\"0-1,4\"`)."))
-                .attribute(Attribute.nested("cpus", Nesting.LIST,
-                        Attribute.number("cpu").computed().markdownDescription("Logical CPU number."),
-                        Attribute.number("apic_id").computed()
-                                .markdownDescription("Physical (APIC) id; null when the host does not know it."),
-                        Attribute.number("numa_node").computed().markdownDescription("NUMA node; null when unknown."),
-                        Attribute.bool("online").computed()
-                                .markdownDescription("Whether the host kernel runs on it (pool CPUs are offline)."))
-                        .computed().markdownDescription("Every CPU of the host, by logical number."))
-                .attribute(Attribute.nested("pool", Nesting.SINGLE,
-                        Attribute.string("cpus").computed().markdownDescription(
-                                "The pool's CPUs as a cpulist of logical numbers (those whose mapping is known)."),
-                        Attribute.of("physical_cpu_ids", CtyType.list(CtyType.NUMBER)).computed()
-                                .markdownDescription("The pool's CPUs by physical (APIC) id, ascending."),
-                        Attribute.of("unmapped_physical_cpu_ids", CtyType.list(CtyType.NUMBER)).computed()
-                                .markdownDescription("Pool CPUs whose logical number the host does not know."),
-                        Attribute.string("free_cpus").computed()
-                                .markdownDescription("Pool CPUs not lent to an instance, as a logical cpulist."),
-                        Attribute.of("free_physical_cpu_ids", CtyType.list(CtyType.NUMBER)).computed()
-                                .markdownDescription("Free pool CPUs by physical id."),
-                        Attribute.number("memory_bytes").computed().markdownDescription("Pool memory in bytes."),
-                        Attribute.string("memory").computed()
-                                .markdownDescription("Pool memory as a size (`\"4GiB\"`)."),
-                        Attribute.number("free_memory_bytes").computed().markdownDescription(
-                                "Pool memory not given to an instance, in bytes."),
-                        Attribute.string("free_memory").computed()
-                                .markdownDescription("Free pool memory as a size."))
-                        .computed().markdownDescription("The memory pool (current interface, once a baseline is"
+                .attribute(Attribute.nested(
+                                "cpus",
+                                Nesting.LIST,
+                                Attribute.number("cpu").computed().markdownDescription("Logical CPU number."),
+                                Attribute.number("apic_id")
+                                        .computed()
+                                        .markdownDescription(
+                                                "Physical (APIC) id; null when the host does not know it."),
+                                Attribute.number("numa_node")
+                                        .computed()
+                                        .markdownDescription("NUMA node; null when unknown."),
+                                Attribute.bool("online")
+                                        .computed()
+                                        .markdownDescription(
+                                                "Whether the host kernel runs on it (pool CPUs are offline)."))
+                        .computed()
+                        .markdownDescription("Every CPU of the host, by logical number."))
+                .attribute(Attribute.nested(
+                                "pool",
+                                Nesting.SINGLE,
+                                Attribute.string("cpus")
+                                        .computed()
+                                        .markdownDescription(
+                                                "The pool's CPUs as a cpulist of logical numbers (those whose mapping is known)."),
+                                Attribute.of("physical_cpu_ids", CtyType.list(CtyType.NUMBER))
+                                        .computed()
+                                        .markdownDescription("The pool's CPUs by physical (APIC) id, ascending."),
+                                Attribute.of("unmapped_physical_cpu_ids", CtyType.list(CtyType.NUMBER))
+                                        .computed()
+                                        .markdownDescription("Pool CPUs whose logical number the host does not know."),
+                                Attribute.string("free_cpus")
+                                        .computed()
+                                        .markdownDescription(
+                                                "Pool CPUs not lent to an instance, as a logical cpulist."),
+                                Attribute.of("free_physical_cpu_ids", CtyType.list(CtyType.NUMBER))
+                                        .computed()
+                                        .markdownDescription("Free pool CPUs by physical id."),
+                                Attribute.number("memory_bytes")
+                                        .computed()
+                                        .markdownDescription("Pool memory in bytes."),
+                                Attribute.string("memory")
+                                        .computed()
+                                        .markdownDescription("Pool memory as a size (`\"4GiB\"`)."),
+                                Attribute.number("free_memory_bytes")
+                                        .computed()
+                                        .markdownDescription("Pool memory not given to an instance, in bytes."),
+                                Attribute.string("free_memory")
+                                        .computed()
+                                        .markdownDescription("Free pool memory as a size."))
+                        .computed()
+                        .markdownDescription("The memory pool (current interface, once a baseline is"
                                 + " written); null otherwise."))
-                .attribute(Attribute.nested("instances", Nesting.LIST,
-                        Attribute.string("name").computed().markdownDescription("Instance name."),
-                        Attribute.number("id").computed().markdownDescription("Instance id; null when unreadable."),
-                        Attribute.string("status").computed().markdownDescription(
-                                "Lifecycle state as the kernel prints it (`ready`, `loaded`, `active`, ...)."))
-                        .computed().markdownDescription("Kernel instances, by name."))
-                .attribute(Attribute.nested("kernel_images", Nesting.LIST,
-                        Attribute.number("id").computed().markdownDescription("The multikernel id it belongs to."),
-                        Attribute.string("type").computed().markdownDescription("Image type."),
-                        Attribute.string("start").computed().markdownDescription("Start address (`0x...`)."),
-                        Attribute.number("segments").computed().markdownDescription("Number of segments."))
-                        .computed().markdownDescription("Loaded kernel images (`/proc/kimage`); empty when the host "
+                .attribute(Attribute.nested(
+                                "instances",
+                                Nesting.LIST,
+                                Attribute.string("name").computed().markdownDescription("Instance name."),
+                                Attribute.number("id")
+                                        .computed()
+                                        .markdownDescription("Instance id; null when unreadable."),
+                                Attribute.string("status")
+                                        .computed()
+                                        .markdownDescription(
+                                                "Lifecycle state as the kernel prints it (`ready`, `loaded`, `active`, ...)."))
+                        .computed()
+                        .markdownDescription("Kernel instances, by name."))
+                .attribute(Attribute.nested(
+                                "kernel_images",
+                                Nesting.LIST,
+                                Attribute.number("id")
+                                        .computed()
+                                        .markdownDescription("The multikernel id it belongs to."),
+                                Attribute.string("type").computed().markdownDescription("Image type."),
+                                Attribute.string("start").computed().markdownDescription("Start address (`0x...`)."),
+                                Attribute.number("segments").computed().markdownDescription("Number of segments."))
+                        .computed()
+                        .markdownDescription("Loaded kernel images (`/proc/kimage`); empty when the host "
                                 + "has none or no such file."))
-                .attribute(Attribute.of("warnings", CtyType.list(CtyType.STRING)).computed()
+                .attribute(Attribute.of("warnings", CtyType.list(CtyType.STRING))
+                        .computed()
                         .markdownDescription("What the host could not read or parse."))
                 .build());
     }
@@ -117,8 +160,7 @@ public final class HostDataSource implements DataSource {
     @Override
     public TfObject read(DataSourceContext context) throws ResourceException {
         HostState state = HostReads.readState(hosts, context.config());
-        return describe(context.config(),
-                state);
+        return describe(context.config(), state);
     }
 
     /** Fills every computed attribute of {@code result} from {@code state}. */
@@ -151,10 +193,10 @@ public final class HostDataSource implements DataSource {
                     .with("start", k.start())
                     .with("segments", k.segments()));
         }
-        Optional<TfObject> pool = state.pool().flatMap(p -> p.deviceTree().value())
+        Optional<TfObject> pool = state.pool()
+                .flatMap(p -> p.deviceTree().value())
                 .map(tree -> pool(result.newNested("pool"), tree, state, logical));
-        return result
-                .with("interface_generation", state.generation().wireName())
+        return result.with("interface_generation", state.generation().wireName())
                 .with("mounted", state.mounted())
                 .with("kernel_release", state.kernelRelease().orElse(null))
                 .with("boot_id", state.bootId())
@@ -181,8 +223,7 @@ public final class HostDataSource implements DataSource {
         long free = Math.max(0, total - lent);
         List<Long> physical = tree.cpus().stream().sorted().toList();
         List<Long> available = tree.cpusAvailable().stream().sorted().toList();
-        return empty
-                .with("cpus", HostReads.logicalCpuList(physical, logical))
+        return empty.with("cpus", HostReads.logicalCpuList(physical, logical))
                 .with("physical_cpu_ids", physical)
                 .with("unmapped_physical_cpu_ids", HostReads.unmapped(physical, logical))
                 .with("free_cpus", HostReads.logicalCpuList(available, logical))

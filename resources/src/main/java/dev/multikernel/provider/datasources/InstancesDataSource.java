@@ -4,8 +4,8 @@ import dev.multikernel.host.devicetree.multikernel.InstanceTree;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InstanceState;
 import dev.multikernel.provider.hosts.HostReads;
-import dev.multikernel.provider.plan.V2InstanceSource;
 import dev.multikernel.provider.hosts.Hosts;
+import dev.multikernel.provider.plan.V2InstanceSource;
 import dev.tfjvm.cty.CtyType;
 import dev.tfjvm.diag.Diagnostics;
 import dev.tfjvm.schema.Attribute;
@@ -45,22 +45,35 @@ public final class InstancesDataSource implements DataSource {
                         from the tree source the kernel prints (RFC v2, where CPUs are logical numbers and \
                         `physical_cpu_ids` is null).""")
                 .attribute(HostReads.hostAttribute())
-                .attribute(Attribute.nested("instances", Nesting.LIST,
-                        Attribute.string("name").computed().markdownDescription("Instance name."),
-                        Attribute.number("id").computed().markdownDescription("Instance id; null when unreadable."),
-                        Attribute.string("status").computed().markdownDescription(
-                                "Lifecycle state as the kernel prints it (`ready`, `loaded`, `active`, ...)."),
-                        Attribute.string("cpus").computed().markdownDescription(
-                                "Its CPUs as a cpulist of logical numbers (those whose mapping is known); null "
-                                        + "when the host does not report them."),
-                        Attribute.of("physical_cpu_ids", CtyType.list(CtyType.NUMBER)).computed()
-                                .markdownDescription("Its CPUs by physical (APIC) id, ascending; null when not "
-                                        + "reported."),
-                        Attribute.number("memory_bytes").computed()
-                                .markdownDescription("Its memory in bytes; null when not reported."),
-                        Attribute.string("memory").computed()
-                                .markdownDescription("Its memory as a size (`\"512MiB\"`); null when not reported."))
-                        .computed().markdownDescription("The instances, by name."))
+                .attribute(Attribute.nested(
+                                "instances",
+                                Nesting.LIST,
+                                Attribute.string("name").computed().markdownDescription("Instance name."),
+                                Attribute.number("id")
+                                        .computed()
+                                        .markdownDescription("Instance id; null when unreadable."),
+                                Attribute.string("status")
+                                        .computed()
+                                        .markdownDescription(
+                                                "Lifecycle state as the kernel prints it (`ready`, `loaded`, `active`, ...)."),
+                                Attribute.string("cpus")
+                                        .computed()
+                                        .markdownDescription(
+                                                "Its CPUs as a cpulist of logical numbers (those whose mapping is known); null "
+                                                        + "when the host does not report them."),
+                                Attribute.of("physical_cpu_ids", CtyType.list(CtyType.NUMBER))
+                                        .computed()
+                                        .markdownDescription("Its CPUs by physical (APIC) id, ascending; null when not "
+                                                + "reported."),
+                                Attribute.number("memory_bytes")
+                                        .computed()
+                                        .markdownDescription("Its memory in bytes; null when not reported."),
+                                Attribute.string("memory")
+                                        .computed()
+                                        .markdownDescription(
+                                                "Its memory as a size (`\"512MiB\"`); null when not reported."))
+                        .computed()
+                        .markdownDescription("The instances, by name."))
                 .build());
     }
 
@@ -93,9 +106,13 @@ public final class InstancesDataSource implements DataSource {
                         .with("memory", HostDataSource.size(tree.get().memoryBytes()));
             } else if (i.deviceTreeSource().isPresent()) {
                 // RFC v2: logical CPU numbers in the kernel's rebuilt DTS text
-                V2InstanceSource v2 = V2InstanceSource.parse(i.deviceTreeSource().get());
+                V2InstanceSource v2 =
+                        V2InstanceSource.parse(i.deviceTreeSource().get());
                 if (v2.cpus().isPresent()) {
-                    o = o.with("cpus", dev.multikernel.provider.values.CpuList.of(v2.cpus().get()).format());
+                    o = o.with(
+                            "cpus",
+                            dev.multikernel.provider.values.CpuList.of(v2.cpus().get())
+                                    .format());
                 }
                 if (v2.memoryBytes().isPresent()) {
                     o = o.with("memory_bytes", v2.memoryBytes().getAsLong())

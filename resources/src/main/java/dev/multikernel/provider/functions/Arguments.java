@@ -7,8 +7,7 @@ final class Arguments {
     /** Longest number shown in full in a message. */
     private static final int SHOWN_DIGITS = 40;
 
-    private Arguments() {
-    }
+    private Arguments() {}
 
     /** A number as Terraform would print it, shortened when absurdly long. */
     static String show(CtyNumber n) {
@@ -16,7 +15,8 @@ final class Arguments {
             return n.signum() > 0 ? "+Inf" : "-Inf";
         }
         String plain = n.toString();
-        return plain.length() <= SHOWN_DIGITS ? plain
+        return plain.length() <= SHOWN_DIGITS
+                ? plain
                 : plain.substring(0, SHOWN_DIGITS - 1) + "… (" + plain.length() + " characters)";
     }
 }

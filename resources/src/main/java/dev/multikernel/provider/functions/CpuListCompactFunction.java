@@ -19,8 +19,12 @@ public final class CpuListCompactFunction implements ProviderFunction {
 
     @Override
     public List<Parameter> parameters() {
-        return List.of(new Parameter("cpus", CtyType.list(CtyType.NUMBER), false, false, Description.markdown(
-                "Logical CPU ids, in any order, such as `[10, 4, 5, 6, 7]`; a set works too.")));
+        return List.of(new Parameter(
+                "cpus",
+                CtyType.list(CtyType.NUMBER),
+                false,
+                false,
+                Description.markdown("Logical CPU ids, in any order, such as `[10, 4, 5, 6, 7]`; a set works too.")));
     }
 
     @Override
@@ -73,8 +77,8 @@ public final class CpuListCompactFunction implements ProviderFunction {
         }
         CtyNumber n = ((CtyValue.Num) element).value();
         if (!n.isInfinite() && !n.isIntegral()) {
-            throw new FunctionException("element " + index + " is " + Arguments.show(n)
-                    + ", not a whole number; " + RANGE, 0);
+            throw new FunctionException(
+                    "element " + index + " is " + Arguments.show(n) + ", not a whole number; " + RANGE, 0);
         }
         if (!n.fitsLong() || !CpuList.isValidId(n.longValueExact())) {
             throw new FunctionException("element " + index + " is " + Arguments.show(n) + "; " + RANGE, 0);

@@ -17,8 +17,12 @@ public final class CpuListExpandFunction implements ProviderFunction {
 
     @Override
     public List<Parameter> parameters() {
-        return List.of(new Parameter("cpulist", CtyType.STRING, false, false, Description.markdown(
-                "CPU ids and ranges separated by commas, such as `\"4-7,10\"`.")));
+        return List.of(new Parameter(
+                "cpulist",
+                CtyType.STRING,
+                false,
+                false,
+                Description.markdown("CPU ids and ranges separated by commas, such as `\"4-7,10\"`.")));
     }
 
     @Override
@@ -62,6 +66,8 @@ public final class CpuListExpandFunction implements ProviderFunction {
         } catch (InvalidValueException e) {
             throw new FunctionException(e.getMessage(), 0);
         }
-        return CtyValue.list(CtyType.NUMBER, cpus.stream().<CtyValue>mapToObj(CtyValue::number).toList());
+        return CtyValue.list(
+                CtyType.NUMBER,
+                cpus.stream().<CtyValue>mapToObj(CtyValue::number).toList());
     }
 }

@@ -5,11 +5,13 @@ import java.util.List;
 
 /** Every provider function of the multikernel provider: pure, offline, deterministic. */
 public final class MultikernelFunctions {
-    private MultikernelFunctions() {
-    }
+    private MultikernelFunctions() {}
 
     public static List<ProviderFunction> all() {
-        return List.of(new CpuListExpandFunction(), new CpuListCompactFunction(), new SizeParseFunction(),
+        return List.of(
+                new CpuListExpandFunction(),
+                new CpuListCompactFunction(),
+                new SizeParseFunction(),
                 new SizeFormatFunction());
     }
 }

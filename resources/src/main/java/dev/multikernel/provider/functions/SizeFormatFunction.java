@@ -17,8 +17,12 @@ public final class SizeFormatFunction implements ProviderFunction {
 
     @Override
     public List<Parameter> parameters() {
-        return List.of(new Parameter("bytes", CtyType.NUMBER, false, false, Description.markdown(
-                "A whole number of bytes, from 0 to 9223372036854775807.")));
+        return List.of(new Parameter(
+                "bytes",
+                CtyType.NUMBER,
+                false,
+                false,
+                Description.markdown("A whole number of bytes, from 0 to 9223372036854775807.")));
     }
 
     @Override
@@ -51,16 +55,21 @@ public final class SizeFormatFunction implements ProviderFunction {
     public CtyValue call(List<CtyValue> arguments) throws FunctionException {
         CtyNumber n = ((CtyValue.Num) arguments.get(0)).value();
         if (n.signum() < 0) {
-            throw new FunctionException(Arguments.show(n) + " is negative; a size is a whole number of bytes from 0 to "
-                    + Long.MAX_VALUE, 0);
+            throw new FunctionException(
+                    Arguments.show(n) + " is negative; a size is a whole number of bytes from 0 to " + Long.MAX_VALUE,
+                    0);
         }
         if (!n.isInfinite() && !n.isIntegral()) {
-            throw new FunctionException(Arguments.show(n) + " is not a whole number of bytes; round it first, for"
-                    + " example with floor()", 0);
+            throw new FunctionException(
+                    Arguments.show(n) + " is not a whole number of bytes; round it first, for"
+                            + " example with floor()",
+                    0);
         }
         if (!n.fitsLong()) {
-            throw new FunctionException(Arguments.show(n) + " is too large; the largest size is " + Long.MAX_VALUE
-                    + " bytes (8EiB minus one byte)", 0);
+            throw new FunctionException(
+                    Arguments.show(n) + " is too large; the largest size is " + Long.MAX_VALUE
+                            + " bytes (8EiB minus one byte)",
+                    0);
         }
         return CtyValue.string(ByteSize.ofBytes(n.longValueExact()).format());
     }

@@ -17,8 +17,12 @@ public final class SizeParseFunction implements ProviderFunction {
 
     @Override
     public List<Parameter> parameters() {
-        return List.of(new Parameter("size", CtyType.STRING, false, false, Description.markdown(
-                "A size such as `\"1GiB\"`, `\"1.5GiB\"`, `\"4G\"` or `\"1073741824\"`.")));
+        return List.of(new Parameter(
+                "size",
+                CtyType.STRING,
+                false,
+                false,
+                Description.markdown("A size such as `\"1GiB\"`, `\"1.5GiB\"`, `\"4G\"` or `\"1073741824\"`.")));
     }
 
     @Override

@@ -19,8 +19,7 @@ import dev.tfjvm.spi.ResourceException;
  * a host is always an error: nothing here ever reads as "the object is gone".
  */
 public final class HostErrors {
-    private HostErrors() {
-    }
+    private HostErrors() {}
 
     public static ResourceException of(HostAddress host, HostException e) {
         String h = host.describe();
@@ -42,8 +41,8 @@ public final class HostErrors {
         } else {
             summary = "Command failed on host " + h;
         }
-        String detail = e instanceof HostKeyRejectedException k ? e.getMessage() + configurationHint(host, k)
-                : e.getMessage();
+        String detail =
+                e instanceof HostKeyRejectedException k ? e.getMessage() + configurationHint(host, k) : e.getMessage();
         return new ResourceException(summary, detail, e);
     }
 

@@ -1,8 +1,8 @@
 package dev.multikernel.provider.hosts;
 
-import dev.multikernel.provider.plan.CpuTopology;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.provider.config.HostAddress;
+import dev.multikernel.provider.plan.CpuTopology;
 import dev.multikernel.provider.values.CpuList;
 import dev.tfjvm.cty.CtyPath;
 import dev.tfjvm.diag.Diagnostics;
@@ -19,13 +19,14 @@ import java.util.Optional;
 public final class HostReads {
     public static final String HOST = "host";
 
-    private HostReads() {
-    }
+    private HostReads() {}
 
     public static Attribute.Builder hostAttribute() {
-        return Attribute.string(HOST).required().markdownDescription("The host to read: `address`, "
-                + "`user@address`, `address:port` or `user@address:port`; what it leaves out comes from the "
-                + "provider configuration.");
+        return Attribute.string(HOST)
+                .required()
+                .markdownDescription("The host to read: `address`, "
+                        + "`user@address`, `address:port` or `user@address:port`; what it leaves out comes from the "
+                        + "provider configuration.");
     }
 
     /** Reports a malformed {@code host} at validate time, when it is known. */
@@ -44,8 +45,8 @@ public final class HostReads {
         try {
             return HostAddress.parse(object.requireString(HOST));
         } catch (IllegalArgumentException e) {
-            throw new ResourceException("Invalid host", e.getMessage(), Optional.of(CtyPath.ROOT.attr(HOST)),
-                    Optional.empty(), e);
+            throw new ResourceException(
+                    "Invalid host", e.getMessage(), Optional.of(CtyPath.ROOT.attr(HOST)), Optional.empty(), e);
         }
     }
 
@@ -79,6 +80,9 @@ public final class HostReads {
 
     /** The physical ids in {@code physical} whose logical number is not known. */
     public static List<Long> unmapped(Collection<Long> physical, Map<Long, Integer> logicalByPhysical) {
-        return physical.stream().filter(p -> !logicalByPhysical.containsKey(p)).sorted().toList();
+        return physical.stream()
+                .filter(p -> !logicalByPhysical.containsKey(p))
+                .sorted()
+                .toList();
     }
 }

@@ -3,12 +3,12 @@ package dev.multikernel.provider.hosts;
 import dev.multikernel.host.mkctl.Mkctl;
 import dev.multikernel.host.mkctl.MkctlClient;
 import dev.multikernel.host.mkctl.MkctlException;
-import dev.multikernel.host.ssh.HostException;
-import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.ssh.ConnectionSpec;
+import dev.multikernel.host.ssh.HostException;
 import dev.multikernel.host.ssh.HostTransport;
 import dev.multikernel.host.ssh.LocalConfigurationException;
 import dev.multikernel.host.ssh.SshConnectionPool;
+import dev.multikernel.host.state.HostState;
 import dev.multikernel.provider.config.HostAddress;
 import dev.multikernel.provider.config.ProviderSettings;
 import dev.tfjvm.spi.ResourceException;
@@ -32,15 +32,12 @@ public final class HostRegistry implements Hosts, AutoCloseable {
 
     /** What the provider configuration allows. */
     private sealed interface Access {
-        record NotConfigured() implements Access {
-        }
+        record NotConfigured() implements Access {}
 
         /** Some provider setting is not known until apply. */
-        record Deferred() implements Access {
-        }
+        record Deferred() implements Access {}
 
-        record Configured(ProviderSettings settings) implements Access {
-        }
+        record Configured(ProviderSettings settings) implements Access {}
     }
 
     private Access access = new Access.NotConfigured();
@@ -50,6 +47,7 @@ public final class HostRegistry implements Hosts, AutoCloseable {
     private final Map<HostAddress, HostState> states = new HashMap<>();
     /** Bumped by every forget: a read that started before a change must not be cached after it. */
     private final Map<HostAddress, Long> changes = new HashMap<>();
+
     private final PlanLedger ledger = new PlanLedger();
 
     /** A registry with a connection pool of its own. */
@@ -94,11 +92,12 @@ public final class HostRegistry implements Hosts, AutoCloseable {
         ProviderSettings settings;
         synchronized (this) {
             if (access instanceof Access.NotConfigured) {
-                throw new ResourceException("Provider not configured",
-                        "The multikernel provider was used before Terraform configured it.");
+                throw new ResourceException(
+                        "Provider not configured", "The multikernel provider was used before Terraform configured it.");
             }
             if (access instanceof Access.Deferred) {
-                throw new ResourceException("Provider configuration not known yet",
+                throw new ResourceException(
+                        "Provider configuration not known yet",
                         "The provider block uses values that are known only after apply, so host " + host.describe()
                                 + " cannot be reached during this plan. Give the provider block values that are "
                                 + "known at plan time (variables, literals), or apply the resources it depends on "

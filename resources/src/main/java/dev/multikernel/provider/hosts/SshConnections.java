@@ -61,13 +61,17 @@ public interface SshConnections extends AutoCloseable {
      * pool on the next command (reads retried, mutations never).
      */
     static Function<SshConnectionPool.Options, SshConnections> shared(Launch launch) {
-        Optional<Path> agent = launch.env("SSH_AUTH_SOCK").filter(s -> !s.isBlank()).map(launch::resolve);
+        Optional<Path> agent =
+                launch.env("SSH_AUTH_SOCK").filter(s -> !s.isBlank()).map(launch::resolve);
         return options -> new SshConnections() {
             @Override
             public HostTransport transport(ConnectionSpec spec) throws LocalConfigurationException {
                 ConnectionSpec own = spec.withAgentSocket(agent);
-                SshConnectionPool pool = launch.sharing().shared(poolKey(options, own),
-                        SshConnectionPool.class, () -> SshConnectionPool.create(options));
+                SshConnectionPool pool = launch.sharing()
+                        .shared(
+                                poolKey(options, own),
+                                SshConnectionPool.class,
+                                () -> SshConnectionPool.create(options));
                 return pool.transport(own);
             }
 
@@ -79,8 +83,7 @@ public interface SshConnections extends AutoCloseable {
     }
 
     /** What a shared pool is for. */
-    record PoolKey(SshConnectionPool.Options options, Map<String, String> fileDigests) {
-    }
+    record PoolKey(SshConnectionPool.Options options, Map<String, String> fileDigests) {}
 
     /** The sharing key of the pool for {@code spec} (with the launch's agent socket already in it). */
     static PoolKey poolKey(SshConnectionPool.Options options, ConnectionSpec spec) {

@@ -77,38 +77,51 @@ public record Compensation(List<OverlayOperation> inverse, List<OverlayOperation
     static Optional<OverlayOperation> effect(OverlayOperation op, HostState before, HostState after) {
         OverlayTarget t = op.target();
         if (op instanceof OverlayOperation.CpuAdd a) {
-            List<CpuItem> done = a.cpus().stream().filter(c -> cpus(after, t).contains(c.physicalId())
-                    && !cpus(before, t).contains(c.physicalId())).toList();
+            List<CpuItem> done = a.cpus().stream()
+                    .filter(c -> cpus(after, t).contains(c.physicalId())
+                            && !cpus(before, t).contains(c.physicalId()))
+                    .toList();
             return done.isEmpty() ? Optional.empty() : Optional.of(new OverlayOperation.CpuAdd(t, done));
         }
         if (op instanceof OverlayOperation.CpuRemove r) {
-            List<CpuItem> done = r.cpus().stream().filter(c -> !cpus(after, t).contains(c.physicalId())
-                    && cpus(before, t).contains(c.physicalId())).toList();
+            List<CpuItem> done = r.cpus().stream()
+                    .filter(c -> !cpus(after, t).contains(c.physicalId())
+                            && cpus(before, t).contains(c.physicalId()))
+                    .toList();
             return done.isEmpty() ? Optional.empty() : Optional.of(new OverlayOperation.CpuRemove(t, done));
         }
         if (op instanceof OverlayOperation.DeviceAdd a) {
-            List<PciItem> done = a.devices().stream().filter(d -> devices(after, t).contains(d.pciId())
-                    && !devices(before, t).contains(d.pciId())).toList();
+            List<PciItem> done = a.devices().stream()
+                    .filter(d -> devices(after, t).contains(d.pciId())
+                            && !devices(before, t).contains(d.pciId()))
+                    .toList();
             return done.isEmpty() ? Optional.empty() : Optional.of(new OverlayOperation.DeviceAdd(t, done));
         }
         if (op instanceof OverlayOperation.DeviceRemove r) {
-            List<PciItem> done = r.devices().stream().filter(d -> !devices(after, t).contains(d.pciId())
-                    && devices(before, t).contains(d.pciId())).toList();
+            List<PciItem> done = r.devices().stream()
+                    .filter(d -> !devices(after, t).contains(d.pciId())
+                            && devices(before, t).contains(d.pciId()))
+                    .toList();
             return done.isEmpty() ? Optional.empty() : Optional.of(new OverlayOperation.DeviceRemove(t, done));
         }
         if (op instanceof OverlayOperation.PoolMemoryAdd) {
             return newChunks(before, after).isEmpty() ? Optional.empty() : Optional.of(op);
         }
         if (op instanceof OverlayOperation.InstanceCreate c) {
-            return after.instance(c.name()).isPresent() && before.instance(c.name()).isEmpty() ? Optional.of(op)
+            return after.instance(c.name()).isPresent()
+                            && before.instance(c.name()).isEmpty()
+                    ? Optional.of(op)
                     : Optional.empty();
         }
         if (op instanceof OverlayOperation.InstanceRemove r) {
-            return before.instance(r.name()).isPresent() && after.instance(r.name()).isEmpty() ? Optional.of(op)
+            return before.instance(r.name()).isPresent()
+                            && after.instance(r.name()).isEmpty()
+                    ? Optional.of(op)
                     : Optional.empty();
         }
         if (op instanceof OverlayOperation.MemoryRemove r && t instanceof OverlayTarget.Pool) {
-            List<MemoryRange> done = r.ranges().stream().filter(m -> hasChunk(before, m) && !hasChunk(after, m))
+            List<MemoryRange> done = r.ranges().stream()
+                    .filter(m -> hasChunk(before, m) && !hasChunk(after, m))
                     .toList();
             return done.isEmpty() ? Optional.empty() : Optional.of(new OverlayOperation.MemoryRemove(t, done));
         }
@@ -121,18 +134,26 @@ public record Compensation(List<OverlayOperation> inverse, List<OverlayOperation
     private static OverlayOperation inverse(OverlayOperation op, HostState before, HostState after) {
         OverlayTarget t = op.target();
         if (op instanceof OverlayOperation.CpuAdd a) {
-            return new OverlayOperation.CpuRemove(t, a.cpus().stream().map(c -> CpuItem.of(c.physicalId())).toList());
+            return new OverlayOperation.CpuRemove(
+                    t, a.cpus().stream().map(c -> CpuItem.of(c.physicalId())).toList());
         }
         if (op instanceof OverlayOperation.CpuRemove r) {
-            return new OverlayOperation.CpuAdd(t, r.cpus().stream().map(c -> CpuItem.of(c.physicalId())).toList());
+            return new OverlayOperation.CpuAdd(
+                    t, r.cpus().stream().map(c -> CpuItem.of(c.physicalId())).toList());
         }
         if (op instanceof OverlayOperation.DeviceAdd a) {
-            return new OverlayOperation.DeviceRemove(t,
-                    a.devices().stream().map(d -> PciItem.of(d.pciId().toString())).toList());
+            return new OverlayOperation.DeviceRemove(
+                    t,
+                    a.devices().stream()
+                            .map(d -> PciItem.of(d.pciId().toString()))
+                            .toList());
         }
         if (op instanceof OverlayOperation.DeviceRemove r) {
-            return new OverlayOperation.DeviceAdd(t,
-                    r.devices().stream().map(d -> PciItem.of(d.pciId().toString())).toList());
+            return new OverlayOperation.DeviceAdd(
+                    t,
+                    r.devices().stream()
+                            .map(d -> PciItem.of(d.pciId().toString()))
+                            .toList());
         }
         if (op instanceof OverlayOperation.InstanceCreate c) {
             return new OverlayOperation.InstanceRemove(c.name());
@@ -142,17 +163,25 @@ public record Compensation(List<OverlayOperation> inverse, List<OverlayOperation
                     + "instance-remove cannot be undone: its settings went with it");
         }
         if (op instanceof OverlayOperation.PoolMemoryAdd) {
-            return new OverlayOperation.MemoryRemove(t, newChunks(before, after).stream()
-                    .map(c -> MemoryRange.of(c.base(), c.size())).toList());
+            return new OverlayOperation.MemoryRemove(
+                    t,
+                    newChunks(before, after).stream()
+                            .map(c -> MemoryRange.of(c.base(), c.size()))
+                            .toList());
         }
         if (op instanceof OverlayOperation.MemoryRemove r && t instanceof OverlayTarget.Pool) {
             // the kernel gives the memory back at an address of its choosing
-            return new OverlayOperation.PoolMemoryAdd(r.ranges().stream().map(m -> new MemoryRequest(m.size(),
-                    chunk(before, m).map(PoolChunk::numaNode).orElse(m.numaNode()))).toList());
+            return new OverlayOperation.PoolMemoryAdd(r.ranges().stream()
+                    .map(m -> new MemoryRequest(
+                            m.size(), chunk(before, m).map(PoolChunk::numaNode).orElse(m.numaNode())))
+                    .toList());
         }
         if (op instanceof OverlayOperation.InstanceMemoryAdd m) {
-            return new OverlayOperation.MemoryRemove(t, m.ranges().stream()
-                    .map(r -> MemoryRange.of(r.base(), r.size())).toList());
+            return new OverlayOperation.MemoryRemove(
+                    t,
+                    m.ranges().stream()
+                            .map(r -> MemoryRange.of(r.base(), r.size()))
+                            .toList());
         }
         OverlayOperation.MemoryRemove r = (OverlayOperation.MemoryRemove) op;
         return new OverlayOperation.InstanceMemoryAdd(((OverlayTarget.Instance) t).name(), r.ranges());
@@ -177,7 +206,8 @@ public record Compensation(List<OverlayOperation> inverse, List<OverlayOperation
     }
 
     private static Set<PciAddress> devices(HostState s, OverlayTarget t) {
-        List<PciFunction> fns = t instanceof OverlayTarget.Pool ? pool(s).map(PoolTree::pciDevices).orElse(List.of())
+        List<PciFunction> fns = t instanceof OverlayTarget.Pool
+                ? pool(s).map(PoolTree::pciDevices).orElse(List.of())
                 : instance(s, t).map(InstanceTree::pciDevices).orElse(List.of());
         Set<PciAddress> out = new HashSet<>();
         fns.forEach(f -> out.add(f.address()));
@@ -187,12 +217,14 @@ public record Compensation(List<OverlayOperation> inverse, List<OverlayOperation
     private static List<PoolChunk> newChunks(HostState before, HostState after) {
         List<PoolChunk> was = pool(before).map(PoolTree::chunks).orElse(List.of());
         return pool(after).map(PoolTree::chunks).orElse(List.of()).stream()
-                .filter(c -> was.stream().noneMatch(w -> w.base() == c.base() && w.size() == c.size())).toList();
+                .filter(c -> was.stream().noneMatch(w -> w.base() == c.base() && w.size() == c.size()))
+                .toList();
     }
 
     private static Optional<PoolChunk> chunk(HostState s, MemoryRange m) {
         return pool(s).map(PoolTree::chunks).orElse(List.of()).stream()
-                .filter(c -> c.base() == m.base() && c.size() == m.size()).findFirst();
+                .filter(c -> c.base() == m.base() && c.size() == m.size())
+                .findFirst();
     }
 
     private static boolean hasChunk(HostState s, MemoryRange m) {

@@ -43,8 +43,8 @@ public sealed interface KernelInterface
      * @param numa       memory can be placed on a NUMA node
      * @param cpuPool    the pool holds CPUs (the host lends them explicitly)
      */
-    record Capabilities(boolean overlays, boolean halt, boolean liveResize, boolean devices, boolean numa,
-            boolean cpuPool) {
+    record Capabilities(
+            boolean overlays, boolean halt, boolean liveResize, boolean devices, boolean numa, boolean cpuPool) {
         public static final Capabilities NONE = new Capabilities(false, false, false, false, false, false);
         public static final Capabilities ALL = new Capabilities(true, true, true, true, true, true);
     }

@@ -28,14 +28,12 @@ import java.util.function.Function;
  * {@link #error} turns what came of it into the error the user sees.
  */
 public final class OverlayWrites {
-    private OverlayWrites() {
-    }
+    private OverlayWrites() {}
 
     /** What writing one transaction came to. */
     public sealed interface Outcome {
         /** The kernel applied the transaction. */
-        record Applied(MkctlResult.OverlayApplied result) implements Outcome {
-        }
+        record Applied(MkctlResult.OverlayApplied result) implements Outcome {}
 
         /** The kernel created {@code tx_N} but did not apply it. */
         sealed interface Failed extends Outcome {
@@ -47,25 +45,32 @@ public final class OverlayWrites {
         }
 
         /** The kernel did not apply {@code tx_N}, and removing {@code tx_N} undid it: the host is as it was. */
-        record RolledBack(MkctlException failure, int transaction, Optional<String> status) implements Failed {
-        }
+        record RolledBack(MkctlException failure, int transaction, Optional<String> status) implements Failed {}
 
         /**
          * The kernel did not apply {@code tx_N} and refused to remove it; what took effect was undone
          * by transaction {@code undo} (empty when nothing had), and {@code tx_N} stays as a failed
          * transaction without effect.
          */
-        record Compensated(MkctlException failure, int transaction, Exception rollback,
-                Compensation compensation, OptionalInt undo) implements Failed {
-        }
+        record Compensated(
+                MkctlException failure,
+                int transaction,
+                Exception rollback,
+                Compensation compensation,
+                OptionalInt undo)
+                implements Failed {}
 
         /**
          * As {@link Compensated}, but finding what took effect ({@code compensation} empty) or undoing
          * it failed ({@code undo}): part of {@code tx_N} may still be in effect.
          */
-        record Stuck(MkctlException failure, int transaction, Exception rollback,
-                Optional<Compensation> compensation, Exception undo) implements Failed {
-        }
+        record Stuck(
+                MkctlException failure,
+                int transaction,
+                Exception rollback,
+                Optional<Compensation> compensation,
+                Exception undo)
+                implements Failed {}
     }
 
     /** The {@code mk,resources} tag of transactions written for {@code owner} ({@code pool}, {@code instance:web}, ...). */
@@ -103,8 +108,13 @@ public final class OverlayWrites {
         }
     }
 
-    private static Outcome compensate(Mkctl client, MkctlException failure, int tx, Exception rollback,
-            List<OverlayOperation> written, HostState before) {
+    private static Outcome compensate(
+            Mkctl client,
+            MkctlException failure,
+            int tx,
+            Exception rollback,
+            List<OverlayOperation> written,
+            HostState before) {
         Compensation c;
         try {
             c = Compensation.of(written, before, client.state());
@@ -115,9 +125,10 @@ public final class OverlayWrites {
             return new Outcome.Compensated(failure, tx, rollback, c, OptionalInt.empty());
         }
         try {
-            MkctlResult.OverlayApplied undo = client.applyOverlay(CurrentInterface.overlayBlob(Compensation.TAG,
-                    c.inverse()));
-            return new Outcome.Compensated(failure, tx, rollback, c, OptionalInt.of(undo.transaction().id()));
+            MkctlResult.OverlayApplied undo =
+                    client.applyOverlay(CurrentInterface.overlayBlob(Compensation.TAG, c.inverse()));
+            return new Outcome.Compensated(
+                    failure, tx, rollback, c, OptionalInt.of(undo.transaction().id()));
         } catch (MkctlException | HostException | RuntimeException e) {
             return new Outcome.Stuck(failure, tx, rollback, Optional.of(c), e);
         }
@@ -127,8 +138,9 @@ public final class OverlayWrites {
      * {@link #write(Mkctl, String, List, HostState)} as one change of {@code host}; a failure
      * of mkctl without a transaction becomes the registry's error naming the host.
      */
-    public static Outcome write(Hosts hosts, HostAddress host, String tag, List<OverlayOperation> operations,
-            HostState before) throws ResourceException {
+    public static Outcome write(
+            Hosts hosts, HostAddress host, String tag, List<OverlayOperation> operations, HostState before)
+            throws ResourceException {
         return hosts.change(host, client -> write(client, tag, operations, before));
     }
 
@@ -138,8 +150,9 @@ public final class OverlayWrites {
      *
      * @param doing what the transaction does, for messages ("create instance \"web\"")
      */
-    public static MkctlResult.Transaction apply(Hosts hosts, HostAddress host, String tag,
-            List<OverlayOperation> operations, String doing) throws ResourceException {
+    public static MkctlResult.Transaction apply(
+            Hosts hosts, HostAddress host, String tag, List<OverlayOperation> operations, String doing)
+            throws ResourceException {
         Outcome outcome = write(hosts, host, tag, operations, hosts.state(host));
         if (outcome instanceof Outcome.Failed f) {
             throw error(host, operations, f, Wording.of(doing));
@@ -158,8 +171,12 @@ public final class OverlayWrites {
      * @param ifUndone  said last when nothing of the transaction is left in effect
      * @param ifStuck   said last when part of it may still be in effect: what the user can do
      */
-    public record Wording(String doing, Function<List<OverlayOperation>, String> describe, Optional<CtyPath> path,
-            String ifUndone, String ifStuck) {
+    public record Wording(
+            String doing,
+            Function<List<OverlayOperation>, String> describe,
+            Optional<CtyPath> path,
+            String ifUndone,
+            String ifStuck) {
         public Wording {
             Objects.requireNonNull(doing, "doing");
             Objects.requireNonNull(describe, "describe");
@@ -170,7 +187,11 @@ public final class OverlayWrites {
 
         /** Plain wording: operations by {@link #steps}, no attribute, the general advice. */
         public static Wording of(String doing) {
-            return new Wording(doing, OverlayWrites::steps, Optional.empty(), "",
+            return new Wording(
+                    doing,
+                    OverlayWrites::steps,
+                    Optional.empty(),
+                    "",
                     "terraform plan reads the host and shows what is in effect; undo those steps on the host (or "
                             + "reboot it) if the next apply cannot.");
         }
@@ -197,8 +218,8 @@ public final class OverlayWrites {
             + "one the host does not have (ENODEV), or memory the pool cannot give (ENOMEM).";
 
     /** The error for a transaction the kernel failed: what failed, what the provider did about it, what is left. */
-    public static ResourceException error(HostAddress host, List<OverlayOperation> written, Outcome.Failed outcome,
-            Wording w) {
+    public static ResourceException error(
+            HostAddress host, List<OverlayOperation> written, Outcome.Failed outcome, Wording w) {
         String tx = "tx_" + outcome.transaction();
         String head = "Transaction " + tx + " (" + w.describe().apply(written) + ")";
         String summary = "The kernel did not " + w.doing() + " on host " + host.describe();
@@ -210,7 +231,8 @@ public final class OverlayWrites {
         } else if (outcome instanceof Outcome.Compensated c) {
             String undone = c.undo().isEmpty()
                     ? "None of its steps had taken effect."
-                    : "The steps that had taken effect (" + w.describe().apply(c.compensation().tookEffect())
+                    : "The steps that had taken effect ("
+                            + w.describe().apply(c.compensation().tookEffect())
                             + ") were undone with transaction tx_" + c.undo().getAsInt() + " (tagged \""
                             + Compensation.TAG + "\").";
             detail = head + " failed: " + reason(c.failure()) + "\n\nThe kernel refused to roll it back ("
@@ -222,8 +244,9 @@ public final class OverlayWrites {
             Outcome.Stuck s = (Outcome.Stuck) outcome;
             summary += ", and undoing it failed";
             String undo = s.compensation()
-                    .map(c -> "Undoing the steps that had taken effect (" + w.describe().apply(c.tookEffect())
-                            + ") failed too: " + s.undo().getMessage() + "\n\nThose steps are still in effect.")
+                    .map(c -> "Undoing the steps that had taken effect ("
+                            + w.describe().apply(c.tookEffect()) + ") failed too: "
+                            + s.undo().getMessage() + "\n\nThose steps are still in effect.")
                     .orElse("Finding out which of its steps had taken effect, to undo them, failed too: "
                             + s.undo().getMessage() + "\n\nSome of its steps may still be in effect.");
             detail = head + " failed: " + reason(s.failure()) + "\n\nRolling it back failed: "
@@ -246,8 +269,11 @@ public final class OverlayWrites {
                 out.add("instance-remove of \"" + r.name() + "\"");
             } else {
                 boolean toward = op.nodeName().endsWith("-add");
-                out.add(op.nodeName() + (toward ? " to " : " from ") + (op.target() instanceof OverlayTarget.Instance i
-                        ? "instance \"" + i.name() + "\"" : "the pool"));
+                out.add(op.nodeName()
+                        + (toward ? " to " : " from ")
+                        + (op.target() instanceof OverlayTarget.Instance i
+                                ? "instance \"" + i.name() + "\""
+                                : "the pool"));
             }
         }
         return String.join("; ", out);

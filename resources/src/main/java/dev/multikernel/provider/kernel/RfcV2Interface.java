@@ -50,8 +50,9 @@ public record RfcV2Interface(HostState state) implements KernelInterface {
      * names CPUs by their logical number) and, when given, {@code memoryBytes} from the pool: one
      * instance tree written with {@code mkctl v2-create}, which checks the instance appeared.
      */
-    public MkctlResult.V2Created createInstance(Mkctl mkctl, String name, int id, List<Integer> cpus,
-            OptionalLong memoryBytes) throws HostException, MkctlException {
+    public MkctlResult.V2Created createInstance(
+            Mkctl mkctl, String name, int id, List<Integer> cpus, OptionalLong memoryBytes)
+            throws HostException, MkctlException {
         byte[] dtb = Fdt.write(V2Tree.toTree(List.of(new V2Instance(name, id, cpus, memoryBytes))));
         return mkctl.v2Create(dtb, List.of(name));
     }

@@ -6,8 +6,15 @@ import java.util.Objects;
  * The attribute paths a request's problems are reported against, as plain strings. {@link #of}
  * derives the usual ones from a resource address ({@code multikernel_instance.web}).
  */
-public record AttributePaths(String name, String id, String cpus, String cpuCount, String memory,
-        String numaNode, String devices, String boot) {
+public record AttributePaths(
+        String name,
+        String id,
+        String cpus,
+        String cpuCount,
+        String memory,
+        String numaNode,
+        String devices,
+        String boot) {
 
     public AttributePaths {
         Objects.requireNonNull(name, "name");
@@ -22,8 +29,14 @@ public record AttributePaths(String name, String id, String cpus, String cpuCoun
 
     /** {@code resource + ".name"}, {@code ".instance_id"}, {@code ".cpus"}, {@code ".cpu_count"}, {@code ".memory"}, ... */
     public static AttributePaths of(String resource) {
-        return new AttributePaths(resource + ".name", resource + ".instance_id", resource + ".cpus",
-                resource + ".cpu_count", resource + ".memory", resource + ".numa_node", resource + ".devices",
+        return new AttributePaths(
+                resource + ".name",
+                resource + ".instance_id",
+                resource + ".cpus",
+                resource + ".cpu_count",
+                resource + ".memory",
+                resource + ".numa_node",
+                resource + ".devices",
                 resource + ".kernel");
     }
 }

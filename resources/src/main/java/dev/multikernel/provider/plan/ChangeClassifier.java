@@ -26,8 +26,8 @@ public final class ChangeClassifier {
     /**
      * @param status the instance's state on the host now; empty when the host does not have it
      */
-    public static ChangeDecision classify(InterfaceGeneration generation, Optional<InstanceStatus> status,
-            InstanceSpec prior, InstanceSpec desired) {
+    public static ChangeDecision classify(
+            InterfaceGeneration generation, Optional<InstanceStatus> status, InstanceSpec prior, InstanceSpec desired) {
         boolean v2 = generation == InterfaceGeneration.RFC_V2;
         ChangeClass change = ChangeClass.NONE;
         List<String> reasons = new ArrayList<>();
@@ -37,17 +37,21 @@ public final class ChangeClassifier {
                     + "\": the name identifies the instance in /sys/fs/multikernel/instances and cannot be changed,"
                     + " so the instance is removed and created again.");
         }
-        if (prior.id().isPresent() && desired.id().isPresent() && prior.id().getAsInt() != desired.id().getAsInt()) {
+        if (prior.id().isPresent()
+                && desired.id().isPresent()
+                && prior.id().getAsInt() != desired.id().getAsInt()) {
             change = ChangeClass.REPLACE;
             reasons.add("id " + prior.id().getAsInt() + " → " + desired.id().getAsInt()
                     + ": the id is fixed when the instance is created, so it is removed and created again.");
         }
         ChangeClass resourceClass = v2 ? ChangeClass.REPLACE : ChangeClass.LIVE;
-        String how = v2 ? "the RFC v2 interface has no overlays, so the instance is removed and created again"
+        String how = v2
+                ? "the RFC v2 interface has no overlays, so the instance is removed and created again"
                 : "applied live with an overlay on the instance";
         if (!prior.cpus().equals(desired.cpus())) {
             change = max(change, resourceClass);
-            reasons.add("cpus \"" + prior.cpus().format() + "\" → \"" + desired.cpus().format() + "\": " + how + ".");
+            reasons.add("cpus \"" + prior.cpus().format() + "\" → \""
+                    + desired.cpus().format() + "\": " + how + ".");
         }
         if (!prior.memory().equals(desired.memory())) {
             change = max(change, resourceClass);

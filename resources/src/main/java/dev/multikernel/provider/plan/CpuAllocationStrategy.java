@@ -43,10 +43,9 @@ public interface CpuAllocationStrategy {
 
     /** One instance of each named strategy, so requests naming the same strategy are equal. */
     final class Named {
-        static final List<CpuAllocationStrategy> ALL = List.of(new CompactCpuAllocation(),
-                new SameNumaNodeCpuAllocation(), new SpreadNumaCpuAllocation());
+        static final List<CpuAllocationStrategy> ALL =
+                List.of(new CompactCpuAllocation(), new SameNumaNodeCpuAllocation(), new SpreadNumaCpuAllocation());
 
-        private Named() {
-        }
+        private Named() {}
     }
 }

@@ -62,8 +62,10 @@ public final class CpuTopology {
             if (!CpuList.isValidId(c.cpu()) || !seen.add(c.cpu())) {
                 continue;
             }
-            OptionalLong apic = c.apicId().isPresent() && ids.add((long) c.apicId().getAsInt())
-                    ? OptionalLong.of(c.apicId().getAsInt()) : OptionalLong.empty();
+            OptionalLong apic =
+                    c.apicId().isPresent() && ids.add((long) c.apicId().getAsInt())
+                            ? OptionalLong.of(c.apicId().getAsInt())
+                            : OptionalLong.empty();
             infos.add(new CpuInfo(c.cpu(), apic, c.numaNode(), c.online()));
         }
         return new CpuTopology(infos);
@@ -158,8 +160,10 @@ public final class CpuTopology {
 
     /** The CPUs whose physical id is known. */
     public CpuList withPhysicalId() {
-        return CpuList.of(byLogical.values().stream().filter(c -> c.physical().isPresent())
-                .map(CpuInfo::logical).toList());
+        return CpuList.of(byLogical.values().stream()
+                .filter(c -> c.physical().isPresent())
+                .map(CpuInfo::logical)
+                .toList());
     }
 
     /** The CPUs of {@code cpus} whose physical id is not known. */
@@ -198,8 +202,7 @@ public final class CpuTopology {
     }
 
     /** Physical ids translated: the logical numbers, and the ids whose number is not known. */
-    public record Translated(CpuList logical, List<Long> unmapped) {
-    }
+    public record Translated(CpuList logical, List<Long> unmapped) {}
 
     /** {@code cpus} split by NUMA node, nodes ascending (unknown first). */
     public Map<Integer, CpuList> byNode(CpuList cpus) {
@@ -220,7 +223,8 @@ public final class CpuTopology {
     /** "CPU 6 (APIC id 12)", or "CPU 6" when the APIC id is not known or equal. */
     public String describe(int logical) {
         OptionalLong p = physicalOf(logical);
-        return p.isPresent() && p.getAsLong() != logical ? "CPU " + logical + " (APIC id " + p.getAsLong() + ")"
+        return p.isPresent() && p.getAsLong() != logical
+                ? "CPU " + logical + " (APIC id " + p.getAsLong() + ")"
                 : "CPU " + logical;
     }
 

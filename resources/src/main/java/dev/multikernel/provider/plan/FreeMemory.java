@@ -49,7 +49,8 @@ final class FreeMemory {
             if (!merged.isEmpty()) {
                 MemoryChunk last = merged.get(merged.size() - 1);
                 if (last.end() >= g.base() && last.numaNode().equals(g.numaNode())) {
-                    merged.set(merged.size() - 1,
+                    merged.set(
+                            merged.size() - 1,
                             new MemoryChunk(last.base(), Math.max(last.end(), g.end()) - last.base(), last.numaNode()));
                     continue;
                 }
@@ -65,7 +66,9 @@ final class FreeMemory {
      * {@code contiguous}, otherwise as many as needed, lowest addresses first.
      */
     Optional<List<MemoryChunk>> take(long size, OptionalInt node, boolean contiguous) {
-        List<MemoryChunk> eligible = gaps.stream().filter(g -> node.isEmpty() || g.numaNode().equals(node)).toList();
+        List<MemoryChunk> eligible = gaps.stream()
+                .filter(g -> node.isEmpty() || g.numaNode().equals(node))
+                .toList();
         List<MemoryChunk> taken = new ArrayList<>();
         if (contiguous) {
             for (MemoryChunk g : eligible) {
@@ -107,8 +110,11 @@ final class FreeMemory {
 
     /** The largest free range on {@code node} (any node when empty); 0 when none. */
     long largest(OptionalInt node) {
-        return gaps.stream().filter(g -> node.isEmpty() || g.numaNode().equals(node)).mapToLong(MemoryChunk::size)
-                .max().orElse(0);
+        return gaps.stream()
+                .filter(g -> node.isEmpty() || g.numaNode().equals(node))
+                .mapToLong(MemoryChunk::size)
+                .max()
+                .orElse(0);
     }
 
     long total() {

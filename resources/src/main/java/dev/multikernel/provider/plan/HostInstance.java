@@ -17,8 +17,13 @@ import java.util.OptionalInt;
  * @param memory  the memory ranges it holds
  * @param devices the PCI devices lent to it
  */
-public record HostInstance(String name, OptionalInt id, InstanceStatus status, CpuList cpus,
-        List<MemoryChunk> memory, List<PciAddress> devices) {
+public record HostInstance(
+        String name,
+        OptionalInt id,
+        InstanceStatus status,
+        CpuList cpus,
+        List<MemoryChunk> memory,
+        List<PciAddress> devices) {
     public HostInstance {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(id, "id");

@@ -23,6 +23,8 @@ public record HostPlan(List<PlannedInstance> instances, List<PlanProblem> proble
 
     /** The problems reported against attributes whose path starts with {@code prefix}. */
     public List<PlanProblem> problemsFor(String prefix) {
-        return problems.stream().filter(p -> p.attributePath().startsWith(prefix)).toList();
+        return problems.stream()
+                .filter(p -> p.attributePath().startsWith(prefix))
+                .toList();
     }
 }

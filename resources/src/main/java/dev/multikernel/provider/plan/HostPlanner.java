@@ -60,6 +60,7 @@ public final class HostPlanner {
         final Optional<HostInstance> onHost;
         CpuList cpus = CpuList.EMPTY;
         OptionalInt id = OptionalInt.empty();
+
         Work(InstanceRequest r, Optional<HostInstance> onHost) {
             this.r = r;
             this.onHost = onHost;
@@ -68,27 +69,38 @@ public final class HostPlanner {
 
     private HostPlan run(List<InstanceRequest> requests, Set<String> released) {
         if (host.unusable().isPresent()) {
-            String path = requests.stream().map(r -> r.paths().name()).sorted().findFirst().orElse("host");
-            problems.add(PlanProblem.error(path, "Host " + host.hostName() + " cannot take instances",
+            String path = requests.stream()
+                    .map(r -> r.paths().name())
+                    .sorted()
+                    .findFirst()
+                    .orElse("host");
+            problems.add(PlanProblem.error(
+                    path,
+                    "Host " + host.hostName() + " cannot take instances",
                     host.unusable().get() + "."));
             return new HostPlan(List.of(), problems);
         }
         List<Work> works = new ArrayList<>();
         Set<String> names = new HashSet<>();
         List<InstanceRequest> sorted = requests.stream()
-                .sorted(Comparator.comparing(InstanceRequest::name).thenComparing(r -> r.paths().name())).toList();
+                .sorted(Comparator.comparing(InstanceRequest::name)
+                        .thenComparing(r -> r.paths().name()))
+                .toList();
         for (InstanceRequest r : sorted) {
             if (!names.add(r.name())) {
-                problems.add(PlanProblem.error(r.paths().name(), "Instance name \"" + r.name() + "\" is used twice on host "
-                        + host.hostName(), "Instance names are unique per host; rename one of them."));
+                problems.add(PlanProblem.error(
+                        r.paths().name(),
+                        "Instance name \"" + r.name() + "\" is used twice on host " + host.hostName(),
+                        "Instance names are unique per host; rename one of them."));
                 continue;
             }
-            InstanceNameRule.problem(r.name()).ifPresent(p -> problems.add(PlanProblem.error(r.paths().name(),
-                    "Invalid instance name", p)));
+            InstanceNameRule.problem(r.name())
+                    .ifPresent(p -> problems.add(PlanProblem.error(r.paths().name(), "Invalid instance name", p)));
             works.add(new Work(r, host.instance(r.name())));
         }
         List<HostInstance> foreign = host.instances().stream()
-                .filter(i -> !names.contains(i.name()) && !released.contains(i.name())).toList();
+                .filter(i -> !names.contains(i.name()) && !released.contains(i.name()))
+                .toList();
         planCpus(works, foreign);
         planIds(works, foreign);
         List<Optional<ByteSize>> memory = planMemory(works, foreign);
@@ -106,18 +118,23 @@ public final class HostPlanner {
             }
             Optional<ChangeDecision> change = Optional.empty();
             if (w.r.prior().isPresent()) {
-                InstanceSpec desired = new InstanceSpec(w.r.name(), w.id, w.cpus, w.r.memory(), w.r.numaNode(),
-                        w.r.devices(), w.r.boot());
-                ChangeDecision d = ChangeClassifier.classify(host.generation(), w.onHost.map(HostInstance::status),
-                        w.r.prior().get(), desired);
+                InstanceSpec desired = new InstanceSpec(
+                        w.r.name(), w.id, w.cpus, w.r.memory(), w.r.numaNode(), w.r.devices(), w.r.boot());
+                ChangeDecision d = ChangeClassifier.classify(
+                        host.generation(),
+                        w.onHost.map(HostInstance::status),
+                        w.r.prior().get(),
+                        desired);
                 change = Optional.of(d);
                 if (!d.possible()) {
-                    problems.add(PlanProblem.error(changePath(w.r, w.r.prior().get(), desired),
-                            "Instance \"" + w.r.name() + "\" cannot be changed on host " + host.hostName(), d.summary()));
+                    problems.add(PlanProblem.error(
+                            changePath(w.r, w.r.prior().get(), desired),
+                            "Instance \"" + w.r.name() + "\" cannot be changed on host " + host.hostName(),
+                            d.summary()));
                 }
             }
-            out.add(new PlannedInstance(w.r.name(), w.id, w.cpus, physical, memory.get(k), w.r.numaNode(),
-                    devices.get(k), change));
+            out.add(new PlannedInstance(
+                    w.r.name(), w.id, w.cpus, physical, memory.get(k), w.r.numaNode(), devices.get(k), change));
         }
         return new HostPlan(out, problems);
     }
@@ -127,7 +144,9 @@ public final class HostPlanner {
             return r.paths().boot();
         }
         if (!prior.cpus().equals(desired.cpus())) {
-            return r.cpus() instanceof CpuRequest.Count ? r.paths().cpuCount() : r.paths().cpus();
+            return r.cpus() instanceof CpuRequest.Count
+                    ? r.paths().cpuCount()
+                    : r.paths().cpus();
         }
         if (!prior.memory().equals(desired.memory())) {
             return r.paths().memory();
@@ -152,7 +171,9 @@ public final class HostPlanner {
         for (Work w : works) {
             if (w.r.cpus() instanceof CpuRequest.Explicit e) {
                 if (e.cpus().isEmpty()) {
-                    problems.add(PlanProblem.error(w.r.paths().cpus(), "No CPUs",
+                    problems.add(PlanProblem.error(
+                            w.r.paths().cpus(),
+                            "No CPUs",
                             "An instance boots on its first CPU, so it needs at least one; list some, such as \"4-5\","
                                     + " or set cpu_count."));
                 }
@@ -160,19 +181,25 @@ public final class HostPlanner {
             } else {
                 CpuRequest.Count n = (CpuRequest.Count) w.r.cpus();
                 if (n.count() < 1) {
-                    problems.add(PlanProblem.error(w.r.paths().cpuCount(), "cpu_count must be at least 1",
+                    problems.add(PlanProblem.error(
+                            w.r.paths().cpuCount(),
+                            "cpu_count must be at least 1",
                             "An instance boots on its first CPU, so it needs at least one; got " + n.count() + "."));
                     fixed.put(w, CpuList.EMPTY);
                     continue;
                 }
-                CpuList previous = w.r.prior().map(InstanceSpec::cpus).filter(c -> !c.isEmpty())
+                CpuList previous = w.r.prior()
+                        .map(InstanceSpec::cpus)
+                        .filter(c -> !c.isEmpty())
                         .orElse(w.onHost.map(HostInstance::cpus).orElse(CpuList.EMPTY));
                 CpuList usable = previous.intersection(pool).minus(foreignHeld);
                 if (!usable.equals(previous)) {
-                    problems.add(PlanProblem.warning(w.r.paths().cpuCount(),
+                    problems.add(PlanProblem.warning(
+                            w.r.paths().cpuCount(),
                             "CPUs " + previous.minus(usable).format() + " allocated earlier are no longer available",
                             "They left the pool of host " + host.hostName() + " or were given to another instance;"
-                                    + " the planner picks replacements with strategy \"" + n.strategy().name() + "\"."));
+                                    + " the planner picks replacements with strategy \""
+                                    + n.strategy().name() + "\"."));
                 }
                 fixed.put(w, lowest(usable, n.count()));
             }
@@ -198,16 +225,19 @@ public final class HostPlanner {
                 } else if (w.r.cpus() instanceof CpuRequest.Count) {
                     lost.add(c);
                 } else {
-                    doubles.computeIfAbsent(w, x -> new LinkedHashMap<>()).computeIfAbsent(first, x -> new ArrayList<>())
+                    doubles.computeIfAbsent(w, x -> new LinkedHashMap<>())
+                            .computeIfAbsent(first, x -> new ArrayList<>())
                             .add(c);
                 }
             }
             if (!lost.isEmpty()) {
                 CpuList l = CpuList.of(lost);
-                problems.add(PlanProblem.warning(w.r.paths().cpuCount(), cpus(l) + " allocated earlier "
-                        + (l.size() == 1 ? "goes" : "go") + " to another instance",
+                problems.add(PlanProblem.warning(
+                        w.r.paths().cpuCount(),
+                        cpus(l) + " allocated earlier " + (l.size() == 1 ? "goes" : "go") + " to another instance",
                         "Another instance lists " + (l.size() == 1 ? "it" : "them") + " explicitly; the planner picks"
-                                + " replacements with strategy \"" + ((CpuRequest.Count) w.r.cpus()).strategy().name()
+                                + " replacements with strategy \""
+                                + ((CpuRequest.Count) w.r.cpus()).strategy().name()
                                 + "\"."));
             }
             claimedOk.put(w, CpuList.of(ok));
@@ -223,27 +253,38 @@ public final class HostPlanner {
             CpuList asked = fixed.get(w);
             CpuList missing = asked.minus(host.topology().all());
             if (!missing.isEmpty()) {
-                problems.add(PlanProblem.error(path, cpus(missing) + " " + doNotExist(missing) + " on host "
-                        + host.hostName(), "Host " + host.hostName() + " has CPUs " + host.topology().all().format()
-                        + " (logical numbers, as lscpu shows them); free CPUs are " + show(freeShown) + "."));
+                problems.add(PlanProblem.error(
+                        path,
+                        cpus(missing) + " " + doNotExist(missing) + " on host " + host.hostName(),
+                        "Host " + host.hostName() + " has CPUs "
+                                + host.topology().all().format()
+                                + " (logical numbers, as lscpu shows them); free CPUs are " + show(freeShown) + "."));
             }
             CpuList outside = asked.minus(missing).minus(pool);
             if (!outside.isEmpty()) {
-                problems.add(PlanProblem.error(path, cpus(outside) + " " + isAre(outside) + " not in the pool of host "
-                        + host.hostName(), "Pool CPUs are " + show(pool) + "; free CPUs are " + show(freeShown)
-                        + ". Add the CPUs to the multikernel_pool, or pick free ones." + unnamedHint()));
+                problems.add(PlanProblem.error(
+                        path,
+                        cpus(outside) + " " + isAre(outside) + " not in the pool of host " + host.hostName(),
+                        "Pool CPUs are " + show(pool) + "; free CPUs are " + show(freeShown)
+                                + ". Add the CPUs to the multikernel_pool, or pick free ones." + unnamedHint()));
             }
             if (v2 && asked.contains(0)) {
-                problems.add(PlanProblem.error(path, "CPU 0 cannot be given to an instance",
+                problems.add(PlanProblem.error(
+                        path,
+                        "CPU 0 cannot be given to an instance",
                         "CPU 0 is the host's boot CPU and cannot be taken offline; the RFC v2 kernel would create"
-                                + " the instance without CPUs. Pick other CPUs; free CPUs are " + show(freeShown) + "."));
+                                + " the instance without CPUs. Pick other CPUs; free CPUs are " + show(freeShown)
+                                + "."));
             }
             if (!v2) {
                 CpuList noId = asked.intersection(pool).minus(host.topology().withPhysicalId());
                 if (!noId.isEmpty()) {
-                    problems.add(PlanProblem.error(path, "The APIC " + (noId.size() == 1 ? "id of " : "ids of ") + cpus(noId)
-                            + (noId.size() == 1 ? " is" : " are") + " not known",
-                            "The kernel names CPUs by APIC id, and host " + host.hostName() + " has not reported one for"
+                    problems.add(PlanProblem.error(
+                            path,
+                            "The APIC " + (noId.size() == 1 ? "id of " : "ids of ") + cpus(noId)
+                                    + (noId.size() == 1 ? " is" : " are") + " not known",
+                            "The kernel names CPUs by APIC id, and host " + host.hostName()
+                                    + " has not reported one for"
                                     + " these CPUs (they were offline whenever it was read). Pick other CPUs, or bring"
                                     + " them online once so their ids are recorded."));
                 }
@@ -251,13 +292,16 @@ public final class HostPlanner {
             Map<String, List<Integer>> byOwner = new TreeMap<>();
             for (int c : asked) {
                 if (foreignOwner.containsKey(c)) {
-                    byOwner.computeIfAbsent(foreignOwner.get(c), x -> new ArrayList<>()).add(c);
+                    byOwner.computeIfAbsent(foreignOwner.get(c), x -> new ArrayList<>())
+                            .add(c);
                 }
             }
-            byOwner.forEach((owner, list) -> problems.add(PlanProblem.error(path,
+            byOwner.forEach((owner, list) -> problems.add(PlanProblem.error(
+                    path,
                     cpus(CpuList.of(list)) + " " + isAre(CpuList.of(list)) + " already given to " + owner,
                     describe(CpuList.of(list)) + " " + isAre(CpuList.of(list)) + " held by " + owner
-                            + (owner.equals(UNREADABLE_OWNER) ? " (the pool lists " + (list.size() == 1 ? "it" : "them") + " as taken)"
+                            + (owner.equals(UNREADABLE_OWNER)
+                                    ? " (the pool lists " + (list.size() == 1 ? "it" : "them") + " as taken)"
                                     // true whether or not the configuration has it: only what is planned
                                     // together is known here
                                     : ", which is on the host and not planned together with this instance")
@@ -265,11 +309,14 @@ public final class HostPlanner {
         }
         for (Map.Entry<Work, Map<Work, List<Integer>>> e : doubles.entrySet()) {
             Work w = e.getKey();
-            e.getValue().forEach((first, list) -> problems.add(PlanProblem.error(cpuPath(w),
-                    cpus(CpuList.of(list)) + " " + isAre(CpuList.of(list)) + " also requested by instance \""
-                            + first.r.name() + "\"",
-                    "A CPU can be given to one instance only; " + cpuPath(first) + " asks for it too. Free CPUs on host "
-                            + host.hostName() + " are " + show(freeShown) + ".")));
+            e.getValue()
+                    .forEach((first, list) -> problems.add(PlanProblem.error(
+                            cpuPath(w),
+                            cpus(CpuList.of(list)) + " " + isAre(CpuList.of(list)) + " also requested by instance \""
+                                    + first.r.name() + "\"",
+                            "A CPU can be given to one instance only; " + cpuPath(first)
+                                    + " asks for it too. Free CPUs on host " + host.hostName() + " are "
+                                    + show(freeShown) + ".")));
         }
         // Moving onto CPUs another managed instance gives up in this same run: fine for the end
         // state, but the kernel refuses it until that instance has been updated.
@@ -278,10 +325,13 @@ public final class HostPlanner {
                 if (other == w || other.onHost.isEmpty()) {
                     continue;
                 }
-                CpuList taking = claimedOk.get(w).intersection(other.onHost.get().cpus()).minus(fixed.get(other));
-                if (!taking.isEmpty() && w.onHost.map(h -> !h.cpus().containsAll(taking)).orElse(true)) {
-                    problems.add(PlanProblem.warning(cpuPath(w), cpus(taking) + " " + isAre(taking)
-                            + " still held by instance \"" + other.r.name() + "\"",
+                CpuList taking =
+                        claimedOk.get(w).intersection(other.onHost.get().cpus()).minus(fixed.get(other));
+                if (!taking.isEmpty()
+                        && w.onHost.map(h -> !h.cpus().containsAll(taking)).orElse(true)) {
+                    problems.add(PlanProblem.warning(
+                            cpuPath(w),
+                            cpus(taking) + " " + isAre(taking) + " still held by instance \"" + other.r.name() + "\"",
                             "This plan moves instance \"" + other.r.name() + "\" off them, and the kernel refuses to"
                                     + " give them to \"" + w.r.name() + "\" before that; add depends_on = ["
                                     + resourceOf(other) + "] to " + resourceOf(w) + " so the order is right."));
@@ -303,17 +353,26 @@ public final class HostPlanner {
                 if (node.isEmpty() && !have.isEmpty()) {
                     node = OptionalInt.of(host.topology().nodeOf(have.first().getAsInt()));
                 }
-                CpuAllocationStrategy.Choice c = n.strategy().choose(need, allocatable, host.topology(),
-                        n.strategy() instanceof SameNumaNodeCpuAllocation ? node : w.r.numaNode());
+                CpuAllocationStrategy.Choice c = n.strategy()
+                        .choose(
+                                need,
+                                allocatable,
+                                host.topology(),
+                                n.strategy() instanceof SameNumaNodeCpuAllocation ? node : w.r.numaNode());
                 if (c instanceof CpuAllocationStrategy.Choice.Chosen chosen) {
                     have = have.union(chosen.cpus());
                     allocatable = allocatable.minus(chosen.cpus());
                 } else {
                     String reason = ((CpuAllocationStrategy.Choice.Refused) c).reason();
-                    problems.add(PlanProblem.error(w.r.paths().cpuCount(), "Cannot allocate " + need + " more CPU"
-                            + (need == 1 ? "" : "s") + " on host " + host.hostName() + " with strategy \""
-                            + n.strategy().name() + "\"", "It " + reason + "; free CPUs are " + show(allocatable)
-                            + ". Lower cpu_count, pick another strategy, or add CPUs to the multikernel_pool."));
+                    problems.add(
+                            PlanProblem.error(
+                                    w.r.paths().cpuCount(),
+                                    "Cannot allocate " + need + " more CPU"
+                                            + (need == 1 ? "" : "s") + " on host " + host.hostName()
+                                            + " with strategy \""
+                                            + n.strategy().name() + "\"",
+                                    "It " + reason + "; free CPUs are " + show(allocatable)
+                                            + ". Lower cpu_count, pick another strategy, or add CPUs to the multikernel_pool."));
                 }
             }
             w.cpus = have;
@@ -337,7 +396,9 @@ public final class HostPlanner {
     }
 
     private static String cpuPath(Work w) {
-        return w.r.cpus() instanceof CpuRequest.Count ? w.r.paths().cpuCount() : w.r.paths().cpus();
+        return w.r.cpus() instanceof CpuRequest.Count
+                ? w.r.paths().cpuCount()
+                : w.r.paths().cpus();
     }
 
     private static CpuList lowest(CpuList cpus, int count) {
@@ -396,7 +457,9 @@ public final class HostPlanner {
             int v = id.getAsInt();
             String path = w.r.paths().id();
             if (v < MIN_ID || v > MAX_ID) {
-                problems.add(PlanProblem.error(path, "Instance id " + v + " is out of range",
+                problems.add(PlanProblem.error(
+                        path,
+                        "Instance id " + v + " is out of range",
                         (v == 0 ? "Id 0 is the host itself. " : "") + "Instance ids go from " + MIN_ID + " to " + MAX_ID
                                 + " (the kexec flags carry the id in 11 bits); leave instance_id out to get the lowest"
                                 + " free one (" + lowestFree(decided) + ")."));
@@ -405,7 +468,9 @@ public final class HostPlanner {
             }
             String holder = taken.get(v);
             if (holder != null) {
-                problems.add(PlanProblem.error(path, "Instance id " + v + " is already used by " + holder,
+                problems.add(PlanProblem.error(
+                        path,
+                        "Instance id " + v + " is already used by " + holder,
                         "Ids are unique per host; the lowest free id on host " + host.hostName() + " is "
                                 + lowestFree(decided) + ": set instance_id to it, or leave instance_id out to get"
                                 + " one."));
@@ -418,7 +483,9 @@ public final class HostPlanner {
             if (w.id.isEmpty()) {
                 int v = lowestFree(taken);
                 if (v > MAX_ID) {
-                    problems.add(PlanProblem.error(w.r.paths().id(), "No free instance id on host " + host.hostName(),
+                    problems.add(PlanProblem.error(
+                            w.r.paths().id(),
+                            "No free instance id on host " + host.hostName(),
                             "All ids from " + MIN_ID + " to " + MAX_ID + " are in use."));
                     continue;
                 }
@@ -426,10 +493,12 @@ public final class HostPlanner {
                 w.id = OptionalInt.of(v);
             }
             if (v2 && w.id.isPresent() && w.id.getAsInt() != 1) {
-                problems.add(PlanProblem.warning(w.r.paths().id(), "RFC v2 kernels may refuse to load id "
-                                + w.id.getAsInt(),
-                        "The RFC v2 kexec_file_load flag check lets only the id bits of id 1 through (the id mask is"
-                                + " missing from KEXEC_FILE_FLAGS); newer kernels fix this. Use id = 1 on RFC v2 hosts."));
+                problems.add(
+                        PlanProblem.warning(
+                                w.r.paths().id(),
+                                "RFC v2 kernels may refuse to load id " + w.id.getAsInt(),
+                                "The RFC v2 kexec_file_load flag check lets only the id bits of id 1 through (the id mask is"
+                                        + " missing from KEXEC_FILE_FLAGS); newer kernels fix this. Use id = 1 on RFC v2 hosts."));
             }
         }
     }
@@ -450,7 +519,8 @@ public final class HostPlanner {
     private static OptionalInt knownId(Work w) {
         OptionalInt id = w.r.id();
         if (id.isEmpty()) {
-            id = w.r.prior().flatMap(p -> p.id().isPresent() ? Optional.of(p.id()) : Optional.empty())
+            id = w.r.prior()
+                    .flatMap(p -> p.id().isPresent() ? Optional.of(p.id()) : Optional.empty())
                     .orElse(w.onHost.map(HostInstance::id).orElse(OptionalInt.empty()));
         }
         return id;
@@ -506,16 +576,23 @@ public final class HostPlanner {
 
     private boolean validMemory(Work w, Set<Integer> poolNodes) {
         if (w.r.numaNode().isPresent() && v2) {
-            problems.add(PlanProblem.error(w.r.paths().numaNode(), "RFC v2 cannot place memory on a NUMA node",
+            problems.add(PlanProblem.error(
+                    w.r.paths().numaNode(),
+                    "RFC v2 cannot place memory on a NUMA node",
                     "The RFC v2 interface has no NUMA property; remove numa_node for host " + host.hostName() + "."));
             return false;
         }
         if (w.r.numaNode().isPresent() && !poolNodes.contains(w.r.numaNode().getAsInt())) {
-            problems.add(PlanProblem.error(w.r.paths().numaNode(), "NUMA node " + w.r.numaNode().getAsInt()
-                    + " has no pool memory on host " + host.hostName(), "The pool has memory on "
-                    + (poolNodes.isEmpty() ? "no node" : "node" + (poolNodes.size() == 1 ? " " : "s ") + joinNodes(poolNodes))
-                    + "; pick one of those or add memory on node " + w.r.numaNode().getAsInt()
-                    + " to the multikernel_pool."));
+            problems.add(PlanProblem.error(
+                    w.r.paths().numaNode(),
+                    "NUMA node " + w.r.numaNode().getAsInt() + " has no pool memory on host " + host.hostName(),
+                    "The pool has memory on "
+                            + (poolNodes.isEmpty()
+                                    ? "no node"
+                                    : "node" + (poolNodes.size() == 1 ? " " : "s ") + joinNodes(poolNodes))
+                            + "; pick one of those or add memory on node "
+                            + w.r.numaNode().getAsInt()
+                            + " to the multikernel_pool."));
             return false;
         }
         if (w.r.memory().isEmpty()) {
@@ -523,25 +600,34 @@ public final class HostPlanner {
         }
         ByteSize m = w.r.memory().get();
         if (m.bytes() == 0) {
-            problems.add(PlanProblem.error(w.r.paths().memory(), "memory must be more than 0",
+            problems.add(PlanProblem.error(
+                    w.r.paths().memory(),
+                    "memory must be more than 0",
                     "The kernel refuses a zero memory-bytes; leave memory out for an instance without memory."));
             return false;
         }
         if (!m.isPageAligned()) {
-            problems.add(PlanProblem.error(w.r.paths().memory(), m.format() + " is not a whole number of 4KiB pages",
-                    "The kernel takes memory in pages; use " + m.alignDown(ByteSize.PAGE).format() + " or "
+            problems.add(PlanProblem.error(
+                    w.r.paths().memory(),
+                    m.format() + " is not a whole number of 4KiB pages",
+                    "The kernel takes memory in pages; use "
+                            + m.alignDown(ByteSize.PAGE).format() + " or "
                             + m.alignUp(ByteSize.PAGE).format() + "."));
             return false;
         }
         if (v2 && m.bytes() > Multikernel.V2_MAX_MEMORY_BYTES) {
-            problems.add(PlanProblem.error(w.r.paths().memory(), m.format() + " is too large for an RFC v2 host",
+            problems.add(PlanProblem.error(
+                    w.r.paths().memory(),
+                    m.format() + " is too large for an RFC v2 host",
                     "The RFC v2 memory-bytes property is one u32, so an instance gets at most "
                             + ByteSize.ofBytes(Multikernel.V2_MAX_MEMORY_BYTES).format() + " (4GiB minus one page)."
                             + " Use 4194300KiB or less on host " + host.hostName() + "."));
             return false;
         }
         if (v2 && host.poolMemory().isEmpty()) {
-            problems.add(PlanProblem.error(w.r.paths().memory(), "Host " + host.hostName() + " has no memory pool",
+            problems.add(PlanProblem.error(
+                    w.r.paths().memory(),
+                    "Host " + host.hostName() + " has no memory pool",
                     "RFC v2 kernels reserve the pool at boot: add mkkernel_pool=SIZE (such as mkkernel_pool=4G) to the"
                             + " host's kernel command line and reboot it, or leave memory out."));
             return false;
@@ -550,7 +636,9 @@ public final class HostPlanner {
     }
 
     private static void releaseTail(FreeMemory free, List<MemoryChunk> had, long bytes) {
-        List<MemoryChunk> desc = had.stream().sorted(Comparator.comparingLong(MemoryChunk::base).reversed()).toList();
+        List<MemoryChunk> desc = had.stream()
+                .sorted(Comparator.comparingLong(MemoryChunk::base).reversed())
+                .toList();
         long left = bytes;
         for (MemoryChunk c : desc) {
             if (left == 0) {
@@ -564,17 +652,21 @@ public final class HostPlanner {
 
     private String memoryShortfall(Work w, long n) {
         ByteSize total = w.r.memory().orElse(ByteSize.ZERO);
-        String what = n == total.bytes() ? total.format() : ByteSize.ofBytes(n).format() + " more (to grow to "
-                + total.format() + ")";
+        String what = n == total.bytes()
+                ? total.format()
+                : ByteSize.ofBytes(n).format() + " more (to grow to " + total.format() + ")";
         return what + " does not fit in the pool of host " + host.hostName()
-                + (w.r.numaNode().isPresent() ? " on NUMA node " + w.r.numaNode().getAsInt() : "");
+                + (w.r.numaNode().isPresent()
+                        ? " on NUMA node " + w.r.numaNode().getAsInt()
+                        : "");
     }
 
     private String memoryDetail(FreeMemory free, Work w) {
         StringBuilder b = new StringBuilder("The pool has ");
         if (w.r.numaNode().isPresent()) {
             int node = w.r.numaNode().getAsInt();
-            b.append(ByteSize.ofBytes(free.freeByNode().getOrDefault(node, 0L)).format()).append(" free on node ")
+            b.append(ByteSize.ofBytes(free.freeByNode().getOrDefault(node, 0L)).format())
+                    .append(" free on node ")
                     .append(node);
         } else {
             Map<Integer, Long> byNode = free.freeByNode();
@@ -588,7 +680,8 @@ public final class HostPlanner {
             }
         }
         if (!v2) {
-            b.append(" (largest free chunk ").append(ByteSize.ofBytes(free.largest(w.r.numaNode())).format())
+            b.append(" (largest free chunk ")
+                    .append(ByteSize.ofBytes(free.largest(w.r.numaNode())).format())
                     .append("); an instance's memory is one contiguous range. Lower memory, free memory held by other"
                             + " instances, or add memory to the multikernel_pool.");
         } else {
@@ -619,7 +712,9 @@ public final class HostPlanner {
             }
             String path = w.r.paths().devices();
             if (v2) {
-                problems.add(PlanProblem.error(path, "RFC v2 cannot lend devices to instances",
+                problems.add(PlanProblem.error(
+                        path,
+                        "RFC v2 cannot lend devices to instances",
                         "The RFC v2 interface has no device assignment; remove devices for host " + host.hostName()
                                 + "."));
                 continue;
@@ -627,24 +722,30 @@ public final class HostPlanner {
             Set<PciAddress> seen = new HashSet<>();
             for (PciAddress d : w.r.devices()) {
                 if (!seen.add(d)) {
-                    problems.add(PlanProblem.error(path, "PCI device " + d + " is listed twice",
-                            "List each device once."));
+                    problems.add(
+                            PlanProblem.error(path, "PCI device " + d + " is listed twice", "List each device once."));
                     continue;
                 }
                 if (!all.contains(d)) {
-                    problems.add(PlanProblem.error(path, "PCI device " + d + " is not in the pool of host "
-                            + host.hostName(), "Pool devices are " + (all.isEmpty() ? "none" : all.toString())
-                            + "; add the device to the multikernel_pool first."));
+                    problems.add(PlanProblem.error(
+                            path,
+                            "PCI device " + d + " is not in the pool of host " + host.hostName(),
+                            "Pool devices are " + (all.isEmpty() ? "none" : all.toString())
+                                    + "; add the device to the multikernel_pool first."));
                 } else if (foreignOwner.containsKey(d)) {
-                    problems.add(PlanProblem.error(path, "PCI device " + d + " is already lent to instance \""
-                            + foreignOwner.get(d) + "\"", "A device belongs to one instance at a time; free devices"
-                            + " on host " + host.hostName() + " are " + freeDevices(all, foreignOwner, claimant) + "."));
+                    problems.add(PlanProblem.error(
+                            path,
+                            "PCI device " + d + " is already lent to instance \"" + foreignOwner.get(d) + "\"",
+                            "A device belongs to one instance at a time; free devices" + " on host " + host.hostName()
+                                    + " are " + freeDevices(all, foreignOwner, claimant) + "."));
                 } else {
                     Work first = claimant.putIfAbsent(d, w);
                     if (first != null) {
-                        problems.add(PlanProblem.error(path, "PCI device " + d + " is also requested by instance \""
-                                + first.r.name() + "\"", "A device belongs to one instance at a time; "
-                                + first.r.paths().devices() + " asks for it too."));
+                        problems.add(PlanProblem.error(
+                                path,
+                                "PCI device " + d + " is also requested by instance \"" + first.r.name() + "\"",
+                                "A device belongs to one instance at a time; "
+                                        + first.r.paths().devices() + " asks for it too."));
                     }
                 }
             }
@@ -652,9 +753,12 @@ public final class HostPlanner {
         return out;
     }
 
-    private static String freeDevices(List<PciAddress> all, Map<PciAddress, String> foreign, Map<PciAddress, Work> claimed) {
-        List<String> free = all.stream().filter(d -> !foreign.containsKey(d) && !claimed.containsKey(d))
-                .map(PciAddress::toString).toList();
+    private static String freeDevices(
+            List<PciAddress> all, Map<PciAddress, String> foreign, Map<PciAddress, Work> claimed) {
+        List<String> free = all.stream()
+                .filter(d -> !foreign.containsKey(d) && !claimed.containsKey(d))
+                .map(PciAddress::toString)
+                .toList();
         return free.isEmpty() ? "none" : String.join(", ", free);
     }
 }

@@ -37,9 +37,17 @@ import java.util.regex.Pattern;
  *                         {@code cpus-available}) that no readable instance holds: held by an
  *                         instance whose device tree could not be read, never given out
  */
-public record HostView(String hostName, InterfaceGeneration generation, Optional<String> unusable,
-        CpuTopology topology, CpuList poolCpus, List<Long> unnamedPoolCpus, List<MemoryChunk> poolMemory,
-        List<PciAddress> freeDevices, List<HostInstance> instances, CpuList unaccountedCpus) {
+public record HostView(
+        String hostName,
+        InterfaceGeneration generation,
+        Optional<String> unusable,
+        CpuTopology topology,
+        CpuList poolCpus,
+        List<Long> unnamedPoolCpus,
+        List<MemoryChunk> poolMemory,
+        List<PciAddress> freeDevices,
+        List<HostInstance> instances,
+        CpuList unaccountedCpus) {
 
     /** The {@code /proc/iomem} name of the RFC v2 boot-time pool. */
     public static final String POOL_RESOURCE = "Multikernel Memory Pool";
@@ -53,17 +61,37 @@ public record HostView(String hostName, InterfaceGeneration generation, Optional
         Objects.requireNonNull(topology, "topology");
         Objects.requireNonNull(poolCpus, "poolCpus");
         unnamedPoolCpus = List.copyOf(unnamedPoolCpus);
-        poolMemory = poolMemory.stream().sorted(Comparator.comparingLong(MemoryChunk::base)).toList();
+        poolMemory = poolMemory.stream()
+                .sorted(Comparator.comparingLong(MemoryChunk::base))
+                .toList();
         freeDevices = List.copyOf(freeDevices);
-        instances = instances.stream().sorted(Comparator.comparing(HostInstance::name)).toList();
+        instances = instances.stream()
+                .sorted(Comparator.comparing(HostInstance::name))
+                .toList();
         Objects.requireNonNull(unaccountedCpus, "unaccountedCpus");
     }
 
     /** A view in which every taken CPU is held by one of {@code instances}. */
-    public HostView(String hostName, InterfaceGeneration generation, Optional<String> unusable, CpuTopology topology,
-            CpuList poolCpus, List<Long> unnamedPoolCpus, List<MemoryChunk> poolMemory, List<PciAddress> freeDevices,
+    public HostView(
+            String hostName,
+            InterfaceGeneration generation,
+            Optional<String> unusable,
+            CpuTopology topology,
+            CpuList poolCpus,
+            List<Long> unnamedPoolCpus,
+            List<MemoryChunk> poolMemory,
+            List<PciAddress> freeDevices,
             List<HostInstance> instances) {
-        this(hostName, generation, unusable, topology, poolCpus, unnamedPoolCpus, poolMemory, freeDevices, instances,
+        this(
+                hostName,
+                generation,
+                unusable,
+                topology,
+                poolCpus,
+                unnamedPoolCpus,
+                poolMemory,
+                freeDevices,
+                instances,
                 CpuList.EMPTY);
     }
 
@@ -75,7 +103,10 @@ public record HostView(String hostName, InterfaceGeneration generation, Optional
     public List<PciAddress> allDevices() {
         List<PciAddress> all = new ArrayList<>(freeDevices);
         instances.forEach(i -> all.addAll(i.devices()));
-        return all.stream().distinct().sorted(Comparator.comparing(PciAddress::toString)).toList();
+        return all.stream()
+                .distinct()
+                .sorted(Comparator.comparing(PciAddress::toString))
+                .toList();
     }
 
     /** The NUMA node of the pool chunk holding {@code address}, if any. */
@@ -107,7 +138,8 @@ public record HostView(String hostName, InterfaceGeneration generation, Optional
         for (var request : pool.memory()) {
             MemoryChunk match = existing.stream()
                     .filter(c -> c.size() == request.size() && c.numaNode().equals(request.numaNode()))
-                    .findFirst().orElse(null);
+                    .findFirst()
+                    .orElse(null);
             if (match != null) {
                 existing.remove(match);
                 memory.add(match);
@@ -116,10 +148,21 @@ public record HostView(String hostName, InterfaceGeneration generation, Optional
                 placeholder += Math.max(request.size(), 1L << 30);
             }
         }
-        List<PciAddress> lent = instances.stream().flatMap(i -> i.devices().stream()).toList();
-        List<PciAddress> free = pool.devices().stream().filter(d -> !lent.contains(d)).toList();
-        return new HostView(hostName, InterfaceGeneration.CURRENT, Optional.empty(), topology, pool.cpus(), List.of(),
-                memory, free, instances, unaccountedCpus.intersection(pool.cpus()));
+        List<PciAddress> lent =
+                instances.stream().flatMap(i -> i.devices().stream()).toList();
+        List<PciAddress> free =
+                pool.devices().stream().filter(d -> !lent.contains(d)).toList();
+        return new HostView(
+                hostName,
+                InterfaceGeneration.CURRENT,
+                Optional.empty(),
+                topology,
+                pool.cpus(),
+                List.of(),
+                memory,
+                free,
+                instances,
+                unaccountedCpus.intersection(pool.cpus()));
     }
 
     /**
@@ -143,29 +186,56 @@ public record HostView(String hostName, InterfaceGeneration generation, Optional
                 case UNKNOWN -> "/sys/fs/multikernel is not mounted on host " + hostName;
                 default -> "/sys/fs/multikernel is not mounted on host " + hostName;
             };
-            return new HostView(hostName, state.generation(), Optional.of(why), topology, CpuList.EMPTY, List.of(),
-                    List.of(), List.of(), List.of());
+            return new HostView(
+                    hostName,
+                    state.generation(),
+                    Optional.of(why),
+                    topology,
+                    CpuList.EMPTY,
+                    List.of(),
+                    List.of(),
+                    List.of(),
+                    List.of());
         }
-        return state.generation() == InterfaceGeneration.CURRENT ? fromCurrent(hostName, state, topology)
+        return state.generation() == InterfaceGeneration.CURRENT
+                ? fromCurrent(hostName, state, topology)
                 : fromV2(hostName, state, topology);
     }
 
     private static HostView fromCurrent(String hostName, HostState state, CpuTopology topology) {
         Optional<PoolTree> pool = state.pool().flatMap(p -> p.deviceTree().value());
         if (pool.isEmpty()) {
-            String why = state.pool().flatMap(p -> p.deviceTree().problem())
+            String why = state.pool()
+                    .flatMap(p -> p.deviceTree().problem())
                     .map(p -> "the pool of host " + hostName + " could not be read: " + p)
                     .orElse("host " + hostName + " has no pool yet: create a multikernel_pool first");
-            return new HostView(hostName, state.generation(), Optional.of(why), topology, CpuList.EMPTY, List.of(),
-                    List.of(), List.of(), List.of());
+            return new HostView(
+                    hostName,
+                    state.generation(),
+                    Optional.of(why),
+                    topology,
+                    CpuList.EMPTY,
+                    List.of(),
+                    List.of(),
+                    List.of(),
+                    List.of());
         }
         PoolTree tree = pool.get();
-        if (tree.chunks().isEmpty() && tree.pciDevices().isEmpty() && tree.cpusAvailable().isEmpty()
+        if (tree.chunks().isEmpty()
+                && tree.pciDevices().isEmpty()
+                && tree.cpusAvailable().isEmpty()
                 && state.instances().isEmpty()) {
             // before any baseline the kernel reads back every CPU and nothing else: no pool yet
-            return new HostView(hostName, state.generation(), Optional.of("host " + hostName
-                    + " has no pool yet: create a multikernel_pool first"), topology, CpuList.EMPTY, List.of(),
-                    List.of(), List.of(), List.of());
+            return new HostView(
+                    hostName,
+                    state.generation(),
+                    Optional.of("host " + hostName + " has no pool yet: create a multikernel_pool first"),
+                    topology,
+                    CpuList.EMPTY,
+                    List.of(),
+                    List.of(),
+                    List.of(),
+                    List.of());
         }
         List<Integer> poolCpus = new ArrayList<>();
         List<Long> unnamed = new ArrayList<>();
@@ -181,8 +251,16 @@ public record HostView(String hostName, InterfaceGeneration generation, Optional
         for (PoolChunk c : tree.chunks()) {
             chunks.add(new MemoryChunk(c.base(), c.size(), c.numaNode()));
         }
-        HostView poolOnly = new HostView(hostName, state.generation(), Optional.empty(), topology,
-                CpuList.of(poolCpus), unnamed, chunks, List.of(), List.of());
+        HostView poolOnly = new HostView(
+                hostName,
+                state.generation(),
+                Optional.empty(),
+                topology,
+                CpuList.of(poolCpus),
+                unnamed,
+                chunks,
+                List.of(),
+                List.of());
         List<HostInstance> instances = new ArrayList<>();
         for (InstanceState i : state.instances()) {
             Optional<InstanceTree> t = i.deviceTree().flatMap(d -> d.value());
@@ -194,14 +272,17 @@ public record HostView(String hostName, InterfaceGeneration generation, Optional
                     topology.logicalOf(p).ifPresent(cpus::add);
                 }
                 if (t.get().memoryBytes() > 0) {
-                    memory.add(new MemoryChunk(t.get().memoryBase(), t.get().memoryBytes(),
+                    memory.add(new MemoryChunk(
+                            t.get().memoryBase(),
+                            t.get().memoryBytes(),
                             poolOnly.nodeOfAddress(t.get().memoryBase())));
                 }
                 t.get().pciDevices().stream().map(PciFunction::address).forEach(devices::add);
             }
             instances.add(new HostInstance(i.name(), i.id(), i.status(), CpuList.of(cpus), memory, devices));
         }
-        List<PciAddress> free = tree.pciDevices().stream().map(PciFunction::address).toList();
+        List<PciAddress> free =
+                tree.pciDevices().stream().map(PciFunction::address).toList();
         List<Integer> available = new ArrayList<>();
         for (long p : tree.cpusAvailable()) {
             topology.logicalOf(p).ifPresent(available::add);
@@ -211,8 +292,17 @@ public record HostView(String hostName, InterfaceGeneration generation, Optional
             held = held.union(i.cpus());
         }
         CpuList unaccounted = CpuList.of(poolCpus).minus(CpuList.of(available)).minus(held);
-        return new HostView(hostName, state.generation(), Optional.empty(), topology, CpuList.of(poolCpus), unnamed,
-                chunks, free, instances, unaccounted);
+        return new HostView(
+                hostName,
+                state.generation(),
+                Optional.empty(),
+                topology,
+                CpuList.of(poolCpus),
+                unnamed,
+                chunks,
+                free,
+                instances,
+                unaccounted);
     }
 
     private static HostView fromV2(String hostName, HostState state, CpuTopology topology) {
@@ -238,8 +328,16 @@ public record HostView(String hostName, InterfaceGeneration generation, Optional
             instances.add(new HostInstance(i.name(), i.id(), i.status(), cpus, memory, List.of()));
         }
         // a v2 host without a pool (no mkkernel_pool=) can still take instances without memory
-        return new HostView(hostName, state.generation(), Optional.empty(), topology, topology.all(),
-                List.of(), chunks, List.of(), instances);
+        return new HostView(
+                hostName,
+                state.generation(),
+                Optional.empty(),
+                topology,
+                topology.all(),
+                List.of(),
+                chunks,
+                List.of(),
+                instances);
     }
 
     /**

@@ -21,8 +21,15 @@ import java.util.OptionalInt;
  * @param prior    what Terraform state holds for it (empty on create): auto-allocated CPUs and ids
  *                 recorded there are kept, never reshuffled
  */
-public record InstanceRequest(String name, OptionalInt id, CpuRequest cpus, Optional<ByteSize> memory,
-        OptionalInt numaNode, List<PciAddress> devices, BootSpec boot, AttributePaths paths,
+public record InstanceRequest(
+        String name,
+        OptionalInt id,
+        CpuRequest cpus,
+        Optional<ByteSize> memory,
+        OptionalInt numaNode,
+        List<PciAddress> devices,
+        BootSpec boot,
+        AttributePaths paths,
         Optional<InstanceSpec> prior) {
     public InstanceRequest {
         Objects.requireNonNull(name, "name");
@@ -38,8 +45,16 @@ public record InstanceRequest(String name, OptionalInt id, CpuRequest cpus, Opti
 
     /** A request for {@code name} with paths under {@code multikernel_instance.<name>}, no memory, no devices. */
     public static InstanceRequest of(String name, CpuRequest cpus) {
-        return new InstanceRequest(name, OptionalInt.empty(), cpus, Optional.empty(), OptionalInt.empty(), List.of(),
-                BootSpec.of("/boot/vmlinuz", ""), AttributePaths.of("multikernel_instance." + name), Optional.empty());
+        return new InstanceRequest(
+                name,
+                OptionalInt.empty(),
+                cpus,
+                Optional.empty(),
+                OptionalInt.empty(),
+                List.of(),
+                BootSpec.of("/boot/vmlinuz", ""),
+                AttributePaths.of("multikernel_instance." + name),
+                Optional.empty());
     }
 
     public InstanceRequest withId(int newId) {

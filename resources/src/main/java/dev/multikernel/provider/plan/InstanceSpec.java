@@ -12,8 +12,14 @@ import java.util.OptionalInt;
  * A settled instance: what Terraform state holds for it (every allocation resolved), or what the
  * planner decided for it.
  */
-public record InstanceSpec(String name, OptionalInt id, CpuList cpus, Optional<ByteSize> memory, OptionalInt numaNode,
-        List<PciAddress> devices, BootSpec boot) {
+public record InstanceSpec(
+        String name,
+        OptionalInt id,
+        CpuList cpus,
+        Optional<ByteSize> memory,
+        OptionalInt numaNode,
+        List<PciAddress> devices,
+        BootSpec boot) {
     public InstanceSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(id, "id");

@@ -11,7 +11,10 @@ import java.util.Objects;
  * @param detail        the current state and a way to fix it
  */
 public record PlanProblem(Severity severity, String attributePath, String summary, String detail) {
-    public enum Severity { ERROR, WARNING }
+    public enum Severity {
+        ERROR,
+        WARNING
+    }
 
     public PlanProblem {
         Objects.requireNonNull(severity, "severity");

@@ -20,8 +20,15 @@ import java.util.OptionalInt;
  * @param devices        its PCI devices
  * @param change         the class of the update when state already held it
  */
-public record PlannedInstance(String name, OptionalInt id, CpuList cpus, List<Long> physicalCpuIds,
-        Optional<ByteSize> memory, OptionalInt numaNode, List<PciAddress> devices, Optional<ChangeDecision> change) {
+public record PlannedInstance(
+        String name,
+        OptionalInt id,
+        CpuList cpus,
+        List<Long> physicalCpuIds,
+        Optional<ByteSize> memory,
+        OptionalInt numaNode,
+        List<PciAddress> devices,
+        Optional<ChangeDecision> change) {
     public PlannedInstance {
         physicalCpuIds = List.copyOf(physicalCpuIds);
         devices = List.copyOf(devices);

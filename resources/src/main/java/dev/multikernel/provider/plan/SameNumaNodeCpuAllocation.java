@@ -24,8 +24,9 @@ public final class SameNumaNodeCpuAllocation implements CpuAllocationStrategy {
             int node = preferredNode.getAsInt();
             CpuList onNode = byNode.getOrDefault(node, CpuList.EMPTY);
             if (onNode.size() < count) {
-                return new Choice.Refused("needs " + count + " CPUs on NUMA node " + node + " (where its memory is), only "
-                        + onNode.size() + " free there" + (onNode.isEmpty() ? "" : " (" + onNode.format() + ")"));
+                return new Choice.Refused("needs " + count + " CPUs on NUMA node " + node
+                        + " (where its memory is), only " + onNode.size() + " free there"
+                        + (onNode.isEmpty() ? "" : " (" + onNode.format() + ")"));
             }
             return new Choice.Chosen(CompactCpuAllocation.pick(count, onNode));
         }
@@ -34,7 +35,8 @@ public final class SameNumaNodeCpuAllocation implements CpuAllocationStrategy {
         // CPUs of unknown node are one group only on a host that reports no node at all.
         boolean nodesKnown = byNode.keySet().stream().anyMatch(n -> n != CpuTopology.UNKNOWN_NODE);
         for (Map.Entry<Integer, CpuList> e : byNode.entrySet()) {
-            if ((e.getKey() != CpuTopology.UNKNOWN_NODE || !nodesKnown) && e.getValue().size() > bestFree) {
+            if ((e.getKey() != CpuTopology.UNKNOWN_NODE || !nodesKnown)
+                    && e.getValue().size() > bestFree) {
                 best = e.getKey();
                 bestFree = e.getValue().size();
             }

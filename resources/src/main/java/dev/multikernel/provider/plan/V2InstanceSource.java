@@ -59,7 +59,8 @@ public record V2InstanceSource(Optional<List<Integer>> cpus, OptionalLong memory
         try {
             if (v.startsWith("<")) {
                 for (String p : parts) {
-                    long n = p.startsWith("0x") || p.startsWith("0X") ? Long.parseLong(p.substring(2), 16)
+                    long n = p.startsWith("0x") || p.startsWith("0X")
+                            ? Long.parseLong(p.substring(2), 16)
                             : Long.parseLong(p);
                     if (n < 0 || n > 0xffffffffL) {
                         return Optional.empty();

@@ -133,18 +133,20 @@ public record ByteSize(long bytes) implements Comparable<ByteSize> {
         }
         Unit unit = Unit.find(unitText);
         if (unit == null) {
-            throw new InvalidValueException(text, q + ": unknown unit " + InvalidValueException.quote(unitText)
-                    + "; " + UNITS);
+            throw new InvalidValueException(
+                    text, q + ": unknown unit " + InvalidValueException.quote(unitText) + "; " + UNITS);
         }
         BigDecimal exact = new BigDecimal(number).multiply(BigDecimal.valueOf(unit.factor()));
         if (exact.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-            throw new InvalidValueException(text, q + " is too large; the largest size is "
-                    + Long.MAX_VALUE + " bytes (8EiB minus one byte)");
+            throw new InvalidValueException(
+                    text, q + " is too large; the largest size is " + Long.MAX_VALUE + " bytes (8EiB minus one byte)");
         }
         if (exact.stripTrailingZeros().scale() > 0) {
-            throw new InvalidValueException(text, q + " is " + exact.stripTrailingZeros().toPlainString()
-                    + " bytes, not a whole number of bytes; round it, or write it as a whole number of a smaller"
-                    + " unit");
+            throw new InvalidValueException(
+                    text,
+                    q + " is " + exact.stripTrailingZeros().toPlainString()
+                            + " bytes, not a whole number of bytes; round it, or write it as a whole number of a smaller"
+                            + " unit");
         }
         return new ByteSize(exact.longValueExact());
     }
@@ -152,13 +154,15 @@ public record ByteSize(long bytes) implements Comparable<ByteSize> {
     private static ByteSize parseHex(String text, String digits) throws InvalidValueException {
         String q = InvalidValueException.quote(text);
         if (!digits.matches("[0-9a-fA-F]+")) {
-            throw new InvalidValueException(text, q + ": a hexadecimal size is a plain byte count without a unit,"
-                    + " such as \"0x40000000\"; or " + HINT);
+            throw new InvalidValueException(
+                    text,
+                    q + ": a hexadecimal size is a plain byte count without a unit," + " such as \"0x40000000\"; or "
+                            + HINT);
         }
         String significant = digits.replaceFirst("^0+(?=.)", "");
         if (significant.length() > 16 || Long.parseUnsignedLong(significant, 16) < 0) {
-            throw new InvalidValueException(text, q + " is too large; the largest size is 0x7fffffffffffffff bytes"
-                    + " (8EiB minus one byte)");
+            throw new InvalidValueException(
+                    text, q + " is too large; the largest size is 0x7fffffffffffffff bytes" + " (8EiB minus one byte)");
         }
         return new ByteSize(Long.parseLong(significant, 16));
     }

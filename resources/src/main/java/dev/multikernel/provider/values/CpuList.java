@@ -84,7 +84,8 @@ public final class CpuList implements Iterable<Integer> {
             int comma = text.indexOf(',', start);
             String raw = comma < 0 ? text.substring(start) : text.substring(start, comma);
             if (raw.isBlank()) {
-                String where = start == 0 ? "starts with a comma"
+                String where = start == 0
+                        ? "starts with a comma"
                         : comma < 0 ? "ends with a comma" : "has two commas in a row";
                 throw new InvalidValueException(text, InvalidValueException.quote(text) + " " + where + "; " + HINT);
             }
@@ -93,8 +94,10 @@ public final class CpuList implements Iterable<Integer> {
             int clash = bits.nextSetBit(range.first());
             if (clash >= 0 && clash <= range.last()) {
                 String earlier = seenText.get(indexOfRangeHolding(seen, clash));
-                throw new InvalidValueException(text, where(item, text) + ": CPU " + clash
-                        + " is already listed in " + InvalidValueException.quote(earlier) + "; list each CPU once");
+                throw new InvalidValueException(
+                        text,
+                        where(item, text) + ": CPU " + clash + " is already listed in "
+                                + InvalidValueException.quote(earlier) + "; list each CPU once");
             }
             bits.set(range.first(), range.last() + 1);
             seen.add(range);
@@ -249,12 +252,15 @@ public final class CpuList implements Iterable<Integer> {
 
     private static Range parseItem(String item, String text) throws InvalidValueException {
         if (item.indexOf(':') >= 0 || item.indexOf('/') >= 0) {
-            throw new InvalidValueException(text, where(item, text)
-                    + ": stride groups such as \"0-7:2/4\" are not supported; list the CPUs instead, such as \"0-1,4-5\"");
+            throw new InvalidValueException(
+                    text,
+                    where(item, text)
+                            + ": stride groups such as \"0-7:2/4\" are not supported; list the CPUs instead, such as \"0-1,4-5\"");
         }
         if (item.startsWith("-") || item.startsWith("+")) {
-            throw new InvalidValueException(text, where(item, text)
-                    + ": a CPU id is a number from 0 to " + MAX_ID + " without a sign; " + HINT);
+            throw new InvalidValueException(
+                    text,
+                    where(item, text) + ": a CPU id is a number from 0 to " + MAX_ID + " without a sign; " + HINT);
         }
         int hyphen = item.indexOf('-');
         if (hyphen < 0) {
@@ -267,14 +273,17 @@ public final class CpuList implements Iterable<Integer> {
             throw new InvalidValueException(text, where(item, text) + ": a range needs both ends, such as \"4-7\"");
         }
         if (high.startsWith("-") || high.startsWith("+")) {
-            throw new InvalidValueException(text, where(item, text)
-                    + ": a CPU id is a number from 0 to " + MAX_ID + " without a sign; a range looks like \"4-7\"");
+            throw new InvalidValueException(
+                    text,
+                    where(item, text) + ": a CPU id is a number from 0 to " + MAX_ID
+                            + " without a sign; a range looks like \"4-7\"");
         }
         int first = parseId(low, item, text);
         int last = parseId(high, item, text);
         if (first > last) {
-            throw new InvalidValueException(text, where(item, text)
-                    + ": a range must go from low to high, such as \"" + last + "-" + first + "\"");
+            throw new InvalidValueException(
+                    text,
+                    where(item, text) + ": a range must go from low to high, such as \"" + last + "-" + first + "\"");
         }
         return new Range(first, last);
     }
@@ -286,8 +295,8 @@ public final class CpuList implements Iterable<Integer> {
         for (int i = 0; i < digits.length(); i++) {
             char c = digits.charAt(i);
             if (c < '0' || c > '9') {
-                String problem = digits.equals(item) ? "not a CPU id" : InvalidValueException.quote(digits)
-                        + " is not a CPU id";
+                String problem =
+                        digits.equals(item) ? "not a CPU id" : InvalidValueException.quote(digits) + " is not a CPU id";
                 throw new InvalidValueException(text, where(item, text) + ": " + problem + "; " + HINT);
             }
         }
@@ -299,7 +308,8 @@ public final class CpuList implements Iterable<Integer> {
         // At most 4 significant digits can be in range; checking length first keeps parseInt safe.
         if (significant.length() > 4 || Integer.parseInt(significant) > MAX_ID) {
             String problem = digits.equals(item) ? "" : InvalidValueException.quote(digits) + " is too large; ";
-            throw new InvalidValueException(text, where(item, text) + ": " + problem + "CPU ids go from 0 to " + MAX_ID);
+            throw new InvalidValueException(
+                    text, where(item, text) + ": " + problem + "CPU ids go from 0 to " + MAX_ID);
         }
         return Integer.parseInt(significant);
     }

@@ -21,18 +21,20 @@ class DurationsTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "''|is empty",
-        "30|the number 30 has no unit",
-        "30 s|has no unit",
-        "5d|unknown unit \"d\"",
-        "-5s|expected a whole number",
-        "1.5s|has no unit",
-        "0s|must be longer than zero",
-        "25h|longer than the limit of 24h",
-        "99999999999999999999s|too large",
-        "99999999999999s|longer than the limit",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "''|is empty",
+                "30|the number 30 has no unit",
+                "30 s|has no unit",
+                "5d|unknown unit \"d\"",
+                "-5s|expected a whole number",
+                "1.5s|has no unit",
+                "0s|must be longer than zero",
+                "25h|longer than the limit of 24h",
+                "99999999999999999999s|too large",
+                "99999999999999s|longer than the limit",
+            })
     void badDurationsExplainThemselves(String text, String why) {
         assertThatThrownBy(() -> Durations.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -35,19 +35,21 @@ class HostAddressTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "''|it is empty",
-        "'a b'|white space",
-        "@host|the user before '@' is empty",
-        "a@b@c|more than one '@'",
-        "host:|the port \"\" is not a number",
-        "host:0|the port 0 is not from 1 to 65535",
-        "host:70000|the port 70000 is not from 1 to 65535",
-        "host:22x|the port \"22x\" is not a number",
-        "[::1|has no ']'",
-        "[::1]22|only ':port' may follow ']'",
-        "a@:22|the address is empty",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "''|it is empty",
+                "'a b'|white space",
+                "@host|the user before '@' is empty",
+                "a@b@c|more than one '@'",
+                "host:|the port \"\" is not a number",
+                "host:0|the port 0 is not from 1 to 65535",
+                "host:70000|the port 70000 is not from 1 to 65535",
+                "host:22x|the port \"22x\" is not a number",
+                "[::1|has no ']'",
+                "[::1]22|only ':port' may follow ']'",
+                "a@:22|the address is empty",
+            })
     void malformedHostsSayWhatIsWrongAndTheForms(String text, String why) {
         assertThatThrownBy(() -> HostAddress.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -59,7 +61,8 @@ class HostAddressTest {
     @Test
     void veryLongInputIsRefusedAndShortenedInTheMessage() {
         String text = "h".repeat(10_000);
-        assertThatThrownBy(() -> HostAddress.parse(text)).hasMessageContaining("longer than 300")
+        assertThatThrownBy(() -> HostAddress.parse(text))
+                .hasMessageContaining("longer than 300")
                 .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(300));
     }
 }

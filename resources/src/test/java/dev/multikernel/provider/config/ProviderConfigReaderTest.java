@@ -64,13 +64,16 @@ class ProviderConfigReaderTest {
         TfObject bastion = config().newNested(ProviderConfigSchema.PROXY_JUMP)
                 .with("host", "jump@bastion.example.com:2201")
                 .with("private_key_file", bastionKey.toString());
-        TfObject c = config()
-                .with("user", "admin")
+        TfObject c = config().with("user", "admin")
                 .with("port", 2222)
                 .with("private_key_file", key.toString())
                 .with("private_key_passphrase", "s3cret")
                 .with("use_agent", false)
-                .with("known_hosts_files", List.of(dir.resolve("kh1").toString(), dir.resolve("kh2").toString()))
+                .with(
+                        "known_hosts_files",
+                        List.of(
+                                dir.resolve("kh1").toString(),
+                                dir.resolve("kh2").toString()))
                 .with("host_key_pins", Map.of("10.0.0.9", PIN))
                 .with("host_key_policy", "accept-new")
                 .with("proxy_jump", bastion)
@@ -114,15 +117,18 @@ class ProviderConfigReaderTest {
     @Test
     void keyTextIsUsedAndTheAgentAddedOnlyWhenAskedOrAvailable() {
         String pem = "-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n";
-        ProviderSettings s = ProviderConfigReader.read(config().with("private_key", pem).with("use_agent", true),
-                new Diagnostics()).settings().orElseThrow();
+        ProviderSettings s = ProviderConfigReader.read(
+                        config().with("private_key", pem).with("use_agent", true), new Diagnostics())
+                .settings()
+                .orElseThrow();
         assertThat(s.auth()).hasSize(2);
         assertThat(s.auth().get(0)).isInstanceOf(AuthSource.PrivateKeyText.class);
         assertThat(s.auth().get(0).toString()).doesNotContain("abc");
         assertThat(s.auth().get(1)).isEqualTo(AuthSource.Agent.fromEnvironment());
 
         ProviderSettings noAgent = ProviderConfigReader.read(config().with("use_agent", false), new Diagnostics())
-                .settings().orElseThrow();
+                .settings()
+                .orElseThrow();
         assertThat(noAgent.auth()).noneMatch(a -> a instanceof AuthSource.Agent);
     }
 
@@ -132,11 +138,15 @@ class ProviderConfigReaderTest {
         java.nio.file.Files.createDirectories(work.resolve("keys"));
         java.nio.file.Files.writeString(work.resolve("keys/id"), "key");
         java.nio.file.Files.writeString(work.resolve("known"), "");
-        dev.tfjvm.spi.Launch launch = new dev.tfjvm.spi.Launch(Map.of("SSH_AUTH_SOCK", "/run/agent.sock"), work,
-                dev.tfjvm.spi.Sharing.perProcess());
+        dev.tfjvm.spi.Launch launch = new dev.tfjvm.spi.Launch(
+                Map.of("SSH_AUTH_SOCK", "/run/agent.sock"), work, dev.tfjvm.spi.Sharing.perProcess());
         Diagnostics d = new Diagnostics();
-        ProviderSettings s = ProviderConfigReader.read(config().with("private_key_file", "keys/id")
-                .with("known_hosts_files", List.of("known")), d, launch).settings().orElseThrow();
+        ProviderSettings s = ProviderConfigReader.read(
+                        config().with("private_key_file", "keys/id").with("known_hosts_files", List.of("known")),
+                        d,
+                        launch)
+                .settings()
+                .orElseThrow();
         assertThat(d.all()).isEmpty();
         assertThat(s.auth().get(0)).isEqualTo(new AuthSource.PrivateKeyFile(work.resolve("keys/id")));
         assertThat(s.auth()).as("the launch has an agent").anyMatch(a -> a instanceof AuthSource.Agent);
@@ -145,8 +155,7 @@ class ProviderConfigReaderTest {
 
     @Test
     void errorsNameTheAttributeAndNeverQuoteSecrets() {
-        TfObject c = config()
-                .with("private_key", "hunter2-not-a-key")
+        TfObject c = config().with("private_key", "hunter2-not-a-key")
                 .with("connect_timeout", "5 minutes")
                 .with("host_key_pins", Map.of("h1", "SHA256:short"))
                 .with("host_key_policy", "yolo")
@@ -161,7 +170,8 @@ class ProviderConfigReaderTest {
         assertThat(d.all()).allSatisfy(x -> assertThat(x.detail() + x.summary()).doesNotContain("hunter2"));
         assertThat(error(d, CtyPath.ROOT.attr("private_key"))).contains("does not look like a private key");
         assertThat(error(d, CtyPath.ROOT.attr("connect_timeout")))
-                .contains("connect_timeout: \"5 minutes\" is not a duration").contains("\"30s\"");
+                .contains("connect_timeout: \"5 minutes\" is not a duration")
+                .contains("\"30s\"");
         assertThat(error(d, CtyPath.ROOT.attr("host_key_pins").key("h1"))).contains("host_key_pins[\"h1\"]");
         assertThat(error(d, CtyPath.ROOT.attr("host_key_policy"))).contains("\"strict\" or \"accept-new\"");
         assertThat(error(d, CtyPath.ROOT.attr("known_hosts_files"))).contains("known_hosts_files is empty");
@@ -172,44 +182,49 @@ class ProviderConfigReaderTest {
     @Test
     void conflictingAndMissingKeys() {
         Diagnostics d = new Diagnostics();
-        ProviderConfigReader.read(config().with("private_key", "-----BEGIN RSA PRIVATE KEY-----")
-                .with("private_key_file", "/k"), d);
+        ProviderConfigReader.read(
+                config().with("private_key", "-----BEGIN RSA PRIVATE KEY-----").with("private_key_file", "/k"), d);
         assertThat(error(d, CtyPath.ROOT.attr("private_key_file"))).contains("both set");
 
         Diagnostics missing = new Diagnostics();
-        ProviderConfigReader.read(config().with("private_key_file", dir.resolve("nope").toString()), missing);
+        ProviderConfigReader.read(
+                config().with("private_key_file", dir.resolve("nope").toString()), missing);
         assertThat(error(missing, CtyPath.ROOT.attr("private_key_file"))).contains("no such file");
 
         Diagnostics pass = new Diagnostics();
         ProviderConfigReader.read(config().with("private_key_passphrase", "x"), pass);
-        assertThat(error(pass, CtyPath.ROOT.attr("private_key_passphrase"))).contains("no private_key or private_key_file", "to unlock");
+        assertThat(error(pass, CtyPath.ROOT.attr("private_key_passphrase")))
+                .contains("no private_key or private_key_file", "to unlock");
     }
 
     @Test
     void validateDoesNotLookAtFilesAndSkipsUnknownValues() {
         Diagnostics d = new Diagnostics();
-        ProviderConfigReader.validate(config().with("private_key_file", "/does/not/exist")
-                .with("user", CtyValue.unknown(CtyType.STRING)), d);
+        ProviderConfigReader.validate(
+                config().with("private_key_file", "/does/not/exist").with("user", CtyValue.unknown(CtyType.STRING)), d);
         assertThat(d.all()).isEmpty();
 
         // A known list with an unknown element: a module output Terraform has not evaluated yet.
         Diagnostics partly = new Diagnostics();
-        TfObject partlyKnown = config().with("known_hosts_files",
-                CtyValue.list(CtyType.STRING, List.of(CtyValue.unknown(CtyType.STRING))));
+        TfObject partlyKnown = config().with(
+                        "known_hosts_files", CtyValue.list(CtyType.STRING, List.of(CtyValue.unknown(CtyType.STRING))));
         ProviderConfigReader.validate(partlyKnown, partly);
         assertThat(partly.all()).isEmpty();
         assertThat(ProviderConfigReader.read(partlyKnown, partly).deferred()).isTrue();
 
         Diagnostics r = new Diagnostics();
-        ProviderConfigReader.Reading reading = ProviderConfigReader.read(
-                config().with("user", CtyValue.unknown(CtyType.STRING)), r);
+        ProviderConfigReader.Reading reading =
+                ProviderConfigReader.read(config().with("user", CtyValue.unknown(CtyType.STRING)), r);
         assertThat(reading.deferred()).isTrue();
         assertThat(reading.settings()).isEmpty();
         assertThat(r.all()).isEmpty();
     }
 
     private static String error(Diagnostics d, CtyPath path) {
-        return d.all().stream().filter(x -> x.path().equals(Optional.of(path))).map(Diagnostic::detail)
-                .findFirst().orElseThrow(() -> new AssertionError("no error at " + path + " in " + d.all()));
+        return d.all().stream()
+                .filter(x -> x.path().equals(Optional.of(path)))
+                .map(Diagnostic::detail)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no error at " + path + " in " + d.all()));
     }
 }

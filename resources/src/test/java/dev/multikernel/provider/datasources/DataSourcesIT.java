@@ -42,6 +42,7 @@ class DataSourcesIT {
 
     @TempDir
     static Path work;
+
     static SimulatedFleet fleet;
     static SimulatedHost current;
     static SimulatedHost rfcV2;
@@ -78,10 +79,12 @@ class DataSourcesIT {
 
         MkctlClient mk = fleet.direct(current);
         mk.mount();
-        mk.baseline(Fdt.write(new Baseline(List.of(2L, 4L, 6L, 16L), List.of(MemoryRequest.of(1L << 30, 0)),
-                List.of(), Map.of()).toTree()));
-        mk.applyOverlay(Fdt.write(OverlayTransaction.of(new OverlayOperation.InstanceCreate("web", OptionalInt.of(1),
-                new InstanceResources(64 * MIB, List.of(2L, 4L), List.of()))).toTree()));
+        mk.baseline(Fdt.write(
+                new Baseline(List.of(2L, 4L, 6L, 16L), List.of(MemoryRequest.of(1L << 30, 0)), List.of(), Map.of())
+                        .toTree()));
+        mk.applyOverlay(Fdt.write(OverlayTransaction.of(new OverlayOperation.InstanceCreate(
+                        "web", OptionalInt.of(1), new InstanceResources(64 * MIB, List.of(2L, 4L), List.of())))
+                .toTree()));
 
         JsonNode after = apply(tf, "host");
         assertThat(after.get("interface_generation").asText()).isEqualTo("current");
@@ -107,7 +110,8 @@ class DataSourcesIT {
         assertThat(after.get("instances").get(0).get("id").asInt()).isEqualTo(1);
         assertThat(after.get("instances").get(0).get("status").asText()).isEqualTo("ready");
 
-        JsonNode instances = JSON.readTree(tf.expect(0, "output", "-json", "instances").stdout());
+        JsonNode instances =
+                JSON.readTree(tf.expect(0, "output", "-json", "instances").stdout());
         assertThat(instances).hasSize(1);
         JsonNode web = instances.get(0);
         assertThat(web.get("cpus").asText()).isEqualTo("1-2");
@@ -126,8 +130,9 @@ class DataSourcesIT {
 
         MkctlClient mk = fleet.direct(rfcV2);
         mk.mount();
-        mk.v2Create(Fdt.write(V2Tree.toTree(List.of(new V2Instance("db", 3, List.of(2, 3),
-                OptionalLong.of(256 * MIB))))), List.of("db"));
+        mk.v2Create(
+                Fdt.write(V2Tree.toTree(List.of(new V2Instance("db", 3, List.of(2, 3), OptionalLong.of(256 * MIB))))),
+                List.of("db"));
 
         JsonNode after = apply(tf, "host");
         assertThat(after.get("interface_generation").asText()).isEqualTo("rfc-v2");
@@ -136,7 +141,8 @@ class DataSourcesIT {
         assertThat(after.get("instances")).hasSize(1);
         assertThat(after.get("instances").get(0).get("name").asText()).isEqualTo("db");
         assertThat(after.get("instances").get(0).get("id").asInt()).isEqualTo(3);
-        JsonNode instances = JSON.readTree(tf.expect(0, "output", "-json", "instances").stdout());
+        JsonNode instances =
+                JSON.readTree(tf.expect(0, "output", "-json", "instances").stdout());
         assertThat(instances.get(0).get("name").asText()).isEqualTo("db");
         assertThat(instances.get(0).get("cpus").asText()).isEqualTo("2-3"); // RFC v2 speaks logical numbers
         assertThat(instances.get(0).get("physical_cpu_ids").isNull()).isTrue();
@@ -147,12 +153,13 @@ class DataSourcesIT {
     void aWrongHostKeyIsAnErrorNamingTheFingerprint() throws Exception {
         Path wrong = fleet.dir().resolve("wrong_known_hosts");
         // the current host's address with the other host's key: a changed host key
-        Files.writeString(wrong, "[127.0.0.1]:" + current.port() + " "
-                + SshKeys.publicKeyLine(rfcV2.hostPublicKey(), "") + "\n");
+        Files.writeString(
+                wrong, "[127.0.0.1]:" + current.port() + " " + SshKeys.publicKeyLine(rfcV2.hostPublicKey(), "") + "\n");
         TerraformCli tf = fleet.terraform(work, "wrong-key");
         tf.file("main.tf", fleet.providerBlock(wrong) + reads("127.0.0.1:" + current.port()));
         TerraformCli.Result r = tf.expect(1, "plan", "-no-color");
-        assertThat(r.errors()).contains("Error: Host key of 127.0.0.1:" + current.port() + " rejected")
+        assertThat(r.errors())
+                .contains("Error: Host key of 127.0.0.1:" + current.port() + " rejected")
                 .contains(current.hostKeyFingerprint());
     }
 
@@ -160,11 +167,14 @@ class DataSourcesIT {
     void acceptNewRecordsAnUnknownHostKeyAndTrustsIt() throws Exception {
         Path fresh = fleet.dir().resolve("fresh_known_hosts");
         TerraformCli tf = fleet.terraform(work, "accept-new");
-        tf.file("main.tf", fleet.providerBlock(fresh).replace("use_agent", "host_key_policy = \"accept-new\"\n  use_agent")
-                + reads("127.0.0.1:" + rfcV2.port()));
+        tf.file(
+                "main.tf",
+                fleet.providerBlock(fresh).replace("use_agent", "host_key_policy = \"accept-new\"\n  use_agent")
+                        + reads("127.0.0.1:" + rfcV2.port()));
         JsonNode host = apply(tf, "host");
         assertThat(host.get("boot_id").asText()).isEqualTo(rfcV2.kernel().bootId());
-        assertThat(Files.readString(fresh)).contains(SshKeys.publicKeyLine(rfcV2.hostPublicKey(), "").strip());
+        assertThat(Files.readString(fresh))
+                .contains(SshKeys.publicKeyLine(rfcV2.hostPublicKey(), "").strip());
     }
 
     @Test
@@ -174,8 +184,10 @@ class DataSourcesIT {
             port = s.getLocalPort();
         }
         TerraformCli tf = fleet.terraform(work, "unreachable");
-        tf.file("main.tf", fleet.providerBlock().replace("use_agent", "connect_timeout = \"5s\"\n  use_agent")
-                + reads("127.0.0.1:" + port));
+        tf.file(
+                "main.tf",
+                fleet.providerBlock().replace("use_agent", "connect_timeout = \"5s\"\n  use_agent")
+                        + reads("127.0.0.1:" + port));
         TerraformCli.Result r = tf.expect(1, "plan", "-no-color");
         assertThat(r.errors()).contains("Error: Cannot reach host 127.0.0.1:" + port);
     }
@@ -185,7 +197,9 @@ class DataSourcesIT {
         TerraformCli tf = fleet.terraform(work, "bad-host");
         tf.file("main.tf", fleet.providerBlock() + reads("root@@127.0.0.1"));
         TerraformCli.Result r = tf.expect(1, "validate", "-no-color");
-        assertThat(r.errors()).contains("Invalid host").contains("more than one '@'")
+        assertThat(r.errors())
+                .contains("Invalid host")
+                .contains("more than one '@'")
                 .contains("data \"multikernel_host\" \"this\"");
     }
 
@@ -195,8 +209,10 @@ class DataSourcesIT {
         for (String example : List.of("multikernel_host", "multikernel_instances")) {
             TerraformCli tf = fleet.terraform(work, "example-" + example);
             tf.file("provider.tf", provider);
-            tf.file("main.tf", Files.readString(EXAMPLES.resolve("data-sources").resolve(example)
-                    .resolve("data-source.tf")));
+            tf.file(
+                    "main.tf",
+                    Files.readString(
+                            EXAMPLES.resolve("data-sources").resolve(example).resolve("data-source.tf")));
             assertThat(tf.expect(0, "validate", "-no-color").stdout()).contains("The configuration is valid.");
         }
     }

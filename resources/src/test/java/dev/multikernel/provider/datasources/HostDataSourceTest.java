@@ -29,9 +29,14 @@ class HostDataSourceTest {
     /** Logical 0-7; APIC ids 0,2,4,6 on node 0 and 16,18,20,22 on node 1; 5 and 6 with unknown APIC ids. */
     static List<CpuState> cpus() {
         return List.of(
-                cpu(0, 0, 0, true), cpu(1, 2, 0, false), cpu(2, 4, 0, false), cpu(3, 6, 0, true),
-                cpu(4, 16, 1, false), new CpuState(5, OptionalInt.empty(), OptionalInt.of(1), false),
-                new CpuState(6, OptionalInt.empty(), OptionalInt.empty(), true), cpu(7, 22, 1, true));
+                cpu(0, 0, 0, true),
+                cpu(1, 2, 0, false),
+                cpu(2, 4, 0, false),
+                cpu(3, 6, 0, true),
+                cpu(4, 16, 1, false),
+                new CpuState(5, OptionalInt.empty(), OptionalInt.of(1), false),
+                new CpuState(6, OptionalInt.empty(), OptionalInt.empty(), true),
+                cpu(7, 22, 1, true));
     }
 
     static CpuState cpu(int logical, int apic, int node, boolean online) {
@@ -39,20 +44,37 @@ class HostDataSourceTest {
     }
 
     static HostState state() {
-        PoolTree pool = new PoolTree(List.of(16L, 2L, 4L, 18L), List.of(16L, 18L),
-                List.of(new PoolChunk(0x40000000L, 512 * MIB, OptionalInt.of(0)),
+        PoolTree pool = new PoolTree(
+                List.of(16L, 2L, 4L, 18L),
+                List.of(16L, 18L),
+                List.of(
+                        new PoolChunk(0x40000000L, 512 * MIB, OptionalInt.of(0)),
                         new PoolChunk(0x80000000L, 512 * MIB, OptionalInt.empty())),
-                List.of(), List.of(), Map.of());
-        InstanceTree web = new InstanceTree("web", 1, 0x40000000L, 256 * MIB, List.of(4L, 2L), List.of(), List.of(),
+                List.of(),
+                List.of(),
                 Map.of());
-        InstanceState webState = new InstanceState("web", OptionalInt.of(1), InstanceStatus.ACTIVE, "active",
-                Optional.of(DeviceTreeBlob.decode(Fdt.write(web.toTree()), InstanceTree::read)), Optional.empty());
-        InstanceState broken = new InstanceState("odd", OptionalInt.empty(), InstanceStatus.UNRECOGNISED, "frozen",
-                Optional.empty(), Optional.empty());
-        return new HostState(InterfaceGeneration.CURRENT, true, Optional.of("6.18.0"), "boot-1", cpus(),
+        InstanceTree web =
+                new InstanceTree("web", 1, 0x40000000L, 256 * MIB, List.of(4L, 2L), List.of(), List.of(), Map.of());
+        InstanceState webState = new InstanceState(
+                "web",
+                OptionalInt.of(1),
+                InstanceStatus.ACTIVE,
+                "active",
+                Optional.of(DeviceTreeBlob.decode(Fdt.write(web.toTree()), InstanceTree::read)),
+                Optional.empty());
+        InstanceState broken = new InstanceState(
+                "odd", OptionalInt.empty(), InstanceStatus.UNRECOGNISED, "frozen", Optional.empty(), Optional.empty());
+        return new HostState(
+                InterfaceGeneration.CURRENT,
+                true,
+                Optional.of("6.18.0"),
+                "boot-1",
+                cpus(),
                 Optional.of(new PoolState(DeviceTreeBlob.decode(Fdt.write(pool.toTree()), PoolTree::read))),
-                List.of(broken, webState), List.of(),
-                Optional.of(List.of(new KernelImage(1, "multikernel", "0xffffffff81000000", 4))), Optional.empty(),
+                List.of(broken, webState),
+                List.of(),
+                Optional.of(List.of(new KernelImage(1, "multikernel", "0xffffffff81000000", 4))),
+                Optional.empty(),
                 List.of("iomem: unreadable"));
     }
 
@@ -82,10 +104,13 @@ class HostDataSourceTest {
         assertThat(pool.longValue("free_memory_bytes")).contains(768 * MIB);
         assertThat(pool.string("free_memory")).contains("768MiB");
 
-        assertThat(r.objects("instances")).extracting(i -> i.string("name").orElseThrow()).containsExactly("odd", "web");
+        assertThat(r.objects("instances"))
+                .extracting(i -> i.string("name").orElseThrow())
+                .containsExactly("odd", "web");
         assertThat(r.objects("instances").get(0).isNull("id")).isTrue();
         assertThat(r.objects("instances").get(0).string("status")).contains("frozen");
-        assertThat(r.objects("kernel_images")).singleElement()
+        assertThat(r.objects("kernel_images"))
+                .singleElement()
                 .satisfies(k -> assertThat(k.string("start")).contains("0xffffffff81000000"));
         assertThat(r.strings("warnings")).containsExactly("iomem: unreadable");
         assertThat(r.isWhollyKnown()).isTrue();
@@ -94,7 +119,8 @@ class HostDataSourceTest {
     @Test
     void instancesCarryTheirCpusAndMemoryWhenTheHostReportsThem() {
         TfObject empty = TfObject.empty(new InstancesDataSource(null).schema().block());
-        List<TfObject> instances = InstancesDataSource.describe(empty.with("host", "h"), state()).objects("instances");
+        List<TfObject> instances =
+                InstancesDataSource.describe(empty.with("host", "h"), state()).objects("instances");
         TfObject odd = instances.get(0);
         assertThat(odd.isNull("cpus")).isTrue();
         assertThat(odd.isNull("memory_bytes")).isTrue();
@@ -108,10 +134,20 @@ class HostDataSourceTest {
 
     @Test
     void aHostWithoutPoolOrImagesHasANullPoolAndEmptyLists() {
-        HostState bare = new HostState(InterfaceGeneration.UNKNOWN, false, Optional.empty(), "b", cpus(),
-                Optional.empty(), List.of(), List.of(), Optional.empty(), Optional.empty(), List.of());
-        TfObject r = HostDataSource.describe(TfObject.empty(new HostDataSource(null).schema().block())
-                .with("host", "h"), bare);
+        HostState bare = new HostState(
+                InterfaceGeneration.UNKNOWN,
+                false,
+                Optional.empty(),
+                "b",
+                cpus(),
+                Optional.empty(),
+                List.of(),
+                List.of(),
+                Optional.empty(),
+                Optional.empty(),
+                List.of());
+        TfObject r = HostDataSource.describe(
+                TfObject.empty(new HostDataSource(null).schema().block()).with("host", "h"), bare);
         assertThat(r.object("pool")).isEmpty();
         assertThat(r.isNull("kernel_release")).isTrue();
         assertThat(r.objects("kernel_images")).isEmpty();
@@ -120,8 +156,10 @@ class HostDataSourceTest {
     }
 
     private static List<Long> numbers(TfObject o, String name) {
-        return ((dev.tfjvm.cty.CtyValue.ListVal) o.get(name)).elements().stream()
-                .map(v -> ((dev.tfjvm.cty.CtyValue.Num) v).value().bigDecimalValue())
-                .map(BigDecimal::longValueExact).toList();
+        return ((dev.tfjvm.cty.CtyValue.ListVal) o.get(name))
+                .elements().stream()
+                        .map(v -> ((dev.tfjvm.cty.CtyValue.Num) v).value().bigDecimalValue())
+                        .map(BigDecimal::longValueExact)
+                        .toList();
     }
 }

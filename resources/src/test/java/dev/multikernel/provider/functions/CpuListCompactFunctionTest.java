@@ -46,16 +46,21 @@ class CpuListCompactFunctionTest {
 
     @Test
     void badElementsAreNamedByIndex() {
-        assertRejected(List.of(CtyValue.number(1), CtyValue.number(8192)),
+        assertRejected(
+                List.of(CtyValue.number(1), CtyValue.number(8192)),
                 "element 1 is 8192; CPU ids are whole numbers from 0 to 8191");
         assertRejected(List.of(CtyValue.number(-1)), "element 0 is -1; CPU ids are whole numbers from 0 to 8191");
-        assertRejected(List.of(CtyValue.number(1), CtyValue.number(2), CtyValue.number(new BigDecimal("4.5"))),
+        assertRejected(
+                List.of(CtyValue.number(1), CtyValue.number(2), CtyValue.number(new BigDecimal("4.5"))),
                 "element 2 is 4.5, not a whole number; CPU ids are whole numbers from 0 to 8191");
-        assertRejected(List.of(CtyValue.nullOf(CtyType.NUMBER)),
+        assertRejected(
+                List.of(CtyValue.nullOf(CtyType.NUMBER)),
                 "element 0 is null; CPU ids are whole numbers from 0 to 8191");
-        assertRejected(List.of(CtyValue.number(CtyNumber.POSITIVE_INFINITY)),
+        assertRejected(
+                List.of(CtyValue.number(CtyNumber.POSITIVE_INFINITY)),
                 "element 0 is +Inf; CPU ids are whole numbers from 0 to 8191");
-        assertRejected(List.of(CtyValue.number(new BigDecimal("1e60"))),
+        assertRejected(
+                List.of(CtyValue.number(new BigDecimal("1e60"))),
                 "element 0 is 1" + "0".repeat(38) + "… (61 characters); CPU ids are whole numbers from 0 to 8191");
     }
 
@@ -75,8 +80,12 @@ class CpuListCompactFunctionTest {
             CtyValue expanded = expand.call(List.of(text));
             assertThat(call(expanded)).isEqualTo(text);
             assertThat(((CtyValue.ListVal) expanded).elements())
-                    .containsExactlyElementsOf(java.util.Arrays.stream(ids).distinct().sorted()
-                            .mapToObj(CtyValue::number).map(CtyValue.class::cast).toList());
+                    .containsExactlyElementsOf(java.util.Arrays.stream(ids)
+                            .distinct()
+                            .sorted()
+                            .mapToObj(CtyValue::number)
+                            .map(CtyValue.class::cast)
+                            .toList());
         }
     }
 

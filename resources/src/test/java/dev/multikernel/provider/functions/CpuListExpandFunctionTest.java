@@ -44,14 +44,16 @@ class CpuListExpandFunctionTest {
         assertThat(call("4-7,10")).isEqualTo(numbers(4, 5, 6, 7, 10));
         assertThat(call(" 10 , 0-1 ")).isEqualTo(numbers(0, 1, 10));
         assertThat(call("")).isEqualTo(numbers());
-        assertThat(call("0-8191")).isInstanceOfSatisfying(CtyValue.ListVal.class,
-                l -> assertThat(l.elements()).hasSize(8192));
+        assertThat(call("0-8191"))
+                .isInstanceOfSatisfying(
+                        CtyValue.ListVal.class, l -> assertThat(l.elements()).hasSize(8192));
     }
 
     @Test
     void aBadListNamesTheFirstArgumentAndTheItem() {
         assertThatThrownBy(() -> call("1,7-4")).isInstanceOfSatisfying(FunctionException.class, e -> {
-            assertThat(e.getMessage()).isEqualTo("\"7-4\" in \"1,7-4\": a range must go from low to high, such as \"4-7\"");
+            assertThat(e.getMessage())
+                    .isEqualTo("\"7-4\" in \"1,7-4\": a range must go from low to high, such as \"4-7\"");
             assertThat(e.argument()).hasValue(0);
         });
     }

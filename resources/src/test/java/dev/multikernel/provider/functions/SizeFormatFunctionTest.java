@@ -42,16 +42,22 @@ class SizeFormatFunctionTest {
 
     @Test
     void badNumbersAreExplained() {
-        assertRejected(CtyValue.number(-1), "-1 is negative; a size is a whole number of bytes from 0 to"
-                + " 9223372036854775807");
-        assertRejected(CtyValue.number(new BigDecimal("1.5")), "1.5 is not a whole number of bytes; round it first,"
-                + " for example with floor()");
-        assertRejected(CtyValue.number(new BigDecimal("9223372036854775808")), "9223372036854775808 is too large;"
-                + " the largest size is 9223372036854775807 bytes (8EiB minus one byte)");
-        assertRejected(CtyValue.number(CtyNumber.POSITIVE_INFINITY), "+Inf is too large; the largest size is"
-                + " 9223372036854775807 bytes (8EiB minus one byte)");
-        assertRejected(CtyValue.number(CtyNumber.NEGATIVE_INFINITY), "-Inf is negative; a size is a whole number"
-                + " of bytes from 0 to 9223372036854775807");
+        assertRejected(
+                CtyValue.number(-1),
+                "-1 is negative; a size is a whole number of bytes from 0 to" + " 9223372036854775807");
+        assertRejected(
+                CtyValue.number(new BigDecimal("1.5")),
+                "1.5 is not a whole number of bytes; round it first," + " for example with floor()");
+        assertRejected(
+                CtyValue.number(new BigDecimal("9223372036854775808")),
+                "9223372036854775808 is too large;"
+                        + " the largest size is 9223372036854775807 bytes (8EiB minus one byte)");
+        assertRejected(
+                CtyValue.number(CtyNumber.POSITIVE_INFINITY),
+                "+Inf is too large; the largest size is" + " 9223372036854775807 bytes (8EiB minus one byte)");
+        assertRejected(
+                CtyValue.number(CtyNumber.NEGATIVE_INFINITY),
+                "-Inf is negative; a size is a whole number" + " of bytes from 0 to 9223372036854775807");
     }
 
     @Test

@@ -40,8 +40,9 @@ class SizeParseFunctionTest {
     @Test
     void aBadSizeNamesTheTextAndTheUnits() {
         assertThatThrownBy(() -> call("4X")).isInstanceOfSatisfying(FunctionException.class, e -> {
-            assertThat(e.getMessage()).isEqualTo("\"4X\": unknown unit \"X\"; units (powers of 1024, any letter case):"
-                    + " B, K/KB/KiB, M/MB/MiB, G/GB/GiB, T/TB/TiB, P/PB/PiB, E/EB/EiB");
+            assertThat(e.getMessage())
+                    .isEqualTo("\"4X\": unknown unit \"X\"; units (powers of 1024, any letter case):"
+                            + " B, K/KB/KiB, M/MB/MiB, G/GB/GiB, T/TB/TiB, P/PB/PiB, E/EB/EiB");
             assertThat(e.argument()).hasValue(0);
         });
     }

@@ -15,22 +15,28 @@ class HostErrorsTest {
     static final String FP = "SHA256:abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 
     static ResourceException rejected(HostKeyVerdict verdict) {
-        return HostErrors.of(HOST, new HostKeyRejectedException("10.0.0.5", "SSH host key verification failed", verdict, FP));
+        return HostErrors.of(
+                HOST, new HostKeyRejectedException("10.0.0.5", "SSH host key verification failed", verdict, FP));
     }
 
     @Test
     void anUnknownHostNamesThePinTheFilesAndThePolicy() {
         ResourceException e = rejected(new HostKeyVerdict.Unknown(List.of("~/.ssh/known_hosts"), List.of()));
         assertThat(e.summary()).isEqualTo("Host key of 10.0.0.5 rejected");
-        assertThat(e.detail()).startsWith("SSH host key verification failed")
-                .contains("host_key_pins = { \"10.0.0.5\" = \"" + FP + "\" }").contains("known_hosts_files")
+        assertThat(e.detail())
+                .startsWith("SSH host key verification failed")
+                .contains("host_key_pins = { \"10.0.0.5\" = \"" + FP + "\" }")
+                .contains("known_hosts_files")
                 .contains("host_key_policy = \"accept-new\"");
     }
 
     @Test
     void aChangedPinnedKeySaysWhichPinToReplace() {
-        ResourceException e = rejected(new HostKeyVerdict.Changed(List.of(new HostKeyVerdict.KnownKey("any", "SHA256:old", "pinned"))));
-        assertThat(e.detail()).contains("pinned in host_key_pins").contains("host_key_pins = { \"10.0.0.5\" = \"" + FP + "\" }");
+        ResourceException e = rejected(
+                new HostKeyVerdict.Changed(List.of(new HostKeyVerdict.KnownKey("any", "SHA256:old", "pinned"))));
+        assertThat(e.detail())
+                .contains("pinned in host_key_pins")
+                .contains("host_key_pins = { \"10.0.0.5\" = \"" + FP + "\" }");
     }
 
     @Test

@@ -43,9 +43,12 @@ class SharedConnectionsIT {
     }
 
     private static ConnectionSpec spec() {
-        return ConnectionSpec.builder("127.0.0.1").port(host.port()).user("root")
+        return ConnectionSpec.builder("127.0.0.1")
+                .port(host.port())
+                .user("root")
                 .auth(new AuthSource.PrivateKeyFile(fleet.clientKey()))
-                .hostKeys(HostKeyPolicy.knownHosts(List.of(fleet.knownHosts()))).build();
+                .hostKeys(HostKeyPolicy.knownHosts(List.of(fleet.knownHosts())))
+                .build();
     }
 
     private static MkctlClient client(SshConnections connections) throws Exception {
@@ -66,11 +69,15 @@ class SharedConnectionsIT {
             a.close(); // the first launch ends: its shared connection stays
             client(b).state();
             assertThat(store.size()).as("one shared pool").isEqualTo(1);
-            assertThat(host.sshConnections() - before).as("one connection for both launches").isEqualTo(1);
+            assertThat(host.sshConnections() - before)
+                    .as("one connection for both launches")
+                    .isEqualTo(1);
 
             host.sshFaults().dropAllConnections();
             client(b).state();
-            assertThat(host.sshConnections() - before).as("the dead connection was replaced").isEqualTo(1);
+            assertThat(host.sshConnections() - before)
+                    .as("the dead connection was replaced")
+                    .isEqualTo(1);
 
             // An edited known_hosts file (or key file) is another credential: no reuse.
             Files.writeString(fleet.knownHosts(), "\n", StandardOpenOption.APPEND);

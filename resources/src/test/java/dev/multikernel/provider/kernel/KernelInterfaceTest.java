@@ -3,8 +3,8 @@ package dev.multikernel.provider.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.multikernel.host.devicetree.Fdt;
-import dev.multikernel.host.devicetree.multikernel.MemoryRequest;
 import dev.multikernel.host.devicetree.multikernel.Baseline;
+import dev.multikernel.host.devicetree.multikernel.MemoryRequest;
 import dev.multikernel.host.mkctl.Mkctl;
 import dev.multikernel.host.mkctl.MkctlOperation;
 import dev.multikernel.host.mkctl.MkctlResult;
@@ -28,16 +28,20 @@ class KernelInterfaceTest {
     @Test
     void capabilitiesPerGeneration() {
         assertThat(KernelInterface.of(TestStates.current()).capabilities()).isEqualTo(KernelInterface.Capabilities.ALL);
-        KernelInterface.Capabilities v2 = KernelInterface.of(TestStates.rfcV2(0, List.of())).capabilities();
-        assertThat(v2.overlays() || v2.halt() || v2.liveResize() || v2.devices() || v2.numa() || v2.cpuPool()).isFalse();
-        assertThat(KernelInterface.of(TestStates.unmounted()).capabilities()).isEqualTo(KernelInterface.Capabilities.NONE);
+        KernelInterface.Capabilities v2 =
+                KernelInterface.of(TestStates.rfcV2(0, List.of())).capabilities();
+        assertThat(v2.overlays() || v2.halt() || v2.liveResize() || v2.devices() || v2.numa() || v2.cpuPool())
+                .isFalse();
+        assertThat(KernelInterface.of(TestStates.unmounted()).capabilities())
+                .isEqualTo(KernelInterface.Capabilities.NONE);
     }
 
     @Test
     void theRfcV2PoolIsTheBootTimeRegion() {
         assertThat(new RfcV2Interface(TestStates.rfcV2(2 * TestStates.GIB, List.of())).poolBytes())
                 .isEqualTo(2 * TestStates.GIB);
-        assertThat(new RfcV2Interface(TestStates.rfcV2(0, List.of())).poolBytes()).isZero();
+        assertThat(new RfcV2Interface(TestStates.rfcV2(0, List.of())).poolBytes())
+                .isZero();
     }
 
     @Test
@@ -55,8 +59,8 @@ class KernelInterfaceTest {
                 throw new AssertionError();
             }
         };
-        new RfcV2Interface(TestStates.rfcV2(TestStates.GIB, List.of())).createInstance(mkctl, "web", 3, List.of(2, 3),
-                OptionalLong.of(256 * TestStates.MIB));
+        new RfcV2Interface(TestStates.rfcV2(TestStates.GIB, List.of()))
+                .createInstance(mkctl, "web", 3, List.of(2, 3), OptionalLong.of(256 * TestStates.MIB));
 
         assertThat(sent).singleElement().isInstanceOf(MkctlOperation.V2Create.class);
         MkctlOperation.V2Create c = (MkctlOperation.V2Create) sent.get(0);
@@ -66,8 +70,8 @@ class KernelInterfaceTest {
 
     @Test
     void theBaselineBlobCarriesApicIdsAndMemoryRequests() throws Exception {
-        byte[] blob = CurrentInterface.baselineBlob(List.of(8L, 10L),
-                List.of(new MemoryRequest(TestStates.GIB, OptionalInt.of(0))));
+        byte[] blob = CurrentInterface.baselineBlob(
+                List.of(8L, 10L), List.of(new MemoryRequest(TestStates.GIB, OptionalInt.of(0))));
         Baseline b = Baseline.read(Fdt.parse(blob));
         assertThat(b.cpus()).containsExactly(8L, 10L);
         assertThat(b.memory()).containsExactly(new MemoryRequest(TestStates.GIB, OptionalInt.of(0)));

@@ -45,7 +45,8 @@ class CpuAllocationStrategyTest {
         Choice c = new SameNumaNodeCpuAllocation().choose(2, cpu("6-7,8-12"), topo, OptionalInt.of(0));
         assertThat(c).isEqualTo(new Choice.Chosen(cpu("6-7")));
         assertThat(new SameNumaNodeCpuAllocation().choose(3, cpu("6-7,8-12"), topo, OptionalInt.of(0)))
-                .isEqualTo(new Choice.Refused("needs 3 CPUs on NUMA node 0 (where its memory is), only 2 free there (6-7)"));
+                .isEqualTo(new Choice.Refused(
+                        "needs 3 CPUs on NUMA node 0 (where its memory is), only 2 free there (6-7)"));
     }
 
     @Test

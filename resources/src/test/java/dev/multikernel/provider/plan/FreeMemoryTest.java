@@ -21,8 +21,9 @@ class FreeMemoryTest {
     void contiguousTakeNeedsOneGapFragmentedDoesNot() {
         FreeMemory f = new FreeMemory(List.of(MemoryChunk.of(0, 0x2000), MemoryChunk.of(0x10000, 0x2000)));
         assertThat(f.take(0x3000, OptionalInt.empty(), true)).isEmpty();
-        assertThat(f.take(0x3000, OptionalInt.empty(), false)).hasValueSatisfying(l -> assertThat(l)
-                .containsExactly(MemoryChunk.of(0, 0x2000), MemoryChunk.of(0x10000, 0x1000)));
+        assertThat(f.take(0x3000, OptionalInt.empty(), false))
+                .hasValueSatisfying(
+                        l -> assertThat(l).containsExactly(MemoryChunk.of(0, 0x2000), MemoryChunk.of(0x10000, 0x1000)));
         assertThat(f.total()).isEqualTo(0x1000);
     }
 
@@ -30,8 +31,8 @@ class FreeMemoryTest {
     void takeHonoursTheNode() {
         FreeMemory f = new FreeMemory(List.of(MemoryChunk.of(0, 0x2000, 0), MemoryChunk.of(0x10000, 0x4000, 1)));
         assertThat(f.take(0x3000, OptionalInt.of(0), true)).isEmpty();
-        assertThat(f.take(0x3000, OptionalInt.of(1), true)).hasValueSatisfying(l -> assertThat(l)
-                .containsExactly(MemoryChunk.of(0x10000, 0x3000, 1)));
+        assertThat(f.take(0x3000, OptionalInt.of(1), true))
+                .hasValueSatisfying(l -> assertThat(l).containsExactly(MemoryChunk.of(0x10000, 0x3000, 1)));
         assertThat(f.freeByNode()).containsEntry(0, 0x2000L).containsEntry(1, 0x1000L);
     }
 }

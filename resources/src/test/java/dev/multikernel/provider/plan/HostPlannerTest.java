@@ -31,7 +31,9 @@ class HostPlannerTest {
     }
 
     private static List<String> errors(HostPlan p) {
-        return p.problems().stream().filter(PlanProblem::isError).map(x -> x.attributePath() + ": " + x.summary())
+        return p.problems().stream()
+                .filter(PlanProblem::isError)
+                .map(x -> x.attributePath() + ": " + x.summary())
                 .toList();
     }
 
@@ -50,19 +52,24 @@ class HostPlannerTest {
     void cpuHeldByAnotherInstanceIsAnErrorNamingItAndTheFreeCpus() {
         HostView host = Hosts.current(instance("db", 1, "4-5", 0, 0));
         HostPlan p = HostPlanner.plan(host, List.of(explicit("web", "4-6")));
-        assertThat(p.problems()).containsExactly(new PlanProblem(PlanProblem.Severity.ERROR,
-                "multikernel_instance.web.cpus", "CPUs 4-5 are already given to instance \"db\"",
-                "CPU 4 (APIC id 8), CPU 5 (APIC id 10) are held by instance \"db\", which this configuration does not"
-                        + " manage; free CPUs on host h1 are 7-15."));
+        assertThat(p.problems())
+                .containsExactly(new PlanProblem(
+                        PlanProblem.Severity.ERROR,
+                        "multikernel_instance.web.cpus",
+                        "CPUs 4-5 are already given to instance \"db\"",
+                        "CPU 4 (APIC id 8), CPU 5 (APIC id 10) are held by instance \"db\", which this configuration does not"
+                                + " manage; free CPUs on host h1 are 7-15."));
     }
 
     @Test
     void missingAndNonPoolCpus() {
         HostPlan p = HostPlanner.plan(Hosts.current(), List.of(explicit("web", "2-4,99")));
-        assertThat(p.problems()).extracting(PlanProblem::summary).containsExactly(
-                "CPU 99 does not exist on host h1", "CPUs 2-3 are not in the pool of host h1");
+        assertThat(p.problems())
+                .extracting(PlanProblem::summary)
+                .containsExactly("CPU 99 does not exist on host h1", "CPUs 2-3 are not in the pool of host h1");
         assertThat(p.problems().get(1).detail())
-                .isEqualTo("Pool CPUs are 4-15; free CPUs are 5-15. Add the CPUs to the multikernel_pool, or pick free ones.");
+                .isEqualTo(
+                        "Pool CPUs are 4-15; free CPUs are 5-15. Add the CPUs to the multikernel_pool, or pick free ones.");
     }
 
     @Test
@@ -71,8 +78,9 @@ class HostPlannerTest {
         assertThat(p.problems()).singleElement().satisfies(x -> {
             assertThat(x.attributePath()).isEqualTo("multikernel_instance.web.cpus");
             assertThat(x.summary()).isEqualTo("CPU 6 is also requested by instance \"db\"");
-            assertThat(x.detail()).isEqualTo("A CPU can be given to one instance only; multikernel_instance.db.cpus asks"
-                    + " for it too. Free CPUs on host h1 are 4-5,8-15.");
+            assertThat(x.detail())
+                    .isEqualTo("A CPU can be given to one instance only; multikernel_instance.db.cpus asks"
+                            + " for it too. Free CPUs on host h1 are 4-5,8-15.");
         });
     }
 
@@ -88,36 +96,57 @@ class HostPlannerTest {
 
     @Test
     void priorAllocationIsKeptNotReshuffled() {
-        InstanceSpec prior = new InstanceSpec("db", OptionalInt.of(7), cpu("10-11"), Optional.empty(),
-                OptionalInt.empty(), List.of(), BootSpec.of("/boot/vmlinuz", ""));
+        InstanceSpec prior = new InstanceSpec(
+                "db",
+                OptionalInt.of(7),
+                cpu("10-11"),
+                Optional.empty(),
+                OptionalInt.empty(),
+                List.of(),
+                BootSpec.of("/boot/vmlinuz", ""));
         HostView host = Hosts.current(instance("db", 7, "10-11", 0, 0));
         HostPlan p = HostPlanner.plan(host, List.of(count("db", 2).withPrior(prior), count("a", 2)));
         assertThat(p.problems()).isEmpty();
         assertThat(p.instance("db").orElseThrow().cpus()).isEqualTo(cpu("10-11"));
         assertThat(p.instance("db").orElseThrow().id()).isEqualTo(OptionalInt.of(7));
-        assertThat(p.instance("db").orElseThrow().change().orElseThrow().change()).isEqualTo(ChangeClass.NONE);
+        assertThat(p.instance("db").orElseThrow().change().orElseThrow().change())
+                .isEqualTo(ChangeClass.NONE);
         assertThat(p.instance("a").orElseThrow().cpus()).isEqualTo(cpu("4-5"));
     }
 
     @Test
     void growingACountKeepsTheOldCpusAndIsLive() {
-        InstanceSpec prior = new InstanceSpec("db", OptionalInt.of(1), cpu("10-11"), Optional.empty(),
-                OptionalInt.empty(), List.of(), BootSpec.of("/boot/vmlinuz", ""));
-        HostPlan p = HostPlanner.plan(Hosts.current(instance("db", 1, "10-11", 0, 0)),
+        InstanceSpec prior = new InstanceSpec(
+                "db",
+                OptionalInt.of(1),
+                cpu("10-11"),
+                Optional.empty(),
+                OptionalInt.empty(),
+                List.of(),
+                BootSpec.of("/boot/vmlinuz", ""));
+        HostPlan p = HostPlanner.plan(
+                Hosts.current(instance("db", 1, "10-11", 0, 0)),
                 List.of(count("db", 4).withPrior(prior)));
         assertThat(p.instance("db").orElseThrow().cpus()).isEqualTo(cpu("4-5,10-11"));
-        assertThat(p.instance("db").orElseThrow().change().orElseThrow().change()).isEqualTo(ChangeClass.LIVE);
+        assertThat(p.instance("db").orElseThrow().change().orElseThrow().change())
+                .isEqualTo(ChangeClass.LIVE);
     }
 
     @Test
     void idRules() {
         HostView host = Hosts.current(instance("other", 3, "15", 0, 0));
-        HostPlan p = HostPlanner.plan(host, List.of(explicit("a", "4").withId(3), explicit("b", "5").withId(0),
-                explicit("c", "6").withId(2048), explicit("d", "7")));
-        assertThat(errors(p)).containsExactly(
-                "multikernel_instance.a.instance_id: Instance id 3 is already used by instance \"other\"",
-                "multikernel_instance.b.instance_id: Instance id 0 is out of range",
-                "multikernel_instance.c.instance_id: Instance id 2048 is out of range");
+        HostPlan p = HostPlanner.plan(
+                host,
+                List.of(
+                        explicit("a", "4").withId(3),
+                        explicit("b", "5").withId(0),
+                        explicit("c", "6").withId(2048),
+                        explicit("d", "7")));
+        assertThat(errors(p))
+                .containsExactly(
+                        "multikernel_instance.a.instance_id: Instance id 3 is already used by instance \"other\"",
+                        "multikernel_instance.b.instance_id: Instance id 0 is out of range",
+                        "multikernel_instance.c.instance_id: Instance id 2048 is out of range");
         assertThat(p.problems().get(1).detail()).startsWith("Id 0 is the host itself. Instance ids go from 1 to 2047");
         assertThat(p.instance("d").orElseThrow().id()).isEqualTo(OptionalInt.of(1));
     }
@@ -125,30 +154,47 @@ class HostPlannerTest {
     @Test
     void theLowestFreeIdInAnIdConflictIsFreeOfEveryIdAlreadyDecided() {
         HostView host = Hosts.current(instance("w0", 1, "15", 0, 0));
-        HostPlan p = HostPlanner.plan(host, List.of(explicit("w1", "4").withId(1), explicit("w2", "5").withId(2),
-                explicit("w3", "6").withId(3)));
+        HostPlan p = HostPlanner.plan(
+                host,
+                List.of(
+                        explicit("w1", "4").withId(1),
+                        explicit("w2", "5").withId(2),
+                        explicit("w3", "6").withId(3)));
         assertThat(p.problems()).singleElement().satisfies(problem -> {
             assertThat(problem.attributePath()).isEqualTo("multikernel_instance.w1.instance_id");
-            assertThat(problem.detail()).contains("lowest free id on host").contains(" is 4: set instance_id to it")
+            assertThat(problem.detail())
+                    .contains("lowest free id on host")
+                    .contains(" is 4: set instance_id to it")
                     .doesNotContain("leave id out");
         });
     }
 
     @Test
     void nameRules() {
-        HostPlan p = HostPlanner.plan(Hosts.current(), List.of(explicit("a/b", "4"), explicit("a b", "5"),
-                explicit("..", "6"), explicit("ok", "7"), explicit("ok", "8")));
-        assertThat(errors(p)).containsExactly("multikernel_instance....name: Invalid instance name",
-                "multikernel_instance.a b.name: Invalid instance name",
-                "multikernel_instance.a/b.name: Invalid instance name",
-                "multikernel_instance.ok.name: Instance name \"ok\" is used twice on host h1");
+        HostPlan p = HostPlanner.plan(
+                Hosts.current(),
+                List.of(
+                        explicit("a/b", "4"),
+                        explicit("a b", "5"),
+                        explicit("..", "6"),
+                        explicit("ok", "7"),
+                        explicit("ok", "8")));
+        assertThat(errors(p))
+                .containsExactly(
+                        "multikernel_instance....name: Invalid instance name",
+                        "multikernel_instance.a b.name: Invalid instance name",
+                        "multikernel_instance.a/b.name: Invalid instance name",
+                        "multikernel_instance.ok.name: Instance name \"ok\" is used twice on host h1");
     }
 
     @Test
     void memoryThatDoesNotFitNamesFreeAndLargestChunk() {
         HostView host = Hosts.current(instance("x", 1, "15", 0x1_0000_0000L + 256 * MiB, 256 * MiB));
-        HostPlan p = HostPlanner.plan(host,
-                List.of(explicit("web", "4").withMemory(ByteSize.ofBytes(GiB + 512 * MiB)).withNumaNode(0)));
+        HostPlan p = HostPlanner.plan(
+                host,
+                List.of(explicit("web", "4")
+                        .withMemory(ByteSize.ofBytes(GiB + 512 * MiB))
+                        .withNumaNode(0)));
         assertThat(p.problems()).singleElement().satisfies(x -> {
             assertThat(x.attributePath()).isEqualTo("multikernel_instance.web.memory");
             assertThat(x.summary()).isEqualTo("1536MiB does not fit in the pool of host h1 on NUMA node 0");
@@ -158,30 +204,51 @@ class HostPlannerTest {
 
     @Test
     void memoryFitsOnTheOtherNodeWithoutNuma() {
-        HostPlan p = HostPlanner.plan(Hosts.current(), List.of(explicit("a", "4").withMemory(ByteSize.ofGiB(1)),
-                explicit("b", "5").withMemory(ByteSize.ofGiB(1)), explicit("c", "6").withMemory(ByteSize.ofMiB(4))));
-        assertThat(errors(p)).containsExactly("multikernel_instance.c.memory: 4MiB does not fit in the pool of host h1");
+        HostPlan p = HostPlanner.plan(
+                Hosts.current(),
+                List.of(
+                        explicit("a", "4").withMemory(ByteSize.ofGiB(1)),
+                        explicit("b", "5").withMemory(ByteSize.ofGiB(1)),
+                        explicit("c", "6").withMemory(ByteSize.ofMiB(4))));
+        assertThat(errors(p))
+                .containsExactly("multikernel_instance.c.memory: 4MiB does not fit in the pool of host h1");
         assertThat(p.problems().get(0).detail()).startsWith("The pool has 0B free");
     }
 
     @Test
     void memoryAlignmentAndNodeChecks() {
-        HostPlan p = HostPlanner.plan(Hosts.current(), List.of(explicit("a", "4").withMemory(ByteSize.ofBytes(5000)),
-                explicit("b", "5").withMemory(ByteSize.ofMiB(1)).withNumaNode(3),
-                explicit("c", "6").withMemory(ByteSize.ZERO)));
-        assertThat(p.problems()).extracting(PlanProblem::summary).containsExactly(
-                "5000B is not a whole number of 4KiB pages", "NUMA node 3 has no pool memory on host h1",
-                "memory must be more than 0");
+        HostPlan p = HostPlanner.plan(
+                Hosts.current(),
+                List.of(
+                        explicit("a", "4").withMemory(ByteSize.ofBytes(5000)),
+                        explicit("b", "5").withMemory(ByteSize.ofMiB(1)).withNumaNode(3),
+                        explicit("c", "6").withMemory(ByteSize.ZERO)));
+        assertThat(p.problems())
+                .extracting(PlanProblem::summary)
+                .containsExactly(
+                        "5000B is not a whole number of 4KiB pages",
+                        "NUMA node 3 has no pool memory on host h1",
+                        "memory must be more than 0");
         assertThat(p.problems().get(0).detail()).isEqualTo("The kernel takes memory in pages; use 4KiB or 8KiB.");
     }
 
     @Test
     void shrinkingFreesMemoryForOthers() {
-        InstanceSpec prior = new InstanceSpec("a", OptionalInt.of(1), cpu("4"), Optional.of(ByteSize.ofGiB(1)),
-                OptionalInt.empty(), List.of(), BootSpec.of("/boot/vmlinuz", ""));
-        HostView host = Hosts.current(instance("a", 1, "4", 0x1_0000_0000L, GiB), instance("z", 2, "15", 0x2_0000_0000L, GiB));
-        HostPlan p = HostPlanner.plan(host, List.of(explicit("a", "4").withMemory(ByteSize.ofMiB(512)).withPrior(prior),
-                explicit("b", "5").withMemory(ByteSize.ofMiB(512))));
+        InstanceSpec prior = new InstanceSpec(
+                "a",
+                OptionalInt.of(1),
+                cpu("4"),
+                Optional.of(ByteSize.ofGiB(1)),
+                OptionalInt.empty(),
+                List.of(),
+                BootSpec.of("/boot/vmlinuz", ""));
+        HostView host =
+                Hosts.current(instance("a", 1, "4", 0x1_0000_0000L, GiB), instance("z", 2, "15", 0x2_0000_0000L, GiB));
+        HostPlan p = HostPlanner.plan(
+                host,
+                List.of(
+                        explicit("a", "4").withMemory(ByteSize.ofMiB(512)).withPrior(prior),
+                        explicit("b", "5").withMemory(ByteSize.ofMiB(512))));
         assertThat(p.problems()).isEmpty();
     }
 
@@ -199,53 +266,95 @@ class HostPlannerTest {
         PciAddress free = PciAddress.parse("0000:09:00.0");
         PciAddress held = PciAddress.parse("0000:0a:00.0");
         PciAddress none = PciAddress.parse("0000:0b:00.0");
-        HostInstance other = new HostInstance("other", OptionalInt.of(1), dev.multikernel.host.state.InstanceStatus.ACTIVE,
-                cpu("15"), List.of(), List.of(held));
-        HostPlan p = HostPlanner.plan(Hosts.current(other), List.of(explicit("a", "4").withDevices(List.of(free, held, none)),
-                explicit("b", "5").withDevices(List.of(free))));
-        assertThat(p.problems()).extracting(PlanProblem::summary).containsExactly(
-                "PCI device 0000:0a:00.0 is already lent to instance \"other\"",
-                "PCI device 0000:0b:00.0 is not in the pool of host h1",
-                "PCI device 0000:09:00.0 is also requested by instance \"a\"");
+        HostInstance other = new HostInstance(
+                "other",
+                OptionalInt.of(1),
+                dev.multikernel.host.state.InstanceStatus.ACTIVE,
+                cpu("15"),
+                List.of(),
+                List.of(held));
+        HostPlan p = HostPlanner.plan(
+                Hosts.current(other),
+                List.of(
+                        explicit("a", "4").withDevices(List.of(free, held, none)),
+                        explicit("b", "5").withDevices(List.of(free))));
+        assertThat(p.problems())
+                .extracting(PlanProblem::summary)
+                .containsExactly(
+                        "PCI device 0000:0a:00.0 is already lent to instance \"other\"",
+                        "PCI device 0000:0b:00.0 is not in the pool of host h1",
+                        "PCI device 0000:09:00.0 is also requested by instance \"a\"");
     }
 
     @Test
     void v2Limits() {
-        HostPlan p = HostPlanner.plan(Hosts.v2(), List.of(explicit("a", "0-1").withId(1)
-                .withMemory(ByteSize.ofGiB(4)).withDevices(List.of(PciAddress.parse("0000:09:00.0"))),
-                explicit("b", "2").withId(2).withMemory(ByteSize.ofMiB(1)).withNumaNode(0)));
-        assertThat(p.problems()).extracting(x -> x.severity() + " " + x.summary()).containsExactly(
-                "ERROR CPU 0 cannot be given to an instance",
-                "WARNING RFC v2 kernels may refuse to load id 2",
-                "ERROR 4GiB is too large for an RFC v2 host",
-                "ERROR RFC v2 cannot place memory on a NUMA node",
-                "ERROR RFC v2 cannot lend devices to instances");
+        HostPlan p = HostPlanner.plan(
+                Hosts.v2(),
+                List.of(
+                        explicit("a", "0-1")
+                                .withId(1)
+                                .withMemory(ByteSize.ofGiB(4))
+                                .withDevices(List.of(PciAddress.parse("0000:09:00.0"))),
+                        explicit("b", "2")
+                                .withId(2)
+                                .withMemory(ByteSize.ofMiB(1))
+                                .withNumaNode(0)));
+        assertThat(p.problems())
+                .extracting(x -> x.severity() + " " + x.summary())
+                .containsExactly(
+                        "ERROR CPU 0 cannot be given to an instance",
+                        "WARNING RFC v2 kernels may refuse to load id 2",
+                        "ERROR 4GiB is too large for an RFC v2 host",
+                        "ERROR RFC v2 cannot place memory on a NUMA node",
+                        "ERROR RFC v2 cannot lend devices to instances");
         assertThat(p.instance("a").orElseThrow().physicalCpuIds()).containsExactly(0L, 1L);
     }
 
     @Test
     void unusableHostIsOneError() {
-        HostView h = new HostView("h9", InterfaceGeneration.NONE, Optional.of("host h9 has no multikernel support"),
-                CpuTopology.flat(2), CpuList.EMPTY, List.of(), List.of(), List.of(), List.of());
+        HostView h = new HostView(
+                "h9",
+                InterfaceGeneration.NONE,
+                Optional.of("host h9 has no multikernel support"),
+                CpuTopology.flat(2),
+                CpuList.EMPTY,
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of());
         HostPlan p = HostPlanner.plan(h, List.of(explicit("a", "1")));
         assertThat(errors(p)).containsExactly("multikernel_instance.a.name: Host h9 cannot take instances");
     }
 
     @Test
     void restartOfActiveInstanceOnV2IsImpossible() {
-        InstanceSpec prior = new InstanceSpec("a", OptionalInt.of(1), cpu("2"), Optional.empty(), OptionalInt.empty(),
-                List.of(), BootSpec.of("/boot/vmlinuz", ""));
-        HostPlan p = HostPlanner.plan(Hosts.v2(instance("a", 1, "2", 0, 0)), List.of(explicit("a", "2").withId(1)
-                .withBoot(BootSpec.of("/boot/vmlinuz-2", "")).withPrior(prior)));
-        assertThat(errors(p)).containsExactly("multikernel_instance.a.kernel: Instance \"a\" cannot be changed on host h2");
+        InstanceSpec prior = new InstanceSpec(
+                "a",
+                OptionalInt.of(1),
+                cpu("2"),
+                Optional.empty(),
+                OptionalInt.empty(),
+                List.of(),
+                BootSpec.of("/boot/vmlinuz", ""));
+        HostPlan p = HostPlanner.plan(
+                Hosts.v2(instance("a", 1, "2", 0, 0)),
+                List.of(explicit("a", "2")
+                        .withId(1)
+                        .withBoot(BootSpec.of("/boot/vmlinuz-2", ""))
+                        .withPrior(prior)));
+        assertThat(errors(p))
+                .containsExactly("multikernel_instance.a.kernel: Instance \"a\" cannot be changed on host h2");
     }
 
     @Test
     void sameInputTwiceAndShuffledOrderGiveTheSamePlan() {
         List<InstanceRequest> reqs = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            reqs.add(InstanceRequest.of("i" + i, CpuRequest.count(1 + i % 3,
-                    CpuAllocationStrategy.all().get(i % 3))).withMemory(ByteSize.ofMiB(128)));
+            reqs.add(InstanceRequest.of(
+                            "i" + i,
+                            CpuRequest.count(
+                                    1 + i % 3, CpuAllocationStrategy.all().get(i % 3)))
+                    .withMemory(ByteSize.ofMiB(128)));
         }
         HostPlan first = HostPlanner.plan(Hosts.current(), reqs);
         assertThat(HostPlanner.plan(Hosts.current(), reqs)).isEqualTo(first);
@@ -263,8 +372,11 @@ class HostPlannerTest {
             int n = 1 + rnd.nextInt(8);
             for (int i = 0; i < n; i++) {
                 InstanceRequest r = rnd.nextBoolean()
-                        ? InstanceRequest.of("r" + i, CpuRequest.count(1 + rnd.nextInt(4),
-                                CpuAllocationStrategy.all().get(rnd.nextInt(3))))
+                        ? InstanceRequest.of(
+                                "r" + i,
+                                CpuRequest.count(
+                                        1 + rnd.nextInt(4),
+                                        CpuAllocationStrategy.all().get(rnd.nextInt(3))))
                         : explicit("r" + i, (4 + rnd.nextInt(12)) + "");
                 r = r.withMemory(ByteSize.ofMiB(64L * (1 + rnd.nextInt(12))));
                 if (rnd.nextInt(4) == 0) {
@@ -274,31 +386,46 @@ class HostPlannerTest {
             }
             HostPlan p = HostPlanner.plan(Hosts.current(), reqs);
             if (p.hasErrors()) {
-                assertThat(p.problems()).as("seed %d", seed).allSatisfy(x -> assertThat(x.detail()).isNotBlank());
+                assertThat(p.problems())
+                        .as("seed %d", seed)
+                        .allSatisfy(x -> assertThat(x.detail()).isNotBlank());
                 continue;
             }
             CpuList seen = CpuList.EMPTY;
             long mem = 0;
             for (PlannedInstance i : p.instances()) {
                 assertThat(i.cpus().intersects(seen)).as("seed %d", seed).isFalse();
-                assertThat(CpuList.range(4, 15).containsAll(i.cpus())).as("seed %d", seed).isTrue();
+                assertThat(CpuList.range(4, 15).containsAll(i.cpus()))
+                        .as("seed %d", seed)
+                        .isTrue();
                 seen = seen.union(i.cpus());
                 mem += i.memory().map(ByteSize::bytes).orElse(0L);
             }
             assertThat(mem).as("seed %d", seed).isLessThanOrEqualTo(2 * GiB);
-            assertThat(p.instances().stream().map(i -> i.id().getAsInt()).distinct().count()).isEqualTo(n);
+            assertThat(p.instances().stream()
+                            .map(i -> i.id().getAsInt())
+                            .distinct()
+                            .count())
+                    .isEqualTo(n);
         }
     }
 
     @Test
     void explicitListWinsOverACountsEarlierCpus() {
-        InstanceSpec prior = new InstanceSpec("a", OptionalInt.of(1), cpu("6-7"), Optional.empty(),
-                OptionalInt.empty(), List.of(), BootSpec.of("/boot/vmlinuz", ""));
+        InstanceSpec prior = new InstanceSpec(
+                "a",
+                OptionalInt.of(1),
+                cpu("6-7"),
+                Optional.empty(),
+                OptionalInt.empty(),
+                List.of(),
+                BootSpec.of("/boot/vmlinuz", ""));
         HostPlan p = HostPlanner.plan(Hosts.current(), List.of(count("a", 2).withPrior(prior), explicit("b", "7")));
         assertThat(p.hasErrors()).isFalse();
         assertThat(p.instance("b").orElseThrow().cpus()).isEqualTo(cpu("7"));
         assertThat(p.instance("a").orElseThrow().cpus()).isEqualTo(cpu("4,6"));
-        assertThat(p.problems()).extracting(PlanProblem::summary)
+        assertThat(p.problems())
+                .extracting(PlanProblem::summary)
                 .containsExactly("CPU 7 allocated earlier goes to another instance");
     }
 
@@ -310,8 +437,9 @@ class HostPlannerTest {
         assertThat(p.problems()).singleElement().satisfies(x -> {
             assertThat(x.severity()).isEqualTo(PlanProblem.Severity.WARNING);
             assertThat(x.summary()).isEqualTo("CPUs 4-5 are still held by instance \"a\"");
-            assertThat(x.detail()).endsWith("add depends_on = [multikernel_instance.a] to multikernel_instance.b so"
-                    + " the order is right.");
+            assertThat(x.detail())
+                    .endsWith("add depends_on = [multikernel_instance.a] to multikernel_instance.b so"
+                            + " the order is right.");
         });
     }
 
@@ -319,15 +447,29 @@ class HostPlannerTest {
     void unknownApicIdIsAnErrorOnTheCurrentTree() {
         List<CpuInfo> cpus = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            cpus.add(i == 7 ? new CpuInfo(7, java.util.OptionalLong.empty(), OptionalInt.of(0)) : CpuInfo.of(i, 2L * i, 0));
+            cpus.add(
+                    i == 7
+                            ? new CpuInfo(7, java.util.OptionalLong.empty(), OptionalInt.of(0))
+                            : CpuInfo.of(i, 2L * i, 0));
         }
-        HostView host = new HostView("h1", InterfaceGeneration.CURRENT, Optional.empty(), CpuTopology.of(cpus),
-                CpuList.range(4, 7), List.of(99L), List.of(), List.of(), List.of());
+        HostView host = new HostView(
+                "h1",
+                InterfaceGeneration.CURRENT,
+                Optional.empty(),
+                CpuTopology.of(cpus),
+                CpuList.range(4, 7),
+                List.of(99L),
+                List.of(),
+                List.of(),
+                List.of());
         HostPlan p = HostPlanner.plan(host, List.of(explicit("a", "3,7"), count("b", 3)));
-        assertThat(errors(p)).containsExactly("multikernel_instance.a.cpus: CPU 3 is not in the pool of host h1",
-                "multikernel_instance.a.cpus: The APIC id of CPU 7 is not known");
-        assertThat(p.problems().get(0).detail()).endsWith("The pool also has CPUs with APIC ids 99 whose logical"
-                + " numbers host h1 has not reported; they cannot be named until it has.");
+        assertThat(errors(p))
+                .containsExactly(
+                        "multikernel_instance.a.cpus: CPU 3 is not in the pool of host h1",
+                        "multikernel_instance.a.cpus: The APIC id of CPU 7 is not known");
+        assertThat(p.problems().get(0).detail())
+                .endsWith("The pool also has CPUs with APIC ids 99 whose logical"
+                        + " numbers host h1 has not reported; they cannot be named until it has.");
         assertThat(p.instance("b").orElseThrow().cpus()).isEqualTo(cpu("4-6"));
     }
 
@@ -342,8 +484,12 @@ class HostPlannerTest {
             Random rnd = new Random(seed);
             List<InstanceRequest> first = new ArrayList<>();
             for (int i = 0; i < 1 + rnd.nextInt(4); i++) {
-                first.add(InstanceRequest.of("p" + i, CpuRequest.count(1 + rnd.nextInt(3),
-                        CpuAllocationStrategy.all().get(rnd.nextInt(3)))).withMemory(ByteSize.ofMiB(128)));
+                first.add(InstanceRequest.of(
+                                "p" + i,
+                                CpuRequest.count(
+                                        1 + rnd.nextInt(3),
+                                        CpuAllocationStrategy.all().get(rnd.nextInt(3))))
+                        .withMemory(ByteSize.ofMiB(128)));
             }
             HostPlan p1 = HostPlanner.plan(Hosts.current(), first);
             if (p1.hasErrors()) {
@@ -352,12 +498,16 @@ class HostPlannerTest {
             List<InstanceRequest> second = new ArrayList<>();
             for (InstanceRequest r : first) {
                 PlannedInstance pi = p1.instance(r.name()).orElseThrow();
-                second.add(r.withPrior(new InstanceSpec(r.name(), pi.id(), pi.cpus(), pi.memory(), pi.numaNode(),
-                        pi.devices(), r.boot())));
+                second.add(r.withPrior(new InstanceSpec(
+                        r.name(), pi.id(), pi.cpus(), pi.memory(), pi.numaNode(), pi.devices(), r.boot())));
             }
             for (int i = 0; i < rnd.nextInt(4); i++) {
-                second.add(InstanceRequest.of("n" + i, CpuRequest.count(1 + rnd.nextInt(3),
-                        CpuAllocationStrategy.all().get(rnd.nextInt(3)))).withMemory(ByteSize.ofMiB(64))
+                second.add(InstanceRequest.of(
+                                "n" + i,
+                                CpuRequest.count(
+                                        1 + rnd.nextInt(3),
+                                        CpuAllocationStrategy.all().get(rnd.nextInt(3))))
+                        .withMemory(ByteSize.ofMiB(64))
                         .withNumaNode(rnd.nextInt(2)));
             }
             Collections.shuffle(second, new Random(seed));
@@ -377,8 +527,10 @@ class HostPlannerTest {
             if (!p2.hasErrors()) {
                 for (int node = 0; node < 2; node++) {
                     final int n = node;
-                    long onNode = p2.instances().stream().filter(i -> i.numaNode().equals(OptionalInt.of(n)))
-                            .mapToLong(i -> i.memory().map(ByteSize::bytes).orElse(0L)).sum();
+                    long onNode = p2.instances().stream()
+                            .filter(i -> i.numaNode().equals(OptionalInt.of(n)))
+                            .mapToLong(i -> i.memory().map(ByteSize::bytes).orElse(0L))
+                            .sum();
                     assertThat(onNode).isLessThanOrEqualTo(GiB);
                 }
             }
@@ -388,13 +540,24 @@ class HostPlannerTest {
     @Test
     void cpusTheKernelCallsTakenButNoReadableInstanceHoldsAreNeverGiven() {
         HostView base = Hosts.current();
-        HostView host = new HostView(base.hostName(), base.generation(), base.unusable(), base.topology(),
-                base.poolCpus(), List.of(), base.poolMemory(), base.freeDevices(), List.of(), cpu("4-5"));
+        HostView host = new HostView(
+                base.hostName(),
+                base.generation(),
+                base.unusable(),
+                base.topology(),
+                base.poolCpus(),
+                List.of(),
+                base.poolMemory(),
+                base.freeDevices(),
+                List.of(),
+                cpu("4-5"));
         HostPlan p = HostPlanner.plan(host, List.of(explicit("a", "5"), count("b", 2)));
-        assertThat(errors(p)).containsExactly(
-                "multikernel_instance.a.cpus: CPU 5 is already given to an instance whose device tree could not be read");
-        assertThat(p.problems().get(0).detail()).isEqualTo("CPU 5 (APIC id 10) is held by an instance whose device"
-                + " tree could not be read (the pool lists it as taken); free CPUs on host h1 are 6-15.");
+        assertThat(errors(p))
+                .containsExactly(
+                        "multikernel_instance.a.cpus: CPU 5 is already given to an instance whose device tree could not be read");
+        assertThat(p.problems().get(0).detail())
+                .isEqualTo("CPU 5 (APIC id 10) is held by an instance whose device"
+                        + " tree could not be read (the pool lists it as taken); free CPUs on host h1 are 6-15.");
         assertThat(p.instance("b").orElseThrow().cpus()).isEqualTo(cpu("6-7"));
     }
 }

@@ -36,16 +36,41 @@ class HostViewTest {
 
     @Test
     void currentTreeInLogicalNumbers() {
-        PoolTree pool = new PoolTree(List.of(8L, 10L, 12L, 14L, 99L), List.of(12L, 14L),
-                List.of(PoolChunk.of(0x1_0000_0000L, GiB, 0)), List.of(),
-                List.of(PciFunction.of("0000:09:00.0", 0x8086, 0x10fb)), Map.of());
-        InstanceTree web = new InstanceTree("web", 3, 0x1_0000_0000L, 256L << 20, List.of(8L, 10L), List.of(),
-                List.of(PciFunction.of("0000:0a:00.0", 0x8086, 0x10fb)), Map.of());
-        InstanceState ws = new InstanceState("web", OptionalInt.of(3), InstanceStatus.ACTIVE, "active",
-                Optional.of(DeviceTreeBlob.decode(Fdt.write(web.toTree()), InstanceTree::read)), Optional.empty());
-        HostState state = new HostState(InterfaceGeneration.CURRENT, true, Optional.of("7.0"), "boot", cpus(8),
+        PoolTree pool = new PoolTree(
+                List.of(8L, 10L, 12L, 14L, 99L),
+                List.of(12L, 14L),
+                List.of(PoolChunk.of(0x1_0000_0000L, GiB, 0)),
+                List.of(),
+                List.of(PciFunction.of("0000:09:00.0", 0x8086, 0x10fb)),
+                Map.of());
+        InstanceTree web = new InstanceTree(
+                "web",
+                3,
+                0x1_0000_0000L,
+                256L << 20,
+                List.of(8L, 10L),
+                List.of(),
+                List.of(PciFunction.of("0000:0a:00.0", 0x8086, 0x10fb)),
+                Map.of());
+        InstanceState ws = new InstanceState(
+                "web",
+                OptionalInt.of(3),
+                InstanceStatus.ACTIVE,
+                "active",
+                Optional.of(DeviceTreeBlob.decode(Fdt.write(web.toTree()), InstanceTree::read)),
+                Optional.empty());
+        HostState state = new HostState(
+                InterfaceGeneration.CURRENT,
+                true,
+                Optional.of("7.0"),
+                "boot",
+                cpus(8),
                 Optional.of(new PoolState(DeviceTreeBlob.decode(Fdt.write(pool.toTree()), PoolTree::read))),
-                List.of(ws), List.of(), Optional.empty(), Optional.empty(), List.of());
+                List.of(ws),
+                List.of(),
+                Optional.empty(),
+                Optional.empty(),
+                List.of());
         HostView v = HostView.from("h1", state);
         assertThat(v.unusable()).isEmpty();
         assertThat(v.poolCpus()).isEqualTo(cpu("4-7"));
@@ -63,16 +88,36 @@ class HostViewTest {
 
     @Test
     void currentTreeWithoutPoolIsUnusable() {
-        HostState state = new HostState(InterfaceGeneration.CURRENT, true, Optional.empty(), "boot", cpus(4),
-                Optional.empty(), List.of(), List.of(), Optional.empty(), Optional.empty(), List.of());
+        HostState state = new HostState(
+                InterfaceGeneration.CURRENT,
+                true,
+                Optional.empty(),
+                "boot",
+                cpus(4),
+                Optional.empty(),
+                List.of(),
+                List.of(),
+                Optional.empty(),
+                Optional.empty(),
+                List.of());
         assertThat(HostView.from("h1", state).unusable())
                 .contains("host h1 has no pool yet: create a multikernel_pool first");
     }
 
     @Test
     void unmountedIsUnusable() {
-        HostState state = new HostState(InterfaceGeneration.UNKNOWN, false, Optional.empty(), "boot", cpus(4),
-                Optional.empty(), List.of(), List.of(), Optional.empty(), Optional.empty(), List.of());
+        HostState state = new HostState(
+                InterfaceGeneration.UNKNOWN,
+                false,
+                Optional.empty(),
+                "boot",
+                cpus(4),
+                Optional.empty(),
+                List.of(),
+                List.of(),
+                Optional.empty(),
+                Optional.empty(),
+                List.of());
         assertThat(HostView.from("h1", state).unusable()).contains("/sys/fs/multikernel is not mounted on host h1");
     }
 
@@ -80,11 +125,20 @@ class HostViewTest {
     void v2ReadsIomemAndDeviceTreeSource() {
         String src = "/dts-v1/;\n/web {\n\tcompatible = \"multikernel-v1\";\n\tid = <1>;\n\tresources {\n"
                 + "\t\tcpus = [00 00 00 02 00 00 00 03];\n\t\tmemory-bytes = <0x40000000>; // 1024 MB\n\t};\n};\n";
-        InstanceState web = new InstanceState("web", OptionalInt.of(1), InstanceStatus.LOADING, "loading",
-                Optional.empty(), Optional.of(src));
-        HostState state = new HostState(InterfaceGeneration.RFC_V2, true, Optional.empty(), "boot", cpus(8),
-                Optional.empty(), List.of(web), List.of(), Optional.empty(),
-                Optional.of(List.of(new IomemRange(0x1_0000_0000L, 0x1_7fff_ffffL, "Multikernel Memory Pool", 0),
+        InstanceState web = new InstanceState(
+                "web", OptionalInt.of(1), InstanceStatus.LOADING, "loading", Optional.empty(), Optional.of(src));
+        HostState state = new HostState(
+                InterfaceGeneration.RFC_V2,
+                true,
+                Optional.empty(),
+                "boot",
+                cpus(8),
+                Optional.empty(),
+                List.of(web),
+                List.of(),
+                Optional.empty(),
+                Optional.of(List.of(
+                        new IomemRange(0x1_0000_0000L, 0x1_7fff_ffffL, "Multikernel Memory Pool", 0),
                         new IomemRange(0x1_0000_0000L, 0x1_3fff_ffffL, "mk-instance-1-web-region-0", 1))),
                 List.of());
         HostView v = HostView.from("h2", state);

@@ -27,20 +27,41 @@ final class Hosts {
 
     /** Current tree: pool CPUs 4-15, 1GiB on node 0 and 1GiB on node 1, one free PCI device. */
     static HostView current(HostInstance... instances) {
-        return new HostView("h1", InterfaceGeneration.CURRENT, Optional.empty(), twoNodes(), CpuList.range(4, 15),
-                List.of(), List.of(MemoryChunk.of(0x1_0000_0000L, GiB, 0), MemoryChunk.of(0x2_0000_0000L, GiB, 1)),
-                List.of(PciAddress.parse("0000:09:00.0")), List.of(instances));
+        return new HostView(
+                "h1",
+                InterfaceGeneration.CURRENT,
+                Optional.empty(),
+                twoNodes(),
+                CpuList.range(4, 15),
+                List.of(),
+                List.of(MemoryChunk.of(0x1_0000_0000L, GiB, 0), MemoryChunk.of(0x2_0000_0000L, GiB, 1)),
+                List.of(PciAddress.parse("0000:09:00.0")),
+                List.of(instances));
     }
 
     /** RFC v2: 8 CPUs, a 2GiB pool. */
     static HostView v2(HostInstance... instances) {
-        return new HostView("h2", InterfaceGeneration.RFC_V2, Optional.empty(), CpuTopology.flat(8), CpuList.range(0, 7),
-                List.of(), List.of(MemoryChunk.of(0x1_0000_0000L, 2 * GiB)), List.of(), List.of(instances));
+        return new HostView(
+                "h2",
+                InterfaceGeneration.RFC_V2,
+                Optional.empty(),
+                CpuTopology.flat(8),
+                CpuList.range(0, 7),
+                List.of(),
+                List.of(MemoryChunk.of(0x1_0000_0000L, 2 * GiB)),
+                List.of(),
+                List.of(instances));
     }
 
     static HostInstance instance(String name, int id, String cpus, long base, long bytes) {
-        return new HostInstance(name, OptionalInt.of(id), InstanceStatus.ACTIVE, cpu(cpus),
-                bytes == 0 ? List.of() : List.of(new MemoryChunk(base, bytes, OptionalInt.of(base >= 0x2_0000_0000L ? 1 : 0))),
+        return new HostInstance(
+                name,
+                OptionalInt.of(id),
+                InstanceStatus.ACTIVE,
+                cpu(cpus),
+                bytes == 0
+                        ? List.of()
+                        : List.of(new MemoryChunk(base, bytes, OptionalInt.of(base >= 0x2_0000_0000L ? 1 : 0))),
                 List.of());
     }
 

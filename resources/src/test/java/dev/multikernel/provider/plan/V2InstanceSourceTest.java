@@ -38,7 +38,8 @@ class V2InstanceSourceTest {
         assertThat(V2InstanceSource.parse("cpus = [00 00 02];\n").cpus()).isEmpty();
         assertThat(V2InstanceSource.parse("cpus = <0x99999>;\n").cpus()).isEmpty(); // beyond CPU 8191
         assertThat(V2InstanceSource.parse("cpus = <two>;\n").cpus()).isEmpty();
-        assertThat(V2InstanceSource.parse("memory-bytes = [zz 00 00 00];\n").memoryBytes()).isEmpty();
+        assertThat(V2InstanceSource.parse("memory-bytes = [zz 00 00 00];\n").memoryBytes())
+                .isEmpty();
         assertThat(V2InstanceSource.parse("x".repeat(V2InstanceSource.MAX_TEXT + 1)))
                 .isEqualTo(new V2InstanceSource(Optional.empty(), OptionalLong.empty()));
     }

@@ -33,8 +33,7 @@ public final class FakeHosts implements Hosts {
         MkctlResult answer(T operation) throws HostException, MkctlException;
     }
 
-    private record Scripted(Answer<MkctlOperation> answer, HostState after) {
-    }
+    private record Scripted(Answer<MkctlOperation> answer, HostState after) {}
 
     private HostState state;
     private final PlanLedger ledger = new PlanLedger();
@@ -89,8 +88,7 @@ public final class FakeHosts implements Hosts {
     }
 
     @Override
-    public void forget(HostAddress host) {
-    }
+    public void forget(HostAddress host) {}
 
     @Override
     public <T> T call(HostAddress host, HostCall<T> read) throws ResourceException {

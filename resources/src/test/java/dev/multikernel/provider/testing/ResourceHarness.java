@@ -7,12 +7,12 @@ import dev.tfjvm.cty.CtyValue;
 import dev.tfjvm.proto.tfplugin6.Tfplugin6;
 import dev.tfjvm.schema.Attribute;
 import dev.tfjvm.schema.Block;
+import dev.tfjvm.schema.Schema;
 import dev.tfjvm.server.ProviderService;
 import dev.tfjvm.spi.ConfigureContext;
 import dev.tfjvm.spi.Provider;
 import dev.tfjvm.spi.Resource;
 import dev.tfjvm.spi.TfObject;
-import dev.tfjvm.schema.Schema;
 import dev.tfjvm.testing.DirectCall;
 import java.util.HashMap;
 import java.util.List;
@@ -77,8 +77,7 @@ public final class ResourceHarness {
             }
 
             @Override
-            public void configure(ConfigureContext context) {
-            }
+            public void configure(ConfigureContext context) {}
 
             @Override
             public List<Resource> resources() {
@@ -96,11 +95,16 @@ public final class ResourceHarness {
     public Plan plan(Optional<TfObject> prior, TfObject config) {
         CtyValue priorValue = prior.<CtyValue>map(TfObject::value).orElse(CtyValue.nullOf(type));
         CtyValue proposed = proposed(block, prior.map(TfObject::value), config.value());
-        Tfplugin6.PlanResourceChange.Response r = DirectCall.unary(service::planResourceChange,
-                Tfplugin6.PlanResourceChange.Request.newBuilder().setTypeName(resource.typeName())
-                        .setPriorState(dv(priorValue)).setProposedNewState(dv(proposed))
-                        .setConfig(dv(config.value())).build());
-        return new Plan(decode(r.getPlannedState()),
+        Tfplugin6.PlanResourceChange.Response r = DirectCall.unary(
+                service::planResourceChange,
+                Tfplugin6.PlanResourceChange.Request.newBuilder()
+                        .setTypeName(resource.typeName())
+                        .setPriorState(dv(priorValue))
+                        .setProposedNewState(dv(proposed))
+                        .setConfig(dv(config.value()))
+                        .build());
+        return new Plan(
+                decode(r.getPlannedState()),
                 r.getRequiresReplaceList().stream().map(ResourceHarness::path).toList(),
                 diagnostics(r.getDiagnosticsList()));
     }
@@ -108,10 +112,14 @@ public final class ResourceHarness {
     /** Applies a plan made by {@link #plan}. */
     public Result apply(Optional<TfObject> prior, TfObject planned, TfObject config) {
         CtyValue priorValue = prior.<CtyValue>map(TfObject::value).orElse(CtyValue.nullOf(type));
-        Tfplugin6.ApplyResourceChange.Response r = DirectCall.unary(service::applyResourceChange,
-                Tfplugin6.ApplyResourceChange.Request.newBuilder().setTypeName(resource.typeName())
-                        .setPriorState(dv(priorValue)).setPlannedState(dv(planned.value()))
-                        .setConfig(dv(config.value())).build());
+        Tfplugin6.ApplyResourceChange.Response r = DirectCall.unary(
+                service::applyResourceChange,
+                Tfplugin6.ApplyResourceChange.Request.newBuilder()
+                        .setTypeName(resource.typeName())
+                        .setPriorState(dv(priorValue))
+                        .setPlannedState(dv(planned.value()))
+                        .setConfig(dv(config.value()))
+                        .build());
         return new Result(decode(r.getNewState()), diagnostics(r.getDiagnosticsList()));
     }
 
@@ -126,25 +134,36 @@ public final class ResourceHarness {
 
     /** Destroys {@code prior}. */
     public Result delete(TfObject prior) {
-        Tfplugin6.ApplyResourceChange.Response r = DirectCall.unary(service::applyResourceChange,
-                Tfplugin6.ApplyResourceChange.Request.newBuilder().setTypeName(resource.typeName())
-                        .setPriorState(dv(prior.value())).setPlannedState(dv(CtyValue.nullOf(type)))
-                        .setConfig(dv(CtyValue.nullOf(type))).build());
+        Tfplugin6.ApplyResourceChange.Response r = DirectCall.unary(
+                service::applyResourceChange,
+                Tfplugin6.ApplyResourceChange.Request.newBuilder()
+                        .setTypeName(resource.typeName())
+                        .setPriorState(dv(prior.value()))
+                        .setPlannedState(dv(CtyValue.nullOf(type)))
+                        .setConfig(dv(CtyValue.nullOf(type)))
+                        .build());
         return new Result(decode(r.getNewState()), diagnostics(r.getDiagnosticsList()));
     }
 
     /** Refreshes {@code state}, as {@code terraform plan} does first. */
     public Result read(TfObject state) {
-        Tfplugin6.ReadResource.Response r = DirectCall.unary(service::readResource,
-                Tfplugin6.ReadResource.Request.newBuilder().setTypeName(resource.typeName())
-                        .setCurrentState(dv(state.value())).build());
+        Tfplugin6.ReadResource.Response r = DirectCall.unary(
+                service::readResource,
+                Tfplugin6.ReadResource.Request.newBuilder()
+                        .setTypeName(resource.typeName())
+                        .setCurrentState(dv(state.value()))
+                        .build());
         return new Result(decode(r.getNewState()), diagnostics(r.getDiagnosticsList()));
     }
 
     /** Imports {@code id}: the imported object, read back. */
     public Result importState(String id) {
-        Tfplugin6.ImportResourceState.Response r = DirectCall.unary(service::importResourceState,
-                Tfplugin6.ImportResourceState.Request.newBuilder().setTypeName(resource.typeName()).setId(id).build());
+        Tfplugin6.ImportResourceState.Response r = DirectCall.unary(
+                service::importResourceState,
+                Tfplugin6.ImportResourceState.Request.newBuilder()
+                        .setTypeName(resource.typeName())
+                        .setId(id)
+                        .build());
         List<Diag> diags = diagnostics(r.getDiagnosticsList());
         if (r.getImportedResourcesCount() == 0) {
             return new Result(Optional.empty(), diags);
@@ -164,7 +183,9 @@ public final class ResourceHarness {
      * configuration leaves null taken from the prior state (nested objects element by element).
      */
     private static CtyValue proposed(Block block, Optional<CtyValue> prior, CtyValue config) {
-        if (prior.isEmpty() || prior.get().isNull() || !(config instanceof CtyValue.ObjectVal c)
+        if (prior.isEmpty()
+                || prior.get().isNull()
+                || !(config instanceof CtyValue.ObjectVal c)
                 || !(prior.get() instanceof CtyValue.ObjectVal p)) {
             return config;
         }
@@ -181,7 +202,9 @@ public final class ResourceHarness {
             }
             if (a.computed() && cv.isNull()) {
                 out.put(a.name(), pv);
-            } else if (a.nested().isPresent() && cv instanceof CtyValue.ListVal cl && pv instanceof CtyValue.ListVal pl
+            } else if (a.nested().isPresent()
+                    && cv instanceof CtyValue.ListVal cl
+                    && pv instanceof CtyValue.ListVal pl
                     && cl.elements().size() == pl.elements().size()) {
                 List<CtyValue> merged = new java.util.ArrayList<>();
                 for (int i = 0; i < cl.elements().size(); i++) {
@@ -200,7 +223,8 @@ public final class ResourceHarness {
 
     private Tfplugin6.DynamicValue dv(CtyValue v) {
         try {
-            return Tfplugin6.DynamicValue.newBuilder().setMsgpack(ByteString.copyFrom(CtyMsgpack.encode(v, type)))
+            return Tfplugin6.DynamicValue.newBuilder()
+                    .setMsgpack(ByteString.copyFrom(CtyMsgpack.encode(v, type)))
                     .build();
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -219,16 +243,21 @@ public final class ResourceHarness {
     }
 
     private static List<Diag> diagnostics(List<Tfplugin6.Diagnostic> list) {
-        return list.stream().map(d -> new Diag(d.getSeverity(), d.getSummary(), d.getDetail(),
-                d.hasAttribute() ? path(d.getAttribute()) : "")).toList();
+        return list.stream()
+                .map(d -> new Diag(
+                        d.getSeverity(), d.getSummary(), d.getDetail(), d.hasAttribute() ? path(d.getAttribute()) : ""))
+                .toList();
     }
 
     private static String path(Tfplugin6.AttributePath p) {
-        return p.getStepsList().stream().map(s -> switch (s.getSelectorCase()) {
-            case ATTRIBUTE_NAME -> "." + s.getAttributeName();
-            case ELEMENT_KEY_INT -> "[" + s.getElementKeyInt() + "]";
-            case ELEMENT_KEY_STRING -> "[\"" + s.getElementKeyString() + "\"]";
-            default -> "";
-        }).collect(Collectors.joining()).replaceFirst("^\\.", "");
+        return p.getStepsList().stream()
+                .map(s -> switch (s.getSelectorCase()) {
+                    case ATTRIBUTE_NAME -> "." + s.getAttributeName();
+                    case ELEMENT_KEY_INT -> "[" + s.getElementKeyInt() + "]";
+                    case ELEMENT_KEY_STRING -> "[\"" + s.getElementKeyString() + "\"]";
+                    default -> "";
+                })
+                .collect(Collectors.joining())
+                .replaceFirst("^\\.", "");
     }
 }

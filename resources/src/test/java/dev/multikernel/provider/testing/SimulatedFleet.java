@@ -64,8 +64,15 @@ public final class SimulatedFleet implements AutoCloseable {
 
     /** Starts a host with the default topology (8 CPUs on 2 nodes, APIC id = node*16 + (cpu%4)*2) and trusts its key. */
     public synchronized SimulatedHost host(String name, InterfaceGeneration generation) throws IOException {
-        SimulatedHost h = SimulatedHost.start(new HostSpec(name, generation, HostTopology.defaults(), 0,
-                HostSpec.DEFAULT_USERS, List.of(client.getPublic())), dir.resolve(name));
+        SimulatedHost h = SimulatedHost.start(
+                new HostSpec(
+                        name,
+                        generation,
+                        HostTopology.defaults(),
+                        0,
+                        HostSpec.DEFAULT_USERS,
+                        List.of(client.getPublic())),
+                dir.resolve(name));
         hosts.add(h);
         Files.writeString(knownHosts, h.knownHostsLine() + "\n", StandardOpenOption.APPEND);
         return h;
@@ -78,9 +85,12 @@ public final class SimulatedFleet implements AutoCloseable {
 
     /** mkctl on {@code host}, bypassing Terraform. */
     public MkctlClient direct(SimulatedHost host) throws Exception {
-        ConnectionSpec spec = ConnectionSpec.builder("127.0.0.1").port(host.port()).user("root")
+        ConnectionSpec spec = ConnectionSpec.builder("127.0.0.1")
+                .port(host.port())
+                .user("root")
                 .auth(new AuthSource.PrivateKeyFile(clientKey))
-                .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts))).build();
+                .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts)))
+                .build();
         return new MkctlClient(directPool.transport(spec), MkctlInstall.Upload.defaults(), MkctlOptions.DEFAULTS);
     }
 

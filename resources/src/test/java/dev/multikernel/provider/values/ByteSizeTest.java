@@ -86,24 +86,42 @@ class ByteSizeTest {
                 Arguments.of("4 G iB", "\"4 G iB\": unknown unit \"G iB\"; " + units),
                 Arguments.of("4Gib/s", "\"4Gib/s\": unknown unit \"Gib/s\"; " + units),
                 Arguments.of("4 pages", "\"4 pages\": unknown unit \"pages\"; " + units),
-                Arguments.of("0.1KiB", "\"0.1KiB\" is 102.4 bytes, not a whole number of bytes; round it, or write"
-                        + " it as a whole number of a smaller unit"),
-                Arguments.of("1.5", "\"1.5\" is 1.5 bytes, not a whole number of bytes; round it, or write"
-                        + " it as a whole number of a smaller unit"),
-                Arguments.of("8EiB", "\"8EiB\" is too large; the largest size is 9223372036854775807 bytes"
-                        + " (8EiB minus one byte)"),
-                Arguments.of("9223372036854775808", "\"9223372036854775808\" is too large; the largest size is"
-                        + " 9223372036854775807 bytes (8EiB minus one byte)"),
-                Arguments.of("9".repeat(62) + "T", "\"" + "9".repeat(62) + "T\" is too large; the largest size"
-                        + " is 9223372036854775807 bytes (8EiB minus one byte)"),
-                Arguments.of("0x8000000000000000", "\"0x8000000000000000\" is too large; the largest size is"
-                        + " 0x7fffffffffffffff bytes (8EiB minus one byte)"),
-                Arguments.of("0x10000000000000000", "\"0x10000000000000000\" is too large; the largest size is"
-                        + " 0x7fffffffffffffff bytes (8EiB minus one byte)"),
-                Arguments.of("0x1G", "\"0x1G\": a hexadecimal size is a plain byte count without a unit, such as"
-                        + " \"0x40000000\"; or " + hint),
-                Arguments.of("0x", "\"0x\": a hexadecimal size is a plain byte count without a unit, such as"
-                        + " \"0x40000000\"; or " + hint),
+                Arguments.of(
+                        "0.1KiB",
+                        "\"0.1KiB\" is 102.4 bytes, not a whole number of bytes; round it, or write"
+                                + " it as a whole number of a smaller unit"),
+                Arguments.of(
+                        "1.5",
+                        "\"1.5\" is 1.5 bytes, not a whole number of bytes; round it, or write"
+                                + " it as a whole number of a smaller unit"),
+                Arguments.of(
+                        "8EiB",
+                        "\"8EiB\" is too large; the largest size is 9223372036854775807 bytes"
+                                + " (8EiB minus one byte)"),
+                Arguments.of(
+                        "9223372036854775808",
+                        "\"9223372036854775808\" is too large; the largest size is"
+                                + " 9223372036854775807 bytes (8EiB minus one byte)"),
+                Arguments.of(
+                        "9".repeat(62) + "T",
+                        "\"" + "9".repeat(62) + "T\" is too large; the largest size"
+                                + " is 9223372036854775807 bytes (8EiB minus one byte)"),
+                Arguments.of(
+                        "0x8000000000000000",
+                        "\"0x8000000000000000\" is too large; the largest size is"
+                                + " 0x7fffffffffffffff bytes (8EiB minus one byte)"),
+                Arguments.of(
+                        "0x10000000000000000",
+                        "\"0x10000000000000000\" is too large; the largest size is"
+                                + " 0x7fffffffffffffff bytes (8EiB minus one byte)"),
+                Arguments.of(
+                        "0x1G",
+                        "\"0x1G\": a hexadecimal size is a plain byte count without a unit, such as"
+                                + " \"0x40000000\"; or " + hint),
+                Arguments.of(
+                        "0x",
+                        "\"0x\": a hexadecimal size is a plain byte count without a unit, such as"
+                                + " \"0x40000000\"; or " + hint),
                 Arguments.of("٣GiB", "\"٣GiB\" is not a size; " + hint),
                 Arguments.of("1GiB\u0000", "\"1GiB\\u0000\": unknown unit \"GiB\\u0000\"; " + units));
     }
@@ -111,17 +129,17 @@ class ByteSizeTest {
     @ParameterizedTest
     @MethodSource("invalid")
     void rejectsWithAMessageNamingTheTextAndTheUnits(String text, String message) {
-        assertThatThrownBy(() -> ByteSize.parse(text))
-                .isInstanceOfSatisfying(InvalidValueException.class, e -> {
-                    assertThat(e.getMessage()).isEqualTo(message);
-                    assertThat(e.input()).isEqualTo(text);
-                });
+        assertThatThrownBy(() -> ByteSize.parse(text)).isInstanceOfSatisfying(InvalidValueException.class, e -> {
+            assertThat(e.getMessage()).isEqualTo(message);
+            assertThat(e.input()).isEqualTo(text);
+        });
     }
 
     @Test
     void tooLongTextIsRefusedBeforeAnyArithmetic() {
         String text = "1" + "0".repeat(100_000) + "GiB";
-        assertThatThrownBy(() -> ByteSize.parse(text)).isInstanceOf(InvalidValueException.class)
+        assertThatThrownBy(() -> ByteSize.parse(text))
+                .isInstanceOf(InvalidValueException.class)
                 .hasMessageStartingWith("\"1" + "0".repeat(62) + "…\" is too long to be a size; write a number");
         String fraction = "0." + "0".repeat(70) + "1GiB";
         assertThatThrownBy(() -> ByteSize.parse(fraction)).hasMessageContaining("is too long to be a size");
@@ -130,12 +148,13 @@ class ByteSizeTest {
     @Test
     void everyUnitIsAPowerOf1024() throws Exception {
         String[][] spellings = {
-                {"K", "KB", "KiB", "k", "kb", "kib", "Kb", "kB"},
-                {"M", "MB", "MiB", "m", "mb", "mib"},
-                {"G", "GB", "GiB", "g", "gb", "gib"},
-                {"T", "TB", "TiB", "t", "tb", "tib"},
-                {"P", "PB", "PiB", "p", "pb", "pib"},
-                {"E", "EB", "EiB", "e", "eb", "eib"}};
+            {"K", "KB", "KiB", "k", "kb", "kib", "Kb", "kB"},
+            {"M", "MB", "MiB", "m", "mb", "mib"},
+            {"G", "GB", "GiB", "g", "gb", "gib"},
+            {"T", "TB", "TiB", "t", "tb", "tib"},
+            {"P", "PB", "PiB", "p", "pb", "pib"},
+            {"E", "EB", "EiB", "e", "eb", "eib"}
+        };
         for (int i = 0; i < spellings.length; i++) {
             for (String unit : spellings[i]) {
                 assertThat(ByteSize.parse("3" + unit).bytes()).as(unit).isEqualTo(3L << (10 * (i + 1)));
@@ -169,13 +188,15 @@ class ByteSizeTest {
         assertThat(ByteSize.ofGiB(1).plus(ByteSize.ofMiB(512))).isEqualTo(ByteSize.ofMiB(1536));
         assertThat(ByteSize.ofGiB(1).minus(ByteSize.ofMiB(512)).format()).isEqualTo("512MiB");
         assertThatThrownBy(() -> ByteSize.ofMiB(1).minus(ByteSize.ofGiB(1)))
-                .isInstanceOf(ArithmeticException.class).hasMessage("1GiB is larger than 1MiB");
+                .isInstanceOf(ArithmeticException.class)
+                .hasMessage("1GiB is larger than 1MiB");
         assertThatThrownBy(() -> ByteSize.ofBytes(Long.MAX_VALUE).plus(ByteSize.ofBytes(1)))
                 .isInstanceOf(ArithmeticException.class);
         assertThat(ByteSize.ofMiB(1)).isLessThan(ByteSize.ofGiB(1));
         assertThat(ByteSize.ofTiB(1).bytes()).isEqualTo(TIB);
         assertThatThrownBy(() -> ByteSize.ofTiB(Long.MAX_VALUE)).isInstanceOf(ArithmeticException.class);
-        assertThatThrownBy(() -> ByteSize.ofBytes(-1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ByteSize.ofBytes(-1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("a size cannot be negative: -1");
     }
 

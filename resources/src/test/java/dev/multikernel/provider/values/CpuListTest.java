@@ -67,11 +67,12 @@ class CpuListTest {
                 Arguments.of("4, ,5", "\"4, ,5\" has two commas in a row; " + hint),
                 Arguments.of(",", "\",\" starts with a comma; " + hint),
                 Arguments.of("-1", "\"-1\": a CPU id is a number from 0 to 8191 without a sign; " + hint),
-                Arguments.of("2,-1", "\"-1\" in \"2,-1\": a CPU id is a number from 0 to 8191 without a sign; "
-                        + hint),
+                Arguments.of("2,-1", "\"-1\" in \"2,-1\": a CPU id is a number from 0 to 8191 without a sign; " + hint),
                 Arguments.of("+3", "\"+3\": a CPU id is a number from 0 to 8191 without a sign; " + hint),
-                Arguments.of("4--7", "\"4--7\": a CPU id is a number from 0 to 8191 without a sign;"
-                        + " a range looks like \"4-7\""),
+                Arguments.of(
+                        "4--7",
+                        "\"4--7\": a CPU id is a number from 0 to 8191 without a sign;"
+                                + " a range looks like \"4-7\""),
                 Arguments.of("4-", "\"4-\": a range needs both ends, such as \"4-7\""),
                 Arguments.of("1,4 -", "\"4 -\" in \"1,4 -\": a range needs both ends, such as \"4-7\""),
                 Arguments.of("a", "\"a\": not a CPU id; " + hint),
@@ -90,29 +91,34 @@ class CpuListTest {
                 Arguments.of("99999999999999999999", "\"99999999999999999999\": CPU ids go from 0 to 8191"),
                 Arguments.of("4-7,6", "\"6\" in \"4-7,6\": CPU 6 is already listed in \"4-7\"; list each CPU once"),
                 Arguments.of("1,1", "\"1\" in \"1,1\": CPU 1 is already listed in \"1\"; list each CPU once"),
-                Arguments.of("10, 0-3, 2-12", "\"2-12\" in \"10, 0-3, 2-12\": CPU 2 is already listed in \"0-3\";"
-                        + " list each CPU once"),
-                Arguments.of("0-7:2/4", "\"0-7:2/4\": stride groups such as \"0-7:2/4\" are not supported;"
-                        + " list the CPUs instead, such as \"0-1,4-5\""),
-                Arguments.of("0-7/2", "\"0-7/2\": stride groups such as \"0-7:2/4\" are not supported;"
-                        + " list the CPUs instead, such as \"0-1,4-5\""),
+                Arguments.of(
+                        "10, 0-3, 2-12",
+                        "\"2-12\" in \"10, 0-3, 2-12\": CPU 2 is already listed in \"0-3\";" + " list each CPU once"),
+                Arguments.of(
+                        "0-7:2/4",
+                        "\"0-7:2/4\": stride groups such as \"0-7:2/4\" are not supported;"
+                                + " list the CPUs instead, such as \"0-1,4-5\""),
+                Arguments.of(
+                        "0-7/2",
+                        "\"0-7/2\": stride groups such as \"0-7:2/4\" are not supported;"
+                                + " list the CPUs instead, such as \"0-1,4-5\""),
                 Arguments.of("1,\"2\"", "\"\\\"2\\\"\" in \"1,\\\"2\\\"\": not a CPU id; " + hint));
     }
 
     @ParameterizedTest
     @MethodSource("invalid")
     void rejectsWithAMessageNamingTheItem(String text, String message) {
-        assertThatThrownBy(() -> CpuList.parse(text))
-                .isInstanceOfSatisfying(InvalidValueException.class, e -> {
-                    assertThat(e.getMessage()).isEqualTo(message);
-                    assertThat(e.input()).isEqualTo(text);
-                });
+        assertThatThrownBy(() -> CpuList.parse(text)).isInstanceOfSatisfying(InvalidValueException.class, e -> {
+            assertThat(e.getMessage()).isEqualTo(message);
+            assertThat(e.input()).isEqualTo(text);
+        });
     }
 
     @Test
     void messagesQuoteLongInputShortened() {
         String text = "0-3," + "x".repeat(200);
-        assertThatThrownBy(() -> CpuList.parse(text)).isInstanceOf(InvalidValueException.class)
+        assertThatThrownBy(() -> CpuList.parse(text))
+                .isInstanceOf(InvalidValueException.class)
                 .hasMessageStartingWith("\"" + "x".repeat(63) + "…\" in \"0-3," + "x".repeat(59) + "…\": not a CPU id");
     }
 
@@ -131,14 +137,14 @@ class CpuListTest {
             many.append(i == 0 ? "" : ",").append(i);
         }
         assertThat(catchingParse(many.toString()).format()).isEqualTo("0-8191");
-        assertThatThrownBy(() -> CpuList.parse(many + ",8192")).hasMessage(
-                "\"8192\" in \"" + many.substring(0, 63) + "…\": CPU ids go from 0 to 8191");
+        assertThatThrownBy(() -> CpuList.parse(many + ",8192"))
+                .hasMessage("\"8192\" in \"" + many.substring(0, 63) + "…\": CPU ids go from 0 to 8191");
     }
 
     @Test
     void rangesAreMaximalRuns() throws Exception {
-        assertThat(CpuList.parse("0-2,3,5,7-9").ranges()).containsExactly(
-                new CpuList.Range(0, 3), new CpuList.Range(5, 5), new CpuList.Range(7, 9));
+        assertThat(CpuList.parse("0-2,3,5,7-9").ranges())
+                .containsExactly(new CpuList.Range(0, 3), new CpuList.Range(5, 5), new CpuList.Range(7, 9));
         assertThat(new CpuList.Range(7, 9).size()).isEqualTo(3);
         assertThat(new CpuList.Range(5, 5).format()).isEqualTo("5");
         assertThat(CpuList.EMPTY.ranges()).isEmpty();
@@ -187,7 +193,8 @@ class CpuListTest {
         assertThat(CpuList.of(List.of(3, 1, 2)).format()).isEqualTo("1-3");
         assertThat(CpuList.of()).isEqualTo(CpuList.EMPTY);
         assertThat(CpuList.range(2, 5).format()).isEqualTo("2-5");
-        assertThatThrownBy(() -> CpuList.of(8192)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> CpuList.of(8192))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("CPU id 8192 is outside 0-8191");
         assertThatThrownBy(() -> CpuList.of(List.of(-1))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> CpuList.range(5, 2)).isInstanceOf(IllegalArgumentException.class);
@@ -202,7 +209,8 @@ class CpuListTest {
 
     @Test
     void equalityIsBySet() throws Exception {
-        assertThat(CpuList.parse("4-7,10")).isEqualTo(CpuList.parse("10, 7, 6, 5, 4"))
+        assertThat(CpuList.parse("4-7,10"))
+                .isEqualTo(CpuList.parse("10, 7, 6, 5, 4"))
                 .hasSameHashCodeAs(CpuList.parse("10,4-7"))
                 .isNotEqualTo(CpuList.parse("4-7"))
                 .isNotEqualTo("4-7,10");
@@ -232,8 +240,10 @@ class CpuListTest {
                 int start = r.first();
                 while (start <= r.last()) {
                     int end = Math.min(r.last(), start + random.nextInt(4));
-                    items.add(start == end && random.nextBoolean() ? pad(random, start)
-                            : pad(random, start) + "-" + pad(random, end));
+                    items.add(
+                            start == end && random.nextBoolean()
+                                    ? pad(random, start)
+                                    : pad(random, start) + "-" + pad(random, end));
                     start = end + 1;
                 }
             }

@@ -1,24 +1,22 @@
 package dev.multikernel.sim.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.function.Function;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 /** Sends one admin request on behalf of a CLI command and reports the outcome. */
 final class AdminCall {
 
-    private AdminCall() {
-    }
+    private AdminCall() {}
 
     /**
      * @param describe turns a successful reply into the line printed on stdout
      * @return the exit code: 0 done, 1 refused by the simulator or failed, 3 no simulator running
      */
-    static int run(StateDir dir, ObjectNode request, PrintWriter out, PrintWriter err,
-            Function<JsonNode, String> describe) {
+    static int run(
+            StateDir dir, ObjectNode request, PrintWriter out, PrintWriter err, Function<JsonNode, String> describe) {
         JsonNode reply;
         try {
             reply = AdminClient.call(dir, request);

@@ -1,18 +1,16 @@
 package dev.multikernel.sim.cli;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
-import java.util.stream.Collectors;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.multikernel.sim.kernel.Errno;
 import dev.multikernel.sim.kernel.Operation;
 import dev.multikernel.sim.ssh.CommandDrop;
 import dev.multikernel.sim.ssh.SimulatedHost;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * What the admin socket understands. Every request is {@code {"command": NAME, ...}}; commands aimed at
@@ -62,7 +60,8 @@ final class AdminCommands {
                 yield perHost(request, (h, out) -> h.kernel().faults().haltCannotQuiesce(on));
             }
             case "slow" -> {
-                Duration delay = Duration.ofMillis(number(request, "millis", 0, Duration.ofMinutes(10).toMillis()));
+                Duration delay = Duration.ofMillis(
+                        number(request, "millis", 0, Duration.ofMinutes(10).toMillis()));
                 yield perHost(request, (h, out) -> h.kernel().faults().slowReplies(delay));
             }
             case "drop-ssh" -> dropSsh(request);
@@ -70,12 +69,14 @@ final class AdminCommands {
                 Duration d = Duration.ofMillis(number(request, "millis", 0, MAX_MILLIS));
                 yield perHost(request, (h, out) -> h.sshFaults().refuseConnectionsFor(d));
             }
-            case "clear-faults" -> perHost(request, (h, out) -> {
-                h.kernel().faults().clear();
-                h.sshFaults().clear();
-            });
-            default -> AdminServer.error("unknown admin command '" + command + "'; known: status, stop, reboot, "
-                    + "fail-next, halt-timeout, halt-no-quiesce, slow, drop-ssh, refuse-ssh, clear-faults");
+            case "clear-faults" ->
+                perHost(request, (h, out) -> {
+                    h.kernel().faults().clear();
+                    h.sshFaults().clear();
+                });
+            default ->
+                AdminServer.error("unknown admin command '" + command + "'; known: status, stop, reboot, "
+                        + "fail-next, halt-timeout, halt-no-quiesce, slow, drop-ssh, refuse-ssh, clear-faults");
         };
     }
 
@@ -125,9 +126,12 @@ final class AdminCommands {
         if (host.equals("all")) {
             return sim.hosts();
         }
-        return sim.host(host).map(List::of).orElseThrow(() -> new IllegalArgumentException("no host '" + host
-                + "'; hosts: " + sim.hosts().stream().map(SimulatedHost::name).collect(Collectors.joining(", "))
-                + " (or all)"));
+        return sim.host(host)
+                .map(List::of)
+                .orElseThrow(() -> new IllegalArgumentException("no host '" + host
+                        + "'; hosts: "
+                        + sim.hosts().stream().map(SimulatedHost::name).collect(Collectors.joining(", "))
+                        + " (or all)"));
     }
 
     private static String text(JsonNode request, String field) {
@@ -159,16 +163,19 @@ final class AdminCommands {
             return Operation.valueOf(name.strip().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown operation '" + name + "'; one of "
-                    + List.of(Operation.values()).stream().map(o -> o.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                    + List.of(Operation.values()).stream()
+                            .map(o -> o.name().toLowerCase(Locale.ROOT).replace('_', '-'))
                             .collect(Collectors.joining(", ")));
         }
     }
 
     static Errno errno(String name) {
         String n = name.strip().toUpperCase(Locale.ROOT);
-        return Errno.ofName(n).or(() -> n.chars().allMatch(Character::isDigit) && !n.isEmpty() && n.length() < 6
-                ? Errno.ofNumber(Integer.parseInt(n)) : java.util.Optional.empty())
-                .orElseThrow(() -> new IllegalArgumentException("unknown errno '" + name
-                        + "'; use a name such as EBUSY, EINVAL, ENOMEM, EIO or a number"));
+        return Errno.ofName(n)
+                .or(() -> n.chars().allMatch(Character::isDigit) && !n.isEmpty() && n.length() < 6
+                        ? Errno.ofNumber(Integer.parseInt(n))
+                        : java.util.Optional.empty())
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "unknown errno '" + name + "'; use a name such as EBUSY, EINVAL, ENOMEM, EIO or a number"));
     }
 }

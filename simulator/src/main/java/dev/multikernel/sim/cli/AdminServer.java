@@ -1,5 +1,10 @@
 package dev.multikernel.sim.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.multikernel.sim.protocol.UnixSocketServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,13 +18,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
-
-import dev.multikernel.sim.protocol.UnixSocketServer;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The simulator's admin socket: a unix stream socket in the state directory. A client connects, sends
@@ -46,14 +44,21 @@ final class AdminServer implements AutoCloseable {
         Files.deleteIfExists(socket);
         AdminServer s = new AdminServer(handler);
         // Lets requests in progress send their reply on close: a "stop" is answered while the simulator stops.
-        s.socket = UnixSocketServer.start(socket, "multikernel-sim-admin", MAX_CONCURRENT_REQUESTS, GRACE,
-                Optional.of(PosixFilePermissions.fromString("rw-------")), s::serve, AdminServer::turnAway);
+        s.socket = UnixSocketServer.start(
+                socket,
+                "multikernel-sim-admin",
+                MAX_CONCURRENT_REQUESTS,
+                GRACE,
+                Optional.of(PosixFilePermissions.fromString("rw-------")),
+                s::serve,
+                AdminServer::turnAway);
         return s;
     }
 
     private static void turnAway(SocketChannel client) throws IOException {
-        Channels.newOutputStream(client).write((JSON.writeValueAsString(
-                error("too many admin requests at once; try again")) + "\n").getBytes(StandardCharsets.UTF_8));
+        Channels.newOutputStream(client)
+                .write((JSON.writeValueAsString(error("too many admin requests at once; try again")) + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
     private void serve(SocketChannel client) throws IOException {

@@ -1,28 +1,28 @@
 package dev.multikernel.sim.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code fault ...}: arms kernel and SSH faults on hosts of the running simulator. */
-@Command(name = "fault", mixinStandardHelpOptions = true,
+@Command(
+        name = "fault",
+        mixinStandardHelpOptions = true,
         description = "Inject faults into hosts of the running simulator.",
         subcommands = {
-                FaultCommand.FailNext.class,
-                FaultCommand.HaltTimeout.class,
-                FaultCommand.HaltNoQuiesce.class,
-                FaultCommand.Slow.class,
-                FaultCommand.DropSsh.class,
-                FaultCommand.RefuseSsh.class,
-                FaultCommand.Clear.class
+            FaultCommand.FailNext.class,
+            FaultCommand.HaltTimeout.class,
+            FaultCommand.HaltNoQuiesce.class,
+            FaultCommand.Slow.class,
+            FaultCommand.DropSsh.class,
+            FaultCommand.RefuseSsh.class,
+            FaultCommand.Clear.class
         })
 final class FaultCommand implements Runnable {
 
@@ -58,20 +58,32 @@ final class FaultCommand implements Runnable {
         @Override
         public Integer call() {
             ObjectNode request = request().put("host", target.host);
-            return AdminCall.run(target.stateDir.get(), request, spec.commandLine().getOut(),
-                    spec.commandLine().getErr(), reply -> AdminCall.hostNames(reply) + ": " + done());
+            return AdminCall.run(
+                    target.stateDir.get(),
+                    request,
+                    spec.commandLine().getOut(),
+                    spec.commandLine().getErr(),
+                    reply -> AdminCall.hostNames(reply) + ": " + done());
         }
     }
 
-    @Command(name = "fail-next", mixinStandardHelpOptions = true,
+    @Command(
+            name = "fail-next",
+            mixinStandardHelpOptions = true,
             description = "The next COUNT kernel operations OP on paths matching GLOB fail with ERRNO "
                     + "(no effect on the kernel state).")
     static final class FailNext extends FaultSubcommand {
-        @Option(names = "--op", required = true, paramLabel = "OP",
+        @Option(
+                names = "--op",
+                required = true,
+                paramLabel = "OP",
                 description = "read, write, list, mkdir, rmdir, mount, kexec-file-load, reboot or overlay-apply.")
         String op;
 
-        @Option(names = "--path", required = true, paramLabel = "GLOB",
+        @Option(
+                names = "--path",
+                required = true,
+                paramLabel = "GLOB",
                 description = "Path glob, e.g. '/sys/fs/multikernel/overlays/*' ('*' also matches '/').")
         String path;
 
@@ -85,7 +97,10 @@ final class FaultCommand implements Runnable {
         ObjectNode request() {
             AdminCommands.operation(op); // fail here, with the list of operations, before reaching the simulator
             AdminCommands.errno(errno);
-            return AdminClient.request("fail-next").put("op", op).put("path", path).put("errno", errno)
+            return AdminClient.request("fail-next")
+                    .put("op", op)
+                    .put("path", path)
+                    .put("errno", errno)
                     .put("count", count);
         }
 
@@ -95,7 +110,9 @@ final class FaultCommand implements Runnable {
         }
     }
 
-    @Command(name = "halt-timeout", mixinStandardHelpOptions = true,
+    @Command(
+            name = "halt-timeout",
+            mixinStandardHelpOptions = true,
             description = "A graceful halt of an instance gets no answer and fails with ETIMEDOUT.")
     static final class HaltTimeout extends FaultSubcommand {
         @Option(names = "--off", description = "Turn the fault off again.")
@@ -112,7 +129,9 @@ final class FaultCommand implements Runnable {
         }
     }
 
-    @Command(name = "halt-no-quiesce", mixinStandardHelpOptions = true,
+    @Command(
+            name = "halt-no-quiesce",
+            mixinStandardHelpOptions = true,
             description = "A halt cannot quiesce device interrupts: the instance ends in state failed.")
     static final class HaltNoQuiesce extends FaultSubcommand {
         @Option(names = "--off", description = "Turn the fault off again.")
@@ -129,10 +148,16 @@ final class FaultCommand implements Runnable {
         }
     }
 
-    @Command(name = "slow", mixinStandardHelpOptions = true,
+    @Command(
+            name = "slow",
+            mixinStandardHelpOptions = true,
             description = "Every kernel call waits DURATION before it answers (0 turns this off).")
     static final class Slow extends FaultSubcommand {
-        @Option(names = "--delay", required = true, paramLabel = "DURATION", converter = DurationConverter.class,
+        @Option(
+                names = "--delay",
+                required = true,
+                paramLabel = "DURATION",
+                converter = DurationConverter.class,
                 description = "e.g. 500ms, 2s; at most 10m.")
         Duration delay;
 
@@ -147,13 +172,15 @@ final class FaultCommand implements Runnable {
         }
     }
 
-    @Command(name = "drop-ssh", mixinStandardHelpOptions = true,
+    @Command(
+            name = "drop-ssh",
+            mixinStandardHelpOptions = true,
             description = {
-                    "Cut SSH connections. Without options: every open connection, now (with the processes it "
-                            + "started).",
-                    "--after-bytes N: the next connection, once N bytes crossed it (handshake included).",
-                    "--at-command before|after [--match TEXT]: the connection of the next command containing TEXT; "
-                            + "before: it never runs; after: it runs to its end but the client gets no answer."
+                "Cut SSH connections. Without options: every open connection, now (with the processes it "
+                        + "started).",
+                "--after-bytes N: the next connection, once N bytes crossed it (handshake included).",
+                "--at-command before|after [--match TEXT]: the connection of the next command containing TEXT; "
+                        + "before: it never runs; after: it runs to its end but the client gets no answer."
             })
     static final class DropSsh extends FaultSubcommand {
         @ArgGroup(exclusive = true)
@@ -167,7 +194,10 @@ final class FaultCommand implements Runnable {
             String atCommand;
         }
 
-        @Option(names = "--match", paramLabel = "TEXT", defaultValue = "",
+        @Option(
+                names = "--match",
+                paramLabel = "TEXT",
+                defaultValue = "",
                 description = "With --at-command: only a command line containing TEXT (default: any).")
         String match;
 
@@ -195,10 +225,16 @@ final class FaultCommand implements Runnable {
         }
     }
 
-    @Command(name = "refuse-ssh", mixinStandardHelpOptions = true,
+    @Command(
+            name = "refuse-ssh",
+            mixinStandardHelpOptions = true,
             description = "Close the SSH port (connection refused) for DURATION; open connections stay.")
     static final class RefuseSsh extends FaultSubcommand {
-        @Option(names = "--for", required = true, paramLabel = "DURATION", converter = DurationConverter.class,
+        @Option(
+                names = "--for",
+                required = true,
+                paramLabel = "DURATION",
+                converter = DurationConverter.class,
                 description = "e.g. 10s, 2m; 0 reopens the port now.")
         Duration duration;
 
@@ -213,7 +249,9 @@ final class FaultCommand implements Runnable {
         }
     }
 
-    @Command(name = "clear", mixinStandardHelpOptions = true,
+    @Command(
+            name = "clear",
+            mixinStandardHelpOptions = true,
             description = "Disarm every kernel and SSH fault (and reopen a closed SSH port).")
     static final class Clear extends FaultSubcommand {
         @Override

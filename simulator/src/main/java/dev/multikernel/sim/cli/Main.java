@@ -1,7 +1,6 @@
 package dev.multikernel.sim.cli;
 
 import java.io.PrintWriter;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,17 +8,18 @@ import picocli.CommandLine.Command;
  * {@code multikernel-sim}: starts simulated multikernel hosts reachable over SSH on 127.0.0.1, and drives
  * a running simulator (status, stop, reboot, fault injection) through its admin socket.
  */
-@Command(name = "multikernel-sim",
+@Command(
+        name = "multikernel-sim",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Simulated multikernel hosts on 127.0.0.1: real SSH, real processes, a simulated kernel.",
         subcommands = {
-                StartCommand.class,
-                StopCommand.class,
-                StatusCommand.class,
-                RebootCommand.class,
-                FaultCommand.class,
-                CommandLine.HelpCommand.class
+            StartCommand.class,
+            StopCommand.class,
+            StatusCommand.class,
+            RebootCommand.class,
+            FaultCommand.class,
+            CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
 
@@ -40,7 +40,9 @@ public final class Main implements Runnable {
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("multikernel-sim: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            commandLine
+                    .getErr()
+                    .println("multikernel-sim: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return 1;
         });
         int code = cl.execute(args);

@@ -1,17 +1,17 @@
 package dev.multikernel.sim.cli;
 
-import java.util.concurrent.Callable;
-
 import com.fasterxml.jackson.databind.JsonNode;
-
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code reboot}: reboots simulated hosts. */
-@Command(name = "reboot", mixinStandardHelpOptions = true,
+@Command(
+        name = "reboot",
+        mixinStandardHelpOptions = true,
         description = "Reboot a simulated host: its SSH connections are cut and its kernel comes back with a "
                 + "new boot id.")
 final class RebootCommand implements Callable<Integer> {
@@ -27,8 +27,12 @@ final class RebootCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return AdminCall.run(stateDir.get(), AdminClient.request("reboot").put("host", host),
-                spec.commandLine().getOut(), spec.commandLine().getErr(), RebootCommand::describe);
+        return AdminCall.run(
+                stateDir.get(),
+                AdminClient.request("reboot").put("host", host),
+                spec.commandLine().getOut(),
+                spec.commandLine().getErr(),
+                RebootCommand::describe);
     }
 
     private static String describe(JsonNode reply) {
@@ -37,7 +41,9 @@ final class RebootCommand implements Callable<Integer> {
             if (sb.length() > 0) {
                 sb.append('\n');
             }
-            sb.append(h.path("name").asText()).append(" rebooted, boot id ").append(h.path("bootId").asText());
+            sb.append(h.path("name").asText())
+                    .append(" rebooted, boot id ")
+                    .append(h.path("bootId").asText());
         }
         return sb.toString();
     }

@@ -1,12 +1,11 @@
 package dev.multikernel.sim.cli;
 
+import dev.multikernel.sim.fixtures.KernelImages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-
-import dev.multikernel.sim.fixtures.KernelImages;
 
 /**
  * A tiny x86 bzImage that the simulated kernel's kexec loader accepts: a setup header for boot
@@ -19,8 +18,7 @@ final class SimKernelImage {
     /** Where each host's image lives, relative to the host's directory. */
     static final String RELATIVE_PATH = "boot/vmlinuz";
 
-    private SimKernelImage() {
-    }
+    private SimKernelImage() {}
 
     /** The image's bytes: {@link KernelImages#valid()}. */
     static byte[] bytes() {

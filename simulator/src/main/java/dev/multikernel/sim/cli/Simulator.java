@@ -1,5 +1,11 @@
 package dev.multikernel.sim.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.multikernel.sim.kernel.HostTopology;
+import dev.multikernel.sim.ssh.AtomicFiles;
+import dev.multikernel.sim.ssh.HostSpec;
+import dev.multikernel.sim.ssh.SimulatedHost;
+import dev.multikernel.sim.ssh.SshKeys;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -16,14 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.multikernel.sim.kernel.HostTopology;
-import dev.multikernel.sim.ssh.AtomicFiles;
-import dev.multikernel.sim.ssh.HostSpec;
-import dev.multikernel.sim.ssh.SimulatedHost;
-import dev.multikernel.sim.ssh.SshKeys;
 
 /**
  * A running set of simulated hosts sharing one state directory: one client key accepted by all, the
@@ -56,8 +54,8 @@ public final class Simulator implements AutoCloseable {
     public static Simulator start(SimulatorOptions options, Consumer<String> warnings) throws IOException {
         StateDir dir = options.stateDir();
         Files.createDirectories(dir.root());
-        FileChannel lockChannel = FileChannel.open(dir.root().resolve(".lock"),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel lockChannel =
+                FileChannel.open(dir.root().resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
         try {
             lock = lockChannel.tryLock();
@@ -80,8 +78,8 @@ public final class Simulator implements AutoCloseable {
             Map<String, Integer> previous = StateFiles.previousPorts(dir);
             for (int i = 0; i < options.hostCount(); i++) {
                 String name = options.hostName(i);
-                HostSpec spec = new HostSpec(name, options.generation().forHost(i), topology, 0,
-                        options.users(), authorized);
+                HostSpec spec =
+                        new HostSpec(name, options.generation().forHost(i), topology, 0, options.users(), authorized);
                 started.add(startHost(dir, spec, i, options, previous, warnings));
                 SimKernelImage.writeFor(dir.hostDir(name));
             }
@@ -102,8 +100,14 @@ public final class Simulator implements AutoCloseable {
         }
     }
 
-    private static SimulatedHost startHost(StateDir dir, HostSpec spec, int index, SimulatorOptions options,
-            Map<String, Integer> previous, Consumer<String> warnings) throws IOException {
+    private static SimulatedHost startHost(
+            StateDir dir,
+            HostSpec spec,
+            int index,
+            SimulatorOptions options,
+            Map<String, Integer> previous,
+            Consumer<String> warnings)
+            throws IOException {
         Path hostDir = dir.hostDir(spec.name());
         if (options.basePort().isPresent()) {
             return SimulatedHost.start(spec.withPort(options.basePort().getAsInt() + index), hostDir);
@@ -187,7 +191,8 @@ public final class Simulator implements AutoCloseable {
             if (!Files.isRegularFile(dir.pidFile()) || Files.size(dir.pidFile()) > 64) {
                 return Optional.empty();
             }
-            return Optional.of(Long.parseLong(Files.readString(dir.pidFile(), StandardCharsets.US_ASCII).strip()));
+            return Optional.of(Long.parseLong(
+                    Files.readString(dir.pidFile(), StandardCharsets.US_ASCII).strip()));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }

@@ -1,12 +1,11 @@
 package dev.multikernel.sim.cli;
 
+import dev.multikernel.sim.kernel.HostTopology;
+import dev.multikernel.sim.ssh.HostSpec;
 import java.security.PublicKey;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-
-import dev.multikernel.sim.kernel.HostTopology;
-import dev.multikernel.sim.ssh.HostSpec;
 
 /**
  * How to start a set of simulated hosts.
@@ -38,8 +37,8 @@ public record SimulatorOptions(
             throw new IllegalArgumentException("--hosts must be 1.." + MAX_HOSTS + ", got " + hostCount);
         }
         if (basePort.isPresent() && (basePort.getAsInt() < 1 || basePort.getAsInt() + hostCount - 1 > 65535)) {
-            throw new IllegalArgumentException("--base-port " + basePort.getAsInt() + " leaves no room for "
-                    + hostCount + " hosts below 65536");
+            throw new IllegalArgumentException(
+                    "--base-port " + basePort.getAsInt() + " leaves no room for " + hostCount + " hosts below 65536");
         }
         if (!namePrefix.matches("[a-z0-9][a-z0-9-]{0,20}")) {
             throw new IllegalArgumentException("name prefix '" + namePrefix
@@ -51,18 +50,32 @@ public record SimulatorOptions(
 
     /** Defaults for everything but the state directory and the number of hosts. */
     public static SimulatorOptions defaults(StateDir stateDir, int hostCount) {
-        return new SimulatorOptions(stateDir, hostCount, GenerationChoice.CURRENT, Optional.empty(),
-                OptionalInt.empty(), HostSpec.DEFAULT_USERS, List.of(), "sim");
+        return new SimulatorOptions(
+                stateDir,
+                hostCount,
+                GenerationChoice.CURRENT,
+                Optional.empty(),
+                OptionalInt.empty(),
+                HostSpec.DEFAULT_USERS,
+                List.of(),
+                "sim");
     }
 
     public SimulatorOptions withGeneration(GenerationChoice choice) {
-        return new SimulatorOptions(stateDir, hostCount, choice, topology, basePort, users,
-                extraAuthorizedKeys, namePrefix);
+        return new SimulatorOptions(
+                stateDir, hostCount, choice, topology, basePort, users, extraAuthorizedKeys, namePrefix);
     }
 
     public SimulatorOptions withBasePort(int port) {
-        return new SimulatorOptions(stateDir, hostCount, generation, topology, OptionalInt.of(port), users,
-                extraAuthorizedKeys, namePrefix);
+        return new SimulatorOptions(
+                stateDir,
+                hostCount,
+                generation,
+                topology,
+                OptionalInt.of(port),
+                users,
+                extraAuthorizedKeys,
+                namePrefix);
     }
 
     /** The name of the host at {@code index} (0-based). */

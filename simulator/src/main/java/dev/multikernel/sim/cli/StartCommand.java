@@ -1,5 +1,8 @@
 package dev.multikernel.sim.cli;
 
+import dev.multikernel.sim.kernel.HostTopology;
+import dev.multikernel.sim.ssh.SimulatedHost;
+import dev.multikernel.sim.ssh.SshKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -10,22 +13,20 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
-
-import dev.multikernel.sim.kernel.HostTopology;
-import dev.multikernel.sim.ssh.SimulatedHost;
-import dev.multikernel.sim.ssh.SshKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code start}: runs N hosts in the foreground until {@code stop}, SIGTERM or Ctrl-C. */
-@Command(name = "start", mixinStandardHelpOptions = true,
+@Command(
+        name = "start",
+        mixinStandardHelpOptions = true,
         description = {
-                "Start simulated hosts and stay in the foreground until 'multikernel-sim stop', SIGTERM or Ctrl-C.",
-                "Writes into the state directory: id_ed25519 (client key), known_hosts, ssh_config, hosts.json "
-                        + "and terraform/main.tf.json; and a test kernel image per host (hosts/NAME/boot/vmlinuz)."
+            "Start simulated hosts and stay in the foreground until 'multikernel-sim stop', SIGTERM or Ctrl-C.",
+            "Writes into the state directory: id_ed25519 (client key), known_hosts, ssh_config, hosts.json "
+                    + "and terraform/main.tf.json; and a test kernel image per host (hosts/NAME/boot/vmlinuz)."
         })
 final class StartCommand implements Callable<Integer> {
 
@@ -35,33 +36,51 @@ final class StartCommand implements Callable<Integer> {
     @Mixin
     StateDirOption stateDir;
 
-    @Option(names = "--hosts", paramLabel = "N", defaultValue = "1",
+    @Option(
+            names = "--hosts",
+            paramLabel = "N",
+            defaultValue = "1",
             description = "Number of hosts (1..64, default ${DEFAULT-VALUE}).")
     int hosts;
 
-    @Option(names = "--generation", paramLabel = "current|rfc-v2|mixed", defaultValue = "current",
-            description = "Kernel interface generation; mixed alternates current, rfc-v2, ... (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--generation",
+            paramLabel = "current|rfc-v2|mixed",
+            defaultValue = "current",
+            description =
+                    "Kernel interface generation; mixed alternates current, rfc-v2, ... (default ${DEFAULT-VALUE}).")
     String generation;
 
-    @Option(names = "--topology", paramLabel = "FILE",
+    @Option(
+            names = "--topology",
+            paramLabel = "FILE",
             description = "Host topology JSON (CPUs, memory, devices) used for every host.")
     Path topology;
 
-    @Option(names = "--base-port", paramLabel = "P",
+    @Option(
+            names = "--base-port",
+            paramLabel = "P",
             description = "SSH port of the first host; the others follow. Default: the ports of the last run "
                     + "on this state directory, else free ports.")
     Integer basePort;
 
-    @Option(names = "--user", paramLabel = "NAME",
+    @Option(
+            names = "--user",
+            paramLabel = "NAME",
             description = "Login name on every host (repeatable; the first is the one ssh_config uses). "
                     + "Default: root and admin.")
     List<String> users = new ArrayList<>();
 
-    @Option(names = "--authorized-keys", paramLabel = "FILE",
+    @Option(
+            names = "--authorized-keys",
+            paramLabel = "FILE",
             description = "More public keys to accept (authorized_keys format), e.g. ~/.ssh/id_ed25519.pub.")
     List<Path> authorizedKeys = new ArrayList<>();
 
-    @Option(names = "--name-prefix", paramLabel = "PREFIX", defaultValue = "sim",
+    @Option(
+            names = "--name-prefix",
+            paramLabel = "PREFIX",
+            defaultValue = "sim",
             description = "Hosts are named PREFIX-1 .. PREFIX-N (default ${DEFAULT-VALUE}).")
     String namePrefix;
 
@@ -71,9 +90,15 @@ final class StartCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         SimulatorOptions options;
         try {
-            options = new SimulatorOptions(stateDir.get(), hosts, GenerationChoice.parse(generation),
-                    readTopology(), basePort == null ? OptionalInt.empty() : OptionalInt.of(basePort), users,
-                    readKeys(), namePrefix);
+            options = new SimulatorOptions(
+                    stateDir.get(),
+                    hosts,
+                    GenerationChoice.parse(generation),
+                    readTopology(),
+                    basePort == null ? OptionalInt.empty() : OptionalInt.of(basePort),
+                    users,
+                    readKeys(),
+                    namePrefix);
         } catch (IllegalArgumentException e) {
             err.println("multikernel-sim: " + e.getMessage());
             return 2;
@@ -132,16 +157,17 @@ final class StartCommand implements Callable<Integer> {
 
     private static void printSummary(Simulator sim, PrintWriter out) {
         StateDir dir = sim.stateDir();
-        out.printf("multikernel-sim: %d host%s ready (state dir %s)%n", sim.hosts().size(),
-                sim.hosts().size() == 1 ? "" : "s", dir.root());
+        out.printf(
+                "multikernel-sim: %d host%s ready (state dir %s)%n",
+                sim.hosts().size(), sim.hosts().size() == 1 ? "" : "s", dir.root());
         for (SimulatedHost h : sim.hosts()) {
-            out.printf("  %-10s %-8s 127.0.0.1:%-5d %s%n", h.name(),
-                    GenerationChoice.label(h.spec().generation()), h.port(), h.hostKeyFingerprint());
+            out.printf(
+                    "  %-10s %-8s 127.0.0.1:%-5d %s%n",
+                    h.name(), GenerationChoice.label(h.spec().generation()), h.port(), h.hostKeyFingerprint());
         }
         String first = sim.hosts().get(0).name();
         out.printf("Log in:    ssh -F %s %s%n", dir.sshConfig(), first);
-        out.printf("Kernel:    %s (a test image the hosts' kexec accepts; one per host)%n",
-                dir.kernelImage(first));
+        out.printf("Kernel:    %s (a test image the hosts' kexec accepts; one per host)%n", dir.kernelImage(first));
         out.printf("Terraform: module \"sim\" { source = \"%s\" }%n", dir.terraformModule());
         out.printf("Stop:      multikernel-sim stop --state-dir %s   (or Ctrl-C)%n", dir.root());
         out.flush();

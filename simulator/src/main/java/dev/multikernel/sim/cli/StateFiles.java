@@ -1,22 +1,20 @@
 package dev.multikernel.sim.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.multikernel.sim.ssh.AtomicFiles;
 import dev.multikernel.sim.ssh.SimulatedHost;
 import dev.multikernel.sim.ssh.SshKeys;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Writes the files that let people and tools reach the running hosts: known_hosts, ssh_config,
@@ -27,15 +25,16 @@ final class StateFiles {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final long MAX_HOSTS_JSON_BYTES = 4L * 1024 * 1024;
 
-    private StateFiles() {
-    }
+    private StateFiles() {}
 
     static void writeAll(StateDir dir, List<SimulatedHost> hosts, long pid) throws IOException {
         AtomicFiles.write(dir.knownHosts(), knownHosts(hosts), "rw-r--r--");
         AtomicFiles.write(dir.sshConfig(), sshConfig(dir, hosts), "rw-r--r--");
         AtomicFiles.write(dir.hostsJson(), JSON.writeValueAsString(hostsJson(dir, hosts, pid)) + "\n", "rw-r--r--");
-        AtomicFiles.write(dir.terraformModule().resolve("main.tf.json"),
-                JSON.writeValueAsString(terraformModule(dir, hosts)) + "\n", "rw-r--r--");
+        AtomicFiles.write(
+                dir.terraformModule().resolve("main.tf.json"),
+                JSON.writeValueAsString(terraformModule(dir, hosts)) + "\n",
+                "rw-r--r--");
     }
 
     static String knownHosts(List<SimulatedHost> hosts) {
@@ -49,18 +48,31 @@ final class StateFiles {
 
     static String sshConfig(StateDir dir, List<SimulatedHost> hosts) {
         StringBuilder sb = new StringBuilder();
-        sb.append("# multikernel-sim hosts. Use: ssh -F ").append(dir.sshConfig()).append(' ')
-                .append(hosts.get(0).name()).append('\n');
+        sb.append("# multikernel-sim hosts. Use: ssh -F ")
+                .append(dir.sshConfig())
+                .append(' ')
+                .append(hosts.get(0).name())
+                .append('\n');
         sb.append("# or add to ~/.ssh/config: Include ").append(dir.sshConfig()).append("\n");
         for (SimulatedHost h : hosts) {
             sb.append('\n')
-                    .append("Host ").append(h.name()).append('\n')
+                    .append("Host ")
+                    .append(h.name())
+                    .append('\n')
                     .append("  HostName 127.0.0.1\n")
-                    .append("  Port ").append(h.port()).append('\n')
-                    .append("  User ").append(h.spec().users().get(0)).append('\n')
-                    .append("  IdentityFile \"").append(dir.privateKey()).append("\"\n")
+                    .append("  Port ")
+                    .append(h.port())
+                    .append('\n')
+                    .append("  User ")
+                    .append(h.spec().users().get(0))
+                    .append('\n')
+                    .append("  IdentityFile \"")
+                    .append(dir.privateKey())
+                    .append("\"\n")
                     .append("  IdentitiesOnly yes\n")
-                    .append("  UserKnownHostsFile \"").append(dir.knownHosts()).append("\"\n")
+                    .append("  UserKnownHostsFile \"")
+                    .append(dir.knownHosts())
+                    .append("\"\n")
                     .append("  StrictHostKeyChecking yes\n");
         }
         return sb.toString();
@@ -97,8 +109,10 @@ final class StateFiles {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode outputs = root.putObject("output");
         ObjectNode hostsOut = outputs.putObject("hosts");
-        hostsOut.put("description", "Simulated multikernel hosts by name: SSH address, port, user, "
-                + "interface generation, pinned host key and the path of a test kernel image on the host.");
+        hostsOut.put(
+                "description",
+                "Simulated multikernel hosts by name: SSH address, port, user, "
+                        + "interface generation, pinned host key and the path of a test kernel image on the host.");
         ObjectNode value = hostsOut.putObject("value");
         for (SimulatedHost h : hosts) {
             ObjectNode n = value.putObject(h.name());

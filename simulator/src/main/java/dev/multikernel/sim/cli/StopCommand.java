@@ -11,15 +11,16 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code stop}: asks the running simulator to stop and waits until its process has ended. */
-@Command(name = "stop", mixinStandardHelpOptions = true,
+@Command(
+        name = "stop",
+        mixinStandardHelpOptions = true,
         description = "Stop the simulator running on a state directory and wait for it to end. "
                 + "Succeeds (exit 0) when none is running.")
 final class StopCommand implements Callable<Integer> {
@@ -30,7 +31,10 @@ final class StopCommand implements Callable<Integer> {
     @Mixin
     StateDirOption stateDir;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s",
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "30s",
             converter = DurationConverter.class,
             description = "How long to wait for the simulator to end (default ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -66,15 +70,20 @@ final class StopCommand implements Callable<Integer> {
             Thread.sleep(50);
         }
         if (isLocked(dir)) {
-            err.println("multikernel-sim: the simulator" + process.map(p -> " (pid " + p.pid() + ")").orElse("")
-                    + " did not stop within " + timeout.toSeconds() + " s");
+            err.println("multikernel-sim: the simulator"
+                    + process.map(p -> " (pid " + p.pid() + ")").orElse("") + " did not stop within "
+                    + timeout.toSeconds() + " s");
             return 1;
         }
-        if (process.isPresent() && process.get().pid() != ProcessHandle.current().pid()) {
+        if (process.isPresent()
+                && process.get().pid() != ProcessHandle.current().pid()) {
             // The lock is released inside close(); give the JVM its moment to exit.
             try {
-                process.get().onExit().get(Math.max(1000, (deadline - System.nanoTime()) / 1_000_000),
-                        java.util.concurrent.TimeUnit.MILLISECONDS);
+                process.get()
+                        .onExit()
+                        .get(
+                                Math.max(1000, (deadline - System.nanoTime()) / 1_000_000),
+                                java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
                 err.println("multikernel-sim: the simulator released its state directory but its process (pid "
                         + process.get().pid() + ") has not ended yet");

@@ -94,8 +94,10 @@ public final class SimClient implements AutoCloseable {
     public void mount(String source, String target, String fsType, long flags, String data)
             throws KernelError, IOException {
         byte[] d = data.getBytes(StandardCharsets.UTF_8);
-        call("MOUNT " + optional(source) + " " + enc(target) + " " + optional(fsType) + " "
-                + Long.toUnsignedString(flags) + " " + d.length, d);
+        call(
+                "MOUNT " + optional(source) + " " + enc(target) + " " + optional(fsType) + " "
+                        + Long.toUnsignedString(flags) + " " + d.length,
+                d);
     }
 
     /** {@code kexec_file_load(kernel, initrd or -1, strlen(cmdline)+1, cmdline, flags)}. */
@@ -108,8 +110,10 @@ public final class SimClient implements AutoCloseable {
     /** Raw form: absent paths are fd -1, {@code cmdline} is passed with its exact length (NUL included). */
     public void kexecFileLoad(Optional<Path> kernel, Optional<Path> initrd, byte[] cmdline, long flags)
             throws KernelError, IOException {
-        call("KEXEC_FILE_LOAD " + path(kernel) + " " + path(initrd) + " 0x" + Long.toHexString(flags)
-                + " " + cmdline.length, cmdline);
+        call(
+                "KEXEC_FILE_LOAD " + path(kernel) + " " + path(initrd) + " 0x" + Long.toHexString(flags) + " "
+                        + cmdline.length,
+                cmdline);
     }
 
     /** {@code kexec_file_load(-1, -1, 0, NULL, flags | KEXEC_FILE_UNLOAD)}. */
@@ -119,8 +123,10 @@ public final class SimClient implements AutoCloseable {
 
     /** {@code reboot(magic1, magic2, cmd, &(struct){ arg })}. */
     public void reboot(int magic1, int magic2, int cmd, long arg) throws KernelError, IOException {
-        call("REBOOT 0x" + Integer.toHexString(magic1) + " 0x" + Integer.toHexString(magic2) + " 0x"
-                + Integer.toHexString(cmd) + " " + arg, null);
+        call(
+                "REBOOT 0x" + Integer.toHexString(magic1) + " 0x" + Integer.toHexString(magic2) + " 0x"
+                        + Integer.toHexString(cmd) + " " + arg,
+                null);
     }
 
     // ------------------------------------------------------------ admin calls
@@ -206,7 +212,8 @@ public final class SimClient implements AutoCloseable {
                         throw new IOException("malformed ERR reply: " + line);
                     }
                     int number = (int) WireFormat.parseNumber(f.get(1), "errno");
-                    Errno errno = Errno.ofName(f.get(2)).or(() -> Errno.ofNumber(number))
+                    Errno errno = Errno.ofName(f.get(2))
+                            .or(() -> Errno.ofNumber(number))
                             .orElseThrow(() -> new IOException("unknown errno in reply: " + line));
                     throw new KernelError(errno, WireFormat.decode(f.get(3)));
                 }

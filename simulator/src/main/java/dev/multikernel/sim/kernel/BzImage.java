@@ -18,8 +18,15 @@ import java.nio.ByteOrder;
  * @param cmdlineSize longest command line the kernel takes, without the NUL
  * @param kernelAlignment physical alignment the kernel wants
  */
-public record BzImage(int setupSects, int bootFlag, String headerMagic, int version, int loadFlags,
-                      int xloadFlags, long cmdlineSize, long kernelAlignment) {
+public record BzImage(
+        int setupSects,
+        int bootFlag,
+        String headerMagic,
+        int version,
+        int loadFlags,
+        int xloadFlags,
+        long cmdlineSize,
+        long kernelAlignment) {
 
     public static final int OFFSET_SETUP_SECTS = 0x1f1;
     public static final int OFFSET_BOOT_FLAG = 0x1fe;
@@ -34,6 +41,7 @@ public record BzImage(int setupSects, int bootFlag, String headerMagic, int vers
 
     /** The 64-bit loader wants at least boot protocol 2.12 (xloadflags appeared there). */
     public static final int MIN_PROTOCOL = 0x020C;
+
     public static final int LOADED_HIGH = 0x01;
     public static final int XLF_KERNEL_64 = 0x01;
     public static final int XLF_CAN_BE_LOADED_ABOVE_4G = 0x02;
@@ -44,9 +52,14 @@ public record BzImage(int setupSects, int bootFlag, String headerMagic, int vers
     static BzImage read(byte[] head) {
         ByteBuffer b = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
         String magic = new String(head, OFFSET_HEADER, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
-        return new BzImage(head[OFFSET_SETUP_SECTS] & 0xff, b.getShort(OFFSET_BOOT_FLAG) & 0xffff, magic,
-                b.getShort(OFFSET_VERSION) & 0xffff, head[OFFSET_LOADFLAGS] & 0xff,
-                b.getShort(OFFSET_XLOADFLAGS) & 0xffff, b.getInt(OFFSET_CMDLINE_SIZE) & 0xffffffffL,
+        return new BzImage(
+                head[OFFSET_SETUP_SECTS] & 0xff,
+                b.getShort(OFFSET_BOOT_FLAG) & 0xffff,
+                magic,
+                b.getShort(OFFSET_VERSION) & 0xffff,
+                head[OFFSET_LOADFLAGS] & 0xff,
+                b.getShort(OFFSET_XLOADFLAGS) & 0xffff,
+                b.getInt(OFFSET_CMDLINE_SIZE) & 0xffffffffL,
                 b.getInt(OFFSET_KERNEL_ALIGNMENT) & 0xffffffffL);
     }
 
@@ -59,8 +72,7 @@ public record BzImage(int setupSects, int bootFlag, String headerMagic, int vers
      */
     public static BzImage probe(byte[] head, long fileLength) throws KernelError {
         if (fileLength < 2 * 512 || head.length < HEADER_BYTES) {
-            throw new KernelError(Errno.ENOEXEC, "File is too short to be a bzImage ("
-                    + fileLength + " bytes)");
+            throw new KernelError(Errno.ENOEXEC, "File is too short to be a bzImage (" + fileLength + " bytes)");
         }
         BzImage h = read(head);
         if (!h.headerMagic.equals("HdrS")) {
@@ -70,8 +82,11 @@ public record BzImage(int setupSects, int bootFlag, String headerMagic, int vers
             throw new KernelError(Errno.ENOEXEC, "No x86 boot sector present (0x55AA at 510)");
         }
         if (h.version < MIN_PROTOCOL) {
-            throw new KernelError(Errno.ENOEXEC, String.format(
-                    "Must be at least protocol version 2.12, image has %d.%02d", h.version >> 8, h.version & 0xff));
+            throw new KernelError(
+                    Errno.ENOEXEC,
+                    String.format(
+                            "Must be at least protocol version 2.12, image has %d.%02d",
+                            h.version >> 8, h.version & 0xff));
         }
         if ((h.loadFlags & LOADED_HIGH) == 0) {
             throw new KernelError(Errno.ENOEXEC, "zImage not a bzImage (LOADED_HIGH not set)");
@@ -97,16 +112,17 @@ public record BzImage(int setupSects, int bootFlag, String headerMagic, int vers
      */
     public void checkLoad(long fileLength, long cmdlineLen) throws KernelError {
         if (fileLength < setupBytes()) {
-            throw new KernelError(Errno.ENOEXEC, "bzImage truncated: " + fileLength
-                    + " bytes, setup alone needs " + setupBytes());
+            throw new KernelError(
+                    Errno.ENOEXEC, "bzImage truncated: " + fileLength + " bytes, setup alone needs " + setupBytes());
         }
         if (cmdlineLen > cmdlineSize) {
-            throw new KernelError(Errno.EINVAL, "Kernel command line too long (" + cmdlineLen
-                    + " bytes, image accepts " + cmdlineSize + ")");
+            throw new KernelError(
+                    Errno.EINVAL,
+                    "Kernel command line too long (" + cmdlineLen + " bytes, image accepts " + cmdlineSize + ")");
         }
         if (cmdlineLen + MAX_ELFCOREHDR_STR_LEN > cmdlineSize) {
-            throw new KernelError(Errno.EINVAL,
-                    "Appending elfcorehdr=<addr> to command line exceeds maximum allowed length");
+            throw new KernelError(
+                    Errno.EINVAL, "Appending elfcorehdr=<addr> to command line exceeds maximum allowed length");
         }
     }
 }

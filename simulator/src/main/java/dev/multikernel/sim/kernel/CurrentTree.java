@@ -52,8 +52,9 @@ final class CurrentTree {
     void writeBaseline(KernelState s, byte[] data) throws KernelError {
         if (data.length > BASELINE_ATOMIC_WRITE_LEN) {
             // kernfs refuses writes longer than the file's atomic_write_len before the handler runs
-            throw new KernelError(Errno.E2BIG, "write of " + data.length
-                    + " bytes exceeds the 1 MiB atomic write length of device_tree");
+            throw new KernelError(
+                    Errno.E2BIG,
+                    "write of " + data.length + " bytes exceeds the 1 MiB atomic write length of device_tree");
         }
         log.info("Loading host kernel device tree configuration (" + data.length + " bytes at offset 0)");
         if (!Dt.headerLooksValid(data)) {
@@ -87,11 +88,13 @@ final class CurrentTree {
         Node resources = resourcesOpt.get();
 
         // CPUs: u64 physical ids, required, non-empty
-        byte[] cpusRaw = Dt.raw(resources, "cpus").orElseThrow(() -> fail(Errno.EINVAL,
-                "No 'cpus' property in baseline /resources node"));
+        byte[] cpusRaw = Dt.raw(resources, "cpus")
+                .orElseThrow(() -> fail(Errno.EINVAL, "No 'cpus' property in baseline /resources node"));
         if (cpusRaw.length % 8 != 0) {
-            throw fail(Errno.EINVAL, "Invalid 'cpus' property length: " + cpusRaw.length
-                    + " (must be an array of 64-bit physical CPU IDs)");
+            throw fail(
+                    Errno.EINVAL,
+                    "Invalid 'cpus' property length: " + cpusRaw.length
+                            + " (must be an array of 64-bit physical CPU IDs)");
         }
         if (cpusRaw.length == 0) {
             throw fail(Errno.EINVAL, "Empty CPU list in baseline");
@@ -116,13 +119,17 @@ final class CurrentTree {
             }
             long sz = Dt.u64At(size, 0);
             if (sz == 0 || sz % MemoryMap.PAGE != 0) {
-                throw fail(Errno.EINVAL, String.format("Baseline %s: size 0x%x not a positive page multiple", m.name(), sz));
+                throw fail(
+                        Errno.EINVAL,
+                        String.format("Baseline %s: size 0x%x not a positive page multiple", m.name(), sz));
             }
             int node = -1;
             Optional<byte[]> nid = Dt.raw(m, "numa-node-id");
             if (nid.isPresent()) {
                 if (nid.get().length != 4) {
-                    throw fail(Errno.EINVAL, "Baseline " + m.name() + ": invalid 'numa-node-id' length " + nid.get().length);
+                    throw fail(
+                            Errno.EINVAL,
+                            "Baseline " + m.name() + ": invalid 'numa-node-id' length " + nid.get().length);
                 }
                 node = Dt.u32(nid.get(), 0);
                 if (node < 0 || node >= HostTopology.MAX_NUMNODES) {
@@ -133,8 +140,10 @@ final class CurrentTree {
         }
         if (memReqs.isEmpty()) {
             if (resources.hasProperty("memory-bytes")) {
-                throw fail(Errno.EINVAL, "Baseline: memory-base/memory-bytes are no longer accepted; "
-                        + "use memory@N { size; numa-node-id; }");
+                throw fail(
+                        Errno.EINVAL,
+                        "Baseline: memory-base/memory-bytes are no longer accepted; "
+                                + "use memory@N { size; numa-node-id; }");
             }
             throw fail(Errno.EINVAL, "Baseline has no memory@N node; the pool needs memory");
         }
@@ -161,7 +170,8 @@ final class CurrentTree {
                         }
                         platform.add(p);
                     }
-                    default -> log.warn("Unknown device-type '" + type.get() + "' for device '" + d.name() + "', skipping");
+                    default ->
+                        log.warn("Unknown device-type '" + type.get() + "' for device '" + d.name() + "', skipping");
                 }
             }
         }
@@ -173,8 +183,8 @@ final class CurrentTree {
                 throw fail(Errno.ENODEV, "Baseline CPU " + cpu + " not found in system (not present)");
             }
             if (c.get().logicalId() == 0 || cpu == 0) {
-                log.warn("Baseline includes boot CPU (phys " + cpu + ", logical " + c.get().logicalId()
-                        + ") - this may cause system instability");
+                log.warn("Baseline includes boot CPU (phys " + cpu + ", logical "
+                        + c.get().logicalId() + ") - this may cause system instability");
             }
         }
 
@@ -188,14 +198,16 @@ final class CurrentTree {
                 throw fail(Errno.ENOMEM, "Baseline: failed to allocate " + (req[0] >> 20) + " MB on node " + req[1]);
             }
             pool.chunks.add(chunk.get());
-            log.info(String.format("Pool grew by %d MB at 0x%x (node %d)", req[0] >> 20, chunk.get().base, chunk.get().node));
+            log.info(String.format(
+                    "Pool grew by %d MB at 0x%x (node %d)", req[0] >> 20, chunk.get().base, chunk.get().node));
         }
         int failed = 0;
         for (long cpu : requested) {
             try {
                 poolCpuAdd(s, cpu);
             } catch (KernelError e) {
-                log.err("Failed to move CPU " + cpu + " into the pool: -" + e.errno().number());
+                log.err("Failed to move CPU " + cpu + " into the pool: -"
+                        + e.errno().number());
                 failed++;
             }
         }
@@ -206,7 +218,8 @@ final class CurrentTree {
             try {
                 poolDeviceAdd(s, d.pciId, d.alias);
             } catch (KernelError e) {
-                log.warn(String.format("PCI device %04x:%04x@%s not moved into the pool: -%d",
+                log.warn(String.format(
+                        "PCI device %04x:%04x@%s not moved into the pool: -%d",
                         d.vendor, d.device, d.pciId, e.errno().number()));
             }
         }
@@ -215,10 +228,11 @@ final class CurrentTree {
     }
 
     private Device parsePciDeviceNode(DeviceTree tree, Node d, String where) throws KernelError {
-        String raw = Dt.looseString(d, "pci-id").orElseThrow(() -> fail(Errno.EINVAL,
-                "PCI device '" + d.name() + "' missing pci-id property"));
-        String id = Dt.pciId(raw).orElseThrow(() -> fail(Errno.EINVAL,
-                "Invalid pci-id format '" + raw + "' for device '" + d.name() + "'"));
+        String raw = Dt.looseString(d, "pci-id")
+                .orElseThrow(() -> fail(Errno.EINVAL, "PCI device '" + d.name() + "' missing pci-id property"));
+        String id = Dt.pciId(raw)
+                .orElseThrow(
+                        () -> fail(Errno.EINVAL, "Invalid pci-id format '" + raw + "' for device '" + d.name() + "'"));
         byte[] vendor = Dt.raw(d, "vendor-id").orElse(null);
         if (vendor == null || vendor.length != 4) {
             throw fail(Errno.EINVAL, "PCI device '" + d.name() + "' missing or invalid vendor-id");
@@ -293,8 +307,9 @@ final class CurrentTree {
             throw new KernelError(Errno.EBUSY, "CPU " + cpu + " is already in the pool");
         }
         if (topology.reservedCpus().contains(c.get().logicalId())) {
-            throw new KernelError(Errno.EBUSY, "CPU " + cpu + " (logical " + c.get().logicalId()
-                    + ") cannot be taken offline by this host");
+            throw new KernelError(
+                    Errno.EBUSY,
+                    "CPU " + cpu + " (logical " + c.get().logicalId() + ") cannot be taken offline by this host");
         }
         s.pool.freeCpus.add(cpu);
         s.pool.freeCpus.sort(Comparator.naturalOrder());
@@ -342,8 +357,11 @@ final class CurrentTree {
 
     /** The root device_tree read: the pool once a baseline exists, else this kernel's own view. */
     byte[] rootDeviceTree(KernelState s) {
-        Node.Builder root = Node.builder("").string("compatible", "multikernel-v1")
-                .u32("#address-cells", 2).u32("#size-cells", 2).u32("id", 0);
+        Node.Builder root = Node.builder("")
+                .string("compatible", "multikernel-v1")
+                .u32("#address-cells", 2)
+                .u32("#size-cells", 2)
+                .u32("id", 0);
         Node.Builder res = Node.builder("resources");
         List<Device> pci;
         if (s.pool != null) {
@@ -355,8 +373,11 @@ final class CurrentTree {
                 res.property(Property.u64("cpus-available", new ArrayList<>(new TreeSet<>(s.pool.freeCpus))));
             }
             for (Chunk c : s.pool.chunks) {
-                res.child(Node.builder(String.format("memory@%x", c.base)).string("device_type", "memory")
-                        .u64("reg", c.base, c.size).u32("numa-node-id", c.node).build());
+                res.child(Node.builder(String.format("memory@%x", c.base))
+                        .string("device_type", "memory")
+                        .u64("reg", c.base, c.size)
+                        .u32("numa-node-id", c.node)
+                        .build());
             }
             addPlatformDevices(res, s.pool.platformDevices);
             pci = s.pool.freeDevices;
@@ -376,8 +397,12 @@ final class CurrentTree {
 
     /** instances/NAME/device_tree: what the instance owns (§2 "Instance read-back"). */
     byte[] instanceDeviceTree(Instance inst) {
-        Node.Builder root = Node.builder("").string("compatible", "multikernel-v1").string("model", inst.name)
-                .u32("#address-cells", 2).u32("#size-cells", 2).u32("id", inst.id);
+        Node.Builder root = Node.builder("")
+                .string("compatible", "multikernel-v1")
+                .string("model", inst.name)
+                .u32("#address-cells", 2)
+                .u32("#size-cells", 2)
+                .u32("id", inst.id);
         Node.Builder res = Node.builder("resources");
         if (inst.memoryBytes() > 0) {
             res.u64("memory-base", inst.memory.get(0).base);
@@ -407,7 +432,8 @@ final class CurrentTree {
         }
         Node.Builder d = Node.builder("devices");
         for (PlatformDevice p : devices) {
-            Node.Builder n = Node.builder(p.name.isEmpty() ? "platform" : p.name).string("device-type", "platform");
+            Node.Builder n =
+                    Node.builder(p.name.isEmpty() ? "platform" : p.name).string("device-type", "platform");
             if (!p.name.isEmpty()) {
                 n.string("device-name", p.name);
             }
@@ -434,15 +460,23 @@ final class CurrentTree {
             if (existingDomain != null && existingDomain != domain) {
                 continue; // same bus number in another domain: the node name would clash, as in the kernel
             }
-            Node.Builder b = bridges.computeIfAbsent(bridgeName, n -> Node.builder(n)
-                    .string("compatible", "multikernel,pci-host-bridge").string("device_type", "pci")
-                    .u32("#address-cells", 3).u32("#size-cells", 2).u32("linux,pci-domain", domain)
-                    .u32("bus-range", bus, bus));
+            Node.Builder b = bridges.computeIfAbsent(
+                    bridgeName,
+                    n -> Node.builder(n)
+                            .string("compatible", "multikernel,pci-host-bridge")
+                            .string("device_type", "pci")
+                            .u32("#address-cells", 3)
+                            .u32("#size-cells", 2)
+                            .u32("linux,pci-domain", domain)
+                            .u32("bus-range", bus, bus));
             bridgeDomain.put(bridgeName, domain);
             int devfn = (slot << 3) | fn;
             String leaf = String.format("pci@%x,%x", slot, fn);
-            b.child(Node.builder(leaf).u32("reg", (bus << 16) | (devfn << 8), 0, 0, 0, 0)
-                    .u32("vendor-id", d.vendor).u32("device-id", d.device).build());
+            b.child(Node.builder(leaf)
+                    .u32("reg", (bus << 16) | (devfn << 8), 0, 0, 0, 0)
+                    .u32("vendor-id", d.vendor)
+                    .u32("device-id", d.device)
+                    .build());
             if (!d.alias.isEmpty()) {
                 aliases.put(d.alias, "/" + bridgeName + "/" + leaf);
             }
@@ -471,8 +505,10 @@ final class CurrentTree {
         if (data.length > PAGE_SIZE) {
             // overlays/new has no atomic_write_len: kernfs hands the handler one page at a time,
             // so a larger blob never arrives whole (reference §7 caveat 3).
-            throw fail(Errno.EINVAL, "Overlay blob of " + data.length + " bytes is cut at " + PAGE_SIZE
-                    + " bytes by kernfs; keep DTBOs within one page");
+            throw fail(
+                    Errno.EINVAL,
+                    "Overlay blob of " + data.length + " bytes is cut at " + PAGE_SIZE
+                            + " bytes by kernfs; keep DTBOs within one page");
         }
         if (!Dt.headerLooksValid(data)) {
             throw fail(Errno.EINVAL, "Invalid overlay FDT header");
@@ -483,14 +519,16 @@ final class CurrentTree {
         tx.dtbo = data.clone();
         tx.status = "pending";
         fillMetadata(tx, tree);
-        log.info("Applying overlay transaction " + tx.id + " (target=" + tx.instance + ", resources=" + tx.resources + ")");
+        log.info("Applying overlay transaction " + tx.id + " (target=" + tx.instance + ", resources=" + tx.resources
+                + ")");
         try {
             walk(s, tx, tree, false);
             tx.status = "applied";
             log.info("Overlay transaction " + tx.id + " applied successfully");
         } catch (KernelError e) {
             tx.status = "failed";
-            log.err("Failed to apply overlay transaction " + tx.id + ": -" + e.errno().number() + " (" + e.reason() + ")");
+            log.err("Failed to apply overlay transaction " + tx.id + ": -"
+                    + e.errno().number() + " (" + e.reason() + ")");
         }
         s.transactions.put(tx.id, tx);
     }
@@ -503,7 +541,8 @@ final class CurrentTree {
             walk(s, tx, tree, true);
         } catch (KernelError e) {
             tx.status = "failed";
-            log.err("Failed to rollback overlay transaction " + tx.id + ": -" + e.errno().number());
+            log.err("Failed to rollback overlay transaction " + tx.id + ": -"
+                    + e.errno().number());
             throw e;
         }
         s.transactions.remove(tx.id);
@@ -569,7 +608,11 @@ final class CurrentTree {
         return out;
     }
 
-    private enum Kind { POOL, INSTANCE, INSTANCES }
+    private enum Kind {
+        POOL,
+        INSTANCE,
+        INSTANCES
+    }
 
     private record Target(Kind kind, String path, Instance instance) {
         String name() {
@@ -578,8 +621,13 @@ final class CurrentTree {
     }
 
     private enum Op {
-        INSTANCE_CREATE("instance-create"), MEMORY_REMOVE("memory-remove"), MEMORY_ADD("memory-add"),
-        CPU_REMOVE("cpu-remove"), CPU_ADD("cpu-add"), DEVICE_REMOVE("device-remove"), DEVICE_ADD("device-add"),
+        INSTANCE_CREATE("instance-create"),
+        MEMORY_REMOVE("memory-remove"),
+        MEMORY_ADD("memory-add"),
+        CPU_REMOVE("cpu-remove"),
+        CPU_ADD("cpu-add"),
+        DEVICE_REMOVE("device-remove"),
+        DEVICE_ADD("device-add"),
         INSTANCE_REMOVE("instance-remove");
 
         final String nodeName;
@@ -589,11 +637,25 @@ final class CurrentTree {
         }
     }
 
-    private static final List<Op> ORDER = List.of(Op.INSTANCE_CREATE, Op.MEMORY_REMOVE, Op.MEMORY_ADD,
-            Op.CPU_REMOVE, Op.CPU_ADD, Op.DEVICE_REMOVE, Op.DEVICE_ADD, Op.INSTANCE_REMOVE);
+    private static final List<Op> ORDER = List.of(
+            Op.INSTANCE_CREATE,
+            Op.MEMORY_REMOVE,
+            Op.MEMORY_ADD,
+            Op.CPU_REMOVE,
+            Op.CPU_ADD,
+            Op.DEVICE_REMOVE,
+            Op.DEVICE_ADD,
+            Op.INSTANCE_REMOVE);
     /** /resources fragments release CPUs and devices before memory (the park area lives in pool memory). */
-    private static final List<Op> POOL_ORDER = List.of(Op.INSTANCE_CREATE, Op.CPU_REMOVE, Op.DEVICE_REMOVE,
-            Op.MEMORY_REMOVE, Op.MEMORY_ADD, Op.CPU_ADD, Op.DEVICE_ADD, Op.INSTANCE_REMOVE);
+    private static final List<Op> POOL_ORDER = List.of(
+            Op.INSTANCE_CREATE,
+            Op.CPU_REMOVE,
+            Op.DEVICE_REMOVE,
+            Op.MEMORY_REMOVE,
+            Op.MEMORY_ADD,
+            Op.CPU_ADD,
+            Op.DEVICE_ADD,
+            Op.INSTANCE_REMOVE);
 
     private void walk(KernelState s, Tx tx, DeviceTree tree, boolean undo) throws KernelError {
         List<Node> frags = fragments(tree);
@@ -609,8 +671,10 @@ final class CurrentTree {
                     throw new KernelError(injected.get(), "injected fault applying fragment for " + target.path());
                 }
             }
-            Node overlay = frag.child("__overlay__").orElseThrow(() -> fail(Errno.EINVAL,
-                    "Overlay tx" + tx.id + ": fragment for " + target.path() + " has no __overlay__ node"));
+            Node overlay = frag.child("__overlay__")
+                    .orElseThrow(() -> fail(
+                            Errno.EINVAL,
+                            "Overlay tx" + tx.id + ": fragment for " + target.path() + " has no __overlay__ node"));
             List<Op> order = target.kind() == Kind.POOL ? POOL_ORDER : ORDER;
             for (int i = 0; i < order.size(); i++) {
                 Op op = undo ? order.get(order.size() - 1 - i) : order.get(i);
@@ -631,8 +695,9 @@ final class CurrentTree {
         switch (path) {
             case "/resources" -> {
                 if (s.pool == null) {
-                    throw fail(Errno.EPERM, "Overlay tx" + tx.id + ": this kernel manages no pool, "
-                            + path + " is not a valid target");
+                    throw fail(
+                            Errno.EPERM,
+                            "Overlay tx" + tx.id + ": this kernel manages no pool, " + path + " is not a valid target");
                 }
                 return new Target(Kind.POOL, path, null);
             }
@@ -679,7 +744,9 @@ final class CurrentTree {
 
     private void requireResourceTarget(Tx tx, Target t, String op) throws KernelError {
         if (t.kind() == Kind.INSTANCES) {
-            throw fail(Errno.EINVAL, "Overlay tx" + tx.id + ": " + t.path() + " is not a resource holder, " + op + " rejected");
+            throw fail(
+                    Errno.EINVAL,
+                    "Overlay tx" + tx.id + ": " + t.path() + " is not a resource holder, " + op + " rejected");
         }
     }
 
@@ -733,7 +800,9 @@ final class CurrentTree {
             int node = parseNuma(item);
             if (t.kind() == Kind.POOL) {
                 if (item.hasProperty("reg")) {
-                    throw fail(Errno.EINVAL, "Overlay tx" + tx.id + ": " + item.name() + " adds pool memory by size, not by reg");
+                    throw fail(
+                            Errno.EINVAL,
+                            "Overlay tx" + tx.id + ": " + item.name() + " adds pool memory by size, not by reg");
                 }
                 long size = parseSize(item);
                 if (undo) {
@@ -794,26 +863,37 @@ final class CurrentTree {
             }
         }
         if (match == null) {
-            throw fail(Errno.ENOENT, String.format("No pool chunk is exactly 0x%x+0x%x; name a whole chunk as read back", base, size));
+            throw fail(
+                    Errno.ENOENT,
+                    String.format("No pool chunk is exactly 0x%x+0x%x; name a whole chunk as read back", base, size));
         }
         for (Region r : MemoryMap.instanceRegions(s.instances.values())) {
             if (r.base < match.end() && match.base < r.end()) {
-                throw fail(Errno.EBUSY, String.format("Pool chunk 0x%x+0x%x is still allocated to an instance", base, size));
+                throw fail(
+                        Errno.EBUSY,
+                        String.format("Pool chunk 0x%x+0x%x is still allocated to an instance", base, size));
             }
         }
         if (s.pool.chunks.get(0) == match && !poolMembers(s).isEmpty()) {
-            throw fail(Errno.EBUSY, String.format("Chunk 0x%x+0x%x holds the pool park area; return every pool CPU first", base, size));
+            throw fail(
+                    Errno.EBUSY,
+                    String.format("Chunk 0x%x+0x%x holds the pool park area; return every pool CPU first", base, size));
         }
         s.pool.chunks.remove(match);
     }
 
     private void instanceMemoryAdd(KernelState s, Instance inst, long base, long size) throws KernelError {
         if (size == 0 || base % MemoryMap.PAGE != 0 || size % MemoryMap.PAGE != 0 || base + size < base) {
-            throw fail(Errno.EINVAL, String.format("memory 0x%x+0x%x for '%s' is not page aligned", base, size, inst.name));
+            throw fail(
+                    Errno.EINVAL,
+                    String.format("memory 0x%x+0x%x for '%s' is not page aligned", base, size, inst.name));
         }
-        boolean inside = s.pool != null && s.pool.chunks.stream().anyMatch(c -> base >= c.base && base + size <= c.end());
+        boolean inside =
+                s.pool != null && s.pool.chunks.stream().anyMatch(c -> base >= c.base && base + size <= c.end());
         if (!inside) {
-            throw fail(Errno.EINVAL, String.format("memory 0x%x+0x%x for '%s' is not inside a pool chunk", base, size, inst.name));
+            throw fail(
+                    Errno.EINVAL,
+                    String.format("memory 0x%x+0x%x for '%s' is not inside a pool chunk", base, size, inst.name));
         }
         for (Region r : MemoryMap.instanceRegions(s.instances.values())) {
             if (r.base < base + size && base < r.end()) {
@@ -828,15 +908,20 @@ final class CurrentTree {
         for (int i = 0; i < inst.memory.size(); i++) {
             Region r = inst.memory.get(i);
             if (r.base == base && r.size == size) {
-                if (inst.kimage != null && inst.kimage.segments.stream().anyMatch(g -> g.base < r.end() && r.base < g.end())) {
-                    throw fail(Errno.EBUSY, String.format("memory 0x%x+0x%x backs the loaded kimage of '%s'", base, size, inst.name));
+                if (inst.kimage != null
+                        && inst.kimage.segments.stream().anyMatch(g -> g.base < r.end() && r.base < g.end())) {
+                    throw fail(
+                            Errno.EBUSY,
+                            String.format("memory 0x%x+0x%x backs the loaded kimage of '%s'", base, size, inst.name));
                 }
                 inst.memory.remove(i);
                 inst.regionIndexes.remove(i);
                 return;
             }
         }
-        throw fail(Errno.EINVAL, String.format("memory 0x%x+0x%x is not a region of instance '%s'", base, size, inst.name));
+        throw fail(
+                Errno.EINVAL,
+                String.format("memory 0x%x+0x%x is not a region of instance '%s'", base, size, inst.name));
     }
 
     private void cpuOp(KernelState s, Tx tx, Target t, Node op, boolean give) throws KernelError {
@@ -851,7 +936,8 @@ final class CurrentTree {
             }
             long cpu = reg.length == 8 ? Dt.u64At(reg, 0) : Integer.toUnsignedLong(Dt.u32(reg, 0));
             parseNuma(item);
-            log.info("Overlay tx" + tx.id + ": " + (give ? '+' : '-') + "cpu " + cpu + " " + (give ? "->" : "from") + " " + t.name());
+            log.info("Overlay tx" + tx.id + ": " + (give ? '+' : '-') + "cpu " + cpu + " " + (give ? "->" : "from")
+                    + " " + t.name());
             try {
                 if (t.kind() == Kind.POOL) {
                     if (give) {
@@ -873,7 +959,9 @@ final class CurrentTree {
 
     private void transferCpus(KernelState s, Instance inst, List<Long> cpus) throws KernelError {
         for (long cpu : cpus) {
-            if (s.pool == null || !s.pool.freeCpus.contains(cpu) || topology.cpuByApicId(cpu).isEmpty()) {
+            if (s.pool == null
+                    || !s.pool.freeCpus.contains(cpu)
+                    || topology.cpuByApicId(cpu).isEmpty()) {
                 throw fail(Errno.EBUSY, "CPU " + cpu + " not available in the pool");
             }
         }
@@ -886,7 +974,8 @@ final class CurrentTree {
     private void returnCpus(KernelState s, Instance inst, List<Long> cpus) throws KernelError {
         for (long cpu : cpus) {
             if (!inst.cpus.contains(cpu)) {
-                throw fail(Errno.EINVAL, "CPU " + cpu + " not assigned to instance " + inst.id + " (" + inst.name + ")");
+                throw fail(
+                        Errno.EINVAL, "CPU " + cpu + " not assigned to instance " + inst.id + " (" + inst.name + ")");
             }
         }
         for (long cpu : cpus) {
@@ -906,7 +995,8 @@ final class CurrentTree {
             if (raw.isEmpty()) {
                 throw fail(Errno.EINVAL, "Invalid pci-id property in " + item.name());
             }
-            String id = Dt.pciId(raw.get()).orElseThrow(() -> fail(Errno.EINVAL, "Invalid pci-id format '" + raw.get() + "'"));
+            String id = Dt.pciId(raw.get())
+                    .orElseThrow(() -> fail(Errno.EINVAL, "Invalid pci-id format '" + raw.get() + "'"));
             String alias = Dt.looseString(item, "alias").orElse("");
             String driver = Dt.looseString(item, "driver").orElse("");
             try {
@@ -929,8 +1019,12 @@ final class CurrentTree {
     }
 
     private void giveDevice(KernelState s, Instance inst, String id, String driver) throws KernelError {
-        Device free = s.pool == null ? null
-                : s.pool.freeDevices.stream().filter(d -> d.pciId.equals(id)).findFirst().orElse(null);
+        Device free = s.pool == null
+                ? null
+                : s.pool.freeDevices.stream()
+                        .filter(d -> d.pciId.equals(id))
+                        .findFirst()
+                        .orElse(null);
         if (free == null) {
             throw fail(Errno.EBUSY, "PCI device " + id + " is not free in the pool");
         }
@@ -940,7 +1034,10 @@ final class CurrentTree {
     }
 
     private void takeDevice(KernelState s, Instance inst, String id) throws KernelError {
-        Device held = inst.devices.stream().filter(d -> d.pciId.equals(id)).findFirst().orElse(null);
+        Device held = inst.devices.stream()
+                .filter(d -> d.pciId.equals(id))
+                .findFirst()
+                .orElse(null);
         if (held == null) {
             throw fail(Errno.EINVAL, "PCI device " + id + " is not assigned to instance '" + inst.name + "'");
         }
@@ -966,8 +1063,9 @@ final class CurrentTree {
         String name = instanceName(tx, op, "Overlay", "instance-create");
         Optional<byte[]> idRaw = Dt.raw(op, "id");
         int id = idRaw.isPresent() && idRaw.get().length == 4 ? Dt.u32(idRaw.get(), 0) : -1;
-        Node resources = op.child("resources").orElseThrow(() -> fail(Errno.EINVAL,
-                "Overlay tx" + tx.id + ": instance-create requires a 'resources' subnode"));
+        Node resources = op.child("resources")
+                .orElseThrow(() ->
+                        fail(Errno.EINVAL, "Overlay tx" + tx.id + ": instance-create requires a 'resources' subnode"));
         Optional<Node> chosen = op.child("chosen");
         if (s.instances.containsKey(name)) {
             throw fail(Errno.EEXIST, "Overlay tx" + tx.id + ": instance '" + name + "' already exists");
@@ -983,7 +1081,10 @@ final class CurrentTree {
         Optional<byte[]> mem = Dt.raw(resources, "memory-bytes");
         if (mem.isPresent()) {
             if (mem.get().length != 8) {
-                throw fail(Errno.EINVAL, "Invalid memory-bytes property length: " + mem.get().length + " (must be 8 bytes for u64 size)");
+                throw fail(
+                        Errno.EINVAL,
+                        "Invalid memory-bytes property length: " + mem.get().length
+                                + " (must be 8 bytes for u64 size)");
             }
             memoryBytes = Dt.u64At(mem.get(), 0);
             if (memoryBytes == 0) {
@@ -997,8 +1098,10 @@ final class CurrentTree {
         Optional<byte[]> cpuRaw = Dt.raw(resources, "cpus");
         if (cpuRaw.isPresent()) {
             if (cpuRaw.get().length % 8 != 0) {
-                throw fail(Errno.EINVAL, "Invalid cpus property length: " + cpuRaw.get().length
-                        + " (must be an array of 64-bit physical CPU IDs)");
+                throw fail(
+                        Errno.EINVAL,
+                        "Invalid cpus property length: " + cpuRaw.get().length
+                                + " (must be an array of 64-bit physical CPU IDs)");
             }
             if (cpuRaw.get().length == 0) {
                 throw fail(Errno.EINVAL, "Empty CPU list in cpus");
@@ -1014,8 +1117,10 @@ final class CurrentTree {
         Optional<byte[]> numaRaw = Dt.raw(resources, "numa-nodes");
         if (numaRaw.isPresent()) {
             if (numaRaw.get().length < 4 || numaRaw.get().length % 4 != 0) {
-                throw fail(Errno.EINVAL, "Invalid numa-nodes property length: " + numaRaw.get().length
-                        + " (must be an array of 32-bit node IDs)");
+                throw fail(
+                        Errno.EINVAL,
+                        "Invalid numa-nodes property length: " + numaRaw.get().length
+                                + " (must be an array of 32-bit node IDs)");
             }
             long n = Integer.toUnsignedLong(Dt.u32(numaRaw.get(), 0));
             if (n >= HostTopology.MAX_NUMNODES) {
@@ -1041,7 +1146,9 @@ final class CurrentTree {
                     Optional<String> hid = Dt.looseString(d, "acpi-hid");
                     Optional<String> dn = Dt.looseString(d, "device-name");
                     if (hid.isEmpty() && dn.isEmpty()) {
-                        throw fail(Errno.EINVAL, "Platform device '" + d.name() + "' has neither acpi-hid nor device-name");
+                        throw fail(
+                                Errno.EINVAL,
+                                "Platform device '" + d.name() + "' has neither acpi-hid nor device-name");
                     }
                     PlatformDevice p = new PlatformDevice();
                     p.name = dn.orElse("");
@@ -1053,7 +1160,10 @@ final class CurrentTree {
         byte[] hostTree = null;
         if (chosen.isPresent()) {
             if (!chosen.get().properties().isEmpty()) {
-                throw fail(Errno.EINVAL, "Instance '" + name + "': chosen carries properties; only a multikernel,host-tree node is accepted");
+                throw fail(
+                        Errno.EINVAL,
+                        "Instance '" + name
+                                + "': chosen carries properties; only a multikernel,host-tree node is accepted");
             }
             for (Node c : chosen.get().children()) {
                 if (!c.name().equals("multikernel,host-tree")) {
@@ -1085,12 +1195,16 @@ final class CurrentTree {
         // mk_instance_reserve_resources: CPUs, memory, devices; all or nothing
         transferCpus(s, inst, cpus);
         if (memoryBytes > 0) {
-            Optional<List<Region>> regions = s.pool == null ? Optional.empty()
-                    : MemoryMap.allocateFromPool(memoryBytes, numa, s.pool.chunks, MemoryMap.instanceRegions(s.instances.values()));
+            Optional<List<Region>> regions = s.pool == null
+                    ? Optional.empty()
+                    : MemoryMap.allocateFromPool(
+                            memoryBytes, numa, s.pool.chunks, MemoryMap.instanceRegions(s.instances.values()));
             if (regions.isEmpty()) {
                 returnCpus(s, inst, new ArrayList<>(inst.cpus));
-                throw fail(Errno.ENOMEM, "Failed to reserve resources for instance '" + name + "': cannot allocate "
-                        + (memoryBytes >> 20) + " MB from the pool");
+                throw fail(
+                        Errno.ENOMEM,
+                        "Failed to reserve resources for instance '" + name + "': cannot allocate "
+                                + (memoryBytes >> 20) + " MB from the pool");
             }
             for (Region r : regions.get()) {
                 inst.memory.add(r);
@@ -1114,7 +1228,8 @@ final class CurrentTree {
         requireNamespaceTarget(tx, t, "instance-remove");
         String name = instanceName(tx, op, undo ? "Rollback" : "Overlay", "instance-remove");
         if (undo) {
-            log.warn("Rollback tx" + tx.id + ": cannot restore removed instance '" + name + "', apply an instance-create overlay");
+            log.warn("Rollback tx" + tx.id + ": cannot restore removed instance '" + name
+                    + "', apply an instance-create overlay");
             return;
         }
         Instance inst = s.instances.get(name);
@@ -1138,12 +1253,16 @@ final class CurrentTree {
     /** mk_instance_destroy (§1 "State changes": refused while active or loaded). */
     private void destroy(KernelState s, Instance inst) throws KernelError {
         if (inst.state == InstanceStatus.ACTIVE) {
-            throw fail(Errno.EBUSY, "Cannot remove active instance '" + inst.name + "' (ID: " + inst.id
-                    + "). Instance must be stopped first.");
+            throw fail(
+                    Errno.EBUSY,
+                    "Cannot remove active instance '" + inst.name + "' (ID: " + inst.id
+                            + "). Instance must be stopped first.");
         }
         if (inst.state == InstanceStatus.LOADED) {
-            throw fail(Errno.EBUSY, "Cannot remove instance '" + inst.name + "' (ID: " + inst.id
-                    + ") with loaded kernel. Unload it first.");
+            throw fail(
+                    Errno.EBUSY,
+                    "Cannot remove instance '" + inst.name + "' (ID: " + inst.id
+                            + ") with loaded kernel. Unload it first.");
         }
         releaseAll(s, inst);
         s.instances.remove(inst.name);

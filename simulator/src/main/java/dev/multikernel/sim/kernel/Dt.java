@@ -22,7 +22,8 @@ final class Dt {
 
     /** {@code fdt_check_header}: enough bytes for a header and the magic. */
     static boolean headerLooksValid(byte[] blob) {
-        return blob.length >= FDT_HEADER_SIZE && u32(blob, 0) == FDT_MAGIC
+        return blob.length >= FDT_HEADER_SIZE
+                && u32(blob, 0) == FDT_MAGIC
                 && Integer.toUnsignedLong(u32(blob, 4)) >= FDT_HEADER_SIZE;
     }
 

@@ -27,16 +27,20 @@ import java.util.regex.Pattern;
  * <p>The kernel speaks APIC ids in the current tree and logical ids in RFC v2 (reference §0),
  * so every CPU has both and they differ in {@link #defaults()}.
  */
-public record HostTopology(List<Cpu> cpus, List<MemoryRegion> memory, List<PciDevice> devices,
-                           Set<Integer> reservedCpus, String kernelCommandLine) {
+public record HostTopology(
+        List<Cpu> cpus,
+        List<MemoryRegion> memory,
+        List<PciDevice> devices,
+        Set<Integer> reservedCpus,
+        String kernelCommandLine) {
 
     /** Highest NUMA node id + 1 the model accepts (x86_64 {@code MAX_NUMNODES} with NODES_SHIFT=6). */
     public static final int MAX_NUMNODES = 64;
+
     public static final long PAGE_SIZE = 4096;
     private static final int MAX_CPUS = 8192;
     private static final int MAX_ITEMS = 4096;
-    private static final Pattern PCI_ADDRESS =
-            Pattern.compile("[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]");
+    private static final Pattern PCI_ADDRESS = Pattern.compile("[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]");
     private static final Pattern VENDOR_DEVICE = Pattern.compile("[0-9a-f]{4}:[0-9a-f]{4}");
 
     public record Cpu(int logicalId, int apicId, int numaNode) {}
@@ -68,8 +72,7 @@ public record HostTopology(List<Cpu> cpus, List<MemoryRegion> memory, List<PciDe
     }
 
     /** Without an explicit host command line (no RFC v2 pool). */
-    public HostTopology(List<Cpu> cpus, List<MemoryRegion> memory, List<PciDevice> devices,
-                        Set<Integer> reservedCpus) {
+    public HostTopology(List<Cpu> cpus, List<MemoryRegion> memory, List<PciDevice> devices, Set<Integer> reservedCpus) {
         this(cpus, memory, devices, reservedCpus, "");
     }
 
@@ -89,10 +92,13 @@ public record HostTopology(List<Cpu> cpus, List<MemoryRegion> memory, List<PciDe
                 new MemoryRegion(0, 3 * gib, 0),
                 new MemoryRegion(4 * gib, 5 * gib, 0),
                 new MemoryRegion(9 * gib, 8 * gib, 1));
-        List<PciDevice> devices = List.of(
-                new PciDevice("0000:01:00.0", "8086:1533", 0),
-                new PciDevice("0000:81:00.0", "144d:a808", 1));
-        return new HostTopology(cpus, memory, devices, Set.of(0),
+        List<PciDevice> devices =
+                List.of(new PciDevice("0000:01:00.0", "8086:1533", 0), new PciDevice("0000:81:00.0", "144d:a808", 1));
+        return new HostTopology(
+                cpus,
+                memory,
+                devices,
+                Set.of(0),
                 "BOOT_IMAGE=/boot/vmlinuz root=/dev/sda1 console=ttyS0,115200 mkkernel_pool=4G");
     }
 
@@ -126,17 +132,19 @@ public record HostTopology(List<Cpu> cpus, List<MemoryRegion> memory, List<PciDe
         return cpus.stream().mapToInt(Cpu::logicalId).max().orElse(-1) + 1;
     }
 
-    private static void validate(List<Cpu> cpus, List<MemoryRegion> memory, List<PciDevice> devices,
-                                 Set<Integer> reserved, String cmdline) {
+    private static void validate(
+            List<Cpu> cpus, List<MemoryRegion> memory, List<PciDevice> devices, Set<Integer> reserved, String cmdline) {
         require(!cpus.isEmpty(), "topology needs at least one CPU");
         require(cpus.size() <= MAX_CPUS, "topology has " + cpus.size() + " CPUs; at most " + MAX_CPUS);
         require(!memory.isEmpty(), "topology needs at least one memory region");
-        require(memory.size() <= MAX_ITEMS && devices.size() <= MAX_ITEMS,
+        require(
+                memory.size() <= MAX_ITEMS && devices.size() <= MAX_ITEMS,
                 "topology has too many memory regions or devices (at most " + MAX_ITEMS + " each)");
         Set<Integer> logical = new HashSet<>();
         Set<Integer> apic = new HashSet<>();
         for (Cpu c : cpus) {
-            require(c.logicalId() >= 0 && c.logicalId() < MAX_CPUS,
+            require(
+                    c.logicalId() >= 0 && c.logicalId() < MAX_CPUS,
                     "CPU logical id " + c.logicalId() + " is out of range 0.." + (MAX_CPUS - 1));
             require(c.apicId() >= 0, "CPU " + c.logicalId() + " has a negative APIC id");
             require(logical.add(c.logicalId()), "CPU logical id " + c.logicalId() + " appears twice");
@@ -147,22 +155,30 @@ public record HostTopology(List<Cpu> cpus, List<MemoryRegion> memory, List<PciDe
         sorted.sort(Comparator.comparingLong(MemoryRegion::base));
         long previousEnd = 0;
         for (MemoryRegion m : sorted) {
-            require(m.base() >= 0 && m.size() > 0, "memory region at 0x" + Long.toHexString(m.base())
-                    + " needs a non-negative base and a positive size");
-            require(m.base() % PAGE_SIZE == 0 && m.size() % PAGE_SIZE == 0,
+            require(
+                    m.base() >= 0 && m.size() > 0,
+                    "memory region at 0x" + Long.toHexString(m.base())
+                            + " needs a non-negative base and a positive size");
+            require(
+                    m.base() % PAGE_SIZE == 0 && m.size() % PAGE_SIZE == 0,
                     "memory region at 0x" + Long.toHexString(m.base()) + " is not 4 KiB aligned");
-            require(m.base() + m.size() > m.base(), "memory region at 0x" + Long.toHexString(m.base())
-                    + " overflows 64 bits");
-            require(m.base() >= previousEnd, "memory region at 0x" + Long.toHexString(m.base())
-                    + " overlaps the previous one");
+            require(
+                    m.base() + m.size() > m.base(),
+                    "memory region at 0x" + Long.toHexString(m.base()) + " overflows 64 bits");
+            require(
+                    m.base() >= previousEnd,
+                    "memory region at 0x" + Long.toHexString(m.base()) + " overlaps the previous one");
             requireNode(m.numaNode(), "memory region at 0x" + Long.toHexString(m.base()));
             previousEnd = m.end();
         }
         Set<String> addresses = new HashSet<>();
         for (PciDevice d : devices) {
-            require(d.address() != null && PCI_ADDRESS.matcher(d.address()).matches(),
+            require(
+                    d.address() != null && PCI_ADDRESS.matcher(d.address()).matches(),
                     "PCI address '" + d.address() + "' must look like 0000:01:00.0 (lower-case hex)");
-            require(d.vendorDevice() != null && VENDOR_DEVICE.matcher(d.vendorDevice()).matches(),
+            require(
+                    d.vendorDevice() != null
+                            && VENDOR_DEVICE.matcher(d.vendorDevice()).matches(),
                     "PCI device " + d.address() + " needs vendorDevice like 8086:1533 (lower-case hex)");
             require(addresses.add(d.address()), "PCI address " + d.address() + " appears twice");
             requireNode(d.numaNode(), "PCI device " + d.address());
@@ -170,14 +186,17 @@ public record HostTopology(List<Cpu> cpus, List<MemoryRegion> memory, List<PciDe
         for (int r : reserved) {
             require(logical.contains(r), "reserved CPU " + r + " is not a logical CPU of this topology");
         }
-        require(reserved.size() < cpus.size() || cpus.size() == 1,
+        require(
+                reserved.size() < cpus.size() || cpus.size() == 1,
                 "every CPU is reserved; leave at least one CPU to give away");
-        require(cmdline.length() <= 2048 && cmdline.chars().noneMatch(ch -> ch < 0x20 || ch > 0x7e),
+        require(
+                cmdline.length() <= 2048 && cmdline.chars().noneMatch(ch -> ch < 0x20 || ch > 0x7e),
                 "kernel command line must be printable ASCII of at most 2048 characters");
     }
 
     private static void requireNode(int node, String what) {
-        require(node >= 0 && node < MAX_NUMNODES,
+        require(
+                node >= 0 && node < MAX_NUMNODES,
                 what + " has NUMA node " + node + "; must be 0.." + (MAX_NUMNODES - 1));
     }
 
@@ -193,8 +212,12 @@ public record HostTopology(List<Cpu> cpus, List<MemoryRegion> memory, List<PciDe
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     static {
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(16).maxStringLength(1 << 16).maxNumberLength(32).build());
+        MAPPER.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(16)
+                        .maxStringLength(1 << 16)
+                        .maxNumberLength(32)
+                        .build());
     }
 
     /**
@@ -228,19 +251,22 @@ public record HostTopology(List<Cpu> cpus, List<MemoryRegion> memory, List<PciDe
         List<Cpu> cpus = new ArrayList<>();
         for (JsonNode n : array(root, "cpus", true)) {
             rejectUnknown(n, "cpus[]", Set.of("logicalId", "apicId", "numaNode"));
-            cpus.add(new Cpu(intField(n, "logicalId", "cpus[]"), intField(n, "apicId", "cpus[]"),
+            cpus.add(new Cpu(
+                    intField(n, "logicalId", "cpus[]"),
+                    intField(n, "apicId", "cpus[]"),
                     intField(n, "numaNode", "cpus[]")));
         }
         List<MemoryRegion> memory = new ArrayList<>();
         for (JsonNode n : array(root, "memory", true)) {
             rejectUnknown(n, "memory[]", Set.of("base", "size", "numaNode"));
-            memory.add(new MemoryRegion(longField(n, "base"), longField(n, "size"),
-                    intField(n, "numaNode", "memory[]")));
+            memory.add(
+                    new MemoryRegion(longField(n, "base"), longField(n, "size"), intField(n, "numaNode", "memory[]")));
         }
         List<PciDevice> devices = new ArrayList<>();
         for (JsonNode n : array(root, "devices", false)) {
             rejectUnknown(n, "devices[]", Set.of("address", "vendorDevice", "numaNode"));
-            devices.add(new PciDevice(textField(n, "address", "devices[]").toLowerCase(Locale.ROOT),
+            devices.add(new PciDevice(
+                    textField(n, "address", "devices[]").toLowerCase(Locale.ROOT),
                     textField(n, "vendorDevice", "devices[]").toLowerCase(Locale.ROOT),
                     intField(n, "numaNode", "devices[]")));
         }
@@ -268,17 +294,23 @@ public record HostTopology(List<Cpu> cpus, List<MemoryRegion> memory, List<PciDe
         ObjectNode root = MAPPER.createObjectNode();
         ArrayNode c = root.putArray("cpus");
         for (Cpu cpu : cpus) {
-            c.addObject().put("logicalId", cpu.logicalId()).put("apicId", cpu.apicId())
+            c.addObject()
+                    .put("logicalId", cpu.logicalId())
+                    .put("apicId", cpu.apicId())
                     .put("numaNode", cpu.numaNode());
         }
         ArrayNode m = root.putArray("memory");
         for (MemoryRegion r : memory) {
-            m.addObject().put("base", "0x" + Long.toHexString(r.base()))
-                    .put("size", "0x" + Long.toHexString(r.size())).put("numaNode", r.numaNode());
+            m.addObject()
+                    .put("base", "0x" + Long.toHexString(r.base()))
+                    .put("size", "0x" + Long.toHexString(r.size()))
+                    .put("numaNode", r.numaNode());
         }
         ArrayNode d = root.putArray("devices");
         for (PciDevice dev : devices) {
-            d.addObject().put("address", dev.address()).put("vendorDevice", dev.vendorDevice())
+            d.addObject()
+                    .put("address", dev.address())
+                    .put("vendorDevice", dev.vendorDevice())
                     .put("numaNode", dev.numaNode());
         }
         ArrayNode r = root.putArray("reservedCpus");
@@ -316,8 +348,8 @@ public record HostTopology(List<Cpu> cpus, List<MemoryRegion> memory, List<PciDe
         while (it.hasNext()) {
             String name = it.next().getKey();
             if (!known.contains(name)) {
-                throw new IllegalArgumentException(where + " has unknown field \"" + name
-                        + "\"; known fields: " + new TreeSet<>(known));
+                throw new IllegalArgumentException(
+                        where + " has unknown field \"" + name + "\"; known fields: " + new TreeSet<>(known));
             }
         }
     }
@@ -349,7 +381,8 @@ public record HostTopology(List<Cpu> cpus, List<MemoryRegion> memory, List<PciDe
         if (v.isTextual()) {
             return parseSize(v.asText(), "memory[]." + field);
         }
-        throw new IllegalArgumentException("memory[]." + field + " must be an integer or a string like \"0x1000\" or \"4G\"");
+        throw new IllegalArgumentException(
+                "memory[]." + field + " must be an integer or a string like \"0x1000\" or \"4G\"");
     }
 
     /** "0x..." hex, decimal, or decimal with K/M/G/T suffix (binary units, like memparse). */
@@ -375,7 +408,8 @@ public record HostTopology(List<Cpu> cpus, List<MemoryRegion> memory, List<PciDe
             }
             return value << shift;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " '" + text + "' is not a size (use 0x hex, decimal, or K/M/G/T)");
+            throw new IllegalArgumentException(
+                    what + " '" + text + "' is not a size (use 0x hex, decimal, or K/M/G/T)");
         }
     }
 }

@@ -58,8 +58,8 @@ public final class KernelModel implements AutoCloseable {
     static final int PATH_MAX = 4096;
     static final int NAME_MAX = 255;
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper MAPPER =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final Object lock = new Object();
     private final Path stateDir;
@@ -108,7 +108,8 @@ public final class KernelModel implements AutoCloseable {
         if (!restored) {
             m.boot();
         } else {
-            m.v2Pool = generation == InterfaceGeneration.RFC_V2 ? m.memoryMap.bootPool(new KernelLog()) : Optional.empty();
+            m.v2Pool =
+                    generation == InterfaceGeneration.RFC_V2 ? m.memoryMap.bootPool(new KernelLog()) : Optional.empty();
             m.log.info("Simulator restarted; host state restored (boot id " + m.bootId + ")");
         }
         m.persist();
@@ -120,11 +121,14 @@ public final class KernelModel implements AutoCloseable {
         try {
             root = MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
-            throw new IOException("simulator state " + file + " is not valid JSON (" + e.getOriginalMessage()
-                    + "); delete it to start the host afresh", e);
+            throw new IOException(
+                    "simulator state " + file + " is not valid JSON (" + e.getOriginalMessage()
+                            + "); delete it to start the host afresh",
+                    e);
         }
         if (root == null || !root.isObject() || root.path("format").asInt() != STATE_FORMAT) {
-            throw new IOException("simulator state " + file + " has an unknown format; delete it to start the host afresh");
+            throw new IOException(
+                    "simulator state " + file + " has an unknown format; delete it to start the host afresh");
         }
         HostTopology storedTopology;
         try {
@@ -132,14 +136,17 @@ public final class KernelModel implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new IOException("simulator state " + file + " holds a bad topology: " + e.getMessage(), e);
         }
-        if (!storedTopology.equals(topology) || !generation.name().equals(root.path("generation").asText())) {
+        if (!storedTopology.equals(topology)
+                || !generation.name().equals(root.path("generation").asText())) {
             return false; // other hardware or kernel: a fresh boot
         }
         try {
             state = MAPPER.treeToValue(root.path("state"), KernelState.class);
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new IOException("simulator state " + file + " cannot be read: " + e.getMessage()
-                    + "; delete it to start the host afresh", e);
+            throw new IOException(
+                    "simulator state " + file + " cannot be read: " + e.getMessage()
+                            + "; delete it to start the host afresh",
+                    e);
         }
         bootId = root.path("bootId").asText(UUID.randomUUID().toString());
         if (state == null) {
@@ -170,7 +177,10 @@ public final class KernelModel implements AutoCloseable {
             Path tmp = stateDir.resolve(STATE_FILE + ".tmp");
             Files.write(tmp, bytes);
             try {
-                Files.move(tmp, stateDir.resolve(STATE_FILE), StandardCopyOption.ATOMIC_MOVE,
+                Files.move(
+                        tmp,
+                        stateDir.resolve(STATE_FILE),
+                        StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, stateDir.resolve(STATE_FILE), StandardCopyOption.REPLACE_EXISTING);
@@ -284,8 +294,10 @@ public final class KernelModel implements AutoCloseable {
             if (parent instanceof File) {
                 throw new KernelError(Errno.ENOTDIR, "parent of " + path + " is not a directory");
             }
-            if (generation == InterfaceGeneration.RFC_V2 && isMounted()
-                    && p.size() == 5 && join(p.subList(0, 4)).equals(MOUNT_POINT + "/instances")) {
+            if (generation == InterfaceGeneration.RFC_V2
+                    && isMounted()
+                    && p.size() == 5
+                    && join(p.subList(0, 4)).equals(MOUNT_POINT + "/instances")) {
                 log.err("Manual instance creation disabled; write a device tree to /sys/fs/multikernel/device_tree");
             }
             throw new KernelError(Errno.EPERM, "mkdir is not supported in " + parentPathOf(p));
@@ -345,8 +357,9 @@ public final class KernelModel implements AutoCloseable {
                 throw new KernelError(Errno.ENODEV, "unknown filesystem type '" + fsType + "'");
             }
             if (!join(p).equals(MOUNT_POINT)) {
-                throw new KernelError(Errno.ENOENT, "mount point " + target
-                        + " does not exist in the simulator (only " + MOUNT_POINT + ")");
+                throw new KernelError(
+                        Errno.ENOENT,
+                        "mount point " + target + " does not exist in the simulator (only " + MOUNT_POINT + ")");
             }
             state.mounted = true;
             persist();
@@ -394,8 +407,11 @@ public final class KernelModel implements AutoCloseable {
         enterRaw(Operation.REBOOT, String.format("%08x", cmd));
         synchronized (lock) {
             checkOpen();
-            if (magic1 != LINUX_REBOOT_MAGIC1 || (magic2 != LINUX_REBOOT_MAGIC2 && magic2 != LINUX_REBOOT_MAGIC2A
-                    && magic2 != LINUX_REBOOT_MAGIC2B && magic2 != LINUX_REBOOT_MAGIC2C)) {
+            if (magic1 != LINUX_REBOOT_MAGIC1
+                    || (magic2 != LINUX_REBOOT_MAGIC2
+                            && magic2 != LINUX_REBOOT_MAGIC2A
+                            && magic2 != LINUX_REBOOT_MAGIC2B
+                            && magic2 != LINUX_REBOOT_MAGIC2C)) {
                 throw new KernelError(Errno.EINVAL, String.format("bad reboot magic 0x%08x 0x%08x", magic1, magic2));
             }
             int mkId = (int) arg;
@@ -404,13 +420,16 @@ public final class KernelModel implements AutoCloseable {
                     case LINUX_REBOOT_CMD_MULTIKERNEL -> kexec.exec(state, mkId);
                     case LINUX_REBOOT_CMD_MULTIKERNEL_HALT, LINUX_REBOOT_CMD_MULTIKERNEL_HALT_FORCE -> {
                         if (generation == InterfaceGeneration.RFC_V2) {
-                            throw new KernelError(Errno.EINVAL, String.format(
-                                    "reboot command 0x%08x is unknown to an RFC v2 kernel (it has no halt)", cmd));
+                            throw new KernelError(
+                                    Errno.EINVAL,
+                                    String.format(
+                                            "reboot command 0x%08x is unknown to an RFC v2 kernel (it has no halt)",
+                                            cmd));
                         }
                         kexec.halt(state, mkId, cmd == LINUX_REBOOT_CMD_MULTIKERNEL_HALT_FORCE);
                     }
                     case LINUX_REBOOT_CMD_RESTART, LINUX_REBOOT_CMD_HALT, LINUX_REBOOT_CMD_POWER_OFF -> boot();
-                    case LINUX_REBOOT_CMD_CAD_ON, LINUX_REBOOT_CMD_CAD_OFF -> { }
+                    case LINUX_REBOOT_CMD_CAD_ON, LINUX_REBOOT_CMD_CAD_OFF -> {}
                     default -> throw new KernelError(Errno.EINVAL, String.format("unknown reboot command 0x%08x", cmd));
                 }
             } finally {
@@ -648,7 +667,8 @@ public final class KernelModel implements AutoCloseable {
         if (!isMounted()) {
             return List.of();
         }
-        return generation == InterfaceGeneration.CURRENT ? List.of("device_tree", "instances", "overlays")
+        return generation == InterfaceGeneration.CURRENT
+                ? List.of("device_tree", "instances", "overlays")
                 : List.of("device_tree", "instances");
     }
 
@@ -667,7 +687,8 @@ public final class KernelModel implements AutoCloseable {
             if (inst == null) {
                 return null;
             }
-            return generation == InterfaceGeneration.CURRENT ? dir("device_tree", "id", "status")
+            return generation == InterfaceGeneration.CURRENT
+                    ? dir("device_tree", "id", "status")
                     : dir("device_tree_source", "id", "status");
         }
         if (rel.size() == 2 && rel.get(0).equals("instances")) {
@@ -678,18 +699,26 @@ public final class KernelModel implements AutoCloseable {
             return switch (name) {
                 case "id" -> kernfsReadOnly(() -> text(inst.id + "\n"));
                 case "status" -> kernfsReadOnly(() -> text(inst.state.text + "\n"));
-                case "device_tree" -> generation == InterfaceGeneration.CURRENT
-                        ? kernfsReadOnly(() -> current.instanceDeviceTree(inst)) : null;
-                case "device_tree_source" -> generation == InterfaceGeneration.RFC_V2
-                        ? kernfsReadOnly(() -> text(v2.deviceTreeSource(inst))) : null;
+                case "device_tree" ->
+                    generation == InterfaceGeneration.CURRENT
+                            ? kernfsReadOnly(() -> current.instanceDeviceTree(inst))
+                            : null;
+                case "device_tree_source" ->
+                    generation == InterfaceGeneration.RFC_V2
+                            ? kernfsReadOnly(() -> text(v2.deviceTreeSource(inst)))
+                            : null;
                 default -> null;
             };
         }
-        if (generation == InterfaceGeneration.CURRENT && rel.size() == 1 && rel.get(0).equals("overlays")) {
+        if (generation == InterfaceGeneration.CURRENT
+                && rel.size() == 1
+                && rel.get(0).equals("overlays")) {
             if (name.equals("new")) {
-                return new File(() -> {
-                    throw new KernelError(Errno.EINVAL, "overlays/new is write-only");
-                }, (off, data) -> current.writeOverlay(state, off, data));
+                return new File(
+                        () -> {
+                            throw new KernelError(Errno.EINVAL, "overlays/new is write-only");
+                        },
+                        (off, data) -> current.writeOverlay(state, off, data));
             }
             Optional<Tx> tx = txByName(name);
             if (tx.isEmpty() || !name.equals("tx_" + tx.get().id)) {
@@ -697,7 +726,9 @@ public final class KernelModel implements AutoCloseable {
             }
             return dir("dtbo", "id", "instance", "resources", "status");
         }
-        if (generation == InterfaceGeneration.CURRENT && rel.size() == 2 && rel.get(0).equals("overlays")) {
+        if (generation == InterfaceGeneration.CURRENT
+                && rel.size() == 2
+                && rel.get(0).equals("overlays")) {
             Optional<Tx> found = txByName(rel.get(1));
             if (found.isEmpty()) {
                 return null;
@@ -774,7 +805,8 @@ public final class KernelModel implements AutoCloseable {
                         int id = Integer.parseInt(name.substring(3));
                         if (topology.cpuByLogicalId(id).isPresent() && name.equals("cpu" + id)) {
                             // cpuN/nodeM names the CPU's NUMA node (a link in real sysfs).
-                            String node = "node" + topology.cpuByLogicalId(id).get().numaNode();
+                            String node =
+                                    "node" + topology.cpuByLogicalId(id).get().numaNode();
                             return new Dir(() -> id == 0 ? List.of(node) : List.of(node, "online"));
                         }
                     } catch (NumberFormatException e) {
@@ -788,7 +820,8 @@ public final class KernelModel implements AutoCloseable {
 
     private VNode cpuOnlineFile(String cpuDir, String name) {
         int id = Integer.parseInt(cpuDir.substring(3));
-        if (name.equals("node" + topology.cpuByLogicalId(id).map(HostTopology.Cpu::numaNode).orElse(-1))) {
+        if (name.equals("node"
+                + topology.cpuByLogicalId(id).map(HostTopology.Cpu::numaNode).orElse(-1))) {
             return new Dir(List::of);
         }
         if (id == 0 || !name.equals("online")) {
@@ -809,13 +842,23 @@ public final class KernelModel implements AutoCloseable {
             if (offline.contains(c.logicalId())) {
                 continue;
             }
-            sb.append("processor\t: ").append(c.logicalId()).append('\n')
+            sb.append("processor\t: ")
+                    .append(c.logicalId())
+                    .append('\n')
                     .append("vendor_id\t: GenuineIntel\n")
                     .append("model name\t: Simulated multikernel CPU\n")
-                    .append("physical id\t: ").append(c.numaNode()).append('\n')
-                    .append("core id\t\t: ").append(c.logicalId()).append('\n')
-                    .append("apicid\t\t: ").append(c.apicId()).append('\n')
-                    .append("initial apicid\t: ").append(c.apicId()).append('\n')
+                    .append("physical id\t: ")
+                    .append(c.numaNode())
+                    .append('\n')
+                    .append("core id\t\t: ")
+                    .append(c.logicalId())
+                    .append('\n')
+                    .append("apicid\t\t: ")
+                    .append(c.apicId())
+                    .append('\n')
+                    .append("initial apicid\t: ")
+                    .append(c.apicId())
+                    .append('\n')
                     .append('\n');
         }
         return sb.toString();

@@ -92,6 +92,7 @@ final class KernelState {
     static final class Device {
         /** "dddd:bb:ss.f" */
         public String pciId;
+
         public int vendor;
         public int device;
         /** Name from /aliases or the overlay's alias property; "" if none. */
@@ -122,9 +123,11 @@ final class KernelState {
         public InstanceStatus state = InstanceStatus.READY;
         /** Physical (APIC) ids in the current tree, logical CPU numbers in RFC v2. */
         public List<Long> cpus = new ArrayList<>();
+
         public List<Region> memory = new ArrayList<>();
         /** Index of the next iomem region name (mk-instance-ID-NAME-region-N). */
         public int nextRegionIndex;
+
         public List<Integer> regionIndexes = new ArrayList<>();
         public int numaNode = -1;
         public List<Device> devices = new ArrayList<>();
@@ -135,6 +138,7 @@ final class KernelState {
         public byte[] v2Dtb;
         /** RFC v2: logical CPUs that could not be taken offline (still online). */
         public List<Integer> v2OnlineCpus = new ArrayList<>();
+
         public Kimage kimage;
 
         Optional<Kimage> image() {
@@ -151,6 +155,7 @@ final class KernelState {
         public int mkId;
         /** default, crash or multikernel */
         public String type;
+
         public long start;
         public List<Region> segments = new ArrayList<>();
         public String kernelPath;
@@ -171,7 +176,12 @@ final class KernelState {
 
     /** Instance states of both generations (reference §1 "State changes"). */
     enum InstanceStatus {
-        EMPTY("empty"), READY("ready"), LOADING("loading"), LOADED("loaded"), ACTIVE("active"), FAILED("failed");
+        EMPTY("empty"),
+        READY("ready"),
+        LOADING("loading"),
+        LOADED("loaded"),
+        ACTIVE("active"),
+        FAILED("failed");
 
         final String text;
 

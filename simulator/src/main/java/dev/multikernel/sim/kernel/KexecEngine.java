@@ -48,9 +48,15 @@ final class KexecEngine {
             throws KernelError {
         long allowed = generation == InterfaceGeneration.CURRENT ? KEXEC_FILE_FLAGS_CURRENT : KEXEC_FILE_FLAGS_UPSTREAM;
         if ((flags & ~allowed) != 0) {
-            throw new KernelError(Errno.EINVAL, String.format("flags 0x%x are not a subset of KEXEC_FILE_FLAGS 0x%x%s",
-                    flags, allowed, generation == InterfaceGeneration.RFC_V2
-                            ? " (RFC v2 does not add KEXEC_MK_ID_MASK: only mk_id 1 passes)" : ""));
+            throw new KernelError(
+                    Errno.EINVAL,
+                    String.format(
+                            "flags 0x%x are not a subset of KEXEC_FILE_FLAGS 0x%x%s",
+                            flags,
+                            allowed,
+                            generation == InterfaceGeneration.RFC_V2
+                                    ? " (RFC v2 does not add KEXEC_MK_ID_MASK: only mk_id 1 passes)"
+                                    : ""));
         }
         boolean mk = (flags & KEXEC_MULTIKERNEL) != 0;
         boolean crash = (flags & KEXEC_FILE_ON_CRASH) != 0;
@@ -62,7 +68,8 @@ final class KexecEngine {
         Instance target = null;
         if (mk) {
             if (mkId <= 0) {
-                throw new KernelError(Errno.EINVAL, "multikernel load needs an instance id in KEXEC_MK_ID (got " + mkId + ")");
+                throw new KernelError(
+                        Errno.EINVAL, "multikernel load needs an instance id in KEXEC_MK_ID (got " + mkId + ")");
             }
             target = byId(s, mkId).orElseThrow(() -> new KernelError(Errno.ENOENT, "No instance with id " + mkId));
             if (target.kimage != null) {
@@ -85,15 +92,15 @@ final class KexecEngine {
         header.checkLoad(k.size, cmdline.length);
 
         List<Long> sizes = new ArrayList<>();
-        sizes.add(align(Math.max(k.size - header.setupBytes(), 1)));          // kernel
+        sizes.add(align(Math.max(k.size - header.setupBytes(), 1))); // kernel
         if (initrdSize > 0) {
-            sizes.add(align(initrdSize));                                     // initrd
+            sizes.add(align(initrdSize)); // initrd
         }
-        sizes.add(align(MemoryMap.PAGE + cmdline.length));                    // boot_params + cmdline
-        sizes.add(PURGATORY_BYTES);                                           // purgatory
+        sizes.add(align(MemoryMap.PAGE + cmdline.length)); // boot_params + cmdline
+        sizes.add(PURGATORY_BYTES); // purgatory
         int purgatoryIndex = sizes.size() - 1;
         if (mk) {
-            sizes.add(HANDOVER_BYTES);                                        // manifest (current) / KHO FDT (v2)
+            sizes.add(HANDOVER_BYTES); // manifest (current) / KHO FDT (v2)
         }
         List<Region> segments = mk ? place(sizes, target.memory, target) : placePlain(sizes);
 
@@ -118,8 +125,8 @@ final class KexecEngine {
             if (generation == InterfaceGeneration.RFC_V2) {
                 s.v2SlotMkId = mkId;
             }
-            log.info("Loaded multikernel image for instance " + mkId + " (" + target.name + "), "
-                    + segments.size() + " segments");
+            log.info("Loaded multikernel image for instance " + mkId + " (" + target.name + "), " + segments.size()
+                    + " segments");
         } else {
             s.plainImages.removeIf(p -> p.type.equals(image.type));
             s.plainImages.add(image);
@@ -177,8 +184,10 @@ final class KexecEngine {
     /** What kernel_read_file_from_fd sees; an unreadable path stands for a bad descriptor. */
     private static FileInfo readFile(Optional<Path> path, String what) throws KernelError {
         if (path.isEmpty()) {
-            throw new KernelError(Errno.EBADF, what + " fd is -1"
-                    + (what.equals("initrd") ? " (pass KEXEC_FILE_NO_INITRAMFS to load without one)" : ""));
+            throw new KernelError(
+                    Errno.EBADF,
+                    what + " fd is -1"
+                            + (what.equals("initrd") ? " (pass KEXEC_FILE_NO_INITRAMFS to load without one)" : ""));
         }
         Path p = path.get();
         if (!Files.exists(p) || !Files.isReadable(p)) {
@@ -225,8 +234,10 @@ final class KexecEngine {
             }
             if (placed == null) {
                 long total = sizes.stream().mapToLong(Long::longValue).sum();
-                throw new KernelError(Errno.ENOMEM, "kimage needs " + total + " bytes in the memory of instance '"
-                        + inst.name + "', which has " + inst.memoryBytes());
+                throw new KernelError(
+                        Errno.ENOMEM,
+                        "kimage needs " + total + " bytes in the memory of instance '" + inst.name + "', which has "
+                                + inst.memoryBytes());
             }
             out.add(placed);
         }
@@ -247,8 +258,7 @@ final class KexecEngine {
 
     void exec(KernelState s, int mkId) throws KernelError {
         Instance inst = byId(s, mkId).orElse(null);
-        if (inst == null || inst.kimage == null
-                || (generation == InterfaceGeneration.RFC_V2 && s.v2SlotMkId != mkId)) {
+        if (inst == null || inst.kimage == null || (generation == InterfaceGeneration.RFC_V2 && s.v2SlotMkId != mkId)) {
             throw new KernelError(Errno.EINVAL, "No image loaded for multikernel id " + mkId);
         }
         if (inst.state == InstanceStatus.ACTIVE || inst.state == InstanceStatus.FAILED) {
@@ -262,8 +272,11 @@ final class KexecEngine {
             if (inst.v2OnlineCpus.contains(first) || !s.v2OfflineCpus.contains(first)) {
                 throw new KernelError(Errno.EBUSY, "CPU " + first + " of instance " + mkId + " is online");
             }
-            byte[] kho = Dt.write(Node.builder("").string("compatible", "multikernel-v1")
-                    .child(Node.builder("multikernel").bytes("dtb-data", inst.v2Dtb == null ? new byte[0] : inst.v2Dtb).build())
+            byte[] kho = Dt.write(Node.builder("")
+                    .string("compatible", "multikernel-v1")
+                    .child(Node.builder("multikernel")
+                            .bytes("dtb-data", inst.v2Dtb == null ? new byte[0] : inst.v2Dtb)
+                            .build())
                     .build());
             if (kho.length > PAGE_SIZE) {
                 throw new KernelError(Errno.ENOSPC, "KHO FDT of " + kho.length + " bytes exceeds one page");
@@ -278,7 +291,8 @@ final class KexecEngine {
         Instance inst = byId(s, mkId).orElseThrow(() -> new KernelError(Errno.ENOENT, "No instance with id " + mkId));
         if (force) {
             if (inst.state != InstanceStatus.ACTIVE && inst.state != InstanceStatus.LOADED) {
-                throw new KernelError(Errno.EINVAL, "Instance " + mkId + " is " + inst.state.text + ", not active or loaded");
+                throw new KernelError(
+                        Errno.EINVAL, "Instance " + mkId + " is " + inst.state.text + ", not active or loaded");
             }
         } else {
             if (inst.state != InstanceStatus.ACTIVE) {
@@ -286,8 +300,10 @@ final class KexecEngine {
             }
             if (faults.haltTimesOut()) {
                 log.err("Instance " + mkId + " did not acknowledge MK_SYS_SHUTDOWN within 30 s");
-                throw new KernelError(Errno.ETIMEDOUT, "Instance " + mkId + " did not acknowledge the shutdown within 30 s; "
-                        + "use LINUX_REBOOT_CMD_MULTIKERNEL_HALT_FORCE");
+                throw new KernelError(
+                        Errno.ETIMEDOUT,
+                        "Instance " + mkId + " did not acknowledge the shutdown within 30 s; "
+                                + "use LINUX_REBOOT_CMD_MULTIKERNEL_HALT_FORCE");
             }
         }
         if (faults.haltCannotQuiesce()) {

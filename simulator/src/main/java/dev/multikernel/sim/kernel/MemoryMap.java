@@ -15,10 +15,12 @@ import java.util.Optional;
 final class MemoryMap {
     /** The host kernel image and early allocations live below this; the pool never goes there. */
     static final long LOW_RESERVED_END = 0x4000000L;
+
     static final long PAGE = 4096;
     static final long POOL_ALIGN = 2L << 20;
     /** Fallback piece sizes of the pool allocator (reference §3 "Per-instance allocation"). */
     static final long[] FALLBACK_PIECES = {1L << 20, 256L << 10, PAGE};
+
     static final int MAX_PIECES = 4096;
 
     private final HostTopology topology;
@@ -86,8 +88,7 @@ final class MemoryMap {
      * The pool allocator: the whole size from one chunk if it fits (first fit, lowest address),
      * else pieces of 1 MiB, 256 KiB and pages. Candidate chunks are those of {@code node}, or all.
      */
-    static Optional<List<Region>> allocateFromPool(long size, int node, List<Chunk> chunks,
-                                                   List<Region> allocated) {
+    static Optional<List<Region>> allocateFromPool(long size, int node, List<Chunk> chunks, List<Region> allocated) {
         List<Chunk> candidates = new ArrayList<>();
         for (Chunk c : chunks) {
             if (node < 0 || c.node == node) {
@@ -291,7 +292,9 @@ final class MemoryMap {
 
     /** Kernel image resources inside the first RAM region, like a real x86 iomem. */
     private static final long[][] KERNEL_PARTS = {
-        {0x01000000L, 0x01dfffffL}, {0x02000000L, 0x025fffffL}, {0x02800000L, 0x02bfffffL}, {0x03200000L, 0x035fffffL}};
+        {0x01000000L, 0x01dfffffL}, {0x02000000L, 0x025fffffL}, {0x02800000L, 0x02bfffffL}, {0x03200000L, 0x035fffffL}
+    };
+
     private static final String[] KERNEL_PART_NAMES = {"Kernel code", "Kernel rodata", "Kernel data", "Kernel bss"};
 
     /**
@@ -323,8 +326,12 @@ final class MemoryMap {
             for (int n = 0; n < inst.memory.size(); n++) {
                 Region reg = inst.memory.get(n);
                 int index = n < inst.regionIndexes.size() ? inst.regionIndexes.get(n) : n;
-                insertTop(root, new Res(reg.base, reg.end() - 1,
-                        "mk-instance-" + inst.id + "-" + inst.name + "-region-" + index));
+                insertTop(
+                        root,
+                        new Res(
+                                reg.base,
+                                reg.end() - 1,
+                                "mk-instance-" + inst.id + "-" + inst.name + "-region-" + index));
             }
         }
         StringBuilder sb = new StringBuilder();
@@ -347,7 +354,8 @@ final class MemoryMap {
         sorted.sort(Comparator.comparingLong((Res r) -> r.start));
         for (Res r : sorted) {
             sb.append(" ".repeat(depth * 2))
-                    .append(String.format("%08x-%08x : %s%n", r.start, r.end, r.name).replace(System.lineSeparator(), "\n"));
+                    .append(String.format("%08x-%08x : %s%n", r.start, r.end, r.name)
+                            .replace(System.lineSeparator(), "\n"));
             render(r.children, depth + 1, sb);
         }
     }

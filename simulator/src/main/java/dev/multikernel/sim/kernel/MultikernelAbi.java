@@ -14,6 +14,7 @@ public final class MultikernelAbi {
     public static final long KEXEC_MULTIKERNEL = 0x10;
     /** Upstream KEXEC_FILE_FORCE_DTB, the same bit as KEXEC_MK_ID(1). */
     public static final long KEXEC_FILE_FORCE_DTB = 0x20;
+
     public static final int KEXEC_MK_ID_SHIFT = 5;
     public static final long KEXEC_MK_ID_MASK = 0xffe0;
     /** Upstream KEXEC_FILE_FLAGS (0x1..0x20); RFC v2 adds nothing beyond it (reference §4 "RFC v2 flag check"). */

@@ -35,8 +35,10 @@ final class RfcV2Tree {
     void writeDeviceTree(KernelState s, Optional<Chunk> pool, byte[] data) throws KernelError {
         if (data.length > PAGE_SIZE) {
             // no atomic_write_len: kernfs passes at most one page to the handler (reference §1)
-            throw err(Errno.EINVAL, "DTB of " + data.length + " bytes is cut at " + PAGE_SIZE
-                    + " bytes by kernfs; keep it under one page and write it with one write()");
+            throw err(
+                    Errno.EINVAL,
+                    "DTB of " + data.length + " bytes is cut at " + PAGE_SIZE
+                            + " bytes by kernfs; keep it under one page and write it with one write()");
         }
         log.info("Loading multikernel device tree (" + data.length + " bytes)");
         if (!Dt.headerLooksValid(data)) {
@@ -61,7 +63,8 @@ final class RfcV2Tree {
             try {
                 create(s, pool, name, Dt.u32(idRaw.get(), 0), node);
             } catch (KernelError e) {
-                log.err("Failed to create instance '" + name + "': -" + e.errno().number() + " (" + e.reason() + ")");
+                log.err("Failed to create instance '" + name + "': -"
+                        + e.errno().number() + " (" + e.reason() + ")");
             }
         }
         log.info("Successfully processed multikernel device tree");
@@ -74,8 +77,10 @@ final class RfcV2Tree {
         for (Node sub : node.children()) {
             inst.child(new Node(sub.name(), sub.properties(), List.of()));
         }
-        Node root = Node.builder("").string("compatible", "multikernel-v1")
-                .child(Node.builder("instances").child(inst.build()).build()).build();
+        Node root = Node.builder("")
+                .string("compatible", "multikernel-v1")
+                .child(Node.builder("instances").child(inst.build()).build())
+                .build();
         byte[] dtb = Dt.write(root);
         if (dtb.length > PAGE_SIZE) {
             throw new KernelError(Errno.ENOSPC, "instance DTB of " + dtb.length + " bytes does not fit in one page");
@@ -87,30 +92,36 @@ final class RfcV2Tree {
             throw new KernelError(Errno.ENOSPC, "Failed to allocate IDR slot " + id + " for instance '" + name + "'");
         }
         // 2. parse resources
-        Node resources = node.child("resources").orElseThrow(() ->
-                new KernelError(Errno.ENOENT, "No resources node found in instance"));
+        Node resources = node.child("resources")
+                .orElseThrow(() -> new KernelError(Errno.ENOENT, "No resources node found in instance"));
         long memoryBytes = 0;
         Optional<byte[]> mem = Dt.raw(resources, "memory-bytes");
         if (mem.isPresent()) {
             if (mem.get().length != 4) {
-                throw new KernelError(Errno.EINVAL, "Invalid memory-bytes property length: " + mem.get().length
-                        + " (must be one u32)");
+                throw new KernelError(
+                        Errno.EINVAL,
+                        "Invalid memory-bytes property length: " + mem.get().length + " (must be one u32)");
             }
             memoryBytes = Integer.toUnsignedLong(Dt.u32(mem.get(), 0));
             if (memoryBytes == 0 || memoryBytes % MemoryMap.PAGE != 0) {
-                throw new KernelError(Errno.EINVAL, String.format("memory-bytes 0x%x must be non-zero and page-aligned", memoryBytes));
+                throw new KernelError(
+                        Errno.EINVAL,
+                        String.format("memory-bytes 0x%x must be non-zero and page-aligned", memoryBytes));
             }
         }
         List<Integer> cpus = new ArrayList<>();
         Optional<byte[]> cpuRaw = Dt.raw(resources, "cpus");
         if (cpuRaw.isPresent()) {
             if (cpuRaw.get().length % 4 != 0 || cpuRaw.get().length == 0) {
-                throw new KernelError(Errno.EINVAL, "Invalid or empty cpus property (length " + cpuRaw.get().length + ")");
+                throw new KernelError(
+                        Errno.EINVAL, "Invalid or empty cpus property (length " + cpuRaw.get().length + ")");
             }
             for (int i = 0; i < cpuRaw.get().length; i += 4) {
                 long cpu = Integer.toUnsignedLong(Dt.u32(cpuRaw.get(), i));
-                if (cpu >= topology.nrCpuIds() || topology.cpuByLogicalId((int) cpu).isEmpty()) {
-                    throw new KernelError(Errno.EINVAL, "Invalid CPU " + cpu + " (nr_cpu_ids " + topology.nrCpuIds() + ")");
+                if (cpu >= topology.nrCpuIds()
+                        || topology.cpuByLogicalId((int) cpu).isEmpty()) {
+                    throw new KernelError(
+                            Errno.EINVAL, "Invalid CPU " + cpu + " (nr_cpu_ids " + topology.nrCpuIds() + ")");
                 }
                 if (!cpus.contains((int) cpu)) {
                     cpus.add((int) cpu);
@@ -126,8 +137,8 @@ final class RfcV2Tree {
             if (pool.isEmpty()) {
                 throw new KernelError(Errno.ENOMEM, "No multikernel pool found - multikernel support disabled");
             }
-            Optional<List<Region>> regions = MemoryMap.allocateFromPool(memoryBytes, -1, List.of(pool.get()),
-                    MemoryMap.instanceRegions(s.instances.values()));
+            Optional<List<Region>> regions = MemoryMap.allocateFromPool(
+                    memoryBytes, -1, List.of(pool.get()), MemoryMap.instanceRegions(s.instances.values()));
             if (regions.isEmpty()) {
                 throw new KernelError(Errno.ENOMEM, "cannot allocate " + (memoryBytes >> 20) + " MB from the pool");
             }
@@ -140,7 +151,8 @@ final class RfcV2Tree {
         for (int cpu : cpus) {
             instance.cpus.add((long) cpu);
             if (topology.reservedCpus().contains(cpu)) {
-                log.warn("Failed to offline CPU " + cpu + " for instance '" + name + "'. Continuing without CPU assignment");
+                log.warn("Failed to offline CPU " + cpu + " for instance '" + name
+                        + "'. Continuing without CPU assignment");
                 instance.v2OnlineCpus.add(cpu);
             } else if (!s.v2OfflineCpus.contains(cpu)) {
                 s.v2OfflineCpus.add(cpu);

@@ -59,8 +59,14 @@ public final class KernelSocketServer implements AutoCloseable {
             Files.delete(path);
         }
         KernelSocketServer s = new KernelSocketServer(kernel, path);
-        s.socket = UnixSocketServer.start(path, "mksim-" + path.getFileName(), MAX_CONNECTIONS, Duration.ZERO,
-                Optional.empty(), s::serve, KernelSocketServer::rejectBusy);
+        s.socket = UnixSocketServer.start(
+                path,
+                "mksim-" + path.getFileName(),
+                MAX_CONNECTIONS,
+                Duration.ZERO,
+                Optional.empty(),
+                s::serve,
+                KernelSocketServer::rejectBusy);
         return s;
     }
 
@@ -83,8 +89,9 @@ public final class KernelSocketServer implements AutoCloseable {
 
     private static void rejectBusy(SocketChannel client) {
         try (OutputStream out = Channels.newOutputStream(client)) {
-            out.write(("BAD " + WireFormat.encode("too many connections (" + MAX_CONNECTIONS
-                    + "); close idle ones") + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(("BAD " + WireFormat.encode("too many connections (" + MAX_CONNECTIONS + "); close idle ones")
+                            + "\n")
+                    .getBytes(StandardCharsets.US_ASCII));
         } catch (IOException ignored) {
             // the client went away; nothing to tell it
         }
@@ -103,8 +110,7 @@ public final class KernelSocketServer implements AutoCloseable {
                 }
                 reply = handle(WireFormat.fields(line), in);
             } catch (ProtocolException e) {
-                out.write(("BAD " + WireFormat.encode(e.getMessage()) + "\n")
-                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(("BAD " + WireFormat.encode(e.getMessage()) + "\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 return;
             }
@@ -258,8 +264,7 @@ public final class KernelSocketServer implements AutoCloseable {
                 kernel.kernelLog().forEach(l -> sb.append(l).append('\n'));
                 return Reply.ok(sb.toString().getBytes(StandardCharsets.UTF_8));
             }
-            default -> throw new ProtocolException("unknown verb '" + verb
-                    + "'; see docs/simulator-protocol.md");
+            default -> throw new ProtocolException("unknown verb '" + verb + "'; see docs/simulator-protocol.md");
         }
     }
 
@@ -311,8 +316,7 @@ public final class KernelSocketServer implements AutoCloseable {
         try {
             return Operation.valueOf(field);
         } catch (IllegalArgumentException e) {
-            throw new ProtocolException("unknown operation '" + field + "'; one of "
-                    + List.of(Operation.values()));
+            throw new ProtocolException("unknown operation '" + field + "'; one of " + List.of(Operation.values()));
         }
     }
 
@@ -335,8 +339,8 @@ public final class KernelSocketServer implements AutoCloseable {
         }
 
         static Reply error(Errno errno, String message) {
-            return new Reply("ERR " + errno.number() + " " + errno.name() + " " + WireFormat.encode(message),
-                    new byte[0]);
+            return new Reply(
+                    "ERR " + errno.number() + " " + errno.name() + " " + WireFormat.encode(message), new byte[0]);
         }
 
         void writeTo(OutputStream out) throws IOException {

@@ -39,8 +39,14 @@ public final class UnixSocketServer implements AutoCloseable {
     private final Thread acceptor;
     private volatile boolean closed;
 
-    private UnixSocketServer(Path path, ServerSocketChannel server, String name, int maxConnections,
-            Duration closeGrace, ConnectionHandler serve, ConnectionHandler turnAway) {
+    private UnixSocketServer(
+            Path path,
+            ServerSocketChannel server,
+            String name,
+            int maxConnections,
+            Duration closeGrace,
+            ConnectionHandler serve,
+            ConnectionHandler turnAway) {
         this.path = path;
         this.server = server;
         this.name = name;
@@ -57,8 +63,14 @@ public final class UnixSocketServer implements AutoCloseable {
      * file), applies {@code permissions} before the first connection is accepted, and starts
      * serving. {@code closeGrace} is how long {@link #close()} lets connections in progress finish.
      */
-    public static UnixSocketServer start(Path path, String name, int maxConnections, Duration closeGrace,
-            Optional<Set<PosixFilePermission>> permissions, ConnectionHandler serve, ConnectionHandler turnAway)
+    public static UnixSocketServer start(
+            Path path,
+            String name,
+            int maxConnections,
+            Duration closeGrace,
+            Optional<Set<PosixFilePermission>> permissions,
+            ConnectionHandler serve,
+            ConnectionHandler turnAway)
             throws IOException {
         ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
@@ -101,13 +113,15 @@ public final class UnixSocketServer implements AutoCloseable {
                 continue;
             }
             clients.add(client);
-            Thread t = new Thread(() -> {
-                try {
-                    run(client, serve);
-                } finally {
-                    clients.remove(client);
-                }
-            }, name + "-conn-" + threadCounter.incrementAndGet());
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            run(client, serve);
+                        } finally {
+                            clients.remove(client);
+                        }
+                    },
+                    name + "-conn-" + threadCounter.incrementAndGet());
             t.setDaemon(true);
             t.start();
         }

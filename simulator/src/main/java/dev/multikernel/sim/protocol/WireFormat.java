@@ -37,7 +37,8 @@ public final class WireFormat {
             if (c >= 0x21 && c <= 0x7e && c != '%') {
                 sb.append((char) c);
             } else {
-                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                sb.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
             }
         }
@@ -148,8 +149,8 @@ public final class WireFormat {
     /** Reads exactly {@code length} bytes. */
     public static byte[] readPayload(InputStream in, long length) throws IOException, ProtocolException {
         if (length < 0 || length > MAX_PAYLOAD_BYTES) {
-            throw new ProtocolException("payload length " + Long.toUnsignedString(length)
-                    + " is outside 0.." + MAX_PAYLOAD_BYTES);
+            throw new ProtocolException(
+                    "payload length " + Long.toUnsignedString(length) + " is outside 0.." + MAX_PAYLOAD_BYTES);
         }
         byte[] data = in.readNBytes((int) length);
         if (data.length != length) {

@@ -11,8 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 /** Whole-file writes that readers never see half done, with the file mode set before the file appears. */
 public final class AtomicFiles {
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /**
      * Writes {@code content} (UTF-8) to a temporary file in the target's directory with the given
@@ -21,7 +20,10 @@ public final class AtomicFiles {
     public static void write(Path target, String content, String posixPermissions) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp",
+        Path tmp = Files.createTempFile(
+                dir,
+                "." + target.getFileName(),
+                ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(posixPermissions)));
         try {
             Files.writeString(tmp, content, StandardCharsets.UTF_8);

@@ -1,10 +1,9 @@
 package dev.multikernel.sim.ssh;
 
-import java.security.PublicKey;
-import java.util.List;
-
 import dev.multikernel.sim.kernel.HostTopology;
 import dev.multikernel.sim.kernel.InterfaceGeneration;
+import java.security.PublicKey;
+import java.util.List;
 
 /**
  * What one simulated host is: its name, the kernel it runs, and who may log in.

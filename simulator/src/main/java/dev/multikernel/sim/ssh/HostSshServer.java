@@ -1,7 +1,7 @@
 package dev.multikernel.sim.ssh;
 
-import java.io.IOException;
 import java.io.EOFException;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
@@ -14,15 +14,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.file.FileSystemFactory;
 import org.apache.sshd.common.io.IoAcceptor;
 import org.apache.sshd.common.io.IoSession;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionContext;
-import org.apache.sshd.common.file.FileSystemFactory;
 import org.apache.sshd.common.session.helpers.AbstractSession;
 import org.apache.sshd.common.util.Readable;
 import org.apache.sshd.common.util.buffer.Buffer;
@@ -67,13 +66,14 @@ public final class HostSshServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.sshd = (FaultableServer) ServerBuilder.builder().factory(FaultableServer::new).build();
+        this.sshd = (FaultableServer)
+                ServerBuilder.builder().factory(FaultableServer::new).build();
         sshd.setHost("127.0.0.1");
         sshd.setPort(config.port());
         sshd.setKeyPairProvider(KeyPairProvider.wrap(config.hostKey()));
         List<PublicKey> accepted = config.authorizedKeys();
-        sshd.setPublickeyAuthenticator((user, key, session) -> config.users().contains(user)
-                && accepted.stream().anyMatch(k -> KeyUtils.compareKeys(k, key)));
+        sshd.setPublickeyAuthenticator((user, key, session) ->
+                config.users().contains(user) && accepted.stream().anyMatch(k -> KeyUtils.compareKeys(k, key)));
         sshd.setPasswordAuthenticator(null);
         sshd.setKeyboardInteractiveAuthenticator(null);
         sshd.setGSSAuthenticator(null);
@@ -87,9 +87,11 @@ public final class HostSshServer implements AutoCloseable {
             sshd.start();
         } catch (IOException e) {
             timer.shutdownNow();
-            throw new IOException("cannot start the SSH server of simulated host '" + config.hostName()
-                    + "' on 127.0.0.1:" + config.port() + " (" + e.getMessage()
-                    + "); is the port in use? Pick another one or 0 for any free port", e);
+            throw new IOException(
+                    "cannot start the SSH server of simulated host '" + config.hostName()
+                            + "' on 127.0.0.1:" + config.port() + " (" + e.getMessage()
+                            + "); is the port in use? Pick another one or 0 for any free port",
+                    e);
         }
         this.address = new InetSocketAddress("127.0.0.1", sshd.getPort());
     }

@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.channel.ChannelSession;
@@ -30,8 +29,8 @@ final class ProcessCommand implements Command {
     private ExitCallback exitCallback;
     private volatile Process process;
 
-    ProcessCommand(ProcessLauncher launcher, Function<Environment, List<String>> argv, String commandLine,
-            SshFaults faults) {
+    ProcessCommand(
+            ProcessLauncher launcher, Function<Environment, List<String>> argv, String commandLine, SshFaults faults) {
         this.launcher = launcher;
         this.argv = argv;
         this.commandLine = commandLine;
@@ -76,14 +75,17 @@ final class ProcessCommand implements Command {
         try {
             started = builder.start();
         } catch (IOException e) {
-            throw new IOException("cannot start " + command + " for simulated host '"
-                    + launcher.config().hostName() + "': " + e.getMessage(), e);
+            throw new IOException(
+                    "cannot start " + command + " for simulated host '"
+                            + launcher.config().hostName() + "': " + e.getMessage(),
+                    e);
         }
         process = started;
         launcher.started(started);
         String name = "sim-ssh-" + launcher.config().hostName() + "-pid" + started.pid();
         Thread stdin = daemon(name + "-stdin", () -> pumpStdin(started));
-        Thread stderr = daemon(name + "-stderr",
+        Thread stderr = daemon(
+                name + "-stderr",
                 () -> pump(started.getErrorStream(), cutAfterExit ? OutputStream.nullOutputStream() : err));
         Thread stdoutAndExit = daemon(name + "-stdout", () -> {
             pump(started.getInputStream(), cutAfterExit ? OutputStream.nullOutputStream() : out);

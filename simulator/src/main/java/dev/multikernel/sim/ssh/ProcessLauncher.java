@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
@@ -24,8 +23,9 @@ final class ProcessLauncher {
 
     /** Variables that name the simulated host; a client's {@code SendEnv}/{@code SetEnv} cannot change them. */
     private static final List<String> PROTECTED_PREFIXES = List.of("MKCTL_SIM_", "MULTIKERNEL_SIM_");
-    private static final Set<String> PROTECTED_NAMES = Set.of("HOME", "USER", "LOGNAME", "SHELL", "PATH",
-            "SSH_CONNECTION");
+
+    private static final Set<String> PROTECTED_NAMES =
+            Set.of("HOME", "USER", "LOGNAME", "SHELL", "PATH", "SSH_CONNECTION");
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     /** uid reported to the kernel socket for an unprivileged login (and 0 for root or under sudo). */
     static final String UNPRIVILEGED_UID = "1000";
@@ -64,8 +64,12 @@ final class ProcessLauncher {
         }
         String cols = digitsOr(env.getEnv().get(Environment.ENV_COLUMNS), "80");
         String rows = digitsOr(env.getEnv().get(Environment.ENV_LINES), "24");
-        return List.of(SCRIPT.toString(), "-qef", "-c",
-                "stty cols " + cols + " rows " + rows + " 2>/dev/null; exec " + String.join(" ", shell), "/dev/null");
+        return List.of(
+                SCRIPT.toString(),
+                "-qef",
+                "-c",
+                "stty cols " + cols + " rows " + rows + " 2>/dev/null; exec " + String.join(" ", shell),
+                "/dev/null");
     }
 
     private static String digitsOr(String value, String fallback) {
@@ -148,8 +152,9 @@ final class ProcessLauncher {
         }
         env.put("MULTIKERNEL_SIM_HOST", config.hostName());
         // The machine's own host name would show in prompts; show the simulated host's instead.
-        env.put("PS1", "root".equals(user) ? "\\u@" + config.hostName() + ":\\w# "
-                : "\\u@" + config.hostName() + ":\\w$ ");
+        env.put(
+                "PS1",
+                "root".equals(user) ? "\\u@" + config.hostName() + ":\\w# " : "\\u@" + config.hostName() + ":\\w$ ");
         env.put("MKCTL_SIM_UID", "root".equals(user) ? "0" : UNPRIVILEGED_UID);
         env.putAll(config.environment());
         return env;

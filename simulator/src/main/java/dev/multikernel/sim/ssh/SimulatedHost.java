@@ -1,5 +1,7 @@
 package dev.multikernel.sim.ssh;
 
+import dev.multikernel.sim.kernel.KernelModel;
+import dev.multikernel.sim.protocol.KernelSocketServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -8,9 +10,6 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.util.Map;
-
-import dev.multikernel.sim.kernel.KernelModel;
-import dev.multikernel.sim.protocol.KernelSocketServer;
 
 /**
  * One simulated multikernel host: a kernel model, the unix socket that {@code mkctl} reaches it through,
@@ -37,8 +36,13 @@ public final class SimulatedHost implements AutoCloseable {
     private final KernelSocketServer socketServer;
     private final HostSshServer ssh;
 
-    private SimulatedHost(HostSpec spec, Path stateDir, KeyPair hostKey, KernelModel kernel,
-            KernelSocketServer socketServer, HostSshServer ssh) {
+    private SimulatedHost(
+            HostSpec spec,
+            Path stateDir,
+            KeyPair hostKey,
+            KernelModel kernel,
+            KernelSocketServer socketServer,
+            HostSshServer ssh) {
         this.spec = spec;
         this.stateDir = stateDir;
         this.hostKey = hostKey;
@@ -56,17 +60,22 @@ public final class SimulatedHost implements AutoCloseable {
         Files.createDirectories(dir);
         Path socket = dir.resolve("kernel.sock");
         if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
-            throw new IOException("the state directory " + dir + " is too deep for a unix socket path ("
-                    + socket + " is longer than " + MAX_SOCKET_PATH_BYTES + " bytes); use a shorter state directory");
+            throw new IOException("the state directory " + dir + " is too deep for a unix socket path (" + socket
+                    + " is longer than " + MAX_SOCKET_PATH_BYTES + " bytes); use a shorter state directory");
         }
-        KeyPair hostKey = SshKeys.loadOrCreateEd25519(dir.resolve("ssh_host_ed25519_key"),
-                "root@" + spec.name());
+        KeyPair hostKey = SshKeys.loadOrCreateEd25519(dir.resolve("ssh_host_ed25519_key"), "root@" + spec.name());
         KernelModel kernel = KernelModel.open(dir.resolve("kernel"), spec.topology(), spec.generation());
         KernelSocketServer socketServer = null;
         try {
             socketServer = KernelSocketServer.start(kernel, socket);
-            SshHostConfig config = new SshHostConfig(spec.name(), spec.port(), hostKey, spec.users(),
-                    spec.authorizedKeys(), dir.resolve("home"), dir.resolve("bin"),
+            SshHostConfig config = new SshHostConfig(
+                    spec.name(),
+                    spec.port(),
+                    hostKey,
+                    spec.users(),
+                    spec.authorizedKeys(),
+                    dir.resolve("home"),
+                    dir.resolve("bin"),
                     Map.of("MKCTL_SIM_SOCKET", socketServer.socketPath().toString()));
             HostSshServer ssh = HostSshServer.start(config);
             return new SimulatedHost(spec, dir, hostKey, kernel, socketServer, ssh);

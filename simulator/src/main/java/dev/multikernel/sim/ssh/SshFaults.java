@@ -23,8 +23,7 @@ public final class SshFaults {
         void acceptConnections();
     }
 
-    private record ArmedCommandDrop(CommandDrop when, String commandContains) {
-    }
+    private record ArmedCommandDrop(CommandDrop when, String commandContains) {}
 
     private final Target target;
     private final AtomicLong dropNextAfterBytes = new AtomicLong(-1);

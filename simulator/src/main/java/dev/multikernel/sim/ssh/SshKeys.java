@@ -13,7 +13,6 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -31,8 +30,7 @@ public final class SshKeys {
 
     private static final long MAX_KEY_FILE_BYTES = 64 * 1024;
 
-    private SshKeys() {
-    }
+    private SshKeys() {}
 
     /** The file parsed but held no key. */
     private static final class NoKeyException extends IOException {
@@ -85,15 +83,17 @@ public final class SshKeys {
                     null, NamedResource.ofName(privateKeyFile.toString()), in, null);
             Iterator<KeyPair> it = pairs == null ? null : pairs.iterator();
             if (it == null || !it.hasNext()) {
-                throw new NoKeyException("no key found in " + privateKeyFile
-                        + "; delete it to let the simulator create a new one");
+                throw new NoKeyException(
+                        "no key found in " + privateKeyFile + "; delete it to let the simulator create a new one");
             }
             return it.next();
         } catch (NoKeyException e) {
             throw e;
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            throw new IOException("cannot read the private key " + privateKeyFile + " (" + e.getMessage()
-                    + "); delete it to let the simulator create a new one", e);
+            throw new IOException(
+                    "cannot read the private key " + privateKeyFile + " (" + e.getMessage()
+                            + "); delete it to let the simulator create a new one",
+                    e);
         }
     }
 
@@ -133,8 +133,10 @@ public final class SshKeys {
                     keys.add(entry.resolvePublicKey(null, PublicKeyEntryResolver.FAILING));
                 }
             } catch (IOException | GeneralSecurityException | RuntimeException e) {
-                throw new IllegalArgumentException("authorized keys line " + lineNo
-                        + " is not a public key in OpenSSH format (" + e.getMessage() + ")", e);
+                throw new IllegalArgumentException(
+                        "authorized keys line " + lineNo + " is not a public key in OpenSSH format (" + e.getMessage()
+                                + ")",
+                        e);
             }
         }
         return List.copyOf(keys);

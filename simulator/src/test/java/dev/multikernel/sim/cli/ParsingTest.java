@@ -3,14 +3,12 @@ package dev.multikernel.sim.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
-import java.time.Duration;
-
-import org.junit.jupiter.api.Test;
-
 import dev.multikernel.sim.kernel.Errno;
 import dev.multikernel.sim.kernel.InterfaceGeneration;
 import dev.multikernel.sim.kernel.Operation;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import picocli.CommandLine.TypeConversionException;
 
 /** The small parsers behind the command line options. */

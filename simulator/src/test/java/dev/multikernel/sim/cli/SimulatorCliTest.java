@@ -3,21 +3,18 @@ package dev.multikernel.sim.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.multikernel.sim.client.SimClient;
+import dev.multikernel.sim.kernel.Errno;
+import dev.multikernel.sim.kernel.KernelError;
+import dev.multikernel.sim.ssh.OpenSshClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.multikernel.sim.client.SimClient;
-import dev.multikernel.sim.kernel.Errno;
-import dev.multikernel.sim.kernel.KernelError;
-import dev.multikernel.sim.ssh.OpenSshClient;
 
 /** {@code multikernel-sim} as a separate process: start, drive through the admin socket, stop. */
 class SimulatorCliTest {
@@ -32,8 +29,8 @@ class SimulatorCliTest {
     void startsMixedHostsThatAdminCommandsDriveAndStopsWithoutLeftovers() throws Exception {
         StateDir dir = new StateDir(tmp.resolve("state"));
         String stateDir = dir.root().toString();
-        try (SimulatorProcess sim = SimulatorProcess.start("--hosts", "3", "--generation", "mixed",
-                "--state-dir", stateDir)) {
+        try (SimulatorProcess sim =
+                SimulatorProcess.start("--hosts", "3", "--generation", "mixed", "--state-dir", stateDir)) {
             sim.awaitReady(READY);
 
             JsonNode hostsJson = StateFiles.JSON.readTree(dir.hostsJson().toFile());
@@ -44,13 +41,16 @@ class SimulatorCliTest {
             Path[] sockets = new Path[3];
             for (int i = 0; i < 3; i++) {
                 ports[i] = hostsJson.path("hosts").get(i).path("port").asInt();
-                sockets[i] = Path.of(hostsJson.path("hosts").get(i).path("kernelSocket").asText());
+                sockets[i] = Path.of(
+                        hostsJson.path("hosts").get(i).path("kernelSocket").asText());
             }
             OpenSshClient ssh = new OpenSshClient(dir.privateKey(), dir.knownHosts());
 
             // Each host answers as itself, with its kernel socket in the environment.
             for (int i = 0; i < 3; i++) {
-                OpenSshClient.Result r = ssh.ssh(ports[i], "root",
+                OpenSshClient.Result r = ssh.ssh(
+                        ports[i],
+                        "root",
                         "echo $MULTIKERNEL_SIM_HOST; test -S \"$MKCTL_SIM_SOCKET\" && echo $MKCTL_SIM_SOCKET");
                 assertThat(r.exitCode()).as(r.stderr()).isZero();
                 assertThat(r.stdout()).isEqualTo("sim-" + (i + 1) + "\n" + sockets[i] + "\n");
@@ -67,8 +67,19 @@ class SimulatorCliTest {
             assertThat(readBootId(sockets[1])).isEqualTo(before2);
 
             // fail-next: the next matching kernel access fails with the errno, once.
-            CliRun fail = CliRun.of("fault", "fail-next", "--state-dir", stateDir, "--host", "sim-2",
-                    "--op", "read", "--path", "/proc/sys/kernel/random/*", "--errno", "EIO");
+            CliRun fail = CliRun.of(
+                    "fault",
+                    "fail-next",
+                    "--state-dir",
+                    stateDir,
+                    "--host",
+                    "sim-2",
+                    "--op",
+                    "read",
+                    "--path",
+                    "/proc/sys/kernel/random/*",
+                    "--errno",
+                    "EIO");
             assertThat(fail.exitCode()).as(fail.err()).isZero();
             try (SimClient kernel = SimClient.connect(sockets[1])) {
                 KernelError e = catchThrowableOfType(KernelError.class, () -> kernel.read(BOOT_ID));
@@ -113,12 +124,18 @@ class SimulatorCliTest {
     @Test
     void sigtermStopsTheSimulatorCleanly() throws Exception {
         StateDir dir = new StateDir(tmp.resolve("state"));
-        try (SimulatorProcess sim = SimulatorProcess.start("--hosts", "1", "--generation", "rfc-v2",
-                "--state-dir", dir.root().toString())) {
+        try (SimulatorProcess sim = SimulatorProcess.start(
+                "--hosts",
+                "1",
+                "--generation",
+                "rfc-v2",
+                "--state-dir",
+                dir.root().toString())) {
             sim.awaitReady(READY);
             JsonNode hostsJson = StateFiles.JSON.readTree(dir.hostsJson().toFile());
             int port = hostsJson.path("hosts").get(0).path("port").asInt();
-            Path socket = Path.of(hostsJson.path("hosts").get(0).path("kernelSocket").asText());
+            Path socket =
+                    Path.of(hostsJson.path("hosts").get(0).path("kernelSocket").asText());
             Process live = new OpenSshClient(dir.privateKey(), dir.knownHosts())
                     .startSsh(port, "root", "touch started; exec sleep 300");
             awaitFile(dir.hostDir("sim-1").resolve("home/root/started"));
@@ -128,7 +145,9 @@ class SimulatorCliTest {
 
             assertThat(sim.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(live.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(running).isNotEmpty().allSatisfy(p -> assertThat(p.isAlive()).isFalse());
+            assertThat(running)
+                    .isNotEmpty()
+                    .allSatisfy(p -> assertThat(p.isAlive()).isFalse());
             assertThat(dir.adminSocket()).doesNotExist();
             assertThat(dir.pidFile()).doesNotExist();
             assertThat(socket).doesNotExist();

@@ -31,15 +31,17 @@ final class SimulatorProcess implements AutoCloseable {
         List<String> argv = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "start"));
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "start"));
         argv.addAll(List.of(startArgs));
         return new SimulatorProcess(new ProcessBuilder(argv).start());
     }
 
     private void drain(Process p, boolean isOut) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(
-                isOut ? p.getInputStream() : p.getErrorStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r = new BufferedReader(
+                new InputStreamReader(isOut ? p.getInputStream() : p.getErrorStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 if (isOut) {

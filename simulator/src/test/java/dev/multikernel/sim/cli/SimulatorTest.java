@@ -3,6 +3,13 @@ package dev.multikernel.sim.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.multikernel.sim.kernel.BzImage;
+import dev.multikernel.sim.kernel.Errno;
+import dev.multikernel.sim.kernel.FaultInjector;
+import dev.multikernel.sim.kernel.Operation;
+import dev.multikernel.sim.ssh.OpenSshClient;
+import dev.multikernel.sim.ssh.SimulatedHost;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,19 +17,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-import dev.multikernel.sim.kernel.BzImage;
-import dev.multikernel.sim.kernel.Errno;
-import dev.multikernel.sim.kernel.FaultInjector;
-import dev.multikernel.sim.kernel.Operation;
-import dev.multikernel.sim.ssh.OpenSshClient;
-import dev.multikernel.sim.ssh.SimulatedHost;
 
 /** The simulator in-process: generated files, restarts, and the admin commands' effect on the models. */
 class SimulatorTest {
@@ -40,7 +37,7 @@ class SimulatorTest {
     }
 
     private Simulator start(SimulatorOptions options) throws IOException {
-        sim = Simulator.start(options, w -> { });
+        sim = Simulator.start(options, w -> {});
         return sim;
     }
 
@@ -57,7 +54,9 @@ class SimulatorTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.privateKey())))
                 .isEqualTo("rw-------");
         assertThat(Files.readString(dir.publicKey())).startsWith("ssh-ed25519 ");
-        List<String> known = Files.readAllLines(dir.knownHosts()).stream().filter(l -> !l.startsWith("#")).toList();
+        List<String> known = Files.readAllLines(dir.knownHosts()).stream()
+                .filter(l -> !l.startsWith("#"))
+                .toList();
         assertThat(known).hasSize(3);
         for (SimulatedHost h : sim.hosts()) {
             assertThat(known).contains(h.knownHostsLine());
@@ -67,13 +66,22 @@ class SimulatorTest {
         assertThat(hosts.path("hosts")).hasSize(3);
         assertThat(hosts.path("hosts").findValuesAsText("generation")).containsExactly("current", "rfc-v2", "current");
         assertThat(hosts.path("hosts").findValuesAsText("name")).containsExactly("sim-1", "sim-2", "sim-3");
-        assertThat(hosts.path("hosts").get(1).path("port").asInt()).isEqualTo(sim.hosts().get(1).port());
+        assertThat(hosts.path("hosts").get(1).path("port").asInt())
+                .isEqualTo(sim.hosts().get(1).port());
         assertThat(hosts.path("hosts").get(1).path("kernelSocket").asText())
                 .isEqualTo(sim.hosts().get(1).kernelSocket().toString());
 
         // The ssh_config alone is enough for OpenSSH.
-        OpenSshClient.Result r = OpenSshClient.run(List.of("ssh", "-F", dir.sshConfig().toString(),
-                "-o", "BatchMode=yes", "sim-2", "echo $MULTIKERNEL_SIM_HOST"), new byte[0]);
+        OpenSshClient.Result r = OpenSshClient.run(
+                List.of(
+                        "ssh",
+                        "-F",
+                        dir.sshConfig().toString(),
+                        "-o",
+                        "BatchMode=yes",
+                        "sim-2",
+                        "echo $MULTIKERNEL_SIM_HOST"),
+                new byte[0]);
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stdout()).isEqualTo("sim-2\n");
     }
@@ -83,7 +91,8 @@ class SimulatorTest {
         start(SimulatorOptions.defaults(state(), 2).withGeneration(GenerationChoice.MIXED));
         StateDir dir = state();
         JsonNode hosts = StateFiles.JSON.readTree(dir.hostsJson().toFile());
-        JsonNode module = StateFiles.JSON.readTree(dir.terraformModule().resolve("main.tf.json").toFile());
+        JsonNode module = StateFiles.JSON.readTree(
+                dir.terraformModule().resolve("main.tf.json").toFile());
         for (SimulatedHost h : sim.hosts()) {
             Path image = dir.kernelImage(h.name());
             assertThat(image).isEqualTo(h.stateDir().resolve("boot/vmlinuz"));
@@ -92,11 +101,14 @@ class SimulatorTest {
             BzImage header = BzImage.probe(java.util.Arrays.copyOf(bytes, BzImage.HEADER_BYTES), bytes.length);
             header.checkLoad(bytes.length, 100);
             assertThat(header.version()).isEqualTo(0x020F);
-            assertThat(module.at("/output/hosts/value/" + h.name() + "/kernel_image").asText())
+            assertThat(module.at("/output/hosts/value/" + h.name() + "/kernel_image")
+                            .asText())
                     .isEqualTo(image.toString());
         }
         assertThat(hosts.path("hosts").findValuesAsText("kernelImage"))
-                .containsExactly(dir.kernelImage("sim-1").toString(), dir.kernelImage("sim-2").toString());
+                .containsExactly(
+                        dir.kernelImage("sim-1").toString(),
+                        dir.kernelImage("sim-2").toString());
 
         // a file that is not a bzImage fails the same checks, so the ones above could fail
         byte[] broken = SimKernelImage.bytes();
@@ -165,7 +177,7 @@ class SimulatorTest {
     void aSecondSimulatorOnTheSameStateDirIsRefused() throws IOException {
         start(SimulatorOptions.defaults(state(), 1));
 
-        assertThatThrownBy(() -> Simulator.start(SimulatorOptions.defaults(state(), 1), w -> { }))
+        assertThatThrownBy(() -> Simulator.start(SimulatorOptions.defaults(state(), 1), w -> {}))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("already running")
                 .hasMessageContaining("multikernel-sim stop --state-dir");
@@ -187,17 +199,32 @@ class SimulatorTest {
         startQuietly(2);
         String dir = state().root().toString();
 
-        CliRun failNext = CliRun.of("fault", "fail-next", "--state-dir", dir, "--host", "sim-1", "--op", "write",
-                "--path", "/sys/fs/multikernel/overlays/*", "--errno", "EBUSY", "--count", "2");
+        CliRun failNext = CliRun.of(
+                "fault",
+                "fail-next",
+                "--state-dir",
+                dir,
+                "--host",
+                "sim-1",
+                "--op",
+                "write",
+                "--path",
+                "/sys/fs/multikernel/overlays/*",
+                "--errno",
+                "EBUSY",
+                "--count",
+                "2");
         CliRun halt = CliRun.of("fault", "halt-timeout", "--state-dir", dir, "--host", "all");
         CliRun quiesce = CliRun.of("fault", "halt-no-quiesce", "--state-dir", dir, "--host", "sim-2");
         CliRun slow = CliRun.of("fault", "slow", "--state-dir", dir, "--host", "sim-2", "--delay", "250ms");
 
-        assertThat(List.of(failNext, halt, quiesce, slow)).allSatisfy(r -> assertThat(r.exitCode()).as(r.err()).isZero());
+        assertThat(List.of(failNext, halt, quiesce, slow))
+                .allSatisfy(r -> assertThat(r.exitCode()).as(r.err()).isZero());
         FaultInjector f1 = sim.host("sim-1").orElseThrow().kernel().faults();
         FaultInjector f2 = sim.host("sim-2").orElseThrow().kernel().faults();
-        assertThat(f1.rules()).containsExactly(
-                new FaultInjector.Rule(Operation.WRITE, "/sys/fs/multikernel/overlays/*", Errno.EBUSY, 2));
+        assertThat(f1.rules())
+                .containsExactly(
+                        new FaultInjector.Rule(Operation.WRITE, "/sys/fs/multikernel/overlays/*", Errno.EBUSY, 2));
         assertThat(f2.rules()).isEmpty();
         assertThat(f1.haltTimesOut()).isTrue();
         assertThat(f2.haltTimesOut()).isTrue();
@@ -220,8 +247,17 @@ class SimulatorTest {
         SimulatedHost host = sim.hosts().get(0);
         OpenSshClient client = new OpenSshClient(state().privateKey(), state().knownHosts());
 
-        CliRun before = CliRun.of("fault", "drop-ssh", "--state-dir", dir, "--host", "sim-1",
-                "--at-command", "before", "--match", "touch x");
+        CliRun before = CliRun.of(
+                "fault",
+                "drop-ssh",
+                "--state-dir",
+                dir,
+                "--host",
+                "sim-1",
+                "--at-command",
+                "before",
+                "--match",
+                "touch x");
         OpenSshClient.Result cut = client.ssh(host.port(), "root", "touch x");
         CliRun bytes = CliRun.of("fault", "drop-ssh", "--state-dir", dir, "--host", "sim-1", "--after-bytes", "0");
         OpenSshClient.Result cutEarly = client.ssh(host.port(), "root", "echo hi");
@@ -230,7 +266,8 @@ class SimulatorTest {
         CliRun reopen = CliRun.of("fault", "refuse-ssh", "--state-dir", dir, "--host", "sim-1", "--for", "0");
         OpenSshClient.Result works = client.ssh(host.port(), "root", "test -e x || echo never-ran");
 
-        assertThat(List.of(before, bytes, refuse, reopen)).allSatisfy(r -> assertThat(r.exitCode()).as(r.err()).isZero());
+        assertThat(List.of(before, bytes, refuse, reopen))
+                .allSatisfy(r -> assertThat(r.exitCode()).as(r.err()).isZero());
         assertThat(cut.exitCode()).isEqualTo(255);
         assertThat(cutEarly.exitCode()).isEqualTo(255);
         assertThat(refused.stderr()).contains("Connection refused");
@@ -243,11 +280,24 @@ class SimulatorTest {
         String dir = state().root().toString();
 
         CliRun unknownHost = CliRun.of("reboot", "--state-dir", dir, "--host", "sim-9");
-        CliRun badErrno = CliRun.of("fault", "fail-next", "--state-dir", dir, "--host", "sim-1", "--op", "write",
-                "--path", "/x", "--errno", "EWHATEVER");
+        CliRun badErrno = CliRun.of(
+                "fault",
+                "fail-next",
+                "--state-dir",
+                dir,
+                "--host",
+                "sim-1",
+                "--op",
+                "write",
+                "--path",
+                "/x",
+                "--errno",
+                "EWHATEVER");
         CliRun badDuration = CliRun.of("fault", "slow", "--state-dir", dir, "--host", "sim-1", "--delay", "soon");
-        CliRun notRunning = CliRun.of("status", "--state-dir", tmp.resolve("nothing-here").toString());
-        CliRun stopNotRunning = CliRun.of("stop", "--state-dir", tmp.resolve("nothing-here").toString());
+        CliRun notRunning =
+                CliRun.of("status", "--state-dir", tmp.resolve("nothing-here").toString());
+        CliRun stopNotRunning =
+                CliRun.of("stop", "--state-dir", tmp.resolve("nothing-here").toString());
 
         assertThat(unknownHost.exitCode()).isEqualTo(1);
         assertThat(unknownHost.err()).contains("no host 'sim-9'").contains("sim-1, sim-2");
@@ -264,10 +314,13 @@ class SimulatorTest {
     void statusListsTheHostsWithTheirBootIds() {
         startQuietly(2);
 
-        CliRun status = CliRun.of("status", "--json", "--state-dir", state().root().toString());
+        CliRun status =
+                CliRun.of("status", "--json", "--state-dir", state().root().toString());
 
         assertThat(status.exitCode()).as(status.err()).isZero();
-        assertThat(status.out()).contains("\"sim-1\"").contains("\"sim-2\"")
+        assertThat(status.out())
+                .contains("\"sim-1\"")
+                .contains("\"sim-2\"")
                 .contains(sim.hosts().get(0).kernel().bootId());
     }
 
@@ -306,8 +359,8 @@ class SimulatorTest {
     private static int freePortRange(int n) throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
             int base;
-            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
-                    java.net.InetAddress.getByName("127.0.0.1"))) {
+            try (java.net.ServerSocket s =
+                    new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
                 base = s.getLocalPort();
             }
             if (base + n > 65535) {
@@ -315,8 +368,8 @@ class SimulatorTest {
             }
             boolean free = true;
             for (int p = base; p < base + n && free; p++) {
-                try (java.net.ServerSocket s = new java.net.ServerSocket(p, 1,
-                        java.net.InetAddress.getByName("127.0.0.1"))) {
+                try (java.net.ServerSocket s =
+                        new java.net.ServerSocket(p, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
                     s.setReuseAddress(true);
                 } catch (IOException e) {
                     free = false;

@@ -3,21 +3,6 @@ package dev.multikernel.sim.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.OptionalInt;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import dev.multikernel.host.devicetree.Fdt;
 import dev.multikernel.host.devicetree.multikernel.InstanceResources;
 import dev.multikernel.host.devicetree.multikernel.OverlayOperation;
@@ -35,6 +20,19 @@ import dev.multikernel.host.state.InstanceStatus;
 import dev.multikernel.sim.kernel.InterfaceGeneration;
 import dev.multikernel.sim.ssh.CommandDrop;
 import dev.multikernel.sim.ssh.SimulatedHost;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** Concurrency, reboots and broken connections, end to end against simulated hosts. */
 class ExecutorBehaviourTest {
@@ -52,13 +50,16 @@ class ExecutorBehaviourTest {
     }
 
     static MkctlClient client(SshConnectionPool pool, SimulatedHost host) throws Exception {
-        return new MkctlClient(pool.transport(sims.spec(host, "root")),
-                new MkctlInstall.Upload(MkctlInstall.DEFAULT_DIRECTORY, MkctlBinary.embedded()), MkctlOptions.DEFAULTS);
+        return new MkctlClient(
+                pool.transport(sims.spec(host, "root")),
+                new MkctlInstall.Upload(MkctlInstall.DEFAULT_DIRECTORY, MkctlBinary.embedded()),
+                MkctlOptions.DEFAULTS);
     }
 
     static byte[] create(String name, int id, long cpu) {
-        return Fdt.write(OverlayTransaction.of(new OverlayOperation.InstanceCreate(name, OptionalInt.of(id),
-                new InstanceResources(16L << 20, List.of(cpu), List.of()))).toTree());
+        return Fdt.write(OverlayTransaction.of(new OverlayOperation.InstanceCreate(
+                        name, OptionalInt.of(id), new InstanceResources(16L << 20, List.of(cpu), List.of())))
+                .toTree());
     }
 
     static <T> List<T> inParallel(List<Callable<T>> tasks) throws Exception {
@@ -103,8 +104,10 @@ class ExecutorBehaviourTest {
 
     @Test
     void severalHostsAreReadInParallelOnTheirOwnConnections() throws Exception {
-        List<SimulatedHost> hosts = List.of(sims.start("bh-par-1", InterfaceGeneration.CURRENT),
-                sims.start("bh-par-2", InterfaceGeneration.RFC_V2), sims.start("bh-par-3", InterfaceGeneration.CURRENT));
+        List<SimulatedHost> hosts = List.of(
+                sims.start("bh-par-1", InterfaceGeneration.CURRENT),
+                sims.start("bh-par-2", InterfaceGeneration.RFC_V2),
+                sims.start("bh-par-3", InterfaceGeneration.CURRENT));
         try (SshConnectionPool pool = SshConnectionPool.create()) {
             List<Callable<HostState>> reads = new ArrayList<>();
             for (SimulatedHost h : hosts) {
@@ -113,7 +116,8 @@ class ExecutorBehaviourTest {
             }
             List<HostState> states = inParallel(reads);
             for (int i = 0; i < hosts.size(); i++) {
-                assertThat(states.get(i).bootId()).isEqualTo(hosts.get(i).kernel().bootId());
+                assertThat(states.get(i).bootId())
+                        .isEqualTo(hosts.get(i).kernel().bootId());
             }
             assertThat(pool.connectedHosts()).hasSize(3);
             assertThat(pool.stats().connectionsOpened()).isEqualTo(3);
@@ -162,7 +166,8 @@ class ExecutorBehaviourTest {
             mk.baseline(MkctlEndToEndTest.baseline());
             host.sshFaults().dropNextConnectionAtCommand(CommandDrop.AFTER_EXIT, "overlay-apply");
             assertThatThrownBy(() -> mk.applyOverlay(create("web", 1, 2)))
-                    .isInstanceOf(ConnectionLostException.class).hasMessageContaining("unknown");
+                    .isInstanceOf(ConnectionLostException.class)
+                    .hasMessageContaining("unknown");
             // not retried: the kernel did it once, and reading shows it
             assertThat(pool.stats().readRetries()).isZero();
             HostState state = mk.state();
@@ -180,7 +185,8 @@ class ExecutorBehaviourTest {
             mk.state();
             host.sshFaults().refuseConnectionsFor(Duration.ofSeconds(30));
             host.sshFaults().dropAllConnections();
-            assertThatThrownBy(mk::state).isInstanceOf(HostUnreachableException.class)
+            assertThatThrownBy(mk::state)
+                    .isInstanceOf(HostUnreachableException.class)
                     .hasMessageContaining("127.0.0.1 port " + host.port());
             assertThat(pool.stats().readRetries()).isEqualTo(1);
             host.sshFaults().clear();

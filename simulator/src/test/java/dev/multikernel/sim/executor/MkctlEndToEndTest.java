@@ -3,17 +3,6 @@ package dev.multikernel.sim.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-import java.util.OptionalInt;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import dev.multikernel.host.devicetree.Fdt;
 import dev.multikernel.host.devicetree.multikernel.Baseline;
 import dev.multikernel.host.devicetree.multikernel.InstanceResources;
@@ -43,6 +32,15 @@ import dev.multikernel.host.state.InterfaceGeneration;
 import dev.multikernel.host.state.TransactionStatus;
 import dev.multikernel.sim.fixtures.KernelImages;
 import dev.multikernel.sim.ssh.SimulatedHost;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** Every typed mkctl operation, through real SSH and the real mkctl, against simulated hosts. */
 class MkctlEndToEndTest {
@@ -69,19 +67,23 @@ class MkctlEndToEndTest {
     }
 
     static MkctlClient client(SimulatedHost host, String user) throws Exception {
-        return new MkctlClient(pool.transport(sims.spec(host, user)),
-                new MkctlInstall.Upload(MkctlInstall.DEFAULT_DIRECTORY, MkctlBinary.embedded()), MkctlOptions.DEFAULTS);
+        return new MkctlClient(
+                pool.transport(sims.spec(host, user)),
+                new MkctlInstall.Upload(MkctlInstall.DEFAULT_DIRECTORY, MkctlBinary.embedded()),
+                MkctlOptions.DEFAULTS);
     }
 
     static byte[] baseline() {
-        return Fdt.write(new Baseline(List.of(2L, 4L, 6L, 16L), List.of(MemoryRequest.of(1L << 30, 0)), List.of(),
-                java.util.Map.of()).toTree());
+        return Fdt.write(new Baseline(
+                        List.of(2L, 4L, 6L, 16L), List.of(MemoryRequest.of(1L << 30, 0)), List.of(), java.util.Map.of())
+                .toTree());
     }
 
     static byte[] create(String name, int id, long... cpus) {
         List<Long> list = java.util.Arrays.stream(cpus).boxed().toList();
-        return Fdt.write(OverlayTransaction.of(new OverlayOperation.InstanceCreate(name, OptionalInt.of(id),
-                new InstanceResources(64 * MIB, list, List.of()))).toTree());
+        return Fdt.write(OverlayTransaction.of(new OverlayOperation.InstanceCreate(
+                        name, OptionalInt.of(id), new InstanceResources(64 * MIB, list, List.of())))
+                .toTree());
     }
 
     @Test
@@ -114,7 +116,8 @@ class MkctlEndToEndTest {
         HostState created = mk.state();
         // pool CPUs (logical 1-4) are offline and absent from /proc/cpuinfo: their APIC ids come
         // from the CPU map cache mkctl kept next to the host's socket for this boot
-        assertThat(created.cpus()).extracting(c -> c.online(), c -> c.apicId(), c -> c.apicIdSource())
+        assertThat(created.cpus())
+                .extracting(c -> c.online(), c -> c.apicId(), c -> c.apicIdSource())
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(true, OptionalInt.of(0), CpuState.ApicIdSource.CPUINFO),
                         org.assertj.core.groups.Tuple.tuple(false, OptionalInt.of(2), CpuState.ApicIdSource.CACHE),
@@ -125,7 +128,8 @@ class MkctlEndToEndTest {
                         org.assertj.core.groups.Tuple.tuple(true, OptionalInt.of(20), CpuState.ApicIdSource.CPUINFO),
                         org.assertj.core.groups.Tuple.tuple(true, OptionalInt.of(22), CpuState.ApicIdSource.CPUINFO));
         assertThat(created.warnings()).isEmpty();
-        assertThat(host.kernelSocket().resolveSibling("cpus-" + host.kernel().bootId() + ".json")).isRegularFile();
+        assertThat(host.kernelSocket().resolveSibling("cpus-" + host.kernel().bootId() + ".json"))
+                .isRegularFile();
         assertThat(created.generation()).isEqualTo(InterfaceGeneration.CURRENT);
         assertThat(created.usable()).isTrue();
         InstanceState web = created.instance("web").orElseThrow();
@@ -134,9 +138,19 @@ class MkctlEndToEndTest {
         InstanceTree tree = web.deviceTree().orElseThrow().value().orElseThrow();
         assertThat(tree.cpus()).containsExactly(2L, 4L);
         assertThat(tree.memoryBytes()).isEqualTo(64 * MIB);
-        assertThat(created.transaction(tx).orElseThrow().dtbo().value().orElseThrow().operations())
+        assertThat(created.transaction(tx)
+                        .orElseThrow()
+                        .dtbo()
+                        .value()
+                        .orElseThrow()
+                        .operations())
                 .hasSize(1);
-        assertThat(created.pool().orElseThrow().deviceTree().value().orElseThrow().cpusAvailable())
+        assertThat(created.pool()
+                        .orElseThrow()
+                        .deviceTree()
+                        .value()
+                        .orElseThrow()
+                        .cpusAvailable())
                 .containsExactly(6L, 16L);
         assertThat(created.iomem().orElseThrow()).anyMatch(r -> r.name().startsWith("mk-instance-1-web"));
 
@@ -151,8 +165,9 @@ class MkctlEndToEndTest {
         assertThat(halted.status()).hasValue(InstanceStatus.LOADED);
         assertThat(mk.unload(1).status()).hasValue(InstanceStatus.READY);
 
-        MkctlResult.OverlayApplied removed = mk.applyOverlay(Fdt.write(OverlayTransaction.of(
-                new OverlayOperation.InstanceRemove("web")).toTree()));
+        MkctlResult.OverlayApplied removed =
+                mk.applyOverlay(Fdt.write(OverlayTransaction.of(new OverlayOperation.InstanceRemove("web"))
+                        .toTree()));
         assertThat(removed.transaction().status()).isEqualTo(TransactionStatus.APPLIED);
         assertThat(mk.state().instance("web")).isEmpty();
         int removal = removed.transaction().id();
@@ -168,12 +183,12 @@ class MkctlEndToEndTest {
         mk.mount();
         mk.baseline(baseline());
         assertThatThrownBy(() -> mk.baseline(baseline()))
-                .isInstanceOfSatisfying(KernelRefusedException.class,
-                        e -> assertThat(e.errno()).hasValue(Errno.EBUSY))
+                .isInstanceOfSatisfying(
+                        KernelRefusedException.class, e -> assertThat(e.errno()).hasValue(Errno.EBUSY))
                 .hasMessageContaining("already applied");
         assertThatThrownBy(() -> mk.removeOverlay(999))
-                .isInstanceOfSatisfying(KernelRefusedException.class,
-                        e -> assertThat(e.errno()).hasValue(Errno.ENOENT));
+                .isInstanceOfSatisfying(
+                        KernelRefusedException.class, e -> assertThat(e.errno()).hasValue(Errno.ENOENT));
         assertThatThrownBy(() -> mk.load(1, sims.dir.resolve("no-such-kernel").toString(), Optional.empty(), ""))
                 .isInstanceOfSatisfying(KernelRefusedException.class, e -> {
                     assertThat(e.errno()).hasValue(Errno.ENOENT);
@@ -194,7 +209,8 @@ class MkctlEndToEndTest {
         MkctlClient mk = client(host, "root");
         mk.state();
         long before = pool.stats().execs();
-        List<MkctlResult> results = mk.batch(List.of(new MkctlOperation.Mount(),
+        List<MkctlResult> results = mk.batch(List.of(
+                new MkctlOperation.Mount(),
                 new MkctlOperation.Baseline(baseline()),
                 new MkctlOperation.OverlayApply(create("db", 2, 4)),
                 new MkctlOperation.Load(2, kernel.toString(), Optional.empty(), "quiet"),
@@ -206,9 +222,10 @@ class MkctlEndToEndTest {
         HostState state = ((MkctlResult.StateRead) results.get(5)).state();
         assertThat(state.instance("db").orElseThrow().status()).isEqualTo(InstanceStatus.ACTIVE);
 
-        assertThatThrownBy(() -> mk.batch(List.of(new MkctlOperation.OverlayApply(create("cache", 3, 6)),
-                new MkctlOperation.Load(3, "/nonexistent/vmlinuz", Optional.empty(), ""),
-                new MkctlOperation.Exec(3))))
+        assertThatThrownBy(() -> mk.batch(List.of(
+                        new MkctlOperation.OverlayApply(create("cache", 3, 6)),
+                        new MkctlOperation.Load(3, "/nonexistent/vmlinuz", Optional.empty(), ""),
+                        new MkctlOperation.Exec(3))))
                 .isInstanceOfSatisfying(KernelRefusedException.class, e -> {
                     assertThat(e.error().orElseThrow().batchIndex()).hasValue(1);
                     assertThat(e.completed()).hasSize(1).first().isInstanceOf(MkctlResult.OverlayApplied.class);
@@ -221,8 +238,8 @@ class MkctlEndToEndTest {
         SimulatedHost host = sims.start("e2e-v2", dev.multikernel.sim.kernel.InterfaceGeneration.RFC_V2);
         MkctlClient mk = client(host, "root");
         assertThat(mk.mount().generation()).isEqualTo(InterfaceGeneration.RFC_V2);
-        byte[] tree = Fdt.write(V2Tree.toTree(List.of(new V2Instance("web", 1, List.of(2, 3),
-                java.util.OptionalLong.of(256 * MIB)))));
+        byte[] tree = Fdt.write(
+                V2Tree.toTree(List.of(new V2Instance("web", 1, List.of(2, 3), java.util.OptionalLong.of(256 * MIB)))));
         MkctlResult.V2Created created = mk.v2Create(tree, List.of("web"));
         assertThat(created.instances()).extracting(MkctlResult.V2Instance::name).containsExactly("web");
         HostState state = mk.state();
@@ -239,7 +256,8 @@ class MkctlEndToEndTest {
     void deploysOnceAndRedeploysWhenTheCopyOnTheHostChanges() throws Exception {
         SimulatedHost host = sims.start("e2e-deploy", dev.multikernel.sim.kernel.InterfaceGeneration.CURRENT);
         MkctlBinary binary = MkctlBinary.embedded();
-        Path onHost = host.homeOf("root").resolve(MkctlInstall.DEFAULT_DIRECTORY).resolve(binary.fileName());
+        Path onHost =
+                host.homeOf("root").resolve(MkctlInstall.DEFAULT_DIRECTORY).resolve(binary.fileName());
         long execs = pool.stats().execs();
         client(host, "root").state();
         // the check failed, the binary was uploaded, the command ran
@@ -255,7 +273,8 @@ class MkctlEndToEndTest {
 
         Files.write(onHost, new byte[] {1, 2, 3});
         execs = pool.stats().execs();
-        assertThat(client(host, "root").state().bootId()).isEqualTo(host.kernel().bootId());
+        assertThat(client(host, "root").state().bootId())
+                .isEqualTo(host.kernel().bootId());
         assertThat(pool.stats().execs() - execs).isEqualTo(3);
         assertThat(Files.readAllBytes(onHost)).isEqualTo(binary.content());
     }

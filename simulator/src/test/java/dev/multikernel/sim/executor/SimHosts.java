@@ -1,12 +1,5 @@
 package dev.multikernel.sim.executor;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyPair;
-import java.util.ArrayList;
-import java.util.List;
-
 import dev.multikernel.host.ssh.AuthSource;
 import dev.multikernel.host.ssh.ConnectionSpec;
 import dev.multikernel.host.ssh.HostKeyPolicy;
@@ -15,6 +8,12 @@ import dev.multikernel.sim.kernel.InterfaceGeneration;
 import dev.multikernel.sim.ssh.HostSpec;
 import dev.multikernel.sim.ssh.SimulatedHost;
 import dev.multikernel.sim.ssh.SshKeys;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Simulated hosts for executor tests: one client key, one known_hosts file, hosts started on demand. */
 final class SimHosts implements AutoCloseable {
@@ -35,8 +34,8 @@ final class SimHosts implements AutoCloseable {
     }
 
     SimulatedHost start(String name, InterfaceGeneration generation) throws IOException {
-        HostSpec spec = new HostSpec(name, generation, HostTopology.defaults(), 0, HostSpec.DEFAULT_USERS,
-                List.of(client.getPublic()));
+        HostSpec spec = new HostSpec(
+                name, generation, HostTopology.defaults(), 0, HostSpec.DEFAULT_USERS, List.of(client.getPublic()));
         SimulatedHost host = SimulatedHost.start(spec, dir.resolve(name));
         hosts.add(host);
         Files.writeString(knownHosts, host.knownHostsLine() + "\n", java.nio.file.StandardOpenOption.APPEND);
@@ -44,7 +43,9 @@ final class SimHosts implements AutoCloseable {
     }
 
     ConnectionSpec spec(SimulatedHost host, String user) {
-        return ConnectionSpec.builder("127.0.0.1").port(host.port()).user(user)
+        return ConnectionSpec.builder("127.0.0.1")
+                .port(host.port())
+                .user(user)
                 .auth(new AuthSource.PrivateKeyFile(clientKey))
                 .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts)))
                 .sudo(true)
@@ -57,7 +58,8 @@ final class SimHosts implements AutoCloseable {
             h.close();
         }
         try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 }

@@ -45,7 +45,8 @@ class CommonKernfsTest {
     void mountRules(InterfaceGeneration g) throws Exception {
         try (KernelModel k = open(dir, g)) {
             assertThat(errnoOf(() -> k.mount("none", MK, "sysfs", 0, ""))).isEqualTo(Errno.ENODEV);
-            assertThat(errnoOf(() -> k.mount("none", "/mnt", "multikernel", 0, ""))).isEqualTo(Errno.ENOENT);
+            assertThat(errnoOf(() -> k.mount("none", "/mnt", "multikernel", 0, "")))
+                    .isEqualTo(Errno.ENOENT);
         }
     }
 
@@ -95,7 +96,8 @@ class CommonKernfsTest {
         try (KernelModel k = mounted(dir, g)) {
             assertThat(errnoOf(() -> k.write("/proc/kimage", new byte[] {1}))).isEqualTo(Errno.EIO);
             assertThat(errnoOf(() -> k.write("/proc/iomem", new byte[] {1}))).isEqualTo(Errno.EIO);
-            assertThat(errnoOf(() -> k.write("/sys/devices/system/cpu/online", new byte[] {1}))).isEqualTo(Errno.EINVAL);
+            assertThat(errnoOf(() -> k.write("/sys/devices/system/cpu/online", new byte[] {1})))
+                    .isEqualTo(Errno.EINVAL);
         }
     }
 
@@ -108,7 +110,9 @@ class CommonKernfsTest {
             assertThat(text(k, "/sys/devices/system/cpu/online")).isEqualTo("0-7\n");
             assertThat(text(k, "/sys/devices/system/cpu/offline")).isEqualTo("\n");
             assertThat(text(k, "/sys/devices/system/cpu/cpu3/online")).isEqualTo("1\n");
-            assertThat(k.list("/sys/devices/system/cpu/cpu0")).as("the boot CPU has no online file").containsExactly("node0");
+            assertThat(k.list("/sys/devices/system/cpu/cpu0"))
+                    .as("the boot CPU has no online file")
+                    .containsExactly("node0");
             assertThat(k.list("/proc")).contains("iomem", "kimage");
         }
     }

@@ -40,7 +40,8 @@ class CurrentOverlayTest {
             assertThat(text(k, OV + "/tx_2/instance")).isEqualTo("/instances\n");
             assertThat(text(k, OV + "/tx_2/resources")).isEqualTo("tf:web\n");
             assertThat(k.read(OV + "/tx_2/dtbo")).isEqualTo(dtbo);
-            assertThat(applyOverlay(k, overlay("/instances", instanceCreate("db", -1, 0, 6)))).isEqualTo("tx_3");
+            assertThat(applyOverlay(k, overlay("/instances", instanceCreate("db", -1, 0, 6))))
+                    .isEqualTo("tx_3");
             assertThat(text(k, OV + "/tx_3/resources")).isEqualTo("unknown\n");
         }
     }
@@ -64,7 +65,8 @@ class CurrentOverlayTest {
             assertThat(ir.property("memory-bytes").orElseThrow().asU64()).isEqualTo(GIB);
             assertThat(ir.property("cpus").orElseThrow().asU64List()).containsExactly(2L, 4L);
             long base = ir.property("memory-base").orElseThrow().asU64();
-            assertThat(text(k, "/proc/iomem")).contains(String.format("    %08x-%08x : mk-instance-1-web-region-0\n", base, base + GIB - 1));
+            assertThat(text(k, "/proc/iomem"))
+                    .contains(String.format("    %08x-%08x : mk-instance-1-web-region-0\n", base, base + GIB - 1));
         }
     }
 
@@ -92,8 +94,10 @@ class CurrentOverlayTest {
     @DisplayName("§1 instance name must be non-empty without '/': tx failed")
     void instanceNames() throws Exception {
         try (KernelModel k = withBaseline(dir)) {
-            assertThat(txStatus(k, applyOverlay(k, overlay("/instances", instanceCreate("", 1, 0, 2))))).isEqualTo("failed");
-            assertThat(txStatus(k, applyOverlay(k, overlay("/instances", instanceCreate("a/b", 1, 0, 2))))).isEqualTo("failed");
+            assertThat(txStatus(k, applyOverlay(k, overlay("/instances", instanceCreate("", 1, 0, 2)))))
+                    .isEqualTo("failed");
+            assertThat(txStatus(k, applyOverlay(k, overlay("/instances", instanceCreate("a/b", 1, 0, 2)))))
+                    .isEqualTo("failed");
             assertThat(k.list(MK + "/instances")).isEmpty();
         }
     }
@@ -108,22 +112,33 @@ class CurrentOverlayTest {
             assertThat(k.list(MK + "/instances")).containsExactly("web");
             assertThat(k.kernelLog()).anyMatch(l -> l.contains("CPU 4 not available in the pool"));
             // a CPU the host never put into the pool is equally unavailable
-            assertThat(txStatus(k, applyOverlay(k, overlay("/instances", instanceCreate("x", 3, 0, 20))))).isEqualTo("failed");
+            assertThat(txStatus(k, applyOverlay(k, overlay("/instances", instanceCreate("x", 3, 0, 20)))))
+                    .isEqualTo("failed");
         }
     }
 
     @Test
-    @DisplayName("§2 targets: /resources without a baseline (EPERM), unknown instance (ENOENT), other paths (EINVAL) -> failed")
+    @DisplayName(
+            "§2 targets: /resources without a baseline (EPERM), unknown instance (ENOENT), other paths (EINVAL) -> failed")
     void targets() throws Exception {
         try (KernelModel k = mounted(dir, InterfaceGeneration.CURRENT)) {
-            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", poolMemoryAdd(GIB, 0))))).isEqualTo("failed");
+            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", poolMemoryAdd(GIB, 0)))))
+                    .isEqualTo("failed");
             assertThat(k.kernelLog()).anyMatch(l -> l.contains("manages no pool"));
-            assertThat(txStatus(k, applyOverlay(k, overlay("/instances/ghost", cpus("cpu-add", 2))))).isEqualTo("failed");
+            assertThat(txStatus(k, applyOverlay(k, overlay("/instances/ghost", cpus("cpu-add", 2)))))
+                    .isEqualTo("failed");
             assertThat(k.kernelLog()).anyMatch(l -> l.contains("instance 'ghost' not found"));
-            assertThat(txStatus(k, applyOverlay(k, overlay("/chosen", cpus("cpu-add", 2))))).isEqualTo("failed");
-            assertThat(txStatus(k, applyOverlay(k, overlay("/instances/a/b", cpus("cpu-add", 2))))).isEqualTo("failed");
-            String noTarget = applyOverlay(k, blob(Node.builder("").child(Node.builder("fragment@0")
-                    .child(Node.empty("__overlay__")).build()).build()));
+            assertThat(txStatus(k, applyOverlay(k, overlay("/chosen", cpus("cpu-add", 2)))))
+                    .isEqualTo("failed");
+            assertThat(txStatus(k, applyOverlay(k, overlay("/instances/a/b", cpus("cpu-add", 2)))))
+                    .isEqualTo("failed");
+            String noTarget = applyOverlay(
+                    k,
+                    blob(Node.builder("")
+                            .child(Node.builder("fragment@0")
+                                    .child(Node.empty("__overlay__"))
+                                    .build())
+                            .build()));
             assertThat(txStatus(k, noTarget)).isEqualTo("failed");
             assertThat(text(k, OV + "/" + noTarget + "/instance")).isEqualTo("unknown\n");
         }
@@ -133,28 +148,43 @@ class CurrentOverlayTest {
     @DisplayName("§2 a DTBO without fragment@ nodes, or with a bad unit address, gives a failed tx")
     void noFragments() throws Exception {
         try (KernelModel k = withBaseline(dir)) {
-            String tx = applyOverlay(k, blob(Node.builder("").child(Node.empty("something")).build()));
+            String tx = applyOverlay(
+                    k, blob(Node.builder("").child(Node.empty("something")).build()));
             assertThat(txStatus(k, tx)).isEqualTo("failed");
-            String bad = applyOverlay(k, blob(Node.builder("").child(Node.builder("fragment@zz")
-                    .string("target-path", "/instances").child(Node.empty("__overlay__")).build()).build()));
+            String bad = applyOverlay(
+                    k,
+                    blob(Node.builder("")
+                            .child(Node.builder("fragment@zz")
+                                    .string("target-path", "/instances")
+                                    .child(Node.empty("__overlay__"))
+                                    .build())
+                            .build()));
             assertThat(txStatus(k, bad)).isEqualTo("failed");
-            String noOverlayNode = applyOverlay(k, blob(Node.builder("").child(Node.builder("fragment@0")
-                    .string("target-path", "/instances").build()).build()));
+            String noOverlayNode = applyOverlay(
+                    k,
+                    blob(Node.builder("")
+                            .child(Node.builder("fragment@0")
+                                    .string("target-path", "/instances")
+                                    .build())
+                            .build()));
             assertThat(txStatus(k, noOverlayNode)).isEqualTo("failed");
         }
     }
 
     @Test
-    @DisplayName("§7.3 overlays/new: >1 MiB EFBIG, >1 page EINVAL (kernfs cuts), offset!=0 EINVAL, empty EINVAL, bad header EINVAL; no tx")
+    @DisplayName(
+            "§7.3 overlays/new: >1 MiB EFBIG, >1 page EINVAL (kernfs cuts), offset!=0 EINVAL, empty EINVAL, bad header EINVAL; no tx")
     void newFileLimits() throws Exception {
         try (KernelModel k = withBaseline(dir)) {
-            assertThat(errnoOf(() -> k.write(OV + "/new", new byte[(1 << 20) + 1]))).isEqualTo(Errno.EFBIG);
+            assertThat(errnoOf(() -> k.write(OV + "/new", new byte[(1 << 20) + 1])))
+                    .isEqualTo(Errno.EFBIG);
             byte[] big = blob(overlayNode(List.of(fragment(0, "/instances", instanceCreate("web", 1, GIB, 2))))
                     .withProperty(dev.multikernel.host.devicetree.Property.bytes("padding", new byte[5000])));
             assertThat(errnoOf(() -> k.write(OV + "/new", big))).isEqualTo(Errno.EINVAL);
             assertThat(errnoOf(() -> k.write(OV + "/new", 1, createWeb()))).isEqualTo(Errno.EINVAL);
             assertThat(errnoOf(() -> k.write(OV + "/new", new byte[0]))).isEqualTo(Errno.EINVAL);
-            assertThat(errnoOf(() -> k.write(OV + "/new", "garbage garbage garbage garbage garbage".getBytes()))).isEqualTo(Errno.EINVAL);
+            assertThat(errnoOf(() -> k.write(OV + "/new", "garbage garbage garbage garbage garbage".getBytes())))
+                    .isEqualTo(Errno.EINVAL);
             assertThat(k.list(OV)).containsExactly("new");
             assertThat(errnoOf(() -> k.read(OV + "/new"))).isEqualTo(Errno.EINVAL);
         }
@@ -187,7 +217,8 @@ class CurrentOverlayTest {
             String tx = applyOverlay(k, blob(frags));
             assertThat(txStatus(k, tx)).isEqualTo("failed");
             assertThat(k.list(MK + "/instances")).containsExactly("web");
-            Node ir = dtb(k, MK + "/instances/web/device_tree").find("/resources").orElseThrow();
+            Node ir =
+                    dtb(k, MK + "/instances/web/device_tree").find("/resources").orElseThrow();
             assertThat(ir.property("cpus").orElseThrow().asU64List()).containsExactly(2L, 4L);
             // rollback of the step that never ran (cpu 2 was not added by this tx) still runs in reverse...
             k.rmdir(OV + "/" + tx);
@@ -200,8 +231,13 @@ class CurrentOverlayTest {
     void rollbackFailureKeepsTx() throws Exception {
         try (KernelModel k = withBaseline(dir)) {
             String tx = applyOverlay(k, createWeb());
-            k.kexecFileLoad(KernelImages.validImage(dir), Optional.empty(), "",
-                    MultikernelAbi.KEXEC_MULTIKERNEL | MultikernelAbi.kexecMkId(1) | MultikernelAbi.KEXEC_FILE_NO_INITRAMFS);
+            k.kexecFileLoad(
+                    KernelImages.validImage(dir),
+                    Optional.empty(),
+                    "",
+                    MultikernelAbi.KEXEC_MULTIKERNEL
+                            | MultikernelAbi.kexecMkId(1)
+                            | MultikernelAbi.KEXEC_FILE_NO_INITRAMFS);
             assertThat(errnoOf(() -> k.rmdir(OV + "/" + tx))).isEqualTo(Errno.EBUSY);
             assertThat(txStatus(k, tx)).isEqualTo("failed");
             assertThat(k.kernelLog()).anyMatch(l -> l.contains("Unload it first"));
@@ -229,18 +265,47 @@ class CurrentOverlayTest {
     void instanceRemove() throws Exception {
         try (KernelModel k = withBaseline(dir)) {
             applyOverlay(k, createWeb());
-            k.kexecFileLoad(KernelImages.validImage(dir), Optional.empty(), "",
-                    MultikernelAbi.KEXEC_MULTIKERNEL | MultikernelAbi.kexecMkId(1) | MultikernelAbi.KEXEC_FILE_NO_INITRAMFS);
-            assertThat(txStatus(k, applyOverlay(k, overlay("/instances", dev.multikernel.sim.fixtures.Trees.instanceRemove("web"))))).isEqualTo("failed");
-            k.reboot(MultikernelAbi.LINUX_REBOOT_MAGIC1, MultikernelAbi.LINUX_REBOOT_MAGIC2, MultikernelAbi.LINUX_REBOOT_CMD_MULTIKERNEL, 1);
-            assertThat(txStatus(k, applyOverlay(k, overlay("/instances", dev.multikernel.sim.fixtures.Trees.instanceRemove("web"))))).isEqualTo("failed");
+            k.kexecFileLoad(
+                    KernelImages.validImage(dir),
+                    Optional.empty(),
+                    "",
+                    MultikernelAbi.KEXEC_MULTIKERNEL
+                            | MultikernelAbi.kexecMkId(1)
+                            | MultikernelAbi.KEXEC_FILE_NO_INITRAMFS);
+            assertThat(txStatus(
+                            k,
+                            applyOverlay(
+                                    k,
+                                    overlay("/instances", dev.multikernel.sim.fixtures.Trees.instanceRemove("web")))))
+                    .isEqualTo("failed");
+            k.reboot(
+                    MultikernelAbi.LINUX_REBOOT_MAGIC1,
+                    MultikernelAbi.LINUX_REBOOT_MAGIC2,
+                    MultikernelAbi.LINUX_REBOOT_CMD_MULTIKERNEL,
+                    1);
+            assertThat(txStatus(
+                            k,
+                            applyOverlay(
+                                    k,
+                                    overlay("/instances", dev.multikernel.sim.fixtures.Trees.instanceRemove("web")))))
+                    .isEqualTo("failed");
             assertThat(k.kernelLog()).anyMatch(l -> l.contains("must be stopped first"));
-            k.reboot(MultikernelAbi.LINUX_REBOOT_MAGIC1, MultikernelAbi.LINUX_REBOOT_MAGIC2, MultikernelAbi.LINUX_REBOOT_CMD_MULTIKERNEL_HALT, 1);
+            k.reboot(
+                    MultikernelAbi.LINUX_REBOOT_MAGIC1,
+                    MultikernelAbi.LINUX_REBOOT_MAGIC2,
+                    MultikernelAbi.LINUX_REBOOT_CMD_MULTIKERNEL_HALT,
+                    1);
             k.kexecFileUnload(MultikernelAbi.KEXEC_MULTIKERNEL | MultikernelAbi.kexecMkId(1));
-            String rm = applyOverlay(k, overlay("/instances", dev.multikernel.sim.fixtures.Trees.instanceRemove("web")));
+            String rm =
+                    applyOverlay(k, overlay("/instances", dev.multikernel.sim.fixtures.Trees.instanceRemove("web")));
             assertThat(txStatus(k, rm)).isEqualTo("applied");
             assertThat(k.list(MK + "/instances")).isEmpty();
-            assertThat(txStatus(k, applyOverlay(k, overlay("/instances", dev.multikernel.sim.fixtures.Trees.instanceRemove("web"))))).isEqualTo("failed");
+            assertThat(txStatus(
+                            k,
+                            applyOverlay(
+                                    k,
+                                    overlay("/instances", dev.multikernel.sim.fixtures.Trees.instanceRemove("web")))))
+                    .isEqualTo("failed");
             // rolling back an instance-remove only warns
             k.rmdir(OV + "/" + rm);
             assertThat(k.kernelLog()).anyMatch(l -> l.contains("cannot restore removed instance 'web'"));
@@ -248,11 +313,14 @@ class CurrentOverlayTest {
     }
 
     @Test
-    @DisplayName("§2 operations under the wrong target are EINVAL (instance-create under /resources, cpu-add under /instances)")
+    @DisplayName(
+            "§2 operations under the wrong target are EINVAL (instance-create under /resources, cpu-add under /instances)")
     void wrongTargetKind() throws Exception {
         try (KernelModel k = withBaseline(dir)) {
-            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", instanceCreate("web", 1, 0, 2))))).isEqualTo("failed");
-            assertThat(txStatus(k, applyOverlay(k, overlay("/instances", cpus("cpu-add", 2))))).isEqualTo("failed");
+            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", instanceCreate("web", 1, 0, 2)))))
+                    .isEqualTo("failed");
+            assertThat(txStatus(k, applyOverlay(k, overlay("/instances", cpus("cpu-add", 2)))))
+                    .isEqualTo("failed");
         }
     }
 
@@ -262,31 +330,57 @@ class CurrentOverlayTest {
         try (KernelModel k = withBaseline(dir)) {
             String tx = applyOverlay(k, overlay("/resources", poolMemoryAdd(GIB, 1)));
             assertThat(txStatus(k, tx)).isEqualTo("applied");
-            assertThat(dtb(k, MK + "/device_tree").find("/resources").orElseThrow().childrenNamed("memory")).hasSize(3);
-            Node withReg = Node.builder("memory-add").child(Node.builder("memory@0").u64("reg", 0x300000000L, GIB).build()).build();
-            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", withReg)))).isEqualTo("failed");
+            assertThat(dtb(k, MK + "/device_tree")
+                            .find("/resources")
+                            .orElseThrow()
+                            .childrenNamed("memory"))
+                    .hasSize(3);
+            Node withReg = Node.builder("memory-add")
+                    .child(Node.builder("memory@0")
+                            .u64("reg", 0x300000000L, GIB)
+                            .build())
+                    .build();
+            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", withReg))))
+                    .isEqualTo("failed");
             k.rmdir(MK + "/overlays/" + tx);
             assertThat(k.kernelLog()).anyMatch(l -> l.contains("cannot release the 1024 MB the pool grew by"));
-            assertThat(dtb(k, MK + "/device_tree").find("/resources").orElseThrow().childrenNamed("memory")).hasSize(3);
+            assertThat(dtb(k, MK + "/device_tree")
+                            .find("/resources")
+                            .orElseThrow()
+                            .childrenNamed("memory"))
+                    .hasSize(3);
         }
     }
 
     @Test
-    @DisplayName("§3 /resources memory-remove: exact chunk (ENOENT otherwise), not allocated (EBUSY), regrown elsewhere on rollback")
+    @DisplayName(
+            "§3 /resources memory-remove: exact chunk (ENOENT otherwise), not allocated (EBUSY), regrown elsewhere on rollback")
     void poolMemoryRemoveOp() throws Exception {
         try (KernelModel k = withBaseline(dir)) {
-            List<Node> chunks = dtb(k, MK + "/device_tree").find("/resources").orElseThrow().childrenNamed("memory");
+            List<Node> chunks =
+                    dtb(k, MK + "/device_tree").find("/resources").orElseThrow().childrenNamed("memory");
             long[] c0 = chunks.get(0).property("reg").orElseThrow().asU64Cells();
             long[] c1 = chunks.get(1).property("reg").orElseThrow().asU64Cells();
-            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", memoryReg("memory-remove", c1[0], c1[1] / 2))))).isEqualTo("failed");
+            assertThat(txStatus(
+                            k, applyOverlay(k, overlay("/resources", memoryReg("memory-remove", c1[0], c1[1] / 2)))))
+                    .isEqualTo("failed");
             applyOverlay(k, overlay("/instances", instanceCreate("web", 1, GIB, 2)));
-            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", memoryReg("memory-remove", c0[0], c0[1]))))).isEqualTo("failed");
+            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", memoryReg("memory-remove", c0[0], c0[1])))))
+                    .isEqualTo("failed");
             assertThat(k.kernelLog()).anyMatch(l -> l.contains("still allocated"));
             String rm = applyOverlay(k, overlay("/resources", memoryReg("memory-remove", c1[0], c1[1])));
             assertThat(txStatus(k, rm)).isEqualTo("applied");
-            assertThat(dtb(k, MK + "/device_tree").find("/resources").orElseThrow().childrenNamed("memory")).hasSize(1);
+            assertThat(dtb(k, MK + "/device_tree")
+                            .find("/resources")
+                            .orElseThrow()
+                            .childrenNamed("memory"))
+                    .hasSize(1);
             k.rmdir(MK + "/overlays/" + rm);
-            assertThat(dtb(k, MK + "/device_tree").find("/resources").orElseThrow().childrenNamed("memory")).hasSize(2);
+            assertThat(dtb(k, MK + "/device_tree")
+                            .find("/resources")
+                            .orElseThrow()
+                            .childrenNamed("memory"))
+                    .hasSize(2);
         }
     }
 
@@ -294,12 +388,23 @@ class CurrentOverlayTest {
     @DisplayName("§2 a memory-remove that would strand parked pool CPUs is EBUSY")
     void parkArea() throws Exception {
         try (KernelModel k = withBaseline(dir)) {
-            long[] c0 = dtb(k, MK + "/device_tree").find("/resources").orElseThrow().childrenNamed("memory").get(0)
-                    .property("reg").orElseThrow().asU64Cells();
-            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", memoryReg("memory-remove", c0[0], c0[1]))))).isEqualTo("failed");
+            long[] c0 = dtb(k, MK + "/device_tree")
+                    .find("/resources")
+                    .orElseThrow()
+                    .childrenNamed("memory")
+                    .get(0)
+                    .property("reg")
+                    .orElseThrow()
+                    .asU64Cells();
+            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", memoryReg("memory-remove", c0[0], c0[1])))))
+                    .isEqualTo("failed");
             // one fragment returning every CPU first, then the chunk: the /resources order makes this work
-            String tx = applyOverlay(k, overlay("/resources", cpus("cpu-remove", 2, 4, 6, 16, 18),
-                    memoryReg("memory-remove", c0[0], c0[1])));
+            String tx = applyOverlay(
+                    k,
+                    overlay(
+                            "/resources",
+                            cpus("cpu-remove", 2, 4, 6, 16, 18),
+                            memoryReg("memory-remove", c0[0], c0[1])));
             assertThat(txStatus(k, tx)).isEqualTo("applied");
         }
     }
@@ -308,12 +413,17 @@ class CurrentOverlayTest {
     @DisplayName("§2 /resources cpu-add, cpu-remove: lent CPUs EBUSY; reserved CPU 0 never enters the pool")
     void poolCpuOps() throws Exception {
         try (KernelModel k = withBaseline(dir)) {
-            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", cpus("cpu-add", 20))))).isEqualTo("applied");
-            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", cpus("cpu-add", 0))))).isEqualTo("failed");
-            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", cpus("cpu-add", 3))))).isEqualTo("failed");
+            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", cpus("cpu-add", 20)))))
+                    .isEqualTo("applied");
+            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", cpus("cpu-add", 0)))))
+                    .isEqualTo("failed");
+            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", cpus("cpu-add", 3)))))
+                    .isEqualTo("failed");
             applyOverlay(k, createWeb());
-            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", cpus("cpu-remove", 2))))).isEqualTo("failed");
-            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", cpus("cpu-remove", 20))))).isEqualTo("applied");
+            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", cpus("cpu-remove", 2)))))
+                    .isEqualTo("failed");
+            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", cpus("cpu-remove", 20)))))
+                    .isEqualTo("applied");
             assertThat(text(k, "/sys/devices/system/cpu/online")).isEqualTo("0,6-7\n");
         }
     }
@@ -324,22 +434,50 @@ class CurrentOverlayTest {
         try (KernelModel k = withBaseline(dir)) {
             applyOverlay(k, overlay("/resources", devices("device-add", "0000:01:00.0")));
             applyOverlay(k, createWeb());
-            assertThat(txStatus(k, applyOverlay(k, overlay("/instances/web", cpus("cpu-add", 6), cpus("cpu-remove", 2))))).isEqualTo("applied");
-            assertThat(txStatus(k, applyOverlay(k, overlay("/instances/web", cpus("cpu-remove", 16))))).isEqualTo("failed");
-            assertThat(txStatus(k, applyOverlay(k, overlay("/instances/web", devices("device-add", "0000:01:00.0"))))).isEqualTo("applied");
+            assertThat(txStatus(
+                            k, applyOverlay(k, overlay("/instances/web", cpus("cpu-add", 6), cpus("cpu-remove", 2)))))
+                    .isEqualTo("applied");
+            assertThat(txStatus(k, applyOverlay(k, overlay("/instances/web", cpus("cpu-remove", 16)))))
+                    .isEqualTo("failed");
+            assertThat(txStatus(k, applyOverlay(k, overlay("/instances/web", devices("device-add", "0000:01:00.0")))))
+                    .isEqualTo("applied");
             Node inst = dtb(k, MK + "/instances/web/device_tree").root();
-            assertThat(inst.child("resources").orElseThrow().property("cpus").orElseThrow().asU64List()).containsExactly(4L, 6L);
+            assertThat(inst.child("resources")
+                            .orElseThrow()
+                            .property("cpus")
+                            .orElseThrow()
+                            .asU64List())
+                    .containsExactly(4L, 6L);
             assertThat(inst.find("/pci@1/pci@0,0")).isPresent();
             assertThat(dtb(k, MK + "/device_tree").find("/pci@1")).isEmpty();
-            assertThat(txStatus(k, applyOverlay(k, overlay("/instances/web", devices("device-add", "0000:81:00.0"))))).isEqualTo("failed");
+            assertThat(txStatus(k, applyOverlay(k, overlay("/instances/web", devices("device-add", "0000:81:00.0")))))
+                    .isEqualTo("failed");
             // memory: a range inside a pool chunk, not yet allocated
-            long[] c1 = dtb(k, MK + "/device_tree").find("/resources").orElseThrow().childrenNamed("memory").get(1)
-                    .property("reg").orElseThrow().asU64Cells();
-            assertThat(txStatus(k, applyOverlay(k, overlay("/instances/web", memoryReg("memory-add", c1[0], 256 * MIB))))).isEqualTo("applied");
-            assertThat(dtb(k, MK + "/instances/web/device_tree").find("/resources").orElseThrow()
-                    .property("memory-bytes").orElseThrow().asU64()).isEqualTo(GIB + 256 * MIB);
-            assertThat(txStatus(k, applyOverlay(k, overlay("/instances/web", memoryReg("memory-add", 0x100000000L, MIB))))).isEqualTo("failed");
-            assertThat(txStatus(k, applyOverlay(k, overlay("/instances/web", memoryReg("memory-remove", c1[0], 256 * MIB))))).isEqualTo("applied");
+            long[] c1 = dtb(k, MK + "/device_tree")
+                    .find("/resources")
+                    .orElseThrow()
+                    .childrenNamed("memory")
+                    .get(1)
+                    .property("reg")
+                    .orElseThrow()
+                    .asU64Cells();
+            assertThat(txStatus(
+                            k, applyOverlay(k, overlay("/instances/web", memoryReg("memory-add", c1[0], 256 * MIB)))))
+                    .isEqualTo("applied");
+            assertThat(dtb(k, MK + "/instances/web/device_tree")
+                            .find("/resources")
+                            .orElseThrow()
+                            .property("memory-bytes")
+                            .orElseThrow()
+                            .asU64())
+                    .isEqualTo(GIB + 256 * MIB);
+            assertThat(txStatus(
+                            k, applyOverlay(k, overlay("/instances/web", memoryReg("memory-add", 0x100000000L, MIB)))))
+                    .isEqualTo("failed");
+            assertThat(txStatus(
+                            k,
+                            applyOverlay(k, overlay("/instances/web", memoryReg("memory-remove", c1[0], 256 * MIB)))))
+                    .isEqualTo("applied");
         }
     }
 
@@ -347,34 +485,75 @@ class CurrentOverlayTest {
     @DisplayName("§2 bad lengths: size not 8 bytes, reg not 16 bytes, numa-node-id not 4 bytes -> failed")
     void badLengths() throws Exception {
         try (KernelModel k = withBaseline(dir)) {
-            Node badSize = Node.builder("memory-add").child(Node.builder("memory@0").u32("size", 4096).build()).build();
-            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", badSize)))).isEqualTo("failed");
-            Node badReg = Node.builder("memory-remove").child(Node.builder("memory@0").u64("reg", 1).build()).build();
-            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", badReg)))).isEqualTo("failed");
-            Node badNuma = Node.builder("memory-add").child(Node.builder("memory@0").u64("size", GIB).u64("numa-node-id", 0).build()).build();
-            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", badNuma)))).isEqualTo("failed");
-            Node badCpuReg = Node.builder("cpu-add").child(Node.builder("cpu@0").bytes("reg", new byte[3]).build()).build();
-            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", badCpuReg)))).isEqualTo("failed");
-            Node u32CpuReg = Node.builder("cpu-add").child(Node.builder("cpu@14").u32("reg", 20).build()).build();
-            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", u32CpuReg)))).isEqualTo("applied");
+            Node badSize = Node.builder("memory-add")
+                    .child(Node.builder("memory@0").u32("size", 4096).build())
+                    .build();
+            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", badSize))))
+                    .isEqualTo("failed");
+            Node badReg = Node.builder("memory-remove")
+                    .child(Node.builder("memory@0").u64("reg", 1).build())
+                    .build();
+            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", badReg))))
+                    .isEqualTo("failed");
+            Node badNuma = Node.builder("memory-add")
+                    .child(Node.builder("memory@0")
+                            .u64("size", GIB)
+                            .u64("numa-node-id", 0)
+                            .build())
+                    .build();
+            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", badNuma))))
+                    .isEqualTo("failed");
+            Node badCpuReg = Node.builder("cpu-add")
+                    .child(Node.builder("cpu@0").bytes("reg", new byte[3]).build())
+                    .build();
+            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", badCpuReg))))
+                    .isEqualTo("failed");
+            Node u32CpuReg = Node.builder("cpu-add")
+                    .child(Node.builder("cpu@14").u32("reg", 20).build())
+                    .build();
+            assertThat(txStatus(k, applyOverlay(k, overlay("/resources", u32CpuReg))))
+                    .isEqualTo("applied");
         }
     }
 
     @Test
-    @DisplayName("§2 instance-create resources: memory-bytes u64 page multiple; cpus u64; numa-nodes; ENOMEM when the pool is short")
+    @DisplayName(
+            "§2 instance-create resources: memory-bytes u64 page multiple; cpus u64; numa-nodes; ENOMEM when the pool is short")
     void createResourceRules() throws Exception {
         try (KernelModel k = withBaseline(dir)) {
-            Node u32Mem = Node.builder("instance-create").string("instance-name", "a")
-                    .child(Node.builder("resources").u32("memory-bytes", 1 << 30).build()).build();
-            assertThat(txStatus(k, applyOverlay(k, overlay("/instances", u32Mem)))).isEqualTo("failed");
-            assertThat(txStatus(k, applyOverlay(k, overlay("/instances", instanceCreate("a", 1, GIB + 1, 2))))).isEqualTo("failed");
-            assertThat(txStatus(k, applyOverlay(k, overlay("/instances", instanceCreate("a", 1, 8 * GIB, 2))))).isEqualTo("failed");
-            Node noRes = Node.builder("instance-create").string("instance-name", "a").build();
-            assertThat(txStatus(k, applyOverlay(k, overlay("/instances", noRes)))).isEqualTo("failed");
-            Node numa1 = Node.builder("instance-create").string("instance-name", "n1").u32("id", 5)
-                    .child(Node.builder("resources").u64("memory-bytes", 512 * MIB).u32("numa-nodes", 1, 0).u64("cpus", 16).build()).build();
-            assertThat(txStatus(k, applyOverlay(k, overlay("/instances", numa1)))).isEqualTo("applied");
-            long base = dtb(k, MK + "/instances/n1/device_tree").find("/resources").orElseThrow().property("memory-base").orElseThrow().asU64();
+            Node u32Mem = Node.builder("instance-create")
+                    .string("instance-name", "a")
+                    .child(Node.builder("resources")
+                            .u32("memory-bytes", 1 << 30)
+                            .build())
+                    .build();
+            assertThat(txStatus(k, applyOverlay(k, overlay("/instances", u32Mem))))
+                    .isEqualTo("failed");
+            assertThat(txStatus(k, applyOverlay(k, overlay("/instances", instanceCreate("a", 1, GIB + 1, 2)))))
+                    .isEqualTo("failed");
+            assertThat(txStatus(k, applyOverlay(k, overlay("/instances", instanceCreate("a", 1, 8 * GIB, 2)))))
+                    .isEqualTo("failed");
+            Node noRes =
+                    Node.builder("instance-create").string("instance-name", "a").build();
+            assertThat(txStatus(k, applyOverlay(k, overlay("/instances", noRes))))
+                    .isEqualTo("failed");
+            Node numa1 = Node.builder("instance-create")
+                    .string("instance-name", "n1")
+                    .u32("id", 5)
+                    .child(Node.builder("resources")
+                            .u64("memory-bytes", 512 * MIB)
+                            .u32("numa-nodes", 1, 0)
+                            .u64("cpus", 16)
+                            .build())
+                    .build();
+            assertThat(txStatus(k, applyOverlay(k, overlay("/instances", numa1))))
+                    .isEqualTo("applied");
+            long base = dtb(k, MK + "/instances/n1/device_tree")
+                    .find("/resources")
+                    .orElseThrow()
+                    .property("memory-base")
+                    .orElseThrow()
+                    .asU64();
             assertThat(base).isGreaterThanOrEqualTo(9 * GIB);
             assertThat(k.list(MK + "/instances")).containsExactly("n1");
         }

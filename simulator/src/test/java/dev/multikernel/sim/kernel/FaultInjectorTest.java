@@ -48,8 +48,12 @@ class FaultInjectorTest {
     void syscallFaults() throws Exception {
         try (KernelModel k = withBaseline(dir)) {
             k.faults().failNext(Operation.REBOOT, "4d4b4c49", Errno.EBUSY, 1);
-            assertThat(errnoOf(() -> k.reboot(MultikernelAbi.LINUX_REBOOT_MAGIC1, MultikernelAbi.LINUX_REBOOT_MAGIC2,
-                    MultikernelAbi.LINUX_REBOOT_CMD_MULTIKERNEL, 1))).isEqualTo(Errno.EBUSY);
+            assertThat(errnoOf(() -> k.reboot(
+                            MultikernelAbi.LINUX_REBOOT_MAGIC1,
+                            MultikernelAbi.LINUX_REBOOT_MAGIC2,
+                            MultikernelAbi.LINUX_REBOOT_CMD_MULTIKERNEL,
+                            1)))
+                    .isEqualTo(Errno.EBUSY);
             k.faults().failNext(Operation.KEXEC_FILE_LOAD, "*", Errno.EBUSY, 1);
             assertThat(errnoOf(() -> k.kexecFileUnload(0))).isEqualTo(Errno.EBUSY);
             k.faults().failNext(Operation.MOUNT, "*", Errno.EPERM, 1);
@@ -72,7 +76,9 @@ class FaultInjectorTest {
     @DisplayName("slowReplies delays every call by at least the delay; clear() disarms everything")
     void slowAndClear() throws Exception {
         try (KernelModel k = open(dir, InterfaceGeneration.CURRENT)) {
-            k.faults().slowReplies(Duration.ofMillis(150)).haltTimesOut(true)
+            k.faults()
+                    .slowReplies(Duration.ofMillis(150))
+                    .haltTimesOut(true)
                     .failNext(Operation.READ, "*", Errno.EIO, 5);
             long t0 = System.nanoTime();
             assertThat(errnoOf(() -> k.read("/proc/cmdline"))).isEqualTo(Errno.EIO);
@@ -89,9 +95,11 @@ class FaultInjectorTest {
     @DisplayName("bad arguments are refused")
     void validation() {
         FaultInjector f = new FaultInjector();
-        assertThatThrownBy(() -> f.failNext(Operation.READ, "*", Errno.EIO, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> f.failNext(Operation.READ, "*", Errno.EIO, 0))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> f.slowReplies(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
-        assertThat(FaultInjector.globToRegex("/a/*/b?").matcher("/a/x/y/bz").matches()).isTrue();
+        assertThat(FaultInjector.globToRegex("/a/*/b?").matcher("/a/x/y/bz").matches())
+                .isTrue();
         assertThat(FaultInjector.globToRegex("/a.b").matcher("/axb").matches()).isFalse();
     }
 }

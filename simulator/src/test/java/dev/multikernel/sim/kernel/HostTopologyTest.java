@@ -48,18 +48,34 @@ class HostTopologyTest {
             {"nope", "not valid JSON"},
             {"[]", "must be an object"},
             {"{\"cpus\": [], \"memory\": [{\"base\": 0, \"size\": 4096, \"numaNode\": 0}]}", "at least one CPU"},
-            {"{\"cpus\": [{\"logicalId\": 0, \"apicId\": 0, \"numaNode\": 0}], \"memory\": [], \"x\": 1}", "unknown field"},
-            {"{\"cpus\": [{\"logicalId\": 0, \"apicId\": 0, \"numaNode\": 0}, {\"logicalId\": 0, \"apicId\": 2, \"numaNode\": 0}],"
-                    + " \"memory\": [{\"base\": 0, \"size\": 4096, \"numaNode\": 0}]}", "appears twice"},
-            {"{\"cpus\": [{\"logicalId\": 0, \"apicId\": 0, \"numaNode\": 0}, {\"logicalId\": 1, \"apicId\": 2, \"numaNode\": 0}],"
-                    + " \"memory\": [{\"base\": 0, \"size\": 100, \"numaNode\": 0}]}", "4 KiB aligned"},
-            {"{\"cpus\": [{\"logicalId\": 0, \"apicId\": 0, \"numaNode\": 0}, {\"logicalId\": 1, \"apicId\": 2, \"numaNode\": 0}],"
-                    + " \"memory\": [{\"base\": 0, \"size\": \"lots\", \"numaNode\": 0}]}", "is not a size"},
-            {"{\"cpus\": [{\"logicalId\": 0, \"apicId\": 0, \"numaNode\": 0}, {\"logicalId\": 1, \"apicId\": 2, \"numaNode\": 0}],"
-                    + " \"memory\": [{\"base\": 0, \"size\": 4096, \"numaNode\": 0}], \"devices\": [{\"address\": \"1:0.0\", \"vendorDevice\": \"8086:1533\", \"numaNode\": 0}]}",
-                    "PCI address"},
+            {
+                "{\"cpus\": [{\"logicalId\": 0, \"apicId\": 0, \"numaNode\": 0}], \"memory\": [], \"x\": 1}",
+                "unknown field"
+            },
+            {
+                "{\"cpus\": [{\"logicalId\": 0, \"apicId\": 0, \"numaNode\": 0}, {\"logicalId\": 0, \"apicId\": 2, \"numaNode\": 0}],"
+                        + " \"memory\": [{\"base\": 0, \"size\": 4096, \"numaNode\": 0}]}",
+                "appears twice"
+            },
+            {
+                "{\"cpus\": [{\"logicalId\": 0, \"apicId\": 0, \"numaNode\": 0}, {\"logicalId\": 1, \"apicId\": 2, \"numaNode\": 0}],"
+                        + " \"memory\": [{\"base\": 0, \"size\": 100, \"numaNode\": 0}]}",
+                "4 KiB aligned"
+            },
+            {
+                "{\"cpus\": [{\"logicalId\": 0, \"apicId\": 0, \"numaNode\": 0}, {\"logicalId\": 1, \"apicId\": 2, \"numaNode\": 0}],"
+                        + " \"memory\": [{\"base\": 0, \"size\": \"lots\", \"numaNode\": 0}]}",
+                "is not a size"
+            },
+            {
+                "{\"cpus\": [{\"logicalId\": 0, \"apicId\": 0, \"numaNode\": 0}, {\"logicalId\": 1, \"apicId\": 2, \"numaNode\": 0}],"
+                        + " \"memory\": [{\"base\": 0, \"size\": 4096, \"numaNode\": 0}], \"devices\": [{\"address\": \"1:0.0\", \"vendorDevice\": \"8086:1533\", \"numaNode\": 0}]}",
+                "PCI address"
+            },
         }) {
-            assertThatThrownBy(() -> HostTopology.parse(c[0])).as(c[0]).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> HostTopology.parse(c[0]))
+                    .as(c[0])
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining(c[1]);
         }
     }
@@ -68,9 +84,16 @@ class HostTopologyTest {
     @DisplayName("the constructor refuses overlapping memory and unknown reserved CPUs")
     void constructorValidates() {
         List<HostTopology.Cpu> cpus = List.of(new HostTopology.Cpu(0, 0, 0), new HostTopology.Cpu(1, 2, 0));
-        assertThatThrownBy(() -> new HostTopology(cpus, List.of(new HostTopology.MemoryRegion(0, 8192, 0),
-                new HostTopology.MemoryRegion(4096, 4096, 0)), List.of(), Set.of(0))).hasMessageContaining("overlaps");
-        assertThatThrownBy(() -> new HostTopology(cpus, List.of(new HostTopology.MemoryRegion(0, 8192, 0)), List.of(), Set.of(5)))
+        assertThatThrownBy(() -> new HostTopology(
+                        cpus,
+                        List.of(
+                                new HostTopology.MemoryRegion(0, 8192, 0),
+                                new HostTopology.MemoryRegion(4096, 4096, 0)),
+                        List.of(),
+                        Set.of(0)))
+                .hasMessageContaining("overlaps");
+        assertThatThrownBy(() -> new HostTopology(
+                        cpus, List.of(new HostTopology.MemoryRegion(0, 8192, 0)), List.of(), Set.of(5)))
                 .hasMessageContaining("reserved CPU 5");
     }
 }

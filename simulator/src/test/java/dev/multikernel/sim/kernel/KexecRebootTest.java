@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KexecRebootTest {
     @TempDir
     Path dir;
+
     Path image;
     Path initrd;
 
@@ -50,7 +51,8 @@ class KexecRebootTest {
         assertThat(kexecMkId(1)).isEqualTo(0x20);
         assertThat(kexecMkId(2047)).isEqualTo(0xffe0);
         assertThat(kexecMkId(2048)).isZero();
-        assertThat(mkIdOf(KEXEC_MULTIKERNEL | kexecMkId(7) | KEXEC_FILE_NO_INITRAMFS)).isEqualTo(7);
+        assertThat(mkIdOf(KEXEC_MULTIKERNEL | kexecMkId(7) | KEXEC_FILE_NO_INITRAMFS))
+                .isEqualTo(7);
         assertThat(LINUX_REBOOT_CMD_MULTIKERNEL).isEqualTo(0x4D4B4C49);
     }
 
@@ -83,8 +85,12 @@ class KexecRebootTest {
             String[] lines = text(k, "/proc/kimage").split("\n");
             assertThat(lines).hasSize(3);
             assertThat(lines[2]).matches("    1  multikernel  0x[0-9a-f]{12}         5");
-            long base = dtb(k, MK + "/instances/web/device_tree").find("/resources").orElseThrow()
-                    .property("memory-base").orElseThrow().asU64();
+            long base = dtb(k, MK + "/instances/web/device_tree")
+                    .find("/resources")
+                    .orElseThrow()
+                    .property("memory-base")
+                    .orElseThrow()
+                    .asU64();
             long start = Long.parseLong(lines[2].substring(22, 34), 16);
             assertThat(start).isBetween(base, base + GIB);
             k.kexecFileLoad(image, Optional.empty(), "", KEXEC_FILE_NO_INITRAMFS);
@@ -98,7 +104,8 @@ class KexecRebootTest {
     @DisplayName("§4 load without initrd needs KEXEC_FILE_NO_INITRAMFS (fd -1 otherwise: EBADF); 4 segments then")
     void noInitrd() throws Exception {
         try (KernelModel k = withWeb()) {
-            assertThat(errnoOf(() -> k.kexecFileLoad(image, Optional.empty(), "", LOAD1))).isEqualTo(Errno.EBADF);
+            assertThat(errnoOf(() -> k.kexecFileLoad(image, Optional.empty(), "", LOAD1)))
+                    .isEqualTo(Errno.EBADF);
             k.kexecFileLoad(image, Optional.empty(), "", LOAD1 | KEXEC_FILE_NO_INITRAMFS);
             assertThat(text(k, "/proc/kimage")).endsWith("         4\n");
         }
@@ -108,12 +115,16 @@ class KexecRebootTest {
     @DisplayName("§4 load errors: id <= 0 EINVAL, no such instance ENOENT, already has a kimage EBUSY")
     void loadErrors() throws Exception {
         try (KernelModel k = withWeb()) {
-            assertThat(errnoOf(() -> k.kexecFileLoad(image, Optional.of(initrd), "", KEXEC_MULTIKERNEL))).isEqualTo(Errno.EINVAL);
-            assertThat(errnoOf(() -> k.kexecFileLoad(image, Optional.of(initrd), "", KEXEC_MULTIKERNEL | kexecMkId(9)))).isEqualTo(Errno.ENOENT);
+            assertThat(errnoOf(() -> k.kexecFileLoad(image, Optional.of(initrd), "", KEXEC_MULTIKERNEL)))
+                    .isEqualTo(Errno.EINVAL);
+            assertThat(errnoOf(() -> k.kexecFileLoad(image, Optional.of(initrd), "", KEXEC_MULTIKERNEL | kexecMkId(9))))
+                    .isEqualTo(Errno.ENOENT);
             k.kexecFileLoad(image, Optional.of(initrd), "", LOAD1);
-            assertThat(errnoOf(() -> k.kexecFileLoad(image, Optional.of(initrd), "", LOAD1))).isEqualTo(Errno.EBUSY);
+            assertThat(errnoOf(() -> k.kexecFileLoad(image, Optional.of(initrd), "", LOAD1)))
+                    .isEqualTo(Errno.EBUSY);
             reboot(k, LINUX_REBOOT_CMD_MULTIKERNEL, 1);
-            assertThat(errnoOf(() -> k.kexecFileLoad(image, Optional.of(initrd), "", LOAD1))).isEqualTo(Errno.EBUSY);
+            assertThat(errnoOf(() -> k.kexecFileLoad(image, Optional.of(initrd), "", LOAD1)))
+                    .isEqualTo(Errno.EBUSY);
         }
     }
 
@@ -121,7 +132,8 @@ class KexecRebootTest {
     @DisplayName("§4 flags outside KEXEC_FILE_FLAGS | KEXEC_MK_ID_MASK are EINVAL")
     void unknownFlags() throws Exception {
         try (KernelModel k = withWeb()) {
-            assertThat(errnoOf(() -> k.kexecFileLoad(image, Optional.of(initrd), "", LOAD1 | 0x10000))).isEqualTo(Errno.EINVAL);
+            assertThat(errnoOf(() -> k.kexecFileLoad(image, Optional.of(initrd), "", LOAD1 | 0x10000)))
+                    .isEqualTo(Errno.EINVAL);
         }
     }
 
@@ -131,8 +143,10 @@ class KexecRebootTest {
         try (KernelModel k = withBaseline(dir.resolve("state"))) {
             applyOverlay(k, overlay("/instances", instanceCreate("tiny", 1, 16384, 2)));
             applyOverlay(k, overlay("/instances", instanceCreate("none", 2, 0, 4)));
-            assertThat(errnoOf(() -> k.kexecFileLoad(image, Optional.of(initrd), "", LOAD1))).isEqualTo(Errno.ENOMEM);
-            assertThat(errnoOf(() -> k.kexecFileLoad(image, Optional.of(initrd), "", KEXEC_MULTIKERNEL | kexecMkId(2)))).isEqualTo(Errno.ENOMEM);
+            assertThat(errnoOf(() -> k.kexecFileLoad(image, Optional.of(initrd), "", LOAD1)))
+                    .isEqualTo(Errno.ENOMEM);
+            assertThat(errnoOf(() -> k.kexecFileLoad(image, Optional.of(initrd), "", KEXEC_MULTIKERNEL | kexecMkId(2))))
+                    .isEqualTo(Errno.ENOMEM);
             assertThat(text(k, MK + "/instances/tiny/status")).isEqualTo("ready\n");
         }
     }
@@ -149,12 +163,16 @@ class KexecRebootTest {
                 {"loadhigh", KernelImages.valid().loadFlags(0)},
                 {"not64", KernelImages.valid().xloadFlags(0x02)},
                 {"below4g", KernelImages.valid().xloadFlags(0x01)},
-                {"truncated", KernelImages.valid().setupSects(60).payloadBytes(0).truncateTo(4096)},
+                {
+                    "truncated",
+                    KernelImages.valid().setupSects(60).payloadBytes(0).truncateTo(4096)
+                },
             };
             for (Object[] b : bad) {
                 Path f = ((KernelImages.Spec) b[1]).writeTo(dir.resolve((String) b[0]));
                 assertThat(errnoOf(() -> k.kexecFileLoad(f, Optional.of(initrd), "", LOAD1)))
-                        .as((String) b[0]).isEqualTo(Errno.ENOEXEC);
+                        .as((String) b[0])
+                        .isEqualTo(Errno.ENOEXEC);
             }
             assertThat(status(k)).isEqualTo("ready");
         }
@@ -164,35 +182,45 @@ class KexecRebootTest {
     @DisplayName("kexec_file_load file checks: unreadable path EBADF, empty EINVAL, directory EINVAL")
     void fileChecks() throws Exception {
         try (KernelModel k = withWeb()) {
-            assertThat(errnoOf(() -> k.kexecFileLoad(dir.resolve("missing"), Optional.of(initrd), "", LOAD1))).isEqualTo(Errno.EBADF);
+            assertThat(errnoOf(() -> k.kexecFileLoad(dir.resolve("missing"), Optional.of(initrd), "", LOAD1)))
+                    .isEqualTo(Errno.EBADF);
             Path empty = Files.write(dir.resolve("empty"), new byte[0]);
-            assertThat(errnoOf(() -> k.kexecFileLoad(empty, Optional.of(initrd), "", LOAD1))).isEqualTo(Errno.EINVAL);
-            assertThat(errnoOf(() -> k.kexecFileLoad(dir, Optional.of(initrd), "", LOAD1))).isEqualTo(Errno.EINVAL);
-            assertThat(errnoOf(() -> k.kexecFileLoad(image, Optional.of(dir.resolve("nope")), "", LOAD1))).isEqualTo(Errno.EBADF);
+            assertThat(errnoOf(() -> k.kexecFileLoad(empty, Optional.of(initrd), "", LOAD1)))
+                    .isEqualTo(Errno.EINVAL);
+            assertThat(errnoOf(() -> k.kexecFileLoad(dir, Optional.of(initrd), "", LOAD1)))
+                    .isEqualTo(Errno.EINVAL);
+            assertThat(errnoOf(() -> k.kexecFileLoad(image, Optional.of(dir.resolve("nope")), "", LOAD1)))
+                    .isEqualTo(Errno.EBADF);
         }
     }
 
     @Test
-    @DisplayName("command line: must end in NUL; longer than the image's cmdline_size (minus elfcorehdr room) is EINVAL")
+    @DisplayName(
+            "command line: must end in NUL; longer than the image's cmdline_size (minus elfcorehdr room) is EINVAL")
     void cmdlineChecks() throws Exception {
         try (KernelModel k = withWeb()) {
-            assertThat(errnoOf(() -> k.kexecFileLoad(Optional.of(image), Optional.of(initrd), "abc".getBytes(), LOAD1))).isEqualTo(Errno.EINVAL);
+            assertThat(errnoOf(() -> k.kexecFileLoad(Optional.of(image), Optional.of(initrd), "abc".getBytes(), LOAD1)))
+                    .isEqualTo(Errno.EINVAL);
             Path small = KernelImages.valid().cmdlineSize(64).writeTo(dir.resolve("small"));
-            assertThat(errnoOf(() -> k.kexecFileLoad(small, Optional.of(initrd), "x".repeat(40), LOAD1))).isEqualTo(Errno.EINVAL);
+            assertThat(errnoOf(() -> k.kexecFileLoad(small, Optional.of(initrd), "x".repeat(40), LOAD1)))
+                    .isEqualTo(Errno.EINVAL);
             k.kexecFileLoad(small, Optional.of(initrd), "x".repeat(20), LOAD1);
         }
     }
 
     @Test
-    @DisplayName("§4 unload: per instance in the current tree; nothing loaded is a no-op; unknown id ENOENT; running EBUSY")
+    @DisplayName(
+            "§4 unload: per instance in the current tree; nothing loaded is a no-op; unknown id ENOENT; running EBUSY")
     void unload() throws Exception {
         try (KernelModel k = withWeb()) {
             k.kexecFileUnload(KEXEC_MULTIKERNEL | kexecMkId(1));
-            assertThat(errnoOf(() -> k.kexecFileUnload(KEXEC_MULTIKERNEL | kexecMkId(5)))).isEqualTo(Errno.ENOENT);
+            assertThat(errnoOf(() -> k.kexecFileUnload(KEXEC_MULTIKERNEL | kexecMkId(5))))
+                    .isEqualTo(Errno.ENOENT);
             assertThat(errnoOf(() -> k.kexecFileUnload(KEXEC_MULTIKERNEL))).isEqualTo(Errno.EINVAL);
             k.kexecFileLoad(image, Optional.of(initrd), "", LOAD1);
             reboot(k, LINUX_REBOOT_CMD_MULTIKERNEL, 1);
-            assertThat(errnoOf(() -> k.kexecFileUnload(KEXEC_MULTIKERNEL | kexecMkId(1)))).isEqualTo(Errno.EBUSY);
+            assertThat(errnoOf(() -> k.kexecFileUnload(KEXEC_MULTIKERNEL | kexecMkId(1))))
+                    .isEqualTo(Errno.EBUSY);
         }
     }
 
@@ -200,14 +228,18 @@ class KexecRebootTest {
     @DisplayName("§4 exec: no image for the id EINVAL; running instance EBUSY; instance without CPUs EINVAL")
     void execErrors() throws Exception {
         try (KernelModel k = withWeb()) {
-            assertThat(errnoOf(() -> reboot(k, LINUX_REBOOT_CMD_MULTIKERNEL, 1))).isEqualTo(Errno.EINVAL);
-            assertThat(errnoOf(() -> reboot(k, LINUX_REBOOT_CMD_MULTIKERNEL, 77))).isEqualTo(Errno.EINVAL);
+            assertThat(errnoOf(() -> reboot(k, LINUX_REBOOT_CMD_MULTIKERNEL, 1)))
+                    .isEqualTo(Errno.EINVAL);
+            assertThat(errnoOf(() -> reboot(k, LINUX_REBOOT_CMD_MULTIKERNEL, 77)))
+                    .isEqualTo(Errno.EINVAL);
             k.kexecFileLoad(image, Optional.of(initrd), "", LOAD1);
             reboot(k, LINUX_REBOOT_CMD_MULTIKERNEL, 1);
-            assertThat(errnoOf(() -> reboot(k, LINUX_REBOOT_CMD_MULTIKERNEL, 1))).isEqualTo(Errno.EBUSY);
+            assertThat(errnoOf(() -> reboot(k, LINUX_REBOOT_CMD_MULTIKERNEL, 1)))
+                    .isEqualTo(Errno.EBUSY);
             applyOverlay(k, overlay("/instances", instanceCreate("nocpu", 2, 64 * MIB)));
             k.kexecFileLoad(image, Optional.of(initrd), "", KEXEC_MULTIKERNEL | kexecMkId(2));
-            assertThat(errnoOf(() -> reboot(k, LINUX_REBOOT_CMD_MULTIKERNEL, 2))).isEqualTo(Errno.EINVAL);
+            assertThat(errnoOf(() -> reboot(k, LINUX_REBOOT_CMD_MULTIKERNEL, 2)))
+                    .isEqualTo(Errno.EINVAL);
         }
     }
 
@@ -215,9 +247,12 @@ class KexecRebootTest {
     @DisplayName("§4 halt: needs active (EINVAL), unknown id ENOENT; force also takes loaded")
     void haltRules() throws Exception {
         try (KernelModel k = withWeb()) {
-            assertThat(errnoOf(() -> reboot(k, LINUX_REBOOT_CMD_MULTIKERNEL_HALT, 1))).isEqualTo(Errno.EINVAL);
-            assertThat(errnoOf(() -> reboot(k, LINUX_REBOOT_CMD_MULTIKERNEL_HALT, 42))).isEqualTo(Errno.ENOENT);
-            assertThat(errnoOf(() -> reboot(k, LINUX_REBOOT_CMD_MULTIKERNEL_HALT_FORCE, 1))).isEqualTo(Errno.EINVAL);
+            assertThat(errnoOf(() -> reboot(k, LINUX_REBOOT_CMD_MULTIKERNEL_HALT, 1)))
+                    .isEqualTo(Errno.EINVAL);
+            assertThat(errnoOf(() -> reboot(k, LINUX_REBOOT_CMD_MULTIKERNEL_HALT, 42)))
+                    .isEqualTo(Errno.ENOENT);
+            assertThat(errnoOf(() -> reboot(k, LINUX_REBOOT_CMD_MULTIKERNEL_HALT_FORCE, 1)))
+                    .isEqualTo(Errno.EINVAL);
             k.kexecFileLoad(image, Optional.of(initrd), "", LOAD1);
             reboot(k, LINUX_REBOOT_CMD_MULTIKERNEL_HALT_FORCE, 1);
             assertThat(status(k)).isEqualTo("loaded");
@@ -234,7 +269,8 @@ class KexecRebootTest {
             k.kexecFileLoad(image, Optional.of(initrd), "", LOAD1);
             reboot(k, LINUX_REBOOT_CMD_MULTIKERNEL, 1);
             k.faults().haltTimesOut(true);
-            assertThat(errnoOf(() -> reboot(k, LINUX_REBOOT_CMD_MULTIKERNEL_HALT, 1))).isEqualTo(Errno.ETIMEDOUT);
+            assertThat(errnoOf(() -> reboot(k, LINUX_REBOOT_CMD_MULTIKERNEL_HALT, 1)))
+                    .isEqualTo(Errno.ETIMEDOUT);
             assertThat(status(k)).isEqualTo("active");
             reboot(k, LINUX_REBOOT_CMD_MULTIKERNEL_HALT_FORCE, 1);
             assertThat(status(k)).isEqualTo("loaded");
@@ -250,20 +286,25 @@ class KexecRebootTest {
             k.faults().haltCannotQuiesce(true);
             reboot(k, LINUX_REBOOT_CMD_MULTIKERNEL_HALT, 1);
             assertThat(status(k)).isEqualTo("failed");
-            assertThat(errnoOf(() -> reboot(k, LINUX_REBOOT_CMD_MULTIKERNEL, 1))).isEqualTo(Errno.EBUSY);
+            assertThat(errnoOf(() -> reboot(k, LINUX_REBOOT_CMD_MULTIKERNEL, 1)))
+                    .isEqualTo(Errno.EBUSY);
             k.kexecFileUnload(KEXEC_MULTIKERNEL | kexecMkId(1));
             assertThat(status(k)).isEqualTo("ready");
         }
     }
 
     @Test
-    @DisplayName("reboot(2): bad magic EINVAL, unknown command EINVAL, all four magic2 values accepted, CAD_ON is a no-op")
+    @DisplayName(
+            "reboot(2): bad magic EINVAL, unknown command EINVAL, all four magic2 values accepted, CAD_ON is a no-op")
     void rebootMagic() throws Exception {
         try (KernelModel k = withWeb()) {
-            assertThat(errnoOf(() -> k.reboot(0x1234, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_MULTIKERNEL, 1))).isEqualTo(Errno.EINVAL);
-            assertThat(errnoOf(() -> k.reboot(LINUX_REBOOT_MAGIC1, 5, LINUX_REBOOT_CMD_MULTIKERNEL, 1))).isEqualTo(Errno.EINVAL);
+            assertThat(errnoOf(() -> k.reboot(0x1234, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_MULTIKERNEL, 1)))
+                    .isEqualTo(Errno.EINVAL);
+            assertThat(errnoOf(() -> k.reboot(LINUX_REBOOT_MAGIC1, 5, LINUX_REBOOT_CMD_MULTIKERNEL, 1)))
+                    .isEqualTo(Errno.EINVAL);
             assertThat(errnoOf(() -> reboot(k, 0x12345678, 1))).isEqualTo(Errno.EINVAL);
-            for (int m2 : new int[] {LINUX_REBOOT_MAGIC2, LINUX_REBOOT_MAGIC2A, LINUX_REBOOT_MAGIC2B, LINUX_REBOOT_MAGIC2C}) {
+            for (int m2 :
+                    new int[] {LINUX_REBOOT_MAGIC2, LINUX_REBOOT_MAGIC2A, LINUX_REBOOT_MAGIC2B, LINUX_REBOOT_MAGIC2C}) {
                 k.reboot(LINUX_REBOOT_MAGIC1, m2, LINUX_REBOOT_CMD_CAD_ON, 0);
             }
             assertThat(status(k)).isEqualTo("ready");

@@ -31,13 +31,18 @@ class PersistenceTest {
         String kimage;
         try (KernelModel k = withBaseline(state)) {
             applyOverlay(k, overlay("/instances", instanceCreate("web", 1, GIB, 2, 4)));
-            k.kexecFileLoad(KernelImages.validImage(dir), Optional.empty(), "quiet", KEXEC_MULTIKERNEL | kexecMkId(1) | KEXEC_FILE_NO_INITRAMFS);
+            k.kexecFileLoad(
+                    KernelImages.validImage(dir),
+                    Optional.empty(),
+                    "quiet",
+                    KEXEC_MULTIKERNEL | kexecMkId(1) | KEXEC_FILE_NO_INITRAMFS);
             k.reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_MULTIKERNEL, 1);
             bootId = k.bootId();
             iomem = text(k, "/proc/iomem");
             kimage = text(k, "/proc/kimage");
         }
-        assertThat(Files.list(state).map(p -> p.getFileName().toString()).toList()).containsExactly("kernel-state.json");
+        assertThat(Files.list(state).map(p -> p.getFileName().toString()).toList())
+                .containsExactly("kernel-state.json");
         try (KernelModel k = open(state, InterfaceGeneration.CURRENT)) {
             assertThat(k.bootId()).isEqualTo(bootId);
             assertThat(text(k, MK + "/instances/web/status")).isEqualTo("active\n");
@@ -45,7 +50,8 @@ class PersistenceTest {
             assertThat(text(k, "/proc/iomem")).isEqualTo(iomem);
             assertThat(text(k, "/proc/kimage")).isEqualTo(kimage);
             // the tx counter continues
-            assertThat(applyOverlay(k, overlay("/instances", instanceCreate("db", 2, 0, 6)))).isEqualTo("tx_3");
+            assertThat(applyOverlay(k, overlay("/instances", instanceCreate("db", 2, 0, 6))))
+                    .isEqualTo("tx_3");
         }
     }
 
@@ -55,11 +61,16 @@ class PersistenceTest {
         Path state = dir.resolve("v2");
         try (KernelModel k = mounted(state, InterfaceGeneration.RFC_V2)) {
             k.write(MK + "/device_tree", v2Tree(v2Instance("web", 1, 0x40000000, 2, 3)));
-            k.kexecFileLoad(KernelImages.validImage(dir), Optional.empty(), "", KEXEC_MULTIKERNEL | kexecMkId(1) | KEXEC_FILE_NO_INITRAMFS);
+            k.kexecFileLoad(
+                    KernelImages.validImage(dir),
+                    Optional.empty(),
+                    "",
+                    KEXEC_MULTIKERNEL | kexecMkId(1) | KEXEC_FILE_NO_INITRAMFS);
         }
         try (KernelModel k = open(state, InterfaceGeneration.RFC_V2)) {
             assertThat(text(k, MK + "/instances/web/status")).isEqualTo("loading\n");
-            assertThat(text(k, MK + "/instances/web/device_tree_source")).contains("memory-bytes = <0x40000000>; // 1024 MB");
+            assertThat(text(k, MK + "/instances/web/device_tree_source"))
+                    .contains("memory-bytes = <0x40000000>; // 1024 MB");
             assertThat(text(k, "/sys/devices/system/cpu/online")).isEqualTo("0-1,4-7\n");
             k.reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_MULTIKERNEL, 1);
             assertThat(text(k, "/proc/iomem")).contains("Multikernel Memory Pool");
@@ -100,7 +111,8 @@ class PersistenceTest {
             assertThat(k.list(MK)).isEmpty();
         }
         HostTopology t = HostTopology.defaults();
-        HostTopology smaller = new HostTopology(t.cpus().subList(0, 4), t.memory(), t.devices(), t.reservedCpus(), t.kernelCommandLine());
+        HostTopology smaller = new HostTopology(
+                t.cpus().subList(0, 4), t.memory(), t.devices(), t.reservedCpus(), t.kernelCommandLine());
         try (KernelModel k = KernelModel.open(state, smaller, InterfaceGeneration.CURRENT)) {
             assertThat(k.topology().cpus()).hasSize(4);
             assertThat(k.list(MK)).isEmpty();
@@ -113,7 +125,8 @@ class PersistenceTest {
         Path state = dir.resolve("c");
         Files.createDirectories(state);
         Files.writeString(state.resolve("kernel-state.json"), "{ not json");
-        assertThatThrownBy(() -> open(state, InterfaceGeneration.CURRENT)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> open(state, InterfaceGeneration.CURRENT))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("delete it");
         Files.writeString(state.resolve("kernel-state.json"), "{\"format\": 99}");
         assertThatThrownBy(() -> open(state, InterfaceGeneration.CURRENT)).isInstanceOf(IOException.class);

@@ -49,8 +49,12 @@ class ProcFilesTest {
             applyOverlay(k, overlay("/instances", instanceCreate("big", 4, 1536 * MIB + 512 * MIB, 16)));
             String iomem = text(k, "/proc/iomem");
             assertThat(iomem).contains("mk-instance-4-big-region-0").contains("mk-instance-4-big-region-1");
-            long bytes = dtb(k, MK + "/instances/big/device_tree").find("/resources").orElseThrow()
-                    .property("memory-bytes").orElseThrow().asU64();
+            long bytes = dtb(k, MK + "/instances/big/device_tree")
+                    .find("/resources")
+                    .orElseThrow()
+                    .property("memory-bytes")
+                    .orElseThrow()
+                    .asU64();
             assertThat(bytes).isEqualTo(2 * GIB);
         }
     }
@@ -69,9 +73,11 @@ class ProcFilesTest {
             // before any baseline every CPU is online, so /proc/cpuinfo lists them all
             String cpuinfo = new String(k.read("/proc/cpuinfo"), java.nio.charset.StandardCharsets.UTF_8);
             for (HostTopology.Cpu c : k.topology().cpus()) {
-                assertThat(cpuinfo).contains("processor\t: " + c.logicalId() + "\n")
+                assertThat(cpuinfo)
+                        .contains("processor\t: " + c.logicalId() + "\n")
                         .contains("apicid\t\t: " + c.apicId() + "\n");
-                assertThat(k.list("/sys/devices/system/cpu/cpu" + c.logicalId())).contains("node" + c.numaNode());
+                assertThat(k.list("/sys/devices/system/cpu/cpu" + c.logicalId()))
+                        .contains("node" + c.numaNode());
             }
             assertThat(cpuinfo.split("\n\n")).hasSize(k.topology().cpus().size());
             assertThat(new String(k.read("/proc/sys/kernel/osrelease"), java.nio.charset.StandardCharsets.UTF_8))
@@ -86,13 +92,15 @@ class ProcFilesTest {
         try (KernelModel k = withBaseline(dir)) {
             String cpuinfo = new String(k.read("/proc/cpuinfo"), java.nio.charset.StandardCharsets.UTF_8);
             java.util.Set<Integer> listed = new java.util.TreeSet<>();
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^processor\t: (\\d+)$").matcher(cpuinfo);
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile("(?m)^processor\t: (\\d+)$").matcher(cpuinfo);
             while (m.find()) {
                 listed.add(Integer.parseInt(m.group(1)));
             }
             assertThat(listed).hasSizeLessThan(k.topology().cpus().size());
             assertThat(KernelModel.cpuList(listed) + "\n")
-                    .isEqualTo(new String(k.read("/sys/devices/system/cpu/online"), java.nio.charset.StandardCharsets.UTF_8));
+                    .isEqualTo(new String(
+                            k.read("/sys/devices/system/cpu/online"), java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 }

@@ -34,7 +34,8 @@ class RfcV2Test {
     void layout() throws Exception {
         try (KernelModel k = k()) {
             assertThat(k.list(MK)).containsExactly("device_tree", "instances");
-            assertThat(text(k, MK + "/device_tree")).isEqualTo("Write multikernel device tree here to propagate to instances\n");
+            assertThat(text(k, MK + "/device_tree"))
+                    .isEqualTo("Write multikernel device tree here to propagate to instances\n");
             assertThat(errnoOf(() -> k.list(MK + "/overlays"))).isEqualTo(Errno.ENOENT);
         }
     }
@@ -52,7 +53,8 @@ class RfcV2Test {
     }
 
     @Test
-    @DisplayName("§2 device_tree_source: /dts-v1/, /NAME node, u32 as <decimal>, memory-bytes as <0x..>; // N MB, others as bytes")
+    @DisplayName(
+            "§2 device_tree_source: /dts-v1/, /NAME node, u32 as <decimal>, memory-bytes as <0x..>; // N MB, others as bytes")
     void deviceTreeSource() throws Exception {
         try (KernelModel k = k()) {
             writeTree(k, v2Instance("web", 1, WEB_MEM, 2, 3));
@@ -75,11 +77,21 @@ class RfcV2Test {
     @DisplayName("§1 the write returns the full count even if every instance failed; check instances/ afterwards")
     void errorsAreSwallowed() throws Exception {
         try (KernelModel k = k()) {
-            Node noId = Node.builder("noid").child(Node.builder("resources").u32("cpus", 2).build()).build();
-            Node badMemLen = Node.builder("badmem").u32("id", 2).child(Node.builder("resources").u64("memory-bytes", 1L << 32).build()).build();
+            Node noId = Node.builder("noid")
+                    .child(Node.builder("resources").u32("cpus", 2).build())
+                    .build();
+            Node badMemLen = Node.builder("badmem")
+                    .u32("id", 2)
+                    .child(Node.builder("resources")
+                            .u64("memory-bytes", 1L << 32)
+                            .build())
+                    .build();
             Node unaligned = v2Instance("unaligned", 3, 0x40000001, 2);
             Node badCpu = v2Instance("badcpu", 4, 0, 8);
-            Node emptyCpus = Node.builder("emptycpus").u32("id", 5).child(Node.builder("resources").bytes("cpus").build()).build();
+            Node emptyCpus = Node.builder("emptycpus")
+                    .u32("id", 5)
+                    .child(Node.builder("resources").bytes("cpus").build())
+                    .build();
             Node noRes = Node.builder("nores").u32("id", 6).build();
             writeTree(k, noId, badMemLen, unaligned, badCpu, emptyCpus, noRes);
             assertThat(k.list(MK + "/instances")).isEmpty();
@@ -91,9 +103,11 @@ class RfcV2Test {
     @DisplayName("§1 a DTB without /instances, or a bad header, fails the write with EINVAL")
     void writeErrors() throws Exception {
         try (KernelModel k = k()) {
-            byte[] noInstances = blob(Node.builder("").string("compatible", "multikernel-v1").build());
+            byte[] noInstances =
+                    blob(Node.builder("").string("compatible", "multikernel-v1").build());
             assertThat(errnoOf(() -> k.write(MK + "/device_tree", noInstances))).isEqualTo(Errno.EINVAL);
-            assertThat(errnoOf(() -> k.write(MK + "/device_tree", "hello world, not a dtb...............".getBytes()))).isEqualTo(Errno.EINVAL);
+            assertThat(errnoOf(() -> k.write(MK + "/device_tree", "hello world, not a dtb...............".getBytes())))
+                    .isEqualTo(Errno.EINVAL);
         }
     }
 
@@ -101,13 +115,15 @@ class RfcV2Test {
     @DisplayName("§1 no atomic_write_len: a DTB over 4096 bytes never arrives whole (EINVAL)")
     void pageLimit() throws Exception {
         try (KernelModel k = k()) {
-            Node big = v2Instance("web", 1, WEB_MEM, 2).withProperty(dev.multikernel.host.devicetree.Property.bytes("pad", new byte[4200]));
+            Node big = v2Instance("web", 1, WEB_MEM, 2)
+                    .withProperty(dev.multikernel.host.devicetree.Property.bytes("pad", new byte[4200]));
             assertThat(errnoOf(() -> k.write(MK + "/device_tree", v2Tree(big)))).isEqualTo(Errno.EINVAL);
         }
     }
 
     @Test
-    @DisplayName("§1 an existing name is logged as 'already exists, updating DTB' and nothing changes; duplicate ids are skipped")
+    @DisplayName(
+            "§1 an existing name is logged as 'already exists, updating DTB' and nothing changes; duplicate ids are skipped")
     void duplicates() throws Exception {
         try (KernelModel k = k()) {
             writeTree(k, v2Instance("web", 1, WEB_MEM, 2));
@@ -123,8 +139,14 @@ class RfcV2Test {
     void memoryIsU32() throws Exception {
         try (KernelModel k = k()) {
             writeTree(k, v2Instance("max", 1, 0xFFFFF000, 2));
-            assertThat(text(k, MK + "/instances/max/device_tree_source")).contains("\t\tmemory-bytes = <0xfffff000>; // 4095 MB\n");
-            Node u64 = Node.builder("big").u32("id", 2).child(Node.builder("resources").u64("memory-bytes", 1L << 32).build()).build();
+            assertThat(text(k, MK + "/instances/max/device_tree_source"))
+                    .contains("\t\tmemory-bytes = <0xfffff000>; // 4095 MB\n");
+            Node u64 = Node.builder("big")
+                    .u32("id", 2)
+                    .child(Node.builder("resources")
+                            .u64("memory-bytes", 1L << 32)
+                            .build())
+                    .build();
             writeTree(k, u64);
             assertThat(k.list(MK + "/instances")).containsExactly("max");
         }
@@ -176,7 +198,8 @@ class RfcV2Test {
         KernelLog log = new KernelLog();
         java.util.function.Function<String, Optional<KernelState.Chunk>> pool = cmd ->
                 new MemoryMap(new HostTopology(t.cpus(), t.memory(), t.devices(), t.reservedCpus(), cmd)).bootPool(log);
-        assertThat(pool.apply("mkkernel_pool=1G@0x100000000").orElseThrow().base).isEqualTo(0x100000000L);
+        assertThat(pool.apply("mkkernel_pool=1G@0x100000000").orElseThrow().base)
+                .isEqualTo(0x100000000L);
         assertThat(pool.apply("mkkernel_pool=512M").orElseThrow().size).isEqualTo(512 * MIB);
         assertThat(pool.apply("mkkernel_pool=0")).isEmpty();
         assertThat(pool.apply("mkkernel_pool=1G@0")).isEmpty();
@@ -220,8 +243,9 @@ class RfcV2Test {
         try (KernelModel k = k()) {
             writeTree(k, v2Instance("a", 1, WEB_MEM, 2), v2Instance("b", 2, WEB_MEM, 3));
             Path image = KernelImages.validImage(dir);
-            assertThat(errnoOf(() -> k.kexecFileLoad(image, Optional.empty(), "",
-                    KEXEC_MULTIKERNEL | kexecMkId(2) | KEXEC_FILE_NO_INITRAMFS))).isEqualTo(Errno.EINVAL);
+            assertThat(errnoOf(() -> k.kexecFileLoad(
+                            image, Optional.empty(), "", KEXEC_MULTIKERNEL | kexecMkId(2) | KEXEC_FILE_NO_INITRAMFS)))
+                    .isEqualTo(Errno.EINVAL);
             k.kexecFileLoad(image, Optional.empty(), "", KEXEC_MULTIKERNEL | kexecMkId(1) | KEXEC_FILE_NO_INITRAMFS);
             assertThat(text(k, "/proc/kimage")).contains("    1  multikernel  0x");
         }
@@ -252,15 +276,22 @@ class RfcV2Test {
             assertThat(k.kernelLog()).anyMatch(l -> l.contains("Continuing without CPU assignment"));
             Path image = KernelImages.validImage(dir);
             k.kexecFileLoad(image, Optional.empty(), "", KEXEC_MULTIKERNEL | kexecMkId(1) | KEXEC_FILE_NO_INITRAMFS);
-            assertThat(errnoOf(() -> k.reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_MULTIKERNEL, 1)))
+            assertThat(errnoOf(
+                            () -> k.reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_MULTIKERNEL, 1)))
                     .isEqualTo(Errno.EBUSY);
-            assertThat(errnoOf(() -> k.reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_MULTIKERNEL, 2)))
+            assertThat(errnoOf(
+                            () -> k.reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_MULTIKERNEL, 2)))
                     .isEqualTo(Errno.EINVAL);
         }
         try (KernelModel k = mounted(dir.resolve("nocpu"), InterfaceGeneration.RFC_V2)) {
             writeTree(k, v2Instance("a", 1, WEB_MEM));
-            k.kexecFileLoad(KernelImages.validImage(dir), Optional.empty(), "", KEXEC_MULTIKERNEL | kexecMkId(1) | KEXEC_FILE_NO_INITRAMFS);
-            assertThat(errnoOf(() -> k.reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_MULTIKERNEL, 1)))
+            k.kexecFileLoad(
+                    KernelImages.validImage(dir),
+                    Optional.empty(),
+                    "",
+                    KEXEC_MULTIKERNEL | kexecMkId(1) | KEXEC_FILE_NO_INITRAMFS);
+            assertThat(errnoOf(
+                            () -> k.reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_MULTIKERNEL, 1)))
                     .isEqualTo(Errno.EINVAL);
         }
     }
@@ -271,15 +302,21 @@ class RfcV2Test {
         try (KernelModel k = k()) {
             Node fat = null;
             for (int pad = 3800; pad < 4096; pad += 4) {
-                Node candidate = v2Instance("fat", 1, WEB_MEM, 2).withProperty(dev.multikernel.host.devicetree.Property.bytes("pad", new byte[pad]));
+                Node candidate = v2Instance("fat", 1, WEB_MEM, 2)
+                        .withProperty(dev.multikernel.host.devicetree.Property.bytes("pad", new byte[pad]));
                 if (v2Tree(candidate).length <= 4096) {
                     fat = candidate;
                 }
             }
             writeTree(k, fat);
             assertThat(k.list(MK + "/instances")).containsExactly("fat");
-            k.kexecFileLoad(KernelImages.validImage(dir), Optional.empty(), "", KEXEC_MULTIKERNEL | kexecMkId(1) | KEXEC_FILE_NO_INITRAMFS);
-            assertThat(errnoOf(() -> k.reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_MULTIKERNEL, 1)))
+            k.kexecFileLoad(
+                    KernelImages.validImage(dir),
+                    Optional.empty(),
+                    "",
+                    KEXEC_MULTIKERNEL | kexecMkId(1) | KEXEC_FILE_NO_INITRAMFS);
+            assertThat(errnoOf(
+                            () -> k.reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_MULTIKERNEL, 1)))
                     .isEqualTo(Errno.ENOSPC);
         }
     }
@@ -289,11 +326,17 @@ class RfcV2Test {
     void noHalt() throws Exception {
         try (KernelModel k = k()) {
             writeTree(k, v2Instance("a", 1, WEB_MEM, 2));
-            k.kexecFileLoad(KernelImages.validImage(dir), Optional.empty(), "", KEXEC_MULTIKERNEL | kexecMkId(1) | KEXEC_FILE_NO_INITRAMFS);
+            k.kexecFileLoad(
+                    KernelImages.validImage(dir),
+                    Optional.empty(),
+                    "",
+                    KEXEC_MULTIKERNEL | kexecMkId(1) | KEXEC_FILE_NO_INITRAMFS);
             k.reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_MULTIKERNEL, 1);
-            assertThat(errnoOf(() -> k.reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_MULTIKERNEL_HALT, 1)))
+            assertThat(errnoOf(() ->
+                            k.reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_MULTIKERNEL_HALT, 1)))
                     .isEqualTo(Errno.EINVAL);
-            assertThat(errnoOf(() -> k.reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_MULTIKERNEL_HALT_FORCE, 1)))
+            assertThat(errnoOf(() -> k.reboot(
+                            LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_MULTIKERNEL_HALT_FORCE, 1)))
                     .isEqualTo(Errno.EINVAL);
             assertThat(text(k, MK + "/instances/a/status")).isEqualTo("active\n");
         }

@@ -50,13 +50,20 @@ class MkctlBatchTest {
     void wholeBringUpInOneInvocation() throws Exception {
         Path image = KernelImages.validImage(dir);
         try (SimHost h = SimHost.start(dir, InterfaceGeneration.CURRENT)) {
-            JsonNode r = h.mkctl(batch(
-                    op("mount"),
-                    op("baseline").put("blob", baseline(new long[] {2, 4, 6}, 2 * GIB)),
-                    op("overlay-apply").put("blob", overlay("/instances", instanceCreate("web", 3, GIB, 4, 6))),
-                    op("load").put("id", 3).put("kernel", image.toString()).put("cmdline", "console=mktty0"),
-                    op("exec").put("id", 3),
-                    op("state")), "batch").ok();
+            JsonNode r = h.mkctl(
+                            batch(
+                                    op("mount"),
+                                    op("baseline").put("blob", baseline(new long[] {2, 4, 6}, 2 * GIB)),
+                                    op("overlay-apply")
+                                            .put("blob", overlay("/instances", instanceCreate("web", 3, GIB, 4, 6))),
+                                    op("load")
+                                            .put("id", 3)
+                                            .put("kernel", image.toString())
+                                            .put("cmdline", "console=mktty0"),
+                                    op("exec").put("id", 3),
+                                    op("state")),
+                            "batch")
+                    .ok();
             assertThat(r.get("completed").asInt()).isEqualTo(6);
             assertThat(r.get("total").asInt()).isEqualTo(6);
             assertThat(operations(r)).containsExactly("mount", "baseline", "overlay-apply", "load", "exec", "state");
@@ -72,11 +79,13 @@ class MkctlBatchTest {
         try (SimHost h = SimHost.start(dir, InterfaceGeneration.CURRENT)) {
             h.mkctl("mount").ok();
             h.mkctl(baseline(new long[] {2, 4, 6}, 2 * GIB), "baseline").ok();
-            SimHost.Result res = h.mkctl(batch(
-                    op("overlay-apply").put("blob", overlay("/instances", instanceCreate("web", 1, GIB, 4))),
-                    op("load").put("id", 1).put("kernel", image.toString()),
-                    op("load").put("id", 1).put("kernel", image.toString()),
-                    op("exec").put("id", 1)), "batch");
+            SimHost.Result res = h.mkctl(
+                    batch(
+                            op("overlay-apply").put("blob", overlay("/instances", instanceCreate("web", 1, GIB, 4))),
+                            op("load").put("id", 1).put("kernel", image.toString()),
+                            op("load").put("id", 1).put("kernel", image.toString()),
+                            op("exec").put("id", 1)),
+                    "batch");
             JsonNode e = res.error(1);
             assertThat(e.get("operation").asText()).isEqualTo("load");
             assertThat(e.get("errno").asText()).isEqualTo("EBUSY");
@@ -86,7 +95,9 @@ class MkctlBatchTest {
             assertThat(r.get("completed").asInt()).isEqualTo(2);
             assertThat(r.get("total").asInt()).isEqualTo(4);
             assertThat(operations(r)).containsExactly("overlay-apply", "load");
-            assertThat(SimHost.instance(h.state(), "web").get("status").asText()).as("exec never ran").isEqualTo("loaded");
+            assertThat(SimHost.instance(h.state(), "web").get("status").asText())
+                    .as("exec never ran")
+                    .isEqualTo("loaded");
         }
     }
 
@@ -96,17 +107,20 @@ class MkctlBatchTest {
             h.mkctl("mount").ok();
             h.mkctl(baseline(new long[] {2, 4, 6}, 2 * GIB), "baseline").ok();
             h.kernel.faults().failNext(Operation.OVERLAY_APPLY, "/instances", Errno.ENOMEM, 1);
-            SimHost.Result res = h.mkctl(batch(
-                    op("state"),
-                    op("overlay-apply").put("blob", overlay("/instances", instanceCreate("web", 1, GIB, 4))),
-                    op("state")), "batch");
+            SimHost.Result res = h.mkctl(
+                    batch(
+                            op("state"),
+                            op("overlay-apply").put("blob", overlay("/instances", instanceCreate("web", 1, GIB, 4))),
+                            op("state")),
+                    "batch");
             JsonNode e = res.error(5);
             assertThat(e.get("batch_index").asInt()).isEqualTo(1);
             assertThat(e.get("transaction_status").asText()).isEqualTo("failed");
             long tx = e.get("transaction_id").asLong();
             assertThat(res.json().get("completed").asInt()).isEqualTo(1);
             // cleaning up is a batch too
-            JsonNode ok = h.mkctl(batch(op("overlay-remove").put("id", tx), op("state")), "batch").ok();
+            JsonNode ok = h.mkctl(batch(op("overlay-remove").put("id", tx), op("state")), "batch")
+                    .ok();
             assertThat(ok.get("results").get(1).get("overlays")).isEmpty();
         }
     }
@@ -117,12 +131,17 @@ class MkctlBatchTest {
         try (SimHost h = SimHost.start(dir, InterfaceGeneration.CURRENT)) {
             h.mkctl("mount").ok();
             h.mkctl(baseline(new long[] {2, 4, 6}, 2 * GIB), "baseline").ok();
-            h.mkctl(overlay("/instances", instanceCreate("web", 1, GIB, 4)), "overlay-apply").ok();
+            h.mkctl(overlay("/instances", instanceCreate("web", 1, GIB, 4)), "overlay-apply")
+                    .ok();
             h.mkctl("load", "--id", "1", "--kernel", image.toString()).ok();
             h.mkctl("exec", "--id", "1").ok();
             h.kernel.faults().haltTimesOut(true);
-            JsonNode r = h.mkctl(batch(op("halt").put("id", 1).put("timeout", 10).put("force", true),
-                    op("unload").put("id", 1)), "batch").ok();
+            JsonNode r = h.mkctl(
+                            batch(
+                                    op("halt").put("id", 1).put("timeout", 10).put("force", true),
+                                    op("unload").put("id", 1)),
+                            "batch")
+                    .ok();
             assertThat(r.get("results").get(0).get("mode").asText()).isEqualTo("force");
             assertThat(r.get("results").get(1).get("status").asText()).isEqualTo("ready");
         }

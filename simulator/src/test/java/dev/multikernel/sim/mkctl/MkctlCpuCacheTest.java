@@ -63,11 +63,18 @@ class MkctlCpuCacheTest {
             assertThat(c.get("cpu").asInt()).isEqualTo(i);
             assertThat(c.get("online").asBoolean()).as("cpu%d online", i).isEqualTo(!offline);
             if (offline && poolSource == null) {
-                assertThat(c.get("apic_id").isNull()).as("cpu%d apic_id: %s", i, c).isTrue();
-                assertThat(c.get("apic_id_source").isNull()).as("cpu%d apic_id_source", i).isTrue();
+                assertThat(c.get("apic_id").isNull())
+                        .as("cpu%d apic_id: %s", i, c)
+                        .isTrue();
+                assertThat(c.get("apic_id_source").isNull())
+                        .as("cpu%d apic_id_source", i)
+                        .isTrue();
             } else {
-                assertThat(c.get("apic_id").asLong()).as("cpu%d apic_id: %s", i, c).isEqualTo(APIC[i]);
-                assertThat(c.get("apic_id_source").asText()).as("cpu%d apic_id_source", i)
+                assertThat(c.get("apic_id").asLong())
+                        .as("cpu%d apic_id: %s", i, c)
+                        .isEqualTo(APIC[i]);
+                assertThat(c.get("apic_id_source").asText())
+                        .as("cpu%d apic_id_source", i)
                         .isEqualTo(offline ? poolSource : "cpuinfo");
             }
             assertThat(c.get("numa_node").asInt()).isEqualTo(i < 4 ? 0 : 1);
@@ -90,7 +97,8 @@ class MkctlCpuCacheTest {
             assertThat(names(dir)).noneMatch(n -> n.endsWith(".tmp"));
 
             h.mkctl("mount").ok();
-            assertThat(h.mkctl(baseline(POOL, 2 * GIB), "baseline").ok().get("warnings")).isEmpty();
+            assertThat(h.mkctl(baseline(POOL, 2 * GIB), "baseline").ok().get("warnings"))
+                    .isEmpty();
             JsonNode after = h.state();
             // /proc/cpuinfo now omits the pool CPUs; their ids come from the cache
             String cpuinfo = new String(h.kernel.read("/proc/cpuinfo"), StandardCharsets.UTF_8);
@@ -104,7 +112,9 @@ class MkctlCpuCacheTest {
     void theBaselineRecordsTheMapBeforeWritingEvenWithoutAnEarlierState() throws Exception {
         try (SimHost h = SimHost.start(dir, InterfaceGeneration.CURRENT)) {
             h.mkctl("mount").ok();
-            assertThat(Files.exists(cacheFile(dir, h))).as("mount records nothing").isFalse();
+            assertThat(Files.exists(cacheFile(dir, h)))
+                    .as("mount records nothing")
+                    .isFalse();
             h.mkctl(baseline(POOL, 2 * GIB), "baseline").ok();
             assertThat(JSON.readTree(cacheFile(dir, h).toFile()).get("cpus")).hasSize(8);
             assertCpus(h.state(), true, "cache");
@@ -166,16 +176,21 @@ class MkctlCpuCacheTest {
             Files.writeString(cache, "{\"format\":1,\"boot_id\":\"" + h.kernel.bootId() + "\",\"cpus\":[{\"cpu\":1,");
             JsonNode s = h.state();
             assertCpus(s, true, null);
-            assertThat(texts(s.get("warnings"))).singleElement().asString()
+            assertThat(texts(s.get("warnings")))
+                    .singleElement()
+                    .asString()
                     .contains("CPU map cache " + cache + " is malformed and was ignored");
             // rewritten from the CPUs online now: the next read is quiet again
-            assertThat(JSON.readTree(cache.toFile()).get("cpus")).extracting(c -> c.get("cpu").asInt())
+            assertThat(JSON.readTree(cache.toFile()).get("cpus"))
+                    .extracting(c -> c.get("cpu").asInt())
                     .containsExactly(0, 5, 6, 7);
             assertThat(h.state().get("warnings")).isEmpty();
 
             // a cache written for another boot under this boot's name is malformed too
-            Files.writeString(cache, "{\"format\":1,\"boot_id\":\"another-boot\",\"cpus\":[{\"cpu\":1,\"apic_id\":2,"
-                    + "\"numa_node\":0}]}");
+            Files.writeString(
+                    cache,
+                    "{\"format\":1,\"boot_id\":\"another-boot\",\"cpus\":[{\"cpu\":1,\"apic_id\":2,"
+                            + "\"numa_node\":0}]}");
             s = h.state();
             assertThat(s.get("cpus").get(1).get("apic_id").isNull()).isTrue();
             assertThat(texts(s.get("warnings"))).singleElement().asString().contains("not this boot's");
@@ -185,7 +200,8 @@ class MkctlCpuCacheTest {
             Files.createDirectory(cache);
             s = h.state();
             assertCpus(s, true, null);
-            assertThat(texts(s.get("warnings"))).hasSize(2)
+            assertThat(texts(s.get("warnings")))
+                    .hasSize(2)
                     .anySatisfy(w -> assertThat(w).startsWith("CPU map cache ignored: read " + cache))
                     .anySatisfy(w -> assertThat(w).startsWith("CPU map cache not written"));
         }
@@ -199,10 +215,12 @@ class MkctlCpuCacheTest {
             List<String> opt = List.of("--cpu-cache-dir", shared.toString());
             for (SimHost h : List.of(a, b)) {
                 h.mkctl(new byte[0], Map.of(), concat(opt, "mount")).ok();
-                h.mkctl(baseline(h == a ? POOL : new long[] {18, 20}, GIB), Map.of(), concat(opt, "baseline")).ok();
+                h.mkctl(baseline(h == a ? POOL : new long[] {18, 20}, GIB), Map.of(), concat(opt, "baseline"))
+                        .ok();
             }
-            assertThat(names(shared)).containsExactlyInAnyOrder(
-                    "cpus-" + a.kernel.bootId() + ".json", "cpus-" + b.kernel.bootId() + ".json");
+            assertThat(names(shared))
+                    .containsExactlyInAnyOrder(
+                            "cpus-" + a.kernel.bootId() + ".json", "cpus-" + b.kernel.bootId() + ".json");
             assertCpus(a.mkctl(new byte[0], Map.of(), concat(opt, "state")).ok(), true, "cache");
             JsonNode sb = b.mkctl(new byte[0], Map.of(), concat(opt, "state")).ok();
             assertThat(sb.get("cpus").get(5).get("online").asBoolean()).isFalse();
@@ -216,7 +234,8 @@ class MkctlCpuCacheTest {
     void rfcV2CreateRecordsTheMapBeforeLendingCpus() throws Exception {
         try (SimHost h = SimHost.start(dir, InterfaceGeneration.RFC_V2)) {
             h.mkctl("mount").ok();
-            JsonNode c = h.mkctl(v2Tree(v2Instance("web", 1, 1 << 28, 2, 3)), "v2-create", "--expect", "web").ok();
+            JsonNode c = h.mkctl(v2Tree(v2Instance("web", 1, 1 << 28, 2, 3)), "v2-create", "--expect", "web")
+                    .ok();
             assertThat(c.get("warnings")).isEmpty();
             JsonNode s = h.state();
             for (int i : new int[] {2, 3}) {

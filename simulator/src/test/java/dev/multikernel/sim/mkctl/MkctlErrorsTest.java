@@ -1,12 +1,12 @@
 package dev.multikernel.sim.mkctl;
 
 import static dev.multikernel.sim.fixtures.Trees.baseline;
+import static dev.multikernel.sim.fixtures.Trees.blob;
 import static dev.multikernel.sim.fixtures.Trees.instanceCreate;
 import static dev.multikernel.sim.fixtures.Trees.overlay;
 import static dev.multikernel.sim.fixtures.Trees.overlayNode;
 import static dev.multikernel.sim.fixtures.Trees.v2Instance;
 import static dev.multikernel.sim.fixtures.Trees.v2Tree;
-import static dev.multikernel.sim.fixtures.Trees.blob;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,7 +42,8 @@ class MkctlErrorsTest {
         h = SimHost.start(dir, InterfaceGeneration.CURRENT);
         h.mkctl("mount").ok();
         h.mkctl(baseline(new long[] {2, 4, 6, 16}, 2 * GIB), "baseline").ok();
-        h.mkctl(overlay("/instances", instanceCreate("web", 1, GIB, 4)), "overlay-apply").ok();
+        h.mkctl(overlay("/instances", instanceCreate("web", 1, GIB, 4)), "overlay-apply")
+                .ok();
     }
 
     @AfterEach
@@ -79,7 +80,8 @@ class MkctlErrorsTest {
 
     @Test
     void garbageBaselineIsEinval() throws Exception {
-        try (SimHost fresh = SimHost.start(Files.createDirectories(dir.resolve("fresh")), InterfaceGeneration.CURRENT)) {
+        try (SimHost fresh =
+                SimHost.start(Files.createDirectories(dir.resolve("fresh")), InterfaceGeneration.CURRENT)) {
             fresh.mkctl("mount").ok();
             JsonNode e = osError(fresh.mkctl("not a device tree".getBytes(), "baseline"), "EINVAL", "write");
             assertThat(e.get("path").asText()).isEqualTo("/sys/fs/multikernel/device_tree");
@@ -93,14 +95,16 @@ class MkctlErrorsTest {
 
     @Test
     void baselineBeforeMountIsEnoent() throws Exception {
-        try (SimHost fresh = SimHost.start(Files.createDirectories(dir.resolve("fresh")), InterfaceGeneration.CURRENT)) {
+        try (SimHost fresh =
+                SimHost.start(Files.createDirectories(dir.resolve("fresh")), InterfaceGeneration.CURRENT)) {
             osError(fresh.mkctl(baseline(new long[] {2}, GIB), "baseline"), "ENOENT", "write");
         }
     }
 
     @Test
     void baselineWithACpuTheHostLacksIsEnodev() throws Exception {
-        try (SimHost fresh = SimHost.start(Files.createDirectories(dir.resolve("fresh")), InterfaceGeneration.CURRENT)) {
+        try (SimHost fresh =
+                SimHost.start(Files.createDirectories(dir.resolve("fresh")), InterfaceGeneration.CURRENT)) {
             fresh.mkctl("mount").ok();
             osError(fresh.mkctl(baseline(new long[] {2, 999}, GIB), "baseline"), "ENODEV", "write");
         }
@@ -112,18 +116,27 @@ class MkctlErrorsTest {
     void v2InstancesTheKernelSkippedAreNotApplied() throws Exception {
         try (SimHost v2 = SimHost.start(Files.createDirectories(dir.resolve("v2")), InterfaceGeneration.RFC_V2)) {
             v2.mkctl("mount").ok();
-            v2.mkctl(v2Tree(v2Instance("web", 1, 1 << 28, 2)), "v2-create", "--expect", "web").ok();
+            v2.mkctl(v2Tree(v2Instance("web", 1, 1 << 28, 2)), "v2-create", "--expect", "web")
+                    .ok();
             // duplicate id (ENOSPC in the log): the write succeeds, the instance does not appear
-            JsonNode e = v2.mkctl(v2Tree(v2Instance("db", 1, 1 << 28, 3)), "v2-create", "--expect", "db").error(5);
+            JsonNode e = v2.mkctl(v2Tree(v2Instance("db", 1, 1 << 28, 3)), "v2-create", "--expect", "db")
+                    .error(5);
             assertThat(e.get("kind").asText()).isEqualTo("not_applied");
             assertThat(e.get("instance_status").isNull()).isTrue();
             // more memory than the 4 GiB pool can give (ENOMEM in the log)
-            e = v2.mkctl(v2Tree(v2Instance("big", 2, 0xFFFFF000, 3), v2Instance("ok", 3, 1 << 28, 5)),
-                    "v2-create", "--expect", "ok", "--expect", "big").error(5);
+            e = v2.mkctl(
+                            v2Tree(v2Instance("big", 2, 0xFFFFF000, 3), v2Instance("ok", 3, 1 << 28, 5)),
+                            "v2-create",
+                            "--expect",
+                            "ok",
+                            "--expect",
+                            "big")
+                    .error(5);
             assertThat(e.get("message").asText()).contains("'big'");
             assertThat(v2.kernel.kernelLog()).anySatisfy(l -> assertThat(l).contains("Failed to create instance"));
             // without --expect the caller sees what exists and decides
-            JsonNode r = v2.mkctl(v2Tree(v2Instance("db", 1, 1 << 28, 3)), "v2-create").ok();
+            JsonNode r = v2.mkctl(v2Tree(v2Instance("db", 1, 1 << 28, 3)), "v2-create")
+                    .ok();
             List<String> names = new java.util.ArrayList<>();
             r.get("instances").forEach(i -> names.add(i.get("name").asText()));
             assertThat(names).containsExactly("ok", "web");
@@ -135,7 +148,8 @@ class MkctlErrorsTest {
     @Test
     void failedTransactionIsReportedWithItsIdAndCanBeRemoved() throws Exception {
         h.kernel.faults().failNext(Operation.OVERLAY_APPLY, "/instances", Errno.ENOMEM, 1);
-        JsonNode e = h.mkctl(overlay("/instances", instanceCreate("db", 2, GIB / 2, 6)), "overlay-apply").error(5);
+        JsonNode e = h.mkctl(overlay("/instances", instanceCreate("db", 2, GIB / 2, 6)), "overlay-apply")
+                .error(5);
         assertThat(e.get("kind").asText()).isEqualTo("not_applied");
         assertThat(e.get("errno").isNull()).isTrue();
         long tx = e.get("transaction_id").asLong();
@@ -148,7 +162,11 @@ class MkctlErrorsTest {
             assertThat(o.get("status").asText()).isEqualTo("failed");
         });
         assertThat(SimHost.instance(s, "db")).isNull();
-        assertThat(h.mkctl("overlay-remove", "--id", Long.toString(tx)).ok().get("removed").asBoolean()).isTrue();
+        assertThat(h.mkctl("overlay-remove", "--id", Long.toString(tx))
+                        .ok()
+                        .get("removed")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -233,7 +251,8 @@ class MkctlErrorsTest {
 
     @Test
     void loadOfAMissingFileFailsLocallyAsInRealMode() {
-        JsonNode e = osError(h.mkctl("load", "--id", "1", "--kernel", dir.resolve("nope").toString()), "ENOENT", "open");
+        JsonNode e = osError(
+                h.mkctl("load", "--id", "1", "--kernel", dir.resolve("nope").toString()), "ENOENT", "open");
         assertThat(e.get("path").asText()).isEqualTo(dir.resolve("nope").toString());
     }
 
@@ -247,7 +266,8 @@ class MkctlErrorsTest {
     void relativeKernelPathIsSentAbsolute() throws Exception {
         Path sub = Files.createDirectories(dir.resolve("images"));
         Files.copy(image, sub.resolve("vmlinuz"));
-        JsonNode r = h.mkctlIn(sub, new byte[0], java.util.Map.of(), List.of("load", "--id", "1", "--kernel", "vmlinuz"))
+        JsonNode r = h.mkctlIn(
+                        sub, new byte[0], java.util.Map.of(), List.of("load", "--id", "1", "--kernel", "vmlinuz"))
                 .ok();
         // the server answers BAD (exit 6) to a relative path: success means mkctl sent an absolute one
         assertThat(r.get("status").asText()).isEqualTo("loaded");
@@ -340,7 +360,8 @@ class MkctlErrorsTest {
 
     @Test
     void injectedMountFaultIsReported() throws Exception {
-        try (SimHost fresh = SimHost.start(Files.createDirectories(dir.resolve("fresh")), InterfaceGeneration.CURRENT)) {
+        try (SimHost fresh =
+                SimHost.start(Files.createDirectories(dir.resolve("fresh")), InterfaceGeneration.CURRENT)) {
             fresh.kernel.faults().failNext(Operation.MOUNT, "*", Errno.EPERM, 1);
             osError(fresh.mkctl("mount"), "EPERM", "mount");
             assertThat(fresh.mkctl("mount").ok().get("mounted").asBoolean()).isTrue();

@@ -32,8 +32,13 @@ class MkctlScenarioTest {
     Path dir;
 
     private static List<Long> cpusAvailable(JsonNode state) throws Exception {
-        DeviceTree pool = Fdt.parse(Base64.getDecoder().decode(state.get("pool").get("device_tree").asText()));
-        return pool.find("/resources").orElseThrow().property("cpus-available").orElseThrow().asU64List();
+        DeviceTree pool = Fdt.parse(
+                Base64.getDecoder().decode(state.get("pool").get("device_tree").asText()));
+        return pool.find("/resources")
+                .orElseThrow()
+                .property("cpus-available")
+                .orElseThrow()
+                .asU64List();
     }
 
     private static List<String> names(JsonNode array, String field) {
@@ -74,7 +79,8 @@ class MkctlScenarioTest {
             assertThat(h.mkctl("mount").ok().get("already_mounted").asBoolean()).isTrue();
 
             // baseline: APIC ids 2,4,6,16 and 2 GiB on node 0
-            JsonNode b = h.mkctl(baseline(new long[] {2, 4, 6, 16}, 2 * GIB), "baseline").ok();
+            JsonNode b = h.mkctl(baseline(new long[] {2, 4, 6, 16}, 2 * GIB), "baseline")
+                    .ok();
             assertThat(b.get("pool")).isNotNull();
             s = h.state();
             assertThat(cpusAvailable(s)).containsExactly(2L, 4L, 6L, 16L);
@@ -85,7 +91,8 @@ class MkctlScenarioTest {
             assertThat(s.get("cpus").get(5).get("online").asBoolean()).isTrue();
 
             // instance-create overlay
-            JsonNode a = h.mkctl(overlay("/instances", instanceCreate("web", 1, GIB, 4, 6)), "overlay-apply").ok();
+            JsonNode a = h.mkctl(overlay("/instances", instanceCreate("web", 1, GIB, 4, 6)), "overlay-apply")
+                    .ok();
             long tx = a.get("transaction").get("id").asLong();
             assertThat(a.get("transaction").get("status").asText()).isEqualTo("applied");
             s = h.state();
@@ -99,8 +106,17 @@ class MkctlScenarioTest {
             assertThat(names(s.get("iomem"), "name")).contains("mk-instance-1-web-region-0");
 
             // load
-            JsonNode l = h.mkctl("load", "--id", "1", "--kernel", image.toString(), "--initrd", initrd.toString(),
-                    "--cmdline", "console=mktty0 root=/dev/pmem0").ok();
+            JsonNode l = h.mkctl(
+                            "load",
+                            "--id",
+                            "1",
+                            "--kernel",
+                            image.toString(),
+                            "--initrd",
+                            initrd.toString(),
+                            "--cmdline",
+                            "console=mktty0 root=/dev/pmem0")
+                    .ok();
             assertThat(l.get("flags").asText()).isEqualTo("0x30");
             assertThat(l.get("status").asText()).isEqualTo("loaded");
             s = h.state();
@@ -110,22 +126,26 @@ class MkctlScenarioTest {
 
             // exec
             assertThat(h.mkctl("exec", "--id", "1").ok().get("status").asText()).isEqualTo("active");
-            assertThat(SimHost.instance(h.state(), "web").get("status").asText()).isEqualTo("active");
+            assertThat(SimHost.instance(h.state(), "web").get("status").asText())
+                    .isEqualTo("active");
 
             // halt
             JsonNode halt = h.mkctl("halt", "--id", "1").ok();
             assertThat(halt.get("mode").asText()).isEqualTo("graceful");
             assertThat(halt.get("status").asText()).isEqualTo("loaded");
-            assertThat(SimHost.instance(h.state(), "web").get("status").asText()).isEqualTo("loaded");
+            assertThat(SimHost.instance(h.state(), "web").get("status").asText())
+                    .isEqualTo("loaded");
 
             // unload
-            assertThat(h.mkctl("unload", "--id", "1").ok().get("status").asText()).isEqualTo("ready");
+            assertThat(h.mkctl("unload", "--id", "1").ok().get("status").asText())
+                    .isEqualTo("ready");
             s = h.state();
             assertThat(SimHost.instance(s, "web").get("status").asText()).isEqualTo("ready");
             assertThat(s.get("kimage")).isEmpty();
 
             // instance-remove overlay
-            h.mkctl(overlay("/instances", instanceRemove("web")), "overlay-apply").ok();
+            h.mkctl(overlay("/instances", instanceRemove("web")), "overlay-apply")
+                    .ok();
             s = h.state();
             assertThat(s.get("instances")).isEmpty();
             assertThat(cpusAvailable(s)).containsExactly(2L, 4L, 6L, 16L);
@@ -139,8 +159,11 @@ class MkctlScenarioTest {
         try (SimHost h = SimHost.start(dir, InterfaceGeneration.CURRENT)) {
             h.mkctl("mount").ok();
             h.mkctl(baseline(new long[] {2, 4}, GIB), "baseline").ok();
-            long tx = h.mkctl(overlay("/instances", instanceCreate("db", 2, GIB / 2, 4)), "overlay-apply").ok()
-                    .get("transaction").get("id").asLong();
+            long tx = h.mkctl(overlay("/instances", instanceCreate("db", 2, GIB / 2, 4)), "overlay-apply")
+                    .ok()
+                    .get("transaction")
+                    .get("id")
+                    .asLong();
             JsonNode r = h.mkctl("overlay-remove", "--id", Long.toString(tx)).ok();
             assertThat(r.get("removed").asBoolean()).isTrue();
             JsonNode s = h.state();
@@ -166,17 +189,23 @@ class MkctlScenarioTest {
             JsonNode web = SimHost.instance(s, "web");
             assertThat(web.get("device_tree").isNull()).isTrue();
             assertThat(web.get("device_tree_source").asText()).startsWith("/dts-v1/;");
-            assertThat(s.get("cpus").get(2).get("online").asBoolean()).as("v2 offlines the instance CPUs").isFalse();
+            assertThat(s.get("cpus").get(2).get("online").asBoolean())
+                    .as("v2 offlines the instance CPUs")
+                    .isFalse();
             assertThat(s.get("overlays")).isEmpty();
 
-            assertThat(h.mkctl("load", "--id", "1", "--kernel", image.toString()).ok().get("status").asText())
+            assertThat(h.mkctl("load", "--id", "1", "--kernel", image.toString())
+                            .ok()
+                            .get("status")
+                            .asText())
                     .isEqualTo("loading");
             h.mkctl("exec", "--id", "1").ok();
             // RFC v2 has no stop command, and rmdir refuses a running instance
             JsonNode e = h.mkctl("v2-remove", "--name", "web").error(1);
             assertThat(e.get("errno").asText()).isEqualTo("EBUSY");
             assertThat(e.get("instance_status").asText()).isIn("active", "loading");
-            assertThat(h.mkctl("halt", "--id", "1").error(1).get("errno").asText()).isEqualTo("EINVAL");
+            assertThat(h.mkctl("halt", "--id", "1").error(1).get("errno").asText())
+                    .isEqualTo("EINVAL");
         }
     }
 
@@ -184,8 +213,10 @@ class MkctlScenarioTest {
     void rfcV2RemoveOfAReadyInstance() throws Exception {
         try (SimHost h = SimHost.start(dir, InterfaceGeneration.RFC_V2)) {
             h.mkctl("mount").ok();
-            h.mkctl(v2Tree(v2Instance("web", 1, 1 << 28, 2)), "v2-create", "--expect", "web").ok();
-            assertThat(h.mkctl("v2-remove", "--name", "web").ok().get("removed").asBoolean()).isTrue();
+            h.mkctl(v2Tree(v2Instance("web", 1, 1 << 28, 2)), "v2-create", "--expect", "web")
+                    .ok();
+            assertThat(h.mkctl("v2-remove", "--name", "web").ok().get("removed").asBoolean())
+                    .isTrue();
             assertThat(h.state().get("instances")).isEmpty();
         }
     }

@@ -70,7 +70,9 @@ class MkctlSessionTest {
 
         int end() throws Exception {
             in.close();
-            assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("the session ends with its stdin").isTrue();
+            assertThat(process.waitFor(10, TimeUnit.SECONDS))
+                    .as("the session ends with its stdin")
+                    .isTrue();
             return process.exitValue();
         }
 
@@ -86,14 +88,18 @@ class MkctlSessionTest {
 
     @Test
     void answersEachRequestOnItsOwnLineUntilStdinEnds() throws Exception {
-        try (SimHost h = SimHost.start(dir, InterfaceGeneration.CURRENT); Session s = new Session(h)) {
+        try (SimHost h = SimHost.start(dir, InterfaceGeneration.CURRENT);
+                Session s = new Session(h)) {
             JsonNode hello = s.line();
             assertThat(hello.get("operation").asText()).isEqualTo("session");
             assertThat(hello.get("session").asInt()).isEqualTo(1);
             assertThat(hello.get("contract").asInt()).isEqualTo(1);
             assertThat(hello.get("mode").asText()).isEqualTo("sim");
 
-            JsonNode created = s.request(1, op("mount"), op("baseline").put("blob", baseline(new long[] {2, 4, 6}, 2 * GIB)),
+            JsonNode created = s.request(
+                    1,
+                    op("mount"),
+                    op("baseline").put("blob", baseline(new long[] {2, 4, 6}, 2 * GIB)),
                     op("overlay-apply").put("blob", overlay("/instances", instanceCreate("web", 3, GIB, 4))));
             assertThat(created.get("id").asLong()).isEqualTo(1);
             assertThat(created.has("error")).as(created.toString()).isFalse();
@@ -110,7 +116,8 @@ class MkctlSessionTest {
 
     @Test
     void aBadRequestIsAnsweredAndTheSessionGoesOn() throws Exception {
-        try (SimHost h = SimHost.start(dir, InterfaceGeneration.CURRENT); Session s = new Session(h)) {
+        try (SimHost h = SimHost.start(dir, InterfaceGeneration.CURRENT);
+                Session s = new Session(h)) {
             s.line();
             JsonNode notJson = s.send("not json");
             assertThat(notJson.get("id").isNull()).isTrue();
@@ -131,7 +138,8 @@ class MkctlSessionTest {
 
     @Test
     void theHostLockIsHeldPerRequestNotForTheSession() throws Exception {
-        try (SimHost h = SimHost.start(dir, InterfaceGeneration.CURRENT); Session s = new Session(h)) {
+        try (SimHost h = SimHost.start(dir, InterfaceGeneration.CURRENT);
+                Session s = new Session(h)) {
             s.line();
             assertThat(s.request(1, op("mount")).has("error")).isFalse();
             // the session is open and idle: a one-shot mutation gets the exclusive lock at once

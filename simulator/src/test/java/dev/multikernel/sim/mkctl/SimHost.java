@@ -55,8 +55,10 @@ final class SimHost implements AutoCloseable {
             return binary;
         }
         URL url = SimHost.class.getClassLoader().getResource(RESOURCE);
-        assertThat(url).as("mkctl for " + ARCH + " embedded in the host-executor jar (for aarch64 the build needs "
-                + "gcc-aarch64-linux-gnu: scripts/install-test-deps.sh installs it)").isNotNull();
+        assertThat(url)
+                .as("mkctl for " + ARCH + " embedded in the host-executor jar (for aarch64 the build needs "
+                        + "gcc-aarch64-linux-gnu: scripts/install-test-deps.sh installs it)")
+                .isNotNull();
         try {
             Path out = Files.createTempDirectory("mkctl-bin").resolve("mkctl");
             try (InputStream in = url.openStream()) {
@@ -103,7 +105,9 @@ final class SimHost implements AutoCloseable {
         }
 
         JsonNode ok() {
-            assertThat(exitCode).as("exit code; stdout: %s stderr: %s", stdout, stderr).isZero();
+            assertThat(exitCode)
+                    .as("exit code; stdout: %s stderr: %s", stdout, stderr)
+                    .isZero();
             JsonNode j = json();
             assertThat(j.has("error")).isFalse();
             return j;
@@ -150,7 +154,9 @@ final class SimHost implements AutoCloseable {
                 p.destroyForcibly();
                 throw new AssertionError("mkctl did not finish within 60 s: " + argv);
             }
-            Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            Result r = new Result(
+                    p.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
             Files.delete(out);
             Files.delete(err);

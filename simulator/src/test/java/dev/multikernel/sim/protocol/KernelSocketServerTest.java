@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KernelSocketServerTest {
     @TempDir
     Path dir;
+
     KernelModel kernel;
     KernelSocketServer server;
 
@@ -107,7 +108,9 @@ class KernelSocketServerTest {
             String head = r.line();
             assertThat(head).startsWith("OK ");
             int len = Integer.parseInt(head.substring(3));
-            assertThat(new String(r.bytes(len), StandardCharsets.UTF_8)).contains("mkkernel_pool=4G").endsWith("\n");
+            assertThat(new String(r.bytes(len), StandardCharsets.UTF_8))
+                    .contains("mkkernel_pool=4G")
+                    .endsWith("\n");
         }
     }
 
@@ -178,17 +181,17 @@ class KernelSocketServerTest {
     @DisplayName("malformed frames get BAD and a closed connection; the server keeps serving others")
     void malformedFrames() throws Exception {
         String[] bad = {
-            "FROB /x\n",                       // unknown verb
-            "READ\n",                          // missing field
-            "READ /a /b\n",                    // extra field
-            "READ  /a\n",                      // empty field
-            "WRITE /x lots\n",                 // bad number
-            "WRITE /x 99999999999\n",          // payload too large
-            "READ /a%zz\n",                    // bad escape
-            "READ /a%2\n",                     // truncated escape
-            "READ /a\tb\n",                    // control byte
-            "ADMIN_FAIL_NEXT NOPE * EIO 1\n",  // unknown operation
-            "ADMIN_FAIL_NEXT READ * EWHAT 1\n",// unknown errno
+            "FROB /x\n", // unknown verb
+            "READ\n", // missing field
+            "READ /a /b\n", // extra field
+            "READ  /a\n", // empty field
+            "WRITE /x lots\n", // bad number
+            "WRITE /x 99999999999\n", // payload too large
+            "READ /a%zz\n", // bad escape
+            "READ /a%2\n", // truncated escape
+            "READ /a\tb\n", // control byte
+            "ADMIN_FAIL_NEXT NOPE * EIO 1\n", // unknown operation
+            "ADMIN_FAIL_NEXT READ * EWHAT 1\n", // unknown errno
             "ADMIN_HALT_TIMEOUT 2\n",
             "KEXEC_FILE_LOAD relative - 0 0\n",
             "\n",
@@ -234,8 +237,10 @@ class KernelSocketServerTest {
         try (SimClient c = SimClient.connect(server.socketPath())) {
             String boot = c.bootId();
             c.failNext(Operation.READ, "/proc/*", Errno.EACCES, 1);
-            assertThatThrownBy(() -> c.read("/proc/iomem")).isInstanceOf(KernelError.class)
-                    .extracting(e -> ((KernelError) e).errno()).isEqualTo(Errno.EACCES);
+            assertThatThrownBy(() -> c.read("/proc/iomem"))
+                    .isInstanceOf(KernelError.class)
+                    .extracting(e -> ((KernelError) e).errno())
+                    .isEqualTo(Errno.EACCES);
             assertThat(c.readString("/proc/iomem")).contains("System RAM");
             String next = c.rebootHost();
             assertThat(next).isNotEqualTo(boot).isEqualTo(c.bootId()).isEqualTo(kernel.bootId());
@@ -268,7 +273,9 @@ class KernelSocketServerTest {
                     int ok = 0;
                     try (SimClient c = SimClient.connect(server.socketPath())) {
                         for (int i = 0; i < 50; i++) {
-                            if (c.readString("/proc/sys/kernel/random/boot_id").trim().equals(kernel.bootId())) {
+                            if (c.readString("/proc/sys/kernel/random/boot_id")
+                                    .trim()
+                                    .equals(kernel.bootId())) {
                                 ok++;
                             }
                         }
@@ -287,7 +294,8 @@ class KernelSocketServerTest {
     @Test
     @DisplayName("start replaces a stale socket file, refuses a live one, and close removes the file")
     void socketFileLifecycle() throws Exception {
-        assertThatThrownBy(() -> KernelSocketServer.start(kernel, server.socketPath())).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> KernelSocketServer.start(kernel, server.socketPath()))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("already listening");
         Path stale = dir.resolve("stale.sock");
         KernelSocketServer.start(kernel, stale).close();
@@ -304,7 +312,8 @@ class KernelSocketServerTest {
     @DisplayName("the client surfaces BAD as a protocol exception")
     void clientSeesBad() throws Exception {
         try (SimClient c = SimClient.connect(server.socketPath())) {
-            assertThatThrownBy(() -> c.call("NOPE", null)).isInstanceOf(SimClient.SimProtocolException.class)
+            assertThatThrownBy(() -> c.call("NOPE", null))
+                    .isInstanceOf(SimClient.SimProtocolException.class)
                     .hasMessageContaining("unknown verb");
         }
     }

@@ -35,16 +35,27 @@ public final class OpenSshClient {
 
     /** Options every client gets: only our key, only our known_hosts, never a prompt. */
     public List<String> commonOptions() {
-        return List.of("-F", "/dev/null",
-                "-o", "StrictHostKeyChecking=yes",
-                "-o", "UserKnownHostsFile=" + knownHosts,
-                "-o", "GlobalKnownHostsFile=/dev/null",
-                "-o", "IdentitiesOnly=yes",
-                "-o", "IdentityAgent=none",
-                "-o", "BatchMode=yes",
-                "-o", "ConnectTimeout=20",
-                "-o", "LogLevel=ERROR",
-                "-i", privateKey.toString());
+        return List.of(
+                "-F",
+                "/dev/null",
+                "-o",
+                "StrictHostKeyChecking=yes",
+                "-o",
+                "UserKnownHostsFile=" + knownHosts,
+                "-o",
+                "GlobalKnownHostsFile=/dev/null",
+                "-o",
+                "IdentitiesOnly=yes",
+                "-o",
+                "IdentityAgent=none",
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "ConnectTimeout=20",
+                "-o",
+                "LogLevel=ERROR",
+                "-i",
+                privateKey.toString());
     }
 
     public Result ssh(int port, String user, String command) {
@@ -63,8 +74,10 @@ public final class OpenSshClient {
         List<String> argv = new ArrayList<>(List.of("ssh"));
         argv.addAll(commonOptions());
         argv.addAll(List.of("-p", Integer.toString(port), user + "@127.0.0.1", command));
-        return new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        return new ProcessBuilder(argv)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
     }
 
     /** {@code scp [extra] local user@127.0.0.1:remote}. */
@@ -110,7 +123,8 @@ public final class OpenSshClient {
     }
 
     private static byte[] readAll(InputStream in) {
-        try (in; ByteArrayOutputStream buf = new ByteArrayOutputStream()) {
+        try (in;
+                ByteArrayOutputStream buf = new ByteArrayOutputStream()) {
             in.transferTo(buf);
             return buf.toByteArray();
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package dev.multikernel.sim.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.multikernel.sim.kernel.InterfaceGeneration;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,13 +11,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.util.List;
 import java.util.Random;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import dev.multikernel.sim.kernel.InterfaceGeneration;
 
 /** A simulated host, reached with Debian's OpenSSH clients exactly as a user would. */
 class SimulatedHostTest {
@@ -41,7 +39,8 @@ class SimulatedHostTest {
     }
 
     private HostSpec spec(int port) {
-        return HostSpec.of("sim-1", InterfaceGeneration.CURRENT).withPort(port)
+        return HostSpec.of("sim-1", InterfaceGeneration.CURRENT)
+                .withPort(port)
                 .withAuthorizedKeys(List.of(clientKey.getPublic()));
     }
 
@@ -52,8 +51,8 @@ class SimulatedHostTest {
 
     @Test
     void relaysStdoutStderrAndExitStatusExactly() {
-        OpenSshClient.Result r = client.ssh(host.port(), "root",
-                "printf 'out line\\n'; printf 'err line\\n' >&2; printf 'no newline'; exit 7");
+        OpenSshClient.Result r = client.ssh(
+                host.port(), "root", "printf 'out line\\n'; printf 'err line\\n' >&2; printf 'no newline'; exit 7");
 
         assertThat(r.exitCode()).isEqualTo(7);
         assertThat(r.stdout()).isEqualTo("out line\nno newline");
@@ -73,25 +72,32 @@ class SimulatedHostTest {
 
     @Test
     void commandsSeeTheKernelSocketAndRunInTheUsersHome() {
-        OpenSshClient.Result r = client.ssh(host.port(), "root",
+        OpenSshClient.Result r = client.ssh(
+                host.port(),
+                "root",
                 "echo \"$MKCTL_SIM_SOCKET\"; test -S \"$MKCTL_SIM_SOCKET\" && echo is-socket; "
                         + "echo \"$MULTIKERNEL_SIM_HOST\"; pwd; echo \"$HOME\"");
 
         assertThat(r.exitCode()).as(r.stderr()).isZero();
-        assertThat(r.stdout().lines().toList()).containsExactly(
-                host.kernelSocket().toString(),
-                "is-socket",
-                "sim-1",
-                host.homeOf("root").toString(),
-                host.homeOf("root").toString());
+        assertThat(r.stdout().lines().toList())
+                .containsExactly(
+                        host.kernelSocket().toString(),
+                        "is-socket",
+                        "sim-1",
+                        host.homeOf("root").toString(),
+                        host.homeOf("root").toString());
     }
 
     @Test
     void clientEnvironmentIsPassedOnButCannotRedirectTheKernelSocket() {
         List<String> argv = new java.util.ArrayList<>(List.of("ssh"));
         argv.addAll(client.commonOptions());
-        argv.addAll(List.of("-o", "SetEnv=GREETING=hello MKCTL_SIM_SOCKET=/tmp/elsewhere HOME=/",
-                "-p", Integer.toString(host.port()), "root@127.0.0.1",
+        argv.addAll(List.of(
+                "-o",
+                "SetEnv=GREETING=hello MKCTL_SIM_SOCKET=/tmp/elsewhere HOME=/",
+                "-p",
+                Integer.toString(host.port()),
+                "root@127.0.0.1",
                 "echo \"$GREETING $MKCTL_SIM_SOCKET $HOME\""));
 
         OpenSshClient.Result r = OpenSshClient.run(argv, new byte[0]);
@@ -102,8 +108,8 @@ class SimulatedHostTest {
 
     @Test
     void anUnprivilegedUserBecomesPrivilegedThroughSudo() {
-        OpenSshClient.Result r = client.ssh(host.port(), "admin",
-                "echo \"$USER $MKCTL_SIM_UID\"; sudo -n sh -c 'echo \"$MKCTL_SIM_UID\"'; pwd");
+        OpenSshClient.Result r = client.ssh(
+                host.port(), "admin", "echo \"$USER $MKCTL_SIM_UID\"; sudo -n sh -c 'echo \"$MKCTL_SIM_UID\"'; pwd");
 
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stdout().lines().toList())
@@ -116,8 +122,8 @@ class SimulatedHostTest {
         argv.addAll(client.commonOptions());
         argv.addAll(List.of("-tt", "-p", Integer.toString(host.port()), "root@127.0.0.1"));
 
-        OpenSshClient.Result r = OpenSshClient.run(argv,
-                "tty\necho \"[$MULTIKERNEL_SIM_HOST]\"\nexit 5\n".getBytes(StandardCharsets.UTF_8));
+        OpenSshClient.Result r = OpenSshClient.run(
+                argv, "tty\necho \"[$MULTIKERNEL_SIM_HOST]\"\nexit 5\n".getBytes(StandardCharsets.UTF_8));
 
         assertThat(r.exitCode()).as(r.stderr()).isEqualTo(5);
         assertThat(r.stdout()).contains("/dev/pts/").contains("[sim-1]").contains("@sim-1:");
@@ -128,18 +134,21 @@ class SimulatedHostTest {
         Path local = tmp.resolve("mkctl");
         Files.writeString(local, "#!/bin/sh\necho \"helper ran: $1\"\n");
         Files.setPosixFilePermissions(local, PosixFilePermissions.fromString("rwxr-xr-x"));
-        assertThat(client.ssh(host.port(), "root", "mkdir -p .cache/multikernel").exitCode()).isZero();
+        assertThat(client.ssh(host.port(), "root", "mkdir -p .cache/multikernel")
+                        .exitCode())
+                .isZero();
 
-        OpenSshClient.Result sftpMode = client.scpUpload(host.port(), "root", List.of("-p"), local,
-                ".cache/multikernel/mkctl");
-        OpenSshClient.Result legacy = client.scpUpload(host.port(), "root", List.of("-O", "-p"), local,
-                ".cache/multikernel/mkctl-legacy");
+        OpenSshClient.Result sftpMode =
+                client.scpUpload(host.port(), "root", List.of("-p"), local, ".cache/multikernel/mkctl");
+        OpenSshClient.Result legacy =
+                client.scpUpload(host.port(), "root", List.of("-O", "-p"), local, ".cache/multikernel/mkctl-legacy");
 
         assertThat(sftpMode.exitCode()).as(sftpMode.stderr()).isZero();
         assertThat(legacy.exitCode()).as(legacy.stderr()).isZero();
         Path uploaded = host.homeOf("root").resolve(".cache/multikernel/mkctl");
         assertThat(uploaded).hasSameTextualContentAs(local);
-        assertThat(host.homeOf("root").resolve(".cache/multikernel/mkctl-legacy")).hasSameTextualContentAs(local);
+        assertThat(host.homeOf("root").resolve(".cache/multikernel/mkctl-legacy"))
+                .hasSameTextualContentAs(local);
         OpenSshClient.Result run = client.ssh(host.port(), "root", "~/.cache/multikernel/mkctl probe");
         assertThat(run.stdout()).isEqualTo("helper ran: probe\n");
     }
@@ -151,17 +160,21 @@ class SimulatedHostTest {
         new Random(7).nextBytes(data);
         Files.write(local, data);
 
-        OpenSshClient.Result r = client.sftpBatch(host.port(), "root", String.join("\n",
-                "mkdir helper",
-                "put " + local + " helper/payload.bin",
-                "chmod 700 helper/payload.bin",
-                "ls helper",
-                ""));
+        OpenSshClient.Result r = client.sftpBatch(
+                host.port(),
+                "root",
+                String.join(
+                        "\n",
+                        "mkdir helper",
+                        "put " + local + " helper/payload.bin",
+                        "chmod 700 helper/payload.bin",
+                        "ls helper",
+                        ""));
 
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stdout()).contains("helper/payload.bin");
-        OpenSshClient.Result check = client.ssh(host.port(), "root",
-                "stat -c %a helper/payload.bin; cksum < helper/payload.bin");
+        OpenSshClient.Result check =
+                client.ssh(host.port(), "root", "stat -c %a helper/payload.bin; cksum < helper/payload.bin");
         OpenSshClient.Result localSum = OpenSshClient.run(List.of("sh", "-c", "cksum < " + local), new byte[0]);
         assertThat(check.stdout()).isEqualTo("700\n" + localSum.stdout());
     }
@@ -202,8 +215,10 @@ class SimulatedHostTest {
 
     @Test
     void aChangedHostKeyIsRejectedByTheClient() throws IOException {
-        Files.writeString(knownHosts, "[127.0.0.1]:" + host.port() + " "
-                + SshKeys.publicKeyLine(clientKey.getPublic(), "") + "\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                knownHosts,
+                "[127.0.0.1]:" + host.port() + " " + SshKeys.publicKeyLine(clientKey.getPublic(), "") + "\n",
+                StandardCharsets.UTF_8);
 
         OpenSshClient.Result r = client.ssh(host.port(), "root", "echo in");
 

@@ -3,6 +3,7 @@ package dev.multikernel.sim.ssh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.multikernel.sim.kernel.InterfaceGeneration;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -15,7 +16,6 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -23,8 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import dev.multikernel.sim.kernel.InterfaceGeneration;
 
 /** SSH-level faults, seen from real clients. */
 class SshFaultsTest {
@@ -40,8 +38,9 @@ class SshFaultsTest {
     void startHost() throws IOException {
         Path keyFile = tmp.resolve("id_ed25519");
         clientKey = SshKeys.loadOrCreateEd25519(keyFile, "test@client");
-        host = SimulatedHost.start(HostSpec.of("faulty", InterfaceGeneration.RFC_V2)
-                .withAuthorizedKeys(List.of(clientKey.getPublic())), tmp.resolve("faulty"));
+        host = SimulatedHost.start(
+                HostSpec.of("faulty", InterfaceGeneration.RFC_V2).withAuthorizedKeys(List.of(clientKey.getPublic())),
+                tmp.resolve("faulty"));
         Path knownHosts = tmp.resolve("known_hosts");
         Files.writeString(knownHosts, host.knownHostsLine() + "\n");
         client = new OpenSshClient(keyFile, knownHosts);
@@ -57,15 +56,20 @@ class SshFaultsTest {
         Process ssh = client.startSsh(host.port(), "root", "echo $$ > pid.tmp && mv pid.tmp pid; exec sleep 300");
         Path pidFile = host.homeOf("root").resolve("pid");
         awaitFile(pidFile);
-        ProcessHandle remote = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).orElseThrow();
+        ProcessHandle remote = ProcessHandle.of(
+                        Long.parseLong(Files.readString(pidFile).strip()))
+                .orElseThrow();
 
         int dropped = host.sshFaults().dropAllConnections();
 
         assertThat(dropped).isEqualTo(1);
-        assertThat(ssh.waitFor(30, TimeUnit.SECONDS)).as("ssh ended after the drop").isTrue();
+        assertThat(ssh.waitFor(30, TimeUnit.SECONDS))
+                .as("ssh ended after the drop")
+                .isTrue();
         assertThat(ssh.exitValue()).isEqualTo(255);
         assertThat(remote.onExit().get(30, TimeUnit.SECONDS).isAlive())
-                .as("the remote command was killed with its connection").isFalse();
+                .as("the remote command was killed with its connection")
+                .isFalse();
         assertThat(client.ssh(host.port(), "root", "echo back").stdout()).isEqualTo("back\n");
     }
 
@@ -122,7 +126,8 @@ class SshFaultsTest {
             sshd.setServerKeyVerifier((session, address, key) -> KeyUtils.compareKeys(key, host.hostPublicKey()));
             sshd.start();
             try (ClientSession session = sshd.connect("root", "127.0.0.1", host.port())
-                    .verify(Duration.ofSeconds(20)).getSession()) {
+                    .verify(Duration.ofSeconds(20))
+                    .getSession()) {
                 session.addPublicKeyIdentity(clientKey);
                 session.auth().verify(Duration.ofSeconds(20));
 
@@ -137,7 +142,8 @@ class SshFaultsTest {
 
                 host.sshFaults().clear();
 
-                assertThat(client.ssh(host.port(), "root", "echo reopened").stdout()).isEqualTo("reopened\n");
+                assertThat(client.ssh(host.port(), "root", "echo reopened").stdout())
+                        .isEqualTo("reopened\n");
             }
         }
     }

@@ -3,17 +3,15 @@ package dev.multikernel.sim.ssh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.multikernel.sim.kernel.InterfaceGeneration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import dev.multikernel.sim.kernel.InterfaceGeneration;
 
 class SshKeysTest {
 
@@ -27,11 +25,15 @@ class SshKeysTest {
         KeyPair created = SshKeys.loadOrCreateEd25519(file, "me@here");
         KeyPair loaded = SshKeys.loadOrCreateEd25519(file, "ignored");
 
-        assertThat(loaded.getPublic().getEncoded()).isEqualTo(created.getPublic().getEncoded());
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        assertThat(Files.readString(SshKeys.publicKeyFile(file))).startsWith("ssh-ed25519 ").endsWith(" me@here\n");
-        OpenSshClient.Result keygen = OpenSshClient.run(List.of("ssh-keygen", "-l", "-f", file.toString()),
-                new byte[0]);
+        assertThat(loaded.getPublic().getEncoded())
+                .isEqualTo(created.getPublic().getEncoded());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        assertThat(Files.readString(SshKeys.publicKeyFile(file)))
+                .startsWith("ssh-ed25519 ")
+                .endsWith(" me@here\n");
+        OpenSshClient.Result keygen =
+                OpenSshClient.run(List.of("ssh-keygen", "-l", "-f", file.toString()), new byte[0]);
         assertThat(keygen.stdout()).contains(SshKeys.fingerprint(created.getPublic()));
     }
 
@@ -62,7 +64,8 @@ class SshKeysTest {
     @Test
     void hostSpecsRejectNamesThatCannotNameFilesOrUsers() {
         assertThatThrownBy(() -> HostSpec.of("../etc", InterfaceGeneration.CURRENT))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not valid");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not valid");
         assertThatThrownBy(() -> HostSpec.of("ok", InterfaceGeneration.CURRENT).withUsers(List.of()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> HostSpec.of("ok", InterfaceGeneration.CURRENT).withPort(70000))

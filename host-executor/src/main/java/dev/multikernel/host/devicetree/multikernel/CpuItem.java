@@ -8,17 +8,17 @@ import java.util.OptionalInt;
  * {@code flags} (§2).
  */
 public record CpuItem(long physicalId, OptionalInt numaNode, OptionalInt flags) {
-  public CpuItem {
-    if (physicalId < 0) {
-      throw new IllegalArgumentException("negative physical CPU id " + physicalId);
+    public CpuItem {
+        if (physicalId < 0) {
+            throw new IllegalArgumentException("negative physical CPU id " + physicalId);
+        }
     }
-  }
 
-  public static CpuItem of(long physicalId) {
-    return new CpuItem(physicalId, OptionalInt.empty(), OptionalInt.empty());
-  }
+    public static CpuItem of(long physicalId) {
+        return new CpuItem(physicalId, OptionalInt.empty(), OptionalInt.empty());
+    }
 
-  public static CpuItem of(long physicalId, int numaNode) {
-    return new CpuItem(physicalId, OptionalInt.of(numaNode), OptionalInt.empty());
-  }
+    public static CpuItem of(long physicalId, int numaNode) {
+        return new CpuItem(physicalId, OptionalInt.of(numaNode), OptionalInt.empty());
+    }
 }

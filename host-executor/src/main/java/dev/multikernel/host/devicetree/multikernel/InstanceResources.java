@@ -8,19 +8,19 @@ import java.util.List;
  * first entry). A zero {@code memoryBytes} or an empty list leaves the property out.
  */
 public record InstanceResources(long memoryBytes, List<Long> cpus, List<Integer> numaNodes) {
-  public InstanceResources {
-    cpus = List.copyOf(cpus);
-    numaNodes = List.copyOf(numaNodes);
-    if (memoryBytes < 0) {
-      throw new IllegalArgumentException("negative memory-bytes");
+    public InstanceResources {
+        cpus = List.copyOf(cpus);
+        numaNodes = List.copyOf(numaNodes);
+        if (memoryBytes < 0) {
+            throw new IllegalArgumentException("negative memory-bytes");
+        }
     }
-  }
 
-  public static InstanceResources of(long memoryBytes, List<Long> cpus) {
-    return new InstanceResources(memoryBytes, cpus, List.of());
-  }
+    public static InstanceResources of(long memoryBytes, List<Long> cpus) {
+        return new InstanceResources(memoryBytes, cpus, List.of());
+    }
 
-  public static InstanceResources of(long memoryBytes, List<Long> cpus, int numaNode) {
-    return new InstanceResources(memoryBytes, cpus, List.of(numaNode));
-  }
+    public static InstanceResources of(long memoryBytes, List<Long> cpus, int numaNode) {
+        return new InstanceResources(memoryBytes, cpus, List.of(numaNode));
+    }
 }

@@ -12,18 +12,17 @@ import java.util.OptionalInt;
  * @param memType optional {@code mem-type} (instance {@code memory-add} only)
  */
 public record MemoryRange(long base, long size, OptionalInt numaNode, OptionalInt memType) {
-  public MemoryRange {
-    if (size == 0) {
-      throw new IllegalArgumentException("memory range at 0x" + Long.toHexString(base)
-          + " has size 0");
+    public MemoryRange {
+        if (size == 0) {
+            throw new IllegalArgumentException("memory range at 0x" + Long.toHexString(base) + " has size 0");
+        }
     }
-  }
 
-  public static MemoryRange of(long base, long size) {
-    return new MemoryRange(base, size, OptionalInt.empty(), OptionalInt.empty());
-  }
+    public static MemoryRange of(long base, long size) {
+        return new MemoryRange(base, size, OptionalInt.empty(), OptionalInt.empty());
+    }
 
-  public static MemoryRange of(long base, long size, int numaNode) {
-    return new MemoryRange(base, size, OptionalInt.of(numaNode), OptionalInt.empty());
-  }
+    public static MemoryRange of(long base, long size, int numaNode) {
+        return new MemoryRange(base, size, OptionalInt.of(numaNode), OptionalInt.empty());
+    }
 }

@@ -11,21 +11,21 @@ import java.util.OptionalInt;
  * @param numaNode NUMA node to allocate from; empty for any node
  */
 public record MemoryRequest(long size, OptionalInt numaNode) {
-  public MemoryRequest {
-    if (size == 0 || !Multikernel.pageAligned(size)) {
-      throw new IllegalArgumentException("memory size 0x" + Long.toHexString(size)
-          + " must be non-zero and a multiple of the page size (4096)");
+    public MemoryRequest {
+        if (size == 0 || !Multikernel.pageAligned(size)) {
+            throw new IllegalArgumentException("memory size 0x" + Long.toHexString(size)
+                    + " must be non-zero and a multiple of the page size (4096)");
+        }
+        if (numaNode.isPresent() && numaNode.getAsInt() < 0) {
+            throw new IllegalArgumentException("negative NUMA node " + numaNode.getAsInt());
+        }
     }
-    if (numaNode.isPresent() && numaNode.getAsInt() < 0) {
-      throw new IllegalArgumentException("negative NUMA node " + numaNode.getAsInt());
+
+    public static MemoryRequest of(long size) {
+        return new MemoryRequest(size, OptionalInt.empty());
     }
-  }
 
-  public static MemoryRequest of(long size) {
-    return new MemoryRequest(size, OptionalInt.empty());
-  }
-
-  public static MemoryRequest of(long size, int numaNode) {
-    return new MemoryRequest(size, OptionalInt.of(numaNode));
-  }
+    public static MemoryRequest of(long size, int numaNode) {
+        return new MemoryRequest(size, OptionalInt.of(numaNode));
+    }
 }

@@ -14,27 +14,28 @@ import java.util.List;
  */
 public record PciFunction(PciAddress address, int vendorId, int deviceId, List<Bridge> bridges) {
 
-  public PciFunction {
-    bridges = List.copyOf(bridges);
-  }
-
-  public static PciFunction of(String pciId, int vendorId, int deviceId) {
-    return new PciFunction(PciAddress.parse(pciId), vendorId, deviceId, List.of());
-  }
-
-  /**
-   * A PCI-to-PCI bridge on the path: its device and function on the parent bus and the bus
-   * behind it ({@code bus-range = <secondary secondary>}).
-   */
-  public record Bridge(int device, int function, int secondaryBus) {}
-
-  /** Absolute path of the device node, e.g. {@code /pci@0/pci@3,0/pci@0,0}. */
-  public String nodePath() {
-    StringBuilder sb = new StringBuilder("/pci@").append(Integer.toHexString(address.domain()));
-    for (Bridge b : bridges) {
-      sb.append("/").append(PciTrees.unitName(b.device(), b.function()));
+    public PciFunction {
+        bridges = List.copyOf(bridges);
     }
-    return sb.append("/").append(PciTrees.unitName(address.device(), address.function()))
-        .toString();
-  }
+
+    public static PciFunction of(String pciId, int vendorId, int deviceId) {
+        return new PciFunction(PciAddress.parse(pciId), vendorId, deviceId, List.of());
+    }
+
+    /**
+     * A PCI-to-PCI bridge on the path: its device and function on the parent bus and the bus
+     * behind it ({@code bus-range = <secondary secondary>}).
+     */
+    public record Bridge(int device, int function, int secondaryBus) {}
+
+    /** Absolute path of the device node, e.g. {@code /pci@0/pci@3,0/pci@0,0}. */
+    public String nodePath() {
+        StringBuilder sb = new StringBuilder("/pci@").append(Integer.toHexString(address.domain()));
+        for (Bridge b : bridges) {
+            sb.append("/").append(PciTrees.unitName(b.device(), b.function()));
+        }
+        return sb.append("/")
+                .append(PciTrees.unitName(address.device(), address.function()))
+                .toString();
+    }
 }

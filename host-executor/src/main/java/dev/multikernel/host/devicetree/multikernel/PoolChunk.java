@@ -8,19 +8,18 @@ import java.util.OptionalInt;
  * memory-remove} must name.
  */
 public record PoolChunk(long base, long size, OptionalInt numaNode) {
-  public PoolChunk {
-    if (size == 0) {
-      throw new IllegalArgumentException("pool chunk at 0x" + Long.toHexString(base)
-          + " has size 0");
+    public PoolChunk {
+        if (size == 0) {
+            throw new IllegalArgumentException("pool chunk at 0x" + Long.toHexString(base) + " has size 0");
+        }
     }
-  }
 
-  public static PoolChunk of(long base, long size, int numaNode) {
-    return new PoolChunk(base, size, OptionalInt.of(numaNode));
-  }
+    public static PoolChunk of(long base, long size, int numaNode) {
+        return new PoolChunk(base, size, OptionalInt.of(numaNode));
+    }
 
-  /** The same range as an overlay {@code memory-remove} item. */
-  public MemoryRange asRange() {
-    return new MemoryRange(base, size, OptionalInt.empty(), OptionalInt.empty());
-  }
+    /** The same range as an overlay {@code memory-remove} item. */
+    public MemoryRange asRange() {
+        return new MemoryRange(base, size, OptionalInt.empty(), OptionalInt.empty());
+    }
 }

@@ -15,23 +15,23 @@ import java.util.OptionalLong;
  *     Multikernel#V2_MAX_MEMORY_BYTES}; empty leaves {@code memory-bytes} out
  */
 public record V2Instance(String name, int id, List<Integer> cpus, OptionalLong memoryBytes) {
-  public V2Instance {
-    InstanceNames.check(name);
-    cpus = List.copyOf(cpus);
-    for (int c : cpus) {
-      if (c < 0) {
-        throw new IllegalArgumentException("negative logical CPU number " + c);
-      }
+    public V2Instance {
+        InstanceNames.check(name);
+        cpus = List.copyOf(cpus);
+        for (int c : cpus) {
+            if (c < 0) {
+                throw new IllegalArgumentException("negative logical CPU number " + c);
+            }
+        }
+        if (memoryBytes.isPresent()) {
+            String problem = V2Tree.memoryProblem(memoryBytes.getAsLong());
+            if (problem != null) {
+                throw new IllegalArgumentException("instance " + name + ": " + problem);
+            }
+        }
     }
-    if (memoryBytes.isPresent()) {
-      String problem = V2Tree.memoryProblem(memoryBytes.getAsLong());
-      if (problem != null) {
-        throw new IllegalArgumentException("instance " + name + ": " + problem);
-      }
-    }
-  }
 
-  public static V2Instance of(String name, int id, List<Integer> cpus, long memoryBytes) {
-    return new V2Instance(name, id, cpus, OptionalLong.of(memoryBytes));
-  }
+    public static V2Instance of(String name, int id, List<Integer> cpus, long memoryBytes) {
+        return new V2Instance(name, id, cpus, OptionalLong.of(memoryBytes));
+    }
 }

@@ -47,11 +47,19 @@ final class FakeHost {
             if (cpu > 0) {
                 h.file("sys/devices/system/cpu/cpu" + cpu + "/online", cpu == 3 ? "0\n" : "1\n");
             }
-            cpuinfo.append("processor\t: ").append(cpu).append('\n')
+            cpuinfo.append("processor\t: ")
+                    .append(cpu)
+                    .append('\n')
                     .append("vendor_id\t: GenuineIntel\n")
-                    .append("physical id\t: ").append(node[cpu]).append('\n')
-                    .append("apicid\t\t: ").append(apic[cpu]).append('\n')
-                    .append("initial apicid\t: ").append(apic[cpu]).append('\n')
+                    .append("physical id\t: ")
+                    .append(node[cpu])
+                    .append('\n')
+                    .append("apicid\t\t: ")
+                    .append(apic[cpu])
+                    .append('\n')
+                    .append("initial apicid\t: ")
+                    .append(apic[cpu])
+                    .append('\n')
                     .append("flags\t\t: fpu vme de\n\n");
         }
         h.file("sys/devices/system/cpu/online", "0-2\n");
@@ -64,8 +72,8 @@ final class FakeHost {
 
     /** The mkctl arguments that point it at this tree (and a private lock file). */
     List<String> args(String... more) {
-        List<String> a = new ArrayList<>(List.of("--sysfs-root", sys.toString(), "--procfs-root", proc.toString(),
-                "--lock", lock.toString()));
+        List<String> a = new ArrayList<>(
+                List.of("--sysfs-root", sys.toString(), "--procfs-root", proc.toString(), "--lock", lock.toString()));
         a.addAll(List.of(more));
         return a;
     }
@@ -104,7 +112,10 @@ final class FakeHost {
     }
 
     private static String escapeMountPath(String p) {
-        return p.replace("\\", "\\134").replace(" ", "\\040").replace("\t", "\\011").replace("\n", "\\012");
+        return p.replace("\\", "\\134")
+                .replace(" ", "\\040")
+                .replace("\t", "\\011")
+                .replace("\n", "\\012");
     }
 
     FakeHost instance(String name, int id, String status, byte[] dtb) {

@@ -26,7 +26,9 @@ final class Mkctl {
     /** The embedded binary, as a file in target/classes. */
     static Path binary() {
         URL url = Mkctl.class.getClassLoader().getResource(RESOURCE);
-        assertThat(url).as("class-path resource %s (built by make -C native embed)", RESOURCE).isNotNull();
+        assertThat(url)
+                .as("class-path resource %s (built by make -C native embed)", RESOURCE)
+                .isNotNull();
         assertThat(url.getProtocol()).isEqualTo("file");
         try {
             Path p = Path.of(url.toURI());
@@ -62,7 +64,9 @@ final class Mkctl {
 
         /** The success object; asserts exit 0. */
         Map<String, Object> ok() {
-            assertThat(exitCode).as("exit code; stdout: %s stderr: %s", stdout, stderr).isZero();
+            assertThat(exitCode)
+                    .as("exit code; stdout: %s stderr: %s", stdout, stderr)
+                    .isZero();
             Map<String, Object> j = json();
             assertThat(j).doesNotContainKey("error");
             return j;
@@ -70,7 +74,8 @@ final class Mkctl {
     }
 
     /** Runs a full argv (the first element is the program) with the given stdin and environment. */
-    static Result exec(List<String> argv, byte[] stdin, Map<String, String> env) throws IOException, InterruptedException {
+    static Result exec(List<String> argv, byte[] stdin, Map<String, String> env)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile("mkctl-out", ".txt");
         Path err = Files.createTempFile("mkctl-err", ".txt");
         Path in = Files.createTempFile("mkctl-in", ".bin");
@@ -88,7 +93,9 @@ final class Mkctl {
                 p.waitFor();
                 throw new AssertionError("mkctl did not finish within " + TIMEOUT_SECONDS + " s: " + argv);
             }
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            return new Result(
+                    p.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(out);
@@ -105,7 +112,8 @@ final class Mkctl {
         return run(args, stdin, Map.of());
     }
 
-    static Result run(List<String> args, byte[] stdin, Map<String, String> env) throws IOException, InterruptedException {
+    static Result run(List<String> args, byte[] stdin, Map<String, String> env)
+            throws IOException, InterruptedException {
         for (String a : args) {
             assertThat(a).as("dangerous subcommands must run under Strace").isNotIn(Strace.DANGEROUS);
             if (a.equals("batch")) {

@@ -29,7 +29,8 @@ class MkctlContractTest {
             assertThat(in).isNotNull();
             expected = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
         }
-        String actual = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(binary));
+        String actual =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(binary));
         assertThat(expected).isEqualTo(actual + "\n");
         // a static x86_64 ELF executable: no interpreter needed on the target host
         assertThat(binary[0]).isEqualTo((byte) 0x7f);
@@ -41,12 +42,13 @@ class MkctlContractTest {
     @Test
     void versionNamesContractAndRealMode() throws Exception {
         Map<String, Object> v = Mkctl.run("version").ok();
-        assertThat(v).containsExactly(
-                Map.entry("operation", "version"),
-                Map.entry("version", "0.1.0"),
-                Map.entry("contract", 1L),
-                Map.entry("mode", "real"),
-                Map.entry("arch", "x86_64"));
+        assertThat(v)
+                .containsExactly(
+                        Map.entry("operation", "version"),
+                        Map.entry("version", "0.1.0"),
+                        Map.entry("contract", 1L),
+                        Map.entry("mode", "real"),
+                        Map.entry("arch", "x86_64"));
     }
 
     @Test
@@ -57,31 +59,33 @@ class MkctlContractTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "no subcommand||mkctl|no subcommand",
-        "unknown subcommand|frobnicate|frobnicate|unknown subcommand 'frobnicate'",
-        "unknown option|state --verbose|state|unknown option --verbose",
-        "extra argument|state now|state|unexpected argument 'now'",
-        "option of another subcommand|state --id 3|state|state does not take --id",
-        "missing id|exec|exec|exec needs --id",
-        "id zero|exec --id 0|exec|--id must be 1..2047",
-        "id above the kexec field|unload --id 2048|unload|--id must be 1..2047",
-        "id not a number|exec --id one|exec|--id must be an integer, got 'one'",
-        "missing kernel|load --id 1|load|load needs --kernel",
-        "empty kernel|load --id 1 --kernel=|load|--kernel must not be empty",
-        "option twice|exec --id 1 --id 2|exec|--id given twice",
-        "value missing|exec --id|exec|--id needs a value",
-        "flag with value|halt --id 1 --force=yes|halt|--force takes no value",
-        "both force modes|halt --id 1 --force --force-now|halt|give either --force or --force-now",
-        "halt timeout zero|halt --id 1 --timeout 0|halt|--timeout must be 1..600",
-        "halt timeout too long|halt --id 1 --timeout 601|halt|--timeout must be 1..600",
-        "name with slash|v2-remove --name a/b|v2-remove|instance name must be non-empty",
-        "dot name|v2-remove --name ..|v2-remove|instance name must be non-empty",
-        "lock timeout|state --lock-timeout 3601|state|--lock-timeout must be an integer",
-        "no-lock value|state --no-lock=1|state|--no-lock takes no value",
-        "negative transaction|overlay-remove --id -1|overlay-remove|transaction number",
-        "batch options|batch --id 1|batch|batch takes its operations on stdin",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "no subcommand||mkctl|no subcommand",
+                "unknown subcommand|frobnicate|frobnicate|unknown subcommand 'frobnicate'",
+                "unknown option|state --verbose|state|unknown option --verbose",
+                "extra argument|state now|state|unexpected argument 'now'",
+                "option of another subcommand|state --id 3|state|state does not take --id",
+                "missing id|exec|exec|exec needs --id",
+                "id zero|exec --id 0|exec|--id must be 1..2047",
+                "id above the kexec field|unload --id 2048|unload|--id must be 1..2047",
+                "id not a number|exec --id one|exec|--id must be an integer, got 'one'",
+                "missing kernel|load --id 1|load|load needs --kernel",
+                "empty kernel|load --id 1 --kernel=|load|--kernel must not be empty",
+                "option twice|exec --id 1 --id 2|exec|--id given twice",
+                "value missing|exec --id|exec|--id needs a value",
+                "flag with value|halt --id 1 --force=yes|halt|--force takes no value",
+                "both force modes|halt --id 1 --force --force-now|halt|give either --force or --force-now",
+                "halt timeout zero|halt --id 1 --timeout 0|halt|--timeout must be 1..600",
+                "halt timeout too long|halt --id 1 --timeout 601|halt|--timeout must be 1..600",
+                "name with slash|v2-remove --name a/b|v2-remove|instance name must be non-empty",
+                "dot name|v2-remove --name ..|v2-remove|instance name must be non-empty",
+                "lock timeout|state --lock-timeout 3601|state|--lock-timeout must be an integer",
+                "no-lock value|state --no-lock=1|state|--no-lock takes no value",
+                "negative transaction|overlay-remove --id -1|overlay-remove|transaction number",
+                "batch options|batch --id 1|batch|batch takes its operations on stdin",
+            })
     void usageErrorsExit2WithoutDoingAnything(String title, String args, String operation, String message)
             throws Exception {
         List<String> argv = args == null ? List.of() : List.of(args.split(" "));
@@ -89,9 +93,13 @@ class MkctlContractTest {
         Strace.Traced t = Strace.injectingSuccess().run(tmp, argv, new byte[0]);
         assertThat(t.calls()).as("nothing was done").isEmpty();
         Map<String, Object> e = t.result().error(2);
-        assertThat(e).containsEntry("operation", operation).containsEntry("kind", "usage")
-                .containsEntry("errno", null).containsEntry("errno_number", null)
-                .containsEntry("call", null).containsEntry("path", null);
+        assertThat(e)
+                .containsEntry("operation", operation)
+                .containsEntry("kind", "usage")
+                .containsEntry("errno", null)
+                .containsEntry("errno_number", null)
+                .containsEntry("call", null)
+                .containsEntry("path", null);
         assertThat((String) e.get("message")).contains(message);
     }
 
@@ -121,8 +129,12 @@ class MkctlContractTest {
     void osErrorsNameTheErrnoCallAndPath() throws Exception {
         FakeHost h = FakeHost.create(tmp).currentTree(true, new byte[] {1});
         h.delete("sys/fs/multikernel/overlays/new");
-        Map<String, Object> e = Mkctl.run(h.args("overlay-apply"), new byte[] {1, 2}).error(1);
-        assertThat(e).containsEntry("kind", "os").containsEntry("errno", "ENOENT").containsEntry("errno_number", 2L)
+        Map<String, Object> e =
+                Mkctl.run(h.args("overlay-apply"), new byte[] {1, 2}).error(1);
+        assertThat(e)
+                .containsEntry("kind", "os")
+                .containsEntry("errno", "ENOENT")
+                .containsEntry("errno_number", 2L)
                 .containsEntry("call", "open")
                 .containsEntry("path", h.mk().resolve("overlays/new").toString());
         assertThat(e).doesNotContainKeys("transaction_id", "batch_index");

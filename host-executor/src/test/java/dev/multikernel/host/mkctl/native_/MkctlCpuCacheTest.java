@@ -28,8 +28,13 @@ class MkctlCpuCacheTest {
     private static String cpuinfo(int... online) {
         StringBuilder sb = new StringBuilder();
         for (int cpu : online) {
-            sb.append("processor\t: ").append(cpu).append("\nphysical id\t: ").append(NODE[cpu])
-                    .append("\napicid\t\t: ").append(APIC[cpu]).append("\n\n");
+            sb.append("processor\t: ")
+                    .append(cpu)
+                    .append("\nphysical id\t: ")
+                    .append(NODE[cpu])
+                    .append("\napicid\t\t: ")
+                    .append(APIC[cpu])
+                    .append("\n\n");
         }
         return sb.toString();
     }
@@ -85,15 +90,18 @@ class MkctlCpuCacheTest {
         Path dir = tmp.resolve("run/multikernel"); // created with its parents
         Map<String, Object> s = state(args(h, dir, "state"));
         assertThat(warnings(s)).isEmpty();
-        assertThat(Files.readString(cacheFile(dir))).isEqualTo("{\"format\":1,\"boot_id\":\"" + FakeHost.BOOT_ID
-                + "\",\"cpus\":[{\"cpu\":0,\"apic_id\":0,\"numa_node\":0},{\"cpu\":1,\"apic_id\":2,\"numa_node\":0},"
-                + "{\"cpu\":2,\"apic_id\":16,\"numa_node\":1},{\"cpu\":3,\"apic_id\":18,\"numa_node\":1}]}\n");
+        assertThat(Files.readString(cacheFile(dir)))
+                .isEqualTo("{\"format\":1,\"boot_id\":\"" + FakeHost.BOOT_ID
+                        + "\",\"cpus\":[{\"cpu\":0,\"apic_id\":0,\"numa_node\":0},{\"cpu\":1,\"apic_id\":2,\"numa_node\":0},"
+                        + "{\"cpu\":2,\"apic_id\":16,\"numa_node\":1},{\"cpu\":3,\"apic_id\":18,\"numa_node\":1}]}\n");
         assertThat(names(dir)).containsExactly("cpus-" + FakeHost.BOOT_ID + ".json"); // the temporary file was renamed
 
         offline23(h);
         s = state(args(h, dir, "state"));
-        assertThat(cpus(s)).extracting(c -> c.get("apic_id"), c -> c.get("apic_id_source"), c -> c.get("online"))
-                .containsExactly(tuple(0L, "cpuinfo", true),
+        assertThat(cpus(s))
+                .extracting(c -> c.get("apic_id"), c -> c.get("apic_id_source"), c -> c.get("online"))
+                .containsExactly(
+                        tuple(0L, "cpuinfo", true),
                         tuple(2L, "cpuinfo", true),
                         tuple(16L, "cache", false),
                         tuple(18L, "cache", false));
@@ -113,7 +121,9 @@ class MkctlCpuCacheTest {
         Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(0));
         offline23(h);
         state(args(h, dir, "state"));
-        assertThat(Files.getLastModifiedTime(file).toMillis()).as("rewritten without news").isZero();
+        assertThat(Files.getLastModifiedTime(file).toMillis())
+                .as("rewritten without news")
+                .isZero();
     }
 
     @Test
@@ -133,7 +143,9 @@ class MkctlCpuCacheTest {
         byte[] blob = {(byte) 0xd0, 0x0d, (byte) 0xfe, (byte) 0xed, 0, 0, 0, 8};
         Strace.Traced t = Strace.injectingSuccess().observe("write").run(tmp, args(h, dir, "baseline"), blob);
         assertThat(warnings(t.result().ok())).isEmpty();
-        List<String> targets = t.calls("write").stream().map(c -> Strace.fdPath(c.args().get(0))).toList();
+        List<String> targets = t.calls("write").stream()
+                .map(c -> Strace.fdPath(c.args().get(0)))
+                .toList();
         String tree = h.mk().resolve("device_tree").toString();
         int cacheWrite = -1;
         for (int i = 0; i < targets.size(); i++) {
@@ -142,8 +154,12 @@ class MkctlCpuCacheTest {
                 break;
             }
         }
-        assertThat(cacheWrite).as("a write to the cache's temporary file in %s", targets).isNotNegative();
-        assertThat(targets.indexOf(tree)).as("the device tree write in %s", targets).isGreaterThan(cacheWrite);
+        assertThat(cacheWrite)
+                .as("a write to the cache's temporary file in %s", targets)
+                .isNotNegative();
+        assertThat(targets.indexOf(tree))
+                .as("the device tree write in %s", targets)
+                .isGreaterThan(cacheWrite);
         assertThat(Files.readString(cacheFile(dir))).contains("{\"cpu\":3,\"apic_id\":18,\"numa_node\":1}");
     }
 
@@ -154,12 +170,19 @@ class MkctlCpuCacheTest {
         Files.createDirectories(dir);
         Path file = cacheFile(dir);
 
-        for (String junk : List.of("", "{", "null", "{\"format\":1}", "{\"format\":2,\"boot_id\":\"" + FakeHost.BOOT_ID
-                + "\",\"cpus\":[]}", "{\"format\":1,\"boot_id\":\"" + FakeHost.BOOT_ID
-                + "\",\"cpus\":[{\"cpu\":\"3\",\"apic_id\":18}]}")) {
+        for (String junk : List.of(
+                "",
+                "{",
+                "null",
+                "{\"format\":1}",
+                "{\"format\":2,\"boot_id\":\"" + FakeHost.BOOT_ID + "\",\"cpus\":[]}",
+                "{\"format\":1,\"boot_id\":\"" + FakeHost.BOOT_ID + "\",\"cpus\":[{\"cpu\":\"3\",\"apic_id\":18}]}")) {
             Files.writeString(file, junk);
             Map<String, Object> s = state(args(h, dir, "state"));
-            assertThat(warnings(s)).as("cache %s", junk).singleElement().asString()
+            assertThat(warnings(s))
+                    .as("cache %s", junk)
+                    .singleElement()
+                    .asString()
                     .contains("CPU map cache " + file + " is malformed and was ignored");
             // rewritten from the CPUs online now
             assertThat(Files.readString(file)).contains("\"boot_id\":\"" + FakeHost.BOOT_ID + "\"");
@@ -192,14 +215,26 @@ class MkctlCpuCacheTest {
     @Test
     void theCacheDirectoryOptionIsCheckedLikeTheOtherGlobalOptions() throws Exception {
         FakeHost h = host();
-        assertThat(Mkctl.run(h.args("--cpu-cache-dir", "relative", "state"), new byte[0]).error(2).get("message"))
-                .asString().contains("--cpu-cache-dir must be an absolute path");
-        assertThat(Mkctl.run(h.args("--cpu-cache-dir", "/a", "--no-cpu-cache", "state"), new byte[0]).error(2)
-                .get("message")).asString().contains("either --cpu-cache-dir or --no-cpu-cache");
-        assertThat(Mkctl.run(h.args("--no-cpu-cache=1", "state"), new byte[0]).error(2).get("message"))
-                .asString().contains("--no-cpu-cache takes no value");
-        assertThat(Mkctl.run(h.args("--cpu-cache-dir", "/a", "--cpu-cache-dir", "/b", "state"), new byte[0]).error(2)
-                .get("message")).asString().contains("--cpu-cache-dir given twice");
+        assertThat(Mkctl.run(h.args("--cpu-cache-dir", "relative", "state"), new byte[0])
+                        .error(2)
+                        .get("message"))
+                .asString()
+                .contains("--cpu-cache-dir must be an absolute path");
+        assertThat(Mkctl.run(h.args("--cpu-cache-dir", "/a", "--no-cpu-cache", "state"), new byte[0])
+                        .error(2)
+                        .get("message"))
+                .asString()
+                .contains("either --cpu-cache-dir or --no-cpu-cache");
+        assertThat(Mkctl.run(h.args("--no-cpu-cache=1", "state"), new byte[0])
+                        .error(2)
+                        .get("message"))
+                .asString()
+                .contains("--no-cpu-cache takes no value");
+        assertThat(Mkctl.run(h.args("--cpu-cache-dir", "/a", "--cpu-cache-dir", "/b", "state"), new byte[0])
+                        .error(2)
+                        .get("message"))
+                .asString()
+                .contains("--cpu-cache-dir given twice");
         assertThat(Mkctl.run("help").stdout()).contains("--cpu-cache-dir DIR");
     }
 }

@@ -42,8 +42,15 @@ class MkctlLockTest {
 
     /** Holds the lock file with flock(1) (same flock(2) lock as mkctl) until released. */
     private void hold(boolean exclusive) throws Exception {
-        holder = new ProcessBuilder("flock", exclusive ? "-x" : "-s", "-o", host.lock.toString(),
-                "-c", "echo locked; exec sleep 120").redirectErrorStream(true).start();
+        holder = new ProcessBuilder(
+                        "flock",
+                        exclusive ? "-x" : "-s",
+                        "-o",
+                        host.lock.toString(),
+                        "-c",
+                        "echo locked; exec sleep 120")
+                .redirectErrorStream(true)
+                .start();
         BufferedReader r = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
         assertThat(r.readLine()).isEqualTo("locked");
     }
@@ -61,9 +68,13 @@ class MkctlLockTest {
     @Test
     void mutationGivesUpAfterTheLockTimeoutAndDoesNothing() throws Exception {
         hold(true);
-        Map<String, Object> e = Mkctl.run(args("overlay-remove", "--id", "9", "--lock-timeout", "1"), new byte[0]).error(3);
-        assertThat(e).containsEntry("operation", "overlay-remove").containsEntry("kind", "lock_timeout")
-                .containsEntry("errno", null).containsEntry("call", "flock")
+        Map<String, Object> e = Mkctl.run(args("overlay-remove", "--id", "9", "--lock-timeout", "1"), new byte[0])
+                .error(3);
+        assertThat(e)
+                .containsEntry("operation", "overlay-remove")
+                .containsEntry("kind", "lock_timeout")
+                .containsEntry("errno", null)
+                .containsEntry("call", "flock")
                 .containsEntry("path", host.lock.toString());
         assertThat((String) e.get("message")).contains("another mkctl holds the lock");
         assertThat(host.mk().resolve("overlays/tx_9")).isDirectory();
@@ -72,7 +83,8 @@ class MkctlLockTest {
     @Test
     void lockTimeoutZeroTriesOnce() throws Exception {
         hold(true);
-        Mkctl.run(args("overlay-remove", "--id", "9", "--lock-timeout", "0"), new byte[0]).error(3);
+        Mkctl.run(args("overlay-remove", "--id", "9", "--lock-timeout", "0"), new byte[0])
+                .error(3);
     }
 
     @Test
@@ -85,7 +97,8 @@ class MkctlLockTest {
         hold(false); // a reader holds it: other readers go ahead, writers wait
         assertThat(Mkctl.run(args("state", "--lock-timeout", "0"), new byte[0]).ok())
                 .containsEntry("interface", "current");
-        Mkctl.run(args("overlay-remove", "--id", "9", "--lock-timeout", "1"), new byte[0]).error(3);
+        Mkctl.run(args("overlay-remove", "--id", "9", "--lock-timeout", "1"), new byte[0])
+                .error(3);
     }
 
     @Test
@@ -100,7 +113,9 @@ class MkctlLockTest {
         });
         Thread.sleep(700);
         assertThat(waiting).isNotDone();
-        assertThat(host.mk().resolve("overlays/tx_9")).as("nothing done while the lock is held").isDirectory();
+        assertThat(host.mk().resolve("overlays/tx_9"))
+                .as("nothing done while the lock is held")
+                .isDirectory();
         releaseHolder();
         Mkctl.Result r = waiting.get(60, TimeUnit.SECONDS);
         assertThat(r.ok()).containsEntry("removed", true);
@@ -115,7 +130,8 @@ class MkctlLockTest {
         host.instance("web", 3, "active", new byte[] {2});
         CompletableFuture<Strace.Traced> first = CompletableFuture.supplyAsync(() -> {
             try {
-                return Strace.injectingSuccess().delaySuccess("reboot", java.time.Duration.ofSeconds(3))
+                return Strace.injectingSuccess()
+                        .delaySuccess("reboot", java.time.Duration.ofSeconds(3))
                         .run(kernelTrace, args("halt", "--id", "3", "--timeout", "30"), new byte[0]);
             } catch (Exception ex) {
                 throw new IllegalStateException(ex);
@@ -131,10 +147,12 @@ class MkctlLockTest {
             }
         }
         assertThat(held).as("the first mkctl took the lock").isTrue();
-        Map<String, Object> e = Mkctl.run(args("overlay-remove", "--id", "9", "--lock-timeout", "1"), new byte[0]).error(3);
+        Map<String, Object> e = Mkctl.run(args("overlay-remove", "--id", "9", "--lock-timeout", "1"), new byte[0])
+                .error(3);
         assertThat(e).containsEntry("kind", "lock_timeout");
         assertThat(first.get(60, TimeUnit.SECONDS).result().ok()).containsEntry("mode", "graceful");
-        assertThat(Mkctl.run(args("overlay-remove", "--id", "9", "--lock-timeout", "0"), new byte[0]).ok())
+        assertThat(Mkctl.run(args("overlay-remove", "--id", "9", "--lock-timeout", "0"), new byte[0])
+                        .ok())
                 .containsEntry("removed", true);
     }
 
@@ -145,7 +163,8 @@ class MkctlLockTest {
         a.set(a.indexOf(host.lock.toString()), lock.toString());
         a.add("state");
         Mkctl.run(a, new byte[0]).ok();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(lock))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(lock)))
+                .isEqualTo("rw-------");
     }
 
     @Test

@@ -107,34 +107,38 @@ class MkctlSimModeGuardTest {
 
     @Test
     void emptyVariableMeansRealMode() throws Exception {
-        assertThat(Mkctl.run(List.of("version"), new byte[0], Map.of("MKCTL_SIM_SOCKET", "")).ok())
+        assertThat(Mkctl.run(List.of("version"), new byte[0], Map.of("MKCTL_SIM_SOCKET", ""))
+                        .ok())
                 .containsEntry("mode", "real");
     }
 
     @Test
     void missingSocketIsRefusedWithoutFallingBackToRealMode() throws Exception {
-        Map<String, Object> e = refused(Map.of("MKCTL_SIM_SOCKET", tmp.resolve("none.sock").toString()), "version");
+        Map<String, Object> e =
+                refused(Map.of("MKCTL_SIM_SOCKET", tmp.resolve("none.sock").toString()), "version");
         assertThat((String) e.get("message")).contains("No such file or directory");
     }
 
     @Test
     void relativeSocketPathIsRefused() throws Exception {
-        assertThat((String) refused(Map.of("MKCTL_SIM_SOCKET", "sim.sock"), "version").get("message"))
+        assertThat((String) refused(Map.of("MKCTL_SIM_SOCKET", "sim.sock"), "version")
+                        .get("message"))
                 .contains("absolute path");
     }
 
     @Test
     void regularFileIsRefused() throws Exception {
         Path f = Files.writeString(tmp.resolve("not-a-socket"), "INFO");
-        assertThat((String) refused(Map.of("MKCTL_SIM_SOCKET", f.toString()), "version").get("message"))
+        assertThat((String) refused(Map.of("MKCTL_SIM_SOCKET", f.toString()), "version")
+                        .get("message"))
                 .contains("is not a unix socket");
     }
 
     @Test
     void testRootsCannotBeCombinedWithSimMode() throws Exception {
         Path sock = peer(l -> ok("protocol=1\ngeneration=current\n"));
-        Map<String, Object> e = refused(Map.of("MKCTL_SIM_SOCKET", sock.toString()),
-                "--sysfs-root", tmp.toString(), "state");
+        Map<String, Object> e =
+                refused(Map.of("MKCTL_SIM_SOCKET", sock.toString()), "--sysfs-root", tmp.toString(), "state");
         assertThat((String) e.get("message")).contains("real-mode test aids");
         assertThat(requests).isEmpty();
     }
@@ -142,14 +146,16 @@ class MkctlSimModeGuardTest {
     @Test
     void peerThatRefusesInfoIsNotTheSimulator() throws Exception {
         Path sock = peer(l -> "ERR 38 ENOSYS %\n");
-        assertThat((String) refused(Map.of("MKCTL_SIM_SOCKET", sock.toString()), "version").get("message"))
+        assertThat((String) refused(Map.of("MKCTL_SIM_SOCKET", sock.toString()), "version")
+                        .get("message"))
                 .contains("it is not the multikernel simulator");
     }
 
     @Test
     void peerSpeakingAnotherProtocolVersionIsRefused() throws Exception {
         Path sock = peer(l -> ok("protocol=2\ngeneration=current\n"));
-        assertThat((String) refused(Map.of("MKCTL_SIM_SOCKET", sock.toString()), "version").get("message"))
+        assertThat((String) refused(Map.of("MKCTL_SIM_SOCKET", sock.toString()), "version")
+                        .get("message"))
                 .contains("does not identify as the multikernel simulator speaking protocol 1");
     }
 
@@ -162,7 +168,8 @@ class MkctlSimModeGuardTest {
     @Test
     void peerThatAnswersGarbageIsRefused() throws Exception {
         Path sock = peer(l -> "HELLO\n");
-        assertThat((String) refused(Map.of("MKCTL_SIM_SOCKET", sock.toString()), "version").get("message"))
+        assertThat((String) refused(Map.of("MKCTL_SIM_SOCKET", sock.toString()), "version")
+                        .get("message"))
                 .contains("unknown reply");
     }
 
@@ -170,8 +177,8 @@ class MkctlSimModeGuardTest {
     void simulatorVanishingMidCommandIsASimErrorNotAnEmptyAnswer() throws Exception {
         Path sock = peer(l -> l.equals("INFO") ? ok("protocol=1\ngeneration=current\n") : "!OK 100\nshort");
         Path lock = tmp.resolve("l");
-        Mkctl.Result r = Mkctl.run(List.of("--lock", lock.toString(), "state"), new byte[0],
-                Map.of("MKCTL_SIM_SOCKET", sock.toString()));
+        Mkctl.Result r = Mkctl.run(
+                List.of("--lock", lock.toString(), "state"), new byte[0], Map.of("MKCTL_SIM_SOCKET", sock.toString()));
         Map<String, Object> e = r.error(6);
         assertThat(e).containsEntry("kind", "sim").containsEntry("operation", "state");
         assertThat((String) e.get("message")).contains("closed the connection");

@@ -31,7 +31,8 @@ class MkctlSyscallTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        host = FakeHost.create(tmp.resolve("host")).currentTree(true, new byte[] {1})
+        host = FakeHost.create(tmp.resolve("host"))
+                .currentTree(true, new byte[] {1})
                 .instance("web", 3, "ready", new byte[] {2});
         kernel = Files.write(tmp.resolve("vmlinuz-spawn"), new byte[] {'M', 'Z'});
         initrd = Files.write(tmp.resolve("initrd.img"), new byte[] {0x1f, (byte) 0x8b});
@@ -43,11 +44,22 @@ class MkctlSyscallTest {
 
     @Test
     void loadWithoutInitrdPassesNoInitramfsAndTheIdBits() throws Exception {
-        Strace.Traced t = run(Strace.injectingSuccess(), "load", "--id", "3", "--kernel", kernel.toString(),
-                "--cmdline", "console=ttyS0 root=/dev/vda \"quoted\"");
+        Strace.Traced t = run(
+                Strace.injectingSuccess(),
+                "load",
+                "--id",
+                "3",
+                "--kernel",
+                kernel.toString(),
+                "--cmdline",
+                "console=ttyS0 root=/dev/vda \"quoted\"");
         Map<String, Object> r = t.result().ok();
-        assertThat(r).containsExactly(Map.entry("operation", "load"), Map.entry("id", 3L),
-                Map.entry("flags", "0x74"), Map.entry("status", "ready"));
+        assertThat(r)
+                .containsExactly(
+                        Map.entry("operation", "load"),
+                        Map.entry("id", 3L),
+                        Map.entry("flags", "0x74"),
+                        Map.entry("status", "ready"));
         Strace.Call c = t.calls("kexec_file_load").get(0);
         assertThat(t.calls("kexec_file_load")).hasSize(1);
         assertThat(Strace.fdPath(c.args().get(0))).isEqualTo(kernel.toString());
@@ -60,8 +72,15 @@ class MkctlSyscallTest {
 
     @Test
     void loadWithInitrdAndTheHighestIdPassesBothFds() throws Exception {
-        Strace.Traced t = run(Strace.injectingSuccess(), "load", "--id", "2047", "--kernel", kernel.toString(),
-                "--initrd", initrd.toString());
+        Strace.Traced t = run(
+                Strace.injectingSuccess(),
+                "load",
+                "--id",
+                "2047",
+                "--kernel",
+                kernel.toString(),
+                "--initrd",
+                initrd.toString());
         assertThat(t.result().ok()).containsEntry("flags", "0xfff0").containsEntry("status", null);
         Strace.Call c = t.calls("kexec_file_load").get(0);
         assertThat(Strace.fdPath(c.args().get(0))).isEqualTo(kernel.toString());
@@ -74,11 +93,20 @@ class MkctlSyscallTest {
     @ParameterizedTest
     @ValueSource(strings = {"EBUSY", "ENOENT", "EINVAL", "ENOMEM", "EPERM", "ENOEXEC"})
     void loadErrorsCarryTheErrnoAndTheInstanceStatus(String errno) throws Exception {
-        Strace.Traced t = run(Strace.injectingSuccess().fail("kexec_file_load", errno), "load", "--id", "3",
-                "--kernel", kernel.toString());
+        Strace.Traced t = run(
+                Strace.injectingSuccess().fail("kexec_file_load", errno),
+                "load",
+                "--id",
+                "3",
+                "--kernel",
+                kernel.toString());
         Map<String, Object> e = t.result().error(1);
-        assertThat(e).containsEntry("operation", "load").containsEntry("kind", "os").containsEntry("errno", errno)
-                .containsEntry("call", "kexec_file_load").containsEntry("path", kernel.toString())
+        assertThat(e)
+                .containsEntry("operation", "load")
+                .containsEntry("kind", "os")
+                .containsEntry("errno", errno)
+                .containsEntry("call", "kexec_file_load")
+                .containsEntry("path", kernel.toString())
                 .containsEntry("instance_status", "ready");
         assertThat(t.calls("kexec_file_load")).hasSize(1);
     }
@@ -87,15 +115,25 @@ class MkctlSyscallTest {
     void loadOfAMissingKernelFileFailsBeforeTheSyscall() throws Exception {
         Strace.Traced t = run(Strace.injectingSuccess(), "load", "--id", "3", "--kernel", tmp + "/nope");
         Map<String, Object> e = t.result().error(1);
-        assertThat(e).containsEntry("errno", "ENOENT").containsEntry("call", "open")
-                .containsEntry("path", tmp + "/nope").doesNotContainKey("instance_status");
+        assertThat(e)
+                .containsEntry("errno", "ENOENT")
+                .containsEntry("call", "open")
+                .containsEntry("path", tmp + "/nope")
+                .doesNotContainKey("instance_status");
         assertThat(t.calls()).isEmpty();
     }
 
     @Test
     void loadOfAMissingInitrdFailsBeforeTheSyscall() throws Exception {
-        Strace.Traced t = run(Strace.injectingSuccess(), "load", "--id", "3", "--kernel", kernel.toString(),
-                "--initrd", tmp + "/nope.img");
+        Strace.Traced t = run(
+                Strace.injectingSuccess(),
+                "load",
+                "--id",
+                "3",
+                "--kernel",
+                kernel.toString(),
+                "--initrd",
+                tmp + "/nope.img");
         assertThat(t.result().error(1)).containsEntry("call", "open").containsEntry("path", tmp + "/nope.img");
         assertThat(t.calls()).isEmpty();
     }
@@ -103,8 +141,12 @@ class MkctlSyscallTest {
     @Test
     void unloadPassesUnloadMultikernelAndId() throws Exception {
         Strace.Traced t = run(Strace.injectingSuccess(), "unload", "--id", "3");
-        assertThat(t.result().ok()).containsExactly(Map.entry("operation", "unload"), Map.entry("id", 3L),
-                Map.entry("flags", "0x71"), Map.entry("status", "ready"));
+        assertThat(t.result().ok())
+                .containsExactly(
+                        Map.entry("operation", "unload"),
+                        Map.entry("id", 3L),
+                        Map.entry("flags", "0x71"),
+                        Map.entry("status", "ready"));
         Strace.Call c = t.calls("kexec_file_load").get(0);
         assertThat(c.args().subList(0, 4)).containsExactly("-1", "-1", "0", "NULL");
         assertThat(Strace.number(c.args().get(4))).isEqualTo(0x1L | 0x10L | (3L << 5));
@@ -113,15 +155,17 @@ class MkctlSyscallTest {
     @Test
     void unloadErrorIsReported() throws Exception {
         Strace.Traced t = run(Strace.injectingSuccess().fail("kexec_file_load", "EINVAL"), "unload", "--id", "3");
-        assertThat(t.result().error(1)).containsEntry("errno", "EINVAL").containsEntry("path", null)
+        assertThat(t.result().error(1))
+                .containsEntry("errno", "EINVAL")
+                .containsEntry("path", null)
                 .containsEntry("instance_status", "ready");
     }
 
     @Test
     void execCallsRebootWithTheMultikernelCommand() throws Exception {
         Strace.Traced t = run(Strace.injectingSuccess(), "exec", "--id", "3");
-        assertThat(t.result().ok()).containsExactly(Map.entry("operation", "exec"), Map.entry("id", 3L),
-                Map.entry("status", "ready"));
+        assertThat(t.result().ok())
+                .containsExactly(Map.entry("operation", "exec"), Map.entry("id", 3L), Map.entry("status", "ready"));
         Strace.Call c = t.calls("reboot").get(0);
         assertThat(t.calls("reboot")).hasSize(1);
         assertThat(Strace.number(c.args().get(0))).isEqualTo(0xfee1deadL);
@@ -133,26 +177,39 @@ class MkctlSyscallTest {
     @ValueSource(strings = {"EBUSY", "EINVAL", "EFAULT", "ENOENT"})
     void execErrors(String errno) throws Exception {
         Strace.Traced t = run(Strace.injectingSuccess().fail("reboot", errno), "exec", "--id", "3");
-        assertThat(t.result().error(1)).containsEntry("kind", "os").containsEntry("errno", errno)
+        assertThat(t.result().error(1))
+                .containsEntry("kind", "os")
+                .containsEntry("errno", errno)
                 .containsEntry("call", "reboot");
     }
 
     @Test
     void gracefulHalt() throws Exception {
         Strace.Traced t = run(Strace.injectingSuccess(), "halt", "--id", "3");
-        assertThat(t.result().ok()).containsExactly(Map.entry("operation", "halt"), Map.entry("id", 3L),
-                Map.entry("mode", "graceful"), Map.entry("status", "ready"));
-        assertThat(t.calls("reboot")).extracting(c -> Strace.number(c.args().get(2))).containsExactly(HALT);
+        assertThat(t.result().ok())
+                .containsExactly(
+                        Map.entry("operation", "halt"),
+                        Map.entry("id", 3L),
+                        Map.entry("mode", "graceful"),
+                        Map.entry("status", "ready"));
+        assertThat(t.calls("reboot"))
+                .extracting(c -> Strace.number(c.args().get(2)))
+                .containsExactly(HALT);
     }
 
     @Test
     void haltTimedOutInTheKernelWithoutForceIsExit4() throws Exception {
         Strace.Traced t = run(Strace.injectingSuccess().fail("reboot", "ETIMEDOUT"), "halt", "--id", "3");
         Map<String, Object> e = t.result().error(4);
-        assertThat(e).containsEntry("kind", "halt_timeout").containsEntry("errno", "ETIMEDOUT")
-                .containsEntry("call", "reboot").containsEntry("instance_status", "ready");
+        assertThat(e)
+                .containsEntry("kind", "halt_timeout")
+                .containsEntry("errno", "ETIMEDOUT")
+                .containsEntry("call", "reboot")
+                .containsEntry("instance_status", "ready");
         assertThat((String) e.get("message")).contains("--force");
-        assertThat(t.calls("reboot")).extracting(c -> Strace.number(c.args().get(2))).containsExactly(HALT);
+        assertThat(t.calls("reboot"))
+                .extracting(c -> Strace.number(c.args().get(2)))
+                .containsExactly(HALT);
     }
 
     @Test
@@ -160,29 +217,47 @@ class MkctlSyscallTest {
         // every reboot is injected with ETIMEDOUT, so the force halt fails too: both calls show
         Strace.Traced t = run(Strace.injectingSuccess().fail("reboot", "ETIMEDOUT"), "halt", "--id", "3", "--force");
         assertThat(t.result().error(1)).containsEntry("kind", "os").containsEntry("errno", "ETIMEDOUT");
-        assertThat(t.calls("reboot")).extracting(c -> Strace.number(c.args().get(2)))
+        assertThat(t.calls("reboot"))
+                .extracting(c -> Strace.number(c.args().get(2)))
                 .containsExactly(HALT, HALT_FORCE);
     }
 
     @Test
     void haltThatOutlivesTheTimeoutEscalatesToForce() throws Exception {
-        Strace.Traced t = run(Strace.injectingSuccess().delaySuccess("reboot", Duration.ofSeconds(4)),
-                "halt", "--id", "3", "--timeout", "1", "--force");
+        Strace.Traced t = run(
+                Strace.injectingSuccess().delaySuccess("reboot", Duration.ofSeconds(4)),
+                "halt",
+                "--id",
+                "3",
+                "--timeout",
+                "1",
+                "--force");
         assertThat(t.result().ok()).containsEntry("mode", "force");
-        List<Long> cmds = t.calls("reboot").stream().map(c -> Strace.number(c.args().get(2))).toList();
+        List<Long> cmds = t.calls("reboot").stream()
+                .map(c -> Strace.number(c.args().get(2)))
+                .toList();
         assertThat(cmds).contains(HALT_FORCE);
         // the graceful call was made in a child process, the force call in mkctl itself
         Strace.Call graceful = t.calls("reboot").stream()
-                .filter(c -> Strace.number(c.args().get(2)) == HALT).findFirst().orElseThrow();
+                .filter(c -> Strace.number(c.args().get(2)) == HALT)
+                .findFirst()
+                .orElseThrow();
         Strace.Call force = t.calls("reboot").stream()
-                .filter(c -> Strace.number(c.args().get(2)) == HALT_FORCE).findFirst().orElseThrow();
+                .filter(c -> Strace.number(c.args().get(2)) == HALT_FORCE)
+                .findFirst()
+                .orElseThrow();
         assertThat(graceful.pid()).isNotEqualTo(force.pid());
     }
 
     @Test
     void haltThatOutlivesTheTimeoutWithoutForceIsExit4() throws Exception {
-        Strace.Traced t = run(Strace.injectingSuccess().delaySuccess("reboot", Duration.ofSeconds(4)),
-                "halt", "--id", "3", "--timeout", "1");
+        Strace.Traced t = run(
+                Strace.injectingSuccess().delaySuccess("reboot", Duration.ofSeconds(4)),
+                "halt",
+                "--id",
+                "3",
+                "--timeout",
+                "1");
         Map<String, Object> e = t.result().error(4);
         assertThat(e).containsEntry("kind", "halt_timeout").containsEntry("errno", null);
         assertThat((String) e.get("message")).contains("did not finish within 1 s");
@@ -192,7 +267,9 @@ class MkctlSyscallTest {
     void forceNowSkipsTheGracefulHalt() throws Exception {
         Strace.Traced t = run(Strace.injectingSuccess(), "halt", "--id", "3", "--force-now");
         assertThat(t.result().ok()).containsEntry("mode", "force");
-        assertThat(t.calls("reboot")).extracting(c -> Strace.number(c.args().get(2))).containsExactly(HALT_FORCE);
+        assertThat(t.calls("reboot"))
+                .extracting(c -> Strace.number(c.args().get(2)))
+                .containsExactly(HALT_FORCE);
     }
 
     @Test
@@ -207,7 +284,9 @@ class MkctlSyscallTest {
         host.file("sys/fs/multikernel/instances/web/status", "failed\n");
         Strace.Traced t = run(Strace.injectingSuccess(), "halt", "--id", "3");
         Map<String, Object> e = t.result().error(5);
-        assertThat(e).containsEntry("kind", "not_applied").containsEntry("instance_status", "failed")
+        assertThat(e)
+                .containsEntry("kind", "not_applied")
+                .containsEntry("instance_status", "failed")
                 .containsEntry("path", host.mk().resolve("instances/web").toString());
     }
 
@@ -216,8 +295,12 @@ class MkctlSyscallTest {
         FakeHost h = FakeHost.create(tmp.resolve("other")).currentTree(false, new byte[0]);
         Strace.Traced t = Strace.injectingSuccess().run(tmp, h.args("mount"), new byte[0]);
         // the injected mount changes nothing in the tree, so the fs still reads as unmounted
-        assertThat(t.result().ok()).containsExactly(Map.entry("operation", "mount"), Map.entry("mounted", false),
-                Map.entry("already_mounted", false), Map.entry("interface", "unknown"));
+        assertThat(t.result().ok())
+                .containsExactly(
+                        Map.entry("operation", "mount"),
+                        Map.entry("mounted", false),
+                        Map.entry("already_mounted", false),
+                        Map.entry("interface", "unknown"));
         Strace.Call c = t.calls("mount").get(0);
         assertThat(c.args()).containsExactly("\"none\"", "\"" + h.mk() + "\"", "\"multikernel\"", "0", "NULL");
     }
@@ -225,7 +308,9 @@ class MkctlSyscallTest {
     @Test
     void mountWhenAlreadyMountedMakesNoCall() throws Exception {
         Strace.Traced t = run(Strace.injectingSuccess(), "mount");
-        assertThat(t.result().ok()).containsEntry("mounted", true).containsEntry("already_mounted", true)
+        assertThat(t.result().ok())
+                .containsEntry("mounted", true)
+                .containsEntry("already_mounted", true)
                 .containsEntry("interface", "current");
         assertThat(t.calls()).isEmpty();
     }
@@ -236,7 +321,9 @@ class MkctlSyscallTest {
         FakeHost h = FakeHost.create(tmp.resolve("other")).currentTree(false, new byte[0]);
         Strace.Traced t = Strace.injectingSuccess().fail("mount", errno).run(tmp, h.args("mount"), new byte[0]);
         Map<String, Object> e = t.result().error(1);
-        assertThat(e).containsEntry("errno", errno).containsEntry("call", "mount")
+        assertThat(e)
+                .containsEntry("errno", errno)
+                .containsEntry("call", "mount")
                 .containsEntry("path", h.mk().toString());
         if (errno.equals("ENODEV")) {
             assertThat((String) e.get("message")).contains("no multikernel support");
@@ -245,12 +332,31 @@ class MkctlSyscallTest {
 
     @Test
     void straceCommandLinesWithoutInjectionAreRefused() {
-        List<String> unsafe = List.of("strace", "-f", "-e", "trace=reboot", "-e", "inject=reboot:retval=0", "--",
-                "mkctl", "exec", "--id", "1");
+        List<String> unsafe = List.of(
+                "strace",
+                "-f",
+                "-e",
+                "trace=reboot",
+                "-e",
+                "inject=reboot:retval=0",
+                "--",
+                "mkctl",
+                "exec",
+                "--id",
+                "1");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Strace.assertSafe(unsafe))
                 .isInstanceOf(AssertionError.class);
-        List<String> partial = List.of("strace", "-f", "-e", "inject=reboot:retval=0", "-e",
-                "inject=kexec_file_load:error=EBUSY:when=1", "-e", "inject=mount:retval=0", "--", "mkctl");
+        List<String> partial = List.of(
+                "strace",
+                "-f",
+                "-e",
+                "inject=reboot:retval=0",
+                "-e",
+                "inject=kexec_file_load:error=EBUSY:when=1",
+                "-e",
+                "inject=mount:retval=0",
+                "--",
+                "mkctl");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Strace.assertSafe(partial))
                 .isInstanceOf(AssertionError.class);
     }

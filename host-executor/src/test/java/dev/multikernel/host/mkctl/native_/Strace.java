@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 final class Strace {
     /** Subcommands that make a dangerous system call. */
     static final Set<String> DANGEROUS = Set.of("load", "unload", "exec", "halt", "mount");
+
     static final List<String> SYSCALLS = List.of("kexec_file_load", "reboot", "mount");
 
     private final Map<String, String> injections = new LinkedHashMap<>();
@@ -70,8 +71,8 @@ final class Strace {
 
     /** The full command line: strace with every injection, then mkctl and its arguments. */
     List<String> argv(Path traceFile, List<String> mkctlArgs) {
-        List<String> argv = new ArrayList<>(List.of("strace", "-f", "-qq", "-y", "-s", "4096", "-e", "signal=none",
-                "-o", traceFile.toString()));
+        List<String> argv = new ArrayList<>(
+                List.of("strace", "-f", "-qq", "-y", "-s", "4096", "-e", "signal=none", "-o", traceFile.toString()));
         List<String> traced = new ArrayList<>(SYSCALLS);
         traced.addAll(observed);
         argv.add("-e");
@@ -126,7 +127,9 @@ final class Strace {
         List<Call> calls = parse(Files.readAllLines(trace, StandardCharsets.UTF_8));
         for (Call c : calls) {
             if (SYSCALLS.contains(c.name())) {
-                assertThat(c.injected()).as("every dangerous call is injected: %s", c).isTrue();
+                assertThat(c.injected())
+                        .as("every dangerous call is injected: %s", c)
+                        .isTrue();
             }
         }
         return new Traced(r, calls);

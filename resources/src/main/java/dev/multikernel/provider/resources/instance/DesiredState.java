@@ -6,7 +6,9 @@ import java.util.Optional;
 
 /** Where an instance should be: created ({@code ready}), with its kernel loaded, or running. */
 enum DesiredState {
-    READY, LOADED, ACTIVE;
+    READY,
+    LOADED,
+    ACTIVE;
 
     static final String[] NAMES = {"ready", "loaded", "active"};
 

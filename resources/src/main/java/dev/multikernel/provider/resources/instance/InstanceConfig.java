@@ -24,9 +24,21 @@ import java.util.OptionalInt;
  * every malformed value against its attribute and returns empty when any is malformed or not
  * known yet.
  */
-record InstanceConfig(String name, OptionalInt id, CpuRequest cpus, Optional<ByteSize> memory, OptionalInt numaNode,
-        List<PciAddress> devices, java.util.Map<PciAddress, String> drivers, Optional<String> kernel, Optional<String> initrd, String cmdline,
-        DesiredState desiredState, Duration haltTimeout, boolean forceHalt, boolean allowRestart) {
+record InstanceConfig(
+        String name,
+        OptionalInt id,
+        CpuRequest cpus,
+        Optional<ByteSize> memory,
+        OptionalInt numaNode,
+        List<PciAddress> devices,
+        java.util.Map<PciAddress, String> drivers,
+        Optional<String> kernel,
+        Optional<String> initrd,
+        String cmdline,
+        DesiredState desiredState,
+        Duration haltTimeout,
+        boolean forceHalt,
+        boolean allowRestart) {
 
     BootSpec boot() {
         return new BootSpec(kernel.orElse(""), initrd, cmdline);
@@ -40,8 +52,22 @@ record InstanceConfig(String name, OptionalInt id, CpuRequest cpus, Optional<Byt
      */
     static Optional<InstanceConfig> read(TfObject object, Diagnostics diagnostics) {
         boolean ok = true;
-        for (String a : List.of(NAME, INSTANCE_ID, CPUS, CPU_COUNT, CPU_POLICY, MEMORY, NUMA_NODE, DEVICES, KERNEL,
-                INITRD, CMDLINE, DESIRED_STATE, HALT_TIMEOUT, FORCE_HALT, ALLOW_RESTART)) {
+        for (String a : List.of(
+                NAME,
+                INSTANCE_ID,
+                CPUS,
+                CPU_COUNT,
+                CPU_POLICY,
+                MEMORY,
+                NUMA_NODE,
+                DEVICES,
+                KERNEL,
+                INITRD,
+                CMDLINE,
+                DESIRED_STATE,
+                HALT_TIMEOUT,
+                FORCE_HALT,
+                ALLOW_RESTART)) {
             if (!object.isKnown(a)) {
                 ok = false;
             }
@@ -50,13 +76,17 @@ record InstanceConfig(String name, OptionalInt id, CpuRequest cpus, Optional<Byt
             return Optional.empty();
         }
         String name = object.requireString(NAME);
-        OptionalInt id = object.longValue(INSTANCE_ID).map(v -> OptionalInt.of(v.intValue())).orElse(OptionalInt.empty());
+        OptionalInt id = object.longValue(INSTANCE_ID)
+                .map(v -> OptionalInt.of(v.intValue()))
+                .orElse(OptionalInt.empty());
 
         CpuRequest cpus = null;
         Optional<String> cpuText = object.string(CPUS);
         Optional<Long> count = object.longValue(CPU_COUNT);
         if (cpuText.isPresent() && count.isPresent()) {
-            diagnostics.error(CtyPath.ROOT.attr(CPU_COUNT), "cpus and cpu_count conflict",
+            diagnostics.error(
+                    CtyPath.ROOT.attr(CPU_COUNT),
+                    "cpus and cpu_count conflict",
                     "Set either cpus (which CPUs, e.g. \"4-7\") or cpu_count (how many; the provider picks them), "
                             + "not both.");
             ok = false;
@@ -64,30 +94,43 @@ record InstanceConfig(String name, OptionalInt id, CpuRequest cpus, Optional<Byt
             try {
                 CpuList list = CpuList.parse(cpuText.get());
                 if (list.isEmpty()) {
-                    diagnostics.error(CtyPath.ROOT.attr(CPUS), "No CPUs",
+                    diagnostics.error(
+                            CtyPath.ROOT.attr(CPUS),
+                            "No CPUs",
                             "cpus is empty; an instance needs at least one CPU, e.g. cpus = \"4-7\".");
                     ok = false;
                 } else {
                     cpus = new CpuRequest.Explicit(list);
                 }
             } catch (InvalidValueException e) {
-                diagnostics.error(CtyPath.ROOT.attr(CPUS), "Invalid CPU list", e.getMessage()
-                        + " Write logical CPU numbers and ranges, e.g. \"4-7,10\".");
+                diagnostics.error(
+                        CtyPath.ROOT.attr(CPUS),
+                        "Invalid CPU list",
+                        e.getMessage() + " Write logical CPU numbers and ranges, e.g. \"4-7,10\".");
                 ok = false;
             }
         } else if (count.isPresent()) {
             String policy = object.string(CPU_POLICY).orElse("compact");
             Optional<CpuAllocationStrategy> strategy = CpuAllocationStrategy.byName(policy);
             if (strategy.isEmpty()) {
-                diagnostics.error(CtyPath.ROOT.attr(CPU_POLICY), "Unknown CPU policy \"" + policy + "\"",
-                        "Use one of " + String.join(", ", CpuAllocationStrategy.all().stream()
-                                .map(CpuAllocationStrategy::name).toList()) + ".");
+                diagnostics.error(
+                        CtyPath.ROOT.attr(CPU_POLICY),
+                        "Unknown CPU policy \"" + policy + "\"",
+                        "Use one of "
+                                + String.join(
+                                        ", ",
+                                        CpuAllocationStrategy.all().stream()
+                                                .map(CpuAllocationStrategy::name)
+                                                .toList())
+                                + ".");
                 ok = false;
             } else {
                 cpus = new CpuRequest.Count(count.get().intValue(), strategy.get());
             }
         } else {
-            diagnostics.error(CtyPath.ROOT.attr(CPUS), "No CPUs requested",
+            diagnostics.error(
+                    CtyPath.ROOT.attr(CPUS),
+                    "No CPUs requested",
                     "Set cpus (which CPUs, e.g. cpus = \"4-7\") or cpu_count (how many, e.g. cpu_count = 4).");
             ok = false;
         }
@@ -101,7 +144,9 @@ record InstanceConfig(String name, OptionalInt id, CpuRequest cpus, Optional<Byt
                 ok = false;
             }
         }
-        OptionalInt node = object.longValue(NUMA_NODE).map(v -> OptionalInt.of(v.intValue())).orElse(OptionalInt.empty());
+        OptionalInt node = object.longValue(NUMA_NODE)
+                .map(v -> OptionalInt.of(v.intValue()))
+                .orElse(OptionalInt.empty());
 
         List<PciAddress> devices = new ArrayList<>();
         java.util.Map<PciAddress, String> drivers = new java.util.HashMap<>();
@@ -116,27 +161,36 @@ record InstanceConfig(String name, OptionalInt id, CpuRequest cpus, Optional<Byt
                 devices.add(address);
                 d.string(DEVICE_DRIVER).ifPresent(v -> drivers.put(address, v));
             } catch (IllegalArgumentException e) {
-                diagnostics.error(CtyPath.ROOT.attr(DEVICES).index(i).attr(DEVICE_ADDRESS), "Invalid PCI address",
+                diagnostics.error(
+                        CtyPath.ROOT.attr(DEVICES).index(i).attr(DEVICE_ADDRESS),
+                        "Invalid PCI address",
                         e.getMessage() + " Write it as lspci -D shows it, e.g. \"0000:03:00.0\".");
                 ok = false;
             }
         }
 
-        DesiredState desired = DesiredState.parse(object.string(DESIRED_STATE).orElse("active")).orElse(null);
+        DesiredState desired = DesiredState.parse(object.string(DESIRED_STATE).orElse("active"))
+                .orElse(null);
         if (desired == null) {
-            diagnostics.error(CtyPath.ROOT.attr(DESIRED_STATE), "Invalid desired_state",
+            diagnostics.error(
+                    CtyPath.ROOT.attr(DESIRED_STATE),
+                    "Invalid desired_state",
                     "Use \"ready\", \"loaded\" or \"active\".");
             ok = false;
         }
         Optional<String> kernel = object.string(KERNEL).filter(k -> !k.isEmpty());
         if (desired != null && desired.needsKernel() && kernel.isEmpty()) {
-            diagnostics.error(CtyPath.ROOT.attr(KERNEL), "No kernel to " + (desired == DesiredState.ACTIVE
-                    ? "start" : "load"), "desired_state = \"" + desired.word() + "\" needs a kernel image: set kernel "
-                    + "to the path of a bzImage on the host, or set desired_state = \"ready\".");
+            diagnostics.error(
+                    CtyPath.ROOT.attr(KERNEL),
+                    "No kernel to " + (desired == DesiredState.ACTIVE ? "start" : "load"),
+                    "desired_state = \"" + desired.word() + "\" needs a kernel image: set kernel "
+                            + "to the path of a bzImage on the host, or set desired_state = \"ready\".");
             ok = false;
         }
         if (ok && desired != null && desired.needsKernel() && memory.isEmpty()) {
-            diagnostics.error(CtyPath.ROOT.attr(MEMORY), "No memory to load a kernel into",
+            diagnostics.error(
+                    CtyPath.ROOT.attr(MEMORY),
+                    "No memory to load a kernel into",
                     "desired_state = \"" + desired.word() + "\" loads a kernel image into the instance's own memory; "
                             + "set memory (e.g. memory = \"256MiB\"), or set desired_state = \"ready\".");
             ok = false;
@@ -151,8 +205,20 @@ record InstanceConfig(String name, OptionalInt id, CpuRequest cpus, Optional<Byt
         if (!ok) {
             return Optional.empty();
         }
-        return Optional.of(new InstanceConfig(name, id, cpus, memory, node, devices, java.util.Map.copyOf(drivers), kernel,
-                object.string(INITRD).filter(s -> !s.isEmpty()), object.string(CMDLINE).orElse(""), desired, halt,
-                object.bool(FORCE_HALT).orElse(false), object.bool(ALLOW_RESTART).orElse(false)));
+        return Optional.of(new InstanceConfig(
+                name,
+                id,
+                cpus,
+                memory,
+                node,
+                devices,
+                java.util.Map.copyOf(drivers),
+                kernel,
+                object.string(INITRD).filter(s -> !s.isEmpty()),
+                object.string(CMDLINE).orElse(""),
+                desired,
+                halt,
+                object.bool(FORCE_HALT).orElse(false),
+                object.bool(ALLOW_RESTART).orElse(false)));
     }
 }

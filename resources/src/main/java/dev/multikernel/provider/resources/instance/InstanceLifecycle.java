@@ -43,6 +43,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class InstanceLifecycle {
     /** How long the requests of a host must stay unchanged before CPUs are chosen for a count. */
     private static final java.time.Duration SIBLINGS_QUIET = java.time.Duration.ofMillis(400);
+
     private static final java.time.Duration SIBLINGS_LIMIT = java.time.Duration.ofSeconds(5);
 
     private final Hosts hosts;
@@ -53,8 +54,9 @@ final class InstanceLifecycle {
 
     // ---------------------------------------------------------------- create
 
-    TfObject create(HostAddress host, String hostText, InstanceConfig desired, TfObject planned,
-            OperationContext context) throws ResourceException {
+    TfObject create(
+            HostAddress host, String hostText, InstanceConfig desired, TfObject planned, OperationContext context)
+            throws ResourceException {
         PlannedInstance placed;
         HostState before;
         if (desired.cpus() instanceof dev.multikernel.provider.plan.CpuRequest.Count) {
@@ -62,8 +64,10 @@ final class InstanceLifecycle {
                 hosts.ledger().awaitQuiet(host, SIBLINGS_QUIET, SIBLINGS_LIMIT);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new ResourceException("Interrupted", "The provider was stopped before instance \""
-                        + desired.name() + "\" was created; nothing was written.");
+                throw new ResourceException(
+                        "Interrupted",
+                        "The provider was stopped before instance \"" + desired.name()
+                                + "\" was created; nothing was written.");
             }
         }
         ReentrantLock lock = hosts.ledger().allocationLock(host);
@@ -71,11 +75,14 @@ final class InstanceLifecycle {
         try {
             before = hosts.refreshState(host);
             if (before.instance(desired.name()).isPresent()) {
-                throw new ResourceException("Instance \"" + desired.name() + "\" already exists on host " + hostText,
+                throw new ResourceException(
+                        "Instance \"" + desired.name() + "\" already exists on host " + hostText,
                         "The host already has an instance of that name, made outside this resource. Import it with "
                                 + "terraform import <address> " + hostText + ":" + desired.name()
                                 + ", or choose another name.",
-                        Optional.of(CtyPath.ROOT.attr(NAME)), Optional.empty(), null);
+                        Optional.of(CtyPath.ROOT.attr(NAME)),
+                        Optional.empty(),
+                        null);
             }
             placed = place(host, hostText, before, desired);
             context.checkStopped();
@@ -97,14 +104,19 @@ final class InstanceLifecycle {
         // The kernel has the instance from here on: every failure leaves it in state.
         Optional<TfObject> read = readBackIfThere(host, hostText, planned, desired.name());
         TfObject made = read.orElseGet(() -> assumed(planned, placed, before));
-        boolean lendsDevices = !desired.devices().isEmpty() && KernelInterface.of(before).capabilities().devices();
+        boolean lendsDevices = !desired.devices().isEmpty()
+                && KernelInterface.of(before).capabilities().devices();
         if (read.isPresent() && !lendsDevices && desired.desiredState() == DesiredState.READY) {
             return made; // nothing more happens to it: what was just read is the result
         }
         try {
             if (lendsDevices) {
-                OverlayWrites.apply(hosts, host, tag(desired.name()), List.of(new OverlayOperation.DeviceAdd(
-                        new OverlayTarget.Instance(desired.name()), pciItems(desired, desired.devices()))),
+                OverlayWrites.apply(
+                        hosts,
+                        host,
+                        tag(desired.name()),
+                        List.of(new OverlayOperation.DeviceAdd(
+                                new OverlayTarget.Instance(desired.name()), pciItems(desired, desired.devices()))),
                         "lend devices to instance \"" + desired.name() + "\"");
             }
             int id = made.longValue(INSTANCE_ID).orElseThrow().intValue();
@@ -118,54 +130,71 @@ final class InstanceLifecycle {
     /** Plans the whole host again with what it holds now and returns this instance's place. */
     private PlannedInstance place(HostAddress host, String hostText, HostState state, InstanceConfig desired)
             throws ResourceException {
-        HostPlan plan = InstanceResource.planTogether(hosts, host, hostText, state,
-                InstanceResource.request(desired, Optional.empty()));
+        HostPlan plan = InstanceResource.planTogether(
+                hosts, host, hostText, state, InstanceResource.request(desired, Optional.empty()));
         for (PlanProblem p : plan.problems()) {
             Optional<CtyPath> own = InstanceResource.ownPath(p, desired.name());
             if (p.isError() && own.isPresent()) {
                 throw new ResourceException(p.summary(), p.detail(), own, Optional.empty(), null);
             }
         }
-        return plan.instance(desired.name()).orElseThrow(() -> new ResourceException(
-                "Cannot place instance \"" + desired.name() + "\" on host " + hostText,
-                plan.problems().stream().filter(PlanProblem::isError).map(p -> p.summary() + ": " + p.detail())
-                        .findFirst().orElse("The planner gave no place for it.")));
+        return plan.instance(desired.name())
+                .orElseThrow(() -> new ResourceException(
+                        "Cannot place instance \"" + desired.name() + "\" on host " + hostText,
+                        plan.problems().stream()
+                                .filter(PlanProblem::isError)
+                                .map(p -> p.summary() + ": " + p.detail())
+                                .findFirst()
+                                .orElse("The planner gave no place for it.")));
     }
 
     private void createCurrent(HostAddress host, InstanceConfig desired, PlannedInstance placed)
             throws ResourceException {
-        List<Integer> nodes = desired.numaNode().isPresent() ? List.of(desired.numaNode().getAsInt()) : List.of();
-        InstanceResources resources = new InstanceResources(desired.memory().map(m -> m.bytes()).orElse(0L),
-                placed.physicalCpuIds(), nodes);
+        List<Integer> nodes =
+                desired.numaNode().isPresent() ? List.of(desired.numaNode().getAsInt()) : List.of();
+        InstanceResources resources =
+                new InstanceResources(desired.memory().map(m -> m.bytes()).orElse(0L), placed.physicalCpuIds(), nodes);
         OverlayOperation create = placed.id().isPresent()
                 ? OverlayOps.instanceCreate(desired.name(), placed.id().getAsInt(), resources)
                 : OverlayOps.instanceCreate(desired.name(), resources);
-        OverlayWrites.apply(hosts, host, tag(desired.name()), List.of(create),
-                "create instance \"" + desired.name() + "\"");
+        OverlayWrites.apply(
+                hosts, host, tag(desired.name()), List.of(create), "create instance \"" + desired.name() + "\"");
     }
 
-    private void createV2(RfcV2Interface v2, HostAddress host, InstanceConfig desired, PlannedInstance placed) throws ResourceException {
+    private void createV2(RfcV2Interface v2, HostAddress host, InstanceConfig desired, PlannedInstance placed)
+            throws ResourceException {
         int id = placed.id().orElseThrow();
-        OptionalLong memory = desired.memory().map(m -> OptionalLong.of(m.bytes())).orElse(OptionalLong.empty());
-        hosts.change(host, c -> v2.createInstance(c, desired.name(), id, placed.cpus().expand(), memory));
+        OptionalLong memory =
+                desired.memory().map(m -> OptionalLong.of(m.bytes())).orElse(OptionalLong.empty());
+        hosts.change(
+                host,
+                c -> v2.createInstance(c, desired.name(), id, placed.cpus().expand(), memory));
     }
 
     // ---------------------------------------------------------------- update
 
-    TfObject update(HostAddress host, String hostText, TfObject prior, InstanceConfig desired, TfObject planned,
-            OperationContext context) throws ResourceException {
+    TfObject update(
+            HostAddress host,
+            String hostText,
+            TfObject prior,
+            InstanceConfig desired,
+            TfObject planned,
+            OperationContext context)
+            throws ResourceException {
         HostState now = hosts.refreshState(host);
-        InstanceState instance = now.instance(desired.name()).orElseThrow(() -> new ResourceException(
-                "Instance \"" + desired.name() + "\" is gone from host " + hostText,
-                "It was removed while Terraform was applying. Run terraform apply again to create it."));
+        InstanceState instance = now.instance(desired.name())
+                .orElseThrow(() -> new ResourceException(
+                        "Instance \"" + desired.name() + "\" is gone from host " + hostText,
+                        "It was removed while Terraform was applying. Run terraform apply again to create it."));
         int id = instance.id().orElse(prior.longValue(INSTANCE_ID).orElse(0L).intValue());
         try {
             if (KernelInterface.of(now).capabilities().liveResize()) {
                 changeLive(host, now, prior, desired, planned);
             }
-            boolean bootChanged = !prior.isNull(KERNEL) && (!prior.string(KERNEL).equals(desired.kernel())
-                    || !prior.string(INITRD).filter(s -> !s.isEmpty()).equals(desired.initrd())
-                    || !prior.string(CMDLINE).orElse("").equals(desired.cmdline()));
+            boolean bootChanged = !prior.isNull(KERNEL)
+                    && (!prior.string(KERNEL).equals(desired.kernel())
+                            || !prior.string(INITRD).filter(s -> !s.isEmpty()).equals(desired.initrd())
+                            || !prior.string(CMDLINE).orElse("").equals(desired.cmdline()));
             InstanceStatus status = instance.status();
             if (bootChanged && status.hasImage()) {
                 status = bringDown(host, id, desired, status, DesiredState.READY, context);
@@ -185,7 +214,8 @@ final class InstanceLifecycle {
         HostView view = HostView.from(prior.requireString(HOST), now);
         CpuList before = InstanceReadBack.parseCpus(prior.string(CPUS));
         CpuList after = planned.isKnown(CPUS) && !planned.isNull(CPUS)
-                ? InstanceReadBack.parseCpus(planned.string(CPUS)) : grow(host, now, desired, before, prior);
+                ? InstanceReadBack.parseCpus(planned.string(CPUS))
+                : grow(host, now, desired, before, prior);
         List<OverlayOperation> ops = new ArrayList<>();
         OverlayTarget target = new OverlayTarget.Instance(desired.name());
         CpuList removed = before.minus(after);
@@ -197,9 +227,14 @@ final class InstanceLifecycle {
             ops.add(OverlayOps.cpuAdd(target, physical(view, added)));
         }
         List<PciAddress> priorDevices = prior.objects(DEVICES).stream()
-                .map(d -> PciAddress.parse(d.requireString(DEVICE_ADDRESS))).toList();
-        List<PciAddress> goneDevices = priorDevices.stream().filter(d -> !desired.devices().contains(d)).toList();
-        List<PciAddress> newDevices = desired.devices().stream().filter(d -> !priorDevices.contains(d)).toList();
+                .map(d -> PciAddress.parse(d.requireString(DEVICE_ADDRESS)))
+                .toList();
+        List<PciAddress> goneDevices = priorDevices.stream()
+                .filter(d -> !desired.devices().contains(d))
+                .toList();
+        List<PciAddress> newDevices = desired.devices().stream()
+                .filter(d -> !priorDevices.contains(d))
+                .toList();
         if (!goneDevices.isEmpty()) {
             ops.add(new OverlayOperation.DeviceRemove(target, pciItems(desired, goneDevices)));
         }
@@ -208,12 +243,20 @@ final class InstanceLifecycle {
         }
         long memoryBefore = InstanceReadBack.parseBytes(prior.string(MEMORY));
         long memoryAfter = desired.memory().map(m -> m.bytes()).orElse(0L);
-        if (memoryBefore != memoryAfter || !prior.longValue(NUMA_NODE).equals(desired.numaNode().isPresent()
-                ? Optional.of((long) desired.numaNode().getAsInt()) : Optional.<Long>empty())) {
+        if (memoryBefore != memoryAfter
+                || !prior.longValue(NUMA_NODE)
+                        .equals(
+                                desired.numaNode().isPresent()
+                                        ? Optional.of((long) desired.numaNode().getAsInt())
+                                        : Optional.<Long>empty())) {
             ops.addAll(InstanceMemory.change(view, desired.name(), memoryBefore, memoryAfter, desired.numaNode()));
         }
         if (!ops.isEmpty()) {
-            OverlayWrites.apply(hosts, host, tag(desired.name()), ops,
+            OverlayWrites.apply(
+                    hosts,
+                    host,
+                    tag(desired.name()),
+                    ops,
                     "change the resources of instance \"" + desired.name() + "\"");
         }
     }
@@ -224,7 +267,11 @@ final class InstanceLifecycle {
         ReentrantLock lock = hosts.ledger().allocationLock(host);
         lock.lock();
         try {
-            HostPlan plan = InstanceResource.planTogether(hosts, host, prior.requireString(HOST), now,
+            HostPlan plan = InstanceResource.planTogether(
+                    hosts,
+                    host,
+                    prior.requireString(HOST),
+                    now,
                     InstanceResource.request(desired, InstanceResource.spec(prior)));
             return plan.instance(desired.name()).map(PlannedInstance::cpus).orElse(held);
         } finally {
@@ -238,10 +285,13 @@ final class InstanceLifecycle {
         for (int c : cpus) {
             OptionalLong p = view.topology().physicalOf(c);
             if (p.isEmpty()) {
-                throw new ResourceException("The APIC id of CPU " + c + " is not known",
+                throw new ResourceException(
+                        "The APIC id of CPU " + c + " is not known",
                         "Host " + view.hostName() + " does not report the physical id of CPU " + c
-                                + ", so it cannot be named to the kernel.", Optional.of(CtyPath.ROOT.attr(CPUS)),
-                        Optional.empty(), null);
+                                + ", so it cannot be named to the kernel.",
+                        Optional.of(CtyPath.ROOT.attr(CPUS)),
+                        Optional.empty(),
+                        null);
             }
             ids[k++] = p.getAsLong();
         }
@@ -258,14 +308,21 @@ final class InstanceLifecycle {
         if (instance.isEmpty() || (bootId.isPresent() && !bootId.get().equals(now.bootId()))) {
             return; // already gone: nothing to remove
         }
-        Optional<InstanceConfig> settings = InstanceConfig.read(state.with(CPUS, null).with(CPU_COUNT, 1L)
-                .with(DESIRED_STATE, "ready"), new dev.tfjvm.diag.Diagnostics());
-        InstanceConfig c = settings.orElseThrow(() -> new ResourceException("Cannot read the settings in state",
+        Optional<InstanceConfig> settings = InstanceConfig.read(
+                state.with(CPUS, null).with(CPU_COUNT, 1L).with(DESIRED_STATE, "ready"),
+                new dev.tfjvm.diag.Diagnostics());
+        InstanceConfig c = settings.orElseThrow(() -> new ResourceException(
+                "Cannot read the settings in state",
                 "The state of instance \"" + name + "\" is malformed; remove it with terraform state rm."));
-        int id = instance.get().id().orElse(state.longValue(INSTANCE_ID).orElse(0L).intValue());
+        int id = instance.get()
+                .id()
+                .orElse(state.longValue(INSTANCE_ID).orElse(0L).intValue());
         KernelInterface kernel = KernelInterface.of(now);
-        if (kernel.state().usable() && !kernel.capabilities().halt() && instance.get().status() == InstanceStatus.ACTIVE) {
-            throw new ResourceException("Instance \"" + name + "\" is running on an RFC v2 host",
+        if (kernel.state().usable()
+                && !kernel.capabilities().halt()
+                && instance.get().status() == InstanceStatus.ACTIVE) {
+            throw new ResourceException(
+                    "Instance \"" + name + "\" is running on an RFC v2 host",
                     "The RFC v2 interface cannot stop a running instance, so it cannot be removed. Reboot host "
                             + host.describe() + " to free it, then run terraform apply again.");
         }
@@ -273,7 +330,11 @@ final class InstanceLifecycle {
         if (kernel instanceof RfcV2Interface v2) {
             hosts.change(host, client -> v2.removeInstance(client, name));
         } else {
-            OverlayWrites.apply(hosts, host, tag(name), List.of(OverlayOps.instanceRemove(name)),
+            OverlayWrites.apply(
+                    hosts,
+                    host,
+                    tag(name),
+                    List.of(OverlayOps.instanceRemove(name)),
                     "remove instance \"" + name + "\"");
         }
     }
@@ -289,8 +350,9 @@ final class InstanceLifecycle {
     }
 
     /** Loads and starts as far as {@code desired} asks, from {@code status}. */
-    private void bringUp(HostAddress host, int id, InstanceConfig desired, InstanceStatus status,
-            OperationContext context) throws ResourceException {
+    private void bringUp(
+            HostAddress host, int id, InstanceConfig desired, InstanceStatus status, OperationContext context)
+            throws ResourceException {
         context.checkStopped();
         if (desired.desiredState().ordinal() >= DesiredState.LOADED.ordinal() && rank(status) == 0) {
             String kernel = desired.kernel().orElseThrow();
@@ -304,18 +366,28 @@ final class InstanceLifecycle {
     }
 
     /** Halts (graceful, then forced if allowed) and unloads down to {@code target}. */
-    private InstanceStatus bringDown(HostAddress host, int id, InstanceConfig desired, InstanceStatus status,
-            DesiredState target, OperationContext context) throws ResourceException {
+    private InstanceStatus bringDown(
+            HostAddress host,
+            int id,
+            InstanceConfig desired,
+            InstanceStatus status,
+            DesiredState target,
+            OperationContext context)
+            throws ResourceException {
         if (status == InstanceStatus.ACTIVE && target.ordinal() < DesiredState.ACTIVE.ordinal()) {
             HaltMode mode = desired.forceHalt() ? HaltMode.GRACEFUL_THEN_FORCE : HaltMode.GRACEFUL;
             hosts.change(host, c -> {
                 try {
                     return c.halt(id, mode, desired.haltTimeout());
                 } catch (HaltTimeoutException e) {
-                    throw new ResourceException("Instance \"" + desired.name() + "\" did not halt within "
-                            + desired.haltTimeout().toSeconds() + "s",
+                    throw new ResourceException(
+                            "Instance \"" + desired.name() + "\" did not halt within "
+                                    + desired.haltTimeout().toSeconds() + "s",
                             "It is still running. Raise halt_timeout, or set force_halt = true to force it after the "
-                                    + "timeout.", Optional.of(CtyPath.ROOT.attr(HALT_TIMEOUT)), Optional.empty(), e);
+                                    + "timeout.",
+                            Optional.of(CtyPath.ROOT.attr(HALT_TIMEOUT)),
+                            Optional.empty(),
+                            e);
                 }
             });
             status = InstanceStatus.LOADED;
@@ -332,9 +404,10 @@ final class InstanceLifecycle {
 
     private TfObject readBack(HostAddress host, String hostText, TfObject base, String name) throws ResourceException {
         HostState now = hosts.refreshState(host);
-        InstanceState instance = now.instance(name).orElseThrow(() -> new ResourceException(
-                "Instance \"" + name + "\" disappeared from host " + hostText,
-                "The kernel no longer lists it right after it was changed; check the host's kernel log."));
+        InstanceState instance = now.instance(name)
+                .orElseThrow(() -> new ResourceException(
+                        "Instance \"" + name + "\" disappeared from host " + hostText,
+                        "The kernel no longer lists it right after it was changed; check the host's kernel log."));
         return InstanceReadBack.describe(base, hostText, now, instance, OverlayAdjustments.of(now, name));
     }
 
@@ -352,15 +425,18 @@ final class InstanceLifecycle {
      * plan's values with what the provider chose for it. The next refresh corrects the rest.
      */
     private static TfObject assumed(TfObject planned, PlannedInstance placed, HostState before) {
-        TfObject o = planned.with(CPUS, InstanceReadBack.sameCpus(InstanceReadBack.knownString(planned, CPUS),
-                        placed.cpus()))
+        TfObject o = planned.with(
+                        CPUS, InstanceReadBack.sameCpus(InstanceReadBack.knownString(planned, CPUS), placed.cpus()))
                 .with(CPU_COUNT, (long) placed.cpus().size())
                 .with(PHYSICAL_CPU_IDS, placed.physicalCpuIds())
                 .with(STATUS, "unknown")
                 .with(BOOT_ID, before.bootId());
         o = placed.id().isPresent() ? o.with(INSTANCE_ID, (long) placed.id().getAsInt()) : o.with(INSTANCE_ID, null);
-        return o.isKnown(GENERATION) ? o : o.with(GENERATION, before.usable() ? KernelInterface.of(before).wireName()
-                : CurrentInterface.WIRE_NAME);
+        return o.isKnown(GENERATION)
+                ? o
+                : o.with(
+                        GENERATION,
+                        before.usable() ? KernelInterface.of(before).wireName() : CurrentInterface.WIRE_NAME);
     }
 
     /** The instance as the host shows it, or {@code fallback} when the host cannot be read now. */
@@ -377,7 +453,12 @@ final class InstanceLifecycle {
     }
 
     private static List<PciItem> pciItems(InstanceConfig desired, List<PciAddress> devices) {
-        return devices.stream().map(d -> new PciItem(d, Optional.empty(), Optional.ofNullable(desired.drivers().get(d)),
-                OptionalInt.empty())).toList();
+        return devices.stream()
+                .map(d -> new PciItem(
+                        d,
+                        Optional.empty(),
+                        Optional.ofNullable(desired.drivers().get(d)),
+                        OptionalInt.empty()))
+                .toList();
     }
 }

@@ -17,8 +17,7 @@ import java.util.OptionalInt;
  * another NUMA node gives everything back and takes a range there.
  */
 final class InstanceMemory {
-    private InstanceMemory() {
-    }
+    private InstanceMemory() {}
 
     static List<OverlayOperation> change(HostView view, String name, long before, long after, OptionalInt node)
             throws ResourceException {
@@ -26,11 +25,15 @@ final class InstanceMemory {
         List<OverlayOperation> ops = new ArrayList<>();
         OverlayTarget target = new OverlayTarget.Instance(name);
         List<MemoryChunk> held = instance.memory();
-        boolean moves = node.isPresent() && held.stream().anyMatch(c -> !c.numaNode().equals(node));
+        boolean moves =
+                node.isPresent() && held.stream().anyMatch(c -> !c.numaNode().equals(node));
         if (moves || after == 0) {
             if (!held.isEmpty()) {
-                ops.add(new OverlayOperation.MemoryRemove(target,
-                        held.stream().map(c -> MemoryRange.of(c.base(), c.size())).toList()));
+                ops.add(new OverlayOperation.MemoryRemove(
+                        target,
+                        held.stream()
+                                .map(c -> MemoryRange.of(c.base(), c.size()))
+                                .toList()));
             }
             if (after > 0) {
                 ops.add(new OverlayOperation.InstanceMemoryAdd(name, List.of(take(view, name, after, node))));
@@ -42,7 +45,8 @@ final class InstanceMemory {
             MemoryChunk top = held.get(held.size() - 1);
             long cut = current - after;
             if (cut > top.size()) {
-                throw new ResourceException("Cannot shrink the memory of instance \"" + name + "\" live",
+                throw new ResourceException(
+                        "Cannot shrink the memory of instance \"" + name + "\" live",
                         "Its memory is in several ranges and the shrink spans more than the last one. Remove the "
                                 + "instance's memory setting change, or recreate the instance.");
             }
@@ -54,11 +58,14 @@ final class InstanceMemory {
     }
 
     private static MemoryRange take(HostView view, String name, long size, OptionalInt node) throws ResourceException {
-        MemoryChunk free = view.firstFreeRange(size, node).orElseThrow(() -> new ResourceException(
-                "No free pool range of " + size + " bytes for instance \"" + name + "\"",
-                "The pool of host " + view.hostName() + " has no contiguous free range that large"
-                        + (node.isPresent() ? " on NUMA node " + node.getAsInt() : "")
-                        + ". Lower memory, or add memory to the multikernel_pool."));
-        return node.isPresent() ? MemoryRange.of(free.base(), size, node.getAsInt()) : MemoryRange.of(free.base(), size);
+        MemoryChunk free = view.firstFreeRange(size, node)
+                .orElseThrow(() -> new ResourceException(
+                        "No free pool range of " + size + " bytes for instance \"" + name + "\"",
+                        "The pool of host " + view.hostName() + " has no contiguous free range that large"
+                                + (node.isPresent() ? " on NUMA node " + node.getAsInt() : "")
+                                + ". Lower memory, or add memory to the multikernel_pool."));
+        return node.isPresent()
+                ? MemoryRange.of(free.base(), size, node.getAsInt())
+                : MemoryRange.of(free.base(), size);
     }
 }

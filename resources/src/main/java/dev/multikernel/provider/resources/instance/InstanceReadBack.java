@@ -1,14 +1,14 @@
 package dev.multikernel.provider.resources.instance;
 
-import dev.multikernel.provider.kernel.RfcV2Interface;
-import dev.multikernel.provider.kernel.CurrentInterface;
-import dev.multikernel.provider.kernel.KernelInterface;
 import static dev.multikernel.provider.resources.instance.InstanceSchema.*;
 
 import dev.multikernel.host.devicetree.multikernel.InstanceTree;
 import dev.multikernel.host.devicetree.multikernel.PciAddress;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InstanceState;
+import dev.multikernel.provider.kernel.CurrentInterface;
+import dev.multikernel.provider.kernel.KernelInterface;
+import dev.multikernel.provider.kernel.RfcV2Interface;
 import dev.multikernel.provider.plan.HostInstance;
 import dev.multikernel.provider.plan.HostView;
 import dev.multikernel.provider.plan.MemoryChunk;
@@ -29,27 +29,32 @@ import java.util.OptionalInt;
  * reading back never shows a change that is not one.
  */
 final class InstanceReadBack {
-    private InstanceReadBack() {
-    }
+    private InstanceReadBack() {}
 
     /**
      * @param base  the state to update: prior state on refresh, planned values after apply, an
      *              empty object with defaults on import
      * @param host  the {@code host} string as configured
      */
-    static TfObject describe(TfObject base, String host, HostState state, InstanceState instance,
-            OverlayAdjustment adjustment) {
+    static TfObject describe(
+            TfObject base, String host, HostState state, InstanceState instance, OverlayAdjustment adjustment) {
         HostView view = HostView.from(host, state);
-        HostInstance onHost = view.instance(instance.name()).orElseGet(() -> new HostInstance(instance.name(),
-                instance.id(), instance.status(), CpuList.EMPTY, List.of(), List.of()));
+        HostInstance onHost = view.instance(instance.name())
+                .orElseGet(() -> new HostInstance(
+                        instance.name(), instance.id(), instance.status(), CpuList.EMPTY, List.of(), List.of()));
         CpuList cpus = adjustment.cpus(onHost.cpus());
         List<Long> physical = physicalIds(state, instance, cpus, view);
         long memoryBytes = adjustment.memoryBytes(onHost.memoryBytes());
 
         TfObject o = base.with(ID, host + ":" + instance.name())
                 .with(NAME, instance.name())
-                .with(INSTANCE_ID, instance.id().isPresent() ? (Object) (long) instance.id().getAsInt()
-                        : base.isKnown(INSTANCE_ID) ? base.longValue(INSTANCE_ID).orElse(null) : null)
+                .with(
+                        INSTANCE_ID,
+                        instance.id().isPresent()
+                                ? (Object) (long) instance.id().getAsInt()
+                                : base.isKnown(INSTANCE_ID)
+                                        ? base.longValue(INSTANCE_ID).orElse(null)
+                                        : null)
                 .with(CPUS, sameCpus(knownString(base, CPUS), cpus))
                 .with(CPU_COUNT, (long) cpus.size())
                 .with(PHYSICAL_CPU_IDS, physical)
@@ -59,8 +64,11 @@ final class InstanceReadBack {
                 .with(GENERATION, KernelInterface.of(state).wireName())
                 .with(BOOT_ID, state.bootId());
         if (base.isKnown(NUMA_NODE) && base.longValue(NUMA_NODE).isPresent()) {
-            OptionalInt node = onHost.memory().stream().map(MemoryChunk::numaNode).filter(OptionalInt::isPresent)
-                    .findFirst().orElse(OptionalInt.empty());
+            OptionalInt node = onHost.memory().stream()
+                    .map(MemoryChunk::numaNode)
+                    .filter(OptionalInt::isPresent)
+                    .findFirst()
+                    .orElse(OptionalInt.empty());
             if (node.isPresent()) {
                 o = o.with(NUMA_NODE, (long) node.getAsInt());
             }
@@ -159,8 +167,11 @@ final class InstanceReadBack {
         }
         if (ids.size() != cpus.size()) {
             // the host lacks the mapping of some CPU: the tree's own ids are still right
-            return instance.deviceTree().flatMap(d -> d.value()).map(InstanceTree::cpus)
-                    .map(l -> l.stream().sorted().toList()).orElse(ids);
+            return instance.deviceTree()
+                    .flatMap(d -> d.value())
+                    .map(InstanceTree::cpus)
+                    .map(l -> l.stream().sorted().toList())
+                    .orElse(ids);
         }
         return ids;
     }

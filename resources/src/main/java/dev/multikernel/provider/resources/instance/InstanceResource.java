@@ -1,6 +1,5 @@
 package dev.multikernel.provider.resources.instance;
 
-import dev.multikernel.provider.kernel.CurrentInterface;
 import static dev.multikernel.provider.resources.instance.InstanceSchema.*;
 
 import dev.multikernel.host.state.HostState;
@@ -8,6 +7,7 @@ import dev.multikernel.host.state.InstanceState;
 import dev.multikernel.provider.config.HostAddress;
 import dev.multikernel.provider.hosts.HostReads;
 import dev.multikernel.provider.hosts.Hosts;
+import dev.multikernel.provider.kernel.CurrentInterface;
 import dev.multikernel.provider.kernel.KernelInterface;
 import dev.multikernel.provider.plan.AttributePaths;
 import dev.multikernel.provider.plan.ChangeClass;
@@ -90,8 +90,9 @@ public final class InstanceResource implements Resource {
         TfObject planned = context.planned().with(ID, hostText + ":" + desired.name());
         Optional<TfObject> prior = context.prior();
         Optional<InstanceSpec> priorSpec = prior.flatMap(InstanceResource::spec);
-        boolean moved = prior.isPresent() && (!prior.get().string(NAME).orElse("").equals(desired.name())
-                || !prior.get().string(HOST).orElse("").equals(hostText));
+        boolean moved = prior.isPresent()
+                && (!prior.get().string(NAME).orElse("").equals(desired.name())
+                        || !prior.get().string(HOST).orElse("").equals(hostText));
         if (moved) {
             TfObject before = prior.get();
             if (before.string(HOST).orElse("").equals(hostText)) {
@@ -100,11 +101,14 @@ public final class InstanceResource implements Resource {
             priorSpec = Optional.empty();
             if ("active".equals(before.string(STATUS).orElse("")) && !desired.allowRestart()) {
                 String changed = before.string(HOST).orElse("").equals(hostText) ? NAME : HOST;
-                diagnostics.error(CtyPath.ROOT.attr(ALLOW_RESTART), "Instance \"" + before.requireString(NAME)
-                        + "\" is replaced and would stop while running", changed + " \""
-                        + before.string(changed).orElse("") + "\" → \"" + config.requireString(changed) + "\": the "
-                        + "running instance is removed and another one created. Set allow_restart = true on this "
-                        + "instance to accept the interruption, or keep the current " + changed + ".");
+                diagnostics.error(
+                        CtyPath.ROOT.attr(ALLOW_RESTART),
+                        "Instance \"" + before.requireString(NAME) + "\" is replaced and would stop while running",
+                        changed + " \""
+                                + before.string(changed).orElse("") + "\" → \"" + config.requireString(changed)
+                                + "\": the "
+                                + "running instance is removed and another one created. Set allow_restart = true on this "
+                                + "instance to accept the interruption, or keep the current " + changed + ".");
                 return;
             }
         }
@@ -113,8 +117,8 @@ public final class InstanceResource implements Resource {
             // imported: the kernel does not show what was loaded, so the configured boot settings are
             // recorded, not applied
             InstanceSpec s = priorSpec.get();
-            priorSpec = Optional.of(new InstanceSpec(s.name(), s.id(), s.cpus(), s.memory(), s.numaNode(), s.devices(),
-                    desired.boot()));
+            priorSpec = Optional.of(new InstanceSpec(
+                    s.name(), s.id(), s.cpus(), s.memory(), s.numaNode(), s.devices(), desired.boot()));
         }
         InstanceRequest request = request(desired, priorSpec);
         if (KernelInterface.of(state) instanceof KernelInterface.Unmounted
@@ -128,7 +132,9 @@ public final class InstanceResource implements Resource {
         }
         HostPlan plan = planTogether(hosts, host, hostText, state, request);
         report(plan, desired.name(), diagnostics);
-        if (plan.hasErrors() && plan.problems().stream().anyMatch(p -> p.isError() && ownPath(p, desired.name()).isPresent())) {
+        if (plan.hasErrors()
+                && plan.problems().stream()
+                        .anyMatch(p -> p.isError() && ownPath(p, desired.name()).isPresent())) {
             return;
         }
         Optional<PlannedInstance> mine = plan.instance(desired.name());
@@ -137,7 +143,8 @@ public final class InstanceResource implements Resource {
         }
         PlannedInstance p = mine.get();
         // an unmounted host says which interface it speaks once the pool's apply mounts it
-        planned = state.usable() ? planned.with(GENERATION, KernelInterface.of(state).wireName())
+        planned = state.usable()
+                ? planned.with(GENERATION, KernelInterface.of(state).wireName())
                 : planned.withUnknown(GENERATION);
         // Creates keep auto-allocated values unknown: Terraform plans again during apply, resource
         // by resource and in parallel, and what a count gets may depend on which other new
@@ -146,7 +153,8 @@ public final class InstanceResource implements Resource {
                 && priorSpec.map(s -> c.count() > s.cpus().size()).orElse(true);
         if (desired.cpus() instanceof CpuRequest.Explicit) {
             planned = planned.with(CPU_COUNT, (long) p.cpus().size());
-            planned = p.physicalCpuIds().isEmpty() ? planned.withUnknown(PHYSICAL_CPU_IDS)
+            planned = p.physicalCpuIds().isEmpty()
+                    ? planned.withUnknown(PHYSICAL_CPU_IDS)
                     : planned.with(PHYSICAL_CPU_IDS, p.physicalCpuIds());
         } else if (countGrows) {
             planned = planned.withUnknown(CPUS).withUnknown(PHYSICAL_CPU_IDS);
@@ -155,9 +163,12 @@ public final class InstanceResource implements Resource {
                     .with(PHYSICAL_CPU_IDS, p.physicalCpuIds());
         }
         if (desired.id().isEmpty()) {
-            planned = prior.isPresent() && priorSpec.flatMap(s -> s.id().isPresent() ? Optional.of(s) : Optional.empty())
-                    .isPresent() ? planned.with(INSTANCE_ID, (long) priorSpec.get().id().getAsInt())
-                            : planned.withUnknown(INSTANCE_ID);
+            planned = prior.isPresent()
+                            && priorSpec
+                                    .flatMap(s -> s.id().isPresent() ? Optional.of(s) : Optional.empty())
+                                    .isPresent()
+                    ? planned.with(INSTANCE_ID, (long) priorSpec.get().id().getAsInt())
+                    : planned.withUnknown(INSTANCE_ID);
         }
 
         if (prior.isEmpty()) {
@@ -171,11 +182,14 @@ public final class InstanceResource implements Resource {
         boolean running = onHost.map(i -> i.status() == dev.multikernel.host.state.InstanceStatus.ACTIVE)
                 .orElse(false);
         String stateChange = stateChange(before, desired, running);
-        if (running && !KernelInterface.of(state).capabilities().halt()
+        if (running
+                && !KernelInterface.of(state).capabilities().halt()
                 && desired.desiredState() != DesiredState.ACTIVE) {
-            diagnostics.error(CtyPath.ROOT.attr(DESIRED_STATE), "Instance \"" + desired.name()
-                    + "\" cannot be stopped on host " + hostText, "It is active, and the RFC v2 interface has no way "
-                    + "to stop a running instance. Keep desired_state = \"active\", or reboot the host to free it.");
+            diagnostics.error(
+                    CtyPath.ROOT.attr(DESIRED_STATE),
+                    "Instance \"" + desired.name() + "\" cannot be stopped on host " + hostText,
+                    "It is active, and the RFC v2 interface has no way "
+                            + "to stop a running instance. Keep desired_state = \"active\", or reboot the host to free it.");
             return;
         }
         if (decision.change() == ChangeClass.REPLACE) {
@@ -191,7 +205,9 @@ public final class InstanceResource implements Resource {
             };
             String detail = (decision.summary() + " " + stateChange).trim();
             if (decision.interrupts() && !desired.allowRestart()) {
-                diagnostics.error(CtyPath.ROOT.attr(ALLOW_RESTART), what + " and would stop while running",
+                diagnostics.error(
+                        CtyPath.ROOT.attr(ALLOW_RESTART),
+                        what + " and would stop while running",
                         detail + " Set allow_restart = true on this instance to accept the interruption, or keep "
                                 + "the current values.");
                 return;
@@ -206,7 +222,9 @@ public final class InstanceResource implements Resource {
 
     /** The plan of an instance placed only at apply: what the provider chooses is not known yet. */
     private static TfObject unplaced(TfObject planned, InstanceConfig desired) {
-        TfObject p = planned.withUnknown(GENERATION).withUnknown(PHYSICAL_CPU_IDS).withUnknown(STATUS)
+        TfObject p = planned.withUnknown(GENERATION)
+                .withUnknown(PHYSICAL_CPU_IDS)
+                .withUnknown(STATUS)
                 .withUnknown(BOOT_ID);
         if (desired.cpus() instanceof CpuRequest.Explicit e) {
             p = p.with(CPU_COUNT, (long) e.cpus().size());
@@ -221,10 +239,11 @@ public final class InstanceResource implements Resource {
      * run on that host, against the host's state with the pool the run plans for it: the one way
      * instances are placed, at plan time and at apply time alike.
      */
-    static HostPlan planTogether(Hosts hosts, HostAddress host, String hostText, HostState state,
-            InstanceRequest request) {
+    static HostPlan planTogether(
+            Hosts hosts, HostAddress host, String hostText, HostState state, InstanceRequest request) {
         HostView view = HostView.from(hostText, state);
-        Optional<dev.multikernel.provider.plan.PlannedPool> pool = hosts.ledger().plannedPool(host);
+        Optional<dev.multikernel.provider.plan.PlannedPool> pool =
+                hosts.ledger().plannedPool(host);
         if (pool.isPresent()) {
             view = view.withPool(pool.get());
         }
@@ -286,8 +305,8 @@ public final class InstanceResource implements Resource {
     }
 
     static InstanceRequest request(InstanceConfig c, Optional<InstanceSpec> prior) {
-        InstanceRequest r = new InstanceRequest(c.name(), c.id(), c.cpus(), c.memory(), c.numaNode(), c.devices(),
-                c.boot(), paths(c.name()), prior);
+        InstanceRequest r = new InstanceRequest(
+                c.name(), c.id(), c.cpus(), c.memory(), c.numaNode(), c.devices(), c.boot(), paths(c.name()), prior);
         return r;
     }
 
@@ -298,19 +317,30 @@ public final class InstanceResource implements Resource {
             if (cpus.isEmpty()) {
                 return Optional.empty();
             }
-            OptionalInt id = state.longValue(INSTANCE_ID).map(v -> OptionalInt.of(v.intValue()))
+            OptionalInt id = state.longValue(INSTANCE_ID)
+                    .map(v -> OptionalInt.of(v.intValue()))
                     .orElse(OptionalInt.empty());
             Optional<ByteSize> memory = state.string(MEMORY).isPresent()
-                    ? Optional.of(ByteSize.parse(state.requireString(MEMORY))) : Optional.empty();
-            OptionalInt node = state.longValue(NUMA_NODE).map(v -> OptionalInt.of(v.intValue()))
+                    ? Optional.of(ByteSize.parse(state.requireString(MEMORY)))
+                    : Optional.empty();
+            OptionalInt node = state.longValue(NUMA_NODE)
+                    .map(v -> OptionalInt.of(v.intValue()))
                     .orElse(OptionalInt.empty());
             List<dev.multikernel.host.devicetree.multikernel.PciAddress> devices = state.objects(DEVICES).stream()
                     .map(d -> dev.multikernel.host.devicetree.multikernel.PciAddress.parse(
                             d.requireString(DEVICE_ADDRESS)))
                     .toList();
-            return Optional.of(new InstanceSpec(state.requireString(NAME), id, CpuList.parse(cpus.get()), memory, node,
-                    devices, new dev.multikernel.provider.plan.BootSpec(state.string(KERNEL).orElse(""),
-                            state.string(INITRD).filter(s -> !s.isEmpty()), state.string(CMDLINE).orElse(""))));
+            return Optional.of(new InstanceSpec(
+                    state.requireString(NAME),
+                    id,
+                    CpuList.parse(cpus.get()),
+                    memory,
+                    node,
+                    devices,
+                    new dev.multikernel.provider.plan.BootSpec(
+                            state.string(KERNEL).orElse(""),
+                            state.string(INITRD).filter(s -> !s.isEmpty()),
+                            state.string(CMDLINE).orElse(""))));
         } catch (InvalidValueException | IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -324,18 +354,21 @@ public final class InstanceResource implements Resource {
         }
         String now = desired.desiredState().word();
         return switch (desired.desiredState()) {
-            case ACTIVE -> "desired_state \"" + was + "\" → \"active\": the instance is "
-                    + (was.equals("loaded") ? "started." : "loaded and started.");
-            case LOADED -> "desired_state \"" + was + "\" → \"loaded\": the instance is "
-                    + (running ? "halted, its kernel stays loaded." : "loaded, not started.");
-            case READY -> "desired_state \"" + was + "\" → \"" + now + "\": the instance is "
-                    + (running ? "halted and " : "") + "unloaded.";
+            case ACTIVE ->
+                "desired_state \"" + was + "\" → \"active\": the instance is "
+                        + (was.equals("loaded") ? "started." : "loaded and started.");
+            case LOADED ->
+                "desired_state \"" + was + "\" → \"loaded\": the instance is "
+                        + (running ? "halted, its kernel stays loaded." : "loaded, not started.");
+            case READY ->
+                "desired_state \"" + was + "\" → \"" + now + "\": the instance is " + (running ? "halted and " : "")
+                        + "unloaded.";
         };
     }
 
     private static String firstChanged(TfObject prior, TfObject config) {
-        for (String a : List.of(NAME, INSTANCE_ID, CPUS, CPU_COUNT, MEMORY, NUMA_NODE, DEVICES, KERNEL, INITRD,
-                CMDLINE)) {
+        for (String a :
+                List.of(NAME, INSTANCE_ID, CPUS, CPU_COUNT, MEMORY, NUMA_NODE, DEVICES, KERNEL, INITRD, CMDLINE)) {
             if (!config.isNull(a) && config.isKnown(a) && !config.get(a).equals(prior.get(a))) {
                 return a;
             }
@@ -377,7 +410,9 @@ public final class InstanceResource implements Resource {
         Diagnostics scratch = new Diagnostics();
         Optional<InstanceConfig> c = InstanceConfig.read(context.config(), scratch);
         if (c.isEmpty()) {
-            String why = scratch.all().isEmpty() ? "some values are not known" : scratch.all().get(0).summary();
+            String why = scratch.all().isEmpty()
+                    ? "some values are not known"
+                    : scratch.all().get(0).summary();
             throw new ResourceException("Invalid instance settings", why);
         }
         return c.get();
@@ -394,53 +429,76 @@ public final class InstanceResource implements Resource {
         HostState now = hosts.state(host);
         Optional<String> bootId = state.string(BOOT_ID);
         if (bootId.isPresent() && !bootId.get().equals(now.bootId())) {
-            context.diagnostics().warning("Host " + hostText + " rebooted",
-                    "The boot id of host " + hostText + " changed from " + bootId.get() + " to " + now.bootId()
-                            + ": instance \"" + name + "\" and everything else made under /sys/fs/multikernel before "
-                            + "the reboot is gone. The plan creates it again.");
+            context.diagnostics()
+                    .warning(
+                            "Host " + hostText + " rebooted",
+                            "The boot id of host " + hostText + " changed from " + bootId.get() + " to " + now.bootId()
+                                    + ": instance \"" + name
+                                    + "\" and everything else made under /sys/fs/multikernel before "
+                                    + "the reboot is gone. The plan creates it again.");
             return Optional.empty();
         }
         Optional<InstanceState> instance = now.instance(name);
         if (instance.isEmpty()) {
-            context.diagnostics().warning("Instance \"" + name + "\" is gone from host " + hostText,
-                    "The host has no instance \"" + name + "\" any more (removed outside Terraform). The plan "
-                            + "creates it again.");
+            context.diagnostics()
+                    .warning(
+                            "Instance \"" + name + "\" is gone from host " + hostText,
+                            "The host has no instance \"" + name + "\" any more (removed outside Terraform). The plan "
+                                    + "creates it again.");
             return Optional.empty();
         }
-        return Optional.of(InstanceReadBack.describe(state, hostText, now, instance.get(),
-                OverlayAdjustments.of(now, name)));
+        return Optional.of(
+                InstanceReadBack.describe(state, hostText, now, instance.get(), OverlayAdjustments.of(now, name)));
     }
 
     @Override
     public TfObject importState(String id, TfObject emptyState, OperationContext context) throws ResourceException {
         int colon = id.lastIndexOf(':');
         if (colon <= 0 || colon == id.length() - 1) {
-            throw new ResourceException("Invalid import id \"" + id + "\"",
+            throw new ResourceException(
+                    "Invalid import id \"" + id + "\"",
                     "Import a multikernel_instance as HOST:NAME, e.g. terraform import multikernel_instance.web "
                             + "10.0.0.5:web (the host as the resource's host attribute writes it).");
         }
         String hostText = id.substring(0, colon);
         String name = id.substring(colon + 1);
-        TfObject base = emptyState.with(HOST, hostText).with(NAME, name)
-                .with(CPU_POLICY, "compact").with(CMDLINE, "").with(HALT_TIMEOUT, DEFAULT_HALT_TIMEOUT)
-                .with(FORCE_HALT, false).with(ALLOW_RESTART, false).with(DESIRED_STATE, "active");
+        TfObject base = emptyState
+                .with(HOST, hostText)
+                .with(NAME, name)
+                .with(CPU_POLICY, "compact")
+                .with(CMDLINE, "")
+                .with(HALT_TIMEOUT, DEFAULT_HALT_TIMEOUT)
+                .with(FORCE_HALT, false)
+                .with(ALLOW_RESTART, false)
+                .with(DESIRED_STATE, "active");
         HostAddress host = HostReads.address(base);
         HostState now = hosts.state(host);
-        InstanceState instance = now.instance(name).orElseThrow(() -> new ResourceException(
-                "No instance \"" + name + "\" on host " + hostText,
-                "Host " + hostText + " has " + (now.instances().isEmpty() ? "no instances"
-                        : "instances " + String.join(", ", now.instances().stream().map(InstanceState::name).toList()))
-                        + ". Check the name after the last ':' of the import id."));
+        InstanceState instance = now.instance(name)
+                .orElseThrow(() -> new ResourceException(
+                        "No instance \"" + name + "\" on host " + hostText,
+                        "Host " + hostText + " has "
+                                + (now.instances().isEmpty()
+                                        ? "no instances"
+                                        : "instances "
+                                                + String.join(
+                                                        ", ",
+                                                        now.instances().stream()
+                                                                .map(InstanceState::name)
+                                                                .toList()))
+                                + ". Check the name after the last ':' of the import id."));
         TfObject imported = InstanceReadBack.describe(base, hostText, now, instance, OverlayAdjustments.of(now, name));
         if (imported.string(MEMORY).isEmpty()) {
             imported = imported.with(MEMORY, null);
         }
         if (KernelInterface.of(now) instanceof CurrentInterface) {
-            context.diagnostics().warning("Kernel path not readable",
-                    "The kernel does not show which image, initrd and command line instance \"" + name + "\" was "
-                            + "loaded with. Write them in the configuration; the next plan records them without "
-                            + "restarting the instance only if it is not running; otherwise set allow_restart or "
-                            + "keep desired_state as it is.");
+            context.diagnostics()
+                    .warning(
+                            "Kernel path not readable",
+                            "The kernel does not show which image, initrd and command line instance \"" + name
+                                    + "\" was "
+                                    + "loaded with. Write them in the configuration; the next plan records them without "
+                                    + "restarting the instance only if it is not running; otherwise set allow_restart or "
+                                    + "keep desired_state as it is.");
         }
         return imported;
     }

@@ -40,12 +40,14 @@ final class InstanceSchema {
 
     static final String DEFAULT_HALT_TIMEOUT = "30s";
 
-    private InstanceSchema() {
-    }
+    private InstanceSchema() {}
 
     static Schema schema() {
-        String policies = String.join("`, `", CpuAllocationStrategy.all().stream().map(CpuAllocationStrategy::name)
-                .toList());
+        String policies = String.join(
+                "`, `",
+                CpuAllocationStrategy.all().stream()
+                        .map(CpuAllocationStrategy::name)
+                        .toList());
         return Schema.of(Block.builder()
                 .markdownDescription("""
                         A kernel instance on a multikernel host: its CPUs, memory and PCI devices, the kernel it \
@@ -55,74 +57,118 @@ final class InstanceSchema {
                         restarts the instance or replaces it. A change that stops a running instance needs \
                         `allow_restart = true`.""")
                 .attribute(HostReads.hostAttribute().planModifiers(PlanModifiers.requiresReplace()))
-                .attribute(Attribute.string(ID).computed().planModifiers(PlanModifiers.useStateForUnknown())
+                .attribute(Attribute.string(ID)
+                        .computed()
+                        .planModifiers(PlanModifiers.useStateForUnknown())
                         .markdownDescription("`host:name`, the import id."))
-                .attribute(Attribute.string(NAME).required().planModifiers(PlanModifiers.requiresReplace())
+                .attribute(Attribute.string(NAME)
+                        .required()
+                        .planModifiers(PlanModifiers.requiresReplace())
                         .markdownDescription("The instance name: its directory under "
                                 + "`/sys/fs/multikernel/instances`. Printable ASCII without `/`, at most 255 "
                                 + "characters. Changing it replaces the instance."))
-                .attribute(Attribute.number(INSTANCE_ID).optional().computed()
+                .attribute(Attribute.number(INSTANCE_ID)
+                        .optional()
+                        .computed()
                         .planModifiers(PlanModifiers.useStateForUnknown(), PlanModifiers.requiresReplace())
                         .validators(Validators.between(1, InstanceState.MAX_ID))
-                        .markdownDescription("The multikernel id (1–" + InstanceState.MAX_ID + ") the kernel image is loaded under. Left "
+                        .markdownDescription("The multikernel id (1–" + InstanceState.MAX_ID
+                                + ") the kernel image is loaded under. Left "
                                 + "out, the lowest free id is assigned when the instance is created and kept."))
-                .attribute(Attribute.string(CPUS).optional().computed()
+                .attribute(Attribute.string(CPUS)
+                        .optional()
+                        .computed()
                         .markdownDescription("The instance's CPUs as a list of logical numbers (as `lscpu` shows "
                                 + "them), e.g. `\"4-7,10\"`. Conflicts with `cpu_count`. With `cpu_count`, the CPUs "
                                 + "chosen when the instance was created."))
-                .attribute(Attribute.number(CPU_COUNT).optional().computed()
+                .attribute(Attribute.number(CPU_COUNT)
+                        .optional()
+                        .computed()
                         .validators(Validators.between(1, 8192))
                         .markdownDescription("How many CPUs to give the instance, chosen from the pool's free CPUs "
                                 + "with `cpu_policy` when the instance is created, then kept: growing adds CPUs, "
                                 + "shrinking gives back the highest. Conflicts with `cpus`."))
-                .attribute(Attribute.string(CPU_POLICY).optional().computed()
+                .attribute(Attribute.string(CPU_POLICY)
+                        .optional()
+                        .computed()
                         .defaultValue(CtyValue.string("compact"))
                         .validators(Validators.oneOf(CpuAllocationStrategy.all().stream()
-                                .map(CpuAllocationStrategy::name).toArray(String[]::new)))
+                                .map(CpuAllocationStrategy::name)
+                                .toArray(String[]::new)))
                         .markdownDescription("How `cpu_count` CPUs are chosen: `" + policies + "` (see the "
                                 + "planning guide). Defaults to `compact`."))
-                .attribute(Attribute.string(MEMORY).optional()
+                .attribute(Attribute.string(MEMORY)
+                        .optional()
                         .markdownDescription("The instance's memory, one contiguous range from the pool, e.g. "
                                 + "`\"1GiB\"` (units B, KiB, MiB, GiB, TiB; K/M/G/T mean the same). Whole 4 KiB "
                                 + "pages. Left out: no memory."))
-                .attribute(Attribute.number(NUMA_NODE).optional().validators(Validators.between(0, 1023))
+                .attribute(Attribute.number(NUMA_NODE)
+                        .optional()
+                        .validators(Validators.between(0, 1023))
                         .markdownDescription("The NUMA node the memory must come from (current interface only)."))
-                .attribute(Attribute.nested(DEVICES, Nesting.LIST,
-                        Attribute.string(DEVICE_ADDRESS).required()
-                                .markdownDescription("PCI address `DDDD:BB:DD.F` of a device in the pool."),
-                        Attribute.string(DEVICE_DRIVER).optional()
-                                .markdownDescription("The driver the instance binds it to."))
-                        .optional().markdownDescription("PCI devices lent to the instance (current interface only)."))
-                .attribute(Attribute.string(KERNEL).optional()
+                .attribute(Attribute.nested(
+                                DEVICES,
+                                Nesting.LIST,
+                                Attribute.string(DEVICE_ADDRESS)
+                                        .required()
+                                        .markdownDescription("PCI address `DDDD:BB:DD.F` of a device in the pool."),
+                                Attribute.string(DEVICE_DRIVER)
+                                        .optional()
+                                        .markdownDescription("The driver the instance binds it to."))
+                        .optional()
+                        .markdownDescription("PCI devices lent to the instance (current interface only)."))
+                .attribute(Attribute.string(KERNEL)
+                        .optional()
                         .markdownDescription("Path of the kernel image (bzImage) on the host. Needed for "
                                 + "`desired_state` `loaded` and `active`. Changing it restarts the instance."))
-                .attribute(Attribute.string(INITRD).optional()
+                .attribute(Attribute.string(INITRD)
+                        .optional()
                         .markdownDescription("Path of the initrd on the host. Changing it restarts the instance."))
-                .attribute(Attribute.string(CMDLINE).optional().computed().defaultValue(CtyValue.string(""))
+                .attribute(Attribute.string(CMDLINE)
+                        .optional()
+                        .computed()
+                        .defaultValue(CtyValue.string(""))
                         .markdownDescription("The kernel command line. Changing it restarts the instance."))
-                .attribute(Attribute.string(DESIRED_STATE).optional().computed().defaultValue(CtyValue.string("active"))
+                .attribute(Attribute.string(DESIRED_STATE)
+                        .optional()
+                        .computed()
+                        .defaultValue(CtyValue.string("active"))
                         .validators(Validators.oneOf(DesiredState.NAMES))
                         .markdownDescription("`ready` (created, no kernel), `loaded` (kernel loaded, not "
                                 + "started) or `active` (running). Defaults to `active`. Read back from the kernel, "
                                 + "so an instance stopped behind Terraform's back shows as a change."))
-                .attribute(Attribute.string(HALT_TIMEOUT).optional().computed()
+                .attribute(Attribute.string(HALT_TIMEOUT)
+                        .optional()
+                        .computed()
                         .defaultValue(CtyValue.string(DEFAULT_HALT_TIMEOUT))
                         .markdownDescription("How long a graceful halt may take (`\"30s\"`, `\"2m\"`)."))
-                .attribute(Attribute.bool(FORCE_HALT).optional().computed().defaultValue(CtyValue.bool(false))
+                .attribute(Attribute.bool(FORCE_HALT)
+                        .optional()
+                        .computed()
+                        .defaultValue(CtyValue.bool(false))
                         .markdownDescription("Force the halt when the graceful one times out. Without it, a halt "
                                 + "that times out fails and the instance is left running."))
-                .attribute(Attribute.bool(ALLOW_RESTART).optional().computed().defaultValue(CtyValue.bool(false))
+                .attribute(Attribute.bool(ALLOW_RESTART)
+                        .optional()
+                        .computed()
+                        .defaultValue(CtyValue.bool(false))
                         .markdownDescription("Allow changes that stop the running instance (a new kernel, initrd "
                                 + "or command line; a replacement). Without it such a plan fails and says why."))
-                .attribute(Attribute.string(STATUS).computed()
-                        .markdownDescription("The status the kernel reports (`ready`, `loaded`, `active`, "
-                                + "`failed`, ...)."))
-                .attribute(Attribute.of(PHYSICAL_CPU_IDS, CtyType.list(CtyType.NUMBER)).computed()
+                .attribute(Attribute.string(STATUS)
+                        .computed()
+                        .markdownDescription(
+                                "The status the kernel reports (`ready`, `loaded`, `active`, " + "`failed`, ...)."))
+                .attribute(Attribute.of(PHYSICAL_CPU_IDS, CtyType.list(CtyType.NUMBER))
+                        .computed()
                         .markdownDescription("The CPUs as the kernel names them: APIC ids on the current "
                                 + "interface, logical numbers on RFC v2."))
-                .attribute(Attribute.string(GENERATION).computed().planModifiers(PlanModifiers.useStateForUnknown())
+                .attribute(Attribute.string(GENERATION)
+                        .computed()
+                        .planModifiers(PlanModifiers.useStateForUnknown())
                         .markdownDescription("The host's interface generation: `current` or `rfc-v2`."))
-                .attribute(Attribute.string(BOOT_ID).computed().planModifiers(PlanModifiers.useStateForUnknown())
+                .attribute(Attribute.string(BOOT_ID)
+                        .computed()
+                        .planModifiers(PlanModifiers.useStateForUnknown())
                         .markdownDescription("The host's boot id when the instance was created. A reboot removes "
                                 + "every instance; the next plan creates it again and says the host rebooted."))
                 .build());

@@ -16,8 +16,13 @@ import java.util.List;
  * @param devicesAdded   devices they lent the instance
  * @param devicesRemoved devices they took away
  */
-record OverlayAdjustment(CpuList cpusAdded, CpuList cpusRemoved, long memoryAdded, long memoryRemoved,
-        List<PciAddress> devicesAdded, List<PciAddress> devicesRemoved) {
+record OverlayAdjustment(
+        CpuList cpusAdded,
+        CpuList cpusRemoved,
+        long memoryAdded,
+        long memoryRemoved,
+        List<PciAddress> devicesAdded,
+        List<PciAddress> devicesRemoved) {
 
     static OverlayAdjustment none() {
         return new OverlayAdjustment(CpuList.EMPTY, CpuList.EMPTY, 0, 0, List.of(), List.of());

@@ -15,8 +15,7 @@ import java.util.Map;
  * {@code multikernel_overlay} transactions ({@link OverlayEffects}), in logical CPU numbers.
  */
 final class OverlayAdjustments {
-    private OverlayAdjustments() {
-    }
+    private OverlayAdjustments() {}
 
     static OverlayAdjustment of(HostState state, String instance) {
         OverlayEffects effects = OverlayEffects.on(state, instance);
@@ -24,8 +23,12 @@ final class OverlayAdjustments {
             return OverlayAdjustment.none();
         }
         Map<Long, Integer> logical = HostReads.logicalByPhysical(state);
-        return new OverlayAdjustment(logical(effects.cpusAdded(), logical), logical(effects.cpusRemoved(), logical),
-                bytes(effects.memoryAdded()), bytes(effects.memoryRemoved()), List.copyOf(effects.devicesAdded()),
+        return new OverlayAdjustment(
+                logical(effects.cpusAdded(), logical),
+                logical(effects.cpusRemoved(), logical),
+                bytes(effects.memoryAdded()),
+                bytes(effects.memoryRemoved()),
+                List.copyOf(effects.devicesAdded()),
                 List.copyOf(effects.devicesRemoved()));
     }
 

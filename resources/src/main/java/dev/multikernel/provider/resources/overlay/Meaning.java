@@ -1,7 +1,7 @@
 package dev.multikernel.provider.resources.overlay;
 
-import dev.multikernel.provider.resources.AttributeProblem;
 import dev.multikernel.host.devicetree.multikernel.PciAddress;
+import dev.multikernel.provider.resources.AttributeProblem;
 import dev.multikernel.provider.values.ByteSize;
 import dev.multikernel.provider.values.CpuList;
 import dev.multikernel.provider.values.InvalidValueException;
@@ -18,11 +18,15 @@ import java.util.Objects;
  * no change. Values that do not parse mean themselves.
  */
 final class Meaning {
-    private Meaning() {
-    }
+    private Meaning() {}
 
-    static final List<String> OPERATIONS = List.of(OverlaySpec.CPU_ADD, OverlaySpec.CPU_REMOVE,
-            OverlaySpec.MEMORY_ADD, OverlaySpec.MEMORY_REMOVE, OverlaySpec.DEVICE_ADD, OverlaySpec.DEVICE_REMOVE);
+    static final List<String> OPERATIONS = List.of(
+            OverlaySpec.CPU_ADD,
+            OverlaySpec.CPU_REMOVE,
+            OverlaySpec.MEMORY_ADD,
+            OverlaySpec.MEMORY_REMOVE,
+            OverlaySpec.DEVICE_ADD,
+            OverlaySpec.DEVICE_REMOVE);
 
     /** Whether two values of one attribute mean the same. */
     static boolean same(CtyValue a, CtyValue b) {

@@ -64,13 +64,17 @@ public record OverlayEffects(
     }
 
     /** No overlay touches the instance. */
-    public static final OverlayEffects NONE = new OverlayEffects(Set.of(), Set.of(), List.of(), List.of(), Set.of(),
-            Set.of(), List.of(), List.of());
+    public static final OverlayEffects NONE =
+            new OverlayEffects(Set.of(), Set.of(), List.of(), List.of(), Set.of(), Set.of(), List.of(), List.of());
 
     /** Whether the live overlays changed nothing on the instance (unreadable ones aside). */
     public boolean isEmpty() {
-        return cpusAdded.isEmpty() && cpusRemoved.isEmpty() && memoryAdded.isEmpty() && memoryRemoved.isEmpty()
-                && devicesAdded.isEmpty() && devicesRemoved.isEmpty();
+        return cpusAdded.isEmpty()
+                && cpusRemoved.isEmpty()
+                && memoryAdded.isEmpty()
+                && memoryRemoved.isEmpty()
+                && devicesAdded.isEmpty()
+                && devicesRemoved.isEmpty();
     }
 
     /** Whether {@code tx} is live and written by {@code multikernel_overlay}. */
@@ -135,8 +139,15 @@ public record OverlayEffects(
                 touching.add(tx.id());
             }
         }
-        return new OverlayEffects(cpus.added, cpus.removed, ranges(memory.added), ranges(memory.removed),
-                devices.added, devices.removed, touching, unreadable);
+        return new OverlayEffects(
+                cpus.added,
+                cpus.removed,
+                ranges(memory.added),
+                ranges(memory.removed),
+                devices.added,
+                devices.removed,
+                touching,
+                unreadable);
     }
 
     /**
@@ -202,7 +213,8 @@ public record OverlayEffects(
 
     private static List<MemoryRange> sorted(List<MemoryRange> ranges) {
         List<MemoryRange> out = new ArrayList<>(ranges);
-        out.sort((a, b) -> a.base() != b.base() ? Long.compareUnsigned(a.base(), b.base())
+        out.sort((a, b) -> a.base() != b.base()
+                ? Long.compareUnsigned(a.base(), b.base())
                 : Long.compareUnsigned(a.size(), b.size()));
         return List.copyOf(out);
     }

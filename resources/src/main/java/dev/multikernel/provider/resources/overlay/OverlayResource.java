@@ -1,8 +1,5 @@
 package dev.multikernel.provider.resources.overlay;
 
-import dev.multikernel.provider.kernel.RfcV2Interface;
-import dev.multikernel.provider.kernel.KernelInterface;
-import dev.multikernel.provider.resources.AttributeProblem;
 import dev.multikernel.host.devicetree.multikernel.OverlayOperation;
 import dev.multikernel.host.devicetree.multikernel.OverlayTransaction;
 import dev.multikernel.host.devicetree.multikernel.PoolChunk;
@@ -14,8 +11,11 @@ import dev.multikernel.provider.config.HostAddress;
 import dev.multikernel.provider.hosts.HostReads;
 import dev.multikernel.provider.hosts.Hosts;
 import dev.multikernel.provider.kernel.CurrentInterface;
-import dev.multikernel.provider.plan.CpuTopology;
+import dev.multikernel.provider.kernel.KernelInterface;
 import dev.multikernel.provider.kernel.OverlayWrites;
+import dev.multikernel.provider.kernel.RfcV2Interface;
+import dev.multikernel.provider.plan.CpuTopology;
+import dev.multikernel.provider.resources.AttributeProblem;
 import dev.multikernel.provider.values.ByteSize;
 import dev.multikernel.provider.values.CpuList;
 import dev.tfjvm.cty.CtyPath;
@@ -86,61 +86,94 @@ public final class OverlayResource implements Resource {
 
                         CPU lists are **logical** CPU numbers (as `lscpu` shows them); the provider writes the \
                         physical (APIC) ids the kernel takes and shows them beside.""")
-                .attribute(HostReads.hostAttribute().markdownDescription("The host: `address`, `user@address`, "
-                        + "`address:port` or `user@address:port`; what it leaves out comes from the provider "
-                        + "configuration.").planModifiers(replace()))
-                .attribute(Attribute.string(OverlaySpec.INSTANCE).optional().planModifiers(replace())
+                .attribute(HostReads.hostAttribute()
+                        .markdownDescription("The host: `address`, `user@address`, "
+                                + "`address:port` or `user@address:port`; what it leaves out comes from the provider "
+                                + "configuration.")
+                        .planModifiers(replace()))
+                .attribute(Attribute.string(OverlaySpec.INSTANCE)
+                        .optional()
+                        .planModifiers(replace())
                         .markdownDescription("The instance to change (`/instances/<name>`). Left out: the pool "
                                 + "(`/resources`). The instance must exist on the host or be planned in the same run."))
-                .attribute(Attribute.string(OverlaySpec.CPU_ADD).optional().planModifiers(replaceIfMeaningChanges())
+                .attribute(Attribute.string(OverlaySpec.CPU_ADD)
+                        .optional()
+                        .planModifiers(replaceIfMeaningChanges())
                         .markdownDescription("CPUs to add, as a logical cpulist (`\"4-7,10\"`): host CPUs into the "
                                 + "pool, or free pool CPUs to the instance."))
-                .attribute(Attribute.string(OverlaySpec.CPU_REMOVE).optional()
+                .attribute(Attribute.string(OverlaySpec.CPU_REMOVE)
+                        .optional()
                         .planModifiers(replaceIfMeaningChanges())
                         .markdownDescription("CPUs to remove, as a logical cpulist: free pool CPUs back to the "
                                 + "host, or the instance's CPUs back to the pool."))
-                .attribute(Attribute.nested(OverlaySpec.MEMORY_ADD, Nesting.LIST,
-                        Attribute.string(OverlaySpec.SIZE).required().markdownDescription(
-                                "Size (`\"1GiB\"`, powers of 1024), a non-zero multiple of 4KiB."),
-                        Attribute.number(OverlaySpec.NUMA_NODE).optional()
-                                .markdownDescription("NUMA node to take the memory from."),
-                        Attribute.string(OverlaySpec.BASE).optional().markdownDescription(
-                                "Instances only, and required there: start address (`\"0x140000000\"`) of the free "
-                                        + "pool range given to the instance. The pool's memory is placed by the kernel."))
-                        .optional().planModifiers(replaceIfMeaningChanges())
+                .attribute(Attribute.nested(
+                                OverlaySpec.MEMORY_ADD,
+                                Nesting.LIST,
+                                Attribute.string(OverlaySpec.SIZE)
+                                        .required()
+                                        .markdownDescription(
+                                                "Size (`\"1GiB\"`, powers of 1024), a non-zero multiple of 4KiB."),
+                                Attribute.number(OverlaySpec.NUMA_NODE)
+                                        .optional()
+                                        .markdownDescription("NUMA node to take the memory from."),
+                                Attribute.string(OverlaySpec.BASE)
+                                        .optional()
+                                        .markdownDescription(
+                                                "Instances only, and required there: start address (`\"0x140000000\"`) of the free "
+                                                        + "pool range given to the instance. The pool's memory is placed by the kernel."))
+                        .optional()
+                        .planModifiers(replaceIfMeaningChanges())
                         .markdownDescription("Memory to add: the pool grows by chunks of `size` (the kernel picks "
                                 + "the addresses), or the instance gets the pool range at `base`."))
-                .attribute(Attribute.nested(OverlaySpec.MEMORY_REMOVE, Nesting.LIST,
-                        Attribute.string(OverlaySpec.BASE).required()
-                                .markdownDescription("Start address, such as `\"0x140000000\"`."),
-                        Attribute.string(OverlaySpec.SIZE).required().markdownDescription("Size, such as `\"1GiB\"`."))
-                        .optional().planModifiers(replaceIfMeaningChanges())
+                .attribute(Attribute.nested(
+                                OverlaySpec.MEMORY_REMOVE,
+                                Nesting.LIST,
+                                Attribute.string(OverlaySpec.BASE)
+                                        .required()
+                                        .markdownDescription("Start address, such as `\"0x140000000\"`."),
+                                Attribute.string(OverlaySpec.SIZE)
+                                        .required()
+                                        .markdownDescription("Size, such as `\"1GiB\"`."))
+                        .optional()
+                        .planModifiers(replaceIfMeaningChanges())
                         .markdownDescription("Memory ranges to remove. From the pool, each must be one whole pool "
                                 + "chunk exactly as the pool reads back (the plan lists the chunks when one does not "
                                 + "match); from an instance, a range it holds. Rolling back a pool `memory-remove` "
                                 + "gives the memory back at another address."))
-                .attribute(Attribute.of(OverlaySpec.DEVICE_ADD, CtyType.list(CtyType.STRING)).optional()
+                .attribute(Attribute.of(OverlaySpec.DEVICE_ADD, CtyType.list(CtyType.STRING))
+                        .optional()
                         .planModifiers(replaceIfMeaningChanges())
                         .markdownDescription("PCI functions to add (`\"0000:03:00.0\"`): host devices into the pool, "
                                 + "or free pool devices to the instance."))
-                .attribute(Attribute.of(OverlaySpec.DEVICE_REMOVE, CtyType.list(CtyType.STRING)).optional()
+                .attribute(Attribute.of(OverlaySpec.DEVICE_REMOVE, CtyType.list(CtyType.STRING))
+                        .optional()
                         .planModifiers(replaceIfMeaningChanges())
                         .markdownDescription("PCI functions to remove: pool devices back to the host, or the "
                                 + "instance's devices back to the pool."))
-                .attribute(Attribute.string(ID).computed().planModifiers(PlanModifiers.useStateForUnknown())
+                .attribute(Attribute.string(ID)
+                        .computed()
+                        .planModifiers(PlanModifiers.useStateForUnknown())
                         .markdownDescription("`<host>:<transaction_id>`, the import id."))
-                .attribute(Attribute.number(TRANSACTION_ID).computed().planModifiers(PlanModifiers.useStateForUnknown())
+                .attribute(Attribute.number(TRANSACTION_ID)
+                        .computed()
+                        .planModifiers(PlanModifiers.useStateForUnknown())
                         .markdownDescription("`N` of the kernel's `overlays/tx_N`."))
-                .attribute(Attribute.string(STATUS).computed().planModifiers(PlanModifiers.useStateForUnknown())
+                .attribute(Attribute.string(STATUS)
+                        .computed()
+                        .planModifiers(PlanModifiers.useStateForUnknown())
                         .markdownDescription("The transaction's status as the kernel shows it: `applied`, or "
                                 + "`failed` when a rollback of it failed (the next apply replaces it)."))
-                .attribute(Attribute.string(BOOT_ID).computed().planModifiers(PlanModifiers.useStateForUnknown())
+                .attribute(Attribute.string(BOOT_ID)
+                        .computed()
+                        .planModifiers(PlanModifiers.useStateForUnknown())
                         .markdownDescription("The host's boot id when the transaction was written; after a reboot "
                                 + "the transaction is gone and is written again."))
-                .attribute(Attribute.of(CPU_ADD_PHYSICAL, CtyType.list(CtyType.NUMBER)).computed()
+                .attribute(Attribute.of(CPU_ADD_PHYSICAL, CtyType.list(CtyType.NUMBER))
+                        .computed()
                         .planModifiers(PlanModifiers.useStateForUnknown())
                         .markdownDescription("The physical (APIC) ids of `cpu_add`, as written to the kernel."))
-                .attribute(Attribute.of(CPU_REMOVE_PHYSICAL, CtyType.list(CtyType.NUMBER)).computed()
+                .attribute(Attribute.of(CPU_REMOVE_PHYSICAL, CtyType.list(CtyType.NUMBER))
+                        .computed()
                         .planModifiers(PlanModifiers.useStateForUnknown())
                         .markdownDescription("The physical (APIC) ids of `cpu_remove`, as written to the kernel."))
                 .build());
@@ -152,7 +185,8 @@ public final class OverlayResource implements Resource {
 
     /** Replaces unless the new value says the same in other words (`"4-7"` and `"7,4-6"`). */
     private static dev.tfjvm.schema.PlanModifier replaceIfMeaningChanges() {
-        return PlanModifiers.requiresReplaceIf(c -> !Meaning.same(c.prior().orElseThrow(), c.planned()),
+        return PlanModifiers.requiresReplaceIf(
+                c -> !Meaning.same(c.prior().orElseThrow(), c.planned()),
                 "Changing what this value means replaces the overlay (a different spelling of the same value does "
                         + "not).");
     }
@@ -182,12 +216,19 @@ public final class OverlayResource implements Resource {
             // The same transaction: only its own status matters.
             String status = prior.get().string(STATUS).orElse("");
             if (!APPLIED.equals(status)) {
-                context.diagnostics().warning(CtyPath.ROOT.attr(STATUS), "Overlay transaction is " + status,
-                        "Transaction tx_" + prior.get().longValue(TRANSACTION_ID).orElse(-1L) + " on host "
-                                + planned.string(HostReads.HOST).orElse("?") + " is \"" + status + "\", not applied:"
-                                + " the kernel did not apply it or failed to roll it back. This plan replaces it:"
-                                + " the apply rolls it back and writes it again.");
-                context.setPlanned(planned.withUnknown(STATUS).withUnknown(TRANSACTION_ID).withUnknown(ID)
+                context.diagnostics()
+                        .warning(
+                                CtyPath.ROOT.attr(STATUS),
+                                "Overlay transaction is " + status,
+                                "Transaction tx_"
+                                        + prior.get().longValue(TRANSACTION_ID).orElse(-1L) + " on host "
+                                        + planned.string(HostReads.HOST).orElse("?") + " is \"" + status
+                                        + "\", not applied:"
+                                        + " the kernel did not apply it or failed to roll it back. This plan replaces it:"
+                                        + " the apply rolls it back and writes it again.");
+                context.setPlanned(planned.withUnknown(STATUS)
+                        .withUnknown(TRANSACTION_ID)
+                        .withUnknown(ID)
                         .withUnknown(BOOT_ID));
                 context.requireReplace(CtyPath.ROOT.attr(STATUS));
             }
@@ -206,8 +247,7 @@ public final class OverlayResource implements Resource {
     }
 
     /** What a spec becomes on a host: the operations and the physical ids shown. */
-    record Written(List<OverlayOperation> operations, List<Long> cpuAdd, List<Long> cpuRemove) {
-    }
+    record Written(List<OverlayOperation> operations, List<Long> cpuAdd, List<Long> cpuRemove) {}
 
     /**
      * Checks {@code spec} against the host as it is (and as this run's plans will leave it);
@@ -219,21 +259,28 @@ public final class OverlayResource implements Resource {
         String h = host.describe();
         boolean poolPlanned = hosts.ledger().plannedPool(host).isPresent();
         if (KernelInterface.of(state) instanceof RfcV2Interface) {
-            diagnostics.error(hostPath, "No overlays on an RFC v2 host",
+            diagnostics.error(
+                    hostPath,
+                    "No overlays on an RFC v2 host",
                     "Host " + h + " speaks the RFC v2 multikernel interface, which has no overlays (no "
                             + "/sys/fs/multikernel/overlays): its instances can only be created and removed whole. "
                             + "Remove this multikernel_overlay, or point host at a host with the current interface.");
             return Optional.empty();
         }
         if (KernelInterface.of(state) instanceof KernelInterface.Unsupported) {
-            diagnostics.error(hostPath, "No multikernel support on host " + h,
+            diagnostics.error(
+                    hostPath,
+                    "No multikernel support on host " + h,
                     "Host " + h + " has no /sys/fs/multikernel: its kernel is not a multikernel kernel. Point host "
                             + "at a multikernel host.");
             return Optional.empty();
         }
-        boolean hasPool = KernelInterface.of(state) instanceof CurrentInterface && state.pool().isPresent();
+        boolean hasPool = KernelInterface.of(state) instanceof CurrentInterface
+                && state.pool().isPresent();
         if (!hasPool && !poolPlanned) {
-            diagnostics.error(hostPath, "No pool on host " + h,
+            diagnostics.error(
+                    hostPath,
+                    "No pool on host " + h,
                     "Host " + h + " has no multikernel pool yet (no baseline written"
                             + (state.mounted() ? "" : "; /sys/fs/multikernel is not mounted")
                             + "), and the kernel takes overlays only after one. Add a multikernel_pool for this host"
@@ -248,7 +295,9 @@ public final class OverlayResource implements Resource {
             CpuList list = attribute.equals(OverlaySpec.CPU_ADD) ? spec.cpuAdd() : spec.cpuRemove();
             CpuList missing = list.minus(all);
             if (!missing.isEmpty()) {
-                diagnostics.error(OverlaySpec.path(attribute), "No such CPU on host " + h,
+                diagnostics.error(
+                        OverlaySpec.path(attribute),
+                        "No such CPU on host " + h,
                         attribute + " names CPU " + missing.format() + ", which host " + h + " does not have (its CPUs"
                                 + " are " + all.format() + ").");
                 ok = false;
@@ -257,7 +306,9 @@ public final class OverlayResource implements Resource {
         if (spec.instance().isPresent()) {
             String name = spec.instance().get();
             if (state.instance(name).isEmpty() && !hosts.ledger().plansInstance(host, name)) {
-                diagnostics.error(OverlaySpec.path(OverlaySpec.INSTANCE), "No instance \"" + name + "\" on host " + h,
+                diagnostics.error(
+                        OverlaySpec.path(OverlaySpec.INSTANCE),
+                        "No instance \"" + name + "\" on host " + h,
                         "Host " + h + " has no instance \"" + name + "\"" + instanceList(state) + ", and none is "
                                 + "planned in this run. Create it with a multikernel_instance and set instance = "
                                 + "multikernel_instance.<name>.name, so the overlay is applied after it.");
@@ -269,15 +320,18 @@ public final class OverlayResource implements Resource {
             if (pool.isPresent()) {
                 for (int i = 0; i < spec.memoryRemove().size(); i++) {
                     OverlaySpec.MemoryRemove r = spec.memoryRemove().get(i);
-                    boolean whole = pool.get().chunks().stream()
-                            .anyMatch(c -> c.base() == r.base() && c.size() == r.size());
+                    boolean whole =
+                            pool.get().chunks().stream().anyMatch(c -> c.base() == r.base() && c.size() == r.size());
                     if (!whole) {
-                        diagnostics.error(OverlaySpec.path(OverlaySpec.MEMORY_REMOVE).index(i),
+                        diagnostics.error(
+                                OverlaySpec.path(OverlaySpec.MEMORY_REMOVE).index(i),
                                 "Not a whole pool chunk",
-                                "memory_remove[" + i + "] (" + ByteSize.ofBytes(r.size()).format() + " at "
+                                "memory_remove[" + i + "] ("
+                                        + ByteSize.ofBytes(r.size()).format() + " at "
                                         + OverlaySpec.hex(r.base()) + ") is not one of the pool's chunks, and the "
                                         + "kernel removes only whole chunks as the pool reads back. The pool's "
-                                        + "chunks on host " + h + ": " + chunks(pool.get().chunks()) + ".");
+                                        + "chunks on host " + h + ": "
+                                        + chunks(pool.get().chunks()) + ".");
                         ok = false;
                     }
                 }
@@ -294,15 +348,18 @@ public final class OverlayResource implements Resource {
             remove = OverlaySpec.physical(OverlaySpec.CPU_REMOVE, spec.cpuRemove(), physicalByLogical);
             ops = spec.operations(physicalByLogical);
         } catch (OverlaySpec.UnmappedCpuException e) {
-            diagnostics.error(OverlaySpec.path(e.attribute()), "CPU not known by its physical id on host " + h,
-                    e.getMessage());
+            diagnostics.error(
+                    OverlaySpec.path(e.attribute()), "CPU not known by its physical id on host " + h, e.getMessage());
             return Optional.empty();
         }
         int bytes = CurrentInterface.overlayBytes(OverlayEffects.TAG, ops);
         if (bytes > CurrentInterface.SINGLE_WRITE_LIMIT) {
-            diagnostics.error(CtyPath.ROOT, "Overlay too large",
+            diagnostics.error(
+                    CtyPath.ROOT,
+                    "Overlay too large",
                     "The transaction is " + bytes + " bytes, and the kernel takes at most "
-                            + CurrentInterface.SINGLE_WRITE_LIMIT + " bytes in one overlay write. Split it into several "
+                            + CurrentInterface.SINGLE_WRITE_LIMIT
+                            + " bytes in one overlay write. Split it into several "
                             + "multikernel_overlay resources.");
             return Optional.empty();
         }
@@ -313,16 +370,24 @@ public final class OverlayResource implements Resource {
         if (state.instances().isEmpty()) {
             return " (it has none)";
         }
-        return " (it has " + String.join(", ", state.instances().stream().map(i -> "\"" + i.name() + "\"").toList())
-                + ")";
+        return " (it has "
+                + String.join(
+                        ", ",
+                        state.instances().stream()
+                                .map(i -> "\"" + i.name() + "\"")
+                                .toList()) + ")";
     }
 
     private static String chunks(List<PoolChunk> chunks) {
         if (chunks.isEmpty()) {
             return "none";
         }
-        return String.join(", ", chunks.stream().map(c -> "{ base = \"" + OverlaySpec.hex(c.base())
-                + "\", size = \"" + ByteSize.ofBytes(c.size()).format() + "\" }").toList());
+        return String.join(
+                ", ",
+                chunks.stream()
+                        .map(c -> "{ base = \"" + OverlaySpec.hex(c.base()) + "\", size = \""
+                                + ByteSize.ofBytes(c.size()).format() + "\" }")
+                        .toList());
     }
 
     // ------------------------------------------------------------------ apply
@@ -348,24 +413,33 @@ public final class OverlayResource implements Resource {
         Written w = written.get();
         for (String attribute : List.of(CPU_ADD_PHYSICAL, CPU_REMOVE_PHYSICAL)) {
             List<Long> now = attribute.equals(CPU_ADD_PHYSICAL) ? w.cpuAdd() : w.cpuRemove();
-            if (planned.isKnown(attribute) && !planned.isNull(attribute) && !numbers(planned, attribute).equals(now)) {
-                throw new ResourceException("CPU numbering changed on host " + host.describe(),
+            if (planned.isKnown(attribute)
+                    && !planned.isNull(attribute)
+                    && !numbers(planned, attribute).equals(now)) {
+                throw new ResourceException(
+                        "CPU numbering changed on host " + host.describe(),
                         "When planned, the CPUs of " + attribute.replace("_physical_ids", "") + " had the physical ids "
                                 + numbers(planned, attribute) + "; the host now reports " + now + ". Nothing was "
                                 + "written. Run terraform plan again to see the new mapping.",
-                        Optional.of(CtyPath.ROOT.attr(attribute)), Optional.empty(), null);
+                        Optional.of(CtyPath.ROOT.attr(attribute)),
+                        Optional.empty(),
+                        null);
             }
         }
         context.checkStopped();
         OverlayWrites.Outcome outcome = OverlayWrites.write(hosts, host, OverlayEffects.TAG, w.operations(), state);
         Map<Long, Integer> logical = HostReads.logicalByPhysical(state);
         if (outcome instanceof OverlayWrites.Outcome.Failed f) {
-            ResourceException e = OverlayWrites.error(host, w.operations(), f, OverlayWrites.Wording
-                    .of("apply the overlay")
-                    .describedBy(ops -> OverlaySpec.describe(ops, logical))
-                    .ifUndone("The apply failed, so nothing is kept in the state.")
-                    .ifStuck("The overlay is kept in the state as tainted; undo them on the host (or reboot it), "
-                            + "then run terraform state rm on this resource."));
+            ResourceException e = OverlayWrites.error(
+                    host,
+                    w.operations(),
+                    f,
+                    OverlayWrites.Wording.of("apply the overlay")
+                            .describedBy(ops -> OverlaySpec.describe(ops, logical))
+                            .ifUndone("The apply failed, so nothing is kept in the state.")
+                            .ifStuck(
+                                    "The overlay is kept in the state as tainted; undo them on the host (or reboot it), "
+                                            + "then run terraform state rm on this resource."));
             if (f instanceof OverlayWrites.Outcome.Stuck) {
                 throw e.withPartialState(result(planned, host, f.transaction(), "failed", state.bootId(), w));
             }
@@ -375,11 +449,12 @@ public final class OverlayResource implements Resource {
         for (String warning : applied.warnings()) {
             context.diagnostics().warning("Host " + host.describe() + ": " + warning, warning);
         }
-        return result(planned, host, applied.transaction().id(), applied.transaction().statusText(), state.bootId(), w);
+        return result(
+                planned, host, applied.transaction().id(), applied.transaction().statusText(), state.bootId(), w);
     }
 
-    private static TfObject result(TfObject planned, HostAddress host, int tx, String status, String bootId,
-            Written w) {
+    private static TfObject result(
+            TfObject planned, HostAddress host, int tx, String status, String bootId, Written w) {
         return planned.with(ID, planned.requireString(HostReads.HOST) + ":" + tx)
                 .with(TRANSACTION_ID, tx)
                 .with(STATUS, status)
@@ -390,13 +465,16 @@ public final class OverlayResource implements Resource {
 
     private static List<Long> numbers(TfObject o, String attribute) {
         CtyValue v = o.get(attribute);
-        return ((CtyValue.ListVal) v).elements().stream()
-                .map(e -> ((CtyValue.Num) e).value().bigDecimalValue().longValueExact()).toList();
+        return ((CtyValue.ListVal) v)
+                .elements().stream()
+                        .map(e -> ((CtyValue.Num) e).value().bigDecimalValue().longValueExact())
+                        .toList();
     }
 
     private static ResourceException firstError(Diagnostics diagnostics) {
-        return AttributeProblem.firstError(diagnostics).orElseGet(() -> new ResourceException("Overlay not written",
-                "The overlay could not be checked against the host."));
+        return AttributeProblem.firstError(diagnostics)
+                .orElseGet(() -> new ResourceException(
+                        "Overlay not written", "The overlay could not be checked against the host."));
     }
 
     /** Only a change of spelling reaches here (anything else replaces): nothing to do on the host. */
@@ -421,10 +499,13 @@ public final class OverlayResource implements Resource {
         HostState state = hosts.state(host);
         Found found = find(s, host, state);
         if (found instanceof Found.Rebooted r) {
-            context.diagnostics().warning("Host " + host.describe() + " rebooted",
-                    "Host " + host.describe() + " rebooted (boot id " + r.before() + " → " + r.now() + "): pool, "
-                            + "instances and overlays made before the reboot are gone. Overlay transaction tx_"
-                            + r.transaction() + " is gone with them; the next apply writes it again.");
+            context.diagnostics()
+                    .warning(
+                            "Host " + host.describe() + " rebooted",
+                            "Host " + host.describe() + " rebooted (boot id " + r.before() + " → " + r.now()
+                                    + "): pool, "
+                                    + "instances and overlays made before the reboot are gone. Overlay transaction tx_"
+                                    + r.transaction() + " is gone with them; the next apply writes it again.");
             return Optional.empty();
         }
         if (found instanceof Found.Gone) {
@@ -436,24 +517,23 @@ public final class OverlayResource implements Resource {
             out = out.with(BOOT_ID, state.bootId());
         }
         if (!APPLIED.equals(tx.statusText())) {
-            context.diagnostics().warning("Overlay transaction tx_" + tx.id() + " is " + tx.statusText(),
-                    "On host " + host.describe() + ", transaction tx_" + tx.id() + " is \"" + tx.statusText()
-                            + "\", not applied: the kernel did not apply it, or a rollback of it failed part way. "
-                            + "The next apply replaces it (rolls it back and writes it again).");
+            context.diagnostics()
+                    .warning(
+                            "Overlay transaction tx_" + tx.id() + " is " + tx.statusText(),
+                            "On host " + host.describe() + ", transaction tx_" + tx.id() + " is \"" + tx.statusText()
+                                    + "\", not applied: the kernel did not apply it, or a rollback of it failed part way. "
+                                    + "The next apply replaces it (rolls it back and writes it again).");
         }
         return Optional.of(out);
     }
 
     /** What the host shows of the transaction a state names. */
     private sealed interface Found {
-        record Present(TransactionState tx) implements Found {
-        }
+        record Present(TransactionState tx) implements Found {}
 
-        record Gone() implements Found {
-        }
+        record Gone() implements Found {}
 
-        record Rebooted(String before, String now, long transaction) implements Found {
-        }
+        record Rebooted(String before, String now, long transaction) implements Found {}
     }
 
     private static Found find(TfObject s, HostAddress host, HostState state) {
@@ -483,10 +563,12 @@ public final class OverlayResource implements Resource {
         } catch (ResourceException e) {
             // ENOENT is ambiguous: tx_N gone, or a step of the rollback failed with it. Look again.
             if (find(s, host, hosts.refreshState(host)) instanceof Found.Present) {
-                throw new ResourceException("Rolling back overlay transaction tx_" + tx + " failed on host "
-                        + host.describe(), e.detail() + "\n\nThe kernel refuses to roll back a transaction when "
-                        + "undoing a step fails, for example when it would take resources a running instance uses "
-                        + "(stop that instance first). tx_" + tx + " stays on the host and in the state.", e);
+                throw new ResourceException(
+                        "Rolling back overlay transaction tx_" + tx + " failed on host " + host.describe(),
+                        e.detail() + "\n\nThe kernel refuses to roll back a transaction when "
+                                + "undoing a step fails, for example when it would take resources a running instance uses "
+                                + "(stop that instance first). tx_" + tx + " stays on the host and in the state.",
+                        e);
             }
         }
     }
@@ -495,16 +577,20 @@ public final class OverlayResource implements Resource {
     public TfObject importState(String id, TfObject emptyState, OperationContext context) throws ResourceException {
         int colon = id.lastIndexOf(':');
         if (colon <= 0 || colon == id.length() - 1) {
-            throw importError(id, "the id is <host>:<N>, where N is the transaction number of overlays/tx_N, such "
-                    + "as \"10.0.0.5:7\" or \"root@10.0.0.5:22:7\".");
+            throw importError(
+                    id,
+                    "the id is <host>:<N>, where N is the transaction number of overlays/tx_N, such "
+                            + "as \"10.0.0.5:7\" or \"root@10.0.0.5:22:7\".");
         }
         String hostText = id.substring(0, colon);
         int n;
         try {
             n = Integer.parseInt(id.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw importError(id, "\"" + id.substring(colon + 1) + "\" is not a transaction number; the id is "
-                    + "<host>:<N> for overlays/tx_N.");
+            throw importError(
+                    id,
+                    "\"" + id.substring(colon + 1) + "\" is not a transaction number; the id is "
+                            + "<host>:<N> for overlays/tx_N.");
         }
         HostAddress host;
         try {
@@ -516,24 +602,37 @@ public final class OverlayResource implements Resource {
         if (KernelInterface.of(state) instanceof RfcV2Interface) {
             throw importError(id, "host " + host.describe() + " speaks the RFC v2 interface, which has no overlays.");
         }
-        Optional<TransactionState> found = KernelInterface.of(state) instanceof CurrentInterface
-                ? state.transaction(n) : Optional.empty();
+        Optional<TransactionState> found =
+                KernelInterface.of(state) instanceof CurrentInterface ? state.transaction(n) : Optional.empty();
         if (found.isEmpty()) {
-            throw importError(id, "host " + host.describe() + " has no overlay transaction tx_" + n
-                    + (state.transactions().isEmpty() ? " (it has none)." : " (it has "
-                            + String.join(", ", state.transactions().stream().map(t -> "tx_" + t.id()).toList())
-                            + ")."));
+            throw importError(
+                    id,
+                    "host " + host.describe() + " has no overlay transaction tx_" + n
+                            + (state.transactions().isEmpty()
+                                    ? " (it has none)."
+                                    : " (it has "
+                                            + String.join(
+                                                    ", ",
+                                                    state.transactions().stream()
+                                                            .map(t -> "tx_" + t.id())
+                                                            .toList())
+                                            + ")."));
         }
         TransactionState tx = found.get();
         if (tx.dtbo().value().isEmpty()) {
-            throw importError(id, "the blob of tx_" + n + " cannot be read: " + tx.dtbo().problem().orElse("?"));
+            throw importError(
+                    id,
+                    "the blob of tx_" + n + " cannot be read: "
+                            + tx.dtbo().problem().orElse("?"));
         }
         OverlayTransaction transaction = tx.dtbo().value().get();
         Optional<String> tag = OverlayEffects.tagOf(tx);
         if (tag.isPresent() && tag.get().startsWith("terraform:") && !tag.get().equals(OverlayEffects.TAG)) {
-            throw importError(id, "tx_" + n + " is tagged \"" + tag.get() + "\": it belongs to "
-                    + (tag.get().startsWith("terraform:pool") ? "a multikernel_pool" : "a multikernel_instance")
-                    + ", which manages it. Import that resource instead.");
+            throw importError(
+                    id,
+                    "tx_" + n + " is tagged \"" + tag.get() + "\": it belongs to "
+                            + (tag.get().startsWith("terraform:pool") ? "a multikernel_pool" : "a multikernel_instance")
+                            + ", which manages it. Import that resource instead.");
         }
         OverlaySpec spec;
         try {

@@ -1,6 +1,5 @@
 package dev.multikernel.provider.resources.overlay;
 
-import dev.multikernel.provider.resources.AttributeProblem;
 import dev.multikernel.host.devicetree.multikernel.CpuItem;
 import dev.multikernel.host.devicetree.multikernel.MemoryRange;
 import dev.multikernel.host.devicetree.multikernel.MemoryRequest;
@@ -9,6 +8,7 @@ import dev.multikernel.host.devicetree.multikernel.OverlayTarget;
 import dev.multikernel.host.devicetree.multikernel.OverlayTransaction;
 import dev.multikernel.host.devicetree.multikernel.PciAddress;
 import dev.multikernel.host.devicetree.multikernel.PciItem;
+import dev.multikernel.provider.resources.AttributeProblem;
 import dev.multikernel.provider.values.ByteSize;
 import dev.multikernel.provider.values.CpuList;
 import dev.multikernel.provider.values.InvalidValueException;
@@ -58,12 +58,10 @@ public record OverlaySpec(
     public static final String BASE = "base";
 
     /** Memory to add: to the pool by size (the kernel picks the address), to an instance as an existing pool range. */
-    public record MemoryAdd(long size, OptionalInt numaNode, OptionalLong base) {
-    }
+    public record MemoryAdd(long size, OptionalInt numaNode, OptionalLong base) {}
 
     /** A range to remove: a whole pool chunk as read back, or a range the instance holds. */
-    public record MemoryRemove(long base, long size) {
-    }
+    public record MemoryRemove(long base, long size) {}
 
     /** A spec, or why there is none. {@code spec} is empty when a value is unknown or a problem was found. */
     public record Parsed(Optional<OverlaySpec> spec, List<AttributeProblem> problems) {
@@ -90,8 +88,12 @@ public record OverlaySpec(
 
     /** Whether it asks for nothing at all. */
     public boolean isEmpty() {
-        return cpuAdd.isEmpty() && cpuRemove.isEmpty() && memoryAdd.isEmpty() && memoryRemove.isEmpty()
-                && deviceAdd.isEmpty() && deviceRemove.isEmpty();
+        return cpuAdd.isEmpty()
+                && cpuRemove.isEmpty()
+                && memoryAdd.isEmpty()
+                && memoryRemove.isEmpty()
+                && deviceAdd.isEmpty()
+                && deviceRemove.isEmpty();
     }
 
     /** "the pool" or "instance \"web\"". */
@@ -117,7 +119,9 @@ public record OverlaySpec(
                 OverlayTarget.instance(name);
                 instance = Optional.of(name);
             } catch (IllegalArgumentException e) {
-                problems.add(new AttributeProblem(path(INSTANCE), "Invalid instance name",
+                problems.add(new AttributeProblem(
+                        path(INSTANCE),
+                        "Invalid instance name",
                         "instance = \"" + name + "\": " + e.getMessage() + ". Give the name of a multikernel"
                                 + " instance on the host, or leave instance out to change the pool."));
             }
@@ -161,24 +165,30 @@ public record OverlaySpec(
         }
         Set<Integer> both = new LinkedHashSet<>(cpuAdd.intersection(cpuRemove).expand());
         if (!both.isEmpty()) {
-            problems.add(new AttributeProblem(path(CPU_REMOVE), "CPU both added and removed",
+            problems.add(new AttributeProblem(
+                    path(CPU_REMOVE),
+                    "CPU both added and removed",
                     "cpu_add and cpu_remove both list " + CpuList.of(both).format() + "; list each CPU in one of"
                             + " them."));
         }
         Set<PciAddress> devBoth = new LinkedHashSet<>(deviceAdd);
         devBoth.retainAll(deviceRemove);
         if (!devBoth.isEmpty()) {
-            problems.add(new AttributeProblem(path(DEVICE_REMOVE), "Device both added and removed",
-                    "device_add and device_remove both list " + devBoth.iterator().next() + "; list each device in"
-                            + " one of them."));
+            problems.add(new AttributeProblem(
+                    path(DEVICE_REMOVE),
+                    "Device both added and removed",
+                    "device_add and device_remove both list "
+                            + devBoth.iterator().next() + "; list each device in" + " one of them."));
         }
         if (!known || !problems.isEmpty()) {
             return new Parsed(Optional.empty(), problems);
         }
-        OverlaySpec spec = new OverlaySpec(instance, cpuAdd, cpuRemove, memoryAdd, memoryRemove, deviceAdd,
-                deviceRemove);
+        OverlaySpec spec =
+                new OverlaySpec(instance, cpuAdd, cpuRemove, memoryAdd, memoryRemove, deviceAdd, deviceRemove);
         if (spec.isEmpty()) {
-            problems.add(new AttributeProblem(CtyPath.ROOT, "Nothing to do",
+            problems.add(new AttributeProblem(
+                    CtyPath.ROOT,
+                    "Nothing to do",
                     "A multikernel_overlay needs at least one operation: set cpu_add, cpu_remove, memory_add,"
                             + " memory_remove, device_add or device_remove."));
             return new Parsed(Optional.empty(), problems);
@@ -201,8 +211,11 @@ public record OverlaySpec(
         try {
             return Optional.of(CpuList.parse(o.requireString(name)));
         } catch (InvalidValueException e) {
-            problems.add(new AttributeProblem(path(name), "Invalid " + name, name + ": " + e.getMessage()
-                    + ". Write logical CPU numbers as lscpu shows them, such as \"4-7,10\"."));
+            problems.add(new AttributeProblem(
+                    path(name),
+                    "Invalid " + name,
+                    name + ": " + e.getMessage()
+                            + ". Write logical CPU numbers as lscpu shows them, such as \"4-7,10\"."));
             return Optional.empty();
         }
     }
@@ -220,7 +233,9 @@ public record OverlaySpec(
             if (!item.isNull(NUMA_NODE)) {
                 long n = item.longValue(NUMA_NODE).orElseThrow();
                 if (n < 0 || n > 1023) {
-                    problems.add(new AttributeProblem(p.attr(NUMA_NODE), "Invalid NUMA node",
+                    problems.add(new AttributeProblem(
+                            p.attr(NUMA_NODE),
+                            "Invalid NUMA node",
                             "memory_add[" + i + "].numa_node = " + n + ": NUMA nodes go from 0 to 1023."));
                 } else {
                     node = OptionalInt.of((int) n);
@@ -230,13 +245,17 @@ public record OverlaySpec(
             if (!item.isNull(BASE)) {
                 base = address(item.requireString(BASE), p.attr(BASE), "memory_add[" + i + "].base", problems);
                 if (instanceKnown && !toInstance) {
-                    problems.add(new AttributeProblem(p.attr(BASE), "base is for instances only",
+                    problems.add(new AttributeProblem(
+                            p.attr(BASE),
+                            "base is for instances only",
                             "memory_add[" + i + "].base: the kernel picks the address of memory added to the pool;"
                                     + " leave base out, or set instance to give an existing pool range to an"
                                     + " instance."));
                 }
             } else if (toInstance) {
-                problems.add(new AttributeProblem(p.attr(BASE), "Missing base",
+                problems.add(new AttributeProblem(
+                        p.attr(BASE),
+                        "Missing base",
                         "memory_add[" + i + "]: memory given to an instance is an existing free range of the pool;"
                                 + " set base to its start address (such as \"0x140000000\")."));
             }
@@ -254,8 +273,8 @@ public record OverlaySpec(
             TfObject item = items.get(i);
             CtyPath p = path(MEMORY_REMOVE).index(i);
             OptionalLong size = size(item, p, problems);
-            OptionalLong base = address(item.requireString(BASE), p.attr(BASE), "memory_remove[" + i + "].base",
-                    problems);
+            OptionalLong base =
+                    address(item.requireString(BASE), p.attr(BASE), "memory_remove[" + i + "].base", problems);
             if (size.isPresent() && base.isPresent()) {
                 out.add(new MemoryRemove(base.getAsLong(), size.getAsLong()));
             }
@@ -269,10 +288,15 @@ public record OverlaySpec(
         try {
             ByteSize s = ByteSize.parse(text);
             if (s.bytes() == 0 || !s.isPageAligned()) {
-                problems.add(new AttributeProblem(p.attr(SIZE), "Invalid size", where + " = \"" + text + "\": the kernel takes"
-                        + " non-zero multiples of the page size (4KiB)"
-                        + (s.bytes() == 0 ? "." : "; use \"" + s.alignUp(ByteSize.PAGE).format() + "\" or \""
-                                + s.alignDown(ByteSize.PAGE).format() + "\".")));
+                problems.add(new AttributeProblem(
+                        p.attr(SIZE),
+                        "Invalid size",
+                        where + " = \"" + text + "\": the kernel takes"
+                                + " non-zero multiples of the page size (4KiB)"
+                                + (s.bytes() == 0
+                                        ? "."
+                                        : "; use \"" + s.alignUp(ByteSize.PAGE).format() + "\" or \""
+                                                + s.alignDown(ByteSize.PAGE).format() + "\".")));
                 return OptionalLong.empty();
             }
             return OptionalLong.of(s.bytes());
@@ -305,14 +329,20 @@ public record OverlaySpec(
                 v = Long.parseLong(t);
             }
             if (v < 0 || v % 4096 != 0) {
-                problems.add(new AttributeProblem(p, "Invalid address", where + " = \"" + text + "\": a physical address must"
-                        + " be page aligned (a multiple of 0x1000)."));
+                problems.add(new AttributeProblem(
+                        p,
+                        "Invalid address",
+                        where + " = \"" + text + "\": a physical address must"
+                                + " be page aligned (a multiple of 0x1000)."));
                 return OptionalLong.empty();
             }
             return OptionalLong.of(v);
         } catch (NumberFormatException e) {
-            problems.add(new AttributeProblem(p, "Invalid address", where + " = \"" + text + "\" is not an address; write it"
-                    + " in hex as /proc/iomem and the pool's device tree show it, such as \"0x140000000\"."));
+            problems.add(new AttributeProblem(
+                    p,
+                    "Invalid address",
+                    where + " = \"" + text + "\" is not an address; write it"
+                            + " in hex as /proc/iomem and the pool's device tree show it, such as \"0x140000000\"."));
             return OptionalLong.empty();
         }
     }
@@ -325,14 +355,18 @@ public record OverlaySpec(
             try {
                 PciAddress a = PciAddress.parse(text == null ? "" : text.strip());
                 if (out.contains(a)) {
-                    problems.add(new AttributeProblem(path(name).index(i), "Device listed twice",
+                    problems.add(new AttributeProblem(
+                            path(name).index(i),
+                            "Device listed twice",
                             name + " lists " + a + " twice; list each device once."));
                 } else {
                     out.add(a);
                 }
             } catch (IllegalArgumentException e) {
-                problems.add(new AttributeProblem(path(name).index(i), "Invalid PCI address", name + "[" + i + "]: "
-                        + e.getMessage() + "; use the address lspci -D shows."));
+                problems.add(new AttributeProblem(
+                        path(name).index(i),
+                        "Invalid PCI address",
+                        name + "[" + i + "]: " + e.getMessage() + "; use the address lspci -D shows."));
             }
         }
         return out;
@@ -366,9 +400,13 @@ public record OverlaySpec(
         List<OverlayOperation> ops = new ArrayList<>();
         List<CpuItem> add = cpuItems(CPU_ADD, cpuAdd, physicalByLogical);
         List<CpuItem> remove = cpuItems(CPU_REMOVE, cpuRemove, physicalByLogical);
-        List<MemoryRange> removeRanges = memoryRemove.stream().map(r -> MemoryRange.of(r.base(), r.size())).toList();
-        List<PciItem> addDevices = deviceAdd.stream().map(a -> PciItem.of(a.toString())).toList();
-        List<PciItem> removeDevices = deviceRemove.stream().map(a -> PciItem.of(a.toString())).toList();
+        List<MemoryRange> removeRanges = memoryRemove.stream()
+                .map(r -> MemoryRange.of(r.base(), r.size()))
+                .toList();
+        List<PciItem> addDevices =
+                deviceAdd.stream().map(a -> PciItem.of(a.toString())).toList();
+        List<PciItem> removeDevices =
+                deviceRemove.stream().map(a -> PciItem.of(a.toString())).toList();
         if (isPool()) {
             // the /resources order: cpu-remove, device-remove, memory-remove, memory-add, cpu-add, device-add
             if (!remove.isEmpty()) {
@@ -382,7 +420,8 @@ public record OverlaySpec(
             }
             if (!memoryAdd.isEmpty()) {
                 ops.add(new OverlayOperation.PoolMemoryAdd(memoryAdd.stream()
-                        .map(m -> new MemoryRequest(m.size(), m.numaNode())).toList()));
+                        .map(m -> new MemoryRequest(m.size(), m.numaNode()))
+                        .toList()));
             }
             if (!add.isEmpty()) {
                 ops.add(new OverlayOperation.CpuAdd(target, add));
@@ -396,9 +435,12 @@ public record OverlaySpec(
                 ops.add(new OverlayOperation.MemoryRemove(target, removeRanges));
             }
             if (!memoryAdd.isEmpty()) {
-                ops.add(new OverlayOperation.InstanceMemoryAdd(instance.get(), memoryAdd.stream()
-                        .map(m -> new MemoryRange(m.base().orElseThrow(), m.size(), m.numaNode(), OptionalInt.empty()))
-                        .toList()));
+                ops.add(new OverlayOperation.InstanceMemoryAdd(
+                        instance.get(),
+                        memoryAdd.stream()
+                                .map(m -> new MemoryRange(
+                                        m.base().orElseThrow(), m.size(), m.numaNode(), OptionalInt.empty()))
+                                .toList()));
             }
             if (!remove.isEmpty()) {
                 ops.add(new OverlayOperation.CpuRemove(target, remove));
@@ -430,37 +472,50 @@ public record OverlaySpec(
             }
         }
         if (!unknown.isEmpty()) {
-            throw new UnmappedCpuException(attribute, attribute + ": the physical (APIC) id of CPU "
-                    + CpuList.of(unknown).format() + " is not known on this host. The host learns it only while the"
-                    + " CPU is online in the host, and CPUs in the pool or lent to an instance are offline; the"
-                    + " provider never guesses it (a wrong guess would move another core). Name CPUs whose"
-                    + " mapping the host reports (see data.multikernel_host cpus[*].apic_id).");
+            throw new UnmappedCpuException(
+                    attribute,
+                    attribute + ": the physical (APIC) id of CPU "
+                            + CpuList.of(unknown).format()
+                            + " is not known on this host. The host learns it only while the"
+                            + " CPU is online in the host, and CPUs in the pool or lent to an instance are offline; the"
+                            + " provider never guesses it (a wrong guess would move another core). Name CPUs whose"
+                            + " mapping the host reports (see data.multikernel_host cpus[*].apic_id).");
         }
         return out;
     }
 
     private static List<CpuItem> cpuItems(String attribute, CpuList cpus, Map<Integer, Long> physicalByLogical)
             throws UnmappedCpuException {
-        return physical(attribute, cpus, physicalByLogical).stream().map(CpuItem::of).toList();
+        return physical(attribute, cpus, physicalByLogical).stream()
+                .map(CpuItem::of)
+                .toList();
     }
 
     /** One line per operation, for messages: "cpu-add of CPU 7 (APIC id 22) to the pool". */
     public static String describe(List<OverlayOperation> ops, Map<Long, Integer> logicalByPhysical) {
         List<String> lines = new ArrayList<>();
         for (OverlayOperation op : ops) {
-            String where = op.target() instanceof OverlayTarget.Instance i ? "instance \"" + i.name() + "\""
-                    : "the pool";
+            String where =
+                    op.target() instanceof OverlayTarget.Instance i ? "instance \"" + i.name() + "\"" : "the pool";
             String items;
             if (op instanceof OverlayOperation.CpuAdd a) {
                 items = cpus(a.cpus(), logicalByPhysical);
             } else if (op instanceof OverlayOperation.CpuRemove r) {
                 items = cpus(r.cpus(), logicalByPhysical);
             } else if (op instanceof OverlayOperation.DeviceAdd a) {
-                items = String.join(", ", a.devices().stream().map(d -> d.pciId().toString()).toList());
+                items = String.join(
+                        ", ",
+                        a.devices().stream().map(d -> d.pciId().toString()).toList());
             } else if (op instanceof OverlayOperation.DeviceRemove r) {
-                items = String.join(", ", r.devices().stream().map(d -> d.pciId().toString()).toList());
+                items = String.join(
+                        ", ",
+                        r.devices().stream().map(d -> d.pciId().toString()).toList());
             } else if (op instanceof OverlayOperation.PoolMemoryAdd m) {
-                items = String.join(", ", m.chunks().stream().map(c -> ByteSize.ofBytes(c.size()).format()).toList());
+                items = String.join(
+                        ", ",
+                        m.chunks().stream()
+                                .map(c -> ByteSize.ofBytes(c.size()).format())
+                                .toList());
             } else if (op instanceof OverlayOperation.InstanceMemoryAdd m) {
                 items = ranges(m.ranges());
             } else if (op instanceof OverlayOperation.MemoryRemove m) {
@@ -478,15 +533,20 @@ public record OverlaySpec(
         List<String> out = new ArrayList<>();
         for (CpuItem c : items) {
             Integer l = logicalByPhysical.get(c.physicalId());
-            out.add(l == null ? "APIC id " + c.physicalId()
-                    : l == c.physicalId() ? "CPU " + l : "CPU " + l + " (APIC id " + c.physicalId() + ")");
+            out.add(
+                    l == null
+                            ? "APIC id " + c.physicalId()
+                            : l == c.physicalId() ? "CPU " + l : "CPU " + l + " (APIC id " + c.physicalId() + ")");
         }
         return String.join(", ", out);
     }
 
     private static String ranges(List<MemoryRange> ranges) {
-        return String.join(", ", ranges.stream().map(r -> ByteSize.ofBytes(r.size()).format() + " at "
-                + hex(r.base())).toList());
+        return String.join(
+                ", ",
+                ranges.stream()
+                        .map(r -> ByteSize.ofBytes(r.size()).format() + " at " + hex(r.base()))
+                        .toList());
     }
 
     static String hex(long v) {
@@ -522,8 +582,8 @@ public record OverlaySpec(
         if (target instanceof OverlayTarget.Instance i) {
             instance = Optional.of(i.name());
         } else if (!(target instanceof OverlayTarget.Pool)) {
-            throw new UnsupportedTransactionException("it creates or removes instances (target /instances);"
-                    + " multikernel_instance manages those");
+            throw new UnsupportedTransactionException(
+                    "it creates or removes instances (target /instances);" + " multikernel_instance manages those");
         }
         List<Integer> cpuAdd = new ArrayList<>();
         List<Integer> cpuRemove = new ArrayList<>();
@@ -549,8 +609,8 @@ public record OverlaySpec(
             } else if (op instanceof OverlayOperation.InstanceMemoryAdd m) {
                 for (MemoryRange r : m.ranges()) {
                     if (r.memType().isPresent()) {
-                        throw new UnsupportedTransactionException("its memory-add sets mem-type, which"
-                                + " multikernel_overlay does not write");
+                        throw new UnsupportedTransactionException(
+                                "its memory-add sets mem-type, which" + " multikernel_overlay does not write");
                     }
                     memoryAdd.add(new MemoryAdd(r.size(), r.numaNode(), OptionalLong.of(r.base())));
                 }
@@ -566,8 +626,8 @@ public record OverlaySpec(
             } else if (op instanceof OverlayOperation.DeviceRemove r) {
                 deviceRemove.addAll(devices(r.devices(), "device-remove"));
             } else {
-                throw new UnsupportedTransactionException("it runs " + op.nodeName() + " under " + op.target().path()
-                        + ", which multikernel_overlay does not write");
+                throw new UnsupportedTransactionException("it runs " + op.nodeName() + " under "
+                        + op.target().path() + ", which multikernel_overlay does not write");
             }
         }
         CpuList add = checkedCpus(cpuAdd, "cpu-add");
@@ -584,7 +644,9 @@ public record OverlaySpec(
         }
         if (!canonical(again).equals(canonical(ops))) {
             throw new UnsupportedTransactionException("its operations run in an order multikernel_overlay would not"
-                    + " write (" + String.join(", ", ops.stream().map(OverlayOperation::nodeName).toList())
+                    + " write ("
+                    + String.join(
+                            ", ", ops.stream().map(OverlayOperation::nodeName).toList())
                     + ")");
         }
         return spec;
@@ -685,8 +747,17 @@ public record OverlaySpec(
                 .with(CPU_REMOVE, cpuRemove.isEmpty() ? null : cpuRemove.format())
                 .with(MEMORY_ADD, add.isEmpty() ? null : add)
                 .with(MEMORY_REMOVE, remove.isEmpty() ? null : remove)
-                .with(DEVICE_ADD, deviceAdd.isEmpty() ? null : deviceAdd.stream().map(PciAddress::toString).toList())
-                .with(DEVICE_REMOVE, deviceRemove.isEmpty() ? null
-                        : deviceRemove.stream().map(PciAddress::toString).toList());
+                .with(
+                        DEVICE_ADD,
+                        deviceAdd.isEmpty()
+                                ? null
+                                : deviceAdd.stream().map(PciAddress::toString).toList())
+                .with(
+                        DEVICE_REMOVE,
+                        deviceRemove.isEmpty()
+                                ? null
+                                : deviceRemove.stream()
+                                        .map(PciAddress::toString)
+                                        .toList());
     }
 }

@@ -1,6 +1,7 @@
 package dev.multikernel.provider.resources.pool;
 
 import dev.multikernel.host.devicetree.multikernel.InstanceTree;
+import dev.multikernel.host.devicetree.multikernel.OverlayTarget;
 import dev.multikernel.host.devicetree.multikernel.PciAddress;
 import dev.multikernel.host.devicetree.multikernel.PciFunction;
 import dev.multikernel.host.devicetree.multikernel.PoolChunk;
@@ -8,7 +9,6 @@ import dev.multikernel.host.devicetree.multikernel.PoolTree;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InstanceState;
 import dev.multikernel.host.state.IomemRange;
-import dev.multikernel.host.devicetree.multikernel.OverlayTarget;
 import dev.multikernel.provider.kernel.RfcV2Interface;
 import dev.multikernel.provider.plan.HostView;
 import dev.multikernel.provider.resources.overlay.OverlayEffects;
@@ -31,9 +31,8 @@ import java.util.regex.Matcher;
  * @param devices   every pool PCI device: free ones and those lent to instances, ascending
  * @param holders   instances and what they hold, by name
  */
-record LivePool(List<Long> cpus, Set<Long> available, List<PoolChunk> chunks, List<PciAddress> devices,
-        List<Holder> holders) {
-
+record LivePool(
+        List<Long> cpus, Set<Long> available, List<PoolChunk> chunks, List<PciAddress> devices, List<Holder> holders) {
 
     /** What one instance holds from the pool. */
     record Holder(String name, Set<Long> cpus, List<long[]> memory, Set<PciAddress> devices) {
@@ -54,8 +53,13 @@ record LivePool(List<Long> cpus, Set<Long> available, List<PoolChunk> chunks, Li
     LivePool {
         cpus = cpus.stream().sorted().distinct().toList();
         available = Set.copyOf(available);
-        chunks = chunks.stream().sorted(Comparator.comparingLong(PoolChunk::base)).toList();
-        devices = devices.stream().distinct().sorted(Comparator.comparing(PciAddress::toString)).toList();
+        chunks = chunks.stream()
+                .sorted(Comparator.comparingLong(PoolChunk::base))
+                .toList();
+        devices = devices.stream()
+                .distinct()
+                .sorted(Comparator.comparing(PciAddress::toString))
+                .toList();
         holders = holders.stream().sorted(Comparator.comparing(Holder::name)).toList();
     }
 
@@ -73,7 +77,10 @@ record LivePool(List<Long> cpus, Set<Long> available, List<PoolChunk> chunks, Li
 
     /** The instances holding {@code cpu}. */
     List<String> holdersOfCpu(long cpu) {
-        return holders.stream().filter(h -> h.cpus().contains(cpu)).map(Holder::name).toList();
+        return holders.stream()
+                .filter(h -> h.cpus().contains(cpu))
+                .map(Holder::name)
+                .toList();
     }
 
     List<String> holdersOfChunk(PoolChunk chunk) {
@@ -81,7 +88,10 @@ record LivePool(List<Long> cpus, Set<Long> available, List<PoolChunk> chunks, Li
     }
 
     List<String> holdersOfDevice(PciAddress device) {
-        return holders.stream().filter(h -> h.devices().contains(device)).map(Holder::name).toList();
+        return holders.stream()
+                .filter(h -> h.devices().contains(device))
+                .map(Holder::name)
+                .toList();
     }
 
     /** Instances that hold anything, with unreadable instances counted as holders. */
@@ -131,7 +141,8 @@ record LivePool(List<Long> cpus, Set<Long> available, List<PoolChunk> chunks, Li
         // what multikernel_overlay transactions lent the pool or took from it is theirs, not the
         // pool resource's: neither sees the other's change as drift
         OverlayEffects lent = OverlayEffects.on(state, OverlayTarget.POOL);
-        List<Long> cpus = new ArrayList<>(t.cpus().stream().filter(c -> !lent.cpusAdded().contains(c)).toList());
+        List<Long> cpus = new ArrayList<>(
+                t.cpus().stream().filter(c -> !lent.cpusAdded().contains(c)).toList());
         lent.cpusRemoved().stream().filter(c -> !cpus.contains(c)).forEach(cpus::add);
         List<PciAddress> own = new ArrayList<>(lent.devicesWithout(devices));
         return Optional.of(new LivePool(cpus, Set.copyOf(t.cpusAvailable()), t.chunks(), own, holders));

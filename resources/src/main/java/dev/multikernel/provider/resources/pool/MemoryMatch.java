@@ -15,8 +15,7 @@ import java.util.function.Predicate;
  * Deterministic: the same inputs always give the same pairs.
  */
 final class MemoryMatch {
-    private MemoryMatch() {
-    }
+    private MemoryMatch() {}
 
     /** For each entry, the index in {@code chunks} of its chunk, or -1. */
     static int[] match(List<PoolSpec.Memory> entries, List<PoolChunk> chunks, Predicate<PoolChunk> preferred) {
@@ -39,7 +38,8 @@ final class MemoryMatch {
             for (int k = 0; k < chunks.size(); k++) {
                 PoolChunk c = chunks.get(k);
                 boolean nodeFits = e.numaNode().isEmpty()
-                        || c.numaNode().isPresent() && c.numaNode().getAsInt() == e.numaNode().getAsInt();
+                        || c.numaNode().isPresent()
+                                && c.numaNode().getAsInt() == e.numaNode().getAsInt();
                 if (!used[k] && c.size() == e.size().bytes() && nodeFits) {
                     candidates.add(k);
                 }

@@ -1,8 +1,8 @@
 package dev.multikernel.provider.resources.pool;
 
-import dev.multikernel.provider.plan.CpuTopology;
 import dev.multikernel.host.devicetree.multikernel.PciAddress;
 import dev.multikernel.host.devicetree.multikernel.PoolChunk;
+import dev.multikernel.provider.plan.CpuTopology;
 import dev.multikernel.provider.values.ByteSize;
 import dev.multikernel.provider.values.CpuList;
 import java.util.ArrayList;
@@ -21,12 +21,10 @@ import java.util.stream.Collectors;
  * ({@link CpuList#format()}, {@link ByteSize#format()}).
  */
 final class PoolReadBack {
-    private PoolReadBack() {
-    }
+    private PoolReadBack() {}
 
     /** One {@code memory} entry of state. */
-    record MemoryValue(String size, OptionalInt numaNode) {
-    }
+    record MemoryValue(String size, OptionalInt numaNode) {}
 
     /**
      * The values of state.
@@ -38,9 +36,12 @@ final class PoolReadBack {
      * @param devices     {@code devices} addresses; empty for null
      * @param unmapped    pool CPUs (physical ids) whose logical number is not known
      */
-    record Values(Optional<String> cpus, List<Long> physicalIds, Optional<List<MemoryValue>> memory,
-            Optional<List<String>> devices, List<Long> unmapped) {
-    }
+    record Values(
+            Optional<String> cpus,
+            List<Long> physicalIds,
+            Optional<List<MemoryValue>> memory,
+            Optional<List<String>> devices,
+            List<Long> unmapped) {}
 
     /** A current-tree pool. */
     static Values current(LivePool live, CpuTopology mapping, PoolSpec wanted) {
@@ -66,8 +67,11 @@ final class PoolReadBack {
             for (int i = 0; i < entries.size(); i++) {
                 if (match[i] >= 0) {
                     PoolChunk c = live.chunks().get(match[i]);
-                    out.add(new MemoryValue(entries.get(i).text(),
-                            c.numaNode().isPresent() ? c.numaNode() : entries.get(i).numaNode()));
+                    out.add(new MemoryValue(
+                            entries.get(i).text(),
+                            c.numaNode().isPresent()
+                                    ? c.numaNode()
+                                    : entries.get(i).numaNode()));
                 }
             }
             for (PoolChunk c : MemoryMatch.unmatched(match, live.chunks())) {
@@ -106,13 +110,16 @@ final class PoolReadBack {
         Optional<List<MemoryValue>> memory;
         if (wanted.memory().isPresent() && wanted.memoryTotal().bytes() == poolBytes) {
             memory = Optional.of(wanted.memoryList().stream()
-                    .map(m -> new MemoryValue(m.text(), OptionalInt.empty())).toList());
+                    .map(m -> new MemoryValue(m.text(), OptionalInt.empty()))
+                    .toList());
         } else {
             // the boot-time pool as it is; memory is computed, so a configuration that leaves it out
             // keeps this value (created or imported alike)
-            memory = Optional.of(poolBytes > 0
-                    ? List.of(new MemoryValue(ByteSize.ofBytes(poolBytes).format(), OptionalInt.empty()))
-                    : List.of());
+            memory = Optional.of(
+                    poolBytes > 0
+                            ? List.of(
+                                    new MemoryValue(ByteSize.ofBytes(poolBytes).format(), OptionalInt.empty()))
+                            : List.of());
         }
         return new Values(Optional.empty(), List.of(), memory, Optional.empty(), List.of());
     }

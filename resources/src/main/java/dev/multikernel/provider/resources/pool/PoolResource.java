@@ -1,9 +1,6 @@
 package dev.multikernel.provider.resources.pool;
 
-import dev.multikernel.provider.kernel.RfcV2Interface;
-import dev.multikernel.provider.kernel.KernelInterface;
-import dev.multikernel.provider.resources.AttributeProblem;
-import dev.multikernel.provider.plan.CpuTopology;
+import static dev.multikernel.provider.resources.pool.PoolSchema.ADDRESS;
 import static dev.multikernel.provider.resources.pool.PoolSchema.BOOT_ID;
 import static dev.multikernel.provider.resources.pool.PoolSchema.CPUS;
 import static dev.multikernel.provider.resources.pool.PoolSchema.DEVICES;
@@ -14,7 +11,6 @@ import static dev.multikernel.provider.resources.pool.PoolSchema.MEMORY;
 import static dev.multikernel.provider.resources.pool.PoolSchema.NUMA_NODE;
 import static dev.multikernel.provider.resources.pool.PoolSchema.PHYSICAL_CPU_IDS;
 import static dev.multikernel.provider.resources.pool.PoolSchema.SIZE;
-import static dev.multikernel.provider.resources.pool.PoolSchema.ADDRESS;
 
 import dev.multikernel.host.devicetree.multikernel.MemoryRequest;
 import dev.multikernel.host.devicetree.multikernel.OverlayOperation;
@@ -25,8 +21,12 @@ import dev.multikernel.provider.config.HostAddress;
 import dev.multikernel.provider.hosts.HostReads;
 import dev.multikernel.provider.hosts.Hosts;
 import dev.multikernel.provider.kernel.CurrentInterface;
+import dev.multikernel.provider.kernel.KernelInterface;
 import dev.multikernel.provider.kernel.OverlayWrites;
+import dev.multikernel.provider.kernel.RfcV2Interface;
+import dev.multikernel.provider.plan.CpuTopology;
 import dev.multikernel.provider.plan.PlannedPool;
+import dev.multikernel.provider.resources.AttributeProblem;
 import dev.multikernel.provider.resources.overlay.OverlaySpec;
 import dev.multikernel.provider.values.ByteSize;
 import dev.tfjvm.cty.CtyPath;
@@ -101,7 +101,9 @@ public final class PoolResource implements Resource {
         String bootId = prior.flatMap(p -> p.string(BOOT_ID)).orElse(null);
         KernelInterface kernel = KernelInterface.of(state);
         if (kernel instanceof KernelInterface.Unsupported) {
-            d.error(CtyPath.ROOT.attr(HOST), "Host " + host.describe() + " has no multikernel support",
+            d.error(
+                    CtyPath.ROOT.attr(HOST),
+                    "Host " + host.describe() + " has no multikernel support",
                     "/sys/fs/multikernel does not exist on host " + host.describe() + ": its kernel was built "
                             + "without multikernel. Boot a multikernel kernel on it, or point host elsewhere.");
             return;
@@ -111,12 +113,27 @@ public final class PoolResource implements Resource {
             planned = planned.withUnknown(GENERATION).withUnknown(PHYSICAL_CPU_IDS);
             planned = bootId == null ? planned.withUnknown(BOOT_ID) : planned.with(BOOT_ID, bootId);
             if (spec.known()) {
-                report(PoolChanges.compute(host.describe(), spec, LivePool.EMPTY,
-                        mapping(state, prior, Optional.empty()), nodes(state, LivePool.EMPTY)), d);
+                report(
+                        PoolChanges.compute(
+                                host.describe(),
+                                spec,
+                                LivePool.EMPTY,
+                                mapping(state, prior, Optional.empty()),
+                                nodes(state, LivePool.EMPTY)),
+                        d);
                 // instances planned beside this pool are checked against it, as on a mounted host
-                hosts.ledger().recordPool(host, new PlannedPool(spec.cpuSet(), spec.memoryList().stream()
-                        .map(m -> new MemoryRequest(m.size().bytes(), m.numaNode())).toList(),
-                        spec.deviceList().stream().map(PoolSpec.Device::address).toList()));
+                hosts.ledger()
+                        .recordPool(
+                                host,
+                                new PlannedPool(
+                                        spec.cpuSet(),
+                                        spec.memoryList().stream()
+                                                .map(m -> new MemoryRequest(
+                                                        m.size().bytes(), m.numaNode()))
+                                                .toList(),
+                                        spec.deviceList().stream()
+                                                .map(PoolSpec.Device::address)
+                                                .toList()));
             }
         } else if (kernel instanceof CurrentInterface) {
             planned = planCurrent(context, host, state, spec, planned);
@@ -128,18 +145,24 @@ public final class PoolResource implements Resource {
         }
     }
 
-    private TfObject planCurrent(PlanContext context, HostAddress host, HostState state, PoolSpec spec,
-            TfObject planned) throws ResourceException {
+    private TfObject planCurrent(
+            PlanContext context, HostAddress host, HostState state, PoolSpec spec, TfObject planned)
+            throws ResourceException {
         Diagnostics d = context.diagnostics();
         TfObject config = context.config();
         String h = host.describe();
         if (config.isKnown(CPUS) && spec.cpuSet().isEmpty()) {
-            d.error(PoolSpec.CPUS_PATH, "The pool of host " + h + " needs CPUs",
+            d.error(
+                    PoolSpec.CPUS_PATH,
+                    "The pool of host " + h + " needs CPUs",
                     "Host " + h + " speaks the current multikernel interface, whose pool starts with at least one CPU. "
                             + "Set cpus to the logical CPUs to lend, such as \"2-5\".");
         }
-        if (config.isKnown(MEMORY) && (config.isNull(MEMORY) || config.objects(MEMORY).isEmpty())) {
-            d.error(PoolSpec.MEMORY_PATH, "The pool of host " + h + " needs memory",
+        if (config.isKnown(MEMORY)
+                && (config.isNull(MEMORY) || config.objects(MEMORY).isEmpty())) {
+            d.error(
+                    PoolSpec.MEMORY_PATH,
+                    "The pool of host " + h + " needs memory",
                     "Host " + h + " speaks the current multikernel interface, whose pool starts with at least one "
                             + "memory chunk. Add an entry such as memory = [{ size = \"1GiB\" }].");
         }
@@ -156,8 +179,9 @@ public final class PoolResource implements Resource {
         CpuTopology mapping = mapping(state, prior, Optional.empty());
         LivePool live = LivePool.EMPTY;
         if (!context.isCreate()) {
-            live = LivePool.of(state).orElseThrow(() -> new ResourceException("Cannot read the pool of host " + h,
-                    LivePool.problem(state)));
+            live = LivePool.of(state)
+                    .orElseThrow(
+                            () -> new ResourceException("Cannot read the pool of host " + h, LivePool.problem(state)));
         }
         PoolChanges changes = PoolChanges.compute(h, spec, live, mapping, nodes(state, live));
         report(changes, d);
@@ -178,13 +202,20 @@ public final class PoolResource implements Resource {
         if (!planned.isNull(MEMORY)) {
             planned = planned.with(MEMORY, memory);
         }
-        hosts.ledger().recordPool(host, new PlannedPool(spec.cpuSet(), requests,
-                spec.deviceList().stream().map(PoolSpec.Device::address).toList()));
+        hosts.ledger()
+                .recordPool(
+                        host,
+                        new PlannedPool(
+                                spec.cpuSet(),
+                                requests,
+                                spec.deviceList().stream()
+                                        .map(PoolSpec.Device::address)
+                                        .toList()));
         return planned;
     }
 
-    private TfObject planRfcV2(PlanContext context, HostAddress host, RfcV2Interface v2, PoolSpec spec,
-            TfObject planned) {
+    private TfObject planRfcV2(
+            PlanContext context, HostAddress host, RfcV2Interface v2, PoolSpec spec, TfObject planned) {
         Diagnostics d = context.diagnostics();
         HostState state = v2.state();
         long poolBytes = v2.poolBytes();
@@ -196,13 +227,19 @@ public final class PoolResource implements Resource {
         planned = planned.with(GENERATION, PoolSchema.RFC_V2).with(PHYSICAL_CPU_IDS, List.of());
         planned = bootId == null ? planned.withUnknown(BOOT_ID) : planned.with(BOOT_ID, bootId);
         if (planned.isKnown(MEMORY) && !planned.isNull(MEMORY)) {
-            planned = planned.with(MEMORY, planned.objects(MEMORY).stream().map(e -> e.with(NUMA_NODE, null)).toList());
+            planned = planned.with(
+                    MEMORY,
+                    planned.objects(MEMORY).stream()
+                            .map(e -> e.with(NUMA_NODE, null))
+                            .toList());
         }
         if (context.isCreate()) {
-            d.warning("The pool of host " + host.describe() + " is read-only",
+            d.warning(
+                    "The pool of host " + host.describe() + " is read-only",
                     "Host " + host.describe() + " speaks the RFC v2 multikernel interface: its pool is the memory "
-                            + "reserved at boot with mkkernel_pool= (" + (poolBytes > 0
-                            ? ByteSize.ofBytes(poolBytes).format() : "none on this host") + "). Terraform adopts it "
+                            + "reserved at boot with mkkernel_pool= ("
+                            + (poolBytes > 0 ? ByteSize.ofBytes(poolBytes).format() : "none on this host")
+                            + "). Terraform adopts it "
                             + "and never changes it; destroying the resource leaves it as it is.");
         }
         List<MemoryRequest> memory = new ArrayList<>();
@@ -218,33 +255,43 @@ public final class PoolResource implements Resource {
     private static void checkRfcV2(HostAddress host, TfObject config, PoolSpec spec, long poolBytes, Diagnostics d) {
         String h = host.describe();
         if (config.isKnown(CPUS) && !config.isNull(CPUS)) {
-            d.error(PoolSpec.CPUS_PATH, "Host " + h + " has no CPU pool",
+            d.error(
+                    PoolSpec.CPUS_PATH,
+                    "Host " + h + " has no CPU pool",
                     "Host " + h + " speaks the RFC v2 multikernel interface, where any CPU the host does not need "
                             + "can be given to an instance; there is no CPU pool to set. Leave cpus out of "
                             + "multikernel_pool.");
         }
         if (config.isKnown(DEVICES) && !config.isNull(DEVICES)) {
-            d.error(PoolSpec.DEVICES_PATH, "Host " + h + " cannot lend devices",
+            d.error(
+                    PoolSpec.DEVICES_PATH,
+                    "Host " + h + " cannot lend devices",
                     "Host " + h + " speaks the RFC v2 multikernel interface, which cannot give PCI devices to "
                             + "instances. Leave devices out of multikernel_pool.");
         }
         List<PoolSpec.Memory> entries = spec.memoryList();
         for (int i = 0; i < entries.size(); i++) {
             if (entries.get(i).numaNode().isPresent()) {
-                d.error(PoolSpec.nodePath(i), "RFC v2 cannot place memory on a NUMA node",
+                d.error(
+                        PoolSpec.nodePath(i),
+                        "RFC v2 cannot place memory on a NUMA node",
                         "The pool of host " + h + " was reserved at boot as one region; leave numa_node out.");
             }
         }
         if (spec.memory().isPresent() && spec.known()) {
             long want = spec.memoryTotal().bytes();
             if (poolBytes == 0) {
-                d.error(PoolSpec.MEMORY_PATH, "Host " + h + " has no memory pool",
+                d.error(
+                        PoolSpec.MEMORY_PATH,
+                        "Host " + h + " has no memory pool",
                         "Host " + h + " speaks the RFC v2 multikernel interface, whose pool is reserved at boot. Add "
                                 + "mkkernel_pool=SIZE (such as mkkernel_pool=4G) to its kernel command line and reboot "
                                 + "it, or leave memory out.");
             } else if (want != poolBytes) {
                 String have = ByteSize.ofBytes(poolBytes).format();
-                d.error(PoolSpec.MEMORY_PATH, "The pool of host " + h + " is read-only: it holds " + have,
+                d.error(
+                        PoolSpec.MEMORY_PATH,
+                        "The pool of host " + h + " is read-only: it holds " + have,
                         "Host " + h + " speaks the RFC v2 multikernel interface, whose pool is the region reserved at "
                                 + "boot with mkkernel_pool= and cannot be changed while the host runs. memory asks for "
                                 + ByteSize.ofBytes(want).format() + ". Set memory = [{ size = \"" + have
@@ -272,12 +319,18 @@ public final class PoolResource implements Resource {
     private static CpuTopology mapping(HostState state, Optional<TfObject> prior, Optional<TfObject> planned) {
         Map<Integer, Long> pairs = new java.util.HashMap<>();
         for (Optional<TfObject> o : List.of(planned, prior)) {
-            if (o.isPresent() && o.get().isKnown(CPUS) && !o.get().isNull(CPUS) && o.get().isKnown(PHYSICAL_CPU_IDS)) {
+            if (o.isPresent()
+                    && o.get().isKnown(CPUS)
+                    && !o.get().isNull(CPUS)
+                    && o.get().isKnown(PHYSICAL_CPU_IDS)) {
                 List<Long> ids = new ArrayList<>();
                 if (!o.get().isNull(PHYSICAL_CPU_IDS)) {
                     for (var v : ((dev.tfjvm.cty.CtyValue.ListVal) o.get().get(PHYSICAL_CPU_IDS)).elements()) {
                         if (v.isKnown() && !v.isNull()) {
-                            ids.add(((dev.tfjvm.cty.CtyValue.Num) v).value().bigDecimalValue().longValueExact());
+                            ids.add(((dev.tfjvm.cty.CtyValue.Num) v)
+                                    .value()
+                                    .bigDecimalValue()
+                                    .longValueExact());
                         }
                     }
                 }
@@ -306,23 +359,30 @@ public final class PoolResource implements Resource {
             Diagnostics d = new Diagnostics();
             checkRfcV2(host, context.config(), spec, v2.poolBytes(), d);
             throwFirst(d);
-            return withValues(base.with(GENERATION, PoolSchema.RFC_V2),
-                    PoolReadBack.rfcV2(v2.poolBytes(), spec, false));
+            return withValues(
+                    base.with(GENERATION, PoolSchema.RFC_V2), PoolReadBack.rfcV2(v2.poolBytes(), spec, false));
         }
         if (!(kernel instanceof CurrentInterface)) {
-            throw new ResourceException("Host " + h + " has no usable multikernel interface",
-                    "Host " + h + " reports interface \"" + KernelInterface.of(state).wireName() + "\" (mounted: "
-                            + state.mounted() + "); a pool needs a mounted multikernel filesystem.",
-                    Optional.of(CtyPath.ROOT.attr(HOST)), Optional.empty(), null);
+            throw new ResourceException(
+                    "Host " + h + " has no usable multikernel interface",
+                    "Host " + h + " reports interface \""
+                            + KernelInterface.of(state).wireName() + "\" (mounted: " + state.mounted()
+                            + "); a pool needs a mounted multikernel filesystem.",
+                    Optional.of(CtyPath.ROOT.attr(HOST)),
+                    Optional.empty(),
+                    null);
         }
         base = base.with(GENERATION, PoolSchema.CURRENT);
         LivePool live = LivePool.of(state).orElseThrow();
         if (live.exists()) {
-            throw new ResourceException("Host " + h + " already has a pool",
+            throw new ResourceException(
+                    "Host " + h + " already has a pool",
                     "The pool of host " + h + " was made by someone else (or by an earlier run whose state is lost). "
                             + "Import it with: terraform import <address of this multikernel_pool> " + h
-                            + ", or give it back on the host first.", Optional.of(CtyPath.ROOT.attr(HOST)),
-                    Optional.empty(), null);
+                            + ", or give it back on the host first.",
+                    Optional.of(CtyPath.ROOT.attr(HOST)),
+                    Optional.empty(),
+                    null);
         }
         CpuTopology mapping = mapping(state, Optional.empty(), Optional.of(planned));
         PoolSpec wanted = wantedOf(planned, spec);
@@ -337,10 +397,14 @@ public final class PoolResource implements Resource {
         hosts.change(host, c -> c.baseline(dtb));
         if (!changes.deviceAdd().isEmpty()) {
             try {
-                transaction(host, List.of(new OverlayOperation.DeviceAdd(
-                        dev.multikernel.host.devicetree.multikernel.OverlayTarget.POOL,
-                        changes.deviceAdd().stream().map(a -> dev.multikernel.host.devicetree.multikernel.PciItem
-                                .of(a.toString())).toList())), PoolSpec.DEVICES_PATH);
+                transaction(
+                        host,
+                        List.of(new OverlayOperation.DeviceAdd(
+                                dev.multikernel.host.devicetree.multikernel.OverlayTarget.POOL,
+                                changes.deviceAdd().stream()
+                                        .map(a -> dev.multikernel.host.devicetree.multikernel.PciItem.of(a.toString()))
+                                        .toList())),
+                        PoolSpec.DEVICES_PATH);
             } catch (ResourceException e) {
                 throw e.withPartialState(readBack(host, base, mapping, wanted, context));
             }
@@ -358,8 +422,9 @@ public final class PoolResource implements Resource {
         HostState state = hosts.refreshState(host);
         String bootId = prior.string(BOOT_ID).orElse(state.bootId());
         if (!state.bootId().equals(bootId)) {
-            throw new ResourceException("Host " + h + " rebooted since the plan", rebootText(h, bootId, state.bootId())
-                    + " Run terraform plan again.");
+            throw new ResourceException(
+                    "Host " + h + " rebooted since the plan",
+                    rebootText(h, bootId, state.bootId()) + " Run terraform plan again.");
         }
         TfObject base = planned.with(ID, planned.requireString(HOST)).with(BOOT_ID, bootId);
         KernelInterface kernel = KernelInterface.of(state);
@@ -367,17 +432,18 @@ public final class PoolResource implements Resource {
             Diagnostics d = new Diagnostics();
             checkRfcV2(host, context.config(), spec, v2.poolBytes(), d);
             throwFirst(d);
-            return withValues(base.with(GENERATION, PoolSchema.RFC_V2),
-                    PoolReadBack.rfcV2(v2.poolBytes(), spec, false));
+            return withValues(
+                    base.with(GENERATION, PoolSchema.RFC_V2), PoolReadBack.rfcV2(v2.poolBytes(), spec, false));
         }
         if (!(kernel instanceof CurrentInterface)) {
             throw notReadable(host, state);
         }
         base = base.with(GENERATION, PoolSchema.CURRENT);
-        LivePool live = LivePool.of(state).orElseThrow(() -> new ResourceException("Cannot read the pool of host " + h,
-                LivePool.problem(state)));
+        LivePool live = LivePool.of(state)
+                .orElseThrow(() -> new ResourceException("Cannot read the pool of host " + h, LivePool.problem(state)));
         if (!live.exists()) {
-            throw new ResourceException("The pool of host " + h + " is gone",
+            throw new ResourceException(
+                    "The pool of host " + h + " is gone",
                     "Someone gave back everything the pool held since the plan. Run terraform plan again: it plans "
                             + "to create the pool.");
         }
@@ -408,19 +474,22 @@ public final class PoolResource implements Resource {
         if (kernel instanceof KernelInterface.Unmounted) {
             throw notReadable(host, state);
         }
-        LivePool live = LivePool.of(state).orElseThrow(() -> new ResourceException("Cannot read the pool of host " + h,
-                LivePool.problem(state)));
+        LivePool live = LivePool.of(state)
+                .orElseThrow(() -> new ResourceException("Cannot read the pool of host " + h, LivePool.problem(state)));
         if (!live.exists()) {
             return;
         }
-        List<String> users = new ArrayList<>(live.activeHolders().stream().map(LivePool.Holder::name).toList());
+        List<String> users = new ArrayList<>(
+                live.activeHolders().stream().map(LivePool.Holder::name).toList());
         if (!live.unaccountedCpus().isEmpty() && users.isEmpty()) {
             users.add("(an instance whose device tree could not be read)");
         }
         if (!users.isEmpty()) {
-            throw new ResourceException("The pool of host " + h + " is still in use",
+            throw new ResourceException(
+                    "The pool of host " + h + " is still in use",
                     "Instance" + (users.size() == 1 ? " " : "s ") + PoolChanges.quoted(users) + " on host " + h
-                            + " still hold" + (users.size() == 1 ? "s" : "") + " CPUs, memory or devices from the pool. "
+                            + " still hold" + (users.size() == 1 ? "s" : "")
+                            + " CPUs, memory or devices from the pool. "
                             + "Destroy " + (users.size() == 1 ? "it" : "them") + " first (a multikernel_instance that "
                             + "uses this pool should depend on it), then destroy the pool.");
         }
@@ -445,14 +514,14 @@ public final class PoolResource implements Resource {
         PoolSpec wanted = specOf(prior);
         KernelInterface kernel = KernelInterface.of(state);
         if (kernel instanceof RfcV2Interface v2) {
-            return Optional.of(withValues(base.with(GENERATION, PoolSchema.RFC_V2),
-                    PoolReadBack.rfcV2(v2.poolBytes(), wanted, importing)));
+            return Optional.of(withValues(
+                    base.with(GENERATION, PoolSchema.RFC_V2), PoolReadBack.rfcV2(v2.poolBytes(), wanted, importing)));
         }
         if (!(kernel instanceof CurrentInterface)) {
             throw notReadable(host, state);
         }
-        LivePool live = LivePool.of(state).orElseThrow(() -> new ResourceException("Cannot read the pool of host " + h,
-                LivePool.problem(state)));
+        LivePool live = LivePool.of(state)
+                .orElseThrow(() -> new ResourceException("Cannot read the pool of host " + h, LivePool.problem(state)));
         if (!live.exists()) {
             return Optional.empty();
         }
@@ -465,11 +534,18 @@ public final class PoolResource implements Resource {
                     + " are not known and are never guessed. A mkctl that remembers the mapping from before the "
                     + "CPUs went into the pool (see docs/design/cpu-naming.md) fixes this.";
             if (importing) {
-                throw new ResourceException("Cannot import the pool of host " + h, detail,
-                        Optional.of(PoolSpec.CPUS_PATH), Optional.empty(), null);
+                throw new ResourceException(
+                        "Cannot import the pool of host " + h,
+                        detail,
+                        Optional.of(PoolSpec.CPUS_PATH),
+                        Optional.empty(),
+                        null);
             }
-            context.diagnostics().warning(PoolSpec.CPUS_PATH, "Pool CPUs of host " + h + " without logical numbers",
-                    detail + " They are left out of cpus and listed last in physical_cpu_ids.");
+            context.diagnostics()
+                    .warning(
+                            PoolSpec.CPUS_PATH,
+                            "Pool CPUs of host " + h + " without logical numbers",
+                            detail + " They are left out of cpus and listed last in physical_cpu_ids.");
         }
         return Optional.of(withValues(base.with(GENERATION, PoolSchema.CURRENT), values));
     }
@@ -479,25 +555,32 @@ public final class PoolResource implements Resource {
         try {
             HostAddress.parse(id);
         } catch (IllegalArgumentException e) {
-            throw new ResourceException("Invalid import id for " + TYPE_NAME, "The id is the host, written as in the "
-                    + "host attribute (such as root@10.0.0.5:22): " + e.getMessage());
+            throw new ResourceException(
+                    "Invalid import id for " + TYPE_NAME,
+                    "The id is the host, written as in the " + "host attribute (such as root@10.0.0.5:22): "
+                            + e.getMessage());
         }
         return emptyState.with(HOST, id).with(ID, id);
     }
 
     // ------------------------------------------------------------------------------------ helpers
 
-    private TfObject readBack(HostAddress host, TfObject base, CpuTopology planMapping, PoolSpec wanted,
-            OperationContext context) throws ResourceException {
+    private TfObject readBack(
+            HostAddress host, TfObject base, CpuTopology planMapping, PoolSpec wanted, OperationContext context)
+            throws ResourceException {
         HostState state = hosts.state(host);
-        LivePool live = LivePool.of(state).orElseThrow(() -> new ResourceException(
-                "Cannot read the pool of host " + host.describe() + " back", LivePool.problem(state)));
+        LivePool live = LivePool.of(state)
+                .orElseThrow(() -> new ResourceException(
+                        "Cannot read the pool of host " + host.describe() + " back", LivePool.problem(state)));
         CpuTopology mapping = CpuTopology.from(state.cpus()).withRemembered(pairsOf(planMapping, live));
         PoolReadBack.Values values = PoolReadBack.current(live, mapping, wanted);
         if (!values.unmapped().isEmpty()) {
-            context.diagnostics().warning(PoolSpec.CPUS_PATH, "Pool CPUs of host " + host.describe()
-                    + " without logical numbers", "The pool holds CPUs with APIC ids "
-                    + PoolReadBack.ids(values.unmapped()) + " that this configuration did not name.");
+            context.diagnostics()
+                    .warning(
+                            PoolSpec.CPUS_PATH,
+                            "Pool CPUs of host " + host.describe() + " without logical numbers",
+                            "The pool holds CPUs with APIC ids " + PoolReadBack.ids(values.unmapped())
+                                    + " that this configuration did not name.");
         }
         return withValues(base, values);
     }
@@ -523,19 +606,27 @@ public final class PoolResource implements Resource {
             try {
                 return OverlayWrites.write(client, TAG, operations, before);
             } catch (MkctlException e) {
-                throw new ResourceException("Changing the pool of host " + h + " failed", e.getMessage()
-                        + "\n\nNo transaction was left behind: the pool is as it was.", Optional.ofNullable(path),
-                        Optional.empty(), e);
+                throw new ResourceException(
+                        "Changing the pool of host " + h + " failed",
+                        e.getMessage() + "\n\nNo transaction was left behind: the pool is as it was.",
+                        Optional.ofNullable(path),
+                        Optional.empty(),
+                        e);
             }
         });
         if (outcome instanceof OverlayWrites.Outcome.Failed f) {
             Map<Long, Integer> logical = HostReads.logicalByPhysical(before);
-            throw OverlayWrites.error(host, operations, f, OverlayWrites.Wording.of("change the pool")
-                    .describedBy(ops -> OverlaySpec.describe(ops, logical))
-                    .at(Optional.ofNullable(path))
-                    .ifUndone("The pool is as it was.")
-                    .ifStuck("terraform plan reads the pool and shows what is in effect; the next apply changes it "
-                            + "to the configuration again."));
+            throw OverlayWrites.error(
+                    host,
+                    operations,
+                    f,
+                    OverlayWrites.Wording.of("change the pool")
+                            .describedBy(ops -> OverlaySpec.describe(ops, logical))
+                            .at(Optional.ofNullable(path))
+                            .ifUndone("The pool is as it was.")
+                            .ifStuck(
+                                    "terraform plan reads the pool and shows what is in effect; the next apply changes it "
+                                            + "to the configuration again."));
         }
     }
 
@@ -564,7 +655,8 @@ public final class PoolResource implements Resource {
         for (int i = 0; i < configured.size(); i++) {
             PoolSpec.Memory m = configured.get(i);
             if (m.numaNode().isEmpty() && i < fromPlan.memoryList().size()) {
-                m = new PoolSpec.Memory(m.text(), m.size(), fromPlan.memoryList().get(i).numaNode());
+                m = new PoolSpec.Memory(
+                        m.text(), m.size(), fromPlan.memoryList().get(i).numaNode());
             }
             memory.add(m);
         }
@@ -590,14 +682,20 @@ public final class PoolResource implements Resource {
     private static ResourceException notReadable(HostAddress host, HostState state) {
         String h = host.describe();
         if (KernelInterface.of(state) instanceof KernelInterface.Unsupported) {
-            return new ResourceException("Host " + h + " has no multikernel support",
+            return new ResourceException(
+                    "Host " + h + " has no multikernel support",
                     "/sys/fs/multikernel does not exist on host " + h + ", so it cannot have a pool.",
-                    Optional.of(CtyPath.ROOT.attr(HOST)), Optional.empty(), null);
+                    Optional.of(CtyPath.ROOT.attr(HOST)),
+                    Optional.empty(),
+                    null);
         }
-        return new ResourceException("/sys/fs/multikernel is not mounted on host " + h,
+        return new ResourceException(
+                "/sys/fs/multikernel is not mounted on host " + h,
                 "The pool cannot be read while the multikernel filesystem is not mounted. Mount it on the host "
                         + "(mount -t multikernel none /sys/fs/multikernel) and run Terraform again.",
-                Optional.of(CtyPath.ROOT.attr(HOST)), Optional.empty(), null);
+                Optional.of(CtyPath.ROOT.attr(HOST)),
+                Optional.empty(),
+                null);
     }
 
     static String rebootText(String host, String before, String now) {
@@ -607,12 +705,20 @@ public final class PoolResource implements Resource {
 
     /** {@code base} with the values read back. */
     static TfObject withValues(TfObject base, PoolReadBack.Values v) {
-        List<TfObject> memory = v.memory().map(list -> list.stream()
-                .map(m -> base.newNested(MEMORY).with(SIZE, m.size())
-                        .with(NUMA_NODE, m.numaNode().isPresent() ? m.numaNode().getAsInt() : null))
-                .toList()).orElse(null);
-        List<TfObject> devices = v.devices().map(list -> list.stream()
-                .map(a -> base.newNested(DEVICES).with(ADDRESS, a)).toList()).orElse(null);
+        List<TfObject> memory = v.memory()
+                .map(list -> list.stream()
+                        .map(m -> base.newNested(MEMORY)
+                                .with(SIZE, m.size())
+                                .with(
+                                        NUMA_NODE,
+                                        m.numaNode().isPresent() ? m.numaNode().getAsInt() : null))
+                        .toList())
+                .orElse(null);
+        List<TfObject> devices = v.devices()
+                .map(list -> list.stream()
+                        .map(a -> base.newNested(DEVICES).with(ADDRESS, a))
+                        .toList())
+                .orElse(null);
         return base.with(CPUS, v.cpus().orElse(null))
                 .with(PHYSICAL_CPU_IDS, v.physicalIds())
                 .with(MEMORY, memory)

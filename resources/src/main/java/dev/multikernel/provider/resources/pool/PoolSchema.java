@@ -24,10 +24,10 @@ final class PoolSchema {
 
     /** Values of {@code generation}. */
     static final String CURRENT = "current";
+
     static final String RFC_V2 = "rfc-v2";
 
-    private PoolSchema() {
-    }
+    private PoolSchema() {}
 
     static Schema schema() {
         return Schema.of(Block.builder()
@@ -55,36 +55,57 @@ final class PoolSchema {
                                 + "`address:port` or `user@address:port`; what it leaves out comes from the "
                                 + "provider configuration.")
                         .planModifiers(PlanModifiers.requiresReplace()))
-                .attribute(Attribute.string(CPUS).optional().markdownDescription(
-                        "Logical CPUs lent to the pool, as a CPU list (`\"2-5,8\"`). Needed on hosts with the "
-                                + "current interface; not allowed on RFC v2 hosts, which have no CPU pool."))
-                .attribute(Attribute.nested(MEMORY, Nesting.LIST,
-                        Attribute.string(SIZE).required().markdownDescription(
-                                "Size of one contiguous chunk, such as `\"1GiB\"`, `\"512MiB\"` or `\"4G\"`"
-                                        + " (units are powers of 1024); a whole number of 4KiB pages."),
-                        Attribute.number(NUMA_NODE).optional().computed().markdownDescription(
-                                "NUMA node to take the chunk from; left out, the kernel picks one and it is "
-                                        + "shown here."))
-                        .optional().computed().planModifiers(PlanModifiers.useStateForUnknown())
+                .attribute(Attribute.string(CPUS)
+                        .optional()
+                        .markdownDescription(
+                                "Logical CPUs lent to the pool, as a CPU list (`\"2-5,8\"`). Needed on hosts with the "
+                                        + "current interface; not allowed on RFC v2 hosts, which have no CPU pool."))
+                .attribute(Attribute.nested(
+                                MEMORY,
+                                Nesting.LIST,
+                                Attribute.string(SIZE)
+                                        .required()
+                                        .markdownDescription(
+                                                "Size of one contiguous chunk, such as `\"1GiB\"`, `\"512MiB\"` or `\"4G\"`"
+                                                        + " (units are powers of 1024); a whole number of 4KiB pages."),
+                                Attribute.number(NUMA_NODE)
+                                        .optional()
+                                        .computed()
+                                        .markdownDescription(
+                                                "NUMA node to take the chunk from; left out, the kernel picks one and it is "
+                                                        + "shown here."))
+                        .optional()
+                        .computed()
+                        .planModifiers(PlanModifiers.useStateForUnknown())
                         .markdownDescription("Memory chunks of the pool; the kernel picks "
                                 + "their addresses. Needed on hosts with the current interface. On RFC v2 hosts the "
                                 + "pool is reserved at boot: leave it out (it is then read from the host) or state "
                                 + "its size."))
-                .attribute(Attribute.nested(DEVICES, Nesting.LIST,
-                        Attribute.string(ADDRESS).required().markdownDescription(
-                                "PCI address `DDDD:BB:SS.F` (hex), as `lspci -D` shows it."))
-                        .optional().markdownDescription("PCI functions lent to the pool (current interface"
-                                + " only)."))
-                .attribute(Attribute.string(ID).computed().markdownDescription("The host, as written.")
+                .attribute(Attribute.nested(
+                                DEVICES,
+                                Nesting.LIST,
+                                Attribute.string(ADDRESS)
+                                        .required()
+                                        .markdownDescription(
+                                                "PCI address `DDDD:BB:SS.F` (hex), as `lspci -D` shows it."))
+                        .optional()
+                        .markdownDescription("PCI functions lent to the pool (current interface" + " only)."))
+                .attribute(Attribute.string(ID)
+                        .computed()
+                        .markdownDescription("The host, as written.")
                         .planModifiers(PlanModifiers.useStateForUnknown()))
-                .attribute(Attribute.string(GENERATION).computed().markdownDescription(
-                        "The interface the host speaks: `current` or `rfc-v2`.")
+                .attribute(Attribute.string(GENERATION)
+                        .computed()
+                        .markdownDescription("The interface the host speaks: `current` or `rfc-v2`.")
                         .planModifiers(PlanModifiers.useStateForUnknown()))
-                .attribute(Attribute.string(BOOT_ID).computed().markdownDescription(
-                        "The host's boot id when the pool was created or imported; the pool does not outlive "
-                                + "a reboot.")
+                .attribute(Attribute.string(BOOT_ID)
+                        .computed()
+                        .markdownDescription(
+                                "The host's boot id when the pool was created or imported; the pool does not outlive "
+                                        + "a reboot.")
                         .planModifiers(PlanModifiers.useStateForUnknown()))
-                .attribute(Attribute.of(PHYSICAL_CPU_IDS, CtyType.list(CtyType.NUMBER)).computed()
+                .attribute(Attribute.of(PHYSICAL_CPU_IDS, CtyType.list(CtyType.NUMBER))
+                        .computed()
                         .markdownDescription("The physical (x86 APIC) ids of `cpus`, in the order of the logical "
                                 + "numbers: what the kernel's device trees carry. Empty on RFC v2 hosts."))
                 .build());

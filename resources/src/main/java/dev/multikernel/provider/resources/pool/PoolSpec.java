@@ -31,12 +31,10 @@ import java.util.OptionalInt;
  * @param devices the configured PCI devices; empty when {@code devices} is null
  * @param known   whether every value was known (plan time: values from other resources may not be)
  */
-record PoolSpec(Optional<Cpus> cpus, Optional<List<Memory>> memory, Optional<List<Device>> devices,
-        boolean known) {
+record PoolSpec(Optional<Cpus> cpus, Optional<List<Memory>> memory, Optional<List<Device>> devices, boolean known) {
 
     /** {@code cpus} as written and as a set. */
-    record Cpus(String text, CpuList set) {
-    }
+    record Cpus(String text, CpuList set) {}
 
     /**
      * One {@code memory} entry.
@@ -45,12 +43,10 @@ record PoolSpec(Optional<Cpus> cpus, Optional<List<Memory>> memory, Optional<Lis
      * @param size     the size
      * @param numaNode the node, when written (or planned)
      */
-    record Memory(String text, ByteSize size, OptionalInt numaNode) {
-    }
+    record Memory(String text, ByteSize size, OptionalInt numaNode) {}
 
     /** One {@code devices} entry: the address as written and parsed. */
-    record Device(String text, PciAddress address) {
-    }
+    record Device(String text, PciAddress address) {}
 
     static final CtyPath CPUS_PATH = CtyPath.ROOT.attr(CPUS);
     static final CtyPath MEMORY_PATH = CtyPath.ROOT.attr(MEMORY);
@@ -89,7 +85,9 @@ record PoolSpec(Optional<Cpus> cpus, Optional<List<Memory>> memory, Optional<Lis
     ByteSize memoryTotal() {
         long total = 0;
         for (Memory m : memoryList()) {
-            total = total + m.size().bytes() < total ? Long.MAX_VALUE : total + m.size().bytes();
+            total = total + m.size().bytes() < total
+                    ? Long.MAX_VALUE
+                    : total + m.size().bytes();
         }
         return ByteSize.ofBytes(total);
     }
@@ -109,8 +107,10 @@ record PoolSpec(Optional<Cpus> cpus, Optional<List<Memory>> memory, Optional<Lis
             try {
                 cpus = Optional.of(new Cpus(text, CpuList.parse(text)));
             } catch (InvalidValueException e) {
-                diagnostics.error(CPUS_PATH, "Invalid CPU list in cpus", e.getMessage()
-                        + ". Write logical CPU numbers as lscpu shows them, such as \"2-5,8\".");
+                diagnostics.error(
+                        CPUS_PATH,
+                        "Invalid CPU list in cpus",
+                        e.getMessage() + ". Write logical CPU numbers as lscpu shows them, such as \"2-5,8\".");
             }
         }
         Optional<List<Memory>> memory = Optional.empty();
@@ -135,8 +135,12 @@ record PoolSpec(Optional<Cpus> cpus, Optional<List<Memory>> memory, Optional<Lis
                     known = false;
                 } else if (!e.isNull(NUMA_NODE)) {
                     BigDecimal n = e.number(NUMA_NODE).orElseThrow();
-                    if (n.signum() < 0 || n.stripTrailingZeros().scale() > 0 || n.compareTo(BigDecimal.valueOf(1023)) > 0) {
-                        diagnostics.error(nodePath(i), "Invalid NUMA node in memory[" + i + "].numa_node",
+                    if (n.signum() < 0
+                            || n.stripTrailingZeros().scale() > 0
+                            || n.compareTo(BigDecimal.valueOf(1023)) > 0) {
+                        diagnostics.error(
+                                nodePath(i),
+                                "Invalid NUMA node in memory[" + i + "].numa_node",
                                 n.toPlainString() + " is not a NUMA node: nodes are whole numbers from 0 (see "
                                         + "/sys/devices/system/node on the host). Leave numa_node out to let the kernel"
                                         + " pick.");
@@ -169,14 +173,18 @@ record PoolSpec(Optional<Cpus> cpus, Optional<List<Memory>> memory, Optional<Lis
                     PciAddress a = PciAddress.parse(text.strip());
                     Integer before = seen.putIfAbsent(a, i);
                     if (before != null) {
-                        diagnostics.error(devicePath(i), "PCI device " + a + " is listed twice",
+                        diagnostics.error(
+                                devicePath(i),
+                                "PCI device " + a + " is listed twice",
                                 "devices[" + before + "] and devices[" + i + "] both name " + a
                                         + "; list each device once.");
                     } else {
                         list.add(new Device(text, a));
                     }
                 } catch (IllegalArgumentException ex) {
-                    diagnostics.error(devicePath(i), "Invalid PCI address in devices[" + i + "].address",
+                    diagnostics.error(
+                            devicePath(i),
+                            "Invalid PCI address in devices[" + i + "].address",
                             ex.getMessage() + ". Copy the address from lspci -D.");
                 }
             }
@@ -197,14 +205,19 @@ record PoolSpec(Optional<Cpus> cpus, Optional<List<Memory>> memory, Optional<Lis
             return Optional.empty();
         }
         if (size.bytes() == 0) {
-            diagnostics.error(path, "Invalid size in " + where, "A pool chunk cannot be empty; give a size such as "
-                    + "\"512MiB\" or \"1GiB\", or remove the entry.");
+            diagnostics.error(
+                    path,
+                    "Invalid size in " + where,
+                    "A pool chunk cannot be empty; give a size such as "
+                            + "\"512MiB\" or \"1GiB\", or remove the entry.");
             return Optional.empty();
         }
         if (!size.isPageAligned()) {
             ByteSize down = size.alignDown(ByteSize.PAGE);
             ByteSize up = size.alignUp(ByteSize.PAGE);
-            diagnostics.error(path, size.format() + " is not a whole number of 4KiB pages",
+            diagnostics.error(
+                    path,
+                    size.format() + " is not a whole number of 4KiB pages",
                     "The kernel takes pool memory in pages; use " + (down.bytes() > 0 ? down.format() + " or " : "")
                             + up.format() + " in " + where + ".");
             return Optional.empty();

@@ -11,13 +11,20 @@ import org.junit.jupiter.api.Test;
 
 class InstanceConfigTest {
     static TfObject config() {
-        return TfObject.empty(InstanceSchema.schema().block()).with("host", "h1").with("name", "web")
-                .with("cpu_policy", "compact").with("desired_state", "ready").with("halt_timeout", "30s")
-                .with("cmdline", "").with("force_halt", false).with("allow_restart", false);
+        return TfObject.empty(InstanceSchema.schema().block())
+                .with("host", "h1")
+                .with("name", "web")
+                .with("cpu_policy", "compact")
+                .with("desired_state", "ready")
+                .with("halt_timeout", "30s")
+                .with("cmdline", "")
+                .with("force_halt", false)
+                .with("allow_restart", false);
     }
 
     static String errors(Diagnostics d) {
-        return String.join("\n", d.all().stream().map(x -> x.summary() + " @ " + x.path()).toList());
+        return String.join(
+                "\n", d.all().stream().map(x -> x.summary() + " @ " + x.path()).toList());
     }
 
     @Test
@@ -40,27 +47,42 @@ class InstanceConfigTest {
         assertThat(errors(d)).contains("No CPUs requested").contains("cpus");
 
         d = new Diagnostics();
-        assertThat(InstanceConfig.read(config().with("cpus", "1").with("cpu_count", 2L), d)).isEmpty();
+        assertThat(InstanceConfig.read(config().with("cpus", "1").with("cpu_count", 2L), d))
+                .isEmpty();
         assertThat(errors(d)).contains("cpus and cpu_count conflict").contains("cpu_count");
 
         d = new Diagnostics();
-        assertThat(InstanceConfig.read(config().with("cpus", "3-1").with("memory", "12 parsecs")
-                .with("devices", java.util.List.of(config().newNested("devices").with("address", "pci0"))), d))
+        assertThat(InstanceConfig.read(
+                        config().with("cpus", "3-1")
+                                .with("memory", "12 parsecs")
+                                .with(
+                                        "devices",
+                                        java.util.List.of(
+                                                config().newNested("devices").with("address", "pci0"))),
+                        d))
                 .isEmpty();
-        assertThat(errors(d)).contains("Invalid CPU list @ ").contains("Invalid memory size")
+        assertThat(errors(d))
+                .contains("Invalid CPU list @ ")
+                .contains("Invalid memory size")
                 .contains("Invalid PCI address");
 
         d = new Diagnostics();
-        assertThat(InstanceConfig.read(config().with("cpus", "1").with("desired_state", "active"), d)).isEmpty();
+        assertThat(InstanceConfig.read(config().with("cpus", "1").with("desired_state", "active"), d))
+                .isEmpty();
         assertThat(errors(d)).contains("No kernel to start");
 
         d = new Diagnostics();
-        assertThat(InstanceConfig.read(config().with("cpus", "1").with("desired_state", "loaded")
-                .with("kernel", "/boot/vmlinuz"), d)).isEmpty();
+        assertThat(InstanceConfig.read(
+                        config().with("cpus", "1")
+                                .with("desired_state", "loaded")
+                                .with("kernel", "/boot/vmlinuz"),
+                        d))
+                .isEmpty();
         assertThat(errors(d)).contains("No memory to load a kernel into");
 
         d = new Diagnostics();
-        assertThat(InstanceConfig.read(config().with("cpus", "1").with("halt_timeout", "soon"), d)).isEmpty();
+        assertThat(InstanceConfig.read(config().with("cpus", "1").with("halt_timeout", "soon"), d))
+                .isEmpty();
         assertThat(d.all()).extracting(Diagnostic::summary).containsExactly("Invalid halt_timeout");
     }
 

@@ -12,11 +12,16 @@ import org.junit.jupiter.api.Test;
 class InstanceReadBackTest {
     @Test
     void cpuListsKeepTheUsersSpellingWhenTheSetIsTheSame() {
-        assertThat(InstanceReadBack.sameCpus(Optional.of("4,5,6,7"), CpuList.range(4, 7))).isEqualTo("4,5,6,7");
-        assertThat(InstanceReadBack.sameCpus(Optional.of("7,6,5,4"), CpuList.range(4, 7))).isEqualTo("7,6,5,4");
-        assertThat(InstanceReadBack.sameCpus(Optional.of("4-6"), CpuList.range(4, 7))).isEqualTo("4-7");
-        assertThat(InstanceReadBack.sameCpus(Optional.empty(), CpuList.of(1, 2, 3, 9))).isEqualTo("1-3,9");
-        assertThat(InstanceReadBack.sameCpus(Optional.of("garbage"), CpuList.of(2))).isEqualTo("2");
+        assertThat(InstanceReadBack.sameCpus(Optional.of("4,5,6,7"), CpuList.range(4, 7)))
+                .isEqualTo("4,5,6,7");
+        assertThat(InstanceReadBack.sameCpus(Optional.of("7,6,5,4"), CpuList.range(4, 7)))
+                .isEqualTo("7,6,5,4");
+        assertThat(InstanceReadBack.sameCpus(Optional.of("4-6"), CpuList.range(4, 7)))
+                .isEqualTo("4-7");
+        assertThat(InstanceReadBack.sameCpus(Optional.empty(), CpuList.of(1, 2, 3, 9)))
+                .isEqualTo("1-3,9");
+        assertThat(InstanceReadBack.sameCpus(Optional.of("garbage"), CpuList.of(2)))
+                .isEqualTo("2");
     }
 
     @Test
@@ -32,8 +37,8 @@ class InstanceReadBackTest {
     void overlayChangesAreTakenOutOfTheReadBack() {
         PciAddress nic = PciAddress.parse("0000:03:00.0");
         PciAddress gpu = PciAddress.parse("0000:04:00.0");
-        OverlayAdjustment a = new OverlayAdjustment(CpuList.of(8), CpuList.of(5), 64L << 20, 0, List.of(gpu),
-                List.of(nic));
+        OverlayAdjustment a =
+                new OverlayAdjustment(CpuList.of(8), CpuList.of(5), 64L << 20, 0, List.of(gpu), List.of(nic));
         assertThat(a.cpus(CpuList.of(4, 6, 7, 8)).format()).isEqualTo("4-7");
         assertThat(a.memoryBytes(320L << 20)).isEqualTo(256L << 20);
         assertThat(a.devices(List.of(gpu))).containsExactly(nic);

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class InstanceResourceIT {
     @TempDir
     static Path work;
+
     static SimulatedFleet fleet;
     static Path kernel;
     static Path kernel2;
@@ -50,8 +51,12 @@ class InstanceResourceIT {
         MkctlClient mk = fleet.direct(current);
         mk.state(); // while every CPU is online, so the helper can learn their APIC ids
         mk.mount();
-        mk.baseline(Fdt.write(new Baseline(List.of(2L, 4L, 6L, 16L, 18L, 20L, 22L),
-                List.of(MemoryRequest.of(1L << 30, 0), MemoryRequest.of(1L << 30, 1)), List.of(), Map.of()).toTree()));
+        mk.baseline(Fdt.write(new Baseline(
+                        List.of(2L, 4L, 6L, 16L, 18L, 20L, 22L),
+                        List.of(MemoryRequest.of(1L << 30, 0), MemoryRequest.of(1L << 30, 1)),
+                        List.of(),
+                        Map.of())
+                .toTree()));
         fleet.direct(rfcV2).mount();
     }
 
@@ -103,23 +108,29 @@ class InstanceResourceIT {
         tf.expect(0, "plan", "-no-color", "-detailed-exitcode");
 
         // live: two more CPUs for web, no restart needed
-        tf.file("main.tf", config.replace("cpus    = \"1,2\"", "cpus    = \"1-3\"").formatted(host, kernel));
+        tf.file(
+                "main.tf",
+                config.replace("cpus    = \"1,2\"", "cpus    = \"1-3\"").formatted(host, kernel));
         String live = tf.expect(0, "apply", "-no-color", "-auto-approve").stdout();
         assertThat(live).contains("changes live");
-        assertThat(fleet.direct(current).state().instance("web").orElseThrow().status()).isEqualTo(InstanceStatus.ACTIVE);
+        assertThat(fleet.direct(current).state().instance("web").orElseThrow().status())
+                .isEqualTo(InstanceStatus.ACTIVE);
         tf.expect(0, "plan", "-no-color", "-detailed-exitcode");
 
         // a new kernel stops web: refused without allow_restart
         String restart = config.replace("cpus    = \"1,2\"", "cpus    = \"1-3\"");
         tf.file("main.tf", restart.formatted(host, kernel2));
         assertThat(tf.expect(1, "plan", "-no-color").errors()).contains("allow_restart");
-        tf.file("main.tf", restart.replace("cmdline = \"console=ttyS0\"",
-                "cmdline = \"console=ttyS0\"\n  allow_restart = true").formatted(host, kernel2));
+        tf.file(
+                "main.tf",
+                restart.replace("cmdline = \"console=ttyS0\"", "cmdline = \"console=ttyS0\"\n  allow_restart = true")
+                        .formatted(host, kernel2));
         tf.expect(0, "apply", "-no-color", "-auto-approve");
         tf.expect(0, "plan", "-no-color", "-detailed-exitcode");
 
         // drift: web halted behind Terraform's back
-        int id = fleet.direct(current).state().instance("web").orElseThrow().id().getAsInt();
+        int id =
+                fleet.direct(current).state().instance("web").orElseThrow().id().getAsInt();
         fleet.direct(current).halt(id, HaltMode.GRACEFUL, Duration.ofSeconds(5));
         TerraformCli.Result drift = tf.expect(2, "plan", "-no-color", "-detailed-exitcode");
         assertThat(drift.stdout()).contains("desired_state").contains("\"loaded\" -> \"active\"");
@@ -173,7 +184,10 @@ class InstanceResourceIT {
                 }
                 """.formatted(host));
         String invalid = tf.expect(1, "plan", "-no-color").errors();
-        assertThat(invalid).contains("Invalid CPU list").contains("Invalid memory size").contains("\"lots\" is not a size");
+        assertThat(invalid)
+                .contains("Invalid CPU list")
+                .contains("Invalid memory size")
+                .contains("\"lots\" is not a size");
         assertThat(fleet.direct(current).state().instances()).isEmpty();
     }
 
@@ -244,21 +258,27 @@ class InstanceResourceIT {
         String plan = tf.expect(0, "plan", "-no-color").stdout();
         assertThat(plan).contains("4 to add");
         tf.expect(0, "apply", "-no-color", "-auto-approve");
-        String w1 = SimulatedFleet.resource(tf, "multikernel_instance.workers[\"w1\"]").get("cpus").asText();
-        String w2 = SimulatedFleet.resource(tf, "multikernel_instance.workers[\"w2\"]").get("cpus").asText();
+        String w1 = SimulatedFleet.resource(tf, "multikernel_instance.workers[\"w1\"]")
+                .get("cpus")
+                .asText();
+        String w2 = SimulatedFleet.resource(tf, "multikernel_instance.workers[\"w2\"]")
+                .get("cpus")
+                .asText();
         assertThat(List.of(w1, w2)).containsExactlyInAnyOrder("3-4", "5-6");
         tf.expect(0, "plan", "-no-color", "-detailed-exitcode");
 
         // renaming replaces the running instance: only with allow_restart
         String main = tf.readFile("main.tf");
         tf.file("main.tf", main.replace("name   = \"web\"", "name   = \"web2\""));
-        assertThat(tf.expect(1, "plan", "-no-color").errors()).contains("is replaced and would stop while running")
+        assertThat(tf.expect(1, "plan", "-no-color").errors())
+                .contains("is replaced and would stop while running")
                 .contains("allow_restart = true");
         tf.file("main.tf", main);
 
         // more workers than free CPUs: the plan says so and names cpu_count
         tf.file("main.tf", tf.readFile("main.tf").replace("[\"w1\", \"w2\"]", "[\"w1\", \"w2\", \"w3\"]"));
-        assertThat(tf.expect(1, "plan", "-no-color").errors()).contains("Cannot allocate 2 more CPUs")
+        assertThat(tf.expect(1, "plan", "-no-color").errors())
+                .contains("Cannot allocate 2 more CPUs")
                 .contains("cpu_count");
 
         tf.file("main.tf", tf.readFile("main.tf").replace("[\"w1\", \"w2\", \"w3\"]", "[\"w1\", \"w2\"]"));
@@ -286,16 +306,19 @@ class InstanceResourceIT {
         tf.file("main.tf", config);
         tf.expect(0, "init", "-no-color");
         tf.expect(0, "apply", "-no-color", "-auto-approve");
-        assertThat(fleet.direct(v2).state().instance("app").orElseThrow().status()).isEqualTo(InstanceStatus.ACTIVE);
+        assertThat(fleet.direct(v2).state().instance("app").orElseThrow().status())
+                .isEqualTo(InstanceStatus.ACTIVE);
 
         // the RFC v2 interface has no halt: the plan says so instead of failing half-way at apply
         tf.file("main.tf", config.replace("desired_state = \"active\"", "desired_state = \"ready\""));
-        assertThat(tf.expect(1, "plan", "-no-color").errors()).contains("cannot be stopped on host")
+        assertThat(tf.expect(1, "plan", "-no-color").errors())
+                .contains("cannot be stopped on host")
                 .contains("no way to stop a running instance");
         // nor can it be destroyed: the error says what to do, and state keeps it
         tf.file("main.tf", config);
         assertThat(tf.expect(1, "destroy", "-no-color", "-auto-approve").errors())
-                .contains("is running on an RFC v2 host").contains("Reboot host");
+                .contains("is running on an RFC v2 host")
+                .contains("Reboot host");
         assertThat(tf.expect(0, "state", "list").stdout()).contains("multikernel_instance.app");
     }
 }

@@ -39,13 +39,18 @@ class InstanceResourceTest {
     }
 
     private TfObject config(String desiredState) {
-        TfObject c = instance.object().with("host", "h1").with("name", "web").with("cpus", "4-5")
-                .with("memory", "256MiB").with("desired_state", desiredState);
+        TfObject c = instance.object()
+                .with("host", "h1")
+                .with("name", "web")
+                .with("cpus", "4-5")
+                .with("memory", "256MiB")
+                .with("desired_state", desiredState);
         return desiredState.equals("ready") ? c : c.with("kernel", "/boot/vmlinuz-mk");
     }
 
     private static OverlayTransaction written(MkctlOperation op) throws Exception {
-        return OverlayTransaction.read(Fdt.parse(((MkctlOperation.OverlayApply) op).blob().orElseThrow()));
+        return OverlayTransaction.read(
+                Fdt.parse(((MkctlOperation.OverlayApply) op).blob().orElseThrow()));
     }
 
     @Test
@@ -66,7 +71,8 @@ class InstanceResourceTest {
 
     @Test
     void aCpuOutsideThePoolIsAPlanErrorOnCpus() {
-        ResourceHarness.Plan plan = instance.plan(Optional.empty(), config("active").with("cpus", "1,4"));
+        ResourceHarness.Plan plan =
+                instance.plan(Optional.empty(), config("active").with("cpus", "1,4"));
 
         assertThat(plan.errors()).singleElement().satisfies(d -> {
             assertThat(d.path()).isEqualTo("cpus");
@@ -84,8 +90,14 @@ class InstanceResourceTest {
         assertThat(hosts.changes()).singleElement().isInstanceOf(MkctlOperation.OverlayApply.class);
         OverlayTransaction tx = written(hosts.changes().get(0));
         assertThat(tx.resourcesTag()).contains("terraform:instance:web");
-        assertThat(tx.operations()).singleElement().isInstanceOfSatisfying(OverlayOperation.InstanceCreate.class,
-                op -> assertThat(op.toString()).contains("web").contains("8").contains("10"));
+        assertThat(tx.operations())
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        OverlayOperation.InstanceCreate.class,
+                        op -> assertThat(op.toString())
+                                .contains("web")
+                                .contains("8")
+                                .contains("10"));
         TfObject s = r.value();
         assertThat(s.longValue("instance_id")).contains(1L);
         assertThat(s.string("status")).contains("ready");
@@ -96,18 +108,23 @@ class InstanceResourceTest {
     @Test
     void createAnActiveInstanceCreatesLoadsAndStartsIt() throws Exception {
         hosts.on(MkctlOperation.OverlayApply.class, with(InstanceStatus.READY), TestStates.applied(1))
-                .on(MkctlOperation.Load.class, with(InstanceStatus.LOADED),
+                .on(
+                        MkctlOperation.Load.class,
+                        with(InstanceStatus.LOADED),
                         new MkctlResult.Loaded(1, "", Optional.of(InstanceStatus.LOADED)))
-                .on(MkctlOperation.Exec.class, with(InstanceStatus.ACTIVE),
+                .on(
+                        MkctlOperation.Exec.class,
+                        with(InstanceStatus.ACTIVE),
                         new MkctlResult.Started(1, Optional.of(InstanceStatus.ACTIVE)));
 
         ResourceHarness.Result r = instance.planAndApply(Optional.empty(), config("active"));
 
         assertThat(r.errors()).isEmpty();
-        assertThat(hosts.changes()).extracting(op -> op.getClass().getSimpleName())
+        assertThat(hosts.changes())
+                .extracting(op -> op.getClass().getSimpleName())
                 .containsExactly("OverlayApply", "Load", "Exec");
-        assertThat(hosts.changes().get(1)).isEqualTo(new MkctlOperation.Load(1, "/boot/vmlinuz-mk", Optional.empty(),
-                ""));
+        assertThat(hosts.changes().get(1))
+                .isEqualTo(new MkctlOperation.Load(1, "/boot/vmlinuz-mk", Optional.empty(), ""));
         assertThat(r.value().string("status")).contains("active");
         assertThat(r.value().string("desired_state")).contains("active");
     }
@@ -116,15 +133,18 @@ class InstanceResourceTest {
     void aFailedStartKeepsTheInstanceInStateWithTheError() {
         hosts.on(MkctlOperation.OverlayApply.class, with(InstanceStatus.READY), TestStates.applied(1))
                 .on(MkctlOperation.Load.class, with(InstanceStatus.LOADED), op -> {
-                    throw new dev.multikernel.host.mkctl.KernelRefusedException("h1", "kexec_file_load: Invalid "
-                            + "argument", Optional.empty());
+                    throw new dev.multikernel.host.mkctl.KernelRefusedException(
+                            "h1", "kexec_file_load: Invalid " + "argument", Optional.empty());
                 });
 
         ResourceHarness.Result r = instance.planAndApply(Optional.empty(), config("active"));
 
-        assertThat(r.errors()).singleElement().satisfies(d -> assertThat(d.summary() + d.detail())
-                .contains("kexec_file_load: Invalid argument"));
-        assertThat(r.state()).as("the instance the kernel has stays in state (tainted)").isPresent();
+        assertThat(r.errors())
+                .singleElement()
+                .satisfies(d -> assertThat(d.summary() + d.detail()).contains("kexec_file_load: Invalid argument"));
+        assertThat(r.state())
+                .as("the instance the kernel has stays in state (tainted)")
+                .isPresent();
         assertThat(r.value().longValue("instance_id")).contains(1L);
     }
 
@@ -133,9 +153,13 @@ class InstanceResourceTest {
         hosts.setState(with(InstanceStatus.ACTIVE));
         TfObject prior = instance.importState("h1:web").value();
         prior = instance.planAndApply(Optional.of(prior), config("active")).value();
-        hosts.on(MkctlOperation.Halt.class, with(InstanceStatus.LOADED),
+        hosts.on(
+                        MkctlOperation.Halt.class,
+                        with(InstanceStatus.LOADED),
                         new MkctlResult.Halted(1, false, Optional.of(InstanceStatus.LOADED)))
-                .on(MkctlOperation.Unload.class, with(InstanceStatus.READY),
+                .on(
+                        MkctlOperation.Unload.class,
+                        with(InstanceStatus.READY),
                         new MkctlResult.Unloaded(1, "", Optional.of(InstanceStatus.READY)));
 
         TfObject stopped = config("active").with("desired_state", "ready");
@@ -143,15 +167,16 @@ class InstanceResourceTest {
         assertThat(plan.errors()).isEmpty();
         assertThat(plan.diagnostics()).singleElement().satisfies(d -> {
             assertThat(d.summary()).isEqualTo("Instance \"web\": state change");
-            assertThat(d.detail()).isEqualTo("desired_state \"active\" → \"ready\": the instance is halted and "
-                    + "unloaded.");
+            assertThat(d.detail())
+                    .isEqualTo("desired_state \"active\" → \"ready\": the instance is halted and " + "unloaded.");
         });
         ResourceHarness.Result r = instance.apply(Optional.of(prior), plan.value(), stopped);
 
         assertThat(r.errors()).isEmpty();
-        assertThat(hosts.changes()).containsExactly(
-                new MkctlOperation.Halt(1, HaltMode.GRACEFUL, java.time.Duration.ofSeconds(30)),
-                new MkctlOperation.Unload(1));
+        assertThat(hosts.changes())
+                .containsExactly(
+                        new MkctlOperation.Halt(1, HaltMode.GRACEFUL, java.time.Duration.ofSeconds(30)),
+                        new MkctlOperation.Unload(1));
         assertThat(r.value().string("status")).contains("ready");
     }
 
@@ -170,14 +195,20 @@ class InstanceResourceTest {
 
         ResourceHarness.Plan allowed = instance.plan(Optional.of(prior), newKernel.with("allow_restart", true));
         assertThat(allowed.errors()).isEmpty();
-        assertThat(allowed.diagnostics()).singleElement().satisfies(d -> assertThat(d.detail())
-                .as("no advice to set what is set").contains("this stops it").doesNotContain("allow_restart"));
+        assertThat(allowed.diagnostics())
+                .singleElement()
+                .satisfies(d -> assertThat(d.detail())
+                        .as("no advice to set what is set")
+                        .contains("this stops it")
+                        .doesNotContain("allow_restart"));
     }
 
     @Test
     void anotherInstancesProblemNamesThatInstanceNotAMadeUpAddress() {
-        assertThat(InstanceResource.subject("multikernel_instance.bad/name.cpus")).isEqualTo("Instance \"bad/name\" (cpus)");
-        assertThat(InstanceResource.subject("multikernel_instance.v1.2.memory")).isEqualTo("Instance \"v1.2\" (memory)");
+        assertThat(InstanceResource.subject("multikernel_instance.bad/name.cpus"))
+                .isEqualTo("Instance \"bad/name\" (cpus)");
+        assertThat(InstanceResource.subject("multikernel_instance.v1.2.memory"))
+                .isEqualTo("Instance \"v1.2\" (memory)");
         assertThat(InstanceResource.subject("host")).isEqualTo("host");
     }
 
@@ -190,7 +221,8 @@ class InstanceResourceTest {
         ResourceHarness.Result r = instance.read(prior);
 
         assertThat(r.state()).isEmpty();
-        assertThat(r.diagnostics()).singleElement()
+        assertThat(r.diagnostics())
+                .singleElement()
                 .satisfies(d -> assertThat(d.summary()).isEqualTo("Instance \"web\" is gone from host h1"));
     }
 
@@ -203,19 +235,34 @@ class InstanceResourceTest {
         ResourceHarness.Result r = instance.delete(prior);
 
         assertThat(r.errors()).isEmpty();
-        assertThat(written(hosts.changes().get(0)).operations()).singleElement()
+        assertThat(written(hosts.changes().get(0)).operations())
+                .singleElement()
                 .isInstanceOf(OverlayOperation.InstanceRemove.class);
     }
 
     @Test
     void aRunningInstanceOnAnRfcV2HostCannotBeDeleted() {
-        InstanceState running = new InstanceState("web", java.util.OptionalInt.of(1), InstanceStatus.ACTIVE,
-                "active", Optional.empty(), Optional.empty());
+        InstanceState running = new InstanceState(
+                "web",
+                java.util.OptionalInt.of(1),
+                InstanceStatus.ACTIVE,
+                "active",
+                Optional.empty(),
+                Optional.empty());
         hosts.setState(TestStates.rfcV2(2 * TestStates.GIB, List.of(running)));
-        TfObject prior = instance.object().with("host", "h1").with("name", "web").with("id", "h1:web")
-                .with("instance_id", 1L).with("cpus", "4-5").with("boot_id", TestStates.BOOT)
-                .with("desired_state", "active").with("halt_timeout", "30s").with("force_halt", false)
-                .with("allow_restart", false).with("cpu_policy", "compact").with("cmdline", "");
+        TfObject prior = instance.object()
+                .with("host", "h1")
+                .with("name", "web")
+                .with("id", "h1:web")
+                .with("instance_id", 1L)
+                .with("cpus", "4-5")
+                .with("boot_id", TestStates.BOOT)
+                .with("desired_state", "active")
+                .with("halt_timeout", "30s")
+                .with("force_halt", false)
+                .with("allow_restart", false)
+                .with("cpu_policy", "compact")
+                .with("cmdline", "");
 
         ResourceHarness.Result r = instance.delete(prior);
 

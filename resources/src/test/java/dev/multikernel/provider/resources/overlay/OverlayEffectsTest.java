@@ -29,8 +29,12 @@ class OverlayEffectsTest {
 
     static TransactionState tx(int id, TransactionStatus status, Optional<String> tag, OverlayOperation... ops) {
         OverlayTransaction t = new OverlayTransaction(List.of(ops), tag);
-        return new TransactionState(id, status, status.name().toLowerCase(Locale.ROOT),
-                t.firstTargetPath().orElse("unknown"), tag.orElse("unknown"),
+        return new TransactionState(
+                id,
+                status,
+                status.name().toLowerCase(Locale.ROOT),
+                t.firstTargetPath().orElse("unknown"),
+                tag.orElse("unknown"),
                 DeviceTreeBlob.decode(Fdt.write(t.toTree()), OverlayTransaction::read));
     }
 
@@ -43,17 +47,31 @@ class OverlayEffectsTest {
         for (int i = 0; i < 8; i++) {
             cpus.add(new CpuState(i, OptionalInt.of(2 * i), OptionalInt.of(0), true));
         }
-        return new HostState(InterfaceGeneration.CURRENT, true, Optional.empty(), "boot", cpus, Optional.empty(),
-                List.of(), List.of(txs), Optional.empty(), Optional.empty(), List.of());
+        return new HostState(
+                InterfaceGeneration.CURRENT,
+                true,
+                Optional.empty(),
+                "boot",
+                cpus,
+                Optional.empty(),
+                List.of(),
+                List.of(txs),
+                Optional.empty(),
+                Optional.empty(),
+                List.of());
     }
 
     @Test
     void collectsWhatAppliedOverlaysDidToTheInstance() {
         HostState state = host(
                 overlay(2, OverlayOps.cpuAdd(WEB, 8, 10), OverlayOps.cpuRemove(WEB, 4)),
-                overlay(3, OverlayOps.instanceMemoryAdd("web", MemoryRange.of(0x40000000L, 64 * MIB)),
+                overlay(
+                        3,
+                        OverlayOps.instanceMemoryAdd("web", MemoryRange.of(0x40000000L, 64 * MIB)),
                         OverlayOps.memoryRemove(WEB, MemoryRange.of(0x80000000L, 32 * MIB))),
-                overlay(4, OverlayOps.deviceAdd(WEB, PciItem.withDriver("0000:09:00.0", "vfio-pci")),
+                overlay(
+                        4,
+                        OverlayOps.deviceAdd(WEB, PciItem.withDriver("0000:09:00.0", "vfio-pci")),
                         OverlayOps.deviceRemove(WEB, "0000:0a:00.1")));
         OverlayEffects e = OverlayEffects.on(state, "web");
         assertThat(e.cpusAdded()).containsExactly(8L, 10L);
@@ -113,8 +131,13 @@ class OverlayEffectsTest {
 
     @Test
     void anUnreadableOverlayBlobIsReportedNotGuessed() {
-        TransactionState broken = new TransactionState(5, TransactionStatus.APPLIED, "applied", "/instances/web",
-                OverlayEffects.TAG, DeviceTreeBlob.decode(new byte[] {1, 2, 3}, OverlayTransaction::read));
+        TransactionState broken = new TransactionState(
+                5,
+                TransactionStatus.APPLIED,
+                "applied",
+                "/instances/web",
+                OverlayEffects.TAG,
+                DeviceTreeBlob.decode(new byte[] {1, 2, 3}, OverlayTransaction::read));
         OverlayEffects e = OverlayEffects.on(host(broken, overlay(6, OverlayOps.cpuAdd(WEB, 2))), "web");
         assertThat(e.unreadable()).containsExactly(5);
         assertThat(e.cpusAdded()).containsExactly(2L);
@@ -122,6 +145,7 @@ class OverlayEffectsTest {
 
     @Test
     void aNameNoInstanceCanHaveHasNoEffects() {
-        assertThat(OverlayEffects.on(host(overlay(2, OverlayOps.cpuAdd(WEB, 2))), "a/b")).isEqualTo(OverlayEffects.NONE);
+        assertThat(OverlayEffects.on(host(overlay(2, OverlayOps.cpuAdd(WEB, 2))), "a/b"))
+                .isEqualTo(OverlayEffects.NONE);
     }
 }

@@ -46,6 +46,7 @@ class OverlayResourceIT {
 
     @TempDir
     static Path work;
+
     static SimulatedFleet fleet;
     static SimulatedHost current;
     static SimulatedHost rebooting;
@@ -62,12 +63,14 @@ class OverlayResourceIT {
         for (SimulatedHost h : List.of(current, rebooting, rejecting)) {
             MkctlClient mk = fleet.direct(h);
             mk.mount();
-            mk.baseline(Fdt.write(new Baseline(BASELINE_CPUS, List.of(MemoryRequest.of(1L << 30, 0)), List.of(),
-                    Map.of()).toTree()));
+            mk.baseline(Fdt.write(
+                    new Baseline(BASELINE_CPUS, List.of(MemoryRequest.of(1L << 30, 0)), List.of(), Map.of()).toTree()));
         }
-        fleet.direct(current).applyOverlay(Fdt.write(OverlayTransaction.of(new OverlayOperation.InstanceCreate("web",
-                OptionalInt.of(1), new InstanceResources(64 * MIB, List.of(2L), List.of())))
-                .withResourcesTag("terraform:instance:web").toTree()));
+        fleet.direct(current)
+                .applyOverlay(Fdt.write(OverlayTransaction.of(new OverlayOperation.InstanceCreate(
+                                "web", OptionalInt.of(1), new InstanceResources(64 * MIB, List.of(2L), List.of())))
+                        .withResourcesTag("terraform:instance:web")
+                        .toTree()));
         fleet.direct(rfcV2).mount();
     }
 
@@ -83,14 +86,19 @@ class OverlayResourceIT {
     }
 
     static boolean online(HostState state, int cpu) {
-        return state.cpus().stream().filter(c -> c.cpu() == cpu).findFirst().map(CpuState::online).orElseThrow();
+        return state.cpus().stream()
+                .filter(c -> c.cpu() == cpu)
+                .findFirst()
+                .map(CpuState::online)
+                .orElseThrow();
     }
 
     /** The host as the setup left it: baseline pool, web holding APIC id 2, one transaction (web's). */
     static void assertCurrentHostAsSetUp() throws Exception {
         HostState state = fleet.direct(current).state();
         assertThat(pool(state).cpus()).containsExactlyInAnyOrderElementsOf(BASELINE_CPUS);
-        assertThat(state.transactions()).extracting(TransactionState::resources)
+        assertThat(state.transactions())
+                .extracting(TransactionState::resources)
                 .containsExactly("terraform:instance:web");
         assertThat(online(state, 7)).isTrue();
         assertThat(online(state, 3)).isFalse();
@@ -112,7 +120,8 @@ class OverlayResourceIT {
         String plan = tf.expect(0, "plan", "-no-color").stdout();
         assertThat(plan.replaceAll("\\s+", " ")).contains("+ cpu_add_physical_ids = [ + 22, ]");
         tf.expect(0, "apply", "-no-color", "-auto-approve");
-        JsonNode overlay = JSON.readTree(tf.expect(0, "output", "-json", "overlay").stdout());
+        JsonNode overlay =
+                JSON.readTree(tf.expect(0, "output", "-json", "overlay").stdout());
         int tx = overlay.get("transaction_id").asInt();
         assertThat(overlay.get("status").asText()).isEqualTo("applied");
         assertThat(overlay.get("id").asText()).isEqualTo(SimulatedFleet.address(current) + ":" + tx);
@@ -136,8 +145,11 @@ class OverlayResourceIT {
     @Test
     void importsATransactionWrittenByAnotherToolAndShowsNoDiff() throws Exception {
         // kerf-like: no mk,resources tag; gives pool CPU 3 (APIC id 6) back to the host
-        int tx = fleet.direct(current).applyOverlay(Fdt.write(OverlayTransaction.of(
-                OverlayOps.cpuRemove(OverlayTarget.POOL, 6)).toTree())).transaction().id();
+        int tx = fleet.direct(current)
+                .applyOverlay(Fdt.write(OverlayTransaction.of(OverlayOps.cpuRemove(OverlayTarget.POOL, 6))
+                        .toTree()))
+                .transaction()
+                .id();
         assertThat(online(fleet.direct(current).state(), 3)).isTrue();
         TerraformCli tf = fleet.terraform(work, "import");
         tf.file("main.tf", fleet.providerBlock() + """
@@ -147,8 +159,11 @@ class OverlayResourceIT {
                 }
                 """.formatted(SimulatedFleet.address(current)));
         tf.expect(0, "import", "-no-color", "multikernel_overlay.shrink", SimulatedFleet.address(current) + ":" + tx);
-        String shown = tf.expect(0, "state", "show", "-no-color", "multikernel_overlay.shrink").stdout();
-        assertThat(shown.replaceAll("\\s+", " ")).contains("cpu_remove = \"3\"").contains("transaction_id = " + tx)
+        String shown = tf.expect(0, "state", "show", "-no-color", "multikernel_overlay.shrink")
+                .stdout();
+        assertThat(shown.replaceAll("\\s+", " "))
+                .contains("cpu_remove = \"3\"")
+                .contains("transaction_id = " + tx)
                 .contains("cpu_remove_physical_ids = [ 6, ]");
         tf.expect(0, "plan", "-no-color", "-detailed-exitcode");
 
@@ -167,10 +182,12 @@ class OverlayResourceIT {
                   cpu_add = "7"
                 }
                 """.formatted(SimulatedFleet.address(current)));
-        TerraformCli.Result r = tf.expect(1, "import", "-no-color", "multikernel_overlay.x",
-                SimulatedFleet.address(current) + ":" + webTx);
-        assertThat(r.errors()).contains("Cannot import multikernel_overlay")
-                .contains("tagged \"terraform:instance:web\"").contains("Import that resource instead");
+        TerraformCli.Result r = tf.expect(
+                1, "import", "-no-color", "multikernel_overlay.x", SimulatedFleet.address(current) + ":" + webTx);
+        assertThat(r.errors())
+                .contains("Cannot import multikernel_overlay")
+                .contains("tagged \"terraform:instance:web\"")
+                .contains("Import that resource instead");
         r = tf.expect(1, "import", "-no-color", "multikernel_overlay.x", SimulatedFleet.address(current) + ":999");
         assertThat(r.errors()).contains("has no overlay transaction tx_999").contains("tx_" + webTx);
     }
@@ -198,7 +215,8 @@ class OverlayResourceIT {
         assertThat(undo.resources()).isEqualTo(Compensation.TAG);
         assertThat(undo.dtbo().value().orElseThrow().operations())
                 .containsExactly(OverlayOps.cpuRemove(OverlayTarget.POOL, 22));
-        assertThat(r.errors()).contains("The kernel did not apply the overlay on host " + SimulatedFleet.address(rejecting))
+        assertThat(r.errors())
+                .contains("The kernel did not apply the overlay on host " + SimulatedFleet.address(rejecting))
                 .contains("Transaction tx_" + failed.id()
                         + " (cpu-add of CPU 7 (APIC id 22) to the pool; device-add of 0000:77:00.0 to the pool) failed")
                 .contains("The kernel refused to roll it back")
@@ -236,10 +254,13 @@ class OverlayResourceIT {
                 """.formatted(SimulatedFleet.address(current)));
         TerraformCli.Result r = tf.expect(1, "plan", "-no-color");
         assertThat(r.errors())
-                .contains("No such CPU on host").contains("cpu_add names CPU 99")
-                .contains("No instance \"nope\" on host").contains("(it has \"web\")")
+                .contains("No such CPU on host")
+                .contains("cpu_add names CPU 99")
+                .contains("No instance \"nope\" on host")
+                .contains("(it has \"web\")")
                 .doesNotContain("pool_cpu") // mkctl's CPU map names pool CPU 2 although it is offline
-                .contains("Not a whole pool chunk").contains("The pool's chunks on host");
+                .contains("Not a whole pool chunk")
+                .contains("The pool's chunks on host");
 
         tf.file("main.tf", fleet.providerBlock() + """
                 resource "multikernel_overlay" "empty" {
@@ -252,7 +273,10 @@ class OverlayResourceIT {
                 }
                 """.formatted(SimulatedFleet.address(current)));
         r = tf.expect(1, "validate", "-no-color");
-        assertThat(r.errors()).contains("Nothing to do").contains("Invalid cpu_add").contains("cpu_add: ");
+        assertThat(r.errors())
+                .contains("Nothing to do")
+                .contains("Invalid cpu_add")
+                .contains("cpu_add: ");
         assertCurrentHostAsSetUp();
     }
 
@@ -266,9 +290,11 @@ class OverlayResourceIT {
                 }
                 """.formatted(SimulatedFleet.address(rfcV2)));
         TerraformCli.Result r = tf.expect(1, "plan", "-no-color");
-        assertThat(r.errors()).contains("No overlays on an RFC v2 host")
+        assertThat(r.errors())
+                .contains("No overlays on an RFC v2 host")
                 .contains("speaks the RFC v2 multikernel interface, which has no overlays")
-                .contains("with multikernel_overlay.x").contains("host = \"" + SimulatedFleet.address(rfcV2) + "\"");
+                .contains("with multikernel_overlay.x")
+                .contains("host = \"" + SimulatedFleet.address(rfcV2) + "\"");
     }
 
     @Test
@@ -284,7 +310,8 @@ class OverlayResourceIT {
         String before = rebooting.kernel().bootId();
         String after = rebooting.reboot();
         TerraformCli.Result r = tf.expect(0, "apply", "-refresh-only", "-no-color", "-auto-approve");
-        assertThat(r.output().replaceAll("[\\s│]+", " ")).contains("Host " + SimulatedFleet.address(rebooting) + " rebooted")
+        assertThat(r.output().replaceAll("[\\s│]+", " "))
+                .contains("Host " + SimulatedFleet.address(rebooting) + " rebooted")
                 .contains("(boot id " + before + " → " + after + ")")
                 .contains("overlays made before the reboot are gone");
         assertThat(tf.expect(0, "state", "list").stdout()).isBlank();

@@ -21,9 +21,15 @@ import org.junit.jupiter.api.Test;
 class OverlayResourceTest {
     private static final HostState POOLED = TestStates.withPool(List.of(4, 5, 6, 7), List.of(), List.of());
     /** The host after the overlay lent logical CPU 3 (APIC 6) to the pool as tx_5. */
-    private static final HostState LENT = TestStates.with(POOLED, List.of(), List.of(TestStates.transaction(5,
-            TransactionStatus.APPLIED, "", OverlayTransaction.of(OverlayOps.cpuAdd(OverlayTarget.POOL, 6))
-                    .withResourcesTag(OverlayEffects.TAG))));
+    private static final HostState LENT = TestStates.with(
+            POOLED,
+            List.of(),
+            List.of(TestStates.transaction(
+                    5,
+                    TransactionStatus.APPLIED,
+                    "",
+                    OverlayTransaction.of(OverlayOps.cpuAdd(OverlayTarget.POOL, 6))
+                            .withResourcesTag(OverlayEffects.TAG))));
 
     private final FakeHosts hosts = new FakeHosts(POOLED);
     private final ResourceHarness overlay = new ResourceHarness(new OverlayResource(hosts));
@@ -49,8 +55,8 @@ class OverlayResourceTest {
         ResourceHarness.Result r = overlay.planAndApply(Optional.empty(), lendCpu("3"));
 
         assertThat(r.diagnostics()).isEmpty();
-        OverlayTransaction tx = OverlayTransaction.read(Fdt.parse(((MkctlOperation.OverlayApply) hosts.changes()
-                .get(0)).blob().orElseThrow()));
+        OverlayTransaction tx = OverlayTransaction.read(Fdt.parse(
+                ((MkctlOperation.OverlayApply) hosts.changes().get(0)).blob().orElseThrow()));
         assertThat(tx.resourcesTag()).contains("terraform:overlay");
         assertThat(tx.operations()).containsExactly(OverlayOps.cpuAdd(OverlayTarget.POOL, 6));
         assertThat(r.value().string("id")).contains("h1:5");
@@ -61,23 +67,38 @@ class OverlayResourceTest {
 
     @Test
     void aTransactionTheKernelFailsIsRolledBackAndNothingIsKept() {
-        dev.multikernel.host.mkctl.MkctlError error = new dev.multikernel.host.mkctl.MkctlError("overlay-apply",
-                dev.multikernel.host.mkctl.ErrorKind.NOT_APPLIED, Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), "overlay transaction tx_6 ended with status 'failed'",
-                java.util.OptionalInt.of(6), Optional.of("failed"), Optional.empty(), java.util.OptionalInt.empty());
+        dev.multikernel.host.mkctl.MkctlError error = new dev.multikernel.host.mkctl.MkctlError(
+                "overlay-apply",
+                dev.multikernel.host.mkctl.ErrorKind.NOT_APPLIED,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                "overlay transaction tx_6 ended with status 'failed'",
+                java.util.OptionalInt.of(6),
+                Optional.of("failed"),
+                Optional.empty(),
+                java.util.OptionalInt.empty());
         hosts.on(MkctlOperation.OverlayApply.class, POOLED, op -> {
-            throw new dev.multikernel.host.mkctl.NotAppliedException("h1", error.message(), Optional.of(error));
-        }).on(MkctlOperation.OverlayRemove.class, POOLED, new dev.multikernel.host.mkctl.MkctlResult.OverlayRemoved(6));
+                    throw new dev.multikernel.host.mkctl.NotAppliedException("h1", error.message(), Optional.of(error));
+                })
+                .on(
+                        MkctlOperation.OverlayRemove.class,
+                        POOLED,
+                        new dev.multikernel.host.mkctl.MkctlResult.OverlayRemoved(6));
 
         ResourceHarness.Result r = overlay.planAndApply(Optional.empty(), lendCpu("3"));
 
-        assertThat(hosts.changes()).extracting(op -> op.getClass().getSimpleName())
+        assertThat(hosts.changes())
+                .extracting(op -> op.getClass().getSimpleName())
                 .containsExactly("OverlayApply", "OverlayRemove");
         assertThat(hosts.changes().get(1)).isEqualTo(new MkctlOperation.OverlayRemove(6));
         assertThat(r.state()).isEmpty();
         assertThat(r.errors()).singleElement().satisfies(d -> {
             assertThat(d.summary()).isEqualTo("The kernel did not apply the overlay on host h1");
-            assertThat(d.detail()).contains("tx_6").contains("rolled it back (removed tx_6)")
+            assertThat(d.detail())
+                    .contains("tx_6")
+                    .contains("rolled it back (removed tx_6)")
                     .contains("The apply failed, so nothing is kept in the state.");
         });
     }
@@ -123,12 +144,16 @@ class OverlayResourceTest {
 
         assertThat(overlay.read(state).value()).isEqualTo(state);
 
-        hosts.on(MkctlOperation.OverlayRemove.class, POOLED,
+        hosts.on(
+                MkctlOperation.OverlayRemove.class,
+                POOLED,
                 new dev.multikernel.host.mkctl.MkctlResult.OverlayRemoved(5));
         ResourceHarness.Result deleted = overlay.delete(state);
         assertThat(deleted.diagnostics()).isEmpty();
         assertThat(hosts.changes()).containsExactly(new MkctlOperation.OverlayRemove(5));
 
-        assertThat(overlay.read(state).state()).as("rolled back elsewhere: gone").isEmpty();
+        assertThat(overlay.read(state).state())
+                .as("rolled back elsewhere: gone")
+                .isEmpty();
     }
 }

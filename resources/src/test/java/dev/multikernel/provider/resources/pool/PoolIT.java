@@ -39,6 +39,7 @@ class PoolIT {
 
     @TempDir
     static Path work;
+
     static SimulatedFleet fleet;
 
     @BeforeAll
@@ -84,8 +85,11 @@ class PoolIT {
         MkctlClient mk = fleet.direct(sim);
         PoolTree tree = poolTree(mk.state());
         assertThat(tree.cpus()).containsExactly(2L, 4L);
-        assertThat(tree.chunks()).singleElement().satisfies(c -> assertThat(c.size()).isEqualTo(1024 * MIB));
-        assertThat(tf.run("plan", "-no-color", "-detailed-exitcode").exitCode()).as("no diff after create")
+        assertThat(tree.chunks())
+                .singleElement()
+                .satisfies(c -> assertThat(c.size()).isEqualTo(1024 * MIB));
+        assertThat(tf.run("plan", "-no-color", "-detailed-exitcode").exitCode())
+                .as("no diff after create")
                 .isEqualTo(0);
 
         // update: add a CPU and a chunk on node 1; the first chunk's spelling changes, not its size
@@ -103,26 +107,35 @@ class PoolIT {
             assertThat(t.resources()).isEqualTo("terraform:pool");
             assertThat(t.statusText()).isEqualTo("applied");
         });
-        assertThat(tf.run("plan", "-no-color", "-detailed-exitcode").exitCode()).as("no diff after update")
+        assertThat(tf.run("plan", "-no-color", "-detailed-exitcode").exitCode())
+                .as("no diff after update")
                 .isEqualTo(0);
 
         // a device the host does not have: the kernel fails the transaction. Removing it would undo
         // every step, the failed device-add too, which the (simulated) kernel cannot: the error says
         // so, and nothing of the change is in force.
-        tf.file("main.tf", fleet.providerBlock() + updated.replace("memory = [", "devices = [{ address = \"0000:0a:00.0\" }]\n  memory = ["));
+        tf.file(
+                "main.tf",
+                fleet.providerBlock()
+                        + updated.replace("memory = [", "devices = [{ address = \"0000:0a:00.0\" }]\n  memory = ["));
         TerraformCli.Result failed = tf.expect(1, "apply", "-no-color", "-auto-approve");
-        assertThat(failed.errors().replaceAll("\\s+", " ")).contains("The kernel did not change the pool on host " + addr)
-                .contains("ended with status 'failed'").containsAnyOf("was rolled back: the pool is as it was",
-                        "stays on the host with status failed");
+        assertThat(failed.errors().replaceAll("\\s+", " "))
+                .contains("The kernel did not change the pool on host " + addr)
+                .contains("ended with status 'failed'")
+                .containsAnyOf("was rolled back: the pool is as it was", "stays on the host with status failed");
         HostState rolledBack = mk.state();
-        assertThat(rolledBack.transactions()).filteredOn(t -> t.statusText().equals("applied")).hasSize(1);
+        assertThat(rolledBack.transactions())
+                .filteredOn(t -> t.statusText().equals("applied"))
+                .hasSize(1);
         assertThat(poolTree(rolledBack).cpus()).containsExactly(2L, 4L, 6L);
         assertThat(poolTree(rolledBack).pciDevices()).isEmpty();
         tf.file("main.tf", fleet.providerBlock() + updated);
         // the resource keeps its state (only the output, which Terraform set from the plan, differs)
         TerraformCli.Result kept = tf.expect(0, "plan", "-no-color");
-        assertThat(kept.stdout()).contains("without changing any real infrastructure")
-                .doesNotContain("multikernel_pool.this will be").doesNotContain("multikernel_pool.this must be");
+        assertThat(kept.stdout())
+                .contains("without changing any real infrastructure")
+                .doesNotContain("multikernel_pool.this will be")
+                .doesNotContain("multikernel_pool.this must be");
         tf.expect(0, "apply", "-no-color", "-auto-approve");
         assertThat(tf.run("plan", "-no-color", "-detailed-exitcode").exitCode()).isEqualTo(0);
 
@@ -130,36 +143,52 @@ class PoolIT {
         TerraformCli fresh = fleet.terraform(work, "current-import");
         fresh.file("main.tf", fleet.providerBlock() + updated);
         // mkctl remembers the APIC ids of CPUs it saw online, so the offline pool CPUs keep their numbers
-        assertThat(after.cpus().stream().filter(c -> c.cpu() >= 1 && c.cpu() <= 3)).allMatch(c -> c.apicId().isPresent());
+        assertThat(after.cpus().stream().filter(c -> c.cpu() >= 1 && c.cpu() <= 3))
+                .allMatch(c -> c.apicId().isPresent());
         fresh.expect(0, "import", "-no-color", "multikernel_pool.this", addr);
-        assertThat(fresh.run("plan", "-no-color", "-detailed-exitcode").exitCode()).as("no diff after import")
+        assertThat(fresh.run("plan", "-no-color", "-detailed-exitcode").exitCode())
+                .as("no diff after import")
                 .isEqualTo(0);
-        JsonNode state = JSON.readTree(fresh.expect(0, "show", "-json").stdout()).at("/values/root_module/resources/0/values");
+        JsonNode state =
+                JSON.readTree(fresh.expect(0, "show", "-json").stdout()).at("/values/root_module/resources/0/values");
         assertThat(state.get("cpus").asText()).isEqualTo("1-3");
         assertThat(state.get("memory").get(0).get("size").asText()).isEqualTo("1GiB");
         assertThat(state.get("memory").get(0).get("numa_node").isNumber()).isTrue();
 
         // an instance holding CPU 2 (APIC id 4) and memory: the pool cannot give them back
-        mk.applyOverlay(Fdt.write(OverlayTransaction.of(new OverlayOperation.InstanceCreate("web", OptionalInt.of(1),
-                new InstanceResources(64 * MIB, List.of(4L), List.of()))).toTree()));
-        tf.file("main.tf", fleet.providerBlock() + pool(addr, "\"1,3\"", "[{ size = \"1GiB\" }, { size = \"512MiB\", numa_node = 1 }]"));
+        mk.applyOverlay(Fdt.write(OverlayTransaction.of(new OverlayOperation.InstanceCreate(
+                        "web", OptionalInt.of(1), new InstanceResources(64 * MIB, List.of(4L), List.of())))
+                .toTree()));
+        tf.file(
+                "main.tf",
+                fleet.providerBlock()
+                        + pool(addr, "\"1,3\"", "[{ size = \"1GiB\" }, { size = \"512MiB\", numa_node = 1 }]"));
         TerraformCli.Result refused = tf.expect(1, "plan", "-no-color");
-        assertThat(refused.errors()).contains("CPU 2 (APIC id 4) is given to instance \"web\"").contains("cpus");
+        assertThat(refused.errors())
+                .contains("CPU 2 (APIC id 4) is given to instance \"web\"")
+                .contains("cpus");
         tf.file("main.tf", fleet.providerBlock() + updated);
         TerraformCli.Result busy = tf.expect(1, "destroy", "-no-color", "-auto-approve");
-        assertThat(busy.errors()).contains("The pool of host " + addr + " is still in use").contains("\"web\"");
+        assertThat(busy.errors())
+                .contains("The pool of host " + addr + " is still in use")
+                .contains("\"web\"");
         assertThat(poolTree(mk.state()).cpus()).containsExactly(2L, 4L, 6L);
 
         // once the instance is gone, destroy gives everything back
-        mk.applyOverlay(Fdt.write(OverlayTransaction.of(new OverlayOperation.InstanceRemove("web")).toTree()));
+        mk.applyOverlay(Fdt.write(OverlayTransaction.of(new OverlayOperation.InstanceRemove("web"))
+                .toTree()));
         tf.expect(0, "destroy", "-no-color", "-auto-approve");
         HostState gone = mk.state();
         PoolTree empty = poolTree(gone);
         assertThat(empty.chunks()).isEmpty();
         assertThat(empty.cpusAvailable()).isEmpty();
-        assertThat(gone.cpus().stream().filter(c -> c.cpu() >= 1 && c.cpu() <= 3)).allMatch(CpuState::online);
-        assertThat(gone.transactions()).filteredOn(t -> t.resources().equals("terraform:pool"))
-                .extracting(TransactionState::statusText).contains("applied").containsOnly("applied", "failed");
+        assertThat(gone.cpus().stream().filter(c -> c.cpu() >= 1 && c.cpu() <= 3))
+                .allMatch(CpuState::online);
+        assertThat(gone.transactions())
+                .filteredOn(t -> t.resources().equals("terraform:pool"))
+                .extracting(TransactionState::statusText)
+                .contains("applied")
+                .containsOnly("applied", "failed");
     }
 
     @Test
@@ -170,21 +199,30 @@ class PoolIT {
 
         tf.file("main.tf", fleet.providerBlock() + pool(addr, "\"1,99\"", "[{ size = \"1GiB\" }]"));
         TerraformCli.Result unknownCpu = tf.expect(1, "plan", "-no-color");
-        assertThat(unknownCpu.errors()).contains("CPU 99 does not exist on host " + addr)
-                .contains("Host " + addr + " has CPUs 0-7").contains("cpus = \"1,99\"");
+        assertThat(unknownCpu.errors())
+                .contains("CPU 99 does not exist on host " + addr)
+                .contains("Host " + addr + " has CPUs 0-7")
+                .contains("cpus = \"1,99\"");
 
         tf.file("main.tf", fleet.providerBlock() + pool(addr, "\"1\"", "[{ size = \"1GiB\" }, { size = \"4X\" }]"));
         TerraformCli.Result badSize = tf.expect(1, "plan", "-no-color");
-        assertThat(badSize.errors()).contains("Invalid size in memory[1].size").contains("unknown unit \"X\"")
+        assertThat(badSize.errors())
+                .contains("Invalid size in memory[1].size")
+                .contains("unknown unit \"X\"")
                 .contains("K/KB/KiB");
 
         tf.file("main.tf", fleet.providerBlock() + pool(addr, "\"1\"", "[{ size = \"1GiB\", numa_node = 5 }]"));
         TerraformCli.Result badNode = tf.expect(1, "plan", "-no-color");
-        assertThat(badNode.errors()).contains("NUMA node 5 does not exist on host " + addr).contains("0, 1");
+        assertThat(badNode.errors())
+                .contains("NUMA node 5 does not exist on host " + addr)
+                .contains("0, 1");
 
         HostState state = fleet.direct(sim).state();
         assertThat(state.transactions()).isEmpty();
-        assertThat(state.pool().flatMap(p -> p.deviceTree().value()).map(t -> t.chunks().isEmpty()).orElse(true))
+        assertThat(state.pool()
+                        .flatMap(p -> p.deviceTree().value())
+                        .map(t -> t.chunks().isEmpty())
+                        .orElse(true))
                 .isTrue();
         assertThat(state.cpus()).allMatch(CpuState::online);
     }
@@ -198,7 +236,8 @@ class PoolIT {
 
         tf.file("main.tf", fleet.providerBlock() + pool(addr, null, "[{ size = \"4096MiB\" }]"));
         TerraformCli.Result plan = tf.expect(0, "plan", "-no-color");
-        assertThat(plan.output()).contains("The pool of host " + addr + " is read-only")
+        assertThat(plan.output())
+                .contains("The pool of host " + addr + " is read-only")
                 .contains("mkkernel_pool= (4GiB)");
         JsonNode adopted = apply(tf);
         assertThat(adopted.get("interface_generation").asText()).isEqualTo("rfc-v2");
@@ -209,7 +248,8 @@ class PoolIT {
 
         tf.file("main.tf", fleet.providerBlock() + pool(addr, null, "[{ size = \"2GiB\" }]"));
         TerraformCli.Result resize = tf.expect(1, "plan", "-no-color");
-        assertThat(resize.errors()).contains("The pool of host " + addr + " is read-only: it holds 4GiB")
+        assertThat(resize.errors())
+                .contains("The pool of host " + addr + " is read-only: it holds 4GiB")
                 .contains("memory = [{ size = \"4GiB\" }]");
 
         tf.file("main.tf", fleet.providerBlock() + pool(addr, "\"1-2\"", "[{ size = \"4GiB\" }]"));
@@ -220,7 +260,8 @@ class PoolIT {
         TerraformCli fresh = fleet.terraform(work, "rfc-v2-import");
         fresh.file("main.tf", fleet.providerBlock() + pool(addr, null, "[{ size = \"4GiB\" }]"));
         fresh.expect(0, "import", "-no-color", "multikernel_pool.this", addr);
-        assertThat(fresh.run("plan", "-no-color", "-detailed-exitcode").exitCode()).isEqualTo(0);
+        assertThat(fresh.run("plan", "-no-color", "-detailed-exitcode").exitCode())
+                .isEqualTo(0);
 
         // a reboot takes the pool's object with it: planned again, with both boot ids named
         String before = sim.kernel().bootId();

@@ -41,23 +41,28 @@ class PoolResourceTest {
         assertThat(p.string("interface_generation")).contains("current");
         assertThat(p.isKnown("boot_id")).isFalse();
         assertThat(p.get("physical_cpu_ids").toString()).contains("8").contains("14");
-        assertThat(hosts.ledger().plannedPool(dev.multikernel.provider.config.HostAddress.parse("h1"))).isPresent();
+        assertThat(hosts.ledger().plannedPool(dev.multikernel.provider.config.HostAddress.parse("h1")))
+                .isPresent();
         assertThat(hosts.changes()).isEmpty();
     }
 
     @Test
     void createWritesOneBaselineInApicIdsAndReadsThePoolBack() throws Exception {
-        hosts.on(MkctlOperation.Baseline.class, POOLED,
+        hosts.on(
+                MkctlOperation.Baseline.class,
+                POOLED,
                 new MkctlResult.BaselineApplied(200, Optional.empty(), List.of()));
 
         ResourceHarness.Result r = pool.planAndApply(Optional.empty(), config("4-7", "1GiB"));
 
         assertThat(r.diagnostics()).isEmpty();
         assertThat(hosts.changes()).singleElement().isInstanceOf(MkctlOperation.Baseline.class);
-        Baseline written = Baseline.read(Fdt.parse(((MkctlOperation.Baseline) hosts.changes().get(0)).blob()
-                .orElseThrow()));
+        Baseline written = Baseline.read(Fdt.parse(
+                ((MkctlOperation.Baseline) hosts.changes().get(0)).blob().orElseThrow()));
         assertThat(written.cpus()).containsExactly(8L, 10L, 12L, 14L);
-        assertThat(written.memory()).singleElement().satisfies(m -> assertThat(m.size()).isEqualTo(TestStates.GIB));
+        assertThat(written.memory())
+                .singleElement()
+                .satisfies(m -> assertThat(m.size()).isEqualTo(TestStates.GIB));
         TfObject s = r.value();
         assertThat(s.string("cpus")).contains("4-7");
         assertThat(s.string("boot_id")).contains(TestStates.BOOT);
@@ -112,9 +117,13 @@ class PoolResourceTest {
 
     @Test
     void removingACpuAnInstanceHoldsIsAPlanErrorNamingTheInstance() {
-        hosts.setState(TestStates.withPool(List.of(4, 5, 6, 7), List.of(TestStates.instance("web", 1,
-                InstanceStatus.ACTIVE, List.of(7), TestStates.CHUNK_BASE, 256 * TestStates.MIB)), List.of()));
-        TfObject prior = pool.read(pool.object().with("host", "h1").with("id", "h1")).value();
+        hosts.setState(TestStates.withPool(
+                List.of(4, 5, 6, 7),
+                List.of(TestStates.instance(
+                        "web", 1, InstanceStatus.ACTIVE, List.of(7), TestStates.CHUNK_BASE, 256 * TestStates.MIB)),
+                List.of()));
+        TfObject prior =
+                pool.read(pool.object().with("host", "h1").with("id", "h1")).value();
 
         ResourceHarness.Plan plan = pool.plan(Optional.of(prior), config("4-6", "1GiB"));
 
@@ -127,42 +136,51 @@ class PoolResourceTest {
     @Test
     void anUpdateLendsTheNewCpuWithOneTaggedTransaction() throws Exception {
         hosts.setState(POOLED);
-        TfObject prior = pool.read(pool.object().with("host", "h1").with("id", "h1")).value();
+        TfObject prior =
+                pool.read(pool.object().with("host", "h1").with("id", "h1")).value();
         assertThat(prior.string("cpus")).contains("4-7");
-        hosts.on(MkctlOperation.OverlayApply.class, TestStates.withPool(List.of(3, 4, 5, 6, 7), List.of(), List.of()),
+        hosts.on(
+                MkctlOperation.OverlayApply.class,
+                TestStates.withPool(List.of(3, 4, 5, 6, 7), List.of(), List.of()),
                 TestStates.applied(1));
 
         ResourceHarness.Result r = pool.planAndApply(Optional.of(prior), config("3-7", "1GiB"));
 
         assertThat(r.errors()).isEmpty();
         assertThat(r.value().string("cpus")).contains("3-7");
-        OverlayTransaction tx = OverlayTransaction.read(Fdt.parse(((MkctlOperation.OverlayApply) hosts.changes()
-                .get(0)).blob().orElseThrow()));
+        OverlayTransaction tx = OverlayTransaction.read(Fdt.parse(
+                ((MkctlOperation.OverlayApply) hosts.changes().get(0)).blob().orElseThrow()));
         assertThat(tx.resourcesTag()).contains(PoolResource.TAG);
-        assertThat(tx.operations()).singleElement().isInstanceOfSatisfying(OverlayOperation.CpuAdd.class,
-                op -> assertThat(op.toString()).contains("6"));
+        assertThat(tx.operations())
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        OverlayOperation.CpuAdd.class,
+                        op -> assertThat(op.toString()).contains("6"));
     }
 
     @Test
     void deleteGivesEverythingBackWithOneTransaction() throws Exception {
         hosts.setState(POOLED);
-        TfObject prior = pool.read(pool.object().with("host", "h1").with("id", "h1")).value();
+        TfObject prior =
+                pool.read(pool.object().with("host", "h1").with("id", "h1")).value();
         hosts.on(MkctlOperation.OverlayApply.class, EMPTY, TestStates.applied(1));
 
         ResourceHarness.Result r = pool.delete(prior);
 
         assertThat(r.diagnostics()).isEmpty();
         assertThat(r.state()).isEmpty();
-        OverlayTransaction tx = OverlayTransaction.read(Fdt.parse(((MkctlOperation.OverlayApply) hosts.changes()
-                .get(0)).blob().orElseThrow()));
-        assertThat(tx.operations()).extracting(o -> o.getClass().getSimpleName())
+        OverlayTransaction tx = OverlayTransaction.read(Fdt.parse(
+                ((MkctlOperation.OverlayApply) hosts.changes().get(0)).blob().orElseThrow()));
+        assertThat(tx.operations())
+                .extracting(o -> o.getClass().getSimpleName())
                 .contains("CpuRemove", "MemoryRemove");
     }
 
     @Test
     void afterARebootReadSaysSoAndThePoolIsGone() {
         hosts.setState(POOLED);
-        TfObject prior = pool.read(pool.object().with("host", "h1").with("id", "h1")).value();
+        TfObject prior =
+                pool.read(pool.object().with("host", "h1").with("id", "h1")).value();
         hosts.setState(TestStates.rebooted(POOLED, "boot-2"));
 
         ResourceHarness.Result r = pool.read(prior);

@@ -24,14 +24,17 @@ class PoolSpecTest {
     }
 
     static TfObject devices(TfObject base, String... addresses) {
-        return base.with("devices", java.util.Arrays.stream(addresses)
-                .map(a -> base.newNested("devices").with("address", a)).toList());
+        return base.with(
+                "devices",
+                java.util.Arrays.stream(addresses)
+                        .map(a -> base.newNested("devices").with("address", a))
+                        .toList());
     }
 
     @Test
     void aValidConfigurationIsReadAsWritten() {
-        TfObject config = devices(memory(EMPTY.with("host", "h1").with("cpus", "3,1-2"), "1024MiB", null, "512M", 1),
-                "0000:01:00.0");
+        TfObject config = devices(
+                memory(EMPTY.with("host", "h1").with("cpus", "3,1-2"), "1024MiB", null, "512M", 1), "0000:01:00.0");
         Diagnostics d = new Diagnostics();
         PoolSpec spec = PoolSpec.read(config, d);
         assertThat(d.all()).isEmpty();
@@ -41,7 +44,8 @@ class PoolSpecTest {
         assertThat(spec.memoryList()).extracting(PoolSpec.Memory::text).containsExactly("1024MiB", "512M");
         assertThat(spec.memoryList().get(1).numaNode()).hasValue(1);
         assertThat(spec.memoryTotal().format()).isEqualTo("1536MiB");
-        assertThat(spec.deviceList()).extracting(PoolSpec.Device::address)
+        assertThat(spec.deviceList())
+                .extracting(PoolSpec.Device::address)
                 .containsExactly(PciAddress.parse("0000:01:00.0"));
     }
 
@@ -54,7 +58,10 @@ class PoolSpecTest {
         assertThat(e.isError()).isTrue();
         assertThat(e.path()).contains(CtyPath.ROOT.attr("memory").index(1).attr("size"));
         assertThat(e.summary()).isEqualTo("Invalid size in memory[1].size");
-        assertThat(e.detail()).contains("unknown unit \"X\"").contains("K/KB/KiB").contains("G/GB/GiB");
+        assertThat(e.detail())
+                .contains("unknown unit \"X\"")
+                .contains("K/KB/KiB")
+                .contains("G/GB/GiB");
     }
 
     @Test
@@ -68,24 +75,33 @@ class PoolSpecTest {
         });
         Diagnostics zero = new Diagnostics();
         PoolSpec.read(memory(EMPTY.with("host", "h1"), "0", null), zero);
-        assertThat(zero.all()).singleElement().satisfies(e -> assertThat(e.detail()).contains("cannot be empty"));
+        assertThat(zero.all())
+                .singleElement()
+                .satisfies(e -> assertThat(e.detail()).contains("cannot be empty"));
     }
 
     @Test
     void badCpusNodesAndDevicesNameTheirAttributes() {
         Diagnostics d = new Diagnostics();
-        TfObject config = devices(memory(EMPTY.with("host", "h1").with("cpus", "7-4"), "1GiB", -1),
-                "0000:01:00.0", "0000:01:00.0", "01:00.0");
+        TfObject config = devices(
+                memory(EMPTY.with("host", "h1").with("cpus", "7-4"), "1GiB", -1),
+                "0000:01:00.0",
+                "0000:01:00.0",
+                "01:00.0");
         PoolSpec.read(config, d);
         Map<CtyPath, String> byPath = new java.util.HashMap<>();
         d.all().forEach(x -> byPath.put(x.path().orElseThrow(), x.summary() + " / " + x.detail()));
-        assertThat(byPath).containsOnlyKeys(CtyPath.ROOT.attr("cpus"),
-                CtyPath.ROOT.attr("memory").index(0).attr("numa_node"),
-                CtyPath.ROOT.attr("devices").index(1).attr("address"),
-                CtyPath.ROOT.attr("devices").index(2).attr("address"));
+        assertThat(byPath)
+                .containsOnlyKeys(
+                        CtyPath.ROOT.attr("cpus"),
+                        CtyPath.ROOT.attr("memory").index(0).attr("numa_node"),
+                        CtyPath.ROOT.attr("devices").index(1).attr("address"),
+                        CtyPath.ROOT.attr("devices").index(2).attr("address"));
         assertThat(byPath.get(CtyPath.ROOT.attr("cpus"))).contains("from low to high");
-        assertThat(byPath.get(CtyPath.ROOT.attr("devices").index(1).attr("address"))).contains("listed twice");
-        assertThat(byPath.get(CtyPath.ROOT.attr("devices").index(2).attr("address"))).contains("DDDD:BB:SS.F");
+        assertThat(byPath.get(CtyPath.ROOT.attr("devices").index(1).attr("address")))
+                .contains("listed twice");
+        assertThat(byPath.get(CtyPath.ROOT.attr("devices").index(2).attr("address")))
+                .contains("DDDD:BB:SS.F");
     }
 
     @Test
