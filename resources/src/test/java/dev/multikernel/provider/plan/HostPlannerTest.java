@@ -57,8 +57,8 @@ class HostPlannerTest {
                         PlanProblem.Severity.ERROR,
                         "multikernel_instance.web.cpus",
                         "CPUs 4-5 are already given to instance \"db\"",
-                        "CPU 4 (APIC id 8), CPU 5 (APIC id 10) are held by instance \"db\", which this configuration does not"
-                                + " manage; free CPUs on host h1 are 7-15."));
+                        "CPU 4 (APIC id 8), CPU 5 (APIC id 10) are held by instance \"db\", which is on the host and not"
+                                + " planned together with this instance; free CPUs on host h1 are 7-15."));
     }
 
     @Test
