@@ -1,6 +1,7 @@
 package dev.tfjvm.schema;
 
 import dev.tfjvm.cty.CtyValue;
+import dev.tfjvm.diag.Diagnostic;
 import dev.tfjvm.diag.Diagnostics;
 import java.util.List;
 
@@ -19,4 +20,32 @@ public interface ConfigValidator {
 
     /** One sentence for generated documentation. */
     String describe();
+
+    /**
+     * This validator with {@code why} added to the detail of what it reports: the words of the
+     * provider's domain ("cpus says which CPUs, cpu_count how many") beside the generic rule.
+     */
+    default ConfigValidator explaining(String why) {
+        ConfigValidator plain = this;
+        return new ConfigValidator() {
+            @Override
+            public void validate(CtyValue.ObjectVal config, Diagnostics diagnostics) {
+                Diagnostics own = new Diagnostics();
+                plain.validate(config, own);
+                for (Diagnostic d : own.all()) {
+                    diagnostics.add(new Diagnostic(d.severity(), d.summary(), d.detail() + " " + why, d.path()));
+                }
+            }
+
+            @Override
+            public List<String> attributes() {
+                return plain.attributes();
+            }
+
+            @Override
+            public String describe() {
+                return plain.describe();
+            }
+        };
+    }
 }

@@ -83,12 +83,8 @@ record InstanceConfig(
         CpuRequest cpus = null;
         Optional<String> cpuText = object.string(CPUS);
         Optional<Long> count = object.longValue(CPU_COUNT);
-        if (cpuText.isPresent() && count.isPresent()) {
-            diagnostics.error(
-                    CtyPath.ROOT.attr(CPU_COUNT),
-                    "cpus and cpu_count conflict",
-                    "Set either cpus (which CPUs, e.g. \"4-7\") or cpu_count (how many; the provider picks them), "
-                            + "not both.");
+        if (cpuText.isPresent() == count.isPresent()) {
+            // both or neither: the resource's exactlyOneOf validator reports it, on the attribute
             ok = false;
         } else if (cpuText.isPresent()) {
             try {
@@ -113,26 +109,10 @@ record InstanceConfig(
             String policy = object.string(CPU_POLICY).orElse("compact");
             Optional<CpuAllocationStrategy> strategy = CpuAllocationStrategy.byName(policy);
             if (strategy.isEmpty()) {
-                diagnostics.error(
-                        CtyPath.ROOT.attr(CPU_POLICY),
-                        "Unknown CPU policy \"" + policy + "\"",
-                        "Use one of "
-                                + String.join(
-                                        ", ",
-                                        CpuAllocationStrategy.all().stream()
-                                                .map(CpuAllocationStrategy::name)
-                                                .toList())
-                                + ".");
-                ok = false;
+                ok = false; // the schema's oneOf on cpu_policy reports it
             } else {
                 cpus = new CpuRequest.Count(count.get().intValue(), strategy.get());
             }
-        } else {
-            diagnostics.error(
-                    CtyPath.ROOT.attr(CPUS),
-                    "No CPUs requested",
-                    "Set cpus (which CPUs, e.g. cpus = \"4-7\") or cpu_count (how many, e.g. cpu_count = 4).");
-            ok = false;
         }
 
         Optional<ByteSize> memory = Optional.empty();
@@ -172,11 +152,7 @@ record InstanceConfig(
         DesiredState desired = DesiredState.parse(object.string(DESIRED_STATE).orElse("active"))
                 .orElse(null);
         if (desired == null) {
-            diagnostics.error(
-                    CtyPath.ROOT.attr(DESIRED_STATE),
-                    "Invalid desired_state",
-                    "Use \"ready\", \"loaded\" or \"active\".");
-            ok = false;
+            ok = false; // the schema's oneOf on desired_state reports it
         }
         Optional<String> kernel = object.string(KERNEL).filter(k -> !k.isEmpty());
         if (desired != null && desired.needsKernel() && kernel.isEmpty()) {

@@ -25,6 +25,8 @@ import dev.multikernel.provider.values.CpuList;
 import dev.multikernel.provider.values.InvalidValueException;
 import dev.tfjvm.cty.CtyPath;
 import dev.tfjvm.diag.Diagnostics;
+import dev.tfjvm.schema.ConfigValidator;
+import dev.tfjvm.schema.ConfigValidators;
 import dev.tfjvm.schema.Schema;
 import dev.tfjvm.spi.ApplyContext;
 import dev.tfjvm.spi.DeleteContext;
@@ -62,6 +64,14 @@ public final class InstanceResource implements Resource {
     @Override
     public Schema schema() {
         return InstanceSchema.schema();
+    }
+
+    /** Exactly one way to ask for CPUs; the schema's validators report it before validate runs. */
+    @Override
+    public List<ConfigValidator> configValidators() {
+        return List.of(ConfigValidators.exactlyOneOf(InstanceSchema.CPUS, InstanceSchema.CPU_COUNT)
+                .explaining("cpus says which CPUs (as lscpu numbers them, e.g. cpus = \"4-7\"); cpu_count says how"
+                        + " many, and the provider picks them (e.g. cpu_count = 4)."));
     }
 
     @Override

@@ -43,13 +43,11 @@ class InstanceConfigTest {
     @Test
     void eachMistakeIsReportedOnItsAttribute() {
         Diagnostics d = new Diagnostics();
+        // neither or both of cpus and cpu_count: the resource's config validator reports it, once
         assertThat(InstanceConfig.read(config(), d)).isEmpty();
-        assertThat(errors(d)).contains("No CPUs requested").contains("cpus");
-
-        d = new Diagnostics();
         assertThat(InstanceConfig.read(config().with("cpus", "1").with("cpu_count", 2L), d))
                 .isEmpty();
-        assertThat(errors(d)).contains("cpus and cpu_count conflict").contains("cpu_count");
+        assertThat(d.all()).isEmpty();
 
         d = new Diagnostics();
         assertThat(InstanceConfig.read(
@@ -91,5 +89,27 @@ class InstanceConfigTest {
         Diagnostics d = new Diagnostics();
         assertThat(InstanceConfig.read(config().withUnknown("cpus"), d)).isEmpty();
         assertThat(d.all()).isEmpty();
+    }
+
+    @Test
+    void exactlyOneOfCpusAndCpuCountIsTheResourcesConfigValidator() {
+        dev.tfjvm.schema.ConfigValidator v =
+                new InstanceResource(null).configValidators().get(0);
+        Diagnostics both = new Diagnostics();
+        v.validate(config().with("cpus", "1").with("cpu_count", 2L).value(), both);
+        assertThat(both.all()).singleElement().satisfies(x -> {
+            assertThat(x.path()).contains(dev.tfjvm.cty.CtyPath.ROOT.attr("cpu_count"));
+            assertThat(x.detail()).contains("cannot be used together").contains("cpu_count says how many");
+        });
+        Diagnostics neither = new Diagnostics();
+        v.validate(config().value(), neither);
+        assertThat(neither.all())
+                .singleElement()
+                .satisfies(x -> assertThat(x.detail())
+                        .startsWith("Set one of cpus and cpu_count.")
+                        .contains("cpus = \"4-7\""));
+        Diagnostics one = new Diagnostics();
+        v.validate(config().with("cpu_count", 2L).value(), one);
+        assertThat(one.all()).isEmpty();
     }
 }
