@@ -96,15 +96,12 @@ final class Session implements SessionLogs.Sink {
                     t.setDaemon(true);
                     return t;
                 });
-        List<BindableService> bound = List.of();
         PluginServer server = null;
         try {
-            Holder holder = new Holder();
             server = PluginServer.start(
                     PluginOptions.fromEnvironment(launch.environment()),
-                    () -> holder.set(services.apply(launch)),
+                    () -> services.apply(launch),
                     Optional.of(calls));
-            bound = holder.services;
             send(Frames.HANDSHAKE, server.handshakeLine().getBytes(StandardCharsets.UTF_8));
             LOG.debug(
                     "session started",
@@ -127,9 +124,8 @@ final class Session implements SessionLogs.Sink {
             fail("the provider failed: " + e);
         } finally {
             if (server != null) {
-                server.close();
+                server.close(); // and the provider made for this session
             }
-            PluginMain.closeAll(bound);
             SessionLogs.close(this, daemonThreshold);
             SessionLogs.leave();
             closeChannel();
@@ -195,16 +191,6 @@ final class Session implements SessionLogs.Sink {
             channel.close();
         } catch (IOException e) {
             // closing
-        }
-    }
-
-    /** Keeps the services the server created, to close them with the session. */
-    private static final class Holder {
-        private volatile List<BindableService> services = List.of();
-
-        List<BindableService> set(List<BindableService> created) {
-            services = List.copyOf(created);
-            return services;
         }
     }
 }

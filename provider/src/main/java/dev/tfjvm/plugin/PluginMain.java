@@ -119,13 +119,8 @@ public final class PluginMain {
         Interrupts.ignoreSigint();
         JulBridge.install();
         PluginServer server;
-        List<BindableService> made = new java.util.concurrent.CopyOnWriteArrayList<>();
         try {
-            server = PluginServer.start(PluginOptions.fromEnvironment(env), () -> {
-                List<BindableService> created = services.get();
-                made.addAll(created);
-                return created;
-            });
+            server = PluginServer.start(PluginOptions.fromEnvironment(env), services);
         } catch (PluginStartException e) {
             LOG.error("cannot start the provider", "error", e.getMessage());
             System.err.println("Error: " + e.getMessage());
@@ -141,7 +136,7 @@ public final class PluginMain {
         afterHandshake.accept(server);
         endWithParent(server);
         server.awaitShutdown();
-        closeAll(made);
+        server.close(); // the services too: a Shutdown only stops the server
         return 0;
     }
 
@@ -161,19 +156,6 @@ public final class PluginMain {
                             parent.pid());
                     server.close();
                 }));
-    }
-
-    /** Closes the services that are closeable; the provider's stops its operations still running. */
-    public static void closeAll(List<BindableService> services) {
-        for (BindableService s : services) {
-            if (s instanceof AutoCloseable c) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    LOG.warn("a provider did not close cleanly", "error", e);
-                }
-            }
-        }
     }
 
     /**

@@ -62,13 +62,19 @@ public final class PluginServer implements AutoCloseable {
     private final InetSocketAddress address;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** The services made for this server, closed by {@link #close} once it has stopped. */
+    private final List<BindableService> provided;
+
+    private boolean providedClosed; // guarded by provided
 
     private PluginServer(
             Server server,
             EventLoopGroup eventLoops,
             HealthStatusManager health,
             GoPluginServices goPlugin,
-            Optional<ServerCertificate> certificate) {
+            Optional<ServerCertificate> certificate,
+            List<BindableService> provided) {
+        this.provided = provided;
         this.server = server;
         this.eventLoops = eventLoops;
         this.health = health;
@@ -146,9 +152,10 @@ public final class PluginServer implements AutoCloseable {
             server = bind(options, tls, loops, definitions, callExecutor);
         } catch (PluginStartException | RuntimeException | Error e) {
             loops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            closeAll(provided);
             throw e;
         }
-        PluginServer plugin = new PluginServer(server, loops, health, goPlugin, tls.certificate());
+        PluginServer plugin = new PluginServer(server, loops, health, goPlugin, tls.certificate(), provided);
         holder.set(plugin);
         LOG.debug(
                 "plugin server listening",
@@ -357,8 +364,29 @@ public final class PluginServer implements AutoCloseable {
                 interrupted = true;
             }
         }
+        // Once, and every caller returns only when it is done: a provider's close stops the
+        // operations still running (up to its grace), and the process must not exit under them.
+        synchronized (provided) {
+            if (!providedClosed) {
+                providedClosed = true;
+                closeAll(provided);
+            }
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Closes the services that are closeable; a provider's stops its operations still running. */
+    private static void closeAll(List<BindableService> services) {
+        for (BindableService s : services) {
+            if (s instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.warn("a provider did not close cleanly", "error", e);
+                }
+            }
         }
     }
 
