@@ -70,16 +70,24 @@ final class JsonLine {
 
     /** hclog's JSON timestamp: UTC with microseconds, e.g. 2026-11-25T01:02:03.456789Z. */
     static String timestamp(Instant time) {
+        // by hand: this runs for every log line, and String.format parses its pattern each time
         LocalDateTime t = LocalDateTime.ofEpochSecond(time.getEpochSecond(), time.getNano(), ZoneOffset.UTC);
-        return String.format(
-                "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
-                t.getYear(),
-                t.getMonthValue(),
-                t.getDayOfMonth(),
-                t.getHour(),
-                t.getMinute(),
-                t.getSecond(),
-                t.getNano() / 1000);
+        StringBuilder out = new StringBuilder(27);
+        pad(out, t.getYear(), 4).append('-');
+        pad(out, t.getMonthValue(), 2).append('-');
+        pad(out, t.getDayOfMonth(), 2).append('T');
+        pad(out, t.getHour(), 2).append(':');
+        pad(out, t.getMinute(), 2).append(':');
+        pad(out, t.getSecond(), 2).append('.');
+        return pad(out, t.getNano() / 1000, 6).append('Z').toString();
+    }
+
+    private static StringBuilder pad(StringBuilder out, int value, int width) {
+        String digits = Integer.toString(value);
+        for (int i = digits.length(); i < width; i++) {
+            out.append('0');
+        }
+        return out.append(digits);
     }
 
     private static void value(JsonGenerator g, Object value, int depth) throws IOException {
