@@ -2277,10 +2277,10 @@ static int take_lock(const globals *g, int lock_kind, mk_error *e) {
  * (0 for the strongest any of them needs) and writes the answer's fields into the object `w`
  * has open: error (when one failed), operation, completed, total, results.
  */
-static int execute_batch(const globals *g, const jv *doc, int lock_kind, jw *w) {
+static int execute_batch(const globals *g, const jv *doc, const char *source, int lock_kind, jw *w) {
     mk_error e;
     if (doc->type != JV_ARR) {
-        usage_error(&e, "batch: the operations must be a JSON array, not a %s", jv_type_name(doc->type));
+        usage_error(&e, "batch: %s must be a JSON array of operations, not a %s", source, jv_type_name(doc->type));
         jw_key(w, "error");
         jw_obj(w);
         write_error_fields(w, &e, "batch", -1);
@@ -2367,18 +2367,13 @@ static int run_batch(const globals *g, const buf *input) {
         usage_error(&e, "batch: %s", err);
         return print_error(&e, "batch");
     }
-    if (doc.type != JV_ARR) {
-        usage_error(&e, "batch: stdin must be a JSON array of operations, not a %s", jv_type_name(doc.type));
-        jv_free(&doc);
-        return print_error(&e, "batch");
-    }
     buf out;
     buf_init(&out);
     jw w;
     jw_init(&w, &out);
     jw_obj(&w);
     /* One-shot: the exclusive lock, as before sessions existed (a batch is a change). */
-    int rc = execute_batch(g, &doc, 2, &w);
+    int rc = execute_batch(g, &doc, "stdin", 2, &w);
     jw_obj_end(&w);
     jv_free(&doc);
     emit(&out);
@@ -2473,7 +2468,7 @@ static int run_session(const globals *g) {
             jv_free(&req);
         }
         if (parsed) {
-            if (execute_batch(g, ops, 0, &w) == EXIT_SIM) {
+            if (execute_batch(g, ops, "\"ops\"", 0, &w) == EXIT_SIM) {
                 os_ready = 0; /* the simulator connection is gone: connect afresh next time */
             }
             jv_free(&req);
