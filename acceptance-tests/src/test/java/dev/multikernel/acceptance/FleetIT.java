@@ -91,7 +91,7 @@ class FleetIT {
             assertThat(s.instance("web").orElseThrow().status()).as(h).isEqualTo(InstanceStatus.ACTIVE);
             assertThat(state.attr("multikernel_instance.web[\"" + h + "\"]", "cpus"))
                     .as(h)
-                    .isEqualTo("4-5");
+                    .isEqualTo("6-7");
             assertThat(state.attr("multikernel_instance.web[\"" + h + "\"]", "boot_id"))
                     .as(h)
                     .isEqualTo(FLEET.host(h).kernel().bootId());
@@ -100,9 +100,9 @@ class FleetIT {
         assertThat(v2.instance("web").orElseThrow().status().hasImage()).isTrue();
         assertThat(state.attr("multikernel_pool.v2[\"" + V2 + "\"]", "interface_generation"))
                 .isEqualTo("rfc-v2");
-        // RFC v2: CPU 0 is never given out, so compact starts at 1
+        // compact takes the highest free CPUs; on RFC v2 every CPU but 0 is free
         assertThat(state.attr("multikernel_instance.web[\"" + V2 + "\"]", "cpus"))
-                .isEqualTo("1-2");
+                .isEqualTo("6-7");
 
         TerraformCli.Result again = ws.detailedPlan();
         assertThat(again.exitCode()).as(again.toString()).isZero();

@@ -87,7 +87,7 @@ class LifecycleIT {
                         .toString())
                 .isEqualTo("[16,18]");
         assertThat(state.attr("multikernel_instance.batch", "status")).isEqualTo("ready");
-        // compact: the lowest run of free pool CPUs long enough
+        // compact: the highest free pool CPUs
         assertThat(state.attr("multikernel_instance.batch", "cpus")).isEqualTo("6-7");
         assertThat(state.attr("multikernel_instance.web", "instance_id"))
                 .isNotEqualTo(state.attr("multikernel_instance.batch", "instance_id"));

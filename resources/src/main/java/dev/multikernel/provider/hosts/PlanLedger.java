@@ -24,7 +24,6 @@ public final class PlanLedger {
     private final Map<HostAddress, ReentrantLock> allocationLocks = new HashMap<>();
     private final Map<HostAddress, java.util.Set<String>> released = new HashMap<>();
     private final java.util.Set<String> reported = new java.util.HashSet<>();
-    private final Map<HostAddress, Long> lastRecorded = new HashMap<>();
 
     /** Records what the pool of {@code host} will be once this run's plan is applied. */
     public synchronized void recordPool(HostAddress host, PlannedPool pool) {
@@ -42,32 +41,8 @@ public final class PlanLedger {
      */
     public synchronized List<InstanceRequest> recordInstance(HostAddress host, InstanceRequest request) {
         Map<String, InstanceRequest> byName = instances.computeIfAbsent(host, h -> new TreeMap<>());
-        if (!request.equals(byName.put(request.name(), request))) {
-            lastRecorded.put(host, System.nanoTime());
-            notifyAll();
-        }
+        byName.put(request.name(), request);
         return new ArrayList<>(byName.values());
-    }
-
-    /**
-     * Waits until no new instance request has been recorded for {@code host} for {@code quiet}, or
-     * until {@code limit} has passed. During apply Terraform plans each resource again just before
-     * applying it, and resources that became ready together do so within moments of each other:
-     * an instance whose CPUs the provider chooses waits for its siblings' explicit CPU lists to be
-     * recorded, so it does not take CPUs another instance of the same run asks for by number.
-     */
-    public synchronized void awaitQuiet(HostAddress host, java.time.Duration quiet, java.time.Duration limit)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (true) {
-            long now = System.nanoTime();
-            long since = now - lastRecorded.getOrDefault(host, Long.MIN_VALUE / 2);
-            if (since >= quiet.toNanos() || now >= deadline) {
-                return;
-            }
-            long waitNanos = Math.min(quiet.toNanos() - since, deadline - now);
-            wait(Math.max(1, waitNanos / 1_000_000));
-        }
     }
 
     /** Whether this run plans an instance called {@code name} on {@code host}. */
@@ -111,7 +86,6 @@ public final class PlanLedger {
 
     synchronized void clear() {
         reported.clear();
-        lastRecorded.clear();
         pools.clear();
         instances.clear();
         released.clear();

@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * {@code "compact"}: the lowest-numbered run of consecutive free CPUs long enough for the whole
- * request; when no run is, the lowest free CPUs. Consecutive logical CPUs tend to share caches,
- * and taking the first fitting run leaves the long runs above it whole for later requests.
+ * {@code "compact"}: the highest-numbered free CPUs (consecutive whenever the top of the pool is
+ * free, which keeps an instance's CPUs on neighbouring cores). Counts are placed when their
+ * instance is created, possibly before siblings that list CPUs explicitly; taking from the top,
+ * and never skipping a free CPU, bounds where a count can land whatever the order (see {@link
+ * #reach}), so the planner can make sure explicit lists (usually low numbers) never meet it.
  */
 public final class CompactCpuAllocation implements CpuAllocationStrategy {
     @Override
@@ -21,23 +23,18 @@ public final class CompactCpuAllocation implements CpuAllocationStrategy {
         if (count > free.size()) {
             return new Choice.Refused("needs " + count + " CPUs, only " + free.size() + " free");
         }
-        return new Choice.Chosen(pick(count, free));
+        return new Choice.Chosen(highest(count, free));
     }
 
-    /** The compact pick; {@code count} must not exceed {@code free.size()}. */
-    static CpuList pick(int count, CpuList free) {
-        for (CpuList.Range r : free.ranges()) {
-            if (r.size() >= count) {
-                return CpuList.range(r.first(), r.first() + count - 1);
-            }
-        }
-        List<Integer> out = new ArrayList<>();
-        for (int c : free) {
-            if (out.size() == count) {
-                break;
-            }
-            out.add(c);
-        }
-        return CpuList.of(out);
+    @Override
+    public CpuList reach(int count, int takenFirst, CpuList free, CpuTopology topology, OptionalInt preferredNode) {
+        return highest(count + takenFirst, free);
+    }
+
+    /** The {@code count} highest CPUs of {@code cpus} (all of them when it has fewer). */
+    static CpuList highest(int count, CpuList cpus) {
+        List<Integer> all = new ArrayList<>();
+        cpus.forEach(all::add);
+        return CpuList.of(all.subList(Math.max(0, all.size() - count), all.size()));
     }
 }

@@ -23,6 +23,14 @@ public interface CpuAllocationStrategy {
      */
     Choice choose(int count, CpuList free, CpuTopology topology, OptionalInt preferredNode);
 
+    /**
+     * Every CPU of {@code free} that {@link #choose} could pick for {@code count} CPUs when up to
+     * {@code takenFirst} of them go to other counts first, in any order. Counts are placed when
+     * their instance is created, and Terraform creates siblings in no fixed order: the planner
+     * keeps explicit CPU lists of the same run out of this set, so a count can never take one.
+     */
+    CpuList reach(int count, int takenFirst, CpuList free, CpuTopology topology, OptionalInt preferredNode);
+
     /** The outcome of {@link #choose}. */
     sealed interface Choice {
         record Chosen(CpuList cpus) implements Choice {}

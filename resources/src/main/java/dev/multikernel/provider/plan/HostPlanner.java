@@ -339,26 +339,15 @@ public final class HostPlanner {
             }
         }
         // Pass 4: counts get what they lack from what is left, in name order.
-        CpuList allocatable = pool.minus(foreignHeld).minus(claimed);
-        if (!v2) {
-            allocatable = allocatable.intersection(host.topology().withPhysicalId());
-        } else {
-            allocatable = allocatable.minus(CpuList.of(0));
-        }
+        CpuList allocatable = allocatable(pool.minus(foreignHeld).minus(claimed));
+        CpuList beforeCounts = allocatable;
+        Set<Work> refused = new HashSet<>();
         for (Work w : works) {
             CpuList have = claimedOk.get(w);
             if (w.r.cpus() instanceof CpuRequest.Count n && n.count() > have.size()) {
                 int need = n.count() - have.size();
-                OptionalInt node = w.r.numaNode();
-                if (node.isEmpty() && !have.isEmpty()) {
-                    node = OptionalInt.of(host.topology().nodeOf(have.first().getAsInt()));
-                }
-                CpuAllocationStrategy.Choice c = n.strategy()
-                        .choose(
-                                need,
-                                allocatable,
-                                host.topology(),
-                                n.strategy() instanceof SameNumaNodeCpuAllocation ? node : w.r.numaNode());
+                CpuAllocationStrategy.Choice c =
+                        n.strategy().choose(need, allocatable, host.topology(), nodeOf(w, have));
                 if (c instanceof CpuAllocationStrategy.Choice.Chosen chosen) {
                     have = have.union(chosen.cpus());
                     allocatable = allocatable.minus(chosen.cpus());
@@ -373,10 +362,104 @@ public final class HostPlanner {
                                             + n.strategy().name() + "\"",
                                     "It " + reason + "; free CPUs are " + show(allocatable)
                                             + ". Lower cpu_count, pick another strategy, or add CPUs to the multikernel_pool."));
+                    refused.add(w);
                 }
             }
             w.cpus = have;
         }
+        checkCountReach(works.stream().filter(w -> !refused.contains(w)).toList(), claimedOk, beforeCounts);
+    }
+
+    /** Of {@code cpus}, those an instance can be given: known APIC id (current tree), not CPU 0 (RFC v2). */
+    private CpuList allocatable(CpuList cpus) {
+        return v2
+                ? cpus.minus(CpuList.of(0))
+                : cpus.intersection(host.topology().withPhysicalId());
+    }
+
+    /**
+     * A count is placed when its instance is created, and Terraform creates the instances of a run
+     * in no fixed order: a count created before a sibling that lists CPUs explicitly does not know
+     * that sibling's list. So every CPU a count could reach in any order ({@link
+     * CpuAllocationStrategy#reach}) must be one no explicit list of the run newly asks for; the
+     * placement then cannot depend on the order, and the plan says so when it would.
+     */
+    private void checkCountReach(List<Work> works, Map<Work, CpuList> claimedOk, CpuList allocatable) {
+        Map<Work, Integer> needs = new LinkedHashMap<>();
+        for (Work w : works) {
+            if (w.r.cpus() instanceof CpuRequest.Count n
+                    && n.count() > claimedOk.get(w).size()) {
+                needs.put(w, n.count() - claimedOk.get(w).size());
+            }
+        }
+        if (needs.isEmpty()) {
+            return;
+        }
+        // CPUs explicit lists ask for that their instance does not hold yet are free when a count is placed early
+        Map<Work, CpuList> newClaims = new LinkedHashMap<>();
+        CpuList unheld = CpuList.EMPTY;
+        for (Work w : works) {
+            if (w.r.cpus() instanceof CpuRequest.Explicit) {
+                CpuList fresh =
+                        claimedOk.get(w).minus(w.onHost.map(HostInstance::cpus).orElse(CpuList.EMPTY));
+                if (!fresh.isEmpty()) {
+                    newClaims.put(w, fresh);
+                    unheld = unheld.union(fresh);
+                }
+            }
+        }
+        if (newClaims.isEmpty()) {
+            return;
+        }
+        CpuList free = allocatable.union(allocatable(unheld));
+        int total = needs.values().stream().mapToInt(Integer::intValue).sum();
+        Map<Work, CpuList> reach = new LinkedHashMap<>();
+        needs.forEach((w, need) -> reach.put(
+                w,
+                ((CpuRequest.Count) w.r.cpus())
+                        .strategy()
+                        .reach(need, total - need, free, host.topology(), nodeOf(w, claimedOk.get(w)))));
+        for (Map.Entry<Work, CpuList> claim : newClaims.entrySet()) {
+            Work w = claim.getKey();
+            List<String> counts = new ArrayList<>();
+            CpuList hit = CpuList.EMPTY;
+            CpuList range = CpuList.EMPTY;
+            for (Map.Entry<Work, CpuList> r : reach.entrySet()) {
+                CpuList h = claim.getValue().intersection(r.getValue());
+                if (!h.isEmpty()) {
+                    counts.add("\"" + r.getKey().r.name() + "\"");
+                    hit = hit.union(h);
+                    range = range.union(r.getValue());
+                }
+            }
+            if (counts.isEmpty()) {
+                continue;
+            }
+            boolean one = counts.size() == 1;
+            String who = (one ? "instance " : "instances ") + String.join(", ", counts);
+            problems.add(PlanProblem.error(
+                    w.r.paths().cpus(),
+                    cpus(hit) + " may be given to " + who,
+                    "Instance" + (one ? " " : "s ") + String.join(", ", counts) + " " + (one ? "sets" : "set")
+                            + " cpu_count, so " + (one ? "its" : "their") + " CPUs are picked when "
+                            + (one ? "it is" : "they are") + " created, from the highest free CPUs of host "
+                            + host.hostName() + ": with the " + total + " CPU" + (total == 1 ? "" : "s")
+                            + " the instances with cpu_count planned together need, that can be any of "
+                            + range.format() + ". Terraform may create " + (one ? "it" : "them") + " before \""
+                            + w.r.name() + "\", so ask for CPUs outside " + range.format() + " in cpus of \""
+                            + w.r.name() + "\", or set cpus on " + who + " as well."));
+        }
+    }
+
+    /** The node a count is placed on: the one its memory asks for, else the one of the CPUs it keeps. */
+    private OptionalInt nodeOf(Work w, CpuList kept) {
+        OptionalInt node = w.r.numaNode();
+        if (node.isEmpty()
+                && ((CpuRequest.Count) w.r.cpus()).strategy() instanceof SameNumaNodeCpuAllocation
+                && !kept.isEmpty()) {
+            node = OptionalInt.of(host.topology().nodeOf(kept.first().getAsInt()));
+        }
+        return node;
     }
 
     private String unnamedHint() {
@@ -479,6 +562,7 @@ public final class HostPlanner {
             }
             w.id = id;
         }
+        checkIdReach(works, used);
         for (Work w : works) {
             if (w.id.isEmpty()) {
                 int v = lowestFree(taken);
@@ -500,6 +584,56 @@ public final class HostPlanner {
                                 "The RFC v2 kexec_file_load flag check lets only the id bits of id 1 through (the id mask is"
                                         + " missing from KEXEC_FILE_FLAGS); newer kernels fix this. Use id = 1 on RFC v2 hosts."));
             }
+        }
+    }
+
+    /**
+     * Ids are given when an instance is created, lowest free first, in no fixed order across the
+     * instances of a run (see {@link #checkCountReach} for CPUs): an id written in the
+     * configuration must not be one an instance without instance_id could be given first.
+     */
+    private void checkIdReach(List<Work> works, Map<Integer, String> used) {
+        List<String> autos = new ArrayList<>();
+        java.util.Set<Integer> kept = new java.util.TreeSet<>(used.keySet());
+        List<Work> fresh = new ArrayList<>();
+        for (Work w : works) {
+            OptionalInt onHost = w.onHost.map(HostInstance::id).orElse(OptionalInt.empty());
+            if (w.id.isEmpty()) {
+                autos.add("\"" + w.r.name() + "\"");
+            } else if (w.r.id().isPresent() && !w.r.id().equals(onHost)) {
+                fresh.add(w);
+            } else {
+                kept.add(w.id.getAsInt());
+            }
+        }
+        if (autos.isEmpty() || fresh.isEmpty()) {
+            return;
+        }
+        List<Integer> reach = new ArrayList<>();
+        for (int v = MIN_ID; v <= MAX_ID && reach.size() < autos.size(); v++) {
+            if (!kept.contains(v)) {
+                reach.add(v);
+            }
+        }
+        CpuList range = CpuList.of(reach);
+        boolean one = autos.size() == 1;
+        String who = (one ? "instance " : "instances ") + String.join(", ", autos);
+        for (Work w : fresh) {
+            int v = w.id.getAsInt();
+            if (!range.contains(v)) {
+                continue;
+            }
+            problems.add(PlanProblem.error(
+                    w.r.paths().id(),
+                    "Instance id " + v + " may be given to " + who,
+                    (one ? "Instance " : "Instances ") + String.join(", ", autos) + (one ? " has" : " have")
+                            + " no instance_id, so " + (one ? "it gets" : "they get")
+                            + " the lowest free id when created: with the " + autos.size() + " instance"
+                            + (one ? "" : "s") + " without instance_id planned together, that can be any of "
+                            + range.format() + " on host " + host.hostName() + ". Terraform may create "
+                            + (one ? "it" : "them") + " before \"" + w.r.name() + "\", so set instance_id of \""
+                            + w.r.name() + "\" outside " + range.format() + ", or set instance_id on " + who
+                            + " as well."));
         }
     }
 

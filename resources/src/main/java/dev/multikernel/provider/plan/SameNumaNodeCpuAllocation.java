@@ -6,7 +6,7 @@ import java.util.OptionalInt;
 import java.util.StringJoiner;
 
 /**
- * {@code "same_numa_node"}: every CPU from one NUMA node, picked compactly within it. The node is
+ * {@code "same_numa_node"}: every CPU from one NUMA node, the highest free CPUs of that node. The node is
  * the one the instance's memory asked for, otherwise the node with the most free CPUs (ties go to
  * the lowest node number), so memory and CPUs stay local. On a host that reports no NUMA node
  * for any free CPU, all of them count as one node.
@@ -28,7 +28,7 @@ public final class SameNumaNodeCpuAllocation implements CpuAllocationStrategy {
                         + " (where its memory is), only " + onNode.size() + " free there"
                         + (onNode.isEmpty() ? "" : " (" + onNode.format() + ")"));
             }
-            return new Choice.Chosen(CompactCpuAllocation.pick(count, onNode));
+            return new Choice.Chosen(CompactCpuAllocation.highest(count, onNode));
         }
         int best = Integer.MIN_VALUE;
         int bestFree = -1;
@@ -51,6 +51,21 @@ public final class SameNumaNodeCpuAllocation implements CpuAllocationStrategy {
             return new Choice.Refused("no NUMA node has " + count + " free CPUs ("
                     + (nodes.length() == 0 ? "no CPU with a known node is free" : nodes.toString()) + ")");
         }
-        return new Choice.Chosen(CompactCpuAllocation.pick(count, byNode.get(best)));
+        return new Choice.Chosen(CompactCpuAllocation.highest(count, byNode.get(best)));
+    }
+
+    /** Within the node asked for; without one, within whichever node it ends up on. */
+    @Override
+    public CpuList reach(int count, int takenFirst, CpuList free, CpuTopology topology, OptionalInt preferredNode) {
+        Map<Integer, CpuList> byNode = topology.byNode(free);
+        if (preferredNode.isPresent()) {
+            return CompactCpuAllocation.highest(
+                    count + takenFirst, byNode.getOrDefault(preferredNode.getAsInt(), CpuList.EMPTY));
+        }
+        CpuList all = CpuList.EMPTY;
+        for (CpuList onNode : byNode.values()) {
+            all = all.union(CompactCpuAllocation.highest(count + takenFirst, onNode));
+        }
+        return all;
     }
 }

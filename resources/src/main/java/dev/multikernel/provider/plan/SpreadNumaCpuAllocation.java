@@ -9,7 +9,7 @@ import java.util.OptionalInt;
 
 /**
  * {@code "spread_numa"}: round-robin across the NUMA nodes that have free CPUs, in ascending node
- * order (CPUs of unknown node form a group of their own, taken first), the lowest free CPU of
+ * order (CPUs of unknown node form a group of their own, taken first), the highest free CPU of
  * each node at every turn. For instances that want memory bandwidth of every node.
  */
 public final class SpreadNumaCpuAllocation implements CpuAllocationStrategy {
@@ -25,7 +25,9 @@ public final class SpreadNumaCpuAllocation implements CpuAllocationStrategy {
         }
         List<Iterator<Integer>> nodes = new ArrayList<>();
         for (Map.Entry<Integer, CpuList> e : topology.byNode(free).entrySet()) {
-            nodes.add(e.getValue().iterator());
+            List<Integer> descending = new ArrayList<>();
+            e.getValue().forEach(c -> descending.add(0, c));
+            nodes.add(descending.iterator());
         }
         List<Integer> out = new ArrayList<>();
         while (out.size() < count) {
@@ -36,5 +38,15 @@ public final class SpreadNumaCpuAllocation implements CpuAllocationStrategy {
             }
         }
         return new Choice.Chosen(CpuList.of(out));
+    }
+
+    /** At most {@code count + takenFirst} from the top of each node. */
+    @Override
+    public CpuList reach(int count, int takenFirst, CpuList free, CpuTopology topology, OptionalInt preferredNode) {
+        CpuList all = CpuList.EMPTY;
+        for (CpuList onNode : topology.byNode(free).values()) {
+            all = all.union(CompactCpuAllocation.highest(count + takenFirst, onNode));
+        }
+        return all;
     }
 }

@@ -43,7 +43,7 @@ class HostPlannerTest {
         assertThat(p.problems()).isEmpty();
         assertThat(p.instance("web").orElseThrow().cpus()).isEqualTo(cpu("4-5"));
         assertThat(p.instance("web").orElseThrow().physicalCpuIds()).containsExactly(8L, 10L);
-        assertThat(p.instance("db").orElseThrow().cpus()).isEqualTo(cpu("6-7"));
+        assertThat(p.instance("db").orElseThrow().cpus()).isEqualTo(cpu("14-15"));
         assertThat(p.instance("db").orElseThrow().id()).isEqualTo(OptionalInt.of(1));
         assertThat(p.instance("web").orElseThrow().id()).isEqualTo(OptionalInt.of(2));
     }
@@ -111,7 +111,7 @@ class HostPlannerTest {
         assertThat(p.instance("db").orElseThrow().id()).isEqualTo(OptionalInt.of(7));
         assertThat(p.instance("db").orElseThrow().change().orElseThrow().change())
                 .isEqualTo(ChangeClass.NONE);
-        assertThat(p.instance("a").orElseThrow().cpus()).isEqualTo(cpu("4-5"));
+        assertThat(p.instance("a").orElseThrow().cpus()).isEqualTo(cpu("14-15"));
     }
 
     @Test
@@ -127,7 +127,7 @@ class HostPlannerTest {
         HostPlan p = HostPlanner.plan(
                 Hosts.current(instance("db", 1, "10-11", 0, 0)),
                 List.of(count("db", 4).withPrior(prior)));
-        assertThat(p.instance("db").orElseThrow().cpus()).isEqualTo(cpu("4-5,10-11"));
+        assertThat(p.instance("db").orElseThrow().cpus()).isEqualTo(cpu("10-11,14-15"));
         assertThat(p.instance("db").orElseThrow().change().orElseThrow().change())
                 .isEqualTo(ChangeClass.LIVE);
     }
@@ -423,7 +423,7 @@ class HostPlannerTest {
         HostPlan p = HostPlanner.plan(Hosts.current(), List.of(count("a", 2).withPrior(prior), explicit("b", "7")));
         assertThat(p.hasErrors()).isFalse();
         assertThat(p.instance("b").orElseThrow().cpus()).isEqualTo(cpu("7"));
-        assertThat(p.instance("a").orElseThrow().cpus()).isEqualTo(cpu("4,6"));
+        assertThat(p.instance("a").orElseThrow().cpus()).isEqualTo(cpu("6,15"));
         assertThat(p.problems())
                 .extracting(PlanProblem::summary)
                 .containsExactly("CPU 7 allocated earlier goes to another instance");
@@ -558,6 +558,60 @@ class HostPlannerTest {
         assertThat(p.problems().get(0).detail())
                 .isEqualTo("CPU 5 (APIC id 10) is held by an instance whose device"
                         + " tree could not be read (the pool lists it as taken); free CPUs on host h1 are 6-15.");
-        assertThat(p.instance("b").orElseThrow().cpus()).isEqualTo(cpu("6-7"));
+        assertThat(p.instance("b").orElseThrow().cpus()).isEqualTo(cpu("14-15"));
+    }
+
+    @Test
+    void countsAndExplicitListsOfOneRunNeverMeetWhateverTheOrder() {
+        // the case of issue 15: even instances list a CPU (4-8), odd ones ask for one
+        List<InstanceRequest> requests = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            requests.add(i % 2 == 0 ? explicit("w" + i, Integer.toString(4 + i / 2)) : count("w" + i, 1));
+        }
+        HostPlan p = HostPlanner.plan(Hosts.current(), requests);
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.instance("w1").orElseThrow().cpus()).isEqualTo(cpu("15"));
+        assertThat(p.instance("w9").orElseThrow().cpus()).isEqualTo(cpu("11"));
+        java.util.Collections.shuffle(requests, new java.util.Random(3));
+        assertThat(HostPlanner.plan(Hosts.current(), requests)).isEqualTo(p);
+    }
+
+    @Test
+    void anExplicitListACountCouldReachFirstIsAnErrorOnTheList() {
+        HostPlan p = HostPlanner.plan(Hosts.current(), List.of(explicit("a", "4,14"), count("b", 2), count("c", 1)));
+        assertThat(p.problems())
+                .containsExactly(PlanProblem.error(
+                        "multikernel_instance.a.cpus",
+                        "CPU 14 may be given to instances \"b\", \"c\"",
+                        "Instances \"b\", \"c\" set cpu_count, so their CPUs are picked when they are created, from"
+                                + " the highest free CPUs of host h1: with the 3 CPUs the instances with cpu_count planned"
+                                + " together need, that can be any of 13-15. Terraform may create them before \"a\", so"
+                                + " ask for CPUs outside 13-15 in cpus of \"a\", or set cpus on instances \"b\", \"c\" as"
+                                + " well."));
+        // CPUs an instance already holds are not up for grabs
+        HostPlan kept = HostPlanner.plan(
+                Hosts.current(instance("a", 1, "4,14", 0, 0)), List.of(explicit("a", "4,14"), count("b", 1)));
+        assertThat(kept.problems()).isEmpty();
+        assertThat(kept.instance("b").orElseThrow().cpus()).isEqualTo(cpu("15"));
+    }
+
+    @Test
+    void anIdAnInstanceWithoutIdCouldGetFirstIsAnErrorOnTheId() {
+        HostPlan p = HostPlanner.plan(
+                Hosts.current(instance("other", 1, "12", 0, 0)),
+                List.of(explicit("a", "4").withId(3), explicit("b", "5"), explicit("c", "6")));
+        assertThat(p.problems())
+                .containsExactly(PlanProblem.error(
+                        "multikernel_instance.a.instance_id",
+                        "Instance id 3 may be given to instances \"b\", \"c\"",
+                        "Instances \"b\", \"c\" have no instance_id, so they get the lowest free id when created:"
+                                + " with the 2 instances without instance_id planned together, that can be any of 2-3 on"
+                                + " host h1. Terraform may create them before \"a\", so set instance_id of \"a\" outside"
+                                + " 2-3, or set instance_id on instances \"b\", \"c\" as well."));
+        assertThat(HostPlanner.plan(
+                                Hosts.current(instance("other", 1, "12", 0, 0)),
+                                List.of(explicit("a", "4").withId(4), explicit("b", "5"), explicit("c", "6")))
+                        .problems())
+                .isEmpty();
     }
 }

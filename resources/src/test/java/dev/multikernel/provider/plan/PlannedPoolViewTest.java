@@ -51,7 +51,7 @@ class PlannedPoolViewTest {
                                 .withNumaNode(1),
                         InstanceRequest.of("b", new CpuRequest.Count(2, new CompactCpuAllocation()))));
         assertThat(plan.problems()).isEmpty();
-        assertThat(plan.instance("b").orElseThrow().cpus()).isEqualTo(cpu("6-7"));
+        assertThat(plan.instance("b").orElseThrow().cpus()).isEqualTo(cpu("10-11"));
     }
 
     @Test

@@ -41,11 +41,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * instance as partial state, so Terraform keeps (and taints) it instead of losing it.
  */
 final class InstanceLifecycle {
-    /** How long the requests of a host must stay unchanged before CPUs are chosen for a count. */
-    private static final java.time.Duration SIBLINGS_QUIET = java.time.Duration.ofMillis(400);
-
-    private static final java.time.Duration SIBLINGS_LIMIT = java.time.Duration.ofSeconds(5);
-
     private final Hosts hosts;
 
     InstanceLifecycle(Hosts hosts) {
@@ -59,17 +54,6 @@ final class InstanceLifecycle {
             throws ResourceException {
         PlannedInstance placed;
         HostState before;
-        if (desired.cpus() instanceof dev.multikernel.provider.plan.CpuRequest.Count) {
-            try {
-                hosts.ledger().awaitQuiet(host, SIBLINGS_QUIET, SIBLINGS_LIMIT);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ResourceException(
-                        "Interrupted",
-                        "The provider was stopped before instance \"" + desired.name()
-                                + "\" was created; nothing was written.");
-            }
-        }
         ReentrantLock lock = hosts.ledger().allocationLock(host);
         lock.lock();
         try {

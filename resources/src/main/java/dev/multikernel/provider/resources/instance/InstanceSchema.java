@@ -43,11 +43,6 @@ final class InstanceSchema {
     private InstanceSchema() {}
 
     static Schema schema() {
-        String policies = String.join(
-                "`, `",
-                CpuAllocationStrategy.all().stream()
-                        .map(CpuAllocationStrategy::name)
-                        .toList());
         return Schema.of(Block.builder()
                 .markdownDescription("""
                         A kernel instance on a multikernel host: its CPUs, memory and PCI devices, the kernel it \
@@ -95,8 +90,13 @@ final class InstanceSchema {
                         .validators(Validators.oneOf(CpuAllocationStrategy.all().stream()
                                 .map(CpuAllocationStrategy::name)
                                 .toArray(String[]::new)))
-                        .markdownDescription("How `cpu_count` CPUs are chosen: `" + policies + "` (see the "
-                                + "planning guide). Defaults to `compact`."))
+                        .markdownDescription("How `cpu_count` CPUs are chosen: `compact` takes the highest free "
+                                + "CPUs of the pool, `same_numa_node` the highest free CPUs of one NUMA node (the "
+                                + "node of `numa_node` when it is set, else the node with most free CPUs), "
+                                + "`spread_numa` the highest free CPU of each node in turn. The CPUs are picked when "
+                                + "the instance is created, so they can never be ones that another instance of the "
+                                + "configuration on the same host lists in `cpus`: when they could be, the plan "
+                                + "fails and says which CPUs to avoid."))
                 .attribute(Attribute.string(MEMORY)
                         .optional()
                         .markdownDescription("The instance's memory, one contiguous range from the pool, e.g. "

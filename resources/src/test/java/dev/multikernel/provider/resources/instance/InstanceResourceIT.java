@@ -103,7 +103,7 @@ class InstanceResourceIT {
         assertThat(web.get("physical_cpu_ids").toString()).isEqualTo("[2,4]");
         assertThat(web.get("instance_id").asInt()).isEqualTo(2); // ids go out in name order: batch got 1
         JsonNode batch = SimulatedFleet.resource(tf, "multikernel_instance.batch");
-        assertThat(batch.get("cpus").asText()).isEqualTo("4-5");
+        assertThat(batch.get("cpus").asText()).isEqualTo("6-7"); // the highest free CPUs of node 1
         assertThat(batch.get("status").asText()).isEqualTo("ready");
         tf.expect(0, "plan", "-no-color", "-detailed-exitcode");
 
@@ -264,7 +264,7 @@ class InstanceResourceIT {
         String w2 = SimulatedFleet.resource(tf, "multikernel_instance.workers[\"w2\"]")
                 .get("cpus")
                 .asText();
-        assertThat(List.of(w1, w2)).containsExactlyInAnyOrder("3-4", "5-6");
+        assertThat(List.of(w1, w2)).containsExactlyInAnyOrder("4-5", "6-7");
         tf.expect(0, "plan", "-no-color", "-detailed-exitcode");
 
         // renaming replaces the running instance: only with allow_restart
