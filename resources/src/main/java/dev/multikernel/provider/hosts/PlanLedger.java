@@ -24,6 +24,7 @@ public final class PlanLedger {
     private final Map<HostAddress, ReentrantLock> allocationLocks = new HashMap<>();
     private final Map<HostAddress, java.util.Set<String>> released = new HashMap<>();
     private final java.util.Set<String> reported = new java.util.HashSet<>();
+    private final Map<HostAddress, java.util.Set<String>> managed = new HashMap<>();
 
     /** Records what the pool of {@code host} will be once this run's plan is applied. */
     public synchronized void recordPool(HostAddress host, PlannedPool pool) {
@@ -43,6 +44,20 @@ public final class PlanLedger {
         Map<String, InstanceRequest> byName = instances.computeIfAbsent(host, h -> new TreeMap<>());
         byName.put(request.name(), request);
         return new ArrayList<>(byName.values());
+    }
+
+    /**
+     * Records that Terraform state of this run holds host instance {@code name} (it was read or
+     * planned with its prior state), so a plan that creates {@code name} again is a replacement
+     * of it, not a clash with an instance made elsewhere.
+     */
+    public synchronized void recordManaged(HostAddress host, String name) {
+        managed.computeIfAbsent(host, h -> new java.util.TreeSet<>()).add(name);
+    }
+
+    /** Whether {@link #recordManaged} was called for {@code name} on {@code host} in this run. */
+    public synchronized boolean manages(HostAddress host, String name) {
+        return managed.getOrDefault(host, java.util.Set.of()).contains(name);
     }
 
     /** Whether this run plans an instance called {@code name} on {@code host}. */
@@ -89,5 +104,6 @@ public final class PlanLedger {
         pools.clear();
         instances.clear();
         released.clear();
+        managed.clear();
     }
 }

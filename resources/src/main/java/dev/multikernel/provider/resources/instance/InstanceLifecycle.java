@@ -61,9 +61,15 @@ final class InstanceLifecycle {
             if (before.instance(desired.name()).isPresent()) {
                 throw new ResourceException(
                         "Instance \"" + desired.name() + "\" already exists on host " + hostText,
-                        "The host already has an instance of that name, made outside this resource. Import it with "
-                                + "terraform import <address> " + hostText + ":" + desired.name()
-                                + ", or choose another name.",
+                        hosts.ledger().manages(host, desired.name())
+                                ? "The instance this one replaces is still on the host: with create_before_destroy the"
+                                        + " replacement is created first, and two instances cannot share a name. Give"
+                                        + " the new instance another name (such as one with a version suffix, as the"
+                                        + " kernel-swap guide shows), or remove create_before_destroy."
+                                : "The host has an instance of that name that no resource of this configuration holds"
+                                        + " in its state. Import it with an import block: import { to = <this"
+                                        + " resource's address>  id = \"" + hostText + ":" + desired.name()
+                                        + "\" }, or give this instance another name.",
                         Optional.of(CtyPath.ROOT.attr(NAME)),
                         Optional.empty(),
                         null);
@@ -77,10 +83,15 @@ final class InstanceLifecycle {
                     createCurrent(host, desired, placed);
                 }
             } catch (ResourceException e) {
-                // a dropped connection may have lost the answer, not the write: if the kernel has the
-                // instance, it goes into state (tainted) rather than being orphaned
+                // a dropped connection may have lost the answer, not the write: the kernel says which
                 Optional<TfObject> there = readBackIfThere(host, hostText, planned, desired.name());
-                throw there.isPresent() ? e.withPartialState(there.get()) : e;
+                if (there.isEmpty()) {
+                    throw e;
+                }
+                if (!answerLost(e)) {
+                    throw e.withPartialState(there.get()); // kept in state (tainted), never orphaned
+                }
+                warnAnswerLost(context, hostText, "create instance \"" + desired.name() + "\"", "has it");
             }
         } finally {
             lock.unlock();
@@ -340,13 +351,77 @@ final class InstanceLifecycle {
         context.checkStopped();
         if (desired.desiredState().ordinal() >= DesiredState.LOADED.ordinal() && rank(status) == 0) {
             String kernel = desired.kernel().orElseThrow();
-            hosts.change(host, c -> c.load(id, kernel, desired.initrd(), desired.cmdline()));
+            confirmed(
+                    host,
+                    desired.name(),
+                    s -> rank(s) >= 1,
+                    "load instance \"" + desired.name() + "\"",
+                    c -> c.load(id, kernel, desired.initrd(), desired.cmdline()),
+                    context);
             status = InstanceStatus.LOADED;
         }
         context.checkStopped();
         if (desired.desiredState() == DesiredState.ACTIVE && rank(status) == 1) {
-            hosts.change(host, c -> c.exec(id));
+            confirmed(
+                    host,
+                    desired.name(),
+                    s -> s == InstanceStatus.ACTIVE,
+                    "start instance \"" + desired.name() + "\"",
+                    c -> c.exec(id),
+                    context);
         }
+    }
+
+    /**
+     * Runs {@code change}; when its answer is lost (the connection dropped or timed out after the
+     * request went out), reads the kernel instead of guessing: if the instance is where the change
+     * would have put it, the change happened and the apply goes on (with a warning); otherwise the
+     * error stands. Never sent again blindly: a second load or start is not harmless.
+     */
+    private void confirmed(
+            HostAddress host,
+            String name,
+            java.util.function.Predicate<InstanceStatus> done,
+            String what,
+            Hosts.HostCall<?> change,
+            OperationContext context)
+            throws ResourceException {
+        try {
+            hosts.change(host, change);
+        } catch (ResourceException e) {
+            if (!answerLost(e)) {
+                throw e;
+            }
+            Optional<InstanceState> now;
+            try {
+                now = hosts.refreshState(host).instance(name);
+            } catch (ResourceException unreadable) {
+                throw e;
+            }
+            if (now.isEmpty() || !done.test(now.get().status())) {
+                throw e;
+            }
+            warnAnswerLost(
+                    context,
+                    host.describe(),
+                    what,
+                    "shows it " + now.get().status().name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /** Whether a failed call may still have happened: its answer was lost, it was not refused. */
+    static boolean answerLost(ResourceException e) {
+        return e.getCause() instanceof dev.multikernel.host.ssh.ConnectionLostException
+                || e.getCause() instanceof dev.multikernel.host.ssh.CommandTimeoutException;
+    }
+
+    private static void warnAnswerLost(OperationContext context, String hostText, String what, String kernelSays) {
+        context.diagnostics()
+                .warning(
+                        "The answer from host " + hostText + " was lost",
+                        "The connection dropped before the host answered the request to " + what + "; the kernel "
+                                + kernelSays + ", so it happened, and the state records it as it is.");
+        context.log().warn("answer lost; kernel confirms the change", "host", hostText, "change", what);
     }
 
     /** Halts (graceful, then forced if allowed) and unloads down to {@code target}. */

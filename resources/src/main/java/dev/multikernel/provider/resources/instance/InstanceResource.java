@@ -4,6 +4,7 @@ import static dev.multikernel.provider.resources.instance.InstanceSchema.*;
 
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InstanceState;
+import dev.multikernel.host.state.InstanceStatus;
 import dev.multikernel.provider.config.HostAddress;
 import dev.multikernel.provider.hosts.HostReads;
 import dev.multikernel.provider.hosts.Hosts;
@@ -99,6 +100,11 @@ public final class InstanceResource implements Resource {
         HostState state = hosts.state(host);
         TfObject planned = context.planned().with(ID, hostText + ":" + desired.name());
         Optional<TfObject> prior = context.prior();
+        prior.filter(p -> p.string(HOST).orElse("").equals(hostText))
+                .ifPresent(p -> hosts.ledger().recordManaged(host, p.requireString(NAME)));
+        if (prior.isEmpty() && !takenNameAllows(host, hostText, state, desired, diagnostics)) {
+            return;
+        }
         Optional<InstanceSpec> priorSpec = prior.flatMap(InstanceResource::spec);
         boolean moved = prior.isPresent()
                 && (!prior.get().string(NAME).orElse("").equals(desired.name())
@@ -228,6 +234,41 @@ public final class InstanceResource implements Resource {
             planned = planned.with(STATUS, before.string(STATUS).orElse(null));
         }
         context.setPlanned(planned);
+    }
+
+    /**
+     * A create whose name the host already has: the replacement of this configuration's instance
+     * (taint, {@code -replace}, a forced replacement), which stops it if it runs, or a clash with
+     * an instance made elsewhere. Either is decided here, at plan time, not found at apply.
+     */
+    private boolean takenNameAllows(
+            HostAddress host, String hostText, HostState state, InstanceConfig desired, Diagnostics diagnostics) {
+        Optional<InstanceState> there = state.instance(desired.name());
+        if (there.isEmpty() || hosts.ledger().released(host).contains(desired.name())) {
+            return true;
+        }
+        if (!hosts.ledger().manages(host, desired.name())) {
+            diagnostics.error(
+                    CtyPath.ROOT.attr(NAME),
+                    "Instance \"" + desired.name() + "\" already exists on host " + hostText,
+                    "The host has an instance of that name, and no resource of this configuration has it in its"
+                            + " state (with -refresh=false the plan cannot tell: plan without it). If it was made by"
+                            + " hand, by kerf or by an apply whose result was lost, import it with an import block:"
+                            + " import { to = <this resource's address>  id = \"" + hostText + ":" + desired.name()
+                            + "\" }, or give this instance another name.");
+            return false;
+        }
+        boolean running = there.get().status() == InstanceStatus.ACTIVE;
+        if (running && !desired.allowRestart()) {
+            diagnostics.error(
+                    CtyPath.ROOT.attr(ALLOW_RESTART),
+                    "Instance \"" + desired.name() + "\" is replaced and would stop while running",
+                    "Terraform plans to replace it (it is tainted, or the plan was asked to with -replace): the running"
+                            + " instance is removed and created again. Set allow_restart = true on this instance to"
+                            + " accept the interruption, or run terraform untaint on it / leave -replace out.");
+            return false;
+        }
+        return true;
     }
 
     /** The plan of an instance placed only at apply: what the provider chooses is not known yet. */
@@ -449,6 +490,9 @@ public final class InstanceResource implements Resource {
             return Optional.empty();
         }
         Optional<InstanceState> instance = now.instance(name);
+        if (instance.isPresent()) {
+            hosts.ledger().recordManaged(host, name);
+        }
         if (instance.isEmpty()) {
             context.diagnostics()
                     .warning(

@@ -204,6 +204,96 @@ class InstanceResourceTest {
     }
 
     @Test
+    void aLostAnswerToStartIsResolvedByReadingTheKernelNotByTainting() {
+        hosts.on(MkctlOperation.OverlayApply.class, with(InstanceStatus.READY), TestStates.applied(1))
+                .on(
+                        MkctlOperation.Load.class,
+                        with(InstanceStatus.LOADED),
+                        new MkctlResult.Loaded(1, "", Optional.of(InstanceStatus.LOADED)))
+                .on(MkctlOperation.Exec.class, with(InstanceStatus.ACTIVE), op -> {
+                    hosts.setState(with(InstanceStatus.ACTIVE)); // it started; the answer never came
+                    throw new dev.multikernel.host.ssh.ConnectionLostException("h1", "the connection was closed");
+                });
+
+        ResourceHarness.Result r = instance.planAndApply(Optional.empty(), config("active"));
+
+        assertThat(r.errors()).as("no error, so Terraform does not taint it").isEmpty();
+        assertThat(r.diagnostics()).singleElement().satisfies(d -> {
+            assertThat(d.summary()).isEqualTo("The answer from host h1 was lost");
+            assertThat(d.detail())
+                    .isEqualTo("The connection dropped before the host answered the request to start instance"
+                            + " \"web\"; the kernel shows it active, so it happened, and the state records it as it"
+                            + " is.");
+        });
+        assertThat(r.value().string("status")).contains("active");
+        assertThat(hosts.changes())
+                .as("never sent twice")
+                .extracting(op -> op.getClass().getSimpleName())
+                .containsExactly("OverlayApply", "Load", "Exec");
+    }
+
+    @Test
+    void aLostAnswerToAStartThatDidNotHappenIsAnErrorWithTheInstanceInState() {
+        hosts.on(MkctlOperation.OverlayApply.class, with(InstanceStatus.READY), TestStates.applied(1))
+                .on(
+                        MkctlOperation.Load.class,
+                        with(InstanceStatus.LOADED),
+                        new MkctlResult.Loaded(1, "", Optional.of(InstanceStatus.LOADED)))
+                .on(MkctlOperation.Exec.class, with(InstanceStatus.LOADED), op -> {
+                    hosts.setState(with(InstanceStatus.LOADED));
+                    throw new dev.multikernel.host.ssh.ConnectionLostException("h1", "the connection was closed");
+                });
+
+        ResourceHarness.Result r = instance.planAndApply(Optional.empty(), config("active"));
+
+        assertThat(r.errors())
+                .singleElement()
+                .satisfies(d -> assertThat(d.summary()).contains("lost"));
+        assertThat(r.value().string("status")).contains("loaded");
+    }
+
+    @Test
+    void replacingARunningInstanceOfThisConfigurationNeedsAllowRestart() {
+        // taint or -replace: Terraform reads the instance, then plans a create with no prior state
+        hosts.setState(with(InstanceStatus.ACTIVE));
+        TfObject prior = instance.importState("h1:web").value();
+        instance.read(prior);
+
+        ResourceHarness.Plan refused = instance.plan(Optional.empty(), config("active"));
+        assertThat(refused.errors()).singleElement().satisfies(d -> {
+            assertThat(d.path()).isEqualTo("allow_restart");
+            assertThat(d.summary()).isEqualTo("Instance \"web\" is replaced and would stop while running");
+            assertThat(d.detail())
+                    .isEqualTo("Terraform plans to replace it (it is tainted, or the plan was asked to with -replace):"
+                            + " the running instance is removed and created again. Set allow_restart = true on this"
+                            + " instance to accept the interruption, or run terraform untaint on it / leave -replace"
+                            + " out.");
+        });
+        assertThat(instance.plan(Optional.empty(), config("active").with("allow_restart", true))
+                        .errors())
+                .isEmpty();
+        assertThat(hosts.changes()).isEmpty();
+    }
+
+    @Test
+    void aNameTheHostAlreadyHasFromElsewhereIsAPlanErrorOnName() {
+        hosts.setState(with(InstanceStatus.READY));
+
+        ResourceHarness.Plan plan = instance.plan(Optional.empty(), config("ready"));
+
+        assertThat(plan.errors()).singleElement().satisfies(d -> {
+            assertThat(d.path()).isEqualTo("name");
+            assertThat(d.summary()).isEqualTo("Instance \"web\" already exists on host h1");
+            assertThat(d.detail())
+                    .isEqualTo("The host has an instance of that name, and no resource of this configuration has it"
+                            + " in its state (with -refresh=false the plan cannot tell: plan without it). If it was"
+                            + " made by hand, by kerf or by an apply whose result was lost, import it with an import"
+                            + " block: import { to = <this resource's address>  id = \"h1:web\" }, or give this"
+                            + " instance another name.");
+        });
+    }
+
+    @Test
     void anotherInstancesProblemNamesThatInstanceNotAMadeUpAddress() {
         assertThat(InstanceResource.subject("multikernel_instance.bad/name.cpus"))
                 .isEqualTo("Instance \"bad/name\" (cpus)");
