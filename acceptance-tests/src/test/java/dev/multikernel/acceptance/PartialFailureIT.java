@@ -106,24 +106,35 @@ class PartialFailureIT {
 
     @Test
     void aConnectionThatDropsAfterTheHostCreatedTheInstanceIsResolvedByReadingTheKernel() {
-        // the overlay that creates the instance runs to its end on the host; the answer is lost
-        faults.dropConnectionAtCommand(CommandDrop.AFTER_EXIT, "overlay-apply");
-        answerLostYetApplied("create instance \"web\"");
+        // create, load and start are one request; it runs to its end on the host; the answer is lost
+        faults.dropConnectionAtCommand(CommandDrop.AFTER_EXIT, "batch");
+        answerLostYetApplied("create, load and start instance \"web\"");
     }
 
     @Test
     void aConnectionThatDropsAfterTheKernelLoadedTheImageIsResolvedByReadingTheKernel() {
-        // the instance is created; the load runs to its end on the host; its answer is lost
+        readyFirst();
+        // the load runs to its end on the host; its answer is lost
         faults.dropConnectionAtCommand(CommandDrop.AFTER_EXIT, " load ");
         answerLostYetApplied("load instance \"web\"");
     }
 
     @Test
     void aLostAnswerToStartLeavesTheRunningInstanceInStateUntainted() {
+        readyFirst();
         // issue 15: the start happened, its answer did not come back
         faults.dropConnectionAtCommand(CommandDrop.AFTER_EXIT, " exec");
         answerLostYetApplied("start instance \"web\"");
         assertThat(oob.instance("web").status()).isEqualTo(InstanceStatus.ACTIVE);
+    }
+
+    /** The instance exists, created without a kernel; the configuration then asks for it active. */
+    private void readyFirst() {
+        String active = ws.cli().readFile("main.tf");
+        ws.rawMain(active.replace("desired_state = \"active\"", "desired_state = \"ready\""));
+        TerraformCli.Result ready = ws.apply();
+        assertThat(ready.exitCode()).as(ready.toString()).isZero();
+        ws.rawMain(active);
     }
 
     /** The apply succeeds with a warning naming the change; nothing is tainted; it converged. */

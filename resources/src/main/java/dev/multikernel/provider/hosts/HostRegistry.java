@@ -153,6 +153,12 @@ public final class HostRegistry implements Hosts, AutoCloseable {
         }
     }
 
+    @Override
+    public synchronized void remember(HostAddress host, HostState state) {
+        states.put(host, state);
+        changes.merge(host, 1L, Long::sum); // a read started before it must not replace it
+    }
+
     /** Drops the cached state of {@code host}: the next {@link #state} reads it again. */
     @Override
     public synchronized void forget(HostAddress host) {

@@ -2,6 +2,8 @@ package dev.multikernel.provider.hosts;
 
 import dev.multikernel.host.mkctl.Mkctl;
 import dev.multikernel.host.mkctl.MkctlException;
+import dev.multikernel.host.ssh.CommandTimeoutException;
+import dev.multikernel.host.ssh.ConnectionLostException;
 import dev.multikernel.host.ssh.HostException;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.provider.config.HostAddress;
@@ -38,6 +40,13 @@ public interface Hosts {
     void forget(HostAddress host);
 
     /**
+     * Keeps {@code state}, read by the last request of a change (a batch that ends with {@code
+     * state}), as the host's snapshot, so the next {@link #state} needs no request of its own.
+     * Call it after {@link #change} has returned.
+     */
+    default void remember(HostAddress host, HostState state) {}
+
+    /**
      * Runs {@code change} against the host and drops its cached state afterwards, whether the
      * change worked or not (a failed change may still have changed something).
      */
@@ -51,6 +60,14 @@ public interface Hosts {
 
     /** Runs {@code read} against the host, mapping host and helper failures to errors naming the host. */
     <T> T call(HostAddress host, HostCall<T> read) throws ResourceException;
+
+    /**
+     * Whether a failed {@link #change} may still have happened: its answer was lost (the
+     * connection dropped, or the request timed out), it was not refused. Only the host can tell.
+     */
+    static boolean answerLost(ResourceException e) {
+        return e.getCause() instanceof ConnectionLostException || e.getCause() instanceof CommandTimeoutException;
+    }
 
     /** What this run's plans have promised on each host so far (see {@link PlanLedger}). */
     PlanLedger ledger();

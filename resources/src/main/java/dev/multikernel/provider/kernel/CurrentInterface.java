@@ -59,8 +59,11 @@ public record CurrentInterface(HostState state) implements KernelInterface {
         return overlayBlob(tag, operations).length;
     }
 
-    /** The overlay blob of {@code operations} tagged {@code tag}. */
-    static byte[] overlayBlob(String tag, List<OverlayOperation> operations) {
+    /**
+     * The overlay blob of {@code operations} tagged {@code tag}, for a batch that writes it with
+     * other operations (a create that loads and starts in the same request).
+     */
+    public static byte[] overlayBlob(String tag, List<OverlayOperation> operations) {
         return Fdt.write(OverlayOps.toTree(tag, operations));
     }
 }

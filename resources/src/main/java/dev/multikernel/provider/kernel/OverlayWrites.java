@@ -89,12 +89,22 @@ public final class OverlayWrites {
     public static Outcome write(Mkctl client, String tag, List<OverlayOperation> operations, HostState before)
             throws HostException, MkctlException {
         byte[] dtbo = CurrentInterface.overlayBlob(tag, operations);
-        MkctlException failure;
         try {
             return new Outcome.Applied(client.applyOverlay(dtbo));
         } catch (MkctlException e) {
-            failure = e;
+            return cleanUp(client, e, operations, before);
         }
+    }
+
+    /**
+     * After the kernel failed a transaction written with {@code operations} (alone or as the first
+     * operation of a batch): removes it, or undoes what took effect, and says what came of it.
+     *
+     * @throws MkctlException {@code failure} itself when it names no transaction: nothing was applied
+     */
+    public static Outcome.Failed cleanUp(
+            Mkctl client, MkctlException failure, List<OverlayOperation> operations, HostState before)
+            throws HostException, MkctlException {
         OptionalInt tx = failure.error().map(MkctlError::transactionId).orElse(OptionalInt.empty());
         if (tx.isEmpty()) {
             throw failure;
@@ -108,7 +118,7 @@ public final class OverlayWrites {
         }
     }
 
-    private static Outcome compensate(
+    private static Outcome.Failed compensate(
             Mkctl client,
             MkctlException failure,
             int tx,

@@ -90,6 +90,14 @@ public final class FakeHosts implements Hosts {
     @Override
     public void forget(HostAddress host) {}
 
+    /** What a change's own read said the host is now; it must be what the fake host holds. */
+    @Override
+    public synchronized void remember(HostAddress host, HostState remembered) {
+        if (!remembered.equals(state)) {
+            throw new AssertionError("remembered a state the host does not have");
+        }
+    }
+
     @Override
     public <T> T call(HostAddress host, HostCall<T> read) throws ResourceException {
         try {

@@ -10,6 +10,9 @@ import dev.multikernel.host.devicetree.multikernel.PciAddress;
 import dev.multikernel.host.devicetree.multikernel.PciItem;
 import dev.multikernel.host.mkctl.HaltMode;
 import dev.multikernel.host.mkctl.HaltTimeoutException;
+import dev.multikernel.host.mkctl.MkctlException;
+import dev.multikernel.host.mkctl.MkctlOperation;
+import dev.multikernel.host.mkctl.MkctlResult;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.host.state.InstanceState;
 import dev.multikernel.host.state.InstanceStatus;
@@ -57,7 +60,11 @@ final class InstanceLifecycle {
         ReentrantLock lock = hosts.ledger().allocationLock(host);
         lock.lock();
         try {
-            before = hosts.refreshState(host);
+            // On the current tree the snapshot is the one the last change on this host read back
+            // (or a fresh read): the kernel refuses a CPU that is no longer free. RFC v2 checks
+            // nothing, so its host is read again.
+            HostState cached = hosts.state(host);
+            before = KernelInterface.of(cached) instanceof CurrentInterface ? cached : hosts.refreshState(host);
             if (before.instance(desired.name()).isPresent()) {
                 throw new ResourceException(
                         "Instance \"" + desired.name() + "\" already exists on host " + hostText,
@@ -76,6 +83,11 @@ final class InstanceLifecycle {
             }
             placed = place(host, hostText, before, desired);
             context.checkStopped();
+            if (KernelInterface.of(before) instanceof CurrentInterface
+                    && desired.devices().isEmpty()
+                    && placed.id().isPresent()) {
+                return createAtOnce(host, hostText, desired, planned, placed, before, context);
+            }
             try {
                 if (KernelInterface.of(before) instanceof RfcV2Interface v2) {
                     createV2(v2, host, desired, placed);
@@ -88,7 +100,7 @@ final class InstanceLifecycle {
                 if (there.isEmpty()) {
                     throw e;
                 }
-                if (!answerLost(e)) {
+                if (!Hosts.answerLost(e)) {
                     throw e.withPartialState(there.get()); // kept in state (tainted), never orphaned
                 }
                 warnAnswerLost(context, hostText, "create instance \"" + desired.name() + "\"", "has it");
@@ -120,6 +132,98 @@ final class InstanceLifecycle {
         } catch (ResourceException e) {
             throw e.withPartialState(readBackQuietly(host, hostText, made, desired.name()));
         }
+    }
+
+    /**
+     * Creates, loads and starts the instance in one request under one host lock, which also reads
+     * the host back: the state after it is the instance's read-back and the next create's snapshot
+     * (current tree, no devices to lend).
+     */
+    private TfObject createAtOnce(
+            HostAddress host,
+            String hostText,
+            InstanceConfig desired,
+            TfObject planned,
+            PlannedInstance placed,
+            HostState before,
+            OperationContext context)
+            throws ResourceException {
+        int id = placed.id().getAsInt();
+        List<OverlayOperation> create = List.of(OverlayOps.instanceCreate(
+                desired.name(),
+                id,
+                new InstanceResources(
+                        desired.memory().map(m -> m.bytes()).orElse(0L),
+                        placed.physicalCpuIds(),
+                        desired.numaNode().isPresent()
+                                ? List.of(desired.numaNode().getAsInt())
+                                : List.of())));
+        List<MkctlOperation> ops = new ArrayList<>();
+        ops.add(new MkctlOperation.OverlayApply(CurrentInterface.overlayBlob(tag(desired.name()), create)));
+        if (desired.desiredState().ordinal() >= DesiredState.LOADED.ordinal()) {
+            ops.add(new MkctlOperation.Load(id, desired.kernel().orElseThrow(), desired.initrd(), desired.cmdline()));
+        }
+        if (desired.desiredState() == DesiredState.ACTIVE) {
+            ops.add(new MkctlOperation.Exec(id));
+        }
+        ops.add(new MkctlOperation.State());
+        String what = switch (desired.desiredState()) {
+                    case READY -> "create";
+                    case LOADED -> "create and load";
+                    case ACTIVE -> "create, load and start";
+                }
+                + " instance \"" + desired.name() + "\"";
+        List<MkctlResult> results;
+        try {
+            results = hosts.change(host, client -> {
+                try {
+                    return client.batch(ops);
+                } catch (MkctlException e) {
+                    if (e.error().flatMap(err -> boxed(err.batchIndex())).orElse(-1) == 0) {
+                        // the kernel failed the create itself: nothing after it ran
+                        throw OverlayWrites.error(
+                                host,
+                                create,
+                                OverlayWrites.cleanUp(client, e, create, before),
+                                OverlayWrites.Wording.of(what));
+                    }
+                    throw e;
+                }
+            });
+        } catch (ResourceException e) {
+            // the create took effect unless the kernel failed it; a lost answer may hide anything
+            Optional<TfObject> there = readBackIfThere(host, hostText, planned, desired.name());
+            if (there.isEmpty()) {
+                throw e;
+            }
+            Optional<String> status = there.get().string(STATUS);
+            if (Hosts.answerLost(e)
+                    && status.map(st -> reached(st, desired.desiredState())).orElse(false)) {
+                warnAnswerLost(context, hostText, what, "shows it " + status.get());
+                return there.get();
+            }
+            throw e.withPartialState(there.get()); // kept in state (tainted), never orphaned
+        }
+        HostState after = ((MkctlResult.StateRead) results.get(results.size() - 1)).state();
+        hosts.remember(host, after);
+        InstanceState made = after.instance(desired.name())
+                .orElseThrow(() -> new ResourceException(
+                        "Instance \"" + desired.name() + "\" disappeared from host " + hostText,
+                        "The kernel no longer lists it right after it was created; check the host's kernel log."));
+        return InstanceReadBack.describe(planned, hostText, after, made, OverlayAdjustments.of(after, desired.name()));
+    }
+
+    private static Optional<Integer> boxed(OptionalInt i) {
+        return i.isPresent() ? Optional.of(i.getAsInt()) : Optional.empty();
+    }
+
+    /** Whether an instance whose status reads {@code status} is where {@code desired} wants it. */
+    private static boolean reached(String status, DesiredState desired) {
+        return switch (desired) {
+            case READY -> status.equals("ready");
+            case LOADED -> status.equals("loaded");
+            case ACTIVE -> status.equals("active");
+        };
     }
 
     /** Plans the whole host again with what it holds now and returns this instance's place. */
@@ -389,7 +493,7 @@ final class InstanceLifecycle {
         try {
             hosts.change(host, change);
         } catch (ResourceException e) {
-            if (!answerLost(e)) {
+            if (!Hosts.answerLost(e)) {
                 throw e;
             }
             Optional<InstanceState> now;
@@ -407,12 +511,6 @@ final class InstanceLifecycle {
                     what,
                     "shows it " + now.get().status().name().toLowerCase(java.util.Locale.ROOT));
         }
-    }
-
-    /** Whether a failed call may still have happened: its answer was lost, it was not refused. */
-    static boolean answerLost(ResourceException e) {
-        return e.getCause() instanceof dev.multikernel.host.ssh.ConnectionLostException
-                || e.getCause() instanceof dev.multikernel.host.ssh.CommandTimeoutException;
     }
 
     private static void warnAnswerLost(OperationContext context, String hostText, String what, String kernelSays) {

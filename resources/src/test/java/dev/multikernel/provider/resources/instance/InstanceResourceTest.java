@@ -221,9 +221,9 @@ class InstanceResourceTest {
         assertThat(r.diagnostics()).singleElement().satisfies(d -> {
             assertThat(d.summary()).isEqualTo("The answer from host h1 was lost");
             assertThat(d.detail())
-                    .isEqualTo("The connection dropped before the host answered the request to start instance"
-                            + " \"web\"; the kernel shows it active, so it happened, and the state records it as it"
-                            + " is.");
+                    .isEqualTo("The connection dropped before the host answered the request to create, load and"
+                            + " start instance \"web\"; the kernel shows it active, so it happened, and the state"
+                            + " records it as it is.");
         });
         assertThat(r.value().string("status")).contains("active");
         assertThat(hosts.changes())
