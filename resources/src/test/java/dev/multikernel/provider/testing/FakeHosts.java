@@ -40,6 +40,7 @@ public final class FakeHosts implements Hosts {
     private final List<MkctlOperation> operations = new ArrayList<>();
     private final Map<Class<?>, Deque<Scripted>> script = new HashMap<>();
     private int stateReads;
+    private int requests;
 
     public FakeHosts(HostState state) {
         this.state = Objects.requireNonNull(state);
@@ -74,6 +75,11 @@ public final class FakeHosts implements Hosts {
     /** The operations that change the host, in order. */
     public synchronized List<MkctlOperation> changes() {
         return operations.stream().filter(MkctlOperation::mutating).toList();
+    }
+
+    /** Round trips to the host: each operation run alone, and each batch, counts one. */
+    public synchronized int requests() {
+        return requests;
     }
 
     /** How often a resource asked for the host's state (cached or not). */
@@ -117,6 +123,13 @@ public final class FakeHosts implements Hosts {
     private final Mkctl mkctl = new Mkctl() {
         @Override
         public MkctlResult run(MkctlOperation op) throws HostException, MkctlException {
+            synchronized (FakeHosts.this) {
+                requests++;
+            }
+            return answer(op);
+        }
+
+        private MkctlResult answer(MkctlOperation op) throws HostException, MkctlException {
             Scripted next;
             synchronized (FakeHosts.this) {
                 operations.add(op);
@@ -139,9 +152,12 @@ public final class FakeHosts implements Hosts {
 
         @Override
         public List<MkctlResult> batch(List<MkctlOperation> ops) throws HostException, MkctlException {
+            synchronized (FakeHosts.this) {
+                requests++;
+            }
             List<MkctlResult> results = new ArrayList<>();
             for (MkctlOperation op : ops) {
-                results.add(run(op));
+                results.add(answer(op));
             }
             return results;
         }

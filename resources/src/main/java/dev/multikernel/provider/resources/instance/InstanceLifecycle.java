@@ -401,7 +401,9 @@ final class InstanceLifecycle {
 
     void delete(HostAddress host, TfObject state, OperationContext context) throws ResourceException {
         String name = state.requireString(NAME);
-        HostState now = hosts.refreshState(host);
+        HostState cached = hosts.state(host);
+        // the current tree refuses to remove what is not there; RFC v2 is read again (see create)
+        HostState now = KernelInterface.of(cached) instanceof CurrentInterface ? cached : hosts.refreshState(host);
         Optional<String> bootId = state.string(BOOT_ID);
         Optional<InstanceState> instance = now.instance(name);
         if (instance.isEmpty() || (bootId.isPresent() && !bootId.get().equals(now.bootId()))) {
@@ -425,6 +427,10 @@ final class InstanceLifecycle {
                     "The RFC v2 interface cannot stop a running instance, so it cannot be removed. Reboot host "
                             + host.describe() + " to free it, then run terraform apply again.");
         }
+        if (kernel instanceof CurrentInterface) {
+            deleteAtOnce(host, id, c, instance.get().status(), context);
+            return;
+        }
         bringDown(host, id, c, instance.get().status(), DesiredState.READY, context);
         if (kernel instanceof RfcV2Interface v2) {
             hosts.change(host, client -> v2.removeInstance(client, name));
@@ -446,6 +452,75 @@ final class InstanceLifecycle {
             case LOADED, LOADING -> 1;
             default -> 0;
         };
+    }
+
+    /**
+     * Halts, unloads and removes the instance in one request under one host lock, which also reads
+     * the host back for the next change (current tree).
+     */
+    private void deleteAtOnce(
+            HostAddress host, int id, InstanceConfig settings, InstanceStatus status, OperationContext context)
+            throws ResourceException {
+        String name = settings.name();
+        List<MkctlOperation> ops = new ArrayList<>();
+        if (status == InstanceStatus.ACTIVE) {
+            ops.add(new MkctlOperation.Halt(
+                    id,
+                    settings.forceHalt() ? HaltMode.GRACEFUL_THEN_FORCE : HaltMode.GRACEFUL,
+                    settings.haltTimeout()));
+        }
+        if (status.hasImage()) {
+            ops.add(new MkctlOperation.Unload(id));
+        }
+        List<OverlayOperation> remove = List.of(OverlayOps.instanceRemove(name));
+        int removeAt = ops.size();
+        ops.add(new MkctlOperation.OverlayApply(CurrentInterface.overlayBlob(tag(name), remove)));
+        ops.add(new MkctlOperation.State());
+        String what = (status == InstanceStatus.ACTIVE ? "halt and remove" : "remove") + " instance \"" + name + "\"";
+        HostState before = hosts.state(host);
+        List<MkctlResult> results;
+        try {
+            results = hosts.change(host, client -> {
+                try {
+                    return client.batch(ops);
+                } catch (HaltTimeoutException e) {
+                    throw haltTimedOut(settings, e);
+                } catch (MkctlException e) {
+                    if (e.error().flatMap(err -> boxed(err.batchIndex())).orElse(-1) == removeAt) {
+                        throw OverlayWrites.error(
+                                host,
+                                remove,
+                                OverlayWrites.cleanUp(client, e, remove, before),
+                                OverlayWrites.Wording.of(what));
+                    }
+                    throw e;
+                }
+            });
+        } catch (ResourceException e) {
+            if (!Hosts.answerLost(e)) {
+                throw e;
+            }
+            try {
+                if (hosts.refreshState(host).instance(name).isPresent()) {
+                    throw e;
+                }
+            } catch (ResourceException unreadable) {
+                throw e;
+            }
+            warnAnswerLost(context, host.describe(), what, "no longer has it");
+            return;
+        }
+        hosts.remember(host, ((MkctlResult.StateRead) results.get(results.size() - 1)).state());
+    }
+
+    private static ResourceException haltTimedOut(InstanceConfig desired, HaltTimeoutException e) {
+        return new ResourceException(
+                "Instance \"" + desired.name() + "\" did not halt within "
+                        + desired.haltTimeout().toSeconds() + "s",
+                "It is still running. Raise halt_timeout, or set force_halt = true to force it after the timeout.",
+                Optional.of(CtyPath.ROOT.attr(HALT_TIMEOUT)),
+                Optional.empty(),
+                e);
     }
 
     /** Loads and starts as far as {@code desired} asks, from {@code status}. */
@@ -537,14 +612,7 @@ final class InstanceLifecycle {
                 try {
                     return c.halt(id, mode, desired.haltTimeout());
                 } catch (HaltTimeoutException e) {
-                    throw new ResourceException(
-                            "Instance \"" + desired.name() + "\" did not halt within "
-                                    + desired.haltTimeout().toSeconds() + "s",
-                            "It is still running. Raise halt_timeout, or set force_halt = true to force it after the "
-                                    + "timeout.",
-                            Optional.of(CtyPath.ROOT.attr(HALT_TIMEOUT)),
-                            Optional.empty(),
-                            e);
+                    throw haltTimedOut(desired, e);
                 }
             });
             status = InstanceStatus.LOADED;

@@ -331,6 +331,44 @@ class InstanceResourceTest {
     }
 
     @Test
+    void createAndDeleteOfARunningInstanceAreOneRequestEach() throws Exception {
+        hosts.on(MkctlOperation.OverlayApply.class, with(InstanceStatus.READY), TestStates.applied(1))
+                .on(
+                        MkctlOperation.Load.class,
+                        with(InstanceStatus.LOADED),
+                        new MkctlResult.Loaded(1, "", Optional.of(InstanceStatus.LOADED)))
+                .on(
+                        MkctlOperation.Exec.class,
+                        with(InstanceStatus.ACTIVE),
+                        new MkctlResult.Started(1, Optional.of(InstanceStatus.ACTIVE)));
+        instance.plan(Optional.empty(), config("active")); // the plan reads the host once
+        int beforeCreate = hosts.requests();
+        TfObject made =
+                instance.planAndApply(Optional.empty(), config("active")).value();
+        assertThat(hosts.requests() - beforeCreate)
+                .as("create, load, start and read back")
+                .isEqualTo(1);
+
+        hosts.on(
+                        MkctlOperation.Halt.class,
+                        with(InstanceStatus.LOADED),
+                        new MkctlResult.Halted(1, false, Optional.of(InstanceStatus.LOADED)))
+                .on(
+                        MkctlOperation.Unload.class,
+                        with(InstanceStatus.READY),
+                        new MkctlResult.Unloaded(1, "", Optional.of(InstanceStatus.READY)))
+                .on(MkctlOperation.OverlayApply.class, POOLED, TestStates.applied(2));
+        int beforeDelete = hosts.requests();
+        assertThat(instance.delete(made).errors()).isEmpty();
+        assertThat(hosts.requests() - beforeDelete)
+                .as("halt, unload, remove and read back")
+                .isEqualTo(1);
+        assertThat(hosts.changes())
+                .extracting(op -> op.getClass().getSimpleName())
+                .containsExactly("OverlayApply", "Load", "Exec", "Halt", "Unload", "OverlayApply");
+    }
+
+    @Test
     void aRunningInstanceOnAnRfcV2HostCannotBeDeleted() {
         InstanceState running = new InstanceState(
                 "web",
