@@ -294,9 +294,10 @@ public final class OverlayWrites {
      * transaction: by the time the message is shown the provider has dealt with it.
      */
     private static String reason(Exception failure) {
-        if (failure instanceof MkctlException m && m.error().isPresent()) {
-            return m.error().get().message();
-        }
-        return failure.getMessage();
+        String said = failure instanceof MkctlException m && m.error().isPresent()
+                ? m.error().get().message()
+                : failure.getMessage();
+        // mkctl tells its own users how to roll the transaction back; the provider already did
+        return said.replaceAll("; remove it with overlay-remove --id \\d+ to roll back what was applied", "");
     }
 }

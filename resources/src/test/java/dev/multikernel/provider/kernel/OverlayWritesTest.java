@@ -64,6 +64,20 @@ class OverlayWritesTest {
     }
 
     @Test
+    void mkctlsOwnAdviceToRollBackIsNotPassedOn() {
+        MkctlException said = new NotAppliedException(
+                "10.0.0.5",
+                "overlay transaction 7 ended with status 'failed'; remove it with overlay-remove --id 7 to roll back"
+                        + " what was applied",
+                Optional.empty());
+        ResourceException e = error(new OverlayWrites.Outcome.RolledBack(said, 7, Optional.of("failed")));
+        assertThat(e.detail())
+                .contains("ended with status \"failed\": overlay transaction 7 ended with status 'failed'\n")
+                .doesNotContain("overlay-remove")
+                .doesNotContain("mkctl");
+    }
+
+    @Test
     void aCompensatedTransactionNamesWhatWasUndoneAndHow() {
         ResourceException e =
                 error(new OverlayWrites.Outcome.Compensated(FAILED, 7, REFUSED, CPU_BACK, OptionalInt.of(8)));
