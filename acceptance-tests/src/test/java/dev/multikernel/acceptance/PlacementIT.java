@@ -7,6 +7,7 @@ import dev.multikernel.acceptance.harness.Hcl;
 import dev.multikernel.acceptance.harness.SimulatedFleet;
 import dev.multikernel.acceptance.harness.TfState;
 import dev.multikernel.acceptance.harness.Workspace;
+import dev.multikernel.host.devicetree.multikernel.PoolTree;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.sim.kernel.InterfaceGeneration;
 import dev.tfjvm.testing.TerraformCli;
@@ -147,24 +148,15 @@ class PlacementIT {
         TerraformCli.Result destroy = ws.destroy("-refresh=false");
         assertThat(destroy.exitCode()).as(destroy.toString()).isZero();
         // the pool is empty again: its CPUs and memory went back to the host
-        assertThat(FLEET.outOfBand(HOST)
-                        .state()
-                        .pool()
-                        .orElseThrow()
-                        .deviceTree()
-                        .value()
-                        .orElseThrow()
-                        .cpus())
-                .isEmpty();
-        assertThat(FLEET.outOfBand(HOST)
-                        .state()
-                        .pool()
-                        .orElseThrow()
-                        .deviceTree()
-                        .value()
-                        .orElseThrow()
-                        .chunks())
-                .isEmpty();
+        PoolTree emptied = FLEET.outOfBand(HOST)
+                .state()
+                .pool()
+                .orElseThrow()
+                .deviceTree()
+                .value()
+                .orElseThrow();
+        assertThat(emptied.cpus()).isEmpty();
+        assertThat(emptied.chunks()).isEmpty();
     }
 
     private static String readMain(Workspace ws) {

@@ -175,21 +175,7 @@ final class InstanceLifecycle {
                 + " instance \"" + desired.name() + "\"";
         List<MkctlResult> results;
         try {
-            results = hosts.change(host, client -> {
-                try {
-                    return client.batch(ops);
-                } catch (MkctlException e) {
-                    if (e.error().flatMap(err -> boxed(err.batchIndex())).orElse(-1) == 0) {
-                        // the kernel failed the create itself: nothing after it ran
-                        throw OverlayWrites.error(
-                                host,
-                                create,
-                                OverlayWrites.cleanUp(client, e, create, before),
-                                OverlayWrites.Wording.of(what));
-                    }
-                    throw e;
-                }
-            });
+            results = batch(host, ops, 0, create, before, what, desired);
         } catch (ResourceException e) {
             // the create took effect unless the kernel failed it; a lost answer may hide anything
             Optional<TfObject> there = readBackIfThere(host, hostText, planned, desired.name());
@@ -480,22 +466,7 @@ final class InstanceLifecycle {
         HostState before = hosts.state(host);
         List<MkctlResult> results;
         try {
-            results = hosts.change(host, client -> {
-                try {
-                    return client.batch(ops);
-                } catch (HaltTimeoutException e) {
-                    throw haltTimedOut(settings, e);
-                } catch (MkctlException e) {
-                    if (e.error().flatMap(err -> boxed(err.batchIndex())).orElse(-1) == removeAt) {
-                        throw OverlayWrites.error(
-                                host,
-                                remove,
-                                OverlayWrites.cleanUp(client, e, remove, before),
-                                OverlayWrites.Wording.of(what));
-                    }
-                    throw e;
-                }
-            });
+            results = batch(host, ops, removeAt, remove, before, what, settings);
         } catch (ResourceException e) {
             if (!Hosts.answerLost(e)) {
                 throw e;
@@ -511,6 +482,38 @@ final class InstanceLifecycle {
             return;
         }
         hosts.remember(host, ((MkctlResult.StateRead) results.get(results.size() - 1)).state());
+    }
+
+    /**
+     * Runs {@code ops} as one request. When the kernel fails the overlay transaction at {@code
+     * overlayAt} ({@code written}), nothing after it ran, and the failed transaction is cleaned up
+     * as every overlay write is; a halt that times out names halt_timeout.
+     */
+    private List<MkctlResult> batch(
+            HostAddress host,
+            List<MkctlOperation> ops,
+            int overlayAt,
+            List<OverlayOperation> written,
+            HostState before,
+            String what,
+            InstanceConfig settings)
+            throws ResourceException {
+        return hosts.change(host, client -> {
+            try {
+                return client.batch(ops);
+            } catch (HaltTimeoutException e) {
+                throw haltTimedOut(settings, e);
+            } catch (MkctlException e) {
+                if (e.error().flatMap(err -> boxed(err.batchIndex())).orElse(-1) == overlayAt) {
+                    throw OverlayWrites.error(
+                            host,
+                            written,
+                            OverlayWrites.cleanUp(client, e, written, before),
+                            OverlayWrites.Wording.of(what));
+                }
+                throw e;
+            }
+        });
     }
 
     private static ResourceException haltTimedOut(InstanceConfig desired, HaltTimeoutException e) {
