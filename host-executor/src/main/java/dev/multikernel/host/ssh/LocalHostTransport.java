@@ -225,8 +225,15 @@ public final class LocalHostTransport implements HostTransport {
             } catch (IOException e) {
                 // the process is gone already
             }
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
+            // the end of its input ends a session; one that does not end by itself is killed a little later
+            CompletableFuture.runAsync(
+                    () -> {
+                        if (process.isAlive()) {
+                            process.descendants().forEach(ProcessHandle::destroyForcibly);
+                            process.destroyForcibly();
+                        }
+                    },
+                    CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS));
         }
 
         @Override
