@@ -90,7 +90,21 @@ final class MkctlSessions implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         ExecRequest.Access access = mutating ? ExecRequest.Access.MUTATE : ExecRequest.Access.READ;
         for (int attempt = 1; ; attempt++) {
-            Optional<Session> acquired = acquire(command);
+            Optional<Session> acquired;
+            try {
+                acquired = acquire(command);
+            } catch (HostException e) {
+                // Nothing was sent. A mutation fails as its one command would have; a read goes
+                // one-shot, which makes the transport's own attempts (reads are retried there).
+                if (mutating || !e.isTransient()) {
+                    throw e;
+                }
+                LOG.log(
+                        Level.DEBUG,
+                        () -> "cannot open an mkctl session channel to " + transport.describe() + " (" + e.getMessage()
+                                + "); the read runs one-shot");
+                return Optional.empty();
+            }
             if (acquired.isEmpty()) {
                 return Optional.empty();
             }
@@ -220,7 +234,8 @@ final class MkctlSessions implements AutoCloseable {
 
     /**
      * Starts one session and checks its greeting. A transport failure to open the channel is thrown
-     * (the request was not sent); a greeting that is missing or wrong gives empty.
+     * (the request was not sent; it does not count against sessions); a greeting that is missing or
+     * wrong gives empty.
      */
     private Optional<Session> start(String command) throws HostException {
         long t0 = System.nanoTime();

@@ -312,9 +312,18 @@ final class HostConnection {
             return in;
         }
 
+        /** The end of its input ends a session: EOF first, then a graceful close (forced by sshd later). */
         @Override
         protected void release() {
-            channel.close(true);
+            try {
+                java.io.OutputStream in = channel.getInvertedIn();
+                if (in != null) {
+                    in.close();
+                }
+            } catch (IOException | RuntimeException e) {
+                // the channel is gone already
+            }
+            channel.close(false);
         }
 
         @Override
