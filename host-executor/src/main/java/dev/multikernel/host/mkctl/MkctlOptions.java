@@ -44,9 +44,27 @@ public record MkctlOptions(Duration lockTimeout, Duration readTimeout, Duration 
         }
     }
 
-    /** With the default number of sessions ({@link #SESSIONS_VARIABLE}, else {@link #DEFAULT_SESSIONS}). */
+    /**
+     * System property that sets the default of {@link #sessions} when {@link #SESSIONS_VARIABLE} is
+     * not set (same values), for a provider served inside a test's JVM.
+     */
+    public static final String SESSIONS_PROPERTY = "multikernel.mkctl.sessions";
+
+    /**
+     * With the default number of sessions: {@link #SESSIONS_VARIABLE}, else {@link #SESSIONS_PROPERTY},
+     * else {@link #DEFAULT_SESSIONS}; read at each call.
+     */
     public MkctlOptions(Duration lockTimeout, Duration readTimeout, Duration uploadTimeout) {
-        this(lockTimeout, readTimeout, uploadTimeout, sessionsFromEnvironment(System.getenv()));
+        this(lockTimeout, readTimeout, uploadTimeout, defaultSessions());
+    }
+
+    private static int defaultSessions() {
+        Map<String, String> env = System.getenv();
+        String property = System.getProperty(SESSIONS_PROPERTY);
+        if (env.getOrDefault(SESSIONS_VARIABLE, "").isBlank() && property != null) {
+            return sessionsFromEnvironment(Map.of(SESSIONS_VARIABLE, property));
+        }
+        return sessionsFromEnvironment(env);
     }
 
     public MkctlOptions withLockTimeout(Duration d) {
