@@ -282,6 +282,48 @@ class MkctlClientSessionTest {
         waitFor(() -> fake.count("ended") == 2);
     }
 
+    @Test
+    void logsStartsRequestsAndDeathsWithoutContent() throws Exception {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("dev.multikernel.host.mkctl.session");
+        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                lines.add(r.getLevel() + " " + r.getMessage());
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        java.util.logging.Level before = jul.getLevel();
+        jul.setLevel(java.util.logging.Level.ALL);
+        jul.addHandler(h);
+        try {
+            fake.answer(
+                    "overlay-apply",
+                    "{\"operation\":\"overlay-apply\",\"bytes\":3,\"transaction\":{\"id\":3,\"status\":\"applied\","
+                            + "\"instance\":\"/instances/web\",\"resources\":\"unknown\"},\"warnings\":[]}",
+                    0);
+            MkctlClient mk = client();
+            mk.mount();
+            mk.applyOverlay("SECRET-BLOB".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            fake.set("die", "");
+            catchThrowable(mk::mount);
+        } finally {
+            jul.removeHandler(h);
+            jul.setLevel(before);
+        }
+        assertThat(lines).anyMatch(l -> l.startsWith("FINE ") && l.contains("started on") && l.contains("mkctl 0.1.0"));
+        assertThat(lines).anyMatch(l -> l.startsWith("FINER ") && l.contains("(overlay-apply): ok in"));
+        assertThat(lines).anyMatch(l -> l.startsWith("FINE ") && l.contains("ended during request"));
+        String blob = java.util.Base64.getEncoder()
+                .encodeToString("SECRET-BLOB".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(lines).noneMatch(l -> l.contains(blob) || l.contains("SECRET"));
+    }
+
     interface Check {
         boolean ok() throws Exception;
     }
