@@ -85,7 +85,7 @@ public final class MkctlClient implements Mkctl, AutoCloseable {
 
     /**
      * Closes this client's session channels (the host's mkctl sessions end). The transport stays
-     * open and the client usable: a later call runs as a command, or starts a session again.
+     * open and the client usable: later calls run one command each.
      */
     @Override
     public void close() {

@@ -42,8 +42,8 @@ public interface HostTransport extends AutoCloseable {
     /**
      * Starts {@code request}'s command (its stdin must be empty) and keeps it running as a
      * {@link LineChannel}: one exec, then one line in and one line out per exchange. Empty when this
-     * transport cannot keep a command open; callers then run one command per request with
-     * {@link #exec}. {@link ExecRequest#timeout()} bounds starting the command; the request's
+     * transport (or this handle, once closed) cannot keep a command open; callers then run one
+     * command per request with {@link #exec}. {@link ExecRequest#timeout()} bounds starting the command; the request's
      * access is ignored (each exchange gives its own). Closing the transport closes the channels
      * opened through it.
      */

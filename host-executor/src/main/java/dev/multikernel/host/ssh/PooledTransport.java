@@ -31,7 +31,7 @@ final class PooledTransport implements HostTransport {
     @Override
     public Optional<LineChannel> openChannel(ExecRequest request) throws HostException {
         if (closed) {
-            throw new IllegalStateException("the transport to " + describe() + " is closed");
+            return Optional.empty(); // a closed handle keeps no command open (commands still run)
         }
         LineChannel channel = connection.openChannel(request);
         channels.add(channel);

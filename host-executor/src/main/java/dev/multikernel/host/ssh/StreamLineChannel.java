@@ -26,6 +26,9 @@ abstract class StreamLineChannel implements LineChannel {
         return t;
     });
 
+    /** stderr is for messages only: a long-lived command keeps its first 64 KiB. */
+    private static final long STDERR_KEPT = 64 << 10;
+
     private final String host;
     private final String hostName;
     private final ReentrantReadWriteLock mutations;
@@ -45,7 +48,7 @@ abstract class StreamLineChannel implements LineChannel {
         this.hostName = hostName;
         this.mutations = mutations;
         this.out = new LineSink(maxOutputBytes, this::close);
-        this.err = new BoundedSink(maxOutputBytes, () -> {});
+        this.err = new BoundedSink(STDERR_KEPT, () -> {});
     }
 
     /** Where the command's stdin goes (available once the channel is open). */
