@@ -246,6 +246,32 @@ class MkctlSessionClientTest {
         }
     }
 
+    @Test
+    void aRequestWhoseConnectionIsCutAfterItRanIsALostAnswerAndACutReadIsSentAgain() throws Exception {
+        SimulatedHost host = sims.start("ses-cut", InterfaceGeneration.CURRENT);
+        try (SshConnectionPool pool = SshConnectionPool.create()) {
+            MkctlClient mk = client(pool, host, sessions());
+            mk.mount();
+            mk.baseline(MkctlEndToEndTest.baseline());
+            // the request runs to its end on the host, then the connection is cut before its answer
+            host.sshFaults()
+                    .dropNextConnectionAtCommand(dev.multikernel.sim.ssh.CommandDrop.AFTER_EXIT, "overlay-apply");
+            Throwable lost = catchThrowable(() -> mk.applyOverlay(create("web", 1, 2)));
+            assertThat(lost).isInstanceOf(ConnectionLostException.class).hasMessageContaining("unknown");
+            HostState state = mk.state();
+            assertThat(state.instance("web")).isPresent();
+            assertThat(state.transactions()).as("ran once").hasSize(1);
+            assertThat(pool.stats().connectionsOpened()).isEqualTo(2);
+
+            // a read cut before mkctl saw it goes again on a new session (and a new connection)
+            host.sshFaults().dropNextConnectionAtCommand(dev.multikernel.sim.ssh.CommandDrop.BEFORE_START, " state ");
+            long started = mk.sessionsStarted();
+            assertThat(mk.state().instance("web")).isPresent();
+            assertThat(mk.sessionsStarted()).isEqualTo(started + 1);
+            assertThat(pool.stats().connectionsOpened()).isEqualTo(3);
+        }
+    }
+
     /** Errors over a session: the same class, message, error object and completed results as one-shot. */
     @Test
     void errorsAreTheSameExceptionsAsOneShot() throws Exception {
