@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.multikernel.host.ssh.ExecRequest;
 import dev.multikernel.host.ssh.ExecResult;
 import dev.multikernel.host.ssh.HostException;
@@ -19,15 +20,19 @@ import java.util.Optional;
 
 /**
  * Typed mkctl operations on one host (docs/mkctl.md): builds the command line, sends blobs on
- * stdin, parses the JSON answer and maps failures to typed exceptions. Every call is one command
- * on the host (one SSH round trip); the binary is deployed and checked on the first call.
+ * stdin, parses the JSON answer and maps failures to typed exceptions. The binary is deployed and
+ * checked on the first call, which is one command on the host; later calls go as requests on an
+ * open {@code mkctl session} channel (one round trip, no exec, no process start) when the transport
+ * can keep a command open and the host's mkctl offers sessions ({@link MkctlSessions}), else each is
+ * one command again. Results, exceptions and error mapping are the same either way;
+ * {@link MkctlOptions#withoutSessions()} keeps to one command per call.
  *
  * <p>Two kinds of failure, never confused with "the object does not exist":
  * {@link HostException} (the host could not be reached or the call timed out) and
  * {@link MkctlException} (mkctl ran and reported an error). Thread-safe; mutations on one host
  * are serialised by the transport and by mkctl's lock on the host.
  */
-public final class MkctlClient implements Mkctl {
+public final class MkctlClient implements Mkctl, AutoCloseable {
 
     /** Exit status and marker of the deployment check that runs before the first command. */
     static final int NOT_DEPLOYED_STATUS = 97;
@@ -47,11 +52,16 @@ public final class MkctlClient implements Mkctl {
     private final Object deployLock = new Object();
     /** Whether the binary on the host was found (and, for uploads, checked) in this process. */
     private volatile boolean verified;
+    /** The session channels, when sessions are on. */
+    private final Optional<MkctlSessions> sessions;
 
     public MkctlClient(HostTransport transport, MkctlInstall install, MkctlOptions options) {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.install = Objects.requireNonNull(install, "install");
         this.options = Objects.requireNonNull(options, "options");
+        this.sessions = options.sessions() > 0
+                ? Optional.of(new MkctlSessions(transport, options.sessions()))
+                : Optional.empty();
     }
 
     /** A client that uploads the embedded binary to the default directory. */
@@ -63,6 +73,25 @@ public final class MkctlClient implements Mkctl {
         return transport;
     }
 
+    /** Sessions started on the host by this client so far (0 with sessions off or refused). */
+    public long sessionsStarted() {
+        return sessions.map(MkctlSessions::started).orElse(0L);
+    }
+
+    /** Why this client runs one command per call although sessions are on, once it has given them up. */
+    public Optional<String> sessionsRefused() {
+        return sessions.flatMap(MkctlSessions::refused);
+    }
+
+    /**
+     * Closes this client's session channels (the host's mkctl sessions end). The transport stays
+     * open and the client usable: later calls run one command each.
+     */
+    @Override
+    public void close() {
+        sessions.ifPresent(MkctlSessions::close);
+    }
+
     // ---- typed operations ----
 
     public MkctlResult.Version version() throws HostException, MkctlException {
@@ -72,6 +101,10 @@ public final class MkctlClient implements Mkctl {
     /** Runs one operation alone. */
     @Override
     public MkctlResult run(MkctlOperation op) throws HostException, MkctlException {
+        Optional<MkctlSessions.Answer> viaSession = viaSession(List.of(op));
+        if (viaSession.isPresent()) {
+            return single(op.name(), viaSession.get());
+        }
         return run(op.name(), op.options(), op.blob(), op.mutating(), op.expectedDuration());
     }
 
@@ -88,22 +121,35 @@ public final class MkctlClient implements Mkctl {
         if (operations.size() > 256) {
             throw new IllegalArgumentException("a batch holds at most 256 operations, got " + operations.size());
         }
-        ArrayNode array = JSON.createArrayNode();
+        Optional<MkctlSessions.Answer> viaSession = viaSession(operations);
+        if (viaSession.isPresent()) {
+            MkctlSessions.Answer a = viaSession.get();
+            return batchAnswer(operations, a.node(), 0, e -> protocol("batch", a, e));
+        }
         Duration expected = Duration.ZERO;
         boolean mutating = false;
         for (MkctlOperation op : operations) {
-            array.add(JSON.valueToTree(op.toBatchJson()));
             expected = expected.plus(op.expectedDuration());
             mutating |= op.mutating();
         }
-        byte[] stdin;
-        try {
-            stdin = JSON.writeValueAsBytes(array);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode a batch", e);
-        }
+        byte[] stdin = encode(operations);
         ExecResult result = execute("batch", List.of(), Optional.of(stdin), mutating, expected);
         JsonNode answer = parseJson(result, "batch");
+        return batchAnswer(operations, answer, result.exitStatus(), e -> protocol("batch", result, e));
+    }
+
+    /** The exception for an answer that does not fit the contract. */
+    private interface ProtocolError {
+        MkctlProtocolException of(AnswerException e);
+    }
+
+    /**
+     * A batch answer (one-shot, or a session answer: the same object with an {@code id} first) to
+     * results or the typed exception. {@code exitStatus} is 0 for a session answer (no exit status).
+     */
+    private List<MkctlResult> batchAnswer(
+            List<MkctlOperation> operations, JsonNode answer, int exitStatus, ProtocolError protocol)
+            throws MkctlException {
         List<MkctlResult> results = new ArrayList<>();
         try {
             // a usage error (nothing ran) has no results
@@ -115,16 +161,88 @@ public final class MkctlClient implements Mkctl {
             if (answer.has("error")) {
                 throw Failures.from(transport.describe(), Answers.error(answer.get("error"), "batch.error"), results);
             }
-            if (result.exitStatus() != 0
+            if (exitStatus != 0
                     || results.size() != operations.size()
                     || Json.integer(answer, "completed", "batch") != operations.size()) {
-                throw new AnswerException("batch answered exit " + result.exitStatus() + " with " + results.size()
+                throw new AnswerException("batch answered exit " + exitStatus + " with " + results.size()
                         + " results for " + operations.size() + " operations and no error");
             }
         } catch (AnswerException e) {
-            throw protocol("batch", result, e);
+            throw protocol.of(e);
         }
         return List.copyOf(results);
+    }
+
+    /**
+     * The session answer to one operation sent alone, as {@code mkctl <op>} would have answered: the
+     * result, or the error without the {@code batch_index} a one-operation batch adds.
+     */
+    private MkctlResult single(String name, MkctlSessions.Answer a) throws MkctlException {
+        JsonNode answer = a.node();
+        try {
+            if (answer.has("error")) {
+                JsonNode error = answer.get("error");
+                if (error.isObject()) {
+                    ObjectNode alone = error.deepCopy();
+                    alone.remove("batch_index");
+                    error = alone;
+                }
+                throw Failures.from(transport.describe(), Answers.error(error, name + ".error"), List.of());
+            }
+            List<JsonNode> items = Json.array(answer, "results", "batch");
+            if (items.size() != 1 || Json.integer(answer, "completed", "batch") != 1) {
+                throw new AnswerException(
+                        "a request of one operation answered with " + items.size() + " results and no error");
+            }
+            return Answers.parse(name, items.get(0), name);
+        } catch (AnswerException e) {
+            throw protocol(name, a, e);
+        }
+    }
+
+    /**
+     * Sends {@code operations} as one session request when this client has sessions, the binary on
+     * the host is verified (the first call of a client is a command: it deploys and checks mkctl)
+     * and a session is free; empty otherwise (the caller runs them as a command).
+     */
+    private Optional<MkctlSessions.Answer> viaSession(List<MkctlOperation> operations)
+            throws HostException, MkctlException {
+        if (sessions.isEmpty() || !verified) {
+            return Optional.empty();
+        }
+        Duration expected = Duration.ZERO;
+        boolean mutating = false;
+        StringBuilder names = new StringBuilder();
+        for (MkctlOperation op : operations) {
+            expected = expected.plus(op.expectedDuration());
+            mutating |= op.mutating();
+            names.append(names.length() == 0 ? "" : ",").append(op.name());
+        }
+        String command = Shell.join(List.of(
+                install.programPath(),
+                "--lock-timeout",
+                Long.toString(options.lockTimeout().getSeconds()),
+                "session"));
+        Duration timeout = options.lockTimeout().plus(mutating ? expected : options.readTimeout());
+        return sessions.get()
+                .request(
+                        command,
+                        new String(encode(operations), StandardCharsets.UTF_8),
+                        names.toString(),
+                        mutating,
+                        timeout);
+    }
+
+    private static byte[] encode(List<MkctlOperation> operations) {
+        ArrayNode array = JSON.createArrayNode();
+        for (MkctlOperation op : operations) {
+            array.add(JSON.valueToTree(op.toBatchJson()));
+        }
+        try {
+            return JSON.writeValueAsBytes(array);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode a batch", e);
+        }
     }
 
     // ---- running ----
@@ -325,6 +443,19 @@ public final class MkctlClient implements Mkctl {
         } catch (AnswerException e) {
             throw protocol(operation, result, e);
         }
+    }
+
+    private MkctlProtocolException protocol(String operation, MkctlSessions.Answer a, AnswerException e) {
+        String out = a.line();
+        return new MkctlProtocolException(
+                transport.describe(),
+                "cannot understand the answer of mkctl " + operation
+                        + " on " + transport.describe() + " (session request " + a.id() + "): "
+                        + e.getMessage()
+                        + ". The mkctl on the host may not match this provider version. Answer: "
+                        + (out.length() > 500 ? out.substring(0, 500) + "..." : out.strip()),
+                Optional.empty(),
+                e);
     }
 
     private MkctlProtocolException protocol(String operation, ExecResult result, AnswerException e) {

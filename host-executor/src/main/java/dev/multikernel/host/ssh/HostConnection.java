@@ -231,6 +231,117 @@ final class HostConnection {
         return result;
     }
 
+    /**
+     * Starts {@code request}'s command on its own channel and keeps it open as a {@link LineChannel}
+     * (counted as an exec). Its exchanges take this host's mutation lock as {@link #exec} does; the
+     * channel takes no permit of {@link SshConnectionPool.Options#maxChannelsPerHost()} (it is idle between exchanges).
+     */
+    LineChannel openChannel(ExecRequest request) throws HostException {
+        long deadline = System.nanoTime() + request.timeout().toNanos();
+        ClientSession s = ensureSession();
+        String line = request.commandLine(target.usesSudo());
+        ChannelExec channel;
+        try {
+            channel = s.createExecChannel(line);
+        } catch (IOException | RuntimeException e) {
+            dropBroken(s);
+            throw new ConnectionLostException(
+                    target.describe(),
+                    "the SSH connection to " + target.hostName() + " broke before the command could start: "
+                            + e.getMessage(),
+                    e);
+        }
+        SshLineChannel lines = new SshLineChannel(s, channel);
+        channel.setOut(lines.out);
+        channel.setErr(lines.err);
+        pool.execs.increment();
+        try {
+            OpenFuture opened = channel.open();
+            if (!opened.await(remainingMillis(deadline))) {
+                lines.close();
+                throw timedOut(request, true);
+            }
+            if (!opened.isOpened()) {
+                Throwable cause = opened.getException();
+                lines.close();
+                if (!usable(s)) {
+                    dropBroken(s);
+                }
+                throw new ConnectionLostException(
+                        target.describe(),
+                        target.hostName() + " refused to start the command: "
+                                + (cause == null ? "channel not opened" : cause.getMessage())
+                                + (usable(s) ? " (the server may limit sessions per connection: MaxSessions)" : ""),
+                        cause);
+            }
+        } catch (IOException e) {
+            lines.close();
+            if (!usable(s)) {
+                dropBroken(s);
+            }
+            throw new ConnectionLostException(
+                    target.describe(),
+                    "the SSH connection to " + target.hostName() + " broke while the command started: "
+                            + e.getMessage(),
+                    e);
+        }
+        channel.addCloseFutureListener(f -> lines.out.end());
+        if (channel.isClosing() || !channel.isOpen()) {
+            lines.out.end();
+        }
+        return lines;
+    }
+
+    /** A {@link LineChannel} on one exec channel of this connection. */
+    private final class SshLineChannel extends StreamLineChannel {
+        private final ClientSession session;
+        private final ChannelExec channel;
+
+        SshLineChannel(ClientSession session, ChannelExec channel) {
+            super(target.describe(), target.hostName(), mutations, pool.options.maxOutputBytes());
+            this.session = session;
+            this.channel = channel;
+        }
+
+        @Override
+        protected java.io.OutputStream input() throws IOException {
+            java.io.OutputStream in = channel.getInvertedIn();
+            if (in == null) {
+                throw new IOException("the channel has no input stream");
+            }
+            return in;
+        }
+
+        /** The end of its input ends a session: EOF first, then a graceful close (forced by sshd later). */
+        @Override
+        protected void release() {
+            try {
+                java.io.OutputStream in = channel.getInvertedIn();
+                if (in != null) {
+                    in.close();
+                }
+            } catch (IOException | RuntimeException e) {
+                // the channel is gone already
+            }
+            channel.close(false);
+        }
+
+        @Override
+        protected boolean connectionLost() {
+            if (usable(session)) {
+                return false;
+            }
+            dropBroken(session);
+            return true;
+        }
+
+        @Override
+        public java.util.OptionalInt exitStatus() {
+            Integer status = channel.getExitStatus();
+            return status == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(status);
+        }
+    }
+
     private CommandTimeoutException timedOut(ExecRequest request, boolean started) {
         return new CommandTimeoutException(
                 target.describe(),

@@ -1,6 +1,7 @@
 package dev.multikernel.host.ssh;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The one way to reach a host: run a command (with bytes on its stdin) and put a file there.
@@ -37,6 +38,18 @@ public interface HostTransport extends AutoCloseable {
      * @param mode file mode, for example {@code 0755}
      */
     void upload(byte[] content, String remotePath, int mode, Duration timeout) throws HostException;
+
+    /**
+     * Starts {@code request}'s command (its stdin must be empty) and keeps it running as a
+     * {@link LineChannel}: one exec, then one line in and one line out per exchange. Empty when this
+     * transport (or this handle, once closed) cannot keep a command open; callers then run one
+     * command per request with {@link #exec}. {@link ExecRequest#timeout()} bounds starting the command; the request's
+     * access is ignored (each exchange gives its own). Closing the transport closes the channels
+     * opened through it.
+     */
+    default Optional<LineChannel> openChannel(ExecRequest request) throws HostException {
+        return Optional.empty();
+    }
 
     /** Who is logged in where, for messages: {@code deploy@10.0.0.5:22}. */
     String describe();

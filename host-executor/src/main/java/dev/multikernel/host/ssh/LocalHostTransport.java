@@ -6,7 +6,11 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,6 +31,8 @@ public final class LocalHostTransport implements HostTransport {
     private final Map<String, String> environment;
     private final boolean sudo;
     private final ReentrantReadWriteLock mutations = new ReentrantReadWriteLock(true);
+    /** Line channels open now: closed with the transport. */
+    private final Set<LineChannel> channels = ConcurrentHashMap.newKeySet();
 
     /**
      * @param workingDirectory where commands run and where relative upload paths point
@@ -144,6 +150,107 @@ public final class LocalHostTransport implements HostTransport {
         return System.getProperty("user.name") + "@localhost";
     }
 
+    /** A local process kept running, its stdout cut into lines by a reader thread. */
     @Override
-    public void close() {}
+    public Optional<LineChannel> openChannel(ExecRequest request) throws HostException {
+        ProcessBuilder pb =
+                new ProcessBuilder("/bin/sh", "-c", request.commandLine(sudo)).directory(workingDirectory.toFile());
+        pb.environment().putAll(environment);
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new LocalConfigurationException(describe(), "cannot start /bin/sh: " + e.getMessage(), e);
+        }
+        ProcessLineChannel channel = new ProcessLineChannel(process);
+        channels.add(channel);
+        channels.removeIf(c -> !c.isOpen() && c != channel);
+        pump(process.getInputStream(), channel.out(), "stdout", true);
+        pump(process.getErrorStream(), channel.err(), "stderr", false);
+        return Optional.of(channel);
+    }
+
+    private static void pump(InputStream from, OutputStream to, String name, boolean endAtEof) {
+        Thread t = new Thread(
+                () -> {
+                    byte[] buf = new byte[8192];
+                    try (InputStream s = from) {
+                        int n;
+                        while ((n = s.read(buf)) >= 0) {
+                            to.write(buf, 0, n);
+                        }
+                    } catch (IOException e) {
+                        // the process was stopped
+                    } finally {
+                        if (endAtEof) {
+                            try {
+                                to.close();
+                            } catch (IOException e) {
+                                // a line sink does not fail to close
+                            }
+                        }
+                    }
+                },
+                "local-line-channel-" + name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private final class ProcessLineChannel extends StreamLineChannel {
+        private final Process process;
+
+        ProcessLineChannel(Process process) {
+            super(describe(), "localhost", mutations, MAX_OUTPUT_BYTES);
+            this.process = process;
+        }
+
+        LineSink out() {
+            return out;
+        }
+
+        BoundedSink err() {
+            return err;
+        }
+
+        @Override
+        protected OutputStream input() {
+            return process.getOutputStream();
+        }
+
+        @Override
+        protected void release() {
+            channels.remove(this);
+            try {
+                process.getOutputStream().close();
+            } catch (IOException e) {
+                // the process is gone already
+            }
+            // the end of its input ends a session; one that does not end by itself is killed a little later
+            CompletableFuture.runAsync(
+                    () -> {
+                        if (process.isAlive()) {
+                            process.descendants().forEach(ProcessHandle::destroyForcibly);
+                            process.destroyForcibly();
+                        }
+                    },
+                    CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS));
+        }
+
+        @Override
+        protected boolean connectionLost() {
+            return false;
+        }
+
+        @Override
+        public OptionalInt exitStatus() {
+            return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
+        }
+    }
+
+    /** Stops the processes of the line channels still open. */
+    @Override
+    public void close() {
+        channels.forEach(LineChannel::close);
+        channels.clear();
+    }
 }

@@ -10,13 +10,20 @@ import java.util.Map;
 
 /**
  * A stand-in for mkctl: a shell script that records its arguments and stdin and prints the
- * answer prepared for its subcommand. Run through {@link LocalHostTransport}, so deployment
+ * answer prepared for its subcommand. It does not know {@code session} (it answers as an mkctl from
+ * before sessions: a usage error), so clients fall back to one command per call. Run through {@link LocalHostTransport}, so deployment
  * (upload, checksum) is the real code path.
  */
 final class FakeMkctl {
 
     static final String SCRIPT = "#!/bin/sh\n"
             + "# fake mkctl for tests\n"
+            + "if [ \"$3\" = session ]; then\n"
+            + "  echo x >> \"$FAKE/sessions\"\n"
+            + "  echo '{\"error\":{\"operation\":\"session\",\"kind\":\"usage\",\"errno\":null,\"errno_number\":null,"
+            + "\"call\":null,\"path\":null,\"message\":\"unknown subcommand session\"}}'\n"
+            + "  exit 2\n"
+            + "fi\n"
             + "printf '%s\\n' \"$@\" > \"$FAKE/argv\"\n"
             + "cat > \"$FAKE/stdin\"\n"
             + "sub=$3\n"

@@ -191,6 +191,7 @@ public final class HostRegistry implements Hosts, AutoCloseable {
     }
 
     private void closeConnections() {
+        clients.values().forEach(c -> c.transport().close()); // ends their mkctl sessions (shared pools stay)
         clients.clear();
         if (pool != null) {
             pool.close();

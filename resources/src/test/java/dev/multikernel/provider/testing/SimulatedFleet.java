@@ -83,7 +83,7 @@ public final class SimulatedFleet implements AutoCloseable {
         return "127.0.0.1:" + h.port();
     }
 
-    /** mkctl on {@code host}, bypassing Terraform. */
+    /** mkctl on {@code host}, bypassing Terraform (one command per call: no session left behind). */
     public MkctlClient direct(SimulatedHost host) throws Exception {
         ConnectionSpec spec = ConnectionSpec.builder("127.0.0.1")
                 .port(host.port())
@@ -91,7 +91,8 @@ public final class SimulatedFleet implements AutoCloseable {
                 .auth(new AuthSource.PrivateKeyFile(clientKey))
                 .hostKeys(HostKeyPolicy.knownHosts(List.of(knownHosts)))
                 .build();
-        return new MkctlClient(directPool.transport(spec), MkctlInstall.Upload.defaults(), MkctlOptions.DEFAULTS);
+        return new MkctlClient(
+                directPool.transport(spec), MkctlInstall.Upload.defaults(), MkctlOptions.DEFAULTS.withoutSessions());
     }
 
     /** The terraform block and a provider block trusting this fleet's hosts. */

@@ -116,6 +116,11 @@ public final class HostSshServer implements AutoCloseable {
         return sshd.getActiveSessions().size();
     }
 
+    /** Exec requests this server has started as commands. */
+    public long execs() {
+        return launcher.execs();
+    }
+
     public SshHostConfig config() {
         return config;
     }

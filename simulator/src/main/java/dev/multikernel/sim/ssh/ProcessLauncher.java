@@ -35,14 +35,21 @@ final class ProcessLauncher {
 
     private final SshHostConfig config;
     private final Set<Process> live = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.LongAdder execs = new java.util.concurrent.atomic.LongAdder();
 
     ProcessLauncher(SshHostConfig config) {
         this.config = config;
     }
 
     Command exec(ChannelSession channel, String commandLine, SshFaults faults) {
+        execs.increment();
         // Exec requests never get a terminal, so stdout and stderr stay two separate streams.
         return new ProcessCommand(this, env -> List.of("/bin/sh", "-c", commandLine), commandLine, faults);
+    }
+
+    /** Exec requests received so far (each one a command started). */
+    long execs() {
+        return execs.sum();
     }
 
     Command shell(ChannelSession channel, SshFaults faults) {

@@ -141,6 +141,11 @@ public final class SimulatedHost implements AutoCloseable {
         return ssh.config().homeOf(user);
     }
 
+    /** SSH exec requests this host has run as commands since it started (an mkctl session is one). */
+    public long execs() {
+        return ssh.execs();
+    }
+
     /** Open SSH connections. */
     public int sshConnections() {
         return ssh.activeConnections();

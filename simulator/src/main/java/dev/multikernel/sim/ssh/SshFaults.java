@@ -58,7 +58,11 @@ public final class SshFaults {
     /**
      * The connection that carries the next command (exec request, shell or SFTP subsystem) whose command
      * line contains {@code commandContains} (empty: any command; an SFTP subsystem is matched as
-     * {@code "sftp"}) is cut at the point {@code when}.
+     * {@code "sftp"}) is cut at the point {@code when}. In an {@code mkctl session} each request
+     * counts as a command whose command line is its operations' names between spaces
+     * ({@code " overlay-apply "}, {@code " mount baseline "}): {@code BEFORE_START} cuts when the
+     * request arrives (mkctl never sees it), {@code AFTER_EXIT} when mkctl has answered it (the
+     * answer never reaches the client).
      */
     public void dropNextConnectionAtCommand(CommandDrop when, String commandContains) {
         commandDrop.set(new ArmedCommandDrop(when, commandContains));

@@ -49,11 +49,15 @@ class ExecutorBehaviourTest {
         sims.close();
     }
 
+    /**
+     * One command per call: these tests are about the transport's rules for commands (the faults
+     * hit a command by its name); the same rules over mkctl session are in MkctlSessionClientTest.
+     */
     static MkctlClient client(SshConnectionPool pool, SimulatedHost host) throws Exception {
         return new MkctlClient(
                 pool.transport(sims.spec(host, "root")),
                 new MkctlInstall.Upload(MkctlInstall.DEFAULT_DIRECTORY, MkctlBinary.embedded()),
-                MkctlOptions.DEFAULTS);
+                MkctlOptions.DEFAULTS.withoutSessions());
     }
 
     static byte[] create(String name, int id, long cpu) {

@@ -66,11 +66,16 @@ class MkctlEndToEndTest {
         sims.close();
     }
 
+    /** A client with sessions: after its first call, every operation goes over mkctl session. */
     static MkctlClient client(SimulatedHost host, String user) throws Exception {
+        return client(host, user, MkctlOptions.DEFAULTS.withSessions(2));
+    }
+
+    static MkctlClient client(SimulatedHost host, String user, MkctlOptions options) throws Exception {
         return new MkctlClient(
                 pool.transport(sims.spec(host, user)),
                 new MkctlInstall.Upload(MkctlInstall.DEFAULT_DIRECTORY, MkctlBinary.embedded()),
-                MkctlOptions.DEFAULTS);
+                options);
     }
 
     static byte[] baseline() {
@@ -258,14 +263,17 @@ class MkctlEndToEndTest {
         MkctlBinary binary = MkctlBinary.embedded();
         Path onHost =
                 host.homeOf("root").resolve(MkctlInstall.DEFAULT_DIRECTORY).resolve(binary.fileName());
+        // one command per call, so that the execs are the deployment's (and no session keeps the
+        // binary busy while the test overwrites it)
+        MkctlOptions oneShot = MkctlOptions.DEFAULTS.withoutSessions();
         long execs = pool.stats().execs();
-        client(host, "root").state();
+        client(host, "root", oneShot).state();
         // the check failed, the binary was uploaded, the command ran
         assertThat(pool.stats().execs() - execs).isEqualTo(3);
         assertThat(Files.readAllBytes(onHost)).isEqualTo(binary.content());
 
         execs = pool.stats().execs();
-        MkctlClient second = client(host, "root");
+        MkctlClient second = client(host, "root", oneShot);
         second.state();
         second.state();
         // found and checked on the first call, then simply used
@@ -273,7 +281,7 @@ class MkctlEndToEndTest {
 
         Files.write(onHost, new byte[] {1, 2, 3});
         execs = pool.stats().execs();
-        assertThat(client(host, "root").state().bootId())
+        assertThat(client(host, "root", oneShot).state().bootId())
                 .isEqualTo(host.kernel().bootId());
         assertThat(pool.stats().execs() - execs).isEqualTo(3);
         assertThat(Files.readAllBytes(onHost)).isEqualTo(binary.content());
