@@ -60,6 +60,28 @@ final class ConfigValidation {
         }
     }
 
+    /**
+     * The schema's validators and the cross-attribute {@code validators} once more, for a
+     * configuration that is about to be planned, configured or read with: Terraform validates
+     * first, but a value validate saw as unknown is checked only now, and an RPC may come without
+     * a validation at all. Adds only the errors (validate gave the warnings already) and says
+     * whether there were any: the provider's code then never sees a value its schema refuses.
+     */
+    static boolean refuses(Block block, List<ConfigValidator> validators, CtyValue config, Diagnostics d) {
+        if (config.isNull()) {
+            return false;
+        }
+        Diagnostics schema = new Diagnostics();
+        validate(block, config, true, schema);
+        if (config instanceof CtyValue.ObjectVal o) {
+            validators.forEach(v -> v.validate(o, schema));
+        }
+        List<Diagnostic> errors =
+                schema.all().stream().filter(Diagnostic::isError).toList();
+        d.addAll(errors);
+        return !errors.isEmpty();
+    }
+
     private static void object(Block block, CtyPath path, CtyValue obj, boolean writeOnlyAllowed, Diagnostics d) {
         if (!(obj instanceof CtyValue.ObjectVal o)) {
             return;

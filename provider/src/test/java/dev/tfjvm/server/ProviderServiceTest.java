@@ -299,6 +299,50 @@ class ProviderServiceTest {
         assertThat(none.getError().getText()).contains("must not be null");
     }
 
+    @Test
+    void planRefusesAValueTheSchemasValidatorsRefuseBeforeTheResourceSeesIt() throws Exception {
+        // Terraform validates first; a plan that comes with a refused value anyway (a value validate saw as
+        // unknown) gets the validator's error, never the resource's code.
+        Tfplugin6.PlanResourceChange.Response r = DirectCall.unary(
+                service::planResourceChange,
+                Tfplugin6.PlanResourceChange.Request.newBuilder()
+                        .setTypeName("t_thing")
+                        .setPriorState(dv(CtyValue.nullOf(type)))
+                        .setProposedNewState(dv(config("zzz")))
+                        .setConfig(dv(config("zzz")))
+                        .build());
+        assertThat(r.hasPlannedState()).isFalse();
+        assertThat(r.getDiagnosticsList())
+                .as("the error only: validate gave the warnings")
+                .singleElement()
+                .satisfies(d -> {
+                    assertThat(d.getSeverity()).isEqualTo(Tfplugin6.Diagnostic.Severity.ERROR);
+                    assertThat(d.getDetail()).isEqualTo("\"zzz\" is not one of: a, b, slow.");
+                    assertThat(d.getAttribute().getSteps(0).getAttributeName()).isEqualTo("name");
+                });
+    }
+
+    @Test
+    void aFunctionCalledWithTooFewArgumentsOrAnUnknownOneDoesNotRunIt() throws Exception {
+        Tfplugin6.CallFunction.Response none = DirectCall.unary(
+                service::callFunction,
+                Tfplugin6.CallFunction.Request.newBuilder().setName("twice").build());
+        assertThat(none.getError().getText()).isEqualTo("twice takes 1 argument(s), but 0 were given");
+        assertThat(none.getError().hasFunctionArgument()).isFalse();
+        Tfplugin6.CallFunction.Response unknown = DirectCall.unary(
+                service::callFunction,
+                Tfplugin6.CallFunction.Request.newBuilder()
+                        .setName("twice")
+                        .addArguments(Tfplugin6.DynamicValue.newBuilder()
+                                .setMsgpack(ByteString.copyFrom(
+                                        CtyMsgpack.encode(CtyValue.unknown(CtyType.NUMBER), CtyType.NUMBER))))
+                        .build());
+        assertThat(unknown.hasError()).isFalse();
+        assertThat(CtyMsgpack.decode(unknown.getResult().getMsgpack().toByteArray(), CtyType.NUMBER)
+                        .isKnown())
+                .isFalse();
+    }
+
     private static Tfplugin6.DynamicValue numberArg(long n) throws Exception {
         return Tfplugin6.DynamicValue.newBuilder()
                 .setMsgpack(ByteString.copyFrom(CtyMsgpack.encode(CtyValue.number(n), CtyType.NUMBER)))
