@@ -58,7 +58,7 @@ public final class ProviderConfigSchema {
                                                 + "from `~/.ssh/config` when `use_ssh_config` is set, else the user running Terraform."))
                 .attribute(Attribute.number(PORT)
                         .optional()
-                        .validators(Validators.between(1, 65535))
+                        .validators(Validators.wholeNumberBetween(1, 65535))
                         .markdownDescription("SSH port for hosts that do not name one (`host:port`). Default: 22."))
                 .attribute(Attribute.string(PRIVATE_KEY)
                         .optional()
@@ -111,7 +111,7 @@ public final class ProviderConfigSchema {
                                                 "Login user on the bastion. Default: the provider's `user`."))
                                 .attribute(Attribute.number(PORT)
                                         .optional()
-                                        .validators(Validators.between(1, 65535))
+                                        .validators(Validators.wholeNumberBetween(1, 65535))
                                         .markdownDescription("SSH port of the bastion. Default: 22."))
                                 .attribute(Attribute.string(PRIVATE_KEY)
                                         .optional()
@@ -146,7 +146,7 @@ public final class ProviderConfigSchema {
                                 + "user's home. Default: `\".cache/multikernel\"`."))
                 .attribute(Attribute.number(PER_HOST_CONCURRENCY)
                         .optional()
-                        .validators(Validators.between(1, 10))
+                        .validators(Validators.wholeNumberBetween(1, 10))
                         .markdownDescription(
                                 "Commands run at once on one host (over one SSH connection). " + "Default: 4."))
                 .build();

@@ -176,7 +176,7 @@ class ProviderConfigReaderTest {
         assertThat(error(d, CtyPath.ROOT.attr("host_key_policy"))).contains("\"strict\" or \"accept-new\"");
         assertThat(error(d, CtyPath.ROOT.attr("known_hosts_files"))).contains("known_hosts_files is empty");
         assertThat(error(d, CtyPath.ROOT.attr("user"))).contains("\"a b\" is not a user name");
-        assertThat(error(d, CtyPath.ROOT.attr("port"))).contains("port must be a whole number from 1 to 65535");
+        assertThat(error(d, CtyPath.ROOT.attr("port"))).contains("port must be a whole number between 1 and 65535");
     }
 
     @Test
