@@ -90,6 +90,31 @@ public final class TfObject implements LogValue {
         return get(name).isKnown();
     }
 
+    /**
+     * Whether the attribute is known and, for a list, set or map, each of its elements is known too
+     * (their own attributes may not be): a configuration can hold {@code [local.x]} with {@code x}
+     * not known yet. Check it before {@link #objects} and {@link #strings} in plan-time code.
+     */
+    public boolean elementsKnown(String name) {
+        CtyValue v = get(name);
+        if (!v.isKnown()) {
+            return false;
+        }
+        if (v.isNull()) {
+            return true;
+        }
+        if (v instanceof CtyValue.ListVal l) {
+            return l.elements().stream().allMatch(CtyValue::isKnown);
+        }
+        if (v instanceof CtyValue.SetVal st) {
+            return st.elements().stream().allMatch(CtyValue::isKnown);
+        }
+        if (v instanceof CtyValue.MapVal m) {
+            return m.entries().values().stream().allMatch(CtyValue::isKnown);
+        }
+        return true;
+    }
+
     public boolean isWhollyKnown() {
         return value.isWhollyKnown();
     }

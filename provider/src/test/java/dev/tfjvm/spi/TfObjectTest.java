@@ -88,6 +88,31 @@ class TfObjectTest {
     }
 
     @Test
+    void elementsKnownLooksIntoCollections() {
+        TfObject o = TfObject.empty(BLOCK).with("name", "n");
+        CtyType endpoint = BLOCK.impliedType().attributes().get("endpoints");
+        CtyType element = ((CtyType.ListType) endpoint).element();
+        assertThat(o.elementsKnown("endpoints")).as("null").isTrue();
+        assertThat(o.withUnknown("endpoints").elementsKnown("endpoints")).isFalse();
+        TfObject withUnknownElement = o.with("endpoints", CtyValue.list(element, List.of(CtyValue.unknown(element))));
+        assertThat(withUnknownElement.isKnown("endpoints")).isTrue();
+        assertThat(withUnknownElement.elementsKnown("endpoints")).isFalse();
+        TfObject withUnknownUrl = o.with(
+                "endpoints",
+                CtyValue.list(
+                        element,
+                        List.of(CtyValue.object(
+                                (CtyType.ObjectType) element, Map.of("url", CtyValue.unknown(CtyType.STRING))))));
+        assertThat(withUnknownUrl.elementsKnown("endpoints"))
+                .as("an element's attributes may be unknown")
+                .isTrue();
+        assertThat(o.with("tags", CtyValue.map(CtyType.STRING, Map.of("a", CtyValue.unknown(CtyType.STRING))))
+                        .elementsKnown("tags"))
+                .isFalse();
+        assertThat(o.elementsKnown("name")).isTrue();
+    }
+
+    @Test
     void mistakesNameTheAttributeAndWhatExists() {
         TfObject o = TfObject.empty(BLOCK);
         assertThatThrownBy(() -> o.get("nmae"))

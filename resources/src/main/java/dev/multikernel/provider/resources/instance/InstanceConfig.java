@@ -83,7 +83,7 @@ record InstanceConfig(
                 HALT_TIMEOUT,
                 FORCE_HALT,
                 ALLOW_RESTART)) {
-            if (!object.isKnown(a)) {
+            if (!object.elementsKnown(a)) {
                 ok = false;
             }
         }

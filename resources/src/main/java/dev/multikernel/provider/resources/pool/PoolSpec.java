@@ -121,7 +121,7 @@ record PoolSpec(Optional<Cpus> cpus, Optional<List<Memory>> memory, Optional<Lis
             }
         }
         Optional<List<Memory>> memory = Optional.empty();
-        if (!object.isKnown(MEMORY)) {
+        if (!object.elementsKnown(MEMORY)) {
             known = false;
         } else if (!object.isNull(MEMORY)) {
             List<Memory> chunks = new ArrayList<>();
@@ -161,7 +161,7 @@ record PoolSpec(Optional<Cpus> cpus, Optional<List<Memory>> memory, Optional<Lis
             memory = Optional.of(chunks);
         }
         Optional<List<Device>> devices = Optional.empty();
-        if (!object.isKnown(DEVICES)) {
+        if (!object.elementsKnown(DEVICES)) {
             known = false;
         } else if (!object.isNull(DEVICES)) {
             List<Device> list = new ArrayList<>();
