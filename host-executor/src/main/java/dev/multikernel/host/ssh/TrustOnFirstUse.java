@@ -40,6 +40,11 @@ public final class TrustOnFirstUse implements HostKeyPolicy {
     }
 
     @Override
+    public List<Path> knownHostsFiles() {
+        return known.files();
+    }
+
+    @Override
     public HostKeyVerdict verify(String host, int port, PublicKey key) {
         synchronized (FILE_LOCKS.computeIfAbsent(file, f -> new Object())) {
             HostKeyVerdict verdict = known.verify(host, port, key);

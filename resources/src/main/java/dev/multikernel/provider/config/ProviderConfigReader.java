@@ -249,7 +249,15 @@ public final class ProviderConfigReader {
                                 + " key: give the whole text of a key file, from \"-----BEGIN ... PRIVATE KEY-----\" to its"
                                 + " END line (for a path, use private_key_file)");
             } else {
-                sources.add(new AuthSource.PrivateKeyText(where + "private_key", text.get(), passphrase));
+                AuthSource.PrivateKeyText key =
+                        new AuthSource.PrivateKeyText(where + "private_key", text.get(), passphrase);
+                Optional<String> problem = key.problem();
+                if (problem.isPresent()) {
+                    // The message names the attribute and says what is wrong; it quotes no key material.
+                    diagnostics.error(at.attr(PRIVATE_KEY), SUMMARY, problem.get());
+                } else {
+                    sources.add(key);
+                }
             }
             return true;
         }
