@@ -407,6 +407,40 @@ class ProviderServiceTest {
     }
 
     @Test
+    void codeFarFromTheContextCanWarnTheOperationRunningOnItsThread() throws Exception {
+        assertThat(dev.tfjvm.spi.CurrentOperation.get())
+                .as("outside an operation")
+                .isEmpty();
+        ProviderService far = new ProviderService(new TestProvider() {
+            @Override
+            public List<Resource> resources() {
+                return List.of(new Thing() {
+                    @Override
+                    public void modifyPlan(dev.tfjvm.spi.PlanContext plan) {
+                        dev.tfjvm.spi.CurrentOperation.get()
+                                .orElseThrow()
+                                .diagnostics()
+                                .warning("Noted", "by a connection pool");
+                    }
+                });
+            }
+        });
+        Tfplugin6.PlanResourceChange.Response r = DirectCall.unary(
+                far::planResourceChange,
+                Tfplugin6.PlanResourceChange.Request.newBuilder()
+                        .setTypeName("t_thing")
+                        .setPriorState(dv(CtyValue.nullOf(type)))
+                        .setProposedNewState(dv(config("a")))
+                        .setConfig(dv(config("a")))
+                        .build());
+        assertThat(r.hasPlannedState()).isTrue();
+        assertThat(r.getDiagnosticsList()).singleElement().satisfies(d -> {
+            assertThat(d.getSeverity()).isEqualTo(Tfplugin6.Diagnostic.Severity.WARNING);
+            assertThat(d.getSummary() + ": " + d.getDetail()).isEqualTo("Noted: by a connection pool");
+        });
+    }
+
+    @Test
     void aFunctionCalledWithTooFewArgumentsOrAnUnknownOneDoesNotRunIt() throws Exception {
         Tfplugin6.CallFunction.Response none = DirectCall.unary(
                 service::callFunction,

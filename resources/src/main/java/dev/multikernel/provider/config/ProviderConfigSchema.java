@@ -92,8 +92,9 @@ public final class ProviderConfigSchema {
                         .optional()
                         .validators(Validators.oneOf(POLICY_STRICT, POLICY_ACCEPT_NEW))
                         .markdownDescription("`strict` (default): an unknown or changed host key is an error. "
-                                + "`accept-new`: the key of a host never seen before is recorded and accepted "
-                                + "(trust on first use); a changed key is still an error."))
+                                + "`accept-new`: the key of a host never seen before is recorded in the first "
+                                + "`known_hosts_files` file and accepted (trust on first use), by a plan too, which "
+                                + "then warns that it did; a changed key is still an error."))
                 .block(
                         PROXY_JUMP,
                         Nesting.SINGLE,
