@@ -2,6 +2,7 @@ package dev.tfjvm.server;
 
 import dev.tfjvm.diag.Diagnostics;
 import dev.tfjvm.log.Log;
+import dev.tfjvm.spi.AttributeValueException;
 import dev.tfjvm.spi.CurrentOperation;
 import dev.tfjvm.spi.OperationCancelledException;
 import dev.tfjvm.spi.OperationContext;
@@ -122,6 +123,9 @@ final class OperationRunner {
             Throwable cause = e.getCause();
             if (cause instanceof ResourceException re) {
                 throw re;
+            }
+            if (cause instanceof AttributeValueException ave) {
+                throw ave.toResourceException();
             }
             throw new ResourceException(
                     "Unexpected provider error during " + what,

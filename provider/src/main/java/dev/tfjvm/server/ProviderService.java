@@ -586,6 +586,9 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase impleme
         } catch (ResourceException e) {
             d.add(toDiagnostic(e));
             builder = fresh.get();
+        } catch (dev.tfjvm.spi.AttributeValueException e) {
+            d.add(toDiagnostic(e.toResourceException()));
+            builder = fresh.get();
         } catch (CtyDecodeException e) {
             d.error("Provider could not read Terraform's request", e.getMessage());
             builder = fresh.get();

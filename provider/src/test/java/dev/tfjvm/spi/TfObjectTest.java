@@ -88,6 +88,34 @@ class TfObjectTest {
     }
 
     @Test
+    void aNumberNoLongCanHoldIsAnErrorNamingTheAttribute() {
+        TfObject o = TfObject.empty(BLOCK).with("name", "n");
+        assertThat(o.with("size", new BigDecimal("7")).longValue("size")).contains(7L);
+        assertThatThrownBy(() -> o.with("size", new BigDecimal("1.5")).longValue("size"))
+                .isInstanceOfSatisfying(AttributeValueException.class, e -> {
+                    assertThat(e.attribute()).isEqualTo("size");
+                    assertThat(e.detail()).isEqualTo("size is 1.5: it must be a whole number.");
+                    assertThat(e.toResourceException().summary()).isEqualTo("Invalid value for size");
+                });
+        assertThatThrownBy(() -> o.with("size", new BigDecimal("1e30")).longValue("size"))
+                .isInstanceOfSatisfying(
+                        AttributeValueException.class,
+                        e -> assertThat(e.detail())
+                                .isEqualTo(
+                                        "size is 1000000000000000000000000000000: it must be a whole number of at most 19"
+                                                + " digits."));
+        TfObject inf = o.with("size", CtyValue.number(dev.tfjvm.cty.CtyNumber.POSITIVE_INFINITY));
+        assertThatThrownBy(() -> inf.longValue("size"))
+                .isInstanceOfSatisfying(
+                        AttributeValueException.class,
+                        e -> assertThat(e.detail()).isEqualTo("size is +Inf: it must be a whole number."));
+        assertThatThrownBy(() -> inf.number("size"))
+                .isInstanceOfSatisfying(
+                        AttributeValueException.class,
+                        e -> assertThat(e.detail()).isEqualTo("size is +Inf: it must be a finite number."));
+    }
+
+    @Test
     void elementsKnownLooksIntoCollections() {
         TfObject o = TfObject.empty(BLOCK).with("name", "n");
         CtyType endpoint = BLOCK.impliedType().attributes().get("endpoints");

@@ -201,7 +201,9 @@ class InputFuzzTest {
             ProviderService service, Resource res, Gen g, StringBuilder input, List<String> p) {
         Block block = res.schema().block();
         CtyType.ObjectType type = block.impliedType();
-        CtyValue config = g.object(block, Gen.Mode.CONFIG);
+        // Half the cases start from a configuration that plans, with a few attributes changed, so the
+        // planner's depths see odd values too, not only validation.
+        CtyValue config = g.r.nextBoolean() ? g.mutated(template(res), block) : g.object(block, Gen.Mode.CONFIG);
         input.append("config ").append(config);
         if (g.r.nextInt(20) == 0) {
             // A value of another type on the wire than the schema says.
@@ -275,7 +277,9 @@ class InputFuzzTest {
     private static void providerCase(ProviderService service, Gen g, StringBuilder input, List<String> p) {
         Block block = ProviderConfigSchema.block();
         CtyType.ObjectType type = block.impliedType();
-        CtyValue config = g.object(block, Gen.Mode.CONFIG);
+        // Half from the empty provider block (valid), with a few attributes changed.
+        CtyValue config =
+                g.r.nextBoolean() ? g.mutated(TfObject.empty(block), block) : g.object(block, Gen.Mode.CONFIG);
         input.append("config ").append(config);
         Tfplugin6.ValidateProviderConfig.Response v = DirectCall.unary(
                 service::validateProviderConfig,
@@ -332,6 +336,23 @@ class InputFuzzTest {
 
     private static boolean mentionsJava(String text) {
         return text.contains("java.") || text.contains("Exception") || text.contains("\tat ");
+    }
+
+    /** A configuration of {@code res} that plans on {@link #HOST}. */
+    private static TfObject template(Resource res) {
+        TfObject c = TfObject.empty(res.schema().block()).with("host", "h1");
+        return switch (res.typeName()) {
+            case "multikernel_pool" ->
+                c.with("cpus", "4-7")
+                        .with("memory", List.of(c.newNested("memory").with("size", "1GiB")));
+            case "multikernel_instance" ->
+                c.with("name", "web")
+                        .with("cpus", "4-5")
+                        .with("memory", "256MiB")
+                        .with("kernel", "/boot/vmlinuz-mk");
+            case "multikernel_overlay" -> c.with("cpu_add", "2-3");
+            default -> throw new IllegalArgumentException(res.typeName());
+        };
     }
 
     /** Terraform's proposed new state: the configuration, computed attributes it leaves null taken from the prior state. */
@@ -559,6 +580,25 @@ class InputFuzzTest {
                 attrs.put(b.typeName(), block(b, mode));
             }
             return CtyValue.object(block.impliedType(), attrs);
+        }
+
+        /** {@code base} with up to three of its configurable attributes given random values. */
+        CtyValue mutated(TfObject base, Block block) {
+            List<Attribute> settable = block.attributes().stream()
+                    .filter(a -> a.optional() || a.required())
+                    .toList();
+            TfObject out = base;
+            for (int i = r.nextInt(4); i > 0; i--) {
+                Attribute a = settable.get(r.nextInt(settable.size()));
+                CtyValue v = a.nested().isPresent()
+                        ? nested(a, a.nested().get(), Mode.CONFIG)
+                        : value(a.type(), a.name(), Mode.CONFIG, 0);
+                if (a.required() && v.isNull()) {
+                    continue;
+                }
+                out = out.with(a.name(), v);
+            }
+            return out.value();
         }
 
         /** {@code config} with the attributes whose type {@code wrong} changed given a (non-null) value of it. */
