@@ -251,7 +251,9 @@ public final class ProviderConfigReader {
             } else {
                 AuthSource.PrivateKeyText key =
                         new AuthSource.PrivateKeyText(where + "private_key", text.get(), passphrase);
-                Optional<String> problem = key.problem();
+                // A passphrase not known yet (from a secret read at apply) is checked with the key at connect time.
+                Optional<String> problem =
+                        config.get(PRIVATE_KEY_PASSPHRASE).isWhollyKnown() ? key.problem() : Optional.empty();
                 if (problem.isPresent()) {
                     // The message names the attribute and says what is wrong; it quotes no key material.
                     diagnostics.error(at.attr(PRIVATE_KEY), SUMMARY, problem.get());

@@ -167,6 +167,31 @@ class ProviderConfigReaderTest {
     }
 
     @Test
+    void anEncryptedKeyWhosePassphraseIsNotKnownYetIsNotAnError() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("mk-key-");
+        java.nio.file.Path key = dir.resolve("id");
+        Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "secret", "-f", key.toString())
+                .redirectErrorStream(true)
+                .start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor()).isZero();
+        String encrypted = java.nio.file.Files.readString(key);
+        Diagnostics unknown = new Diagnostics();
+        ProviderConfigReader.validate(
+                config().with("private_key", encrypted).withUnknown("private_key_passphrase"), unknown);
+        assertThat(unknown.all()).isEmpty();
+        Diagnostics missing = new Diagnostics();
+        ProviderConfigReader.validate(config().with("private_key", encrypted), missing);
+        assertThat(error(missing, CtyPath.ROOT.attr("private_key")))
+                .isEqualTo("private key private_key is encrypted: configure its passphrase, or load it into ssh-agent"
+                        + " (ssh-add) and use the agent");
+        Diagnostics right = new Diagnostics();
+        ProviderConfigReader.validate(
+                config().with("private_key", encrypted).with("private_key_passphrase", "secret"), right);
+        assertThat(right.all()).isEmpty();
+    }
+
+    @Test
     void keyTextIsUsedAndTheAgentAddedOnlyWhenAskedOrAvailable() {
         String pem = realKey();
         ProviderSettings s = ProviderConfigReader.read(
