@@ -107,7 +107,7 @@ class PartialFailureIT {
     @Test
     void aConnectionThatDropsAfterTheHostCreatedTheInstanceIsResolvedByReadingTheKernel() {
         // create, load and start are one request; it runs to its end on the host; the answer is lost
-        faults.dropConnectionAtCommand(CommandDrop.AFTER_EXIT, "batch");
+        faults.dropConnectionAtCommand(CommandDrop.AFTER_EXIT, " overlay-apply load exec ");
         answerLostYetApplied("create, load and start instance \"web\"");
     }
 

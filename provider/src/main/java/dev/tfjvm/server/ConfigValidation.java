@@ -34,6 +34,12 @@ final class ConfigValidation {
             boolean writeOnlyAllowed,
             Diagnostics d,
             Consumer<Diagnostics> authorCheck) {
+        List<Diagnostic> nulls = nullElements(block, CtyPath.ROOT, config);
+        if (!nulls.isEmpty()) {
+            // The author's code reads objects from these collections: it is not given a null one.
+            d.addAll(nulls);
+            return;
+        }
         Diagnostics schema = new Diagnostics();
         validate(block, config, writeOnlyAllowed, schema);
         if (config instanceof CtyValue.ObjectVal o) {
@@ -58,6 +64,90 @@ final class ConfigValidation {
                 d.add(e);
             }
         }
+    }
+
+    /**
+     * The schema's validators and the cross-attribute {@code validators} once more, for a
+     * configuration that is about to be planned, configured or read with: Terraform validates
+     * first, but a value validate saw as unknown is checked only now, and an RPC may come without
+     * a validation at all. Adds only the errors (validate gave the warnings already) and says
+     * whether there were any: the provider's code then never sees a value its schema refuses.
+     */
+    static boolean refuses(Block block, List<ConfigValidator> validators, CtyValue config, Diagnostics d) {
+        if (config.isNull()) {
+            return false;
+        }
+        List<Diagnostic> nulls = nullElements(block, CtyPath.ROOT, config);
+        if (!nulls.isEmpty()) {
+            d.addAll(nulls);
+            return true;
+        }
+        Diagnostics schema = new Diagnostics();
+        validate(block, config, true, schema);
+        if (config instanceof CtyValue.ObjectVal o) {
+            validators.forEach(v -> v.validate(o, schema));
+        }
+        List<Diagnostic> errors =
+                schema.all().stream().filter(Diagnostic::isError).toList();
+        d.addAll(errors);
+        return !errors.isEmpty();
+    }
+
+    /**
+     * A null element of a nested attribute's list, set or map ({@code memory = [null]}): Terraform
+     * lets it through (nested attributes, unlike blocks, may be assigned null), but it is no object
+     * of the nested schema, so it is an error on the element and the provider never reads it.
+     */
+    private static List<Diagnostic> nullElements(Block block, CtyPath path, CtyValue obj) {
+        List<Diagnostic> out = new java.util.ArrayList<>();
+        if (!(obj instanceof CtyValue.ObjectVal o)) {
+            return out;
+        }
+        for (Attribute a : block.attributes()) {
+            if (a.nested().isEmpty()) {
+                continue;
+            }
+            CtyPath p = path.attr(a.name());
+            CtyValue v = o.get(a.name());
+            Block inner = new Block(a.nested().get().attributes(), List.of(), Description.NONE, Deprecation.NONE);
+            java.util.function.BiConsumer<CtyPath, CtyValue> element = (at, e) -> {
+                if (e.isNull()) {
+                    out.add(Diagnostic.error(
+                            at,
+                            "Null element in " + a.name(),
+                            at + " is null: each element of " + p + " must be an object. Remove the null element."));
+                } else {
+                    out.addAll(nullElements(inner, at, e));
+                }
+            };
+            if (v instanceof CtyValue.ListVal l) {
+                for (int i = 0; i < l.elements().size(); i++) {
+                    element.accept(p.index(i), l.elements().get(i));
+                }
+            } else if (v instanceof CtyValue.SetVal s) {
+                s.elements().forEach(e -> element.accept(p, e));
+            } else if (v instanceof CtyValue.MapVal m) {
+                m.entries().forEach((k, e) -> element.accept(p.key(k), e));
+            } else {
+                out.addAll(nullElements(inner, p, v));
+            }
+        }
+        for (NestedBlock b : block.blocks()) {
+            CtyValue v = o.get(b.typeName());
+            CtyPath p = path.attr(b.typeName());
+            if (v instanceof CtyValue.ListVal l) {
+                for (int i = 0; i < l.elements().size(); i++) {
+                    out.addAll(nullElements(b.block(), p.index(i), l.elements().get(i)));
+                }
+            } else if (v instanceof CtyValue.SetVal s) {
+                s.elements().forEach(e -> out.addAll(nullElements(b.block(), p, e)));
+            } else if (v instanceof CtyValue.MapVal m) {
+                m.entries().forEach((k, e) -> out.addAll(nullElements(b.block(), p.key(k), e)));
+            } else {
+                out.addAll(nullElements(b.block(), p, v));
+            }
+        }
+        return out;
     }
 
     private static void object(Block block, CtyPath path, CtyValue obj, boolean writeOnlyAllowed, Diagnostics d) {

@@ -2,6 +2,8 @@ package dev.tfjvm.server;
 
 import dev.tfjvm.diag.Diagnostics;
 import dev.tfjvm.log.Log;
+import dev.tfjvm.spi.AttributeValueException;
+import dev.tfjvm.spi.CurrentOperation;
 import dev.tfjvm.spi.OperationCancelledException;
 import dev.tfjvm.spi.OperationContext;
 import dev.tfjvm.spi.ResourceException;
@@ -84,7 +86,14 @@ final class OperationRunner {
     <T> T run(String what, Optional<Duration> timeout, Diagnostics diagnostics, Work<T> work) throws ResourceException {
         Context context =
                 new Context(what, diagnostics, timeout.map(t -> Instant.now().plus(t)));
-        FutureTask<T> future = new FutureTask<>(() -> work.run(context));
+        FutureTask<T> future = new FutureTask<>(() -> {
+            CurrentOperation.Binding bound = CurrentOperation.bind(context);
+            try {
+                return work.run(context);
+            } finally {
+                bound.close();
+            }
+        });
         Running running = new Running(context, future);
         // Registered before it starts, so a StopProvider arriving at any moment reaches it.
         inFlight.add(running);
@@ -114,6 +123,9 @@ final class OperationRunner {
             Throwable cause = e.getCause();
             if (cause instanceof ResourceException re) {
                 throw re;
+            }
+            if (cause instanceof AttributeValueException ave) {
+                throw ave.toResourceException();
             }
             throw new ResourceException(
                     "Unexpected provider error during " + what,

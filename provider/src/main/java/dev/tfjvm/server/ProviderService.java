@@ -134,6 +134,9 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase impleme
                             ? request.getClientCapabilities().getWriteOnlyAttributesAllowed()
                             : writeOnlyAllowed;
                     CtyValue raw = Wire.decode(request.getConfig(), providerSchema.impliedType());
+                    if (ConfigValidation.refuses(providerSchema.block(), provider.configValidators(), raw, d)) {
+                        return Tfplugin6.ConfigureProvider.Response.newBuilder();
+                    }
                     TfObject config = raw.isNull()
                             ? TfObject.empty(providerSchema.block())
                             : TfObject.of(providerSchema.block(), raw);
@@ -301,6 +304,9 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase impleme
                     if (proposed.isNull()) {
                         return b.setPlannedState(Wire.encode(proposed, rt.type));
                     }
+                    if (ConfigValidation.refuses(rt.block, rt.resource.configValidators(), config, d)) {
+                        return b;
+                    }
                     PlanEngine.Result framework = PlanEngine.plan(rt.block, prior, config, proposed);
                     List<CtyPath> replace = new ArrayList<>(framework.requiresReplace());
                     Contexts.Plan plan = runner.run("plan " + rt.resource.typeName(), Optional.empty(), d, ctx -> {
@@ -454,7 +460,17 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase impleme
                 d -> {
                     DataSource ds = dataSource(request.getTypeName());
                     CtyType.ObjectType type = ds.schema().impliedType();
-                    TfObject config = TfObject.of(ds.schema().block(), Wire.decode(request.getConfig(), type));
+                    CtyValue raw = Wire.decode(request.getConfig(), type);
+                    if (raw.isNull()) {
+                        d.error(
+                                "Provider could not read Terraform's request",
+                                "the data source's configuration is null");
+                        return Tfplugin6.ReadDataSource.Response.newBuilder();
+                    }
+                    if (ConfigValidation.refuses(ds.schema().block(), ds.configValidators(), raw, d)) {
+                        return Tfplugin6.ReadDataSource.Response.newBuilder();
+                    }
+                    TfObject config = TfObject.of(ds.schema().block(), raw);
                     TfObject result = runner.run(
                             "read data source " + ds.typeName(),
                             Optional.empty(),
@@ -514,6 +530,25 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase impleme
                 }
                 args.add(v);
             }
+            int required = f.parameters().size();
+            if (args.size() < required) {
+                throw new ProviderFunction.FunctionException(
+                        f.name() + " takes " + (f.variadicParameter().isPresent() ? "at least " : "") + required
+                                + " argument(s), but " + args.size() + " were given");
+            }
+            for (int i = 0; i < args.size(); i++) {
+                ProviderFunction.Parameter p = i < required
+                        ? f.parameters().get(i)
+                        : f.variadicParameter().orElseThrow();
+                if (!p.allowUnknown() && !args.get(i).isWhollyKnown()) {
+                    // What Terraform does itself for such a parameter: the result is not known yet.
+                    reply(
+                            out,
+                            b.setResult(Wire.encode(CtyValue.unknown(f.returnType()), f.returnType()))
+                                    .build());
+                    return;
+                }
+            }
             CtyValue result = f.call(args);
             reply(out, b.setResult(Wire.encode(result, f.returnType())).build());
         } catch (ProviderFunction.FunctionException e) {
@@ -550,6 +585,9 @@ public final class ProviderService extends ProviderGrpc.ProviderImplBase impleme
             builder = handler.handle(d);
         } catch (ResourceException e) {
             d.add(toDiagnostic(e));
+            builder = fresh.get();
+        } catch (dev.tfjvm.spi.AttributeValueException e) {
+            d.add(toDiagnostic(e.toResourceException()));
             builder = fresh.get();
         } catch (CtyDecodeException e) {
             d.error("Provider could not read Terraform's request", e.getMessage());

@@ -1,5 +1,6 @@
 package dev.tfjvm.spi;
 
+import dev.tfjvm.cty.CtyNumber;
 import dev.tfjvm.cty.CtyType;
 import dev.tfjvm.cty.CtyValue;
 import dev.tfjvm.log.Log;
@@ -90,6 +91,31 @@ public final class TfObject implements LogValue {
         return get(name).isKnown();
     }
 
+    /**
+     * Whether the attribute is known and, for a list, set or map, each of its elements is known too
+     * (their own attributes may not be): a configuration can hold {@code [local.x]} with {@code x}
+     * not known yet. Check it before {@link #objects} and {@link #strings} in plan-time code.
+     */
+    public boolean elementsKnown(String name) {
+        CtyValue v = get(name);
+        if (!v.isKnown()) {
+            return false;
+        }
+        if (v.isNull()) {
+            return true;
+        }
+        if (v instanceof CtyValue.ListVal l) {
+            return l.elements().stream().allMatch(CtyValue::isKnown);
+        }
+        if (v instanceof CtyValue.SetVal st) {
+            return st.elements().stream().allMatch(CtyValue::isKnown);
+        }
+        if (v instanceof CtyValue.MapVal m) {
+            return m.entries().values().stream().allMatch(CtyValue::isKnown);
+        }
+        return true;
+    }
+
     public boolean isWhollyKnown() {
         return value.isWhollyKnown();
     }
@@ -102,12 +128,36 @@ public final class TfObject implements LogValue {
         return string(name).orElseThrow(() -> new IllegalStateException(name + " is null"));
     }
 
+    /** @throws AttributeValueException for an infinity, which has no decimal value */
     public Optional<BigDecimal> number(String name) {
-        return known(name).map(v -> ((CtyValue.Num) v).value().bigDecimalValue());
+        return known(name).map(v -> {
+            CtyNumber n = ((CtyValue.Num) v).value();
+            if (n.isInfinite()) {
+                throw new AttributeValueException(name, name + " is " + n + ": it must be a finite number.");
+            }
+            return n.bigDecimalValue();
+        });
     }
 
+    /** @throws AttributeValueException for a fraction, an infinity or a number outside the range of a long */
     public Optional<Long> longValue(String name) {
-        return known(name).map(v -> ((CtyValue.Num) v).value().longValueExact());
+        return known(name).map(v -> {
+            CtyNumber n = ((CtyValue.Num) v).value();
+            if (!n.fitsLong()) {
+                throw new AttributeValueException(
+                        name,
+                        name + " is " + shown(n) + ": it must be a whole number"
+                                + (n.isIntegral() ? " of at most 19 digits." : "."));
+            }
+            return n.longValueExact();
+        });
+    }
+
+    private static String shown(CtyNumber n) {
+        String plain = n.toString();
+        return plain.length() <= 40
+                ? plain
+                : plain.substring(0, 20) + "… (a number of " + plain.length() + " characters)";
     }
 
     public Optional<Boolean> bool(String name) {

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
 class ProviderServiceTest {
     static volatile CountDownLatch SLOW_STARTED = new CountDownLatch(1);
 
-    static final class Thing implements Resource {
+    static class Thing implements Resource {
         @Override
         public String typeName() {
             return "t_thing";
@@ -102,7 +102,7 @@ class ProviderServiceTest {
         public void delete(DeleteContext c) {}
     }
 
-    static final class TestProvider implements Provider {
+    static class TestProvider implements Provider {
         @Override
         public String typeName() {
             return "t";
@@ -297,6 +297,168 @@ class ProviderServiceTest {
                         .addArguments(Tfplugin6.DynamicValue.getDefaultInstance())
                         .build());
         assertThat(none.getError().getText()).contains("must not be null");
+    }
+
+    @Test
+    void planRefusesAValueTheSchemasValidatorsRefuseBeforeTheResourceSeesIt() throws Exception {
+        // Terraform validates first; a plan that comes with a refused value anyway (a value validate saw as
+        // unknown) gets the validator's error, never the resource's code.
+        Tfplugin6.PlanResourceChange.Response r = DirectCall.unary(
+                service::planResourceChange,
+                Tfplugin6.PlanResourceChange.Request.newBuilder()
+                        .setTypeName("t_thing")
+                        .setPriorState(dv(CtyValue.nullOf(type)))
+                        .setProposedNewState(dv(config("zzz")))
+                        .setConfig(dv(config("zzz")))
+                        .build());
+        assertThat(r.hasPlannedState()).isFalse();
+        assertThat(r.getDiagnosticsList())
+                .as("the error only: validate gave the warnings")
+                .singleElement()
+                .satisfies(d -> {
+                    assertThat(d.getSeverity()).isEqualTo(Tfplugin6.Diagnostic.Severity.ERROR);
+                    assertThat(d.getDetail()).isEqualTo("\"zzz\" is not one of: a, b, slow.");
+                    assertThat(d.getAttribute().getSteps(0).getAttributeName()).isEqualTo("name");
+                });
+    }
+
+    @Test
+    void aNullElementOfANestedAttributeIsAnErrorAndTheResourceNeverReadsIt() throws Exception {
+        ProviderService nested = new ProviderService(new TestProvider() {
+            @Override
+            public List<Resource> resources() {
+                return List.of(new Thing() {
+                    @Override
+                    public String typeName() {
+                        return "t_nested";
+                    }
+
+                    @Override
+                    public Schema schema() {
+                        return Schema.of(Block.builder()
+                                .attribute(Attribute.nested(
+                                                "memory",
+                                                dev.tfjvm.schema.Nesting.LIST,
+                                                Attribute.string("size").required())
+                                        .optional())
+                                .build());
+                    }
+
+                    @Override
+                    public Optional<OperationTimeouts> timeouts() {
+                        return Optional.empty();
+                    }
+
+                    @Override
+                    public void validate(TfObject config, Diagnostics d) {
+                        config.objects("memory").forEach(m -> m.requireString("size"));
+                    }
+                });
+            }
+        });
+        CtyType.ObjectType t = Schema.of(Block.builder()
+                        .attribute(Attribute.nested(
+                                        "memory",
+                                        dev.tfjvm.schema.Nesting.LIST,
+                                        Attribute.string("size").required())
+                                .optional())
+                        .build())
+                .impliedType();
+        CtyType.ObjectType element =
+                (CtyType.ObjectType) ((CtyType.ListType) t.attributes().get("memory")).element();
+        CtyValue config = CtyValue.object(
+                t,
+                Map.of(
+                        "memory",
+                        CtyValue.list(
+                                element,
+                                List.of(
+                                        CtyValue.object(element, Map.of("size", CtyValue.string("1GiB"))),
+                                        CtyValue.nullOf(element)))));
+        Tfplugin6.DynamicValue dv = Tfplugin6.DynamicValue.newBuilder()
+                .setMsgpack(ByteString.copyFrom(CtyMsgpack.encode(config, t)))
+                .build();
+        Tfplugin6.ValidateResourceConfig.Response v = DirectCall.unary(
+                nested::validateResourceConfig,
+                Tfplugin6.ValidateResourceConfig.Request.newBuilder()
+                        .setTypeName("t_nested")
+                        .setConfig(dv)
+                        .build());
+        assertThat(v.getDiagnosticsList()).singleElement().satisfies(d -> {
+            assertThat(d.getSummary()).isEqualTo("Null element in memory");
+            assertThat(d.getDetail())
+                    .isEqualTo("memory[1] is null: each element of memory must be an object. Remove the null element.");
+            assertThat(d.getAttribute().getStepsList())
+                    .extracting(s -> s.hasAttributeName() ? s.getAttributeName() : "[" + s.getElementKeyInt() + "]")
+                    .containsExactly("memory", "[1]");
+        });
+        Tfplugin6.PlanResourceChange.Response p = DirectCall.unary(
+                nested::planResourceChange,
+                Tfplugin6.PlanResourceChange.Request.newBuilder()
+                        .setTypeName("t_nested")
+                        .setPriorState(Tfplugin6.DynamicValue.newBuilder()
+                                .setMsgpack(ByteString.copyFrom(CtyMsgpack.encode(CtyValue.nullOf(t), t))))
+                        .setProposedNewState(dv)
+                        .setConfig(dv)
+                        .build());
+        assertThat(p.getDiagnosticsList())
+                .extracting(Tfplugin6.Diagnostic::getSummary)
+                .containsExactly("Null element in memory");
+    }
+
+    @Test
+    void codeFarFromTheContextCanWarnTheOperationRunningOnItsThread() throws Exception {
+        assertThat(dev.tfjvm.spi.CurrentOperation.get())
+                .as("outside an operation")
+                .isEmpty();
+        ProviderService far = new ProviderService(new TestProvider() {
+            @Override
+            public List<Resource> resources() {
+                return List.of(new Thing() {
+                    @Override
+                    public void modifyPlan(dev.tfjvm.spi.PlanContext plan) {
+                        dev.tfjvm.spi.CurrentOperation.get()
+                                .orElseThrow()
+                                .diagnostics()
+                                .warning("Noted", "by a connection pool");
+                    }
+                });
+            }
+        });
+        Tfplugin6.PlanResourceChange.Response r = DirectCall.unary(
+                far::planResourceChange,
+                Tfplugin6.PlanResourceChange.Request.newBuilder()
+                        .setTypeName("t_thing")
+                        .setPriorState(dv(CtyValue.nullOf(type)))
+                        .setProposedNewState(dv(config("a")))
+                        .setConfig(dv(config("a")))
+                        .build());
+        assertThat(r.hasPlannedState()).isTrue();
+        assertThat(r.getDiagnosticsList()).singleElement().satisfies(d -> {
+            assertThat(d.getSeverity()).isEqualTo(Tfplugin6.Diagnostic.Severity.WARNING);
+            assertThat(d.getSummary() + ": " + d.getDetail()).isEqualTo("Noted: by a connection pool");
+        });
+    }
+
+    @Test
+    void aFunctionCalledWithTooFewArgumentsOrAnUnknownOneDoesNotRunIt() throws Exception {
+        Tfplugin6.CallFunction.Response none = DirectCall.unary(
+                service::callFunction,
+                Tfplugin6.CallFunction.Request.newBuilder().setName("twice").build());
+        assertThat(none.getError().getText()).isEqualTo("twice takes 1 argument(s), but 0 were given");
+        assertThat(none.getError().hasFunctionArgument()).isFalse();
+        Tfplugin6.CallFunction.Response unknown = DirectCall.unary(
+                service::callFunction,
+                Tfplugin6.CallFunction.Request.newBuilder()
+                        .setName("twice")
+                        .addArguments(Tfplugin6.DynamicValue.newBuilder()
+                                .setMsgpack(ByteString.copyFrom(
+                                        CtyMsgpack.encode(CtyValue.unknown(CtyType.NUMBER), CtyType.NUMBER))))
+                        .build());
+        assertThat(unknown.hasError()).isFalse();
+        assertThat(CtyMsgpack.decode(unknown.getResult().getMsgpack().toByteArray(), CtyType.NUMBER)
+                        .isKnown())
+                .isFalse();
     }
 
     private static Tfplugin6.DynamicValue numberArg(long n) throws Exception {

@@ -88,6 +88,59 @@ class TfObjectTest {
     }
 
     @Test
+    void aNumberNoLongCanHoldIsAnErrorNamingTheAttribute() {
+        TfObject o = TfObject.empty(BLOCK).with("name", "n");
+        assertThat(o.with("size", new BigDecimal("7")).longValue("size")).contains(7L);
+        assertThatThrownBy(() -> o.with("size", new BigDecimal("1.5")).longValue("size"))
+                .isInstanceOfSatisfying(AttributeValueException.class, e -> {
+                    assertThat(e.attribute()).isEqualTo("size");
+                    assertThat(e.detail()).isEqualTo("size is 1.5: it must be a whole number.");
+                    assertThat(e.toResourceException().summary()).isEqualTo("Invalid value for size");
+                });
+        assertThatThrownBy(() -> o.with("size", new BigDecimal("1e30")).longValue("size"))
+                .isInstanceOfSatisfying(
+                        AttributeValueException.class,
+                        e -> assertThat(e.detail())
+                                .isEqualTo(
+                                        "size is 1000000000000000000000000000000: it must be a whole number of at most 19"
+                                                + " digits."));
+        TfObject inf = o.with("size", CtyValue.number(dev.tfjvm.cty.CtyNumber.POSITIVE_INFINITY));
+        assertThatThrownBy(() -> inf.longValue("size"))
+                .isInstanceOfSatisfying(
+                        AttributeValueException.class,
+                        e -> assertThat(e.detail()).isEqualTo("size is +Inf: it must be a whole number."));
+        assertThatThrownBy(() -> inf.number("size"))
+                .isInstanceOfSatisfying(
+                        AttributeValueException.class,
+                        e -> assertThat(e.detail()).isEqualTo("size is +Inf: it must be a finite number."));
+    }
+
+    @Test
+    void elementsKnownLooksIntoCollections() {
+        TfObject o = TfObject.empty(BLOCK).with("name", "n");
+        CtyType endpoint = BLOCK.impliedType().attributes().get("endpoints");
+        CtyType element = ((CtyType.ListType) endpoint).element();
+        assertThat(o.elementsKnown("endpoints")).as("null").isTrue();
+        assertThat(o.withUnknown("endpoints").elementsKnown("endpoints")).isFalse();
+        TfObject withUnknownElement = o.with("endpoints", CtyValue.list(element, List.of(CtyValue.unknown(element))));
+        assertThat(withUnknownElement.isKnown("endpoints")).isTrue();
+        assertThat(withUnknownElement.elementsKnown("endpoints")).isFalse();
+        TfObject withUnknownUrl = o.with(
+                "endpoints",
+                CtyValue.list(
+                        element,
+                        List.of(CtyValue.object(
+                                (CtyType.ObjectType) element, Map.of("url", CtyValue.unknown(CtyType.STRING))))));
+        assertThat(withUnknownUrl.elementsKnown("endpoints"))
+                .as("an element's attributes may be unknown")
+                .isTrue();
+        assertThat(o.with("tags", CtyValue.map(CtyType.STRING, Map.of("a", CtyValue.unknown(CtyType.STRING))))
+                        .elementsKnown("tags"))
+                .isFalse();
+        assertThat(o.elementsKnown("name")).isTrue();
+    }
+
+    @Test
     void mistakesNameTheAttributeAndWhatExists() {
         TfObject o = TfObject.empty(BLOCK);
         assertThatThrownBy(() -> o.get("nmae"))

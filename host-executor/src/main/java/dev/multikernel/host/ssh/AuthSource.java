@@ -53,6 +53,20 @@ public sealed interface AuthSource {
             Objects.requireNonNull(passphrase, "passphrase");
         }
 
+        /**
+         * Why the key cannot be used (not a key, damaged, encrypted without its passphrase, a wrong
+         * passphrase, DSA), in a message that names it by {@link #name()} and quotes none of it;
+         * empty when it decodes. Checks the text only: nothing is read from disk or the network.
+         */
+        public Optional<String> problem() {
+            try {
+                KeyLoader.load(this, name);
+                return Optional.empty();
+            } catch (LocalConfigurationException e) {
+                return Optional.of(e.getMessage());
+            }
+        }
+
         @Override
         public String toString() {
             return "PrivateKeyText[" + name + (passphrase.isPresent() ? ", with passphrase" : "") + "]";

@@ -1,6 +1,7 @@
 package dev.multikernel.host.ssh;
 
 import dev.multikernel.host.ssh.HostKeyVerdict.KnownKey;
+import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.stream.Collectors;
 
@@ -14,8 +15,22 @@ final class HostKeyMessages {
         String fp = Fingerprints.sha256(key);
         String where = target.hostName() + " port " + target.port();
         String lookup = KnownHostsFile.lookupName(target.hostName(), target.port());
+        // The file the configuration names (where the old key was, for a changed one), not ~/.ssh/known_hosts.
+        String file = verdict instanceof HostKeyVerdict.Changed c
+                ? c.expected().stream()
+                        .filter(k -> !"pinned".equals(k.origin()))
+                        .map(k -> k.origin().replaceFirst(":\\d+$", ""))
+                        .findFirst()
+                        .orElse(null)
+                : null;
+        if (file == null) {
+            file = target.hostKeys().knownHostsFiles().stream()
+                    .findFirst()
+                    .map(Path::toString)
+                    .orElse("~/.ssh/known_hosts");
+        }
         String keyscan = "ssh-keyscan -p " + target.port() + " -t " + Fingerprints.keyscanType(type) + " "
-                + target.hostName() + " >> ~/.ssh/known_hosts";
+                + target.hostName() + " >> " + file;
         String verifyHint = "compare it with the output of `ssh-keygen -lf /etc/ssh/ssh_host_"
                 + Fingerprints.keyscanType(type) + "_key.pub` run on the host itself";
         StringBuilder m = new StringBuilder();
@@ -68,7 +83,7 @@ final class HostKeyMessages {
             m.append("If the change is expected (").append(verifyHint).append("):\n");
             boolean fromFile = c.expected().stream().anyMatch(k -> !"pinned".equals(k.origin()));
             if (fromFile) {
-                for (String file : c.expected().stream()
+                for (String old : c.expected().stream()
                         .filter(k -> !"pinned".equals(k.origin()))
                         .map(k -> k.origin().replaceFirst(":\\d+$", ""))
                         .distinct()
@@ -76,7 +91,7 @@ final class HostKeyMessages {
                     m.append("  - remove the old entry: ssh-keygen -R '")
                             .append(lookup)
                             .append("' -f ")
-                            .append(file)
+                            .append(old)
                             .append('\n');
                 }
                 m.append("  - then add the new key: ").append(keyscan);

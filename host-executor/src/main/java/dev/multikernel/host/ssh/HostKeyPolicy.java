@@ -28,6 +28,15 @@ public interface HostKeyPolicy {
         return List.of();
     }
 
+    /**
+     * The known_hosts files the policy checks against, the one new keys belong in first, so a
+     * message can name the files the configuration gave rather than {@code ~/.ssh/known_hosts}.
+     * Empty for a policy of pinned keys.
+     */
+    default List<Path> knownHostsFiles() {
+        return List.of();
+    }
+
     /** What the policy checks against, for messages. */
     String describe();
 

@@ -60,6 +60,40 @@ final class KeyLoader {
         return decode(source.name(), source.text().getBytes(StandardCharsets.UTF_8), source.passphrase(), false, host);
     }
 
+    /**
+     * What is wrong with a key's text, in words that quote none of it: the parser's own messages
+     * carry decoded key bytes ("Mismatched magic marker value: 48:40:91:..."), so they are never
+     * shown, logged or kept as a cause.
+     */
+    static String whatIsWrong(byte[] bytes) {
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        java.util.regex.Matcher begin =
+                java.util.regex.Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----").matcher(text);
+        if (!begin.find()) {
+            return "it has no \"-----BEGIN ... PRIVATE KEY-----\" line";
+        }
+        String label = begin.group(1);
+        if (!label.endsWith("PRIVATE KEY")) {
+            return "it is a " + label + ", not a private key";
+        }
+        int end = text.indexOf("-----END " + label + "-----", begin.end());
+        if (end < 0) {
+            return "its \"-----END " + label + "-----\" line is missing (is the text cut short?)";
+        }
+        String body = text.substring(begin.end(), end)
+                .lines()
+                .filter(l -> !l.contains(":")) // PEM headers such as Proc-Type and DEK-Info
+                .collect(java.util.stream.Collectors.joining())
+                .replaceAll("\\s", "");
+        if (body.isEmpty()) {
+            return "there is nothing between its BEGIN and END lines";
+        }
+        if (!body.matches("[A-Za-z0-9+/]*={0,2}") || body.length() % 4 != 0) {
+            return "the text between its BEGIN and END lines is not base64 (damaged, or lines are missing)";
+        }
+        return "its key data is damaged or of an unsupported kind";
+    }
+
     private static Loaded decode(String name, byte[] bytes, Optional<String> passphrase, boolean optional, String host)
             throws LocalConfigurationException {
         AtomicBoolean asked = new AtomicBoolean();
@@ -71,6 +105,7 @@ final class KeyLoader {
         try (InputStream in = new ByteArrayInputStream(bytes)) {
             pairs = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(name), in, passwords);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            // The exception is dropped on purpose: its message may quote decoded key bytes.
             if (asked.get() && passphrase.isEmpty()) {
                 if (optional) {
                     return new Loaded(List.of(), Optional.of(name + " is encrypted and no passphrase is configured"));
@@ -78,18 +113,13 @@ final class KeyLoader {
                 throw new LocalConfigurationException(
                         host,
                         "private key " + name + " is encrypted: configure its "
-                                + "passphrase, or load it into ssh-agent (ssh-add) and use the agent",
-                        e);
+                                + "passphrase, or load it into ssh-agent (ssh-add) and use the agent");
             }
             if (asked.get()) {
                 throw new LocalConfigurationException(
-                        host, "cannot decrypt private key " + name + ": the passphrase is wrong", e);
+                        host, "cannot decrypt private key " + name + ": the passphrase is wrong");
             }
-            throw new LocalConfigurationException(
-                    host,
-                    "cannot read private key " + name + ": " + e.getMessage()
-                            + ". Supported: ed25519, ECDSA and RSA keys in OpenSSH or PEM format",
-                    e);
+            throw new LocalConfigurationException(host, notAKey(name, bytes));
         }
         List<KeyPair> keys = new ArrayList<>();
         if (pairs != null) {
@@ -114,11 +144,13 @@ final class KeyLoader {
                         "private key " + name + " is encrypted: configure its "
                                 + "passphrase, or load it into ssh-agent (ssh-add) and use the agent");
             }
-            throw new LocalConfigurationException(
-                    host,
-                    "no private key found in " + name
-                            + ". Supported: ed25519, ECDSA and RSA keys in OpenSSH or PEM format");
+            throw new LocalConfigurationException(host, notAKey(name, bytes));
         }
         return new Loaded(keys, Optional.empty());
+    }
+
+    private static String notAKey(String name, byte[] bytes) {
+        return name + " is not a valid OpenSSH/PEM private key: " + whatIsWrong(bytes)
+                + ". Give the whole text of an ed25519, ECDSA or RSA private key file in OpenSSH or PEM format";
     }
 }

@@ -36,6 +36,11 @@ public final class KnownHostsPolicy implements HostKeyPolicy {
     }
 
     @Override
+    public List<Path> knownHostsFiles() {
+        return files;
+    }
+
+    @Override
     public HostKeyVerdict verify(String host, int port, PublicKey key) {
         byte[] blob = Fingerprints.blob(key);
         String type = Fingerprints.keyType(key);

@@ -19,6 +19,33 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TrustOnFirstUse implements HostKeyPolicy {
 
     private static final ConcurrentHashMap<Path, Object> FILE_LOCKS = new ConcurrentHashMap<>();
+    /** Keys recorded and not yet reported, so the operation that caused a recording can say so. */
+    private static final java.util.concurrent.ConcurrentLinkedQueue<Recorded> RECORDED =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /**
+     * A key this policy added to its file.
+     *
+     * @param lookup the host as known_hosts names it ({@code host} or {@code [host]:port})
+     */
+    public record Recorded(String lookup, String keyType, String fingerprint, Path file) {}
+
+    /**
+     * The keys recorded in {@code file} since the last call, removed from the list: the caller
+     * reports them (a plan that records a key must say so, as it changes a file on disk).
+     */
+    public static List<Recorded> takeRecorded(Path file) {
+        Path f = file.toAbsolutePath();
+        List<Recorded> out = new ArrayList<>();
+        for (java.util.Iterator<Recorded> it = RECORDED.iterator(); it.hasNext(); ) {
+            Recorded r = it.next();
+            if (r.file().equals(f)) {
+                it.remove();
+                out.add(r);
+            }
+        }
+        return out;
+    }
 
     private final Path file;
     private final KnownHostsPolicy known;
@@ -40,6 +67,11 @@ public final class TrustOnFirstUse implements HostKeyPolicy {
     }
 
     @Override
+    public List<Path> knownHostsFiles() {
+        return known.files();
+    }
+
+    @Override
     public HostKeyVerdict verify(String host, int port, PublicKey key) {
         synchronized (FILE_LOCKS.computeIfAbsent(file, f -> new Object())) {
             HostKeyVerdict verdict = known.verify(host, port, key);
@@ -55,6 +87,8 @@ public final class TrustOnFirstUse implements HostKeyPolicy {
                 consulted.add("trust-on-first-use could not write " + file + ": " + e.getMessage());
                 return new HostKeyVerdict.Unknown(consulted, ((HostKeyVerdict.Unknown) verdict).otherKeys());
             }
+            RECORDED.add(new Recorded(
+                    KnownHostsFile.lookupName(host, port), Fingerprints.keyType(key), Fingerprints.sha256(key), file));
             return new HostKeyVerdict.Trusted("trust-on-first-use: recorded in " + file);
         }
     }

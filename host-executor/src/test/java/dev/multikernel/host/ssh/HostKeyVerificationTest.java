@@ -109,7 +109,12 @@ class HostKeyVerificationTest {
                             .contains(e.presentedFingerprint())
                             .contains("ssh-keyscan -p " + server.port())
                             .contains("kh-none (missing)")
-                            .contains("pin its fingerprint");
+                            .contains("pin its fingerprint")
+                            .as("the first configured file, not ~/.ssh/known_hosts")
+                            .containsPattern("\n  - add it to a known_hosts file: ssh-keyscan -p " + server.port()
+                                    + " -t [a-z0-9]+ 127.0.0.1 >> " + java.util.regex.Pattern.quote(kh.toString())
+                                    + "\n")
+                            .doesNotContain("~/.ssh/known_hosts");
                     assertThat(e.isTransient()).isFalse();
                 });
     }
@@ -131,7 +136,11 @@ class HostKeyVerificationTest {
                             .contains("CHANGED")
                             .contains(oldFp)
                             .contains(server.fingerprint("ed25519"))
-                            .contains("ssh-keygen -R '[127.0.0.1]:" + server.port() + "' -f " + kh);
+                            .contains("ssh-keygen -R '[127.0.0.1]:" + server.port() + "' -f " + kh)
+                            .as("the file the old key is in, not ~/.ssh/known_hosts")
+                            .contains("\n  - then add the new key: ssh-keyscan -p " + server.port()
+                                    + " -t ed25519 127.0.0.1 >> " + kh)
+                            .doesNotContain("~/.ssh/known_hosts");
                 });
     }
 

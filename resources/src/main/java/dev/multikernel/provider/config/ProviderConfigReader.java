@@ -4,7 +4,9 @@ import static dev.multikernel.provider.config.ProviderConfigSchema.*;
 
 import dev.multikernel.host.ssh.AuthSource;
 import dev.multikernel.host.ssh.HostKeyPolicy;
+import dev.tfjvm.cty.CtyNumber;
 import dev.tfjvm.cty.CtyPath;
+import dev.tfjvm.cty.CtyValue;
 import dev.tfjvm.diag.Diagnostics;
 import dev.tfjvm.spi.Launch;
 import dev.tfjvm.spi.TfObject;
@@ -169,17 +171,11 @@ public final class ProviderConfigReader {
 
         int concurrency = d.perHostConcurrency();
         if (known(PER_HOST_CONCURRENCY) && !config.isNull(PER_HOST_CONCURRENCY)) {
-            long n = config.number(PER_HOST_CONCURRENCY).orElseThrow().longValue();
-            if (n < 1
-                    || n > 10
-                    || config.number(PER_HOST_CONCURRENCY)
-                                    .get()
-                                    .stripTrailingZeros()
-                                    .scale()
-                            > 0) {
-                error(PER_HOST_CONCURRENCY, "per_host_concurrency must be a whole number from 1 to 10");
+            OptionalInt n = whole(config, PER_HOST_CONCURRENCY, 1, 10);
+            if (n.isEmpty()) {
+                error(PER_HOST_CONCURRENCY, "per_host_concurrency must be a whole number between 1 and 10");
             } else {
-                concurrency = (int) n;
+                concurrency = n.getAsInt();
             }
         }
 
@@ -253,7 +249,17 @@ public final class ProviderConfigReader {
                                 + " key: give the whole text of a key file, from \"-----BEGIN ... PRIVATE KEY-----\" to its"
                                 + " END line (for a path, use private_key_file)");
             } else {
-                sources.add(new AuthSource.PrivateKeyText(where + "private_key", text.get(), passphrase));
+                AuthSource.PrivateKeyText key =
+                        new AuthSource.PrivateKeyText(where + "private_key", text.get(), passphrase);
+                // A passphrase not known yet (from a secret read at apply) is checked with the key at connect time.
+                Optional<String> problem =
+                        config.get(PRIVATE_KEY_PASSPHRASE).isWhollyKnown() ? key.problem() : Optional.empty();
+                if (problem.isPresent()) {
+                    // The message names the attribute and says what is wrong; it quotes no key material.
+                    diagnostics.error(at.attr(PRIVATE_KEY), SUMMARY, problem.get());
+                } else {
+                    sources.add(key);
+                }
             }
             return true;
         }
@@ -319,21 +325,26 @@ public final class ProviderConfigReader {
             unknown = true;
             return OptionalInt.empty();
         }
-        return block.number(PORT)
-                .map(n -> {
-                    if (n.stripTrailingZeros().scale() > 0
-                            || n.compareTo(java.math.BigDecimal.ONE) < 0
-                            || n.compareTo(java.math.BigDecimal.valueOf(65535)) > 0) {
-                        diagnostics.error(
-                                at.attr(PORT),
-                                SUMMARY,
-                                (at.steps().isEmpty() ? "" : PROXY_JUMP + ".")
-                                        + "port must be a whole number from 1 to 65535, got " + n.toPlainString());
-                        return OptionalInt.empty();
-                    }
-                    return OptionalInt.of(n.intValue());
-                })
-                .orElse(OptionalInt.empty());
+        if (block.isNull(PORT)) {
+            return OptionalInt.empty();
+        }
+        OptionalInt port = whole(block, PORT, 1, 65535);
+        if (port.isEmpty()) {
+            diagnostics.error(
+                    at.attr(PORT),
+                    SUMMARY,
+                    (at.steps().isEmpty() ? "" : PROXY_JUMP + ".") + "port must be a whole number between 1 and 65535");
+        }
+        return port;
+    }
+
+    /** A whole number in {@code min..max}; empty when it is a fraction, infinite or out of range. */
+    private static OptionalInt whole(TfObject o, String name, int min, int max) {
+        CtyNumber n = ((CtyValue.Num) o.get(name)).value();
+        if (!n.fitsLong() || n.longValueExact() < min || n.longValueExact() > max) {
+            return OptionalInt.empty();
+        }
+        return OptionalInt.of((int) n.longValueExact());
     }
 
     private Optional<String> userName(CtyPath at, String user) {

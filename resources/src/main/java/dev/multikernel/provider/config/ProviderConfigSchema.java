@@ -58,7 +58,7 @@ public final class ProviderConfigSchema {
                                                 + "from `~/.ssh/config` when `use_ssh_config` is set, else the user running Terraform."))
                 .attribute(Attribute.number(PORT)
                         .optional()
-                        .validators(Validators.between(1, 65535))
+                        .validators(Validators.wholeNumberBetween(1, 65535))
                         .markdownDescription("SSH port for hosts that do not name one (`host:port`). Default: 22."))
                 .attribute(Attribute.string(PRIVATE_KEY)
                         .optional()
@@ -92,8 +92,9 @@ public final class ProviderConfigSchema {
                         .optional()
                         .validators(Validators.oneOf(POLICY_STRICT, POLICY_ACCEPT_NEW))
                         .markdownDescription("`strict` (default): an unknown or changed host key is an error. "
-                                + "`accept-new`: the key of a host never seen before is recorded and accepted "
-                                + "(trust on first use); a changed key is still an error."))
+                                + "`accept-new`: the key of a host never seen before is recorded in the first "
+                                + "`known_hosts_files` file and accepted (trust on first use), by a plan too, which "
+                                + "then warns that it did; a changed key is still an error."))
                 .block(
                         PROXY_JUMP,
                         Nesting.SINGLE,
@@ -111,7 +112,7 @@ public final class ProviderConfigSchema {
                                                 "Login user on the bastion. Default: the provider's `user`."))
                                 .attribute(Attribute.number(PORT)
                                         .optional()
-                                        .validators(Validators.between(1, 65535))
+                                        .validators(Validators.wholeNumberBetween(1, 65535))
                                         .markdownDescription("SSH port of the bastion. Default: 22."))
                                 .attribute(Attribute.string(PRIVATE_KEY)
                                         .optional()
@@ -146,7 +147,7 @@ public final class ProviderConfigSchema {
                                 + "user's home. Default: `\".cache/multikernel\"`."))
                 .attribute(Attribute.number(PER_HOST_CONCURRENCY)
                         .optional()
-                        .validators(Validators.between(1, 10))
+                        .validators(Validators.wholeNumberBetween(1, 10))
                         .markdownDescription(
                                 "Commands run at once on one host (over one SSH connection). " + "Default: 4."))
                 .build();

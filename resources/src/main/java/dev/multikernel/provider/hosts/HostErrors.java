@@ -58,11 +58,18 @@ public final class HostErrors {
                     + " known_hosts_files, or (knowingly) set host_key_policy = \"accept-new\".";
         }
         if (verdict instanceof HostKeyVerdict.Changed c) {
-            return c.expected().stream().anyMatch(k -> "pinned".equals(k.origin()))
-                    ? "\nThe expected key is pinned in host_key_pins of the provider block: if the change is"
-                            + " expected, write " + pin + "."
-                    : "\nhost_key_policy = \"accept-new\" does not accept a changed key; only the known_hosts"
-                            + " files (known_hosts_files) or a pin in host_key_pins can.";
+            if (c.expected().stream().anyMatch(k -> "pinned".equals(k.origin()))) {
+                return "\nThe expected key is pinned in host_key_pins of the provider block: if the change is"
+                        + " expected, write " + pin + ".";
+            }
+            String files = c.expected().stream()
+                    .map(k -> k.origin().replaceFirst(":\\d+$", ""))
+                    .distinct()
+                    .collect(java.util.stream.Collectors.joining(", "));
+            return "\nThe old key is recorded in " + files + ", a known_hosts file of the provider's"
+                    + " known_hosts_files: if the change is expected, replace its entry there as shown above, or pin"
+                    + " the new key in the provider block with " + pin + ". host_key_policy = \"accept-new\" does"
+                    + " not accept a changed key.";
         }
         return ""; // revoked: no setting should let it through
     }

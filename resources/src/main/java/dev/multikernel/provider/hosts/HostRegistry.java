@@ -8,6 +8,7 @@ import dev.multikernel.host.ssh.HostException;
 import dev.multikernel.host.ssh.HostTransport;
 import dev.multikernel.host.ssh.LocalConfigurationException;
 import dev.multikernel.host.ssh.SshConnectionPool;
+import dev.multikernel.host.ssh.TrustOnFirstUse;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.provider.config.HostAddress;
 import dev.multikernel.provider.config.ProviderSettings;
@@ -176,6 +177,38 @@ public final class HostRegistry implements Hosts, AutoCloseable {
             throw HostErrors.of(host, e);
         } catch (MkctlException e) {
             throw HostErrors.of(host, e);
+        } finally {
+            reportRecordedHostKeys();
+        }
+    }
+
+    /**
+     * With {@code host_key_policy = "accept-new"}, connecting to a host never seen before writes
+     * its key to the first known_hosts file, in a plan as in an apply: the operation that caused it
+     * says so with a warning, so a plan never changes a file unannounced.
+     */
+    void reportRecordedHostKeys() {
+        ProviderSettings settings;
+        synchronized (this) {
+            if (!(access instanceof Access.Configured c) || !c.settings().acceptNewHostKeys()) {
+                return;
+            }
+            settings = c.settings();
+        }
+        for (TrustOnFirstUse.Recorded r :
+                TrustOnFirstUse.takeRecorded(settings.knownHostsFiles().get(0))) {
+            String summary = "New host key recorded for " + r.lookup();
+            String detail = "host_key_policy = \"accept-new\": " + r.lookup() + " was not in the known_hosts files,"
+                    + " so its key " + r.keyType() + " " + r.fingerprint() + " was added to " + r.file()
+                    + " and is trusted from now on (trust on first use). Check that it is the host's key: ssh-keygen"
+                    + " -lf on the host's public key file shows its fingerprint. If it is not, remove it with"
+                    + " ssh-keygen -R '" + r.lookup() + "' -f " + r.file() + " before the next run.";
+            java.util.Optional<dev.tfjvm.spi.OperationContext> op = dev.tfjvm.spi.CurrentOperation.get();
+            if (op.isPresent()) {
+                op.get().diagnostics().warning(summary, detail);
+            } else {
+                dev.tfjvm.log.Log.get("hosts").warn(summary + ": " + detail);
+            }
         }
     }
 

@@ -114,16 +114,94 @@ class ProviderConfigReaderTest {
         assertThat(s.poolOptions().maxChannelsPerHost()).isEqualTo(2);
     }
 
+    /** A fresh ed25519 private key's text, made with ssh-keygen. */
+    private static String realKey() {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("mk-key-");
+            java.nio.file.Path key = dir.resolve("id");
+            Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString())
+                    .redirectErrorStream(true)
+                    .start();
+            p.getInputStream().readAllBytes();
+            assertThat(p.waitFor()).isZero();
+            return java.nio.file.Files.readString(key);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aMalformedKeyIsAnErrorOnPrivateKeyThatQuotesNoneOfIt() {
+        String key = realKey();
+        String[] lines = key.split("\n");
+        lines[1] = new StringBuilder(lines[1]).reverse().toString();
+        String bad = String.join("\n", lines) + "\n";
+        for (TfObject c : List.of(
+                config().with("private_key", bad),
+                config().with(
+                                "proxy_jump",
+                                config().newNested("proxy_jump")
+                                        .with("host", "b")
+                                        .with("private_key", bad)))) {
+            Diagnostics d = new Diagnostics();
+            ProviderConfigReader.validate(c, d);
+            boolean jump = !c.isNull("proxy_jump");
+            CtyPath at = jump ? CtyPath.ROOT.attr("proxy_jump").attr("private_key") : CtyPath.ROOT.attr("private_key");
+            assertThat(d.all()).singleElement().satisfies(x -> {
+                assertThat(x.path()).contains(at);
+                assertThat(x.summary()).isEqualTo("Invalid provider configuration");
+                assertThat(x.detail())
+                        .isEqualTo((jump ? "proxy_jump." : "")
+                                + "private_key is not a valid OpenSSH/PEM private key: its key data is damaged or of"
+                                + " an unsupported kind. Give the whole text of an ed25519, ECDSA or RSA private key"
+                                + " file in OpenSSH or PEM format");
+                String body = bad.lines().filter(l -> !l.startsWith("-----")).reduce("", String::concat);
+                for (int i = 0; i + 6 <= body.length(); i++) {
+                    assertThat(x.detail()).doesNotContain(body.substring(i, i + 6));
+                }
+                assertThat(x.detail()).doesNotContainPattern("[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){2,}");
+            });
+        }
+    }
+
+    @Test
+    void anEncryptedKeyWhosePassphraseIsNotKnownYetIsNotAnError() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("mk-key-");
+        java.nio.file.Path key = dir.resolve("id");
+        Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "secret", "-f", key.toString())
+                .redirectErrorStream(true)
+                .start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor()).isZero();
+        String encrypted = java.nio.file.Files.readString(key);
+        Diagnostics unknown = new Diagnostics();
+        ProviderConfigReader.validate(
+                config().with("private_key", encrypted).withUnknown("private_key_passphrase"), unknown);
+        assertThat(unknown.all()).isEmpty();
+        Diagnostics missing = new Diagnostics();
+        ProviderConfigReader.validate(config().with("private_key", encrypted), missing);
+        assertThat(error(missing, CtyPath.ROOT.attr("private_key")))
+                .isEqualTo("private key private_key is encrypted: configure its passphrase, or load it into ssh-agent"
+                        + " (ssh-add) and use the agent");
+        Diagnostics right = new Diagnostics();
+        ProviderConfigReader.validate(
+                config().with("private_key", encrypted).with("private_key_passphrase", "secret"), right);
+        assertThat(right.all()).isEmpty();
+    }
+
     @Test
     void keyTextIsUsedAndTheAgentAddedOnlyWhenAskedOrAvailable() {
-        String pem = "-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n";
+        String pem = realKey();
         ProviderSettings s = ProviderConfigReader.read(
                         config().with("private_key", pem).with("use_agent", true), new Diagnostics())
                 .settings()
                 .orElseThrow();
         assertThat(s.auth()).hasSize(2);
         assertThat(s.auth().get(0)).isInstanceOf(AuthSource.PrivateKeyText.class);
-        assertThat(s.auth().get(0).toString()).doesNotContain("abc");
+        assertThat(s.auth().get(0).toString())
+                .doesNotContain(pem.lines().skip(1).findFirst().orElseThrow());
         assertThat(s.auth().get(1)).isEqualTo(AuthSource.Agent.fromEnvironment());
 
         ProviderSettings noAgent = ProviderConfigReader.read(config().with("use_agent", false), new Diagnostics())
@@ -176,7 +254,7 @@ class ProviderConfigReaderTest {
         assertThat(error(d, CtyPath.ROOT.attr("host_key_policy"))).contains("\"strict\" or \"accept-new\"");
         assertThat(error(d, CtyPath.ROOT.attr("known_hosts_files"))).contains("known_hosts_files is empty");
         assertThat(error(d, CtyPath.ROOT.attr("user"))).contains("\"a b\" is not a user name");
-        assertThat(error(d, CtyPath.ROOT.attr("port"))).contains("port must be a whole number from 1 to 65535");
+        assertThat(error(d, CtyPath.ROOT.attr("port"))).contains("port must be a whole number between 1 and 65535");
     }
 
     @Test

@@ -42,7 +42,13 @@ class HostErrorsTest {
     @Test
     void aChangedKeyFromAFileIsNotSomethingAcceptNewFixes() {
         ResourceException e = rejected(new HostKeyVerdict.Changed(
-                List.of(new HostKeyVerdict.KnownKey("ssh-ed25519", "SHA256:old", "/root/.ssh/known_hosts:3"))));
-        assertThat(e.detail()).contains("does not accept a changed key").contains("known_hosts_files");
+                List.of(new HostKeyVerdict.KnownKey("ssh-ed25519", "SHA256:old", "/work/kh/known_hosts:3"))));
+        assertThat(e.detail())
+                .isEqualTo("SSH host key verification failed\nThe old key is recorded in /work/kh/known_hosts, a"
+                        + " known_hosts file of the provider's known_hosts_files: if the change is expected, replace its"
+                        + " entry there as shown above, or pin the new key in the provider block with host_key_pins = {"
+                        + " \"10.0.0.5\" = \"" + FP + "\" }. host_key_policy = \"accept-new\" does not accept a changed"
+                        + " key.");
+        assertThat(e.detail()).doesNotContain("~/.ssh/known_hosts");
     }
 }

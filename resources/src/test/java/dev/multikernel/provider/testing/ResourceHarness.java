@@ -91,6 +91,17 @@ public final class ResourceHarness {
         return TfObject.empty(block);
     }
 
+    /** Validates {@code config}, as {@code terraform validate} (and every plan) does first. */
+    public List<Diag> validate(TfObject config) {
+        Tfplugin6.ValidateResourceConfig.Response r = DirectCall.unary(
+                service::validateResourceConfig,
+                Tfplugin6.ValidateResourceConfig.Request.newBuilder()
+                        .setTypeName(resource.typeName())
+                        .setConfig(dv(config.value()))
+                        .build());
+        return diagnostics(r.getDiagnosticsList());
+    }
+
     /** Plans {@code config} over {@code prior} (empty: create), as {@code terraform plan} does. */
     public Plan plan(Optional<TfObject> prior, TfObject config) {
         CtyValue priorValue = prior.<CtyValue>map(TfObject::value).orElse(CtyValue.nullOf(type));

@@ -3,6 +3,7 @@ package dev.multikernel.provider.resources.instance;
 import static dev.multikernel.provider.resources.instance.InstanceSchema.*;
 
 import dev.multikernel.host.devicetree.multikernel.PciAddress;
+import dev.multikernel.host.state.InstanceState;
 import dev.multikernel.provider.config.Durations;
 import dev.multikernel.provider.plan.BootSpec;
 import dev.multikernel.provider.plan.CpuAllocationStrategy;
@@ -10,7 +11,9 @@ import dev.multikernel.provider.plan.CpuRequest;
 import dev.multikernel.provider.values.ByteSize;
 import dev.multikernel.provider.values.CpuList;
 import dev.multikernel.provider.values.InvalidValueException;
+import dev.tfjvm.cty.CtyNumber;
 import dev.tfjvm.cty.CtyPath;
+import dev.tfjvm.cty.CtyValue;
 import dev.tfjvm.diag.Diagnostics;
 import dev.tfjvm.spi.TfObject;
 import java.time.Duration;
@@ -40,6 +43,18 @@ record InstanceConfig(
         boolean forceHalt,
         boolean allowRestart) {
 
+    /**
+     * A whole-number attribute's value in {@code min..max}, or null when it is a fraction, infinite
+     * or out of range: the schema's validator reports that on the attribute, so reading only fails.
+     */
+    private static Long whole(TfObject object, String name, long min, long max) {
+        CtyNumber n = ((CtyValue.Num) object.get(name)).value();
+        if (!n.fitsLong() || n.longValueExact() < min || n.longValueExact() > max) {
+            return null;
+        }
+        return n.longValueExact();
+    }
+
     BootSpec boot() {
         return new BootSpec(kernel.orElse(""), initrd, cmdline);
     }
@@ -68,7 +83,7 @@ record InstanceConfig(
                 HALT_TIMEOUT,
                 FORCE_HALT,
                 ALLOW_RESTART)) {
-            if (!object.isKnown(a)) {
+            if (!object.elementsKnown(a)) {
                 ok = false;
             }
         }
@@ -76,14 +91,26 @@ record InstanceConfig(
             return Optional.empty();
         }
         String name = object.requireString(NAME);
-        OptionalInt id = object.longValue(INSTANCE_ID)
-                .map(v -> OptionalInt.of(v.intValue()))
-                .orElse(OptionalInt.empty());
+        OptionalInt id = OptionalInt.empty();
+        if (!object.isNull(INSTANCE_ID)) {
+            Long v = whole(object, INSTANCE_ID, 1, InstanceState.MAX_ID);
+            if (v == null) {
+                ok = false;
+            } else {
+                id = OptionalInt.of(v.intValue());
+            }
+        }
 
         CpuRequest cpus = null;
         Optional<String> cpuText = object.string(CPUS);
-        Optional<Long> count = object.longValue(CPU_COUNT);
-        if (cpuText.isPresent() == count.isPresent()) {
+        Optional<Long> count = Optional.empty();
+        if (!object.isNull(CPU_COUNT)) {
+            count = Optional.ofNullable(whole(object, CPU_COUNT, 1, 8192));
+            if (count.isEmpty()) {
+                ok = false;
+            }
+        }
+        if (object.isNull(CPU_COUNT) == cpuText.isEmpty()) {
             // both or neither: the resource's exactlyOneOf validator reports it, on the attribute
             ok = false;
         } else if (cpuText.isPresent()) {
@@ -124,9 +151,15 @@ record InstanceConfig(
                 ok = false;
             }
         }
-        OptionalInt node = object.longValue(NUMA_NODE)
-                .map(v -> OptionalInt.of(v.intValue()))
-                .orElse(OptionalInt.empty());
+        OptionalInt node = OptionalInt.empty();
+        if (!object.isNull(NUMA_NODE)) {
+            Long v = whole(object, NUMA_NODE, 0, 1023);
+            if (v == null) {
+                ok = false;
+            } else {
+                node = OptionalInt.of(v.intValue());
+            }
+        }
 
         List<PciAddress> devices = new ArrayList<>();
         java.util.Map<PciAddress, String> drivers = new java.util.HashMap<>();

@@ -66,7 +66,7 @@ final class InstanceSchema {
                         .optional()
                         .computed()
                         .planModifiers(PlanModifiers.useStateForUnknown(), PlanModifiers.requiresReplace())
-                        .validators(Validators.between(1, InstanceState.MAX_ID))
+                        .validators(Validators.wholeNumberBetween(1, InstanceState.MAX_ID))
                         .markdownDescription("The multikernel id (1–" + InstanceState.MAX_ID
                                 + ") the kernel image is loaded under. Left "
                                 + "out, the lowest free id is assigned when the instance is created and kept."))
@@ -79,7 +79,7 @@ final class InstanceSchema {
                 .attribute(Attribute.number(CPU_COUNT)
                         .optional()
                         .computed()
-                        .validators(Validators.between(1, 8192))
+                        .validators(Validators.wholeNumberBetween(1, 8192))
                         .markdownDescription("How many CPUs to give the instance, chosen from the pool's free CPUs "
                                 + "with `cpu_policy` when the instance is created, then kept: growing adds CPUs, "
                                 + "shrinking gives back the highest. Conflicts with `cpus`."))
@@ -104,7 +104,7 @@ final class InstanceSchema {
                                 + "pages. Left out: no memory."))
                 .attribute(Attribute.number(NUMA_NODE)
                         .optional()
-                        .validators(Validators.between(0, 1023))
+                        .validators(Validators.wholeNumberBetween(0, 1023))
                         .markdownDescription("The NUMA node the memory must come from (current interface only)."))
                 .attribute(Attribute.nested(
                                 DEVICES,

@@ -27,6 +27,7 @@ import dev.tfjvm.schema.Block;
 import dev.tfjvm.schema.Nesting;
 import dev.tfjvm.schema.PlanModifiers;
 import dev.tfjvm.schema.Schema;
+import dev.tfjvm.schema.Validators;
 import dev.tfjvm.spi.ApplyContext;
 import dev.tfjvm.spi.DeleteContext;
 import dev.tfjvm.spi.OperationContext;
@@ -115,6 +116,7 @@ public final class OverlayResource implements Resource {
                                                 "Size (`\"1GiB\"`, powers of 1024), a non-zero multiple of 4KiB."),
                                 Attribute.number(OverlaySpec.NUMA_NODE)
                                         .optional()
+                                        .validators(Validators.wholeNumberBetween(0, 1023))
                                         .markdownDescription("NUMA node to take the memory from."),
                                 Attribute.string(OverlaySpec.BASE)
                                         .optional()

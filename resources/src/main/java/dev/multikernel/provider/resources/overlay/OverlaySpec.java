@@ -12,7 +12,9 @@ import dev.multikernel.provider.resources.AttributeProblem;
 import dev.multikernel.provider.values.ByteSize;
 import dev.multikernel.provider.values.CpuList;
 import dev.multikernel.provider.values.InvalidValueException;
+import dev.tfjvm.cty.CtyNumber;
 import dev.tfjvm.cty.CtyPath;
+import dev.tfjvm.cty.CtyValue;
 import dev.tfjvm.spi.TfObject;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -230,15 +232,17 @@ public record OverlaySpec(
             CtyPath p = path(MEMORY_ADD).index(i);
             OptionalLong size = size(item, p, problems);
             OptionalInt node = OptionalInt.empty();
-            if (!item.isNull(NUMA_NODE)) {
-                long n = item.longValue(NUMA_NODE).orElseThrow();
-                if (n < 0 || n > 1023) {
+            if (item.isKnown(NUMA_NODE) && !item.isNull(NUMA_NODE)) {
+                // The schema's validator reports a fraction or a node out of range, on the attribute;
+                // this only keeps such a value out of the plan.
+                CtyNumber n = ((CtyValue.Num) item.get(NUMA_NODE)).value();
+                if (n.fitsLong() && n.longValueExact() >= 0 && n.longValueExact() <= 1023) {
+                    node = OptionalInt.of((int) n.longValueExact());
+                } else {
                     problems.add(new AttributeProblem(
                             p.attr(NUMA_NODE),
                             "Invalid NUMA node",
-                            "memory_add[" + i + "].numa_node = " + n + ": NUMA nodes go from 0 to 1023."));
-                } else {
-                    node = OptionalInt.of((int) n);
+                            "memory_add[" + i + "].numa_node must be a whole number between 0 and 1023."));
                 }
             }
             OptionalLong base = OptionalLong.empty();

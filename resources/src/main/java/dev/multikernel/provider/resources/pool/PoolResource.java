@@ -158,7 +158,7 @@ public final class PoolResource implements Resource {
                     "Host " + h + " speaks the current multikernel interface, whose pool starts with at least one CPU. "
                             + "Set cpus to the logical CPUs to lend, such as \"2-5\".");
         }
-        if (config.isKnown(MEMORY)
+        if (config.elementsKnown(MEMORY)
                 && (config.isNull(MEMORY) || config.objects(MEMORY).isEmpty())) {
             d.error(
                     PoolSpec.MEMORY_PATH,
@@ -226,7 +226,7 @@ public final class PoolResource implements Resource {
         String bootId = context.prior().flatMap(p -> p.string(BOOT_ID)).orElse(null);
         planned = planned.with(GENERATION, PoolSchema.RFC_V2).with(PHYSICAL_CPU_IDS, List.of());
         planned = bootId == null ? planned.withUnknown(BOOT_ID) : planned.with(BOOT_ID, bootId);
-        if (planned.isKnown(MEMORY) && !planned.isNull(MEMORY)) {
+        if (planned.elementsKnown(MEMORY) && !planned.isNull(MEMORY)) {
             planned = planned.with(
                     MEMORY,
                     planned.objects(MEMORY).stream()
@@ -262,7 +262,7 @@ public final class PoolResource implements Resource {
                             + "can be given to an instance; there is no CPU pool to set. Leave cpus out of "
                             + "multikernel_pool.");
         }
-        if (config.isKnown(DEVICES) && !config.isNull(DEVICES)) {
+        if (config.elementsKnown(DEVICES) && !config.isNull(DEVICES)) {
             d.error(
                     PoolSpec.DEVICES_PATH,
                     "Host " + h + " cannot lend devices",
@@ -324,17 +324,20 @@ public final class PoolResource implements Resource {
                     && !o.get().isNull(CPUS)
                     && o.get().isKnown(PHYSICAL_CPU_IDS)) {
                 List<Long> ids = new ArrayList<>();
+                boolean whole = true;
                 if (!o.get().isNull(PHYSICAL_CPU_IDS)) {
                     for (var v : ((dev.tfjvm.cty.CtyValue.ListVal) o.get().get(PHYSICAL_CPU_IDS)).elements()) {
                         if (v.isKnown() && !v.isNull()) {
-                            ids.add(((dev.tfjvm.cty.CtyValue.Num) v)
-                                    .value()
-                                    .bigDecimalValue()
-                                    .longValueExact());
+                            dev.tfjvm.cty.CtyNumber n = ((dev.tfjvm.cty.CtyValue.Num) v).value();
+                            whole &= n.fitsLong();
+                            ids.add(n.fitsLong() ? n.longValueExact() : -1L);
                         }
                     }
                 }
-                CpuTopology.pairs(o.get().requireString(CPUS), ids).forEach(pairs::putIfAbsent);
+                if (whole) {
+                    // (a state edited by hand to hold no APIC ids says nothing about the mapping)
+                    CpuTopology.pairs(o.get().requireString(CPUS), ids).forEach(pairs::putIfAbsent);
+                }
             }
         }
         return CpuTopology.from(state.cpus()).withRemembered(pairs);

@@ -7,6 +7,7 @@ import dev.tfjvm.schema.Block;
 import dev.tfjvm.schema.Nesting;
 import dev.tfjvm.schema.PlanModifiers;
 import dev.tfjvm.schema.Schema;
+import dev.tfjvm.schema.Validators;
 
 /** The schema of {@code multikernel_pool} (docs/design/resources.md) and its attribute names. */
 final class PoolSchema {
@@ -71,6 +72,7 @@ final class PoolSchema {
                                 Attribute.number(NUMA_NODE)
                                         .optional()
                                         .computed()
+                                        .validators(Validators.wholeNumberBetween(0, 1023))
                                         .markdownDescription(
                                                 "NUMA node to take the chunk from; left out, the kernel picks one and it is "
                                                         + "shown here."))

@@ -11,10 +11,11 @@ import dev.multikernel.host.devicetree.multikernel.PciAddress;
 import dev.multikernel.provider.values.ByteSize;
 import dev.multikernel.provider.values.CpuList;
 import dev.multikernel.provider.values.InvalidValueException;
+import dev.tfjvm.cty.CtyNumber;
 import dev.tfjvm.cty.CtyPath;
+import dev.tfjvm.cty.CtyValue;
 import dev.tfjvm.diag.Diagnostics;
 import dev.tfjvm.spi.TfObject;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -54,6 +55,12 @@ record PoolSpec(Optional<Cpus> cpus, Optional<List<Memory>> memory, Optional<Lis
 
     static CtyPath sizePath(int i) {
         return MEMORY_PATH.index(i).attr(SIZE);
+    }
+
+    /** A number as a message shows it, shortened when absurdly long. */
+    private static String shown(CtyNumber n) {
+        String plain = n.toString();
+        return plain.length() <= 40 ? plain : plain.substring(0, 20) + "… (" + plain.length() + " characters)";
     }
 
     static CtyPath nodePath(int i) {
@@ -114,7 +121,7 @@ record PoolSpec(Optional<Cpus> cpus, Optional<List<Memory>> memory, Optional<Lis
             }
         }
         Optional<List<Memory>> memory = Optional.empty();
-        if (!object.isKnown(MEMORY)) {
+        if (!object.elementsKnown(MEMORY)) {
             known = false;
         } else if (!object.isNull(MEMORY)) {
             List<Memory> chunks = new ArrayList<>();
@@ -134,19 +141,17 @@ record PoolSpec(Optional<Cpus> cpus, Optional<List<Memory>> memory, Optional<Lis
                 if (!e.isKnown(NUMA_NODE)) {
                     known = false;
                 } else if (!e.isNull(NUMA_NODE)) {
-                    BigDecimal n = e.number(NUMA_NODE).orElseThrow();
-                    if (n.signum() < 0
-                            || n.stripTrailingZeros().scale() > 0
-                            || n.compareTo(BigDecimal.valueOf(1023)) > 0) {
+                    CtyNumber n = ((CtyValue.Num) e.get(NUMA_NODE)).value();
+                    if (!n.fitsLong() || n.signum() < 0 || n.longValueExact() > 1023) {
                         diagnostics.error(
                                 nodePath(i),
                                 "Invalid NUMA node in memory[" + i + "].numa_node",
-                                n.toPlainString() + " is not a NUMA node: nodes are whole numbers from 0 (see "
+                                shown(n) + " is not a NUMA node: nodes are whole numbers from 0 (see "
                                         + "/sys/devices/system/node on the host). Leave numa_node out to let the kernel"
                                         + " pick.");
                         nodeOk = false;
                     } else {
-                        node = OptionalInt.of(n.intValueExact());
+                        node = OptionalInt.of((int) n.longValueExact());
                     }
                 }
                 if (size.isPresent() && nodeOk) {
@@ -156,7 +161,7 @@ record PoolSpec(Optional<Cpus> cpus, Optional<List<Memory>> memory, Optional<Lis
             memory = Optional.of(chunks);
         }
         Optional<List<Device>> devices = Optional.empty();
-        if (!object.isKnown(DEVICES)) {
+        if (!object.elementsKnown(DEVICES)) {
             known = false;
         } else if (!object.isNull(DEVICES)) {
             List<Device> list = new ArrayList<>();
