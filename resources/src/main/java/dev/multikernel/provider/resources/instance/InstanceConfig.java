@@ -60,6 +60,24 @@ record InstanceConfig(
     }
 
     /**
+     * The error for a configuration without {@code kernel} whose desired state needs one, when a
+     * kernel must be loaded: always, unless {@code keepsItsKernel} (the instance already holds a
+     * kernel image the provider did not load, and nothing in the plan loads it again).
+     */
+    Optional<dev.tfjvm.diag.Diagnostic> missingKernel(boolean keepsItsKernel) {
+        if (!desiredState.needsKernel() || kernel.isPresent() || keepsItsKernel) {
+            return Optional.empty();
+        }
+        return Optional.of(dev.tfjvm.diag.Diagnostic.error(
+                CtyPath.ROOT.attr(KERNEL),
+                "No kernel to " + (desiredState == DesiredState.ACTIVE ? "start" : "load"),
+                "desired_state = \"" + desiredState.word() + "\" needs a kernel image: set kernel "
+                        + "to the path of a bzImage on the host, or set desired_state = \"ready\". (kernel "
+                        + "may be left out only for an imported instance that already runs or holds its kernel, "
+                        + "while nothing loads it again.)"));
+    }
+
+    /**
      * Checks {@code object}'s values (as written in the configuration: {@code cpus} and
      * {@code cpu_count} are the user's, not computed ones).
      *
@@ -187,16 +205,11 @@ record InstanceConfig(
         if (desired == null) {
             ok = false; // the schema's oneOf on desired_state reports it
         }
+        // A configuration without kernel is valid for an instance that already runs a kernel the
+        // provider did not load (an import): whether a kernel must be loaded is known only at plan
+        // time, so missingKernel reports it then.
         Optional<String> kernel = object.string(KERNEL).filter(k -> !k.isEmpty());
-        if (desired != null && desired.needsKernel() && kernel.isEmpty()) {
-            diagnostics.error(
-                    CtyPath.ROOT.attr(KERNEL),
-                    "No kernel to " + (desired == DesiredState.ACTIVE ? "start" : "load"),
-                    "desired_state = \"" + desired.word() + "\" needs a kernel image: set kernel "
-                            + "to the path of a bzImage on the host, or set desired_state = \"ready\".");
-            ok = false;
-        }
-        if (ok && desired != null && desired.needsKernel() && memory.isEmpty()) {
+        if (ok && desired != null && desired.needsKernel() && kernel.isPresent() && memory.isEmpty()) {
             diagnostics.error(
                     CtyPath.ROOT.attr(MEMORY),
                     "No memory to load a kernel into",

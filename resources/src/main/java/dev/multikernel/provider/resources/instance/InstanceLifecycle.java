@@ -655,7 +655,11 @@ final class InstanceLifecycle {
     private static TfObject assumed(TfObject planned, PlannedInstance placed, HostState before) {
         TfObject o = planned.with(
                         CPUS, InstanceReadBack.sameCpus(InstanceReadBack.knownString(planned, CPUS), placed.cpus()))
-                .with(CPU_COUNT, (long) placed.cpus().size())
+                .with(
+                        CPU_COUNT,
+                        InstanceReadBack.recordsCount(planned)
+                                ? (Object) (long) placed.cpus().size()
+                                : null)
                 .with(PHYSICAL_CPU_IDS, placed.physicalCpuIds())
                 .with(STATUS, "unknown")
                 .with(BOOT_ID, before.bootId());

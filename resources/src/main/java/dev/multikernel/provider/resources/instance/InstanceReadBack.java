@@ -56,7 +56,7 @@ final class InstanceReadBack {
                                         ? base.longValue(INSTANCE_ID).orElse(null)
                                         : null)
                 .with(CPUS, sameCpus(knownString(base, CPUS), cpus))
-                .with(CPU_COUNT, (long) cpus.size())
+                .with(CPU_COUNT, recordsCount(base) ? (Object) (long) cpus.size() : null)
                 .with(PHYSICAL_CPU_IDS, physical)
                 .with(MEMORY, sameSize(knownString(base, MEMORY), memoryBytes))
                 .with(STATUS, instance.statusText())
@@ -78,6 +78,16 @@ final class InstanceReadBack {
             o = o.with(DEVICES, devices(base, devices));
         }
         return o;
+    }
+
+    /**
+     * Whether state records {@code cpu_count}: only when the user asks for a number of CPUs (state,
+     * plan or import base holds one). An instance configured with {@code cpus} has a null
+     * {@code cpu_count}, so a resize does not show a second, derived change, and an import (which
+     * records {@code cpus}) generates a configuration with {@code cpus} alone.
+     */
+    static boolean recordsCount(TfObject base) {
+        return !base.isKnown(CPU_COUNT) || !base.isNull(CPU_COUNT);
     }
 
     /** {@code attribute} of {@code object} when it is known and set. */

@@ -129,12 +129,18 @@ public final class InstanceResource implements Resource {
             }
         }
 
-        if (prior.isPresent() && prior.get().isNull(KERNEL) && desired.kernel().isPresent() && priorSpec.isPresent()) {
+        if (prior.isPresent() && prior.get().isNull(KERNEL) && priorSpec.isPresent()) {
             // imported: the kernel does not show what was loaded, so the configured boot settings are
             // recorded, not applied
             InstanceSpec s = priorSpec.get();
             priorSpec = Optional.of(new InstanceSpec(
                     s.name(), s.id(), s.cpus(), s.memory(), s.numaNode(), s.devices(), desired.boot()));
+        }
+        Optional<dev.tfjvm.diag.Diagnostic> noKernel =
+                desired.missingKernel(keepsItsKernel(prior, moved, state, desired));
+        if (noKernel.isPresent()) {
+            diagnostics.add(noKernel.get());
+            return;
         }
         InstanceRequest request = request(desired, priorSpec);
         if (KernelInterface.of(state) instanceof KernelInterface.Unmounted
@@ -168,7 +174,7 @@ public final class InstanceResource implements Resource {
         boolean countGrows = desired.cpus() instanceof CpuRequest.Count c
                 && priorSpec.map(s -> c.count() > s.cpus().size()).orElse(true);
         if (desired.cpus() instanceof CpuRequest.Explicit) {
-            planned = planned.with(CPU_COUNT, (long) p.cpus().size());
+            planned = planned.with(CPU_COUNT, derivedCount(prior, p));
             planned = p.physicalCpuIds().isEmpty()
                     ? planned.withUnknown(PHYSICAL_CPU_IDS)
                     : planned.with(PHYSICAL_CPU_IDS, p.physicalCpuIds());
@@ -229,7 +235,9 @@ public final class InstanceResource implements Resource {
                 return;
             }
             diagnostics.warning(what, detail);
-            planned = planned.withUnknown(STATUS);
+            planned = keepsStatus(decision, stateChange, before)
+                    ? planned.with(STATUS, before.string(STATUS).orElse(null))
+                    : planned.withUnknown(STATUS);
         } else {
             planned = planned.with(STATUS, before.string(STATUS).orElse(null));
         }
@@ -271,14 +279,55 @@ public final class InstanceResource implements Resource {
         return true;
     }
 
+    /**
+     * Whether a configuration without {@code kernel} may keep the instance as it is: the instance
+     * (the same one, not moved to another name or host) holds a kernel image that the provider did
+     * not load (state has no kernel: it was imported), and the plan does not load one (a load needs
+     * the image, so a start from {@code ready}, a restart or a replacement still needs
+     * {@code kernel}).
+     */
+    private static boolean keepsItsKernel(
+            Optional<TfObject> prior, boolean moved, HostState state, InstanceConfig desired) {
+        return prior.isPresent()
+                && !moved
+                && prior.get().isNull(KERNEL)
+                && state.instance(desired.name())
+                        .map(i -> i.status().hasImage())
+                        .orElse(false);
+    }
+
+    /**
+     * {@code cpu_count} of an instance configured with {@code cpus}: null, the user did not ask for
+     * a count. State written before 0.2.0 holds both; its count is kept while it is still right, so
+     * upgrading shows no change, and goes to null with the first change of the CPUs.
+     */
+    private static Long derivedCount(Optional<TfObject> prior, PlannedInstance p) {
+        return prior.flatMap(o -> o.isKnown(CPU_COUNT) ? o.longValue(CPU_COUNT) : Optional.empty())
+                .filter(n -> n == p.cpus().size())
+                .orElse(null);
+    }
+
+    /**
+     * Whether an update leaves the kernel's status as it is, so the plan shows it known: a live
+     * change (an overlay on the instance) does not start, stop or load anything, unless
+     * {@code desired_state} changes too. Apply reads the status back, so this must hold there.
+     */
+    private static boolean keepsStatus(ChangeDecision decision, String stateChange, TfObject prior) {
+        return decision.change() == ChangeClass.LIVE
+                && stateChange.isEmpty()
+                && prior.string(STATUS)
+                        .map(s -> s.equals("active") || s.equals("loaded") || s.equals("ready"))
+                        .orElse(false);
+    }
+
     /** The plan of an instance placed only at apply: what the provider chooses is not known yet. */
     private static TfObject unplaced(TfObject planned, InstanceConfig desired) {
         TfObject p = planned.withUnknown(GENERATION)
                 .withUnknown(PHYSICAL_CPU_IDS)
                 .withUnknown(STATUS)
                 .withUnknown(BOOT_ID);
-        if (desired.cpus() instanceof CpuRequest.Explicit e) {
-            p = p.with(CPU_COUNT, (long) e.cpus().size());
+        if (desired.cpus() instanceof CpuRequest.Explicit) {
+            p = p.with(CPU_COUNT, null);
         } else {
             p = p.withUnknown(CPUS);
         }
@@ -544,15 +593,16 @@ public final class InstanceResource implements Resource {
         if (imported.string(MEMORY).isEmpty()) {
             imported = imported.with(MEMORY, null);
         }
-        if (KernelInterface.of(now) instanceof CurrentInterface) {
+        if (KernelInterface.of(now) instanceof CurrentInterface
+                && instance.status().hasImage()) {
             context.diagnostics()
                     .warning(
                             "Kernel path not readable",
                             "The kernel does not show which image, initrd and command line instance \"" + name
-                                    + "\" was "
-                                    + "loaded with. Write them in the configuration; the next plan records them without "
-                                    + "restarting the instance only if it is not running; otherwise set allow_restart or "
-                                    + "keep desired_state as it is.");
+                                    + "\" was loaded with, so state has none. Leave kernel out (as a generated "
+                                    + "configuration does) to keep the instance as it is; write kernel, initrd and "
+                                    + "cmdline when a later change must load it again: the next plan records them in "
+                                    + "state without restarting the instance.");
         }
         return imported;
     }

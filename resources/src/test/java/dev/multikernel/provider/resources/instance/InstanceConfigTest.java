@@ -64,10 +64,16 @@ class InstanceConfigTest {
                 .contains("Invalid memory size")
                 .contains("Invalid PCI address");
 
+        // without kernel, an active instance is checked at plan time: an imported one keeps its kernel
         d = new Diagnostics();
-        assertThat(InstanceConfig.read(config().with("cpus", "1").with("desired_state", "active"), d))
-                .isEmpty();
-        assertThat(errors(d)).contains("No kernel to start");
+        Optional<InstanceConfig> noKernel =
+                InstanceConfig.read(config().with("cpus", "1").with("desired_state", "active"), d);
+        assertThat(d.all()).isEmpty();
+        assertThat(noKernel.orElseThrow().missingKernel(true)).isEmpty();
+        assertThat(noKernel.get().missingKernel(false)).hasValueSatisfying(e -> {
+            assertThat(e.summary()).isEqualTo("No kernel to start");
+            assertThat(e.path()).hasValue(dev.tfjvm.cty.CtyPath.ROOT.attr("kernel"));
+        });
 
         d = new Diagnostics();
         assertThat(InstanceConfig.read(
