@@ -10,6 +10,7 @@ import dev.multikernel.acceptance.harness.SimulatedFleet;
 import dev.multikernel.acceptance.harness.TfState;
 import dev.multikernel.acceptance.harness.Workspace;
 import dev.tfjvm.testing.TerraformCli;
+import java.nio.file.Files;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,87 @@ class ImportIT {
 
         TerraformCli.Result clean = ws.detailedPlan();
         assertThat(clean.exitCode()).as(clean.toString()).isZero();
+    }
+
+    /**
+     * {@code import {}} blocks and {@code terraform plan -generate-config-out}: the generated file is
+     * valid as written (one of cpus / cpu_count, no kernel for an instance that runs one the
+     * provider did not load), the import plans nothing else, and after it nothing is left to do.
+     */
+    @Test
+    void importBlocksWithGeneratedConfigurationPlanNothingElse() throws Exception {
+        String host = FLEET.address("im1");
+        OutOfBand oob = FLEET.outOfBand("im1");
+        oob.createPool(List.of(4, 5, 6, 7), 1024 * MIB, 1);
+        int tx = oob.addPoolCpus(List.of(3));
+        oob.createInstance("web", 3, List.of(7), 256 * MIB);
+        oob.boot("web", FLEET.kernelImage());
+        oob.createInstance("batch", 2, List.of(5, 6), 128 * MIB);
+        HostSnapshot made = HostSnapshot.of(FLEET.host("im1"));
+
+        Workspace ws = FLEET.workspace("import-generated").main("""
+                import {
+                  to = multikernel_pool.this
+                  id = "%1$s"
+                }
+
+                import {
+                  to = multikernel_overlay.cpu3
+                  id = "%1$s:%2$d"
+                }
+
+                import {
+                  to = multikernel_instance.web
+                  id = "%1$s:web"
+                }
+
+                import {
+                  to = multikernel_instance.batch
+                  id = "%1$s:batch"
+                }
+                """.formatted(host, tx));
+        TerraformCli.Result generate = ws.plan("-generate-config-out=generated.tf");
+        expect(0, generate);
+        assertThat(generate.stdout())
+                .contains("Plan: 4 to import, 0 to add, 0 to change, 0 to destroy.")
+                .doesNotContain("known after apply");
+        String generated = Files.readString(ws.dir().resolve("generated.tf"));
+        assertThat(generated.replaceAll(" +", " "))
+                .contains("cpus = \"7\"")
+                .contains("cpu_count = null")
+                .contains("kernel = null")
+                .contains("desired_state = \"active\"");
+
+        TerraformCli.Result validate = ws.validate();
+        assertThat(validate.exitCode()).as(validate.toString()).isZero();
+
+        expect(0, ws.apply());
+        assertThat(ws.state().managedAddresses())
+                .containsExactlyInAnyOrder(
+                        "multikernel_pool.this",
+                        "multikernel_overlay.cpu3",
+                        "multikernel_instance.web",
+                        "multikernel_instance.batch");
+        TerraformCli.Result clean = ws.detailedPlan();
+        assertThat(clean.exitCode()).as(clean.toString()).isZero();
+        assertThat(HostSnapshot.of(FLEET.host("im1")))
+                .as("import changed nothing on the host")
+                .isEqualTo(made);
+
+        // a live resize of the running instance: only cpus and its APIC ids change in the plan
+        ws.file("generated.tf", generated.replace("\"7\"", "\"4,7\""));
+        TerraformCli.Result resize = ws.plan();
+        expect(0, resize);
+        assertThat(resize.stdout())
+                .contains("~ cpus ")
+                .contains("Plan: 0 to add, 1 to change, 0 to destroy.")
+                .doesNotContain("cpu_count")
+                .doesNotContain("status")
+                .doesNotContain("known after apply");
+        expect(0, ws.apply());
+        assertThat(ws.state().attr("multikernel_instance.web", "status")).isEqualTo("active");
+        TerraformCli.Result resized = ws.detailedPlan();
+        assertThat(resized.exitCode()).as(resized.toString()).isZero();
     }
 
     @Test
