@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * The "## Schema" part of a page, laid out as the Terraform registry's generator does: top-level
@@ -235,13 +236,13 @@ final class SchemaMarkdown {
         }
         parts.add(own);
         if (a.defaultValue().isPresent()) {
-            parts.add("Defaults to `" + json(path, a) + "`.");
+            parts.add(unlessSaid(own, "Defaults to `" + json(path, a) + "`."));
         }
         for (Validator v : a.validators()) {
-            parts.add(v.describe());
+            parts.add(unlessSaid(own, v.describe()));
         }
         for (PlanModifier m : a.planModifiers()) {
-            parts.add(m.describe());
+            parts.add(unlessSaid(own, m.describe(a)));
         }
         parts.add(deprecationText(a.deprecation()));
         appendDescription(item, parts);
@@ -289,6 +290,30 @@ final class SchemaMarkdown {
         sections.add(s);
         item.append(seeBelow(s));
         return item.toString();
+    }
+
+    private static final Pattern SAYS_DEFAULT = Pattern.compile("(?i)\\bdefaults? (to|is)\\b");
+    private static final Pattern SAYS_REPLACES = Pattern.compile("(?i)\\breplaces\\b");
+
+    /**
+     * {@code generated} (a sentence the generator adds about a default, a validator or a plan
+     * modifier), or {@code ""} when the attribute's own description already says it: the same
+     * sentence, a default of its own ("Defaults to `compact`."), or that a change replaces
+     * something ("Changing it replaces the instance.").
+     */
+    static String unlessSaid(String description, String generated) {
+        String g = generated.strip();
+        if (g.isEmpty() || description.isEmpty()) {
+            return g;
+        }
+        if (description.contains(g)
+                || (SAYS_DEFAULT.matcher(g).lookingAt()
+                        && SAYS_DEFAULT.matcher(description).find())
+                || (SAYS_REPLACES.matcher(g).find()
+                        && SAYS_REPLACES.matcher(description).find())) {
+            return "";
+        }
+        return g;
     }
 
     private static void appendDescription(StringBuilder item, List<String> parts) {

@@ -13,4 +13,13 @@ public interface PlanModifier {
     default String describe() {
         return "";
     }
+
+    /**
+     * The line for generated documentation of {@code attribute}, which this modifier is on: by
+     * default {@link #describe()}; a modifier whose effect depends on the kind of attribute (one
+     * the user sets, or a computed one) says it here, or says nothing ({@code ""}).
+     */
+    default String describe(Attribute attribute) {
+        return describe();
+    }
 }

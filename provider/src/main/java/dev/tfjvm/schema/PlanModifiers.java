@@ -43,9 +43,21 @@ public final class PlanModifiers {
 
     /**
      * Keeps the value from state instead of showing "(known after apply)" on updates, for
-     * computed values that never change once set (ids, creation times).
+     * computed values that never change once set (ids, creation times). Documented as "The value
+     * stays as it is in state once it is known." on computed-only attributes; an attribute the
+     * user may set gets no sentence (its value is the user's; its description says what happens
+     * when it is left out).
      */
     public static PlanModifier useStateForUnknown() {
+        return useStateForUnknown("The value stays as it is in state once it is known.");
+    }
+
+    /**
+     * {@link #useStateForUnknown()} with its own sentence for the documentation ({@code ""} for
+     * none), for a computed value that a refresh may still change (a status) although an update
+     * keeps it.
+     */
+    public static PlanModifier useStateForUnknown(String description) {
         return new PlanModifier() {
             @Override
             public void modify(PlanModifierContext c) {
@@ -59,7 +71,12 @@ public final class PlanModifiers {
 
             @Override
             public String describe() {
-                return "The value stays as it is in state once it is known.";
+                return description;
+            }
+
+            @Override
+            public String describe(Attribute attribute) {
+                return attribute.optional() ? "" : description;
             }
         };
     }

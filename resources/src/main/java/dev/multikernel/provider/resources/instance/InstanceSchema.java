@@ -51,7 +51,11 @@ final class InstanceSchema {
                         exclusive; ids and names are unique) and says for every update whether it is applied live, \
                         restarts the instance or replaces it. A change that stops a running instance needs \
                         `allow_restart = true`.""")
-                .attribute(HostReads.hostAttribute().planModifiers(PlanModifiers.requiresReplace()))
+                .attribute(HostReads.hostAttribute()
+                        .planModifiers(PlanModifiers.requiresReplace())
+                        .markdownDescription("The host the instance runs on: `address`, `user@address`, "
+                                + "`address:port` or `user@address:port`; what it leaves out comes from the provider "
+                                + "configuration. Changing it replaces the instance."))
                 .attribute(Attribute.string(ID)
                         .computed()
                         .planModifiers(PlanModifiers.useStateForUnknown())
@@ -74,15 +78,17 @@ final class InstanceSchema {
                         .optional()
                         .computed()
                         .markdownDescription("The instance's CPUs as a list of logical numbers (as `lscpu` shows "
-                                + "them), e.g. `\"4-7,10\"`. Conflicts with `cpu_count`. With `cpu_count`, the CPUs "
-                                + "chosen when the instance was created."))
+                                + "them), e.g. `\"4-7,10\"`. Set exactly one of `cpus` and `cpu_count`. With "
+                                + "`cpu_count`, this shows the CPUs chosen when the instance was created (an import "
+                                + "records `cpus`)."))
                 .attribute(Attribute.number(CPU_COUNT)
                         .optional()
                         .computed()
                         .validators(Validators.wholeNumberBetween(1, 8192))
                         .markdownDescription("How many CPUs to give the instance, chosen from the pool's free CPUs "
                                 + "with `cpu_policy` when the instance is created, then kept: growing adds CPUs, "
-                                + "shrinking gives back the highest. Conflicts with `cpus`."))
+                                + "shrinking gives back the highest. Set exactly one of `cpus` and `cpu_count`. With "
+                                + "`cpus`, this stays null: no count is derived from the list."))
                 .attribute(Attribute.string(CPU_POLICY)
                         .optional()
                         .computed()
@@ -120,7 +126,9 @@ final class InstanceSchema {
                 .attribute(Attribute.string(KERNEL)
                         .optional()
                         .markdownDescription("Path of the kernel image (bzImage) on the host. Needed for "
-                                + "`desired_state` `loaded` and `active`. Changing it restarts the instance."))
+                                + "`desired_state` `loaded` and `active`, except on an imported instance that already "
+                                + "holds its kernel while nothing loads it again (see Import). Changing it restarts "
+                                + "the instance."))
                 .attribute(Attribute.string(INITRD)
                         .optional()
                         .markdownDescription("Path of the initrd on the host. Changing it restarts the instance."))

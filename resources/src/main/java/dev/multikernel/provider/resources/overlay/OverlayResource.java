@@ -162,7 +162,7 @@ public final class OverlayResource implements Resource {
                         .markdownDescription("`N` of the kernel's `overlays/tx_N`."))
                 .attribute(Attribute.string(STATUS)
                         .computed()
-                        .planModifiers(PlanModifiers.useStateForUnknown())
+                        .planModifiers(PlanModifiers.useStateForUnknown(""))
                         .markdownDescription("The transaction's status as the kernel shows it: `applied`, or "
                                 + "`failed` when a rollback of it failed (the next apply replaces it)."))
                 .attribute(Attribute.string(BOOT_ID)
