@@ -47,6 +47,9 @@ class ExamplesIT {
     static final Pattern KERNEL = Pattern.compile("(\\bkernel\\s*=\\s*)\"[^\"]*\"");
     static final Pattern INITRD = Pattern.compile("(\\binitrd\\s*=\\s*)\"[^\"]*\"");
     static final Pattern IMPORT = Pattern.compile("terraform import (\\S+) (\\S+)");
+    /** An import block of an import.tf: its {@code to} and {@code id}. */
+    static final Pattern IMPORT_BLOCK =
+            Pattern.compile("import\\s*\\{\\s*to\\s*=\\s*(\\S+)\\s+id\\s*=\\s*\"([^\"]+)\"\\s*}");
     /** An import id: optional user@, the IPv4 address, optional :suffix (name or transaction number). */
     static final Pattern IMPORT_ID = Pattern.compile("(?:[a-z_][a-z0-9_-]*@)?(\\d{1,3}(?:\\.\\d{1,3}){3})(?::(\\S+))?");
 
@@ -96,8 +99,10 @@ class ExamplesIT {
         FLEET.resetAll();
         StringBuilder hcl = new StringBuilder();
         try (Stream<Path> files = Files.list(exampleDir)) {
-            for (Path f :
-                    files.filter(p -> p.toString().endsWith(".tf")).sorted().toList()) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".tf"))
+                    .filter(p -> !p.getFileName().toString().equals("import.tf"))
+                    .sorted()
+                    .toList()) {
                 hcl.append(Files.readString(f)).append('\n');
             }
         }
@@ -170,39 +175,66 @@ class ExamplesIT {
             if (!im.matches()) {
                 continue;
             }
-            String address = im.group(1);
-            JsonNode before = ws.state().values(address);
-            Matcher id = IMPORT_ID.matcher(im.group(2));
-            assertThat(id.matches())
-                    .as("import id " + im.group(2) + " in " + script)
-                    .isTrue();
-            String suffix = id.group(2) == null ? "" : id.group(2);
-            if (suffix.matches("\\d+") && before.has("transaction_id")) {
-                suffix = before.get("transaction_id").asText();
-            }
-            String importId = FLEET.address(simulatedHostFor(id.group(1))) + (suffix.isEmpty() ? "" : ":" + suffix);
-            Workspace.expect(0, ws.run("state", "rm", "-no-color", address));
-            TerraformCli.Result r = ws.importResource(address, importId);
-            assertThat(r.exitCode()).as(r.toString()).isZero();
-            JsonNode after = ws.state().values(address);
-            for (String a : List.of(
-                    "host",
-                    "name",
-                    "cpus",
-                    "instance_id",
-                    "transaction_id",
-                    "physical_cpu_ids",
-                    "interface_generation",
-                    "boot_id")) {
-                if (before.hasNonNull(a)) {
-                    assertThat(after.get(a))
-                            .as(address + "." + a + " after terraform import " + importId)
-                            .isEqualTo(before.get(a));
-                }
-            }
+            importsAsDocumented(ws, script, im.group(1), im.group(2), false);
             imported++;
         }
         assertThat(imported).as("terraform import commands in " + script).isPositive();
+        Path blocks = exampleDir.resolve("import.tf");
+        if (Files.exists(blocks)) {
+            int fromBlocks = 0;
+            Matcher b = IMPORT_BLOCK.matcher(Files.readString(blocks));
+            while (b.find()) {
+                importsAsDocumented(ws, blocks, b.group(1), b.group(2), true);
+                fromBlocks++;
+            }
+            assertThat(fromBlocks).as("import blocks in " + blocks).isPositive();
+        }
+    }
+
+    /**
+     * Removes {@code address} from state and imports it again as {@code documentedId} says (with a
+     * {@code terraform import} command, or with an import block applied), checking it comes back
+     * as it was.
+     */
+    static void importsAsDocumented(Workspace ws, Path source, String address, String documentedId, boolean block)
+            throws IOException {
+        JsonNode before = ws.state().values(address);
+        Matcher id = IMPORT_ID.matcher(documentedId);
+        assertThat(id.matches())
+                .as("import id " + documentedId + " in " + source)
+                .isTrue();
+        String suffix = id.group(2) == null ? "" : id.group(2);
+        if (suffix.matches("\\d+") && before.has("transaction_id")) {
+            suffix = before.get("transaction_id").asText();
+        }
+        String importId = FLEET.address(simulatedHostFor(id.group(1))) + (suffix.isEmpty() ? "" : ":" + suffix);
+        Workspace.expect(0, ws.run("state", "rm", "-no-color", address));
+        TerraformCli.Result r;
+        if (block) {
+            ws.file("import.tf", "import {\n  to = " + address + "\n  id = \"" + importId + "\"\n}\n");
+            r = ws.apply();
+            Files.delete(ws.dir().resolve("import.tf"));
+            assertThat(r.stdout()).as(r.toString()).contains("1 imported");
+        } else {
+            r = ws.importResource(address, importId);
+        }
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        JsonNode after = ws.state().values(address);
+        for (String a : List.of(
+                "host",
+                "name",
+                "cpus",
+                "instance_id",
+                "transaction_id",
+                "physical_cpu_ids",
+                "interface_generation",
+                "boot_id")) {
+            if (before.hasNonNull(a)) {
+                assertThat(after.get(a))
+                        .as(address + "." + a + " after terraform import " + importId)
+                        .isEqualTo(before.get(a));
+            }
+        }
     }
 
     static List<Integer> range(int from, int to) {
