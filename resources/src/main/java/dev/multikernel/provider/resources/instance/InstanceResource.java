@@ -282,9 +282,9 @@ public final class InstanceResource implements Resource {
     /**
      * Whether a configuration without {@code kernel} may keep the instance as it is: the instance
      * (the same one, not moved to another name or host) holds a kernel image that the provider did
-     * not load (state has no kernel: it was imported), and the plan does not load one (a load needs
-     * the image, so a start from {@code ready}, a restart or a replacement still needs
-     * {@code kernel}).
+     * not load (state has no kernel: it was imported). Such a plan loads nothing: boot settings are
+     * recorded while state has no kernel, never a restart, and a replacement is planned again as a
+     * create, where this is false; a start from {@code ready} has no image to keep.
      */
     private static boolean keepsItsKernel(
             Optional<TfObject> prior, boolean moved, HostState state, InstanceConfig desired) {
