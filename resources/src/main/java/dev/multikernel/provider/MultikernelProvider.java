@@ -6,6 +6,7 @@ import dev.multikernel.provider.datasources.HostDataSource;
 import dev.multikernel.provider.datasources.InstancesDataSource;
 import dev.multikernel.provider.functions.MultikernelFunctions;
 import dev.multikernel.provider.hosts.HostRegistry;
+import dev.multikernel.provider.hosts.Hosts;
 import dev.multikernel.provider.hosts.SshConnections;
 import dev.multikernel.provider.resources.instance.InstanceResource;
 import dev.multikernel.provider.resources.overlay.OverlayResource;
@@ -86,11 +87,21 @@ public final class MultikernelProvider implements Provider, AutoCloseable {
 
     @Override
     public List<Resource> resources() {
-        return List.of(new PoolResource(hosts), new InstanceResource(hosts), new OverlayResource(hosts));
+        return resourcesOn(hosts);
     }
 
     @Override
     public List<DataSource> dataSources() {
+        return dataSourcesOn(hosts);
+    }
+
+    /** The provider's resources, reaching hosts through {@code hosts} (a test gives fake ones). */
+    public static List<Resource> resourcesOn(Hosts hosts) {
+        return List.of(new PoolResource(hosts), new InstanceResource(hosts), new OverlayResource(hosts));
+    }
+
+    /** The provider's data sources, reaching hosts through {@code hosts}. */
+    public static List<DataSource> dataSourcesOn(Hosts hosts) {
         return List.of(new HostDataSource(hosts), new InstancesDataSource(hosts));
     }
 

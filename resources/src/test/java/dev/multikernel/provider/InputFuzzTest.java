@@ -5,12 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import dev.multikernel.host.state.HostState;
 import dev.multikernel.provider.config.ProviderConfigSchema;
-import dev.multikernel.provider.datasources.HostDataSource;
-import dev.multikernel.provider.datasources.InstancesDataSource;
 import dev.multikernel.provider.functions.MultikernelFunctions;
-import dev.multikernel.provider.resources.instance.InstanceResource;
-import dev.multikernel.provider.resources.overlay.OverlayResource;
-import dev.multikernel.provider.resources.pool.PoolResource;
 import dev.multikernel.provider.testing.FakeHosts;
 import dev.multikernel.provider.testing.TestStates;
 import dev.tfjvm.cty.CtyMsgpack;
@@ -110,12 +105,12 @@ class InputFuzzTest {
 
         @Override
         public List<Resource> resources() {
-            return List.of(new PoolResource(hosts), new InstanceResource(hosts), new OverlayResource(hosts));
+            return MultikernelProvider.resourcesOn(hosts);
         }
 
         @Override
         public List<DataSource> dataSources() {
-            return List.of(new HostDataSource(hosts), new InstancesDataSource(hosts));
+            return MultikernelProvider.dataSourcesOn(hosts);
         }
 
         @Override

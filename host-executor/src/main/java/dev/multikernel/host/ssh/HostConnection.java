@@ -141,12 +141,10 @@ final class HostConnection {
         }
     }
 
-    private ExecResult run(ClientSession s, ExecRequest request, long deadline) throws HostException {
-        long started = System.nanoTime();
-        String line = request.commandLine(target.usesSudo());
-        ChannelExec channel;
+    /** An exec channel for {@code line} on {@code s}; a session that cannot open one is dropped. */
+    private ChannelExec execChannel(ClientSession s, String line) throws ConnectionLostException {
         try {
-            channel = s.createExecChannel(line);
+            return s.createExecChannel(line);
         } catch (IOException | RuntimeException e) {
             dropBroken(s);
             throw new ConnectionLostException(
@@ -155,6 +153,12 @@ final class HostConnection {
                             + e.getMessage(),
                     e);
         }
+    }
+
+    private ExecResult run(ClientSession s, ExecRequest request, long deadline) throws HostException {
+        long started = System.nanoTime();
+        String line = request.commandLine(target.usesSudo());
+        ChannelExec channel = execChannel(s, line);
         BoundedSink out = new BoundedSink(pool.options.maxOutputBytes(), () -> channel.close(true));
         BoundedSink err = new BoundedSink(pool.options.maxOutputBytes(), () -> channel.close(true));
         channel.setOut(out);
@@ -240,17 +244,7 @@ final class HostConnection {
         long deadline = System.nanoTime() + request.timeout().toNanos();
         ClientSession s = ensureSession();
         String line = request.commandLine(target.usesSudo());
-        ChannelExec channel;
-        try {
-            channel = s.createExecChannel(line);
-        } catch (IOException | RuntimeException e) {
-            dropBroken(s);
-            throw new ConnectionLostException(
-                    target.describe(),
-                    "the SSH connection to " + target.hostName() + " broke before the command could start: "
-                            + e.getMessage(),
-                    e);
-        }
+        ChannelExec channel = execChannel(s, line);
         SshLineChannel lines = new SshLineChannel(s, channel);
         channel.setOut(lines.out);
         channel.setErr(lines.err);
