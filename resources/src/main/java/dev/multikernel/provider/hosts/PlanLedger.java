@@ -60,6 +60,11 @@ public final class PlanLedger {
         return managed.getOrDefault(host, java.util.Set.of()).contains(name);
     }
 
+    /** How many instance requests this run has recorded for {@code host} (for logs). */
+    public synchronized int requestCount(HostAddress host) {
+        return instances.getOrDefault(host, Map.of()).size();
+    }
+
     /** Whether this run plans an instance called {@code name} on {@code host}. */
     public synchronized boolean plansInstance(HostAddress host, String name) {
         return instances.getOrDefault(host, Map.of()).containsKey(name);

@@ -82,6 +82,19 @@ final class InstanceLifecycle {
                         null);
             }
             placed = place(host, hostText, before, desired);
+            context.log()
+                    .debug(
+                            "instance placed",
+                            "host",
+                            hostText,
+                            "instance",
+                            desired.name(),
+                            "cpus",
+                            placed.cpus().format(),
+                            "instance_id",
+                            placed.id().isPresent() ? placed.id().getAsInt() : "none",
+                            "requests_planned_together",
+                            hosts.ledger().requestCount(host));
             context.checkStopped();
             if (KernelInterface.of(before) instanceof CurrentInterface
                     && desired.devices().isEmpty()
