@@ -31,6 +31,15 @@ public final class CompactCpuAllocation implements CpuAllocationStrategy {
         return highest(count + takenFirst, free);
     }
 
+    /** The {@code count} highest free CPUs of every NUMA node, together. */
+    static CpuList highestOfEachNode(int count, CpuList free, CpuTopology topology) {
+        CpuList all = CpuList.EMPTY;
+        for (CpuList onNode : topology.byNode(free).values()) {
+            all = all.union(highest(count, onNode));
+        }
+        return all;
+    }
+
     /** The {@code count} highest CPUs of {@code cpus} (all of them when it has fewer). */
     static CpuList highest(int count, CpuList cpus) {
         List<Integer> all = new ArrayList<>();

@@ -57,15 +57,10 @@ public final class SameNumaNodeCpuAllocation implements CpuAllocationStrategy {
     /** Within the node asked for; without one, within whichever node it ends up on. */
     @Override
     public CpuList reach(int count, int takenFirst, CpuList free, CpuTopology topology, OptionalInt preferredNode) {
-        Map<Integer, CpuList> byNode = topology.byNode(free);
         if (preferredNode.isPresent()) {
             return CompactCpuAllocation.highest(
-                    count + takenFirst, byNode.getOrDefault(preferredNode.getAsInt(), CpuList.EMPTY));
+                    count + takenFirst, topology.byNode(free).getOrDefault(preferredNode.getAsInt(), CpuList.EMPTY));
         }
-        CpuList all = CpuList.EMPTY;
-        for (CpuList onNode : byNode.values()) {
-            all = all.union(CompactCpuAllocation.highest(count + takenFirst, onNode));
-        }
-        return all;
+        return CompactCpuAllocation.highestOfEachNode(count + takenFirst, free, topology);
     }
 }

@@ -43,10 +43,6 @@ public final class SpreadNumaCpuAllocation implements CpuAllocationStrategy {
     /** At most {@code count + takenFirst} from the top of each node. */
     @Override
     public CpuList reach(int count, int takenFirst, CpuList free, CpuTopology topology, OptionalInt preferredNode) {
-        CpuList all = CpuList.EMPTY;
-        for (CpuList onNode : topology.byNode(free).values()) {
-            all = all.union(CompactCpuAllocation.highest(count + takenFirst, onNode));
-        }
-        return all;
+        return CompactCpuAllocation.highestOfEachNode(count + takenFirst, free, topology);
     }
 }

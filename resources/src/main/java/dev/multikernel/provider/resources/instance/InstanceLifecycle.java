@@ -10,6 +10,7 @@ import dev.multikernel.host.devicetree.multikernel.PciAddress;
 import dev.multikernel.host.devicetree.multikernel.PciItem;
 import dev.multikernel.host.mkctl.HaltMode;
 import dev.multikernel.host.mkctl.HaltTimeoutException;
+import dev.multikernel.host.mkctl.MkctlError;
 import dev.multikernel.host.mkctl.MkctlException;
 import dev.multikernel.host.mkctl.MkctlOperation;
 import dev.multikernel.host.mkctl.MkctlResult;
@@ -162,15 +163,8 @@ final class InstanceLifecycle {
             OperationContext context)
             throws ResourceException {
         int id = placed.id().getAsInt();
-        List<OverlayOperation> create = List.of(OverlayOps.instanceCreate(
-                desired.name(),
-                id,
-                new InstanceResources(
-                        desired.memory().map(m -> m.bytes()).orElse(0L),
-                        placed.physicalCpuIds(),
-                        desired.numaNode().isPresent()
-                                ? List.of(desired.numaNode().getAsInt())
-                                : List.of())));
+        List<OverlayOperation> create =
+                List.of(OverlayOps.instanceCreate(desired.name(), id, resources(desired, placed)));
         List<MkctlOperation> ops = new ArrayList<>();
         ops.add(new MkctlOperation.OverlayApply(CurrentInterface.overlayBlob(tag(desired.name()), create)));
         if (desired.desiredState().ordinal() >= DesiredState.LOADED.ordinal()) {
@@ -197,7 +191,7 @@ final class InstanceLifecycle {
             }
             Optional<String> status = there.get().string(STATUS);
             if (Hosts.answerLost(e)
-                    && status.map(st -> reached(st, desired.desiredState())).orElse(false)) {
+                    && status.map(desired.desiredState().word()::equals).orElse(false)) {
                 warnAnswerLost(context, hostText, what, "shows it " + status.get());
                 return there.get();
             }
@@ -212,17 +206,11 @@ final class InstanceLifecycle {
         return InstanceReadBack.describe(planned, hostText, after, made, OverlayAdjustments.of(after, desired.name()));
     }
 
-    private static Optional<Integer> boxed(OptionalInt i) {
-        return i.isPresent() ? Optional.of(i.getAsInt()) : Optional.empty();
-    }
-
-    /** Whether an instance whose status reads {@code status} is where {@code desired} wants it. */
-    private static boolean reached(String status, DesiredState desired) {
-        return switch (desired) {
-            case READY -> status.equals("ready");
-            case LOADED -> status.equals("loaded");
-            case ACTIVE -> status.equals("active");
-        };
+    /** What an instance-create gives the instance: its memory, the placed CPUs, its memory's node. */
+    private static InstanceResources resources(InstanceConfig desired, PlannedInstance placed) {
+        List<Integer> nodes =
+                desired.numaNode().isPresent() ? List.of(desired.numaNode().getAsInt()) : List.of();
+        return new InstanceResources(desired.memory().map(m -> m.bytes()).orElse(0L), placed.physicalCpuIds(), nodes);
     }
 
     /** Plans the whole host again with what it holds now and returns this instance's place. */
@@ -248,10 +236,7 @@ final class InstanceLifecycle {
 
     private void createCurrent(HostAddress host, InstanceConfig desired, PlannedInstance placed)
             throws ResourceException {
-        List<Integer> nodes =
-                desired.numaNode().isPresent() ? List.of(desired.numaNode().getAsInt()) : List.of();
-        InstanceResources resources =
-                new InstanceResources(desired.memory().map(m -> m.bytes()).orElse(0L), placed.physicalCpuIds(), nodes);
+        InstanceResources resources = resources(desired, placed);
         OverlayOperation create = placed.id().isPresent()
                 ? OverlayOps.instanceCreate(desired.name(), placed.id().getAsInt(), resources)
                 : OverlayOps.instanceCreate(desired.name(), resources);
@@ -427,7 +412,7 @@ final class InstanceLifecycle {
                             + host.describe() + " to free it, then run terraform apply again.");
         }
         if (kernel instanceof CurrentInterface) {
-            deleteAtOnce(host, id, c, instance.get().status(), context);
+            deleteAtOnce(host, now, id, c, instance.get().status(), context);
             return;
         }
         bringDown(host, id, c, instance.get().status(), DesiredState.READY, context);
@@ -458,7 +443,12 @@ final class InstanceLifecycle {
      * the host back for the next change (current tree).
      */
     private void deleteAtOnce(
-            HostAddress host, int id, InstanceConfig settings, InstanceStatus status, OperationContext context)
+            HostAddress host,
+            HostState before,
+            int id,
+            InstanceConfig settings,
+            InstanceStatus status,
+            OperationContext context)
             throws ResourceException {
         String name = settings.name();
         List<MkctlOperation> ops = new ArrayList<>();
@@ -476,21 +466,11 @@ final class InstanceLifecycle {
         ops.add(new MkctlOperation.OverlayApply(CurrentInterface.overlayBlob(tag(name), remove)));
         ops.add(new MkctlOperation.State());
         String what = (status == InstanceStatus.ACTIVE ? "halt and remove" : "remove") + " instance \"" + name + "\"";
-        HostState before = hosts.state(host);
         List<MkctlResult> results;
         try {
             results = batch(host, ops, removeAt, remove, before, what, settings);
         } catch (ResourceException e) {
-            if (!Hosts.answerLost(e)) {
-                throw e;
-            }
-            try {
-                if (hosts.refreshState(host).instance(name).isPresent()) {
-                    throw e;
-                }
-            } catch (ResourceException unreadable) {
-                throw e;
-            }
+            confirmLost(e, host, name, Optional::isEmpty);
             warnAnswerLost(context, host.describe(), what, "no longer has it");
             return;
         }
@@ -517,7 +497,10 @@ final class InstanceLifecycle {
             } catch (HaltTimeoutException e) {
                 throw haltTimedOut(settings, e);
             } catch (MkctlException e) {
-                if (e.error().flatMap(err -> boxed(err.batchIndex())).orElse(-1) == overlayAt) {
+                if (e.error()
+                        .map(MkctlError::batchIndex)
+                        .orElse(OptionalInt.empty())
+                        .equals(OptionalInt.of(overlayAt))) {
                     throw OverlayWrites.error(
                             host,
                             written,
@@ -584,24 +567,44 @@ final class InstanceLifecycle {
         try {
             hosts.change(host, change);
         } catch (ResourceException e) {
-            if (!Hosts.answerLost(e)) {
-                throw e;
-            }
-            Optional<InstanceState> now;
-            try {
-                now = hosts.refreshState(host).instance(name);
-            } catch (ResourceException unreadable) {
-                throw e;
-            }
-            if (now.isEmpty() || !done.test(now.get().status())) {
-                throw e;
-            }
+            InstanceState now = confirmLost(
+                            e,
+                            host,
+                            name,
+                            i -> i.map(InstanceState::status).filter(done).isPresent())
+                    .orElseThrow();
             warnAnswerLost(
                     context,
                     host.describe(),
                     what,
-                    "shows it " + now.get().status().name().toLowerCase(java.util.Locale.ROOT));
+                    "shows it " + now.status().name().toLowerCase(java.util.Locale.ROOT));
         }
+    }
+
+    /**
+     * After a change failed with {@code e}: when its answer was lost, reads the kernel and returns
+     * what it shows of instance {@code name} if that is where the change would have put it
+     * ({@code done}). Otherwise, and when the host cannot be read, {@code e} stands.
+     */
+    private Optional<InstanceState> confirmLost(
+            ResourceException e,
+            HostAddress host,
+            String name,
+            java.util.function.Predicate<Optional<InstanceState>> done)
+            throws ResourceException {
+        if (!Hosts.answerLost(e)) {
+            throw e;
+        }
+        Optional<InstanceState> now;
+        try {
+            now = hosts.refreshState(host).instance(name);
+        } catch (ResourceException unreadable) {
+            throw e;
+        }
+        if (!done.test(now)) {
+            throw e;
+        }
+        return now;
     }
 
     private static void warnAnswerLost(OperationContext context, String hostText, String what, String kernelSays) {
